@@ -1,0 +1,190 @@
+//! Identifiers: qualified names, quoting, and derived names that respect
+//! PostgreSQL's 63-byte limit.
+
+use serde::Serialize;
+use std::fmt;
+
+/// PostgreSQL truncates identifiers longer than `NAMEDATALEN - 1` bytes.
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// A schema-qualified object name, stored exactly as PostgreSQL stores it
+/// (unquoted names already folded to lower case).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct QualifiedName {
+    /// Schema name.
+    pub schema: String,
+    /// Object name.
+    pub name: String,
+}
+
+impl QualifiedName {
+    /// Builds a name from its two parts.
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> QualifiedName {
+        QualifiedName {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+
+    /// Parses the text inside `nextval('…'::regclass)`, which PostgreSQL
+    /// prints as an identifier list using SQL quoting rules. A name without a
+    /// schema is resolved against `public`, matching how pg_dump writes
+    /// defaults with `search_path` cleared.
+    pub fn parse_regclass_literal(text: &str) -> Option<QualifiedName> {
+        let text = text.replace("''", "'");
+        let parts = split_identifier_list(&text)?;
+        match parts.as_slice() {
+            [name] => Some(QualifiedName::new("public", name.clone())),
+            [schema, name] => Some(QualifiedName::new(schema.clone(), name.clone())),
+            _ => None,
+        }
+    }
+
+    /// The name in SQL, each part quoted.
+    pub fn quoted(&self) -> String {
+        format!("{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+    }
+
+    /// The name as a reader would write it, quoting only where needed; used
+    /// in prose and in `regclass` literals.
+    pub fn display(&self) -> String {
+        format!("{}.{}", display_ident(&self.schema), display_ident(&self.name))
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// Splits `a."B".c` into its parts, honouring double quotes.
+fn split_identifier_list(text: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.extend(c.to_lowercase());
+                chars.next();
+            }
+        }
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        match chars.next() {
+            None => return Some(parts),
+            Some('.') => continue,
+            Some(_) => return None,
+        }
+    }
+}
+
+/// Always-quoted identifier; every identifier keyshift writes into SQL goes
+/// through here (or [`QualifiedName::quoted`]), never spliced raw.
+pub fn quote_ident(name: &str) -> String {
+    postgres_protocol::escape::escape_identifier(name)
+}
+
+/// Quotes a string literal with standard-conforming quoting.
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Quotes an identifier only where PostgreSQL would require it, for prose.
+pub fn display_ident(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if plain {
+        name.to_string()
+    } else {
+        quote_ident(name)
+    }
+}
+
+/// Builds a name for an object keyshift creates from the parts it derives
+/// from. Names that fit are kept readable; longer ones are cut at a character
+/// boundary and end in a short hash of the full name, so two long names that
+/// share a prefix never collide and the result never depends on PostgreSQL's
+/// silent truncation.
+pub fn derived_name(parts: &[&str]) -> String {
+    let full = parts.join("_");
+    if full.len() <= MAX_IDENTIFIER_BYTES {
+        return full;
+    }
+    let hash = format!("{:08x}", fnv1a32(full.as_bytes()));
+    let budget = MAX_IDENTIFIER_BYTES - hash.len() - 1;
+    let mut cut = budget;
+    while !full.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash}", &full[..cut])
+}
+
+/// FNV-1a: tiny, stable across releases and platforms, which is all a name
+/// suffix needs.
+fn fnv1a32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5_u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regclass_literals_follow_sql_quoting() {
+        assert_eq!(
+            QualifiedName::parse_regclass_literal("users_id_seq"),
+            Some(QualifiedName::new("public", "users_id_seq"))
+        );
+        assert_eq!(
+            QualifiedName::parse_regclass_literal("app.\"Odd\"\"Seq\""),
+            Some(QualifiedName::new("app", "Odd\"Seq"))
+        );
+        assert_eq!(QualifiedName::parse_regclass_literal("a..b"), None);
+    }
+
+    #[test]
+    fn quoting_doubles_embedded_quotes() {
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(display_ident("users"), "users");
+        assert_eq!(display_ident("Users"), "\"Users\"");
+    }
+
+    #[test]
+    fn derived_names_fit_and_stay_distinct() {
+        let long = "x".repeat(70);
+        let a = derived_name(&[&long, "a"]);
+        let b = derived_name(&[&long, "b"]);
+        assert!(a.len() <= MAX_IDENTIFIER_BYTES);
+        assert_ne!(a, b);
+        let wide = "é".repeat(40);
+        assert!(derived_name(&[&wide]).len() <= MAX_IDENTIFIER_BYTES);
+        assert_eq!(derived_name(&["users", "map"]), "users_map");
+    }
+}

@@ -1,0 +1,240 @@
+//! Which columns become UUIDs, and whose key values each one holds.
+//!
+//! A column is converted when it holds values of a *root key*: a
+//! single-column integer primary key. The primary key itself holds its own
+//! values; a foreign-key column holds the values of whatever column it
+//! references, followed transitively, so a composite key made of converted
+//! foreign keys is converted column by column, and a primary key that is
+//! also a foreign key (one-to-one tables) shares its parent's UUIDs.
+
+use super::{Blocker, ConvertedColumn, KeySource, Options, RootKey, TablePlan};
+use crate::catalog::{Catalog, ForeignKey, QualifiedName, Sequence, Table, derived_name};
+use std::collections::{BTreeMap, BTreeSet};
+
+type ColumnId = (QualifiedName, String);
+
+/// The root table of every converted column.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnRoots {
+    roots: BTreeMap<ColumnId, QualifiedName>,
+    /// Columns that would hold the values of two different roots.
+    pub conflicts: Vec<Blocker>,
+}
+
+impl ColumnRoots {
+    /// Resolves the root of every column of every table in `catalog`.
+    pub fn resolve(catalog: &Catalog, options: &Options) -> ColumnRoots {
+        let mut resolver = Resolver {
+            catalog,
+            options,
+            memo: BTreeMap::new(),
+            visiting: BTreeSet::new(),
+            conflicts: Vec::new(),
+        };
+        for table in &catalog.tables {
+            for column in &table.columns {
+                resolver.root(&table.name, &column.name);
+            }
+        }
+        ColumnRoots {
+            roots: resolver
+                .memo
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v?)))
+                .collect(),
+            conflicts: resolver.conflicts,
+        }
+    }
+
+    /// The root table whose key values `table.column` holds, if converted.
+    pub fn root_of(&self, table: &QualifiedName, column: &str) -> Option<&QualifiedName> {
+        self.roots.get(&(table.clone(), column.to_string()))
+    }
+
+    /// Whether a foreign key has a converted column on either side, and so
+    /// must be dropped and recreated around the type change.
+    pub fn touches(&self, table: &Table, fk: &ForeignKey) -> bool {
+        fk.columns
+            .iter()
+            .any(|c| self.root_of(&table.name, c).is_some())
+            || fk
+                .referenced_columns
+                .iter()
+                .any(|c| self.root_of(&fk.referenced_table, c).is_some())
+    }
+}
+
+struct Resolver<'a> {
+    catalog: &'a Catalog,
+    options: &'a Options,
+    memo: BTreeMap<ColumnId, Option<QualifiedName>>,
+    visiting: BTreeSet<ColumnId>,
+    conflicts: Vec<Blocker>,
+}
+
+impl Resolver<'_> {
+    fn root(&mut self, table: &QualifiedName, column: &str) -> Option<QualifiedName> {
+        let id = (table.clone(), column.to_string());
+        if let Some(known) = self.memo.get(&id) {
+            return known.clone();
+        }
+        if !self.visiting.insert(id.clone()) {
+            // A loop of foreign keys between key columns: the loop itself
+            // carries no values, so it resolves through primary keys below.
+            return None;
+        }
+        let found = self.resolve_uncached(table, column);
+        self.visiting.remove(&id);
+        self.memo.insert(id, found.clone());
+        found
+    }
+
+    fn resolve_uncached(&mut self, table: &QualifiedName, column: &str) -> Option<QualifiedName> {
+        let t = self.catalog.table(table)?;
+        if self.options.exclude_tables.contains(table) {
+            return None;
+        }
+        let mut via_fk = BTreeSet::new();
+        let mut references_unconverted = false;
+        for fk in &t.foreign_keys {
+            let Some(pos) = fk.columns.iter().position(|c| c == column) else {
+                continue;
+            };
+            let referenced = &fk.referenced_columns[pos];
+            match self.root(&fk.referenced_table, referenced) {
+                Some(root) => {
+                    via_fk.insert(root);
+                }
+                None => references_unconverted = true,
+            }
+        }
+        if via_fk.len() > 1 {
+            let names: Vec<String> = via_fk.iter().map(|r| r.display()).collect();
+            self.conflicts.push(Blocker {
+                object: format!("column {}.{}", table.display(), column),
+                reason: format!(
+                    "its foreign keys reference the keys of {}, which get different UUIDs",
+                    names.join(" and ")
+                ),
+                help: "Exclude one of the referenced tables with --exclude-table, or drop one of the foreign keys before migrating.".into(),
+            });
+        }
+        if let Some(root) = via_fk.into_iter().next() {
+            return Some(root);
+        }
+        let pk = t.primary_key.as_ref()?;
+        let is_single_int_key = pk.columns.len() == 1
+            && pk.columns[0] == column
+            && t.column(column).is_some_and(|c| c.data_type.int_kind.is_some());
+        (is_single_int_key && !references_unconverted).then(|| table.clone())
+    }
+}
+
+/// The plan entry for `table`, or `None` when none of its columns change.
+pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Option<TablePlan> {
+    let columns: Vec<ConvertedColumn> = table
+        .columns
+        .iter()
+        .filter_map(|c| {
+            let root = roots.root_of(&table.name, &c.name)?;
+            Some(ConvertedColumn {
+                name: c.name.clone(),
+                int_kind: c.data_type.int_kind?,
+                root: root.clone(),
+                not_null: c.not_null,
+                default: if root == &table.name && is_root_column(table, &c.name) {
+                    None
+                } else {
+                    c.default.clone()
+                },
+            })
+        })
+        .collect();
+    if columns.is_empty() {
+        return None;
+    }
+    let root = columns
+        .iter()
+        .find(|c| c.root == table.name && is_root_column(table, &c.name))
+        .map(|c| {
+            let column = table.column(&c.name).expect("converted column exists");
+            RootKey {
+                column: c.name.clone(),
+                int_kind: c.int_kind,
+                source: key_source(catalog, table, column),
+                map_table: String::new(),
+            }
+        });
+    Some(TablePlan {
+        table: table.name.clone(),
+        root,
+        columns,
+        all_columns: table.columns.iter().map(|c| c.name.clone()).collect(),
+    })
+}
+
+fn is_root_column(table: &Table, column: &str) -> bool {
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == column)
+}
+
+fn key_source(catalog: &Catalog, table: &Table, column: &crate::catalog::Column) -> KeySource {
+    let sequence_named = |name: &QualifiedName| {
+        catalog.sequence(name).cloned().unwrap_or_else(|| Sequence {
+            name: name.clone(),
+            data_type: column.data_type.int_kind.expect("root keys are integers"),
+            start: 1,
+            increment: 1,
+            min_value: None,
+            max_value: None,
+            cache: 1,
+            cycle: false,
+            owned_by: Some((table.name.clone(), column.name.clone())),
+        })
+    };
+    if let Some(identity) = &column.identity {
+        return KeySource::Identity {
+            always: identity.always,
+            sequence: sequence_named(&identity.sequence),
+        };
+    }
+    if let Some(seq) = column.nextval_sequence() {
+        return KeySource::Sequence {
+            sequence: sequence_named(&seq),
+        };
+    }
+    match &column.default {
+        Some(expression) => KeySource::Default {
+            expression: expression.clone(),
+        },
+        None => KeySource::None,
+    }
+}
+
+/// Names each root's mapping table after its table, readable where it fits
+/// and unique within the `keyshift` schema.
+pub fn assign_map_tables(tables: &mut [TablePlan]) {
+    let mut taken = BTreeSet::new();
+    let mut by_name: Vec<usize> = (0..tables.len()).collect();
+    by_name.sort_by(|&a, &b| tables[a].table.cmp(&tables[b].table));
+    for i in by_name {
+        let t = &tables[i].table;
+        let Some(root) = tables[i].root.as_mut() else {
+            continue;
+        };
+        let base = if t.schema == "public" {
+            derived_name(&[&t.name, "ids"])
+        } else {
+            derived_name(&[&t.schema, &t.name, "ids"])
+        };
+        let mut name = base.clone();
+        let mut n = 1;
+        while !taken.insert(name.clone()) {
+            n += 1;
+            name = derived_name(&[&base, &n.to_string()]);
+        }
+        root.map_table = name;
+    }
+}

@@ -1,0 +1,113 @@
+//! The integer keys the plan does not convert, each with the reason a
+//! reviewer needs to agree with leaving it.
+
+use super::{ColumnRoots, LeftAlone, Options};
+use crate::catalog::{Catalog, Table};
+
+/// Every table and integer key that stays as it is, sorted.
+pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<LeftAlone> {
+    let mut out = Vec::new();
+    for table in &catalog.tables {
+        if options.exclude_tables.contains(&table.name) {
+            out.push(LeftAlone {
+                table: table.name.clone(),
+                column: None,
+                reason: "excluded with --exclude-table".into(),
+            });
+            continue;
+        }
+        primary_key_reason(table, roots, &mut out);
+        referenced_non_keys(catalog, table, roots, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn primary_key_reason(table: &Table, roots: &ColumnRoots, out: &mut Vec<LeftAlone>) {
+    let converted = |c: &str| roots.root_of(&table.name, c).is_some();
+    let Some(pk) = &table.primary_key else {
+        let has_converted = table.columns.iter().any(|c| converted(&c.name));
+        out.push(LeftAlone {
+            table: table.name.clone(),
+            column: None,
+            reason: if has_converted {
+                "has no primary key: only its foreign-key columns change".into()
+            } else {
+                "has no primary key and no column that references a converted key".into()
+            },
+        });
+        return;
+    };
+    let unconverted: Vec<&String> = pk.columns.iter().filter(|c| !converted(c)).collect();
+    if unconverted.is_empty() {
+        return;
+    }
+    let type_of = |c: &str| {
+        table
+            .column(c)
+            .map(|c| c.data_type.name.clone())
+            .unwrap_or_default()
+    };
+    let reason = if pk.columns.len() == 1 {
+        let column = &pk.columns[0];
+        match table.column(column).and_then(|c| c.data_type.int_kind) {
+            None => format!(
+                "primary key {} is of type {}, not an integer type",
+                column,
+                type_of(column)
+            ),
+            Some(_) => format!(
+                "primary key {column} is also a foreign key to a column that is not converted"
+            ),
+        }
+    } else {
+        let list: Vec<String> = unconverted
+            .iter()
+            .map(|c| format!("{} ({})", c, type_of(c)))
+            .collect();
+        format!(
+            "composite primary key ({}): only single-column integer keys get new UUIDs; {} reference no converted key",
+            pk.columns.join(", "),
+            list.join(", ")
+        )
+    };
+    out.push(LeftAlone {
+        table: table.name.clone(),
+        column: (pk.columns.len() == 1).then(|| pk.columns[0].clone()),
+        reason,
+    });
+}
+
+/// Integer columns that other tables reference through a UNIQUE constraint
+/// rather than the primary key: those values are not keys keyshift moves.
+fn referenced_non_keys(
+    catalog: &Catalog,
+    table: &Table,
+    roots: &ColumnRoots,
+    out: &mut Vec<LeftAlone>,
+) {
+    for child in &catalog.tables {
+        for fk in &child.foreign_keys {
+            if fk.referenced_table != table.name {
+                continue;
+            }
+            for column in &fk.referenced_columns {
+                let is_int = table
+                    .column(column)
+                    .is_some_and(|c| c.data_type.int_kind.is_some());
+                if is_int && roots.root_of(&table.name, column).is_none() {
+                    out.push(LeftAlone {
+                        table: table.name.clone(),
+                        column: Some(column.clone()),
+                        reason: format!(
+                            "integer column referenced by {}.{} through a UNIQUE constraint, not a primary key; it and its references stay integers",
+                            child.name.display(),
+                            fk.name
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! The plan: which columns change, which keys are left alone and why, and
+//! what must stop the migration. It is pure data derived from the catalog
+//! and the FK graph; rendering turns it into SQL and prose, and `plan.json`
+//! is its serialized form.
+
+mod blockers;
+mod keys;
+mod left_alone;
+
+use crate::catalog::{quote_ident, Catalog, FkAction, ForeignKey, IntKind, MatchType, QualifiedName, Sequence};
+use crate::graph::FkGraph;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+pub use keys::ColumnRoots;
+
+/// What the user asked for beyond the schema itself.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Tables to leave exactly as they are.
+    pub exclude_tables: BTreeSet<QualifiedName>,
+    /// Drop the old-id → UUID mapping in `contract` instead of keeping it.
+    pub drop_id_map: bool,
+}
+
+/// The whole migration as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Tables whose columns change, referenced tables first.
+    pub tables: Vec<TablePlan>,
+    /// Foreign keys that are dropped and recreated around the type change.
+    pub foreign_keys: Vec<ForeignKeyPlan>,
+    /// Integer keys and tables that stay as they are, with the reason.
+    pub left_alone: Vec<LeftAlone>,
+    /// Things the generated SQL cannot handle; preflight fails on each.
+    pub blockers: Vec<Blocker>,
+    /// Things a human must check that do not stop the migration.
+    pub warnings: Vec<String>,
+    /// Tables in processing order (all tables, not only converted ones).
+    pub order: Vec<QualifiedName>,
+    /// FK cycles between different tables.
+    pub cycles: Vec<Vec<QualifiedName>>,
+    /// Tables that reference themselves.
+    pub self_references: Vec<QualifiedName>,
+    /// Whether `contract` keeps the id mapping tables.
+    pub keep_id_map: bool,
+}
+
+/// One table whose columns change type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TablePlan {
+    /// The table.
+    pub table: QualifiedName,
+    /// Set when the table's own primary key is a root key: its values get
+    /// fresh UUIDs and a mapping table.
+    pub root: Option<RootKey>,
+    /// Every column that becomes `uuid`, in physical order.
+    pub columns: Vec<ConvertedColumn>,
+    /// All column names in physical order; verification rebuilds whole rows.
+    pub all_columns: Vec<String>,
+}
+
+/// A single-column integer primary key whose values get new UUIDs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RootKey {
+    /// The key column.
+    pub column: String,
+    /// Its integer type.
+    pub int_kind: IntKind,
+    /// Where new values came from before the migration.
+    pub source: KeySource,
+    /// Name of the mapping table in the `keyshift` schema.
+    pub map_table: String,
+}
+
+/// How a root key got its values before the migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KeySource {
+    /// No default: the application supplies ids.
+    None,
+    /// A `nextval('…')` default (`serial` or hand-made).
+    Sequence {
+        /// The sequence, kept by forward and dropped by contract.
+        sequence: Sequence,
+    },
+    /// Any other default (a function such as Mastodon's `timestamp_id()`);
+    /// forward replaces it and rollback sets it back.
+    Default {
+        /// The expression, as the catalog holds it.
+        expression: String,
+    },
+    /// `GENERATED … AS IDENTITY`; forward drops the identity (and with it
+    /// the sequence) and rollback recreates both with the same options.
+    Identity {
+        /// `ALWAYS` rather than `BY DEFAULT`.
+        always: bool,
+        /// The implicit sequence with its options.
+        sequence: Sequence,
+    },
+}
+
+impl KeySource {
+    /// The sequence behind the key, if any.
+    pub fn sequence(&self) -> Option<&Sequence> {
+        match self {
+            KeySource::None | KeySource::Default { .. } => None,
+            KeySource::Sequence { sequence } | KeySource::Identity { sequence, .. } => {
+                Some(sequence)
+            }
+        }
+    }
+}
+
+/// One column that changes from an integer type to `uuid`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConvertedColumn {
+    /// Column name.
+    pub name: String,
+    /// Its integer type before the migration.
+    pub int_kind: IntKind,
+    /// The root table whose key values this column holds.
+    pub root: QualifiedName,
+    /// `NOT NULL` (unchanged by the migration).
+    pub not_null: bool,
+    /// Default of a referencing column (e.g. for `ON DELETE SET DEFAULT`);
+    /// forward translates it to the UUID of the same parent row.
+    pub default: Option<String>,
+}
+
+/// A foreign key that is dropped before the type change and recreated,
+/// identical, afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForeignKeyPlan {
+    /// Referencing table.
+    pub table: QualifiedName,
+    /// The constraint as it is in the catalog.
+    pub constraint: ForeignKey,
+}
+
+impl ForeignKeyPlan {
+    /// The `ADD CONSTRAINT` body that recreates the key.
+    pub fn definition(&self) -> String {
+        constraint_definition(&self.constraint)
+    }
+}
+
+/// Renders an FK with every clause PostgreSQL keeps, in the order it
+/// prints them, so recreating it gives back the same catalog row and the
+/// same `pg_dump` output. Identifiers are always quoted.
+pub fn constraint_definition(fk: &ForeignKey) -> String {
+    let cols = |c: &[String]| c.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ");
+    let mut def = format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        cols(&fk.columns),
+        fk.referenced_table.quoted(),
+        cols(&fk.referenced_columns)
+    );
+    if fk.match_type == MatchType::Full {
+        def.push_str(" MATCH FULL");
+    }
+    let action = |a: FkAction| match a {
+        FkAction::NoAction => None,
+        FkAction::Restrict => Some("RESTRICT"),
+        FkAction::Cascade => Some("CASCADE"),
+        FkAction::SetNull => Some("SET NULL"),
+        FkAction::SetDefault => Some("SET DEFAULT"),
+    };
+    if let Some(a) = action(fk.on_update) {
+        def.push_str(" ON UPDATE ");
+        def.push_str(a);
+    }
+    if let Some(a) = action(fk.on_delete) {
+        def.push_str(" ON DELETE ");
+        def.push_str(a);
+    }
+    if fk.deferrable {
+        def.push_str(" DEFERRABLE");
+    }
+    if fk.initially_deferred {
+        def.push_str(" INITIALLY DEFERRED");
+    }
+    if !fk.validated {
+        def.push_str(" NOT VALID");
+    }
+    def
+}
+
+/// An integer key or table the plan deliberately leaves as it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LeftAlone {
+    /// The table.
+    pub table: QualifiedName,
+    /// The column, when the reason is about one column.
+    pub column: Option<String>,
+    /// Why it stays.
+    pub reason: String,
+}
+
+/// Something that would make the migration fail or lose data.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Blocker {
+    /// The object at fault, e.g. `view public.user_journals`.
+    pub object: String,
+    /// What is wrong.
+    pub reason: String,
+    /// What the user can do about it.
+    pub help: String,
+}
+
+impl Plan {
+    /// Builds the plan for `catalog`.
+    pub fn build(catalog: &Catalog, graph: &FkGraph, options: &Options) -> Plan {
+        let roots = ColumnRoots::resolve(catalog, options);
+        let position = |t: &QualifiedName| graph.position(t);
+
+        let mut tables: Vec<TablePlan> = catalog
+            .tables
+            .iter()
+            .filter_map(|t| keys::table_plan(catalog, t, &roots))
+            .collect();
+        tables.sort_by_key(|t| (position(&t.table), t.table.clone()));
+        keys::assign_map_tables(&mut tables);
+
+        let mut foreign_keys: Vec<ForeignKeyPlan> = catalog
+            .tables
+            .iter()
+            .flat_map(|t| t.foreign_keys.iter().map(move |fk| (t, fk)))
+            .filter(|(t, fk)| roots.touches(t, fk))
+            .map(|(t, fk)| ForeignKeyPlan {
+                table: t.name.clone(),
+                constraint: fk.clone(),
+            })
+            .collect();
+        foreign_keys.sort_by_key(|f| (position(&f.table), f.table.clone(), f.constraint.name.clone()));
+
+        let mut blockers = roots.conflicts.clone();
+        blockers.extend(blockers::find(catalog, &tables, options));
+        blockers.sort();
+        blockers.dedup();
+
+        Plan {
+            left_alone: left_alone::find(catalog, &roots, options),
+            warnings: blockers::warnings(catalog, &tables),
+            tables,
+            foreign_keys,
+            blockers,
+            order: graph.order.clone(),
+            cycles: graph.cycles.clone(),
+            self_references: graph.self_references.clone(),
+            keep_id_map: !options.drop_id_map,
+        }
+    }
+
+    /// The plan entry of a converted table.
+    pub fn table(&self, name: &QualifiedName) -> Option<&TablePlan> {
+        self.tables.iter().find(|t| &t.table == name)
+    }
+
+    /// The mapping table that holds the keys of root table `root`.
+    pub fn map_table_of(&self, root: &QualifiedName) -> &str {
+        self.table(root)
+            .and_then(|t| t.root.as_ref())
+            .map(|r| r.map_table.as_str())
+            .expect("every converted column's root is a planned root table")
+    }
+}

@@ -1,0 +1,9 @@
+//! Rendering: plan → the files of a bundle, in memory. Writing them out is
+//! [`bundle::Bundle::write_to`]'s job, so everything here is pure.
+
+pub mod bundle;
+mod files;
+mod view;
+
+pub use bundle::Bundle;
+pub use files::render;

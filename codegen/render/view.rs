@@ -1,0 +1,338 @@
+//! View models: the plan with every identifier already quoted and every
+//! repeated SQL fragment already built, so templates only lay text out and
+//! can never splice a raw identifier.
+
+use crate::catalog::{IntKind, QualifiedName, quote_ident, quote_literal};
+use crate::plan::{ConvertedColumn, ForeignKeyPlan, KeySource, Plan, TablePlan};
+
+/// A converted table as the templates see it.
+pub struct TableView {
+    /// `public.users`, for prose and messages.
+    pub display: String,
+    /// `"public"."users"`.
+    pub quoted: String,
+    /// `'public.users'`: the display name as a string literal.
+    pub literal: String,
+    /// `'"public"."users"'`: a literal `to_regclass` accepts.
+    pub regclass: String,
+    /// The root key, when this table's own primary key gets new UUIDs.
+    pub root: Option<RootView>,
+    /// Converted columns in physical order.
+    pub columns: Vec<ColumnView>,
+    /// `ROW(t.a, m1.old_id, …)`: the row as it was before forward, rebuilt
+    /// through the id maps, for verification.
+    pub old_row: String,
+    /// The `LEFT JOIN`s `old_row` needs.
+    pub old_row_joins: Vec<String>,
+}
+
+/// A converted column.
+pub struct ColumnView {
+    /// `"user_id"`.
+    pub quoted: String,
+    /// `user_id`, for messages.
+    pub display: String,
+    /// `'user_id'`.
+    pub display_literal: String,
+    /// `public.users`: the root table, for prose.
+    pub root_display: String,
+    /// `integer`.
+    pub int_type: &'static str,
+    /// `'public.users'`: whose key values the column holds.
+    pub root_literal: String,
+    /// `"keyshift"."users_ids"`.
+    pub map: String,
+    /// `"keyshift"."users_ids_old_id"`: uuid → old id lookup used by rollback.
+    pub old_id_fn: String,
+    /// The column's default before forward, for a referencing column.
+    pub default: Option<String>,
+    /// Whether this is the table's own root key.
+    pub is_root: bool,
+    /// `NOT NULL`.
+    pub not_null: bool,
+}
+
+/// The table's own root key.
+pub struct RootView {
+    /// `"id"`.
+    pub column: String,
+    /// `id`.
+    pub display: String,
+    /// `'id'`.
+    pub literal: String,
+    /// `"keyshift"."users_ids"`.
+    pub map: String,
+    /// `users_ids`.
+    pub map_name: String,
+    /// `'"keyshift"."users_ids"'`.
+    pub map_regclass: String,
+    /// Message literal for verify_contract when the map is gone.
+    pub map_missing: String,
+    /// Comment literal for the map table.
+    pub comment: String,
+    /// One sentence on how new ids were made before, for PLAN.md.
+    pub source_note: String,
+    /// `'a'`, `'d'` or `''`: `pg_attribute.attidentity` before forward.
+    pub identity_code: String,
+    /// `"keyshift"."users_ids_old_id"`.
+    pub old_id_fn: String,
+    /// `integer`.
+    pub int_type: &'static str,
+    /// The sequence behind the key, if any.
+    pub sequence: Option<SequenceView>,
+    /// `ALWAYS` / `BY DEFAULT` when the key is an identity column.
+    pub identity: Option<&'static str>,
+    /// The default expression rollback restores, if any.
+    pub restore_default: Option<String>,
+    /// Step between fresh ids rollback hands out.
+    pub increment: i64,
+}
+
+/// A sequence behind a root key.
+pub struct SequenceView {
+    /// `"public"."users_id_seq"`.
+    pub quoted: String,
+    /// `'"public"."users_id_seq"'`, for `setval` and `to_regclass`.
+    pub regclass: String,
+    /// `public.users_id_seq`.
+    pub display: String,
+    /// `'public.users_id_seq'`, as `pg_get_serial_sequence` prints it.
+    pub display_literal: String,
+    /// Same as `display_literal`; named for use in messages.
+    pub literal: String,
+    /// Identity options in the order pg_dump prints them.
+    pub identity_options: String,
+}
+
+/// A foreign key dropped and recreated around the type change.
+pub struct ForeignKeyView {
+    /// Referencing table, quoted.
+    pub table: String,
+    /// Referencing table, as a `to_regclass` literal.
+    pub table_regclass: String,
+    /// Referencing table, for messages.
+    pub table_display: String,
+    /// Referencing table's display name as a literal.
+    pub table_literal: String,
+    /// Constraint name, quoted.
+    pub name: String,
+    /// Constraint name as a literal.
+    pub name_literal: String,
+    /// Constraint name, for messages.
+    pub name_display: String,
+    /// The `ADD CONSTRAINT` body.
+    pub definition: String,
+    /// `SELECT` of the rows whose key has no parent (for preflight), or
+    /// `None` when the key has no converted column on its own side.
+    pub orphans: String,
+    /// Whether the constraint was validated.
+    pub validated: bool,
+}
+
+fn lit(q: &QualifiedName) -> String {
+    quote_literal(&q.display())
+}
+
+fn regclass(q: &QualifiedName) -> String {
+    quote_literal(&q.quoted())
+}
+
+fn keyshift(name: &str) -> String {
+    format!("{}.{}", quote_ident("keyshift"), quote_ident(name))
+}
+
+fn int_type(kind: IntKind) -> &'static str {
+    kind.sql_name()
+}
+
+/// Builds the table views in plan order.
+pub fn tables(plan: &Plan) -> Vec<TableView> {
+    plan.tables.iter().map(|t| table(plan, t)).collect()
+}
+
+fn table(plan: &Plan, t: &TablePlan) -> TableView {
+    let columns: Vec<ColumnView> = t
+        .columns
+        .iter()
+        .map(|c| column(plan, t, c))
+        .collect();
+    let mut joins = Vec::new();
+    let parts: Vec<String> = t
+        .all_columns
+        .iter()
+        .map(|name| match columns.iter().find(|c| &c.display == name) {
+            Some(c) => {
+                let alias = format!("m{}", joins.len() + 1);
+                joins.push(format!(
+                    "LEFT JOIN {} {alias} ON {alias}.new_id = t.{}",
+                    c.map, c.quoted
+                ));
+                format!("{alias}.old_id")
+            }
+            None => format!("t.{}", quote_ident(name)),
+        })
+        .collect();
+    TableView {
+        display: t.table.display(),
+        quoted: t.table.quoted(),
+        literal: lit(&t.table),
+        regclass: regclass(&t.table),
+        root: t.root.as_ref().map(|r| {
+            let (sequence, identity, restore_default) = match &r.source {
+                KeySource::None => (None, None, None),
+                KeySource::Default { expression } => (None, None, Some(expression.clone())),
+                KeySource::Sequence { sequence } => (
+                    Some(sequence),
+                    None,
+                    Some(format!(
+                        "nextval({}::regclass)",
+                        quote_literal(&sequence.name.display())
+                    )),
+                ),
+                KeySource::Identity { always, sequence } => (
+                    Some(sequence),
+                    Some(if *always { "ALWAYS" } else { "BY DEFAULT" }),
+                    None,
+                ),
+            };
+            RootView {
+                column: quote_ident(&r.column),
+                display: r.column.clone(),
+                literal: quote_literal(&r.column),
+                map: keyshift(&r.map_table),
+                map_name: r.map_table.clone(),
+                map_regclass: quote_literal(&keyshift(&r.map_table)),
+                map_missing: quote_literal(&format!("id map keyshift.{} is missing", r.map_table)),
+                comment: quote_literal(&format!(
+                    "keyshift: old {}.{} values (old_id) and the uuids that replaced them (new_id)",
+                    t.table.display(),
+                    r.column
+                )),
+                source_note: match &r.source {
+                    KeySource::None => "It had no default; rollback hands rows written after forward ids above the highest old id.".to_string(),
+                    KeySource::Default { expression } => format!("Its default `{expression}` is restored by rollback."),
+                    KeySource::Sequence { sequence } => format!("Its sequence `{}` is kept until contract; rollback restores the `nextval` default and the sequence position.", sequence.name.display()),
+                    KeySource::Identity { always, sequence } => format!("The identity (`GENERATED {}`, sequence `{}`) is dropped; rollback recreates it with the same options and position.", if *always { "ALWAYS" } else { "BY DEFAULT" }, sequence.name.display()),
+                },
+                identity_code: quote_literal(match &r.source {
+                    KeySource::Identity { always: true, .. } => "a",
+                    KeySource::Identity { always: false, .. } => "d",
+                    _ => "",
+                }),
+                old_id_fn: keyshift(&format!("{}_old_id", r.map_table)),
+                int_type: int_type(r.int_kind),
+                increment: sequence.map_or(1, |s| s.increment),
+                sequence: sequence.map(|s| SequenceView {
+                    quoted: s.name.quoted(),
+                    regclass: regclass(&s.name),
+                    display: s.name.display(),
+                    display_literal: lit(&s.name),
+                    literal: lit(&s.name),
+                    identity_options: identity_options(s),
+                }),
+                identity,
+                restore_default,
+            }
+        }),
+        old_row: format!("ROW({})", parts.join(", ")),
+        old_row_joins: joins,
+        columns,
+    }
+}
+
+fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
+    let map_table = plan.map_table_of(&c.root);
+    ColumnView {
+        quoted: quote_ident(&c.name),
+        display: c.name.clone(),
+        display_literal: quote_literal(&c.name),
+        root_display: c.root.display(),
+        int_type: int_type(c.int_kind),
+        root_literal: lit(&c.root),
+        map: keyshift(map_table),
+        old_id_fn: keyshift(&format!("{map_table}_old_id")),
+        default: c.default.clone(),
+        is_root: t.root.as_ref().is_some_and(|r| r.column == c.name),
+        not_null: c.not_null,
+    }
+}
+
+fn identity_options(s: &crate::catalog::Sequence) -> String {
+    let mut o = format!(
+        "SEQUENCE NAME {} START WITH {} INCREMENT BY {}",
+        s.name.quoted(),
+        s.start,
+        s.increment
+    );
+    match s.min_value {
+        Some(v) => o.push_str(&format!(" MINVALUE {v}")),
+        None => o.push_str(" NO MINVALUE"),
+    }
+    match s.max_value {
+        Some(v) => o.push_str(&format!(" MAXVALUE {v}")),
+        None => o.push_str(" NO MAXVALUE"),
+    }
+    o.push_str(&format!(" CACHE {}", s.cache));
+    if s.cycle {
+        o.push_str(" CYCLE");
+    }
+    o
+}
+
+/// Builds the foreign-key views in plan order.
+pub fn foreign_keys(plan: &Plan) -> Vec<ForeignKeyView> {
+    plan.foreign_keys.iter().map(foreign_key).collect()
+}
+
+fn foreign_key(f: &ForeignKeyPlan) -> ForeignKeyView {
+    let fk = &f.constraint;
+    let child_cols: Vec<String> = fk.columns.iter().map(|c| format!("c.{}", quote_ident(c))).collect();
+    let matches: Vec<String> = fk
+        .columns
+        .iter()
+        .zip(&fk.referenced_columns)
+        .map(|(c, p)| format!("p.{} = c.{}", quote_ident(p), quote_ident(c)))
+        .collect();
+    let orphans = format!(
+        "SELECT count(*) FROM ONLY {} c WHERE {} AND NOT EXISTS (SELECT 1 FROM ONLY {} p WHERE {})",
+        f.table.quoted(),
+        child_cols
+            .iter()
+            .map(|c| format!("{c} IS NOT NULL"))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        fk.referenced_table.quoted(),
+        matches.join(" AND ")
+    );
+    ForeignKeyView {
+        table: f.table.quoted(),
+        table_regclass: regclass(&f.table),
+        table_display: f.table.display(),
+        table_literal: lit(&f.table),
+        name: quote_ident(&fk.name),
+        name_literal: quote_literal(&fk.name),
+        name_display: fk.name.clone(),
+        definition: f.definition(),
+        orphans,
+        validated: fk.validated,
+    }
+}
+
+/// `(VALUES …)` rows of (table regclass literal, column literal, type
+/// literal), for catalog checks over all converted columns.
+pub fn column_values(tables: &[TableView], expected: impl Fn(&ColumnView) -> String) -> String {
+    let rows: Vec<String> = tables
+        .iter()
+        .flat_map(|t| {
+            t.columns.iter().map(|c| {
+                format!(
+                    "({}, {}, {})",
+                    t.regclass,
+                    quote_literal(&c.display),
+                    quote_literal(&expected(c))
+                )
+            })
+        })
+        .collect();
+    format!("(VALUES\n    {}\n)", rows.join(",\n    "))
+}

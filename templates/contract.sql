@@ -1,0 +1,38 @@
+{{ header }}
+-- IRREVERSIBLE. Run only once the application works on uuid keys and you
+-- no longer need rollback.sql: it removes what forward kept for rollback.
+--   * the sequences that fed the old integer keys;
+--   * the fingerprints and helper functions in schema keyshift.
+{%- if keep_id_map %}
+-- The old id → uuid maps stay in schema keyshift, so ids found in logs,
+-- URLs and other systems can still be translated.
+{%- else %}
+-- The old id → uuid maps are dropped too (--drop-id-map).
+{%- endif %}
+
+{% include "_assert.sql" %}
+
+BEGIN;
+SET LOCAL lock_timeout = '{{ lock_timeout }}';
+SET LOCAL search_path = pg_catalog, pg_temp;
+SET LOCAL client_min_messages = warning;
+
+SELECT pg_temp.keyshift_assert(
+    to_regclass('keyshift.state') IS NOT NULL AND (SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
+    'contract needs forward.sql of plan {{ plan_hash }} to have run, and not rollback.sql');
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}{% if r.identity.is_none() %}
+DROP SEQUENCE {{ s.quoted }};
+{%- endif %}{% endif %}{% endif %}{% endfor %}
+{%- if keep_id_map %}
+DROP FUNCTION keyshift.uuid_for(text, bigint);
+{%- if has_column_defaults %}
+DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid);
+{%- endif %}
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
+UPDATE keyshift.state SET stage = 'contracted';
+COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan {{ plan_hash }}';
+{%- else %}
+DROP SCHEMA keyshift CASCADE;
+{%- endif %}
+
+COMMIT;

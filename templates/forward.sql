@@ -1,0 +1,103 @@
+{{ header }}
+-- Moves every planned key to uuid in one transaction: either all of it
+-- happens or none of it does. Each table is rewritten exactly once.
+-- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
+
+{% include "_assert.sql" %}
+
+BEGIN;
+SET LOCAL lock_timeout = '{{ lock_timeout }}';
+SET LOCAL search_path = pg_catalog, pg_temp;
+
+-- Migration state lives in its own schema. rollback.sql drops it whole;
+-- contract.sql keeps only the old-id → uuid maps.
+CREATE SCHEMA keyshift;
+COMMENT ON SCHEMA keyshift IS 'keyshift migration state for plan {{ plan_hash }}';
+CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL);
+INSERT INTO keyshift.state VALUES ('{{ plan_hash }}', 'forward');
+
+-- New UUIDs are a keyed hash of (table, old id). The key is random, lives
+-- only in this transaction, and is never stored, so the UUIDs cannot be
+-- predicted from ids; being a function, it lets every referencing column be
+-- converted without joining its parent. Version and variant bits make the
+-- values valid version-4 UUIDs. Uniqueness is enforced by the maps below.
+SELECT set_config('keyshift.key', encode(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()), 'hex'), true) IS NOT NULL AS key_ready;
+CREATE FUNCTION keyshift.uuid_for(root text, id bigint) RETURNS uuid
+LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$
+    SELECT overlay(overlay(md5(current_setting('keyshift.key') || ':' || root || ':' || id::text) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid
+$keyshift$;
+{%- if has_column_defaults %}
+
+-- A referencing column's default must name the parent's new uuid, which is
+-- only known inside this transaction.
+CREATE FUNCTION keyshift.set_uuid_default(tbl regclass, col name, value uuid) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %L::uuid', tbl, col, value);
+END
+$keyshift$;
+{%- endif %}
+
+-- Fingerprint of every converted table, so verify_forward.sql can prove
+-- that each row, translated back through the maps, is unchanged.
+CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
+{%- for t in tables %}
+INSERT INTO keyshift.row_digest SELECT {{ t.literal }}, count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ t.quoted }} t;
+{%- endfor %}
+
+-- Sequence positions, so rollback.sql can put them back exactly.
+CREATE TABLE keyshift.sequence_state (table_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}
+INSERT INTO keyshift.sequence_state SELECT {{ t.literal }}, last_value, is_called FROM {{ s.quoted }};
+{%- endif %}{% endif %}{% endfor %}
+
+-- One map per table whose own key gets new UUIDs: old id → new uuid.
+{%- for t in tables %}{% if let Some(r) = t.root %}
+CREATE TABLE {{ r.map }} AS SELECT {{ r.column }} AS old_id, keyshift.uuid_for({{ t.literal }}, {{ r.column }}) AS new_id FROM ONLY {{ t.quoted }};
+ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
+{%- endif %}{% endfor %}
+
+-- The exact definitions of the foreign keys dropped below, to prove they
+-- come back unchanged.
+CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, PRIMARY KEY (table_name, name));
+{%- for f in foreign_keys %}
+INSERT INTO keyshift.foreign_key SELECT {{ f.table_regclass }}, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass({{ f.table_regclass }}) AND conname = {{ f.name_literal }};
+{%- endfor %}
+
+-- Foreign keys cannot span an integer and a uuid column, so every key that
+-- touches a converted column is dropped first and recreated at the end.
+{%- for f in foreign_keys %}
+ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
+{%- endfor %}
+
+-- One rewrite per table: all its converted columns change in one statement.
+{%- for t in tables %}
+
+-- {{ t.display }}
+{%- if let Some(r) = t.root %}{% if r.identity.is_some() %}
+ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} DROP IDENTITY;
+{%- endif %}{% endif %}
+ALTER TABLE {{ t.quoted }}
+{%- for c in t.columns %}
+    {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
+    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE uuid USING keyshift.uuid_for({{ c.root_literal }}, {{ c.quoted }}){% if c.is_root %},
+    ALTER COLUMN {{ c.quoted }} SET DEFAULT gen_random_uuid(){% endif %}{% if !loop.last %},{% else %};{% endif %}
+{%- endfor %}
+{%- for c in t.columns %}{% if let Some(d) = c.default %}
+-- Keep the default pointing at the same parent row: {{ c.display }} DEFAULT {{ d }}.
+SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.uuid_for({{ c.root_literal }}, {{ d }}));
+{%- endif %}{% endfor %}
+{%- endfor %}
+
+-- Recreate the foreign keys exactly as they were.
+{%- for f in foreign_keys %}
+ALTER TABLE {{ f.table }} ADD CONSTRAINT {{ f.name }} {{ f.definition }};
+{%- endfor %}
+
+SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
+       format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))
+FROM keyshift.foreign_key k
+LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
+
+COMMIT;

@@ -1,0 +1,118 @@
+{{ header }}
+-- Read-only. Checks that the database is the one this bundle was generated
+-- for and that forward.sql can run without failing or losing data. Every
+-- problem found is listed; then the file fails if there was any.
+
+{% include "_assert.sql" %}
+
+CREATE TEMPORARY TABLE keyshift_problems (problem text NOT NULL);
+
+BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SET LOCAL search_path = pg_catalog, pg_temp;
+
+INSERT INTO pg_temp.keyshift_problems
+SELECT 'PostgreSQL 13 or later is needed for gen_random_uuid(); this server is ' || version()
+WHERE current_setting('server_version_num')::integer < 130000;
+
+INSERT INTO pg_temp.keyshift_problems
+SELECT 'schema keyshift already exists: forward has already run, or a previous run was contracted'
+WHERE to_regnamespace('keyshift') IS NOT NULL;
+
+-- Every column that changes must exist with the integer type the plan expects.
+INSERT INTO pg_temp.keyshift_problems
+SELECT CASE
+    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', e.tbl, e.col)
+    ELSE format('column %s.%s is %s, but the plan expects %s', e.tbl, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
+END
+FROM {{ expected_int_columns }} AS e (tbl, col, typ)
+LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
+WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
+{% if !foreign_keys.is_empty() %}
+-- Every foreign key the plan recreates must exist under the expected name.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
+FROM (VALUES
+{%- for f in foreign_keys %}
+    ({{ f.table_regclass }}, {{ f.name_literal }}){% if !loop.last %},{% endif %}
+{%- endfor %}
+) AS e (tbl, con)
+WHERE NOT EXISTS (
+    SELECT 1 FROM pg_constraint c
+    WHERE c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f'
+);
+
+-- Rows whose foreign key has no parent (possible after NOT VALID or with
+-- triggers disabled) would make recreating the constraint fail.
+{%- for f in foreign_keys %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, {{ f.table_literal }}, {{ f.name_literal }})
+FROM ({{ f.orphans }}) AS o (n)
+WHERE n > 0;
+{%- endfor %}
+{% endif %}
+-- Objects that depend on a converted column and that ALTER COLUMN ... TYPE
+-- cannot carry over: views, rules, policies, column triggers, CHECK
+-- constraints, generated columns, and indexes whose expression or WHERE
+-- clause uses the column (a plain IS [NOT] NULL test is fine).
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s depends on %s.%s, which becomes uuid; drop it before the migration and recreate it afterwards, or exclude the table',
+              pg_describe_object(d.classid, d.objid, d.objsubid), e.tbl, e.col)
+FROM {{ expected_int_columns }} AS e (tbl, col, typ)
+JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
+LEFT JOIN pg_constraint con ON d.classid = 'pg_constraint'::regclass AND con.oid = d.objid
+LEFT JOIN pg_attrdef def ON d.classid = 'pg_attrdef'::regclass AND def.oid = d.objid
+LEFT JOIN pg_index i ON d.classid = 'pg_class'::regclass AND i.indexrelid = d.objid
+WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass)
+   OR (con.oid IS NOT NULL AND con.contype NOT IN ('p', 'u', 'f'))
+   OR (def.oid IS NOT NULL AND def.adnum <> a.attnum)
+   OR (i.indexrelid IS NOT NULL AND (
+        pg_get_expr(i.indexprs, i.indrelid) ~ ('\m' || quote_ident(e.col) || '\M')
+        OR (pg_get_expr(i.indpred, i.indrelid) ~ ('\m' || quote_ident(e.col) || '\M')
+            AND pg_get_expr(i.indpred, i.indrelid) !~ ('^\(?' || quote_ident(e.col) || ' IS (NOT )?NULL\)?$'))
+   ));
+
+-- Partitioned and inherited tables are not converted yet.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('table %s is partitioned, a partition, or part of an inheritance tree; keyshift cannot convert it yet', e.tbl)
+FROM (VALUES
+{%- for t in tables %}
+    ({{ t.regclass }}){% if !loop.last %},{% endif %}
+{%- endfor %}
+) AS e (tbl)
+JOIN pg_class c ON c.oid = to_regclass(e.tbl)
+WHERE c.relkind = 'p' OR c.relispartition
+   OR EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid OR h.inhparent = c.oid);
+{% for t in tables -%}
+{%- if let Some(r) = t.root -%}
+{%- if let Some(s) = r.sequence -%}
+{%- if r.identity.is_some() %}
+-- Dropping the identity drops its sequence; grants on it would be lost.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('identity sequence %s has grants, which rollback could not restore', {{ s.literal }})
+FROM pg_class c WHERE c.oid = to_regclass({{ s.regclass }}) AND c.relacl IS NOT NULL;
+{%- else %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('sequence %s behind %s.%s does not exist', {{ s.literal }}, {{ t.literal }}, {{ r.literal }})
+WHERE to_regclass({{ s.regclass }}) IS NULL;
+{%- endif %}
+{%- endif %}
+{%- endif %}
+{%- endfor %}
+{% for b in blockers %}
+INSERT INTO pg_temp.keyshift_problems VALUES ({{ b }});
+{%- endfor %}
+
+COMMIT;
+{% if !warnings.is_empty() %}
+-- Not fatal, but a human must check these before running forward.sql:
+{%- for w in warnings %}
+-- * {{ w }}
+{%- endfor %}
+{% endif %}
+SELECT problem AS "keyshift preflight problem" FROM pg_temp.keyshift_problems ORDER BY problem;
+
+SELECT pg_temp.keyshift_assert(
+    NOT EXISTS (SELECT 1 FROM pg_temp.keyshift_problems),
+    (SELECT count(*) || ' preflight problem(s): ' || string_agg(problem, '; ' ORDER BY problem) FROM pg_temp.keyshift_problems)
+);

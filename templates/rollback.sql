@@ -1,0 +1,88 @@
+{{ header }}
+-- Puts every converted key back to its integer type, in one transaction.
+-- Rows that existed before forward get their old ids back from the maps;
+-- rows written since get fresh ids after the highest id ever handed out,
+-- and every reference to them follows. Afterwards pg_dump --schema-only
+-- matches the database before forward byte for byte.
+-- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
+
+{% include "_assert.sql" %}
+
+BEGIN;
+SET LOCAL lock_timeout = '{{ lock_timeout }}';
+SET LOCAL search_path = pg_catalog, pg_temp;
+SET LOCAL client_min_messages = warning;
+
+SELECT pg_temp.keyshift_assert(
+    to_regclass('keyshift.state') IS NOT NULL,
+    'schema keyshift has no state table: forward.sql has not run, or rollback already ran');
+SELECT pg_temp.keyshift_assert(
+    (SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
+    (SELECT format('keyshift.state says stage %s of plan %s; this rollback belongs to plan {{ plan_hash }} after forward', stage, plan_hash) FROM keyshift.state));
+
+-- Fresh integer ids for rows written after forward, in uuid order.
+CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, max_id bigint);
+{%- for t in tables %}{% if let Some(r) = t.root %}
+WITH fresh AS (
+    INSERT INTO {{ r.map }} (old_id, new_id)
+    SELECT b.base + {{ r.increment }} * row_number() OVER (ORDER BY t.{{ r.column }}), t.{{ r.column }}
+    FROM ONLY {{ t.quoted }} t,
+         (SELECT greatest(
+             (SELECT max(old_id) FROM {{ r.map }}),
+             {%- if r.sequence.is_some() %}
+             (SELECT CASE WHEN is_called THEN last_value ELSE last_value - {{ r.increment }} END FROM keyshift.sequence_state WHERE table_name = {{ t.literal }}),
+             {%- endif %}
+             0) AS base) b
+    WHERE NOT EXISTS (SELECT 1 FROM {{ r.map }} m WHERE m.new_id = t.{{ r.column }})
+    RETURNING old_id
+)
+INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, max(old_id) FROM fresh;
+CREATE FUNCTION {{ r.old_id_fn }}(u uuid) RETURNS {{ r.int_type }}
+LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM {{ r.map }} WHERE new_id = u $keyshift$;
+{%- endif %}{% endfor %}
+
+-- A referencing value with no map entry would silently become NULL.
+{%- for t in tables %}{% for c in t.columns %}{% if !c.is_root %}
+SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, {{ t.literal }}, {{ c.display_literal }}, {{ c.root_literal }}))
+FROM (SELECT count(*) FROM ONLY {{ t.quoted }} t WHERE t.{{ c.quoted }} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {{ c.map }} m WHERE m.new_id = t.{{ c.quoted }})) AS o (n);
+{%- endif %}{% endfor %}{% endfor %}
+
+{%- for f in foreign_keys %}
+ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
+{%- endfor %}
+{%- for t in tables_reversed %}
+
+-- {{ t.display }}
+ALTER TABLE {{ t.quoted }}
+{%- for c in t.columns %}
+    {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
+    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type }} USING {{ c.old_id_fn }}({{ c.quoted }})
+    {%- if let Some(d) = c.default %},
+    ALTER COLUMN {{ c.quoted }} SET DEFAULT {{ d }}
+    {%- endif %}
+    {%- if c.is_root %}{% if let Some(r) = t.root %}{% if let Some(d) = r.restore_default %},
+    ALTER COLUMN {{ c.quoted }} SET DEFAULT {{ d }}
+    {%- endif %}{% endif %}{% endif %}{% if !loop.last %},{% else %};{% endif %}
+{%- endfor %}
+{%- if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}
+{%- if let Some(kind) = r.identity %}
+ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} ADD GENERATED {{ kind }} AS IDENTITY ({{ s.identity_options }});
+{%- endif %}
+SELECT setval({{ s.regclass }}, coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+FROM keyshift.sequence_state s JOIN keyshift.fresh_ids f USING (table_name)
+WHERE s.table_name = {{ t.literal }};
+{%- endif %}{% endif %}
+{%- endfor %}
+
+{%- for f in foreign_keys %}
+ALTER TABLE {{ f.table }} ADD CONSTRAINT {{ f.name }} {{ f.definition }};
+{%- endfor %}
+
+SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
+       format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))
+FROM keyshift.foreign_key k
+LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
+
+DROP SCHEMA keyshift CASCADE;
+
+COMMIT;

@@ -1,0 +1,51 @@
+{{ header }}
+-- Read-only proof that forward.sql did what it should. Run it right after
+-- forward, before the application writes: it compares the data with the
+-- fingerprint forward took before changing anything.
+--
+-- Each converted table's rows, with every uuid translated back to the
+-- integer it replaced, must hash to exactly the fingerprint. Because the
+-- maps are one-to-one, a child row whose reference translates back to its
+-- old parent id points at the same parent row as before: the parent's own
+-- rows pass the same test.
+
+{% include "_assert.sql" %}
+
+BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SET LOCAL search_path = pg_catalog, pg_temp;
+
+SELECT pg_temp.keyshift_assert(
+    to_regclass('keyshift.state') IS NOT NULL AND (SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
+    'forward.sql of plan {{ plan_hash }} has not run on this database');
+
+SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
+       format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))
+FROM {{ expected_uuid_columns }} AS e (tbl, col, typ)
+LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
+{%- for t in tables %}{% if let Some(r) = t.root %}
+
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
+       format('%s.%s should default to gen_random_uuid()', {{ t.literal }}, {{ r.literal }}))
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
+{%- endif %}{% endfor %}
+
+SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintdef(c.oid) = k.definition,
+       format('foreign key %s on %s is missing or changed', k.name, k.table_name))
+FROM keyshift.foreign_key k
+LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
+{%- for t in tables %}
+
+SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
+       format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', {{ t.literal }}, d.row_count, now.n))
+FROM keyshift.row_digest d,
+     (SELECT count(*), coalesce(sum(hashtextextended({{ t.old_row }}::text, 0)), 0)
+      FROM ONLY {{ t.quoted }} t
+      {%- for j in t.old_row_joins %}
+      {{ j }}
+      {%- endfor %}) AS now (n, h)
+WHERE d.table_name = {{ t.literal }};
+{%- endfor %}
+
+COMMIT;
+SELECT 'verify_forward: ok' AS keyshift;

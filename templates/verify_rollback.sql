@@ -1,0 +1,44 @@
+{{ header }}
+-- Read-only proof that rollback.sql restored the integer keys: types,
+-- defaults, identity columns, sequence ownership and foreign keys are as
+-- they were before forward, and no migration state is left behind.
+
+{% include "_assert.sql" %}
+
+BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SET LOCAL search_path = pg_catalog, pg_temp;
+
+SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL, 'schema keyshift still exists');
+
+SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
+       format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))
+FROM {{ expected_int_columns }} AS e (tbl, col, typ)
+LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
+{%- for t in tables %}{% if let Some(r) = t.root %}
+{%- if let Some(s) = r.sequence %}
+
+SELECT pg_temp.keyshift_assert(pg_get_serial_sequence({{ t.regclass }}, {{ r.literal }}) = {{ s.display_literal }} AND a.attidentity = {{ r.identity_code }},
+       format('%s.%s should take its values from %s again', {{ t.literal }}, {{ r.literal }}, {{ s.literal }}))
+FROM pg_attribute a WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
+{%- else %}
+
+SELECT pg_temp.keyshift_assert({% if r.restore_default.is_some() %}d.adbin IS NOT NULL{% else %}d.adbin IS NULL{% endif %} AND a.attidentity = '',
+       format('%s.%s has the wrong default', {{ t.literal }}, {{ r.literal }}))
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
+{%- endif %}
+{%- endif %}{% endfor %}
+{%- if !foreign_keys.is_empty() %}
+
+SELECT pg_temp.keyshift_assert(c.convalidated = e.validated,
+       format('foreign key %s on %s is missing or its validation changed', e.con, e.tbl))
+FROM (VALUES
+{%- for f in foreign_keys %}
+    ({{ f.table_regclass }}, {{ f.name_literal }}, {{ f.validated }}){% if !loop.last %},{% endif %}
+{%- endfor %}
+) AS e (tbl, con, validated)
+LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f';
+{%- endif %}
+
+COMMIT;
+SELECT 'verify_rollback: ok' AS keyshift;
