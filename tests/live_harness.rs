@@ -1,0 +1,164 @@
+//! Smoke test of the live PostgreSQL harness in `tests/support`: it starts a real
+//! server, and every promise the other live tests rely on is checked here.
+
+mod support;
+
+use std::path::PathBuf;
+
+/// A file in a fresh temp dir, removed on drop.
+struct TempSql {
+    dir: PathBuf,
+}
+
+impl TempSql {
+    fn new(tag: &str) -> TempSql {
+        let dir =
+            std::env::temp_dir().join(format!("keyshift-harness-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempSql { dir }
+    }
+
+    fn write(&self, name: &str, sql: &str) -> PathBuf {
+        let path = self.dir.join(name);
+        std::fs::write(&path, sql).unwrap();
+        path
+    }
+}
+
+impl Drop for TempSql {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const SCHEMA: &str = r#"
+CREATE SCHEMA app;
+CREATE TABLE app.users (id serial PRIMARY KEY, "Name" text NOT NULL);
+CREATE TABLE app.journals (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id integer NOT NULL REFERENCES app.users (id),
+    body text
+);
+CREATE TABLE app.events (id int, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE app.events_2024 PARTITION OF app.events
+    FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+-- Columns named like the snapshot's row alias must not confuse it.
+CREATE TABLE app.tricky (r int, t text);
+INSERT INTO app.tricky VALUES (1, 'x');
+CREATE ROLE keyshift_reader;
+GRANT SELECT ON app.users TO keyshift_reader;
+\i seed.sql
+"#;
+
+const SEED: &str = r#"
+INSERT INTO app.users ("Name") VALUES ('ada'), ('grace');
+INSERT INTO app.journals (user_id, body) VALUES (1, 'a'), (2, E'two\nlines');
+INSERT INTO app.events VALUES (1, '2024-05-01');
+"#;
+
+#[test]
+fn harness_round_trip() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    eprintln!("server {} on port {}", server.version(), server.port());
+    let files = TempSql::new("round-trip");
+    files.write("seed.sql", SEED);
+    let schema = files.write("schema.sql", SCHEMA);
+
+    let db = server.create_database("harness_round_trip");
+    let other = server.create_database("harness_other");
+    assert_ne!(db.name(), other.name());
+    assert!(
+        db.url()
+            .ends_with(&format!(":{}/{}", server.port(), db.name()))
+    );
+
+    // `\i seed.sql` resolves against the cwd we pass.
+    db.psql_file(&schema, Some(&files.dir)).unwrap();
+    assert_eq!(
+        db.query_rows(r#"SELECT id, "Name" FROM app.users ORDER BY id"#),
+        ["1|ada", "2|grace"]
+    );
+    assert_eq!(
+        other.query_rows("SELECT count(*) FROM pg_namespace WHERE nspname = 'app'"),
+        ["0"]
+    );
+
+    // Dumps are byte-identical, keep privileges, and carry the fixed restrict key.
+    let dump = db.dump_schema();
+    assert_eq!(dump, db.dump_schema());
+    assert!(dump.contains("GRANT SELECT ON TABLE app.users TO keyshift_reader;"));
+    assert!(dump.contains("OWNER TO postgres;"));
+    if server.supports_restrict_key() {
+        assert!(dump.contains("\\restrict keyshift"), "{dump}");
+    }
+
+    // Snapshots: deterministic, one line per leaf table and sequence, and they move
+    // when a row changes.
+    let snapshot = db.data_snapshot();
+    assert_eq!(snapshot, db.data_snapshot());
+    let names: Vec<&str> = snapshot
+        .lines()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "app.events_2024",
+            "app.journals",
+            "app.journals_id_seq",
+            "app.tricky",
+            "app.users",
+            "app.users_id_seq"
+        ],
+        "{snapshot}"
+    );
+    assert!(snapshot.contains("app.users 2 "), "{snapshot}");
+    assert!(snapshot.contains("app.users_id_seq 2 true"), "{snapshot}");
+    db.psql_sql("UPDATE app.journals SET body = 'b' WHERE id = 1")
+        .unwrap();
+    assert_ne!(snapshot, db.data_snapshot());
+    let empty = other.data_snapshot();
+    assert_eq!(empty, "\n");
+
+    // A failing script is an Err with psql's own error text and exit code 3.
+    let bad = files.write(
+        "bad.sql",
+        "SELECT 1;\nSELECT * FROM no_such_table;\nSELECT 2;\n",
+    );
+    let err = db.psql_file(&bad, None).unwrap_err();
+    assert_eq!(err.code, Some(3), "{err:?}");
+    assert!(
+        err.stderr
+            .contains(r#"relation "no_such_table" does not exist"#),
+        "{err:?}"
+    );
+    assert!(db.psql_sql("SELEC 1").is_err());
+
+    // Drop removes the database.
+    let name = other.name().to_owned();
+    drop(other);
+    let exists = format!("SELECT count(*) FROM pg_database WHERE datname = '{name}'");
+    assert_eq!(db.query_rows(&exists), ["0"]);
+}
+
+/// Many databases at once on the shared server, as parallel test threads do.
+#[test]
+fn parallel_databases() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    std::thread::scope(|scope| {
+        for i in 0..6 {
+            scope.spawn(move || {
+                let db = server.create_database("parallel");
+                db.psql_sql(&format!(
+                    "CREATE TABLE t (n int); INSERT INTO t VALUES ({i});"
+                ))
+                .unwrap();
+                assert_eq!(db.query_rows("SELECT n FROM t"), [i.to_string()]);
+            });
+        }
+    });
+}
