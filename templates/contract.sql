@@ -20,9 +20,9 @@ SET LOCAL client_min_messages = warning;
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL AND (SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
     'contract needs forward.sql of plan {{ plan_hash }} to have run, and not rollback.sql');
-{%- for t in tables %}{% if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}{% if r.identity.is_none() %}
+{%- for s in sequences %}{% if !s.is_identity %}
 DROP SEQUENCE {{ s.quoted }};
-{%- endif %}{% endif %}{% endif %}{% endfor %}
+{%- endif %}{% endfor %}
 {%- if keep_id_map %}
 DROP FUNCTION keyshift.uuid_for(text, bigint);
 {%- if has_column_defaults %}

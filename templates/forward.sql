@@ -46,10 +46,10 @@ INSERT INTO keyshift.row_digest SELECT {{ t.literal }}, count(*), coalesce(sum(h
 {%- endfor %}
 
 -- Sequence positions, so rollback.sql can put them back exactly.
-CREATE TABLE keyshift.sequence_state (table_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
-{%- for t in tables %}{% if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}
-INSERT INTO keyshift.sequence_state SELECT {{ t.literal }}, last_value, is_called FROM {{ s.quoted }};
-{%- endif %}{% endif %}{% endfor %}
+CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
+{%- for s in sequences %}
+INSERT INTO keyshift.sequence_state SELECT {{ s.regclass }}, last_value, is_called FROM {{ s.quoted }};
+{%- endfor %}
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid.
 {%- for t in tables %}{% if let Some(r) = t.root %}

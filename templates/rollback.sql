@@ -20,8 +20,9 @@ SELECT pg_temp.keyshift_assert(
     (SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
     (SELECT format('keyshift.state says stage %s of plan %s; this rollback belongs to plan {{ plan_hash }} after forward', stage, plan_hash) FROM keyshift.state));
 
--- Fresh integer ids for rows written after forward, in uuid order.
-CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, max_id bigint);
+-- Fresh integer ids for rows written after forward, in uuid order, above
+-- every id the key's sequence (shared or not) or the map has handed out.
+CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 {%- for t in tables %}{% if let Some(r) = t.root %}
 WITH fresh AS (
     INSERT INTO {{ r.map }} (old_id, new_id)
@@ -29,14 +30,15 @@ WITH fresh AS (
     FROM ONLY {{ t.quoted }} t,
          (SELECT greatest(
              (SELECT max(old_id) FROM {{ r.map }}),
-             {%- if r.sequence.is_some() %}
-             (SELECT CASE WHEN is_called THEN last_value ELSE last_value - {{ r.increment }} END FROM keyshift.sequence_state WHERE table_name = {{ t.literal }}),
+             {%- if let Some(s) = r.sequence %}
+             (SELECT CASE WHEN is_called THEN last_value ELSE last_value - {{ r.increment }} END FROM keyshift.sequence_state WHERE sequence_name = {{ s.regclass }}),
+             (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = {{ s.regclass }}),
              {%- endif %}
              0) AS base) b
     WHERE NOT EXISTS (SELECT 1 FROM {{ r.map }} m WHERE m.new_id = t.{{ r.column }})
     RETURNING old_id
 )
-INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, max(old_id) FROM fresh;
+INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, {% if let Some(s) = r.sequence %}{{ s.regclass }}{% else %}NULL{% endif %}, max(old_id) FROM fresh;
 CREATE FUNCTION {{ r.old_id_fn }}(u uuid) RETURNS {{ r.int_type }}
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM {{ r.map }} WHERE new_id = u $keyshift$;
 {%- endif %}{% endfor %}
@@ -64,15 +66,20 @@ ALTER TABLE {{ t.quoted }}
     ALTER COLUMN {{ c.quoted }} SET DEFAULT {{ d }}
     {%- endif %}{% endif %}{% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
-{%- if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}
-{%- if let Some(kind) = r.identity %}
+{%- if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}{% if let Some(kind) = r.identity %}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} ADD GENERATED {{ kind }} AS IDENTITY ({{ s.identity_options }});
-{%- endif %}
-SELECT setval({{ s.regclass }}, coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
-FROM keyshift.sequence_state s JOIN keyshift.fresh_ids f USING (table_name)
-WHERE s.table_name = {{ t.literal }};
-{%- endif %}{% endif %}
+{%- endif %}{% endif %}{% endif %}
 {%- endfor %}
+{%- if !sequences.is_empty() %}
+
+-- Sequences continue after the highest id handed out, or exactly where
+-- they were when nothing was written after forward.
+{%- for s in sequences %}
+SELECT setval({{ s.regclass }}, coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = {{ s.regclass }}) AS f (max_id)
+WHERE s.sequence_name = {{ s.regclass }};
+{%- endfor %}
+{%- endif %}
 
 {%- for f in foreign_keys %}
 ALTER TABLE {{ f.table }} ADD CONSTRAINT {{ f.name }} {{ f.definition }};

@@ -23,9 +23,9 @@ SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))
 FROM {{ expected_uuid_columns }} AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
-{%- for t in tables %}{% if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}
+{%- for s in sequences %}
 SELECT pg_temp.keyshift_assert(to_regclass({{ s.regclass }}) IS NULL, format('sequence %s still exists', {{ s.literal }}));
-{%- endif %}{% endif %}{% endfor %}
+{%- endfor %}
 
 COMMIT;
 SELECT 'verify_contract: ok' AS keyshift;

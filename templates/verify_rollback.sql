@@ -16,10 +16,18 @@ FROM {{ expected_int_columns }} AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 {%- for t in tables %}{% if let Some(r) = t.root %}
 {%- if let Some(s) = r.sequence %}
+{%- if r.identity.is_some() %}
 
-SELECT pg_temp.keyshift_assert(pg_get_serial_sequence({{ t.regclass }}, {{ r.literal }}) = {{ s.display_literal }} AND a.attidentity = {{ r.identity_code }},
-       format('%s.%s should take its values from %s again', {{ t.literal }}, {{ r.literal }}, {{ s.literal }}))
+SELECT pg_temp.keyshift_assert(pg_get_serial_sequence({{ t.regclass }}, {{ r.literal }})::regclass = to_regclass({{ s.regclass }}) AND a.attidentity = {{ r.identity_code }},
+       format('%s.%s should be an identity column on %s again', {{ t.literal }}, {{ r.literal }}, {{ s.literal }}))
 FROM pg_attribute a WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
+{%- else %}
+
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass({{ s.regclass }})::text) AND a.attidentity = '',
+       format('%s.%s should take its values from %s again', {{ t.literal }}, {{ r.literal }}, {{ s.literal }}))
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
+{%- endif %}
 {%- else %}
 
 SELECT pg_temp.keyshift_assert({% if r.restore_default.is_some() %}d.adbin IS NOT NULL{% else %}d.adbin IS NULL{% endif %} AND a.attidentity = '',

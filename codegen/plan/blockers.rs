@@ -13,8 +13,6 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
     for plan in tables {
         let table = catalog.table(&plan.table).expect("planned tables exist");
         let name = table.name.display();
-        let is_converted = |c: &str| plan.columns.iter().any(|p| p.name == c);
-
         if table.kind == TableKind::Partitioned || table.partition_of.is_some() {
             out.push(Blocker {
                 object: format!("table {name}"),
@@ -29,41 +27,6 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
                 reason: "takes part in table inheritance; converting inherited columns is not supported yet".into(),
                 help: format!("Exclude {name} and its inheritance relatives with --exclude-table."),
             });
-        }
-        for check in &table.checks {
-            if check.columns.iter().any(|c| is_converted(c)) {
-                out.push(Blocker {
-                    object: format!("constraint {} on {name}", check.name),
-                    reason: format!("CHECK ({}) uses a column that becomes uuid", check.expression),
-                    help: "Drop the constraint before migrating and recreate it for uuid afterwards, or exclude the table.".into(),
-                });
-            }
-        }
-        for index in &table.indexes {
-            let in_expression = index
-                .keys
-                .iter()
-                .any(|k| matches!(k, IndexKey::Expression(_)))
-                && index.expression_columns.iter().any(|c| is_converted(c));
-            let in_predicate = index.predicate.as_deref().is_some_and(|p| {
-                index.expression_columns.iter().any(|c| is_converted(c)) && !is_null_test(p)
-            });
-            if in_expression || in_predicate {
-                out.push(Blocker {
-                    object: format!("index {} on {name}", index.name),
-                    reason: "its expression or WHERE clause uses a column that becomes uuid".into(),
-                    help: "Drop the index before migrating and recreate it for uuid afterwards, or exclude the table.".into(),
-                });
-            }
-        }
-        for column in &table.columns {
-            if column.generated.is_some() {
-                out.push(Blocker {
-                    object: format!("column {name}.{}", column.name),
-                    reason: "is a generated column on a converted table; keyshift cannot tell whether its expression uses a converted column".into(),
-                    help: "Drop the generated column before migrating and add it back afterwards, or exclude the table.".into(),
-                });
-            }
         }
         for column in &plan.columns {
             if let Some(default) = &column.default
@@ -133,19 +96,52 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
     out
 }
 
-/// `col IS NULL` / `col IS NOT NULL` keep working unchanged on uuid.
-fn is_null_test(predicate: &str) -> bool {
-    let p = predicate.trim().trim_start_matches('(').trim_end_matches(')').trim();
-    let upper = p.to_ascii_uppercase();
-    (upper.ends_with(" IS NOT NULL") || upper.ends_with(" IS NULL"))
-        && !upper.contains(" AND ")
-        && !upper.contains(" OR ")
+/// Things that may or may not survive the type change. Triggers keep
+/// working only if their function bodies do not treat the converted columns
+/// as integers, which keyshift cannot see. CHECK constraints, expression or
+/// partial indexes and generated columns are rebuilt by PostgreSQL, and
+/// preflight tests on an empty copy that it accepts them for uuid.
+pub fn warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
+    let mut out = rebuilt_objects(catalog, tables);
+    out.extend(trigger_warnings(catalog, tables));
+    out
 }
 
-/// Triggers on converted tables: they keep working only if their function
-/// bodies do not treat the converted columns as integers, which keyshift
-/// cannot see.
-pub fn warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
+fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
+    let mut out = Vec::new();
+    for plan in tables {
+        let Some(table) = catalog.table(&plan.table) else {
+            continue;
+        };
+        let name = table.name.display();
+        let is_converted = |c: &str| plan.columns.iter().any(|p| p.name == c);
+        for check in table.checks.iter().filter(|c| c.columns.iter().any(|c| is_converted(c))) {
+            out.push(format!(
+                "CHECK constraint {} on {name} ({}) uses a converted column; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
+                check.name, check.expression
+            ));
+        }
+        for index in &table.indexes {
+            let uses = index.expression_columns.iter().any(|c| is_converted(c));
+            let is_expression = index.keys.iter().any(|k| matches!(k, IndexKey::Expression(_)));
+            if uses && (is_expression || index.predicate.is_some()) {
+                out.push(format!(
+                    "index {} on {name} uses a converted column in an expression or WHERE clause; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
+                    index.name
+                ));
+            }
+        }
+        for column in table.columns.iter().filter(|c| c.generated.is_some()) {
+            out.push(format!(
+                "generated column {name}.{} is recomputed by the rewrite; preflight tests that its expression still works when converted columns are uuid",
+                column.name
+            ));
+        }
+    }
+    out
+}
+
+fn trigger_warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
     catalog
         .triggers
         .iter()

@@ -54,6 +54,7 @@ struct Preflight<'a> {
 #[derive(Template)]
 #[template(path = "forward.sql")]
 struct Forward<'a> {
+    sequences: &'a [&'a view::SequenceView],
     header: String,
     plan_hash: &'a str,
     lock_timeout: &'a str,
@@ -74,6 +75,7 @@ struct VerifyForward<'a> {
 #[derive(Template)]
 #[template(path = "rollback.sql")]
 struct Rollback<'a> {
+    sequences: &'a [&'a view::SequenceView],
     header: String,
     plan_hash: &'a str,
     lock_timeout: &'a str,
@@ -94,10 +96,10 @@ struct VerifyRollback<'a> {
 #[derive(Template)]
 #[template(path = "contract.sql")]
 struct Contract<'a> {
+    sequences: &'a [&'a view::SequenceView],
     header: String,
     plan_hash: &'a str,
     lock_timeout: &'a str,
-    tables: &'a [TableView],
     keep_id_map: bool,
     has_column_defaults: bool,
 }
@@ -105,6 +107,7 @@ struct Contract<'a> {
 #[derive(Template)]
 #[template(path = "verify_contract.sql")]
 struct VerifyContract<'a> {
+    sequences: &'a [&'a view::SequenceView],
     header: String,
     tables: &'a [TableView],
     keep_id_map: bool,
@@ -161,6 +164,8 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
         .iter()
         .any(|t| t.columns.iter().any(|c| c.default.is_some()));
     let h = &common.plan_hash;
+    let sequences = view::sequences(tables);
+    let sequences = sequences.as_slice();
 
     let mut bundle = Bundle::default();
     let mut put = |name: &str, text: String| bundle.insert(name, text);
@@ -185,6 +190,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     put(
         "forward.sql",
         Forward {
+            sequences,
             header: common.header("forward.sql", "Moves the keys to uuid."),
             plan_hash: h,
             lock_timeout: LOCK_TIMEOUT,
@@ -209,6 +215,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     put(
         "rollback.sql",
         Rollback {
+            sequences,
             header: common.header("rollback.sql", "Moves the keys back to integers."),
             plan_hash: h,
             lock_timeout: LOCK_TIMEOUT,
@@ -233,10 +240,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     put(
         "contract.sql",
         Contract {
+            sequences,
             header: common.header("contract.sql", "IRREVERSIBLE clean-up after a successful forward."),
             plan_hash: h,
             lock_timeout: LOCK_TIMEOUT,
-            tables,
             keep_id_map: plan.keep_id_map,
             has_column_defaults,
         }
@@ -246,6 +253,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     put(
         "verify_contract.sql",
         VerifyContract {
+            sequences,
             header: common.header("verify_contract.sql", "Read-only proof that contract.sql worked."),
             tables,
             keep_id_map: plan.keep_id_map,

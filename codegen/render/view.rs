@@ -24,6 +24,9 @@ pub struct TableView {
     pub old_row: String,
     /// The `LEFT JOIN`s `old_row` needs.
     pub old_row_joins: Vec<String>,
+    /// Literal of the `ALTER TABLE` subcommands preflight applies to an
+    /// empty copy of the table to see whether PostgreSQL accepts them.
+    pub probe_change: String,
 }
 
 /// A converted column.
@@ -96,12 +99,13 @@ pub struct SequenceView {
     pub regclass: String,
     /// `public.users_id_seq`.
     pub display: String,
-    /// `'public.users_id_seq'`, as `pg_get_serial_sequence` prints it.
-    pub display_literal: String,
-    /// Same as `display_literal`; named for use in messages.
+    /// `'public.users_id_seq'`, for messages.
     pub literal: String,
     /// Identity options in the order pg_dump prints them.
     pub identity_options: String,
+    /// Whether the sequence belongs to an identity column (recreated by
+    /// rollback, dropped with the identity by forward).
+    pub is_identity: bool,
 }
 
 /// A foreign key dropped and recreated around the type change.
@@ -226,14 +230,26 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                     quoted: s.name.quoted(),
                     regclass: regclass(&s.name),
                     display: s.name.display(),
-                    display_literal: lit(&s.name),
                     literal: lit(&s.name),
                     identity_options: identity_options(s),
+                    is_identity: identity.is_some(),
                 }),
                 identity,
                 restore_default,
             }
         }),
+        probe_change: quote_literal(
+            &columns
+                .iter()
+                .map(|c| {
+                    format!(
+                        "ALTER COLUMN {0} DROP DEFAULT, ALTER COLUMN {0} TYPE uuid USING NULL::uuid",
+                        c.quoted
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         old_row: format!("ROW({})", parts.join(", ")),
         old_row_joins: joins,
         columns,
@@ -277,6 +293,19 @@ fn identity_options(s: &crate::catalog::Sequence) -> String {
         o.push_str(" CYCLE");
     }
     o
+}
+
+/// Every distinct sequence behind a root key, in plan order of first use:
+/// several tables may share one, and it must be saved, restored and
+/// dropped once.
+pub fn sequences(tables: &[TableView]) -> Vec<&SequenceView> {
+    let mut seen = Vec::<&SequenceView>::new();
+    for s in tables.iter().filter_map(|t| t.root.as_ref()?.sequence.as_ref()) {
+        if !seen.iter().any(|x| x.quoted == s.quoted) {
+            seen.push(s);
+        }
+    }
+    seen
 }
 
 /// Builds the foreign-key views in plan order.

@@ -1,0 +1,151 @@
+//! Offline DDL parser: SQL text (hand-written, or `pg_dump --schema-only`
+//! output) to the [`Catalog`].
+//!
+//! The pipeline is: [`split`](split) the script the way psql does (quotes,
+//! dollar quoting, comments, `COPY … FROM stdin` data, meta-commands), then
+//! [`classify`](classify) each statement from its first words, and hand the
+//! ones that shape the catalog to a handler per statement kind. Handlers use
+//! sqlparser (`PostgreSqlDialect`) for structure and sqlparser's tokens for
+//! the pg_dump forms it cannot parse and for exact expression text.
+//!
+//! The result must equal what live introspection of the same schema
+//! produces, so names follow PostgreSQL's rules (case folding, 63-byte
+//! truncation, generated constraint and sequence names), types are spelled
+//! like `format_type`, and expressions keep their source text. Statements
+//! that do not affect the catalog are counted in [`ParsedSchema::skipped`];
+//! a statement that affects it and cannot be understood is an error, never
+//! skipped.
+
+mod alter_column;
+mod alter_misc;
+mod alter_table;
+mod classify;
+mod coltype;
+mod columns;
+mod constraints;
+mod create_table;
+mod drop;
+mod error;
+mod exprtext;
+mod index;
+mod names;
+mod objects;
+mod rename;
+mod resolve;
+mod sequence;
+mod sequence_stmt;
+mod session;
+mod split;
+mod state;
+mod tokens;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::DdlError;
+
+use crate::catalog::Catalog;
+use classify::{Kind, classify};
+use split::{PieceKind, split};
+use state::Builder;
+use std::collections::BTreeMap;
+
+/// A parsed schema script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedSchema {
+    /// The catalog the script builds.
+    pub catalog: Catalog,
+    /// Statements that do not affect the catalog, by kind (e.g. `GRANT`,
+    /// `COMMENT`, `CREATE FUNCTION`, `psql meta-command`, `COPY data`).
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// Parses a whole script. `file_name` is only used in error messages.
+pub fn parse_schema(file_name: &str, sql: &str) -> Result<ParsedSchema, DdlError> {
+    let mut b = Builder::default();
+    for piece in split(sql) {
+        let text = &sql[piece.start..piece.end];
+        match piece.kind {
+            PieceKind::MetaCommand => b.skip(meta_label(text)),
+            PieceKind::CopyData => b.skip("COPY data"),
+            PieceKind::Statement => {
+                statement(&mut b, text, piece.start)
+                    .map_err(|f| DdlError::new(file_name, sql, piece.start, f))?;
+            }
+        }
+    }
+    resolve::finish(&mut b).map_err(|(start, f)| DdlError::new(file_name, sql, start, f))?;
+    let (catalog, skipped) = b.into_catalog();
+    Ok(ParsedSchema { catalog, skipped })
+}
+
+/// The statements of a script as psql would send them (without the
+/// terminating `;`), and its meta-command lines (starting with `\`), in
+/// order; `COPY … FROM stdin` data is left out. For tools that need to
+/// look at statements one by one, such as re-parsing generated SQL.
+pub fn split_statements(sql: &str) -> Vec<&str> {
+    split(sql)
+        .into_iter()
+        .filter(|p| p.kind != PieceKind::CopyData)
+        .map(|p| &sql[p.start..p.end])
+        .collect()
+}
+
+/// psql's `\i` includes are named apart: the parser does no I/O, so the
+/// included files are not read.
+fn meta_label(text: &str) -> &'static str {
+    let command = text.split_whitespace().next().unwrap_or_default();
+    match command {
+        "\\i" | "\\ir" | "\\include" | "\\include_relative" => "psql \\i include (not followed)",
+        _ => "psql meta-command",
+    }
+}
+
+/// Dispatches one statement to its handler.
+fn statement(b: &mut Builder, text: &str, start: usize) -> error::Result<()> {
+    match classify(text) {
+        Kind::CreateTable => create_table::create_table(b, text, start),
+        Kind::CreateIndex => index::create_index(b, text),
+        Kind::CreateView => view::create_view(b, text),
+        Kind::CreateSequence => sequence_stmt::create_sequence(b, text),
+        Kind::CreateTrigger => objects::create_trigger(b, text),
+        Kind::CreatePolicy => objects::create_policy(b, text),
+        Kind::CreateRule => objects::create_rule(b, text),
+        // Only names are kept: a form we cannot name is still just a type,
+        // function or foreign table, none of which the catalog holds.
+        Kind::CreateType(keyword) => {
+            if let Ok(name) = objects::created_name(b, text, keyword) {
+                b.user_types.insert(name);
+            }
+            b.skip(format!("CREATE {keyword}"));
+            Ok(())
+        }
+        Kind::CreateFunction(keyword) => {
+            if let Ok(name) = objects::created_name(b, text, keyword) {
+                b.functions.insert(name);
+            }
+            b.skip(format!("CREATE {keyword}"));
+            Ok(())
+        }
+        Kind::CreateForeignTable => {
+            if let Ok(name) = objects::created_name(b, text, "TABLE") {
+                b.foreign_tables.insert(name);
+            }
+            b.skip("CREATE FOREIGN TABLE");
+            Ok(())
+        }
+        Kind::AlterTable => alter_table::alter_table(b, text, start),
+        Kind::AlterSequence => sequence_stmt::alter_sequence_stmt(b, text),
+        Kind::AlterIndex => alter_misc::alter_index(b, text),
+        Kind::AlterView => alter_misc::alter_view(b, text),
+        Kind::Drop => drop::drop_statement(b, text),
+        Kind::Set => session::set(b, text),
+        Kind::Reset => session::reset(b, text),
+        Kind::Select => session::select(b, text),
+        Kind::Skip(label) => {
+            b.skip(label);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Triggers, policies and rules (dependencies of a table), and the names of
+//! types, domains and functions (needed to resolve column types and trigger
+//! functions). All are read from tokens: sqlparser rejects several
+//! `CREATE TRIGGER` forms pg_dump writes (string arguments to the trigger
+//! function), `CREATE RULE`, and `CREATE DOMAIN … NOT NULL`, and only a few
+//! names are needed from each.
+
+use super::error::{Fail, Result};
+use super::state::Builder;
+use super::tokens::{Cursor, tokenize};
+use crate::catalog::{Policy, QualifiedName, Rule, Trigger};
+use sqlparser::tokenizer::Token;
+
+/// Skips `CREATE [OR REPLACE]` and any of `modifiers`.
+fn header(c: &mut Cursor, modifiers: &[&str]) -> Result<()> {
+    c.expect_kw("CREATE")?;
+    c.eat_kws(&["OR", "REPLACE"]);
+    while modifiers.iter().any(|m| c.eat_kw(m)) {}
+    Ok(())
+}
+
+/// The table or view a trigger, policy or rule is attached to.
+fn target(b: &Builder, c: &mut Cursor) -> Result<QualifiedName> {
+    let at = c.t.offset(c.pos);
+    let parts = c.object_name()?;
+    b.resolve_readable(&parts)
+        .ok_or_else(|| Fail::at(format!("unknown table or view `{}`", parts.join(".")), at))
+}
+
+/// `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER name … ON table … EXECUTE
+/// {FUNCTION | PROCEDURE} f(…)`.
+pub(crate) fn create_trigger(b: &mut Builder, text: &str) -> Result<()> {
+    let t = tokenize(text)?;
+    let mut c = t.cursor(0, t.len());
+    header(&mut c, &["CONSTRAINT"])?;
+    c.expect_kw("TRIGGER")?;
+    let name = c.ident()?;
+    let on = t
+        .find_top(c.pos, t.len(), |i| t.is_kw(i, "ON"))
+        .ok_or_else(|| c.fail("expected ON table"))?;
+    c.pos = on + 1;
+    let table = target(b, &mut c)?;
+    let exec = t
+        .find_top(c.pos, t.len(), |i| {
+            t.is_kw(i, "EXECUTE") && (t.is_kw(i + 1, "FUNCTION") || t.is_kw(i + 1, "PROCEDURE"))
+        })
+        .ok_or_else(|| c.fail("expected EXECUTE FUNCTION"))?;
+    c.pos = exec + 2;
+    let function = b.function_name(&c.object_name()?);
+    if !matches!(c.peek(), Some(Token::LParen)) {
+        return Err(c.fail("expected the trigger function's argument list"));
+    }
+    b.triggers.retain(|x| !(x.table == table && x.name == name));
+    b.triggers.push(Trigger {
+        table,
+        name,
+        function,
+    });
+    Ok(())
+}
+
+/// `CREATE POLICY name ON table …`.
+pub(crate) fn create_policy(b: &mut Builder, text: &str) -> Result<()> {
+    let t = tokenize(text)?;
+    let mut c = t.cursor(0, t.len());
+    header(&mut c, &[])?;
+    c.expect_kw("POLICY")?;
+    let name = c.ident()?;
+    c.expect_kw("ON")?;
+    let table = target(b, &mut c)?;
+    b.policies.push(Policy { table, name });
+    Ok(())
+}
+
+/// `CREATE [OR REPLACE] RULE name AS ON event TO table …`.
+pub(crate) fn create_rule(b: &mut Builder, text: &str) -> Result<()> {
+    let t = tokenize(text)?;
+    let mut c = t.cursor(0, t.len());
+    header(&mut c, &[])?;
+    c.expect_kw("RULE")?;
+    let name = c.ident()?;
+    c.expect_kw("AS")?;
+    c.expect_kw("ON")?;
+    c.pos += 1; // the event
+    c.expect_kw("TO")?;
+    let table = target(b, &mut c)?;
+    b.rules.retain(|x| !(x.table == table && x.name == name));
+    b.rules.push(Rule { table, name });
+    Ok(())
+}
+
+/// The name created by `CREATE <object> [IF NOT EXISTS] name …`, where
+/// `object` is the keyword before the name (`DOMAIN`, `TYPE`, `FUNCTION`,
+/// `PROCEDURE`, `TABLE` of a foreign table).
+pub(crate) fn created_name(b: &Builder, text: &str, object: &str) -> Result<QualifiedName> {
+    let t = tokenize(text)?;
+    let at = t
+        .find_top(0, t.len().min(8), |i| t.is_kw(i, object))
+        .ok_or_else(|| Fail::new(format!("expected {object}")))?;
+    let mut c = t.cursor(at + 1, t.len());
+    c.eat_kws(&["IF", "NOT", "EXISTS"]);
+    b.qualify_new(&c.object_name()?)
+}

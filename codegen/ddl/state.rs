@@ -1,0 +1,272 @@
+//! The catalog under construction plus the session state a script changes
+//! (`search_path`), and the name lookups PostgreSQL would do.
+//!
+//! Objects live in `BTreeMap`s keyed by qualified name while the script is
+//! read, so lookups are cheap and iteration order is deterministic; they are
+//! moved into a [`Catalog`] at the end.
+
+use super::coltype::TypeNames;
+use super::error::{Fail, Result};
+use crate::catalog::{Catalog, Policy, QualifiedName, Rule, Sequence, Table, Trigger, View};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A foreign key whose referenced table (or its primary key) did not exist
+/// yet when the constraint was declared; resolved after the whole script.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingFk {
+    /// Table the constraint is on.
+    pub table: QualifiedName,
+    /// Constraint name.
+    pub name: String,
+    /// Referenced table as written (folded parts).
+    pub target: Vec<String>,
+    /// Referenced columns as written; empty means the primary key.
+    pub ref_columns: Vec<String>,
+    /// `search_path` in effect at the statement.
+    pub search_path: Vec<String>,
+    /// Absolute offset of the statement, for errors.
+    pub statement_start: usize,
+    /// Offset inside the statement of the reference.
+    pub at: usize,
+}
+
+/// Everything read so far.
+#[derive(Debug, Default)]
+pub(crate) struct Builder {
+    /// Tables by name.
+    pub tables: BTreeMap<QualifiedName, Table>,
+    /// Sequences by name.
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    /// Views by name.
+    pub views: BTreeMap<QualifiedName, View>,
+    /// Triggers in script order.
+    pub triggers: Vec<Trigger>,
+    /// Policies in script order.
+    pub policies: Vec<Policy>,
+    /// Rules in script order.
+    pub rules: Vec<Rule>,
+    /// `search_path` as set; `None` until a script sets it (then PostgreSQL's
+    /// default `"$user", public` applies).
+    pub search_path: Option<Vec<String>>,
+    /// Types created by the script: enums, composites, ranges, domains.
+    pub user_types: BTreeSet<QualifiedName>,
+    /// Functions and procedures created by the script.
+    pub functions: BTreeSet<QualifiedName>,
+    /// Foreign keys to finish after the last statement.
+    pub pending_fks: Vec<PendingFk>,
+    /// Skipped statements by kind.
+    pub skipped: BTreeMap<String, usize>,
+    /// Relations a query may read that the catalog does not hold (foreign
+    /// tables).
+    pub foreign_tables: BTreeSet<QualifiedName>,
+}
+
+impl Builder {
+    /// Counts a skipped statement.
+    pub fn skip(&mut self, kind: impl Into<String>) {
+        *self.skipped.entry(kind.into()).or_default() += 1;
+    }
+
+    /// The path as PostgreSQL would search it.
+    pub fn path(&self) -> Vec<String> {
+        self.search_path
+            .clone()
+            .unwrap_or_else(|| vec!["$user".to_string(), "public".to_string()])
+    }
+
+    /// Schemas searched for unqualified names. An empty path (pg_dump's
+    /// `set_config('search_path', '', false)`) still finds `public`, which is
+    /// what hand-written files that never set the path expect.
+    pub fn lookup_schemas(path: &[String]) -> Vec<String> {
+        let mut schemas: Vec<String> = path
+            .iter()
+            .filter(|s| !matches!(s.as_str(), "$user" | "pg_temp"))
+            .cloned()
+            .collect();
+        if schemas.iter().all(|s| s == "pg_catalog") {
+            schemas.push("public".to_string());
+        }
+        schemas
+    }
+
+    /// Schema unqualified new objects are created in.
+    pub fn creation_schema(&self) -> String {
+        Self::lookup_schemas(&self.path())
+            .into_iter()
+            .find(|s| s != "pg_catalog")
+            .unwrap_or_else(|| "public".to_string())
+    }
+
+    /// The name a new object gets.
+    pub fn qualify_new(&self, parts: &[String]) -> Result<QualifiedName> {
+        match parts {
+            [name] => Ok(QualifiedName::new(self.creation_schema(), name.clone())),
+            [schema, name] | [_, schema, name] => {
+                Ok(QualifiedName::new(schema.clone(), name.clone()))
+            }
+            _ => Err(Fail::new(format!(
+                "improper qualified name `{}`",
+                parts.join(".")
+            ))),
+        }
+    }
+
+    /// Resolves a name against `path` with `exists` deciding what counts.
+    pub fn resolve_in(
+        path: &[String],
+        parts: &[String],
+        exists: impl Fn(&QualifiedName) -> bool,
+    ) -> Option<QualifiedName> {
+        match parts {
+            [name] => Self::lookup_schemas(path)
+                .into_iter()
+                .map(|s| QualifiedName::new(s, name.clone()))
+                .find(|q| exists(q)),
+            [schema, name] | [_, schema, name] => {
+                Some(QualifiedName::new(schema.clone(), name.clone())).filter(|q| exists(q))
+            }
+            _ => None,
+        }
+    }
+
+    /// Resolves with the current path.
+    pub fn resolve(
+        &self,
+        parts: &[String],
+        exists: impl Fn(&QualifiedName) -> bool,
+    ) -> Option<QualifiedName> {
+        Self::resolve_in(&self.path(), parts, exists)
+    }
+
+    /// An existing table.
+    pub fn resolve_table(&self, parts: &[String]) -> Result<QualifiedName> {
+        self.resolve(parts, |q| self.tables.contains_key(q))
+            .ok_or_else(|| Fail::new(format!("unknown table `{}`", parts.join("."))))
+    }
+
+    /// An existing table or view (anything a query can read).
+    pub fn resolve_readable(&self, parts: &[String]) -> Option<QualifiedName> {
+        self.resolve(parts, |q| {
+            self.tables.contains_key(q) || self.views.contains_key(q)
+        })
+    }
+
+    /// The table; callers resolved it first.
+    pub fn table_mut(&mut self, name: &QualifiedName) -> Result<&mut Table> {
+        self.tables
+            .get_mut(name)
+            .ok_or_else(|| Fail::new(format!("unknown table `{}`", name.display())))
+    }
+
+    /// Whether `schema.name` is used by any relation: table, sequence, view,
+    /// index, or the index behind a PRIMARY KEY / UNIQUE constraint.
+    pub fn relation_taken(&self, schema: &str, name: &str) -> bool {
+        let q = QualifiedName::new(schema, name);
+        self.tables.contains_key(&q)
+            || self.sequences.contains_key(&q)
+            || self.views.contains_key(&q)
+            || self.tables_in(schema).any(|t| {
+                t.indexes.iter().any(|i| i.name == name)
+                    || t.primary_key
+                        .iter()
+                        .chain(&t.unique_constraints)
+                        .any(|k| k.name == name)
+            })
+    }
+
+    /// Whether a constraint called `name` exists on any table of `schema`
+    /// (PostgreSQL's `ConstraintNameExists`).
+    pub fn constraint_taken(&self, schema: &str, name: &str) -> bool {
+        self.tables_in(schema).any(|t| {
+            t.primary_key
+                .iter()
+                .chain(&t.unique_constraints)
+                .any(|k| k.name == name)
+                || t.foreign_keys.iter().any(|f| f.name == name)
+                || t.checks.iter().any(|c| c.name == name)
+        })
+    }
+
+    fn tables_in<'a>(&'a self, schema: &'a str) -> impl Iterator<Item = &'a Table> + 'a {
+        self.tables
+            .values()
+            .filter(move |t| t.name.schema == schema)
+    }
+
+    /// The table owning index `name` in `schema`.
+    pub fn index_owner(&self, schema: &str, name: &str) -> Option<QualifiedName> {
+        self.tables_in(schema)
+            .find(|t| t.indexes.iter().any(|i| i.name == name))
+            .map(|t| t.name.clone())
+    }
+
+    /// A function named in a trigger: created by the script, or else built in.
+    pub fn function_name(&self, parts: &[String]) -> QualifiedName {
+        match parts {
+            [name] => self
+                .resolve(parts, |q| self.functions.contains(q))
+                .unwrap_or_else(|| QualifiedName::new("pg_catalog", name.clone())),
+            [.., schema, name] => QualifiedName::new(schema.clone(), name.clone()),
+            [] => QualifiedName::new("pg_catalog", ""),
+        }
+    }
+
+    /// Moves everything into a catalog.
+    pub fn into_catalog(self) -> (Catalog, BTreeMap<String, usize>) {
+        let mut catalog = Catalog {
+            tables: self.tables.into_values().collect(),
+            sequences: self.sequences.into_values().collect(),
+            views: self.views.into_values().collect(),
+            triggers: self.triggers,
+            policies: self.policies,
+            rules: self.rules,
+        };
+        catalog.normalize();
+        (catalog, self.skipped)
+    }
+}
+
+impl TypeNames for Builder {
+    fn user_type(&self, parts: &[String]) -> Result<String> {
+        let q = match parts {
+            [_] => self
+                .resolve(parts, |q| self.user_types.contains(q))
+                .map_or_else(|| self.qualify_new(parts), Ok)?,
+            _ => self.qualify_new(parts)?,
+        };
+        Ok(q.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_path_creates_in_public() {
+        let b = Builder::default();
+        assert_eq!(b.creation_schema(), "public");
+        let q = b
+            .qualify_new(&["t".to_string()])
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(q, QualifiedName::new("public", "t"));
+    }
+
+    #[test]
+    fn empty_path_still_resolves_public() {
+        let b = Builder {
+            search_path: Some(Vec::new()),
+            ..Builder::default()
+        };
+        assert_eq!(b.creation_schema(), "public");
+    }
+
+    #[test]
+    fn explicit_path_picks_first_schema() {
+        let b = Builder {
+            search_path: Some(vec!["$user".into(), "app".into(), "public".into()]),
+            ..Builder::default()
+        };
+        assert_eq!(b.creation_schema(), "app");
+    }
+}

@@ -1,0 +1,13 @@
+//! keyshift: turn a PostgreSQL schema whose keys are integers into a reviewed,
+//! reversible bundle of SQL that moves them to UUIDs.
+//!
+//! The stages, each its own module, are described in `ARCHITECTURE.md`:
+//! catalog → graph → plan → render.
+
+pub mod catalog;
+pub mod ddl;
+pub mod graph;
+pub mod plan;
+pub mod render;
+
+pub mod pipeline;

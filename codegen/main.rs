@@ -1,0 +1,149 @@
+//! The `keyshift` command: argument parsing, file I/O and exit codes only;
+//! the work happens in the library.
+
+use clap::{Parser, Subcommand};
+use keyshift::catalog::QualifiedName;
+use keyshift::pipeline;
+use keyshift::plan::Options;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Generate a reviewed, reversible SQL bundle that moves integer primary
+/// keys, and every foreign key pointing at them, to UUIDs.
+#[derive(Parser)]
+#[command(name = "keyshift", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the bundle for a schema file (pg_dump --schema-only output or
+    /// hand-written DDL) into a directory.
+    Generate {
+        /// The schema file.
+        schema: PathBuf,
+        /// Directory to write; replaced as a whole.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write nothing; print a diff and exit 1 if the directory differs.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        plan: PlanArgs,
+    },
+    /// Print PLAN.md for a schema file without writing anything.
+    Plan {
+        /// The schema file.
+        schema: PathBuf,
+        #[command(flatten)]
+        plan: PlanArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct PlanArgs {
+    /// Leave a table exactly as it is (`schema.table`; repeatable).
+    #[arg(long = "exclude-table", value_name = "SCHEMA.TABLE")]
+    exclude_tables: Vec<String>,
+    /// Let contract.sql drop the old id → uuid maps instead of keeping them.
+    #[arg(long)]
+    drop_id_map: bool,
+}
+
+impl PlanArgs {
+    fn options(&self) -> Result<Options, String> {
+        let mut exclude = BTreeSet::new();
+        for t in &self.exclude_tables {
+            let name = QualifiedName::parse_regclass_literal(t)
+                .ok_or_else(|| format!("--exclude-table {t:?} is not a table name"))?;
+            exclude.insert(name);
+        }
+        Ok(Options {
+            exclude_tables: exclude,
+            drop_id_map: self.drop_id_map,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Generate {
+            schema,
+            out,
+            check,
+            plan,
+        } => {
+            let output = build(&schema, &plan.options()?)?;
+            if check {
+                let drift = output
+                    .bundle
+                    .drift(&out)
+                    .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+                if drift.diffs.is_empty() {
+                    eprintln!("{} is up to date", out.display());
+                    return Ok(ExitCode::SUCCESS);
+                }
+                for diff in &drift.diffs {
+                    print!("{diff}");
+                }
+                eprintln!(
+                    "{} is out of date: {} file(s) differ; run without --check to rewrite it",
+                    out.display(),
+                    drift.diffs.len()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            output
+                .bundle
+                .write_to(&out)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!("wrote {}; start with {}/PLAN.md", out.display(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan { schema, plan } => {
+            let output = build(&schema, &plan.options()?)?;
+            print!("{}", output.bundle.get("PLAN.md").unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Reads and plans a schema file, reporting parse errors with their source
+/// location and summarising what was skipped.
+fn build(schema: &Path, options: &Options) -> Result<pipeline::Output, String> {
+    let source = schema.to_string_lossy().replace('\\', "/");
+    let sql = std::fs::read_to_string(schema).map_err(|e| format!("cannot read {source}: {e}"))?;
+    let output = pipeline::run(&source, &sql, options).map_err(|e| {
+        let report = miette::Report::new(*e);
+        format!("{report:?}")
+    })?;
+    let skipped: Vec<String> = output
+        .skipped
+        .iter()
+        .map(|(kind, n)| format!("{kind} ×{n}"))
+        .collect();
+    eprintln!(
+        "{source}: {} tables, {} change; skipped statements: {}",
+        output.catalog.tables.len(),
+        output.plan.tables.len(),
+        if skipped.is_empty() { "none".to_string() } else { skipped.join(", ") }
+    );
+    for b in &output.plan.blockers {
+        eprintln!("blocker: {} {}. help: {}", b.object, b.reason, b.help);
+    }
+    Ok(output)
+}

@@ -1,0 +1,35 @@
+//! The schema cases under `schema/`, run through the offline pipeline
+//! exactly as `keyshift generate schema/<case>/schema.sql` would.
+
+#![allow(dead_code)]
+
+use keyshift::pipeline::{self, Output};
+use keyshift::plan::Options;
+use std::path::PathBuf;
+
+/// Repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Case names, sorted.
+pub fn names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("schema"))
+        .expect("schema/ exists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The source path as the README tells users to pass it.
+pub fn source(name: &str) -> String {
+    format!("schema/{name}/schema.sql")
+}
+
+/// Runs the offline pipeline on one case.
+pub fn output(name: &str) -> Output {
+    let sql = std::fs::read_to_string(repo().join(source(name))).expect("schema.sql");
+    pipeline::run(&source(name), &sql, &Options::default())
+        .unwrap_or_else(|e| panic!("{name}: {:?}", miette::Report::new(*e)))
+}
