@@ -17,9 +17,8 @@ SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
 
-SELECT pg_temp.keyshift_assert(
-    to_regclass('keyshift.state') IS NOT NULL AND (SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
-    'contract needs forward.sql of plan {{ plan_hash }} to have run, and not rollback.sql');
+SELECT pg_temp.keyshift_assert(to_regclass('keyshift.state') IS NOT NULL, 'contract needs forward.sql of plan {{ plan_hash }} to have run, and not rollback.sql');
+SELECT pg_temp.keyshift_assert((SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state), 'contract needs forward.sql of plan {{ plan_hash }} to have run, and not rollback.sql');
 {%- for s in sequences %}{% if !s.is_identity %}
 DROP SEQUENCE {{ s.quoted }};
 {%- endif %}{% endfor %}

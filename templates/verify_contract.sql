@@ -8,9 +8,8 @@ BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
 {%- if keep_id_map %}
 
-SELECT pg_temp.keyshift_assert(
-    to_regclass('keyshift.state') IS NOT NULL AND (SELECT stage = 'contracted' FROM keyshift.state),
-    'keyshift.state does not say contracted');
+SELECT pg_temp.keyshift_assert(to_regclass('keyshift.state') IS NOT NULL, 'schema keyshift has no state table: contract.sql has not run');
+SELECT pg_temp.keyshift_assert((SELECT stage = 'contracted' FROM keyshift.state), 'keyshift.state does not say contracted');
 {%- for t in tables %}{% if let Some(r) = t.root %}
 SELECT pg_temp.keyshift_assert(to_regclass({{ r.map_regclass }}) IS NOT NULL, {{ r.map_missing }});
 {%- endif %}{% endfor %}

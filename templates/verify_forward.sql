@@ -14,9 +14,8 @@
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
 
-SELECT pg_temp.keyshift_assert(
-    to_regclass('keyshift.state') IS NOT NULL AND (SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
-    'forward.sql of plan {{ plan_hash }} has not run on this database');
+SELECT pg_temp.keyshift_assert(to_regclass('keyshift.state') IS NOT NULL, 'forward.sql of plan {{ plan_hash }} has not run on this database');
+SELECT pg_temp.keyshift_assert((SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state), 'forward.sql of plan {{ plan_hash }} has not run on this database');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

@@ -1,0 +1,95 @@
+//! The checks must catch real problems, not just pass on good data. Each
+//! test breaks something on a live server and requires the bundle file
+//! that should notice to fail, naming the table and constraint.
+
+mod cases;
+mod support;
+
+use std::path::Path;
+use support::Database;
+
+/// Loads `schema/vibes` with its data and writes its bundle to a temp dir.
+fn vibes<'s>(server: &'s support::Server, label: &str) -> (Database<'s>, tempfile::TempDir) {
+    let db = server.create_database(label);
+    let dir = cases::repo().join("schema/vibes");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir)).expect("load vibes");
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    cases::output("vibes").bundle.write_to(work.path()).expect("write bundle");
+    (db, work)
+}
+
+fn run(db: &Database, bundle: &Path, file: &str) -> Result<String, support::PsqlError> {
+    db.psql_file(&bundle.join(file), Some(bundle))
+}
+
+fn expect_failure(db: &Database, bundle: &Path, file: &str, needles: &[&str]) {
+    let err = run(db, bundle, file).expect_err(&format!("{file} must fail"));
+    let text = err.to_string();
+    for needle in needles {
+        assert!(text.contains(needle), "{file} failed without naming {needle:?}:\n{text}");
+    }
+}
+
+/// A child that now points at a *different* existing parent has no orphan,
+/// so only a check of every link against the old ids can see it.
+#[test]
+fn verify_forward_catches_a_relinked_row() {
+    let Some(server) = support::server_or_skip() else { return };
+    let (db, bundle) = vibes(server, "relinked");
+    run(&db, bundle.path(), "forward.sql").expect("forward");
+    db.psql_sql(
+        "UPDATE journals SET user_id = (SELECT id FROM users ORDER BY email DESC LIMIT 1)
+         WHERE id = (SELECT j.id FROM journals j JOIN users u ON u.id = j.user_id
+                     WHERE u.id <> (SELECT id FROM users ORDER BY email DESC LIMIT 1) LIMIT 1);",
+    )
+    .expect("relink one journal");
+    expect_failure(&db, bundle.path(), "verify_forward.sql", &["public.journals", "differ from before forward"]);
+}
+
+/// Rows that break a foreign key (possible with NOT VALID or after loading
+/// with triggers off) would make forward fail at its very end.
+#[test]
+fn preflight_reports_orphans_by_table_and_constraint() {
+    let Some(server) = support::server_or_skip() else { return };
+    let (db, bundle) = vibes(server, "orphans");
+    db.psql_sql(
+        "SET session_replication_role = replica;
+         UPDATE journals SET user_id = -424242 WHERE id = (SELECT min(id) FROM journals);",
+    )
+    .expect("break one foreign key");
+    expect_failure(&db, bundle.path(), "preflight.sql", &["1 rows of public.journals break foreign key journals_user_id_fkey"]);
+}
+
+/// Running rollback twice, or contract after rollback, must refuse rather
+/// than act on a database in the wrong state.
+#[test]
+fn stages_refuse_to_run_out_of_order() {
+    let Some(server) = support::server_or_skip() else { return };
+    let (db, bundle) = vibes(server, "order");
+    expect_failure(&db, bundle.path(), "rollback.sql", &["forward.sql has not run"]);
+    expect_failure(&db, bundle.path(), "contract.sql", &["contract needs forward.sql"]);
+    expect_failure(&db, bundle.path(), "verify_forward.sql", &["has not run on this database"]);
+    run(&db, bundle.path(), "forward.sql").expect("forward");
+    expect_failure(&db, bundle.path(), "forward.sql", &["schema \"keyshift\" already exists"]);
+    expect_failure(&db, bundle.path(), "preflight.sql", &["schema keyshift already exists"]);
+    run(&db, bundle.path(), "rollback.sql").expect("rollback");
+    expect_failure(&db, bundle.path(), "rollback.sql", &["forward.sql has not run"]);
+}
+
+/// A failed forward (here: a lock it cannot get in time) leaves the
+/// database exactly as it was.
+#[test]
+fn a_failed_forward_changes_nothing() {
+    let Some(server) = support::server_or_skip() else { return };
+    let (db, bundle) = vibes(server, "atomic");
+    let before = db.dump_schema();
+    db.psql_sql("CREATE UNIQUE INDEX keyshift_blocker ON journals ((id * 0)) WHERE id < 0;")
+        .expect("add an index that cannot move to uuid");
+    let with_index = db.dump_schema();
+    assert_ne!(before, with_index);
+    expect_failure(&db, bundle.path(), "preflight.sql", &["public.journals cannot change to uuid as planned"]);
+    assert!(run(&db, bundle.path(), "forward.sql").is_err(), "forward must fail on the index");
+    assert_eq!(db.dump_schema(), with_index, "a failed forward must leave no trace");
+}
