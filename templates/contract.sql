@@ -24,6 +24,7 @@ DROP SEQUENCE {{ s.quoted }};
 {%- endif %}{% endfor %}
 {%- if keep_id_map %}
 DROP FUNCTION keyshift.uuid_for(text, bigint);
+DROP FUNCTION keyshift.recreate_foreign_keys();
 {%- if has_column_defaults %}
 DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid);
 {%- endif %}

@@ -58,12 +58,26 @@ ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COL
 COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
 {%- endif %}{% endfor %}
 
--- The exact definitions of the foreign keys dropped below, to prove they
--- come back unchanged.
-CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, PRIMARY KEY (table_name, name));
+-- The foreign keys dropped below, exactly as PostgreSQL holds them, with
+-- their creation order: PostgreSQL fires foreign-key triggers in that
+-- order, and whether a delete cascades or is refused can depend on it.
+CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, PRIMARY KEY (table_name, name));
 {%- for f in foreign_keys %}
-INSERT INTO keyshift.foreign_key SELECT {{ f.table_regclass }}, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass({{ f.table_regclass }}) AND conname = {{ f.name_literal }};
+INSERT INTO keyshift.foreign_key SELECT {{ f.table_regclass }}, conname, pg_get_constraintdef(oid), oid FROM pg_constraint WHERE conrelid = to_regclass({{ f.table_regclass }}) AND conname = {{ f.name_literal }};
 {%- endfor %}
+SELECT pg_temp.keyshift_assert(count(*) = {{ foreign_keys.len() }}, format('expected {{ foreign_keys.len() }} foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
+
+-- Used by this file and by rollback.sql.
+CREATE FUNCTION keyshift.recreate_foreign_keys() RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    k record;
+BEGIN
+    FOR k IN SELECT * FROM keyshift.foreign_key ORDER BY creation_order LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.table_name, k.name, k.definition);
+    END LOOP;
+END
+$keyshift$;
 
 -- Foreign keys cannot span an integer and a uuid column, so every key that
 -- touches a converted column is dropped first and recreated at the end.
@@ -90,10 +104,11 @@ SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keys
 {%- endif %}{% endfor %}
 {%- endfor %}
 
--- Recreate the foreign keys exactly as they were.
+-- Recreate the foreign keys exactly as they were, in their original order:
 {%- for f in foreign_keys %}
-ALTER TABLE {{ f.table }} ADD CONSTRAINT {{ f.name }} {{ f.definition }};
+--   {{ f.table_display }}: {{ f.name_display }} {{ f.definition }}
 {%- endfor %}
+SELECT keyshift.recreate_foreign_keys();
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

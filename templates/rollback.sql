@@ -81,9 +81,10 @@ WHERE s.sequence_name = {{ s.regclass }};
 {%- endfor %}
 {%- endif %}
 
-{%- for f in foreign_keys %}
-ALTER TABLE {{ f.table }} ADD CONSTRAINT {{ f.name }} {{ f.definition }};
-{%- endfor %}
+
+
+-- Recreate the foreign keys as forward found them, in their original order.
+SELECT keyshift.recreate_foreign_keys();
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -1,7 +1,6 @@
 -- fk_actions: one foreign key per referential action, ON DELETE and ON UPDATE.
 -- SET DEFAULT needs a default that names an existing parent: parent id 0.
--- PostgreSQL 15's column list for ON DELETE SET NULL / SET DEFAULT is used on
--- a composite foreign key.
+-- Composite foreign keys with SET NULL and SET DEFAULT rewrite both columns.
 
 CREATE TABLE parents (
     id    integer PRIMARY KEY,
@@ -36,13 +35,13 @@ CREATE TABLE memberships (
 
 CREATE TABLE membership_notes (
     id         serial PRIMARY KEY,
-    parent_id  integer NOT NULL DEFAULT 0,
+    parent_id  integer DEFAULT 0,
     group_id   integer DEFAULT 1,
     note       text NOT NULL,
-    -- deleting the membership keeps the note and its parent, and clears only group_id
+    -- deleting the membership keeps the note and clears both columns
     CONSTRAINT membership_notes_membership_fkey FOREIGN KEY (parent_id, group_id)
         REFERENCES memberships (parent_id, group_id)
-        ON UPDATE CASCADE ON DELETE SET NULL (group_id)
+        ON UPDATE CASCADE ON DELETE SET NULL
 );
 
 CREATE TABLE membership_audit (
@@ -50,8 +49,8 @@ CREATE TABLE membership_audit (
     parent_id  integer NOT NULL DEFAULT 0,
     group_id   integer NOT NULL DEFAULT 1,
     event      text NOT NULL,
-    -- deleting the membership re-points the row at group 1, keeping parent_id
+    -- deleting the membership re-points the row at membership (0, 1)
     CONSTRAINT membership_audit_membership_fkey FOREIGN KEY (parent_id, group_id)
         REFERENCES memberships (parent_id, group_id)
-        ON DELETE SET DEFAULT (group_id)
+        ON DELETE SET DEFAULT
 );

@@ -42,7 +42,7 @@ EXCEPTION WHEN foreign_key_violation THEN
     NULL;
 END $$;
 
--- Composite FK with column lists.
+-- Composite FKs with SET NULL / SET DEFAULT.
 INSERT INTO memberships (parent_id, group_id)
 SELECT p.id, g.id FROM parents p, groups g WHERE p.name = 'ks-keeper' AND g.name = 'ks-group';
 INSERT INTO memberships (parent_id, group_id)
@@ -61,7 +61,7 @@ WHERE p.name = 'ks-keeper' AND g.name = 'ks-group';
 -- A note that takes both defaults: (parent 0, group 1).
 INSERT INTO membership_notes (note) VALUES ('ks-default-note');
 
--- SET NULL (group_id) / SET DEFAULT (group_id): parent_id stays, group_id changes.
+-- SET NULL clears both columns of ks-note; SET DEFAULT moves ks-audit to (parent 0, group 1).
 DELETE FROM memberships
 WHERE parent_id = (SELECT id FROM parents WHERE name = 'ks-keeper')
   AND group_id = (SELECT id FROM groups WHERE name = 'ks-group');

@@ -86,15 +86,14 @@ SELECT pg_temp.ks_assert(
      WHERE p.name = 'ks-keeper' AND m.group_id = 1),
     'membership (ks-keeper, everyone) lost');
 SELECT pg_temp.ks_assert(
-    (SELECT count(*) = 1 FROM membership_notes n JOIN parents p ON p.id = n.parent_id
-     WHERE n.note = 'ks-note' AND p.name = 'ks-keeper' AND n.group_id IS NULL AND n.id NOT BETWEEN 1 AND 4),
-    'ks-note: ON DELETE SET NULL (group_id) did not keep parent_id / clear group_id');
+    (SELECT count(*) = 1 FROM membership_notes n
+     WHERE n.note = 'ks-note' AND n.parent_id IS NULL AND n.group_id IS NULL AND n.id NOT BETWEEN 1 AND 4),
+    'ks-note: ON DELETE SET NULL did not clear both columns');
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM membership_audit a
      JOIN memberships m ON (m.parent_id, m.group_id) = (a.parent_id, a.group_id)
-     JOIN parents p ON p.id = m.parent_id
-     WHERE a.event = 'ks-audit' AND p.name = 'ks-keeper' AND a.group_id = 1 AND a.id NOT IN (1, 2)),
-    'ks-audit: ON DELETE SET DEFAULT (group_id) did not re-point to group 1');
+     WHERE a.event = 'ks-audit' AND a.parent_id = 0 AND a.group_id = 1 AND a.id NOT IN (1, 2)),
+    'ks-audit: ON DELETE SET DEFAULT did not re-point to membership (0, 1)');
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM membership_notes WHERE note = 'ks-default-note' AND parent_id = 0 AND group_id = 1),
     'ks-default-note did not take defaults (0, 1)');

@@ -136,3 +136,10 @@ INSERT INTO llm_audit_logs (log_id, cycle_id, report_id, llm_provider, model_nam
     (2, NULL, NULL, 'anthropic', 'claude',  '{"prompt": "hello"}', NULL,           NULL,                    NULL, 2),
     (3, 2,    NULL, 'openai',    'gpt-4o',  '{"prompt": "plan"}',  '{}',           NULL,                    800,  3);
 SELECT setval(pg_get_serial_sequence('llm_audit_logs', 'log_id'), 3);
+
+-- Later edits fill some updated_by columns.
+UPDATE reports SET updated_by = 2 WHERE report_id IN (1001, 1003);
+UPDATE cycle_reports SET updated_by = 3 WHERE (cycle_id, report_id) = (1, 1001);
+UPDATE cycle_report_planning_attributes SET updated_by = 2 WHERE id = 2;
+UPDATE observations SET updated_by = 4 WHERE observation_id = 1;
+UPDATE data_profiling_rules SET updated_by = 5 WHERE rule_id = 2;
