@@ -53,7 +53,9 @@ fn timed(what: &str, f: impl Fn()) -> Duration {
 }
 
 fn main() {
-    let Some(server) = support::server_or_skip() else { return };
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
     let users: u64 = std::env::var("KEYSHIFT_BENCH_USERS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -93,7 +95,8 @@ fn main() {
     let verify = {
         db.psql_file(&file("forward.sql"), None).expect("forward");
         timed("verify_forward.sql", || {
-            db.psql_file(&file("verify_forward.sql"), None).expect("verify");
+            db.psql_file(&file("verify_forward.sql"), None)
+                .expect("verify");
         })
     };
     let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();

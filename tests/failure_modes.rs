@@ -16,7 +16,10 @@ fn vibes<'s>(server: &'s support::Server, label: &str) -> (Database<'s>, tempfil
         db.psql_file(&dir.join(f), Some(&dir)).expect("load vibes");
     }
     let work = tempfile::tempdir().expect("temp dir");
-    cases::output("vibes").bundle.write_to(work.path()).expect("write bundle");
+    cases::output("vibes")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
     (db, work)
 }
 
@@ -28,7 +31,10 @@ fn expect_failure(db: &Database, bundle: &Path, file: &str, needles: &[&str]) {
     let err = run(db, bundle, file).expect_err(&format!("{file} must fail"));
     let text = err.to_string();
     for needle in needles {
-        assert!(text.contains(needle), "{file} failed without naming {needle:?}:\n{text}");
+        assert!(
+            text.contains(needle),
+            "{file} failed without naming {needle:?}:\n{text}"
+        );
     }
 }
 
@@ -36,7 +42,9 @@ fn expect_failure(db: &Database, bundle: &Path, file: &str, needles: &[&str]) {
 /// so only a check of every link against the old ids can see it.
 #[test]
 fn verify_forward_catches_a_relinked_row() {
-    let Some(server) = support::server_or_skip() else { return };
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
     let (db, bundle) = vibes(server, "relinked");
     run(&db, bundle.path(), "forward.sql").expect("forward");
     db.psql_sql(
@@ -45,51 +53,109 @@ fn verify_forward_catches_a_relinked_row() {
                      WHERE u.id <> (SELECT id FROM users ORDER BY email DESC LIMIT 1) LIMIT 1);",
     )
     .expect("relink one journal");
-    expect_failure(&db, bundle.path(), "verify_forward.sql", &["public.journals", "differ from before forward"]);
+    expect_failure(
+        &db,
+        bundle.path(),
+        "verify_forward.sql",
+        &["public.journals", "differ from before forward"],
+    );
 }
 
 /// Rows that break a foreign key (possible with NOT VALID or after loading
 /// with triggers off) would make forward fail at its very end.
 #[test]
 fn preflight_reports_orphans_by_table_and_constraint() {
-    let Some(server) = support::server_or_skip() else { return };
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
     let (db, bundle) = vibes(server, "orphans");
     db.psql_sql(
         "SET session_replication_role = replica;
          UPDATE journals SET user_id = -424242 WHERE id = (SELECT min(id) FROM journals);",
     )
     .expect("break one foreign key");
-    expect_failure(&db, bundle.path(), "preflight.sql", &["1 rows of public.journals break foreign key journals_user_id_fkey"]);
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &["1 rows of public.journals break foreign key journals_user_id_fkey"],
+    );
 }
 
 /// Running rollback twice, or contract after rollback, must refuse rather
 /// than act on a database in the wrong state.
 #[test]
 fn stages_refuse_to_run_out_of_order() {
-    let Some(server) = support::server_or_skip() else { return };
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
     let (db, bundle) = vibes(server, "order");
-    expect_failure(&db, bundle.path(), "rollback.sql", &["forward.sql has not run"]);
-    expect_failure(&db, bundle.path(), "contract.sql", &["contract needs forward.sql"]);
-    expect_failure(&db, bundle.path(), "verify_forward.sql", &["has not run on this database"]);
+    expect_failure(
+        &db,
+        bundle.path(),
+        "rollback.sql",
+        &["forward.sql has not run"],
+    );
+    expect_failure(
+        &db,
+        bundle.path(),
+        "contract.sql",
+        &["contract needs forward.sql"],
+    );
+    expect_failure(
+        &db,
+        bundle.path(),
+        "verify_forward.sql",
+        &["has not run on this database"],
+    );
     run(&db, bundle.path(), "forward.sql").expect("forward");
-    expect_failure(&db, bundle.path(), "forward.sql", &["schema \"keyshift\" already exists"]);
-    expect_failure(&db, bundle.path(), "preflight.sql", &["schema keyshift already exists"]);
+    expect_failure(
+        &db,
+        bundle.path(),
+        "forward.sql",
+        &["schema \"keyshift\" already exists"],
+    );
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &["schema keyshift already exists"],
+    );
     run(&db, bundle.path(), "rollback.sql").expect("rollback");
-    expect_failure(&db, bundle.path(), "rollback.sql", &["forward.sql has not run"]);
+    expect_failure(
+        &db,
+        bundle.path(),
+        "rollback.sql",
+        &["forward.sql has not run"],
+    );
 }
 
 /// A failed forward (here: a lock it cannot get in time) leaves the
 /// database exactly as it was.
 #[test]
 fn a_failed_forward_changes_nothing() {
-    let Some(server) = support::server_or_skip() else { return };
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
     let (db, bundle) = vibes(server, "atomic");
     let before = db.dump_schema();
     db.psql_sql("CREATE UNIQUE INDEX keyshift_blocker ON journals ((id * 0)) WHERE id < 0;")
         .expect("add an index that cannot move to uuid");
     let with_index = db.dump_schema();
     assert_ne!(before, with_index);
-    expect_failure(&db, bundle.path(), "preflight.sql", &["public.journals cannot change to uuid as planned"]);
-    assert!(run(&db, bundle.path(), "forward.sql").is_err(), "forward must fail on the index");
-    assert_eq!(db.dump_schema(), with_index, "a failed forward must leave no trace");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &["public.journals cannot change to uuid as planned"],
+    );
+    assert!(
+        run(&db, bundle.path(), "forward.sql").is_err(),
+        "forward must fail on the index"
+    );
+    assert_eq!(
+        db.dump_schema(),
+        with_index,
+        "a failed forward must leave no trace"
+    );
 }

@@ -27,7 +27,10 @@ fn generated_is_current() {
         })
         .unwrap_or_default();
     extra.sort();
-    assert!(extra.is_empty(), "generated/ has folders with no schema case: {extra:?}");
+    assert!(
+        extra.is_empty(),
+        "generated/ has folders with no schema case: {extra:?}"
+    );
     assert!(
         stale.is_empty(),
         "generated/ is out of date; run `UPDATE_GENERATED=1 cargo test --test generated`:\n{}",

@@ -21,14 +21,29 @@ fn catalog_plan_and_diagnostics_snapshots() {
                 writeln!(diagnostics, "skipped {kind}: {n}").unwrap();
             }
             for b in &out.plan.blockers {
-                writeln!(diagnostics, "blocker: {} {}. help: {}", b.object, b.reason, b.help).unwrap();
+                writeln!(
+                    diagnostics,
+                    "blocker: {} {}. help: {}",
+                    b.object, b.reason, b.help
+                )
+                .unwrap();
             }
             for w in &out.plan.warnings {
                 writeln!(diagnostics, "warning: {w}").unwrap();
             }
             for l in &out.plan.left_alone {
-                let column = l.column.as_deref().map(|c| format!(".{c}")).unwrap_or_default();
-                writeln!(diagnostics, "left alone: {}{column}: {}", l.table.display(), l.reason).unwrap();
+                let column = l
+                    .column
+                    .as_deref()
+                    .map(|c| format!(".{c}"))
+                    .unwrap_or_default();
+                writeln!(
+                    diagnostics,
+                    "left alone: {}{column}: {}",
+                    l.table.display(),
+                    l.reason
+                )
+                .unwrap();
             }
             insta::assert_snapshot!("diagnostics", diagnostics);
         });
@@ -40,7 +55,11 @@ fn catalog_plan_and_diagnostics_snapshots() {
 #[test]
 fn rendering_is_deterministic() {
     for name in cases::names() {
-        assert_eq!(cases::output(&name).bundle, cases::output(&name).bundle, "{name}");
+        assert_eq!(
+            cases::output(&name).bundle,
+            cases::output(&name).bundle,
+            "{name}"
+        );
     }
 }
 
@@ -50,8 +69,28 @@ fn every_file_is_marked_generated() {
     for name in cases::names() {
         for (file, text) in cases::output(&name).bundle.files() {
             let first = text.lines().next().unwrap_or_default();
-            let marked = first.contains("@generated") || (file == "plan.json" && text.contains("\"generated_by\": \"keyshift\""));
+            let marked = first.contains("@generated")
+                || (file == "plan.json" && text.contains("\"generated_by\": \"keyshift\""));
             assert!(marked, "{name}/{file} lacks the @generated header");
         }
+    }
+}
+
+/// Bad input is refused with the file, line and column; the expected text
+/// is kept beside each such case.
+#[test]
+fn failing_cases_report_their_expected_error() {
+    let failing = cases::failing();
+    assert!(!failing.is_empty());
+    for name in failing {
+        let dir = cases::repo().join("schema").join(&name);
+        let sql = std::fs::read_to_string(dir.join("schema.sql")).expect("schema.sql");
+        let expected =
+            std::fs::read_to_string(dir.join("expected_error.txt")).expect("expected_error.txt");
+        let err = match keyshift::pipeline::run(&cases::source(&name), &sql, &Default::default()) {
+            Ok(_) => panic!("{name} must be refused"),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(err.trim(), expected.trim(), "{name}");
     }
 }

@@ -47,7 +47,12 @@ fn schema_case(name: &str) -> Case {
     let dir = repo().join("schema").join(name);
     let optional = |f: &str| Some(dir.join(f)).filter(|p| p.exists());
     let refusals = fs::read_to_string(dir.join("expected_preflight_failure.txt"))
-        .map(|t| t.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect())
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     Case {
         name: name.to_string(),
@@ -106,16 +111,53 @@ fn run(case: Case) {
             );
         }
         let plan_md = output.bundle.get("PLAN.md").unwrap_or_default();
-        assert!(plan_md.contains("Blockers"), "{}: PLAN.md must list the blockers", case.name);
-        assert_eq!(db.dump_schema(), schema_before, "preflight changed the schema");
+        assert!(
+            !output.plan.blockers.is_empty(),
+            "{}: the plan must know why",
+            case.name
+        );
+        for b in &output.plan.blockers {
+            let said = format!("{} {}", b.object, b.reason);
+            assert!(
+                text.contains(&said),
+                "{}: preflight does not say {said:?}",
+                case.name
+            );
+            assert!(
+                plan_md.contains(&said),
+                "{}: PLAN.md does not say {said:?}",
+                case.name
+            );
+        }
+        assert_eq!(
+            db.dump_schema(),
+            schema_before,
+            "preflight changed the schema"
+        );
         return;
     }
 
-    for f in ["preflight.sql", "forward.sql", "verify_forward.sql", "rollback.sql", "verify_rollback.sql"] {
+    for f in [
+        "preflight.sql",
+        "forward.sql",
+        "verify_forward.sql",
+        "rollback.sql",
+        "verify_rollback.sql",
+    ] {
         run_bundle_file(&db, &bundle, f);
     }
-    assert_same(&case.name, "schema after rollback", &schema_before, &db.dump_schema());
-    assert_same(&case.name, "data after rollback", &data_before, &db.data_snapshot());
+    assert_same(
+        &case.name,
+        "schema after rollback",
+        &schema_before,
+        &db.dump_schema(),
+    );
+    assert_same(
+        &case.name,
+        "data after rollback",
+        &data_before,
+        &db.data_snapshot(),
+    );
 
     run_bundle_file(&db, &bundle, "forward.sql");
     run_bundle_file(&db, &bundle, "verify_forward.sql");
@@ -124,9 +166,18 @@ fn run(case: Case) {
             .unwrap_or_else(|e| panic!("{}: writes through uuid keys failed: {e}", case.name));
         run_bundle_file(&db, &bundle, "rollback.sql");
         run_bundle_file(&db, &bundle, "verify_rollback.sql");
-        assert_same(&case.name, "schema after writes and rollback", &schema_before, &db.dump_schema());
-        db.psql_file(check, check.parent())
-            .unwrap_or_else(|e| panic!("{}: rows written after forward lost their links: {e}", case.name));
+        assert_same(
+            &case.name,
+            "schema after writes and rollback",
+            &schema_before,
+            &db.dump_schema(),
+        );
+        db.psql_file(check, check.parent()).unwrap_or_else(|e| {
+            panic!(
+                "{}: rows written after forward lost their links: {e}",
+                case.name
+            )
+        });
         run_bundle_file(&db, &bundle, "forward.sql");
     }
     run_bundle_file(&db, &bundle, "contract.sql");
@@ -136,14 +187,22 @@ fn run(case: Case) {
 /// Corpus scripts that create and `\c` into a database of their own are
 /// loaded without those lines, into the test's database instead.
 fn prepare_load_file(file: &Path, work: &Path) -> PathBuf {
-    let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
-    let creates_database = text.lines().take(40).any(|l| l.starts_with("CREATE DATABASE"));
+    let text =
+        fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let creates_database = text
+        .lines()
+        .take(40)
+        .any(|l| l.starts_with("CREATE DATABASE"));
     if !creates_database {
         return file.to_path_buf();
     }
     let kept: Vec<&str> = text
         .lines()
-        .filter(|l| !(l.starts_with("DROP DATABASE") || l.starts_with("CREATE DATABASE") || l.starts_with("\\c ")))
+        .filter(|l| {
+            !(l.starts_with("DROP DATABASE")
+                || l.starts_with("CREATE DATABASE")
+                || l.starts_with("\\c "))
+        })
         .collect();
     let copy = work.join(file.file_name().expect("file name"));
     fs::write(&copy, kept.join("\n")).expect("write load copy");
@@ -174,7 +233,9 @@ macro_rules! schema_cases {
             let listed = [$(stringify!($name)),*];
             let mut on_disk: Vec<String> = fs::read_dir(repo().join("schema"))
                 .expect("schema/")
-                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .map(|e| e.expect("entry").path())
+                .filter(|p| !p.join("expected_error.txt").exists())
+                .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
                 .collect();
             on_disk.sort();
             let mut listed: Vec<String> = listed.iter().map(|s| s.to_string()).collect();

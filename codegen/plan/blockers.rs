@@ -20,7 +20,10 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
                 help: format!("Exclude {name} and the tables referencing it with --exclude-table."),
             });
         }
-        let has_children = catalog.tables.iter().any(|t| t.inherits.contains(&table.name));
+        let has_children = catalog
+            .tables
+            .iter()
+            .any(|t| t.inherits.contains(&table.name));
         if !table.inherits.is_empty() || has_children {
             out.push(Blocker {
                 object: format!("table {name}"),
@@ -40,13 +43,16 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
             }
         }
         if let Some(root) = &plan.root
-            && let KeySource::Sequence { sequence } | KeySource::Identity { sequence, .. } = &root.source
+            && let KeySource::Sequence { sequence } | KeySource::Identity { sequence, .. } =
+                &root.source
             && sequence.increment < 0
         {
             out.push(Blocker {
                 object: format!("sequence {}", sequence.name.display()),
-                reason: "counts downwards; rollback only knows how to hand out ascending ids".into(),
-                help: "Exclude the table, or change the sequence to ascend before migrating.".into(),
+                reason: "counts downwards; rollback only knows how to hand out ascending ids"
+                    .into(),
+                help: "Exclude the table, or change the sequence to ascend before migrating."
+                    .into(),
             });
         }
     }
@@ -83,7 +89,11 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
                 && tables
                     .iter()
                     .find(|t| t.table == fk.referenced_table)
-                    .is_some_and(|t| t.columns.iter().any(|c| fk.referenced_columns.contains(&c.name)))
+                    .is_some_and(|t| {
+                        t.columns
+                            .iter()
+                            .any(|c| fk.referenced_columns.contains(&c.name))
+                    })
             {
                 out.push(Blocker {
                     object: format!("constraint {} on {}", fk.name, table.name.display()),
@@ -115,7 +125,11 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
         };
         let name = table.name.display();
         let is_converted = |c: &str| plan.columns.iter().any(|p| p.name == c);
-        for check in table.checks.iter().filter(|c| c.columns.iter().any(|c| is_converted(c))) {
+        for check in table
+            .checks
+            .iter()
+            .filter(|c| c.columns.iter().any(|c| is_converted(c)))
+        {
             out.push(format!(
                 "CHECK constraint {} on {name} ({}) uses a converted column; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
                 check.name, check.expression
@@ -123,7 +137,10 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
         }
         for index in &table.indexes {
             let uses = index.expression_columns.iter().any(|c| is_converted(c));
-            let is_expression = index.keys.iter().any(|k| matches!(k, IndexKey::Expression(_)));
+            let is_expression = index
+                .keys
+                .iter()
+                .any(|k| matches!(k, IndexKey::Expression(_)));
             if uses && (is_expression || index.predicate.is_some()) {
                 out.push(format!(
                     "index {} on {name} uses a converted column in an expression or WHERE clause; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",

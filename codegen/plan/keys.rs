@@ -125,7 +125,8 @@ impl Resolver<'_> {
         let pk = t.primary_key.as_ref()?;
         let is_single_int_key = pk.columns.len() == 1
             && pk.columns[0] == column
-            && t.column(column).is_some_and(|c| c.data_type.int_kind.is_some());
+            && t.column(column)
+                .is_some_and(|c| c.data_type.int_kind.is_some());
         (is_single_int_key && !references_unconverted).then(|| table.clone())
     }
 }

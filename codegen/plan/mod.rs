@@ -7,7 +7,9 @@ mod blockers;
 mod keys;
 mod left_alone;
 
-use crate::catalog::{quote_ident, Catalog, FkAction, ForeignKey, IntKind, MatchType, QualifiedName, Sequence};
+use crate::catalog::{
+    Catalog, FkAction, ForeignKey, IntKind, MatchType, QualifiedName, Sequence, quote_ident,
+};
 use crate::graph::FkGraph;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -149,7 +151,12 @@ impl ForeignKeyPlan {
 /// prints them, so recreating it gives back the same catalog row and the
 /// same `pg_dump` output. Identifiers are always quoted.
 pub fn constraint_definition(fk: &ForeignKey) -> String {
-    let cols = |c: &[String]| c.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ");
+    let cols = |c: &[String]| {
+        c.iter()
+            .map(|c| quote_ident(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut def = format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
         cols(&fk.columns),
@@ -232,7 +239,13 @@ impl Plan {
                 constraint: fk.clone(),
             })
             .collect();
-        foreign_keys.sort_by_key(|f| (position(&f.table), f.table.clone(), f.constraint.name.clone()));
+        foreign_keys.sort_by_key(|f| {
+            (
+                position(&f.table),
+                f.table.clone(),
+                f.constraint.name.clone(),
+            )
+        });
 
         let mut blockers = roots.conflicts.clone();
         blockers.extend(blockers::find(catalog, &tables, options));

@@ -51,7 +51,9 @@ impl Bundle {
         }
         let old = parent.join(format!(
             ".keyshift-old-{}",
-            dir.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            dir.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
         ));
         if old.exists() {
             fs::remove_dir_all(&old)?;

@@ -173,7 +173,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     put(
         "preflight.sql",
         Preflight {
-            header: common.header("preflight.sql", "Read-only checks to run before forward.sql."),
+            header: common.header(
+                "preflight.sql",
+                "Read-only checks to run before forward.sql.",
+            ),
             tables,
             foreign_keys: &common.foreign_keys,
             expected_int_columns: int_columns.clone(),
@@ -204,7 +207,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     put(
         "verify_forward.sql",
         VerifyForward {
-            header: common.header("verify_forward.sql", "Read-only proof that forward.sql worked."),
+            header: common.header(
+                "verify_forward.sql",
+                "Read-only proof that forward.sql worked.",
+            ),
             plan_hash: h,
             tables,
             expected_uuid_columns: uuid_columns.clone(),
@@ -229,7 +235,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     put(
         "verify_rollback.sql",
         VerifyRollback {
-            header: common.header("verify_rollback.sql", "Read-only proof that rollback.sql worked."),
+            header: common.header(
+                "verify_rollback.sql",
+                "Read-only proof that rollback.sql worked.",
+            ),
             tables,
             foreign_keys: &common.foreign_keys,
             expected_int_columns: int_columns,
@@ -241,7 +250,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
         "contract.sql",
         Contract {
             sequences,
-            header: common.header("contract.sql", "IRREVERSIBLE clean-up after a successful forward."),
+            header: common.header(
+                "contract.sql",
+                "IRREVERSIBLE clean-up after a successful forward.",
+            ),
             plan_hash: h,
             lock_timeout: LOCK_TIMEOUT,
             keep_id_map: plan.keep_id_map,
@@ -254,7 +266,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
         "verify_contract.sql",
         VerifyContract {
             sequences,
-            header: common.header("verify_contract.sql", "Read-only proof that contract.sql worked."),
+            header: common.header(
+                "verify_contract.sql",
+                "Read-only proof that contract.sql worked.",
+            ),
             tables,
             keep_id_map: plan.keep_id_map,
             expected_uuid_columns: uuid_columns,
@@ -276,18 +291,30 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
         if list.is_empty() {
             "none".to_string()
         } else {
-            list.iter().map(|n| format!("`{}`", n.display())).collect::<Vec<_>>().join(", ")
+            list.iter()
+                .map(|n| format!("`{}`", n.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
     let cycles = if plan.cycles.is_empty() {
         "none".to_string()
     } else {
-        plan.cycles.iter().map(|c| names(c)).collect::<Vec<_>>().join("; ")
+        plan.cycles
+            .iter()
+            .map(|c| names(c))
+            .collect::<Vec<_>>()
+            .join("; ")
     };
     let locked = if common.tables.is_empty() {
         "no tables".to_string()
     } else {
-        common.tables.iter().map(|t| format!("`{}`", t.display)).collect::<Vec<_>>().join(", ")
+        common
+            .tables
+            .iter()
+            .map(|t| format!("`{}`", t.display))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let sequences: Vec<String> = common
         .tables
@@ -303,7 +330,11 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
         } else {
             format!("the old key sequences ({}), ", sequences.join(", "))
         },
-        if plan.keep_id_map { "" } else { ", and the old id → uuid maps" }
+        if plan.keep_id_map {
+            ""
+        } else {
+            ", and the old id → uuid maps"
+        }
     );
     PlanMd {
         source: &common.source,
@@ -327,9 +358,14 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
             .iter()
             .map(|f| run_command(f))
             .chain(std::iter::once(
-                "# once the application works on uuid keys and rollback is no longer wanted:".to_string(),
+                "# once the application works on uuid keys and rollback is no longer wanted:"
+                    .to_string(),
             ))
-            .chain(["contract.sql", "verify_contract.sql"].iter().map(|f| run_command(f)))
+            .chain(
+                ["contract.sql", "verify_contract.sql"]
+                    .iter()
+                    .map(|f| run_command(f)),
+            )
             .collect(),
         rollback_commands: ["rollback.sql", "verify_rollback.sql"]
             .iter()
@@ -349,14 +385,21 @@ fn mermaid(plan: &Plan) -> String {
     };
     for t in &plan.order {
         let label = t.display().replace('"', "#quot;");
-        let marker = if plan.table(t).is_some() { ":::converted" } else { "" };
+        let marker = if plan.table(t).is_some() {
+            ":::converted"
+        } else {
+            ""
+        };
         out.push_str(&format!("\n    {}[\"{}\"]{}", id(t), label, marker));
     }
     let mut edges: Vec<(usize, usize, String)> = Vec::new();
     for f in &plan.foreign_keys {
         edges.push((
             plan.order.iter().position(|o| o == &f.table).unwrap_or(0),
-            plan.order.iter().position(|o| o == &f.constraint.referenced_table).unwrap_or(0),
+            plan.order
+                .iter()
+                .position(|o| o == &f.constraint.referenced_table)
+                .unwrap_or(0),
             f.constraint.name.replace('"', "#quot;"),
         ));
     }
@@ -369,7 +412,10 @@ fn mermaid(plan: &Plan) -> String {
 }
 
 fn plan_json(plan: &Plan, common: &Common) -> String {
-    let run = STAGES.iter().map(|(stage, file)| (*stage, vec![*file])).collect();
+    let run = STAGES
+        .iter()
+        .map(|(stage, file)| (*stage, vec![*file]))
+        .collect();
     let json = PlanJson {
         generated_by: "keyshift",
         source: &common.source,

@@ -155,11 +155,7 @@ pub fn tables(plan: &Plan) -> Vec<TableView> {
 }
 
 fn table(plan: &Plan, t: &TablePlan) -> TableView {
-    let columns: Vec<ColumnView> = t
-        .columns
-        .iter()
-        .map(|c| column(plan, t, c))
-        .collect();
+    let columns: Vec<ColumnView> = t.columns.iter().map(|c| column(plan, t, c)).collect();
     let mut joins = Vec::new();
     let parts: Vec<String> = t
         .all_columns
@@ -300,7 +296,10 @@ fn identity_options(s: &crate::catalog::Sequence) -> String {
 /// dropped once.
 pub fn sequences(tables: &[TableView]) -> Vec<&SequenceView> {
     let mut seen = Vec::<&SequenceView>::new();
-    for s in tables.iter().filter_map(|t| t.root.as_ref()?.sequence.as_ref()) {
+    for s in tables
+        .iter()
+        .filter_map(|t| t.root.as_ref()?.sequence.as_ref())
+    {
         if !seen.iter().any(|x| x.quoted == s.quoted) {
             seen.push(s);
         }
@@ -315,7 +314,11 @@ pub fn foreign_keys(plan: &Plan) -> Vec<ForeignKeyView> {
 
 fn foreign_key(f: &ForeignKeyPlan) -> ForeignKeyView {
     let fk = &f.constraint;
-    let child_cols: Vec<String> = fk.columns.iter().map(|c| format!("c.{}", quote_ident(c))).collect();
+    let child_cols: Vec<String> = fk
+        .columns
+        .iter()
+        .map(|c| format!("c.{}", quote_ident(c)))
+        .collect();
     let matches: Vec<String> = fk
         .columns
         .iter()

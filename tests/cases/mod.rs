@@ -12,14 +12,32 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Case names, sorted.
-pub fn names() -> Vec<String> {
+fn all() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(repo().join("schema"))
         .expect("schema/ exists")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
     names
+}
+
+fn must_fail(name: &str) -> bool {
+    repo()
+        .join("schema")
+        .join(name)
+        .join("expected_error.txt")
+        .exists()
+}
+
+/// Cases that produce a bundle, sorted.
+pub fn names() -> Vec<String> {
+    all().into_iter().filter(|n| !must_fail(n)).collect()
+}
+
+/// Cases that must be refused, each with the error text kept beside it
+/// in `expected_error.txt`, sorted.
+pub fn failing() -> Vec<String> {
+    all().into_iter().filter(|n| must_fail(n)).collect()
 }
 
 /// The source path as the README tells users to pass it.
