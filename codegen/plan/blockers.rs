@@ -3,7 +3,7 @@
 //! generated from a stale DDL file still fails closed.
 
 use super::{Blocker, KeySource, Options, TablePlan};
-use crate::catalog::{Catalog, IndexKey, TableKind};
+use crate::catalog::{Catalog, IndexKey, TableKind, ViewKind};
 
 /// Everything that must stop the migration, unsorted.
 pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<Blocker> {
@@ -13,11 +13,33 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
     for plan in tables {
         let table = catalog.table(&plan.table).expect("planned tables exist");
         let name = table.name.display();
-        if table.kind == TableKind::Partitioned || table.partition_of.is_some() {
+        if table.kind == TableKind::Partitioned {
+            let partitions: Vec<String> = catalog
+                .tables
+                .iter()
+                .filter(|t| t.partition_of.as_ref() == Some(&table.name))
+                .map(|t| t.name.display())
+                .collect();
             out.push(Blocker {
                 object: format!("table {name}"),
-                reason: "is partitioned or a partition; converting partitioned tables is not supported yet".into(),
-                help: format!("Exclude {name} and the tables referencing it with --exclude-table."),
+                reason: format!(
+                    "is partitioned ({} partitions: {}); converting partitioned tables is not supported yet",
+                    partitions.len(),
+                    partitions.join(", ")
+                ),
+                help: format!("Exclude {name}, its partitions and the tables referencing it with --exclude-table."),
+            });
+        }
+        if let Some(parent) = &table.partition_of
+            && !tables.iter().any(|t| &t.table == parent)
+        {
+            out.push(Blocker {
+                object: format!("table {name}"),
+                reason: format!(
+                    "is a partition of {}; converting partitions is not supported yet",
+                    parent.display()
+                ),
+                help: format!("Exclude {name} with --exclude-table."),
             });
         }
         let has_children = catalog
@@ -58,13 +80,30 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
     }
 
     for view in &catalog.views {
-        for dep in view.depends_on.iter().filter(|d| converted(d)) {
-            out.push(Blocker {
-                object: format!("view {}", view.name.display()),
-                reason: format!("reads {}, whose key columns become uuid; recreating dependent views is not supported yet", dep.display()),
-                help: format!("Drop {} before the migration and recreate it afterwards, or exclude {}.", view.name.display(), dep.display()),
-            });
+        let read: Vec<String> = view
+            .depends_on
+            .iter()
+            .filter(|d| converted(d))
+            .map(|d| d.display())
+            .collect();
+        if read.is_empty() {
+            continue;
         }
+        let kind = match view.kind {
+            ViewKind::View => "view",
+            ViewKind::Materialized => "materialized view",
+        };
+        out.push(Blocker {
+            object: format!("{kind} {}", view.name.display()),
+            reason: format!(
+                "reads {}, whose key columns become uuid; recreating dependent views is not supported yet",
+                read.join(", ")
+            ),
+            help: format!(
+                "Drop {} before the migration and recreate it afterwards, or exclude the tables it reads.",
+                view.name.display()
+            ),
+        });
     }
     for rule in catalog.rules.iter().filter(|r| converted(&r.table)) {
         out.push(Blocker {

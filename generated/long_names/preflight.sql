@@ -117,8 +117,9 @@ WHERE n > 0;
 -- Objects that depend on a converted column and that ALTER COLUMN ... TYPE
 -- cannot carry over: views and rules, policies, and column triggers.
 INSERT INTO pg_temp.keyshift_problems
-SELECT DISTINCT format('%s depends on %s.%s, which becomes uuid; drop it before the migration and recreate it afterwards, or exclude the table',
-              pg_describe_object(d.classid, d.objid, d.objsubid), e.tbl, e.col)
+SELECT format('%s uses %s, which become uuid; drop it before the migration and recreate it afterwards, or exclude those tables',
+              pg_describe_object(d.classid, d.objid, 0),
+              string_agg(DISTINCT a.attrelid::regclass::text || '.' || quote_ident(e.col), ', '))
 FROM (VALUES
     ('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'subscription_billing_account_history_record_surrogate_key_value', 'integer'),
     ('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'id', 'bigint'),
@@ -130,11 +131,12 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
-WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass);
+WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass)
+GROUP BY d.classid, d.objid;
 
 -- Partitioned and inherited tables are not converted yet.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('table %s is partitioned, a partition, or part of an inheritance tree; keyshift cannot convert it yet', e.tbl)
+SELECT format('table %s is partitioned, a partition, or part of an inheritance tree; keyshift cannot convert it yet', c.oid::regclass)
 FROM (VALUES
     ('"public"."subscription_billing_account_history_records_for_annual_reviews"'),
     ('"public"."order_line_items_with_delivery_addresses_and_package_größe"'),
