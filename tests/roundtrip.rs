@@ -41,6 +41,8 @@ struct Case {
     writes: Option<(PathBuf, PathBuf)>,
     /// Preflight must fail with each of these; empty means it must pass.
     refusals: Vec<String>,
+    /// Plan options, as the CLI flags would set them.
+    options: Options,
 }
 
 fn schema_case(name: &str) -> Case {
@@ -64,6 +66,7 @@ fn schema_case(name: &str) -> Case {
         setup: None,
         writes: optional("writes.sql").zip(optional("writes_check.sql")),
         refusals,
+        options: Options::default(),
     }
 }
 
@@ -81,7 +84,7 @@ fn run(case: Case) {
     let bytes =
         fs::read(repo().join(&case.ddl)).unwrap_or_else(|e| panic!("cannot read {source}: {e}"));
     let sql = keyshift::encoding::decode_sql(&source, &bytes).unwrap_or_else(|e| panic!("{e}"));
-    let output = keyshift::pipeline::run(&source, &sql, &Options::default())
+    let output = keyshift::pipeline::run(&source, &sql, &case.options)
         .unwrap_or_else(|e| panic!("{}: {e}", case.name));
     let work = tempfile::tempdir().expect("temp dir");
     let bundle = work.path().join("bundle");
@@ -284,6 +287,7 @@ fn corpus_case(name: &str, ddl: &str, load: &[&str], refusals: &[&str]) -> Optio
         writes: Some((writes.join("writes.sql"), writes.join("writes_check.sql")))
             .filter(|(w, c)| w.exists() && c.exists()),
         refusals: refusals.iter().map(|s| s.to_string()).collect(),
+        options: Options::default(),
     })
 }
 
@@ -435,4 +439,24 @@ fn corpus_employees() {
     if let Some(case) = corpus_case("employees", f, &[f], &refusals) {
         run(case);
     }
+}
+
+/// `--drop-id-map`: contract drops the maps and the whole keyshift schema.
+#[test]
+fn vibes_contract_dropping_the_id_map() {
+    let mut case = schema_case("vibes");
+    case.options.drop_id_map = true;
+    run(case);
+}
+
+/// `--exclude-table public.users`: users keeps its integer key, and so do
+/// the columns referencing it, while the rest converts.
+#[test]
+fn vibes_excluding_the_users_table() {
+    let mut case = schema_case("vibes");
+    case.options
+        .exclude_tables
+        .insert(keyshift::catalog::QualifiedName::new("public", "users"));
+    case.writes = None;
+    run(case);
 }
