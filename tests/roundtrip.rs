@@ -37,8 +37,8 @@ struct Case {
     load: Vec<PathBuf>,
     /// SQL to run first (roles a dump expects).
     setup: Option<&'static str>,
-    /// Writes after forward and the checks after rollback.
-    writes: Option<(PathBuf, PathBuf)>,
+    /// Writes after forward, and the checks to run after rollback.
+    writes: Option<(PathBuf, Vec<PathBuf>)>,
     /// Preflight must fail with each of these; empty means it must pass.
     refusals: Vec<String>,
     /// Plan options, as the CLI flags would set them.
@@ -64,7 +64,7 @@ fn schema_case(name: &str) -> Case {
             .flatten()
             .collect(),
         setup: None,
-        writes: optional("writes.sql").zip(optional("writes_check.sql")),
+        writes: optional("writes.sql").zip(optional("writes_check.sql").map(|c| vec![c])),
         refusals,
         options: Options::default(),
     }
@@ -165,7 +165,7 @@ fn run(case: Case) {
 
     run_bundle_file(&db, &bundle, "forward.sql");
     run_bundle_file(&db, &bundle, "verify_forward.sql");
-    if let Some((writes, check)) = &case.writes {
+    if let Some((writes, checks)) = &case.writes {
         db.psql_file(writes, writes.parent())
             .unwrap_or_else(|e| panic!("{}: writes through uuid keys failed: {e}", case.name));
         run_bundle_file(&db, &bundle, "rollback.sql");
@@ -176,12 +176,15 @@ fn run(case: Case) {
             &schema_before,
             &db.dump_schema(),
         );
-        db.psql_file(check, check.parent()).unwrap_or_else(|e| {
-            panic!(
-                "{}: rows written after forward lost their links: {e}",
-                case.name
-            )
-        });
+        for check in checks {
+            db.psql_file(check, check.parent()).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {} failed after rollback: {e}",
+                    case.name,
+                    check.display()
+                )
+            });
+        }
         run_bundle_file(&db, &bundle, "forward.sql");
     }
     run_bundle_file(&db, &bundle, "contract.sql");
@@ -284,8 +287,11 @@ fn corpus_case(name: &str, ddl: &str, load: &[&str], refusals: &[&str]) -> Optio
         ddl: PathBuf::from("../shared/corpus").join(ddl),
         load: load.iter().map(|f| dir.join(f)).collect(),
         setup: None,
-        writes: Some((writes.join("writes.sql"), writes.join("writes_check.sql")))
-            .filter(|(w, c)| w.exists() && c.exists()),
+        writes: Some((
+            writes.join("writes.sql"),
+            vec![writes.join("writes_check.sql")],
+        ))
+        .filter(|(w, c)| w.exists() && c[0].exists()),
         refusals: refusals.iter().map(|s| s.to_string()).collect(),
         options: Options::default(),
     })
@@ -299,20 +305,29 @@ fn corpus_chinook() {
     }
 }
 
-#[test]
-fn corpus_chinook_serial() {
-    let f = "chinook/Chinook_PostgreSql_SerialPKs.sql";
-    if let Some(case) = corpus_case("chinook_serial", f, &[f], &[]) {
+/// Chinook's variants share the plain case's writes; with serial and
+/// identity keys rollback must also leave every sequence ahead of the rows.
+fn chinook_with_sequences(name: &str, file: &str) {
+    if let Some(mut case) = corpus_case("chinook", file, &[file], &[]) {
+        case.name = name.to_string();
+        if let Some((_, checks)) = &mut case.writes {
+            checks.push(repo().join("tests/corpus/chinook/sequences_check.sql"));
+        }
         run(case);
     }
 }
 
 #[test]
+fn corpus_chinook_serial() {
+    chinook_with_sequences("chinook_serial", "chinook/Chinook_PostgreSql_SerialPKs.sql");
+}
+
+#[test]
 fn corpus_chinook_identity() {
-    let f = "chinook/Chinook_PostgreSql_AutoIncrementPKs.sql";
-    if let Some(case) = corpus_case("chinook_identity", f, &[f], &[]) {
-        run(case);
-    }
+    chinook_with_sequences(
+        "chinook_identity",
+        "chinook/Chinook_PostgreSql_AutoIncrementPKs.sql",
+    );
 }
 
 /// Pagila: views over key columns and the partitioned `payment` table are

@@ -1,4 +1,5 @@
--- chinook (chinook/Chinook_PostgreSql.sql): plain INT keys with no default; after the forward migration they default to gen_random_uuid(), so the inserts omit them.
+-- Chinook, all three variants. After the forward migration every key defaults
+-- to gen_random_uuid(), so the inserts omit them.
 -- Writes made after the forward migration, through the UUID keys.
 -- Only column names and subqueries reach the converted columns.
 

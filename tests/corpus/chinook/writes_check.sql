@@ -1,4 +1,4 @@
--- chinook (chinook/Chinook_PostgreSql.sql): plain INT keys with no default; after the forward migration they default to gen_random_uuid(), so the inserts omit them.
+-- Chinook, all three variants (plain integer, serial and identity keys).
 -- Runs after the rollback: every key is an integer again.
 
 -- Helpers live in pg_temp and vanish with the session.
@@ -8,35 +8,6 @@ BEGIN
     IF ok IS NOT TRUE THEN
         RAISE EXCEPTION 'writes_check failed: %', msg;
     END IF;
-END $$;
-
--- True when the sequence behind tbl.col (serial, identity, OWNED BY, or a
--- plain DEFAULT nextval('…')) would hand out a value above every value already
--- in the column.
-CREATE FUNCTION pg_temp.ks_seq_ahead(tbl regclass, col text) RETURNS boolean
-LANGUAGE plpgsql AS $$
-DECLARE
-    seq    regclass;
-    lv     bigint;
-    called boolean;
-    inc    bigint;
-    mx     bigint;
-BEGIN
-    seq := pg_get_serial_sequence(tbl::text, col)::regclass;
-    IF seq IS NULL THEN
-        SELECT replace(substring(pg_get_expr(d.adbin, d.adrelid) FROM '^nextval\(''(.*)''::regclass\)$'), '''''', '''')::regclass
-        INTO seq
-        FROM pg_attrdef d
-        JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-        WHERE d.adrelid = tbl AND a.attname = col;
-    END IF;
-    IF seq IS NULL THEN
-        RAISE EXCEPTION 'writes_check failed: no sequence behind %.%', tbl, col;
-    END IF;
-    EXECUTE format('SELECT last_value, is_called FROM %s', seq) INTO lv, called;
-    SELECT seqincrement INTO inc FROM pg_sequence WHERE seqrelid = seq;
-    EXECUTE format('SELECT max(%I)::bigint FROM %s', col, tbl) INTO mx;
-    RETURN mx IS NULL OR (CASE WHEN called THEN lv + inc ELSE lv END) > mx;
 END $$;
 
 -- Rows written after forward: fresh integer keys beyond the seeded ranges, right parents.
