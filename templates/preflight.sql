@@ -55,6 +55,27 @@ END
 FROM {{ expected_int_columns }} AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
 WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
+-- A foreign key that touches a converted column but is not in this bundle
+-- (added after the schema was read) would break forward halfway.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('foreign key %s on %s touches a column that becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', c.conname, c.conrelid::regclass)
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND EXISTS (
+      SELECT 1 FROM {{ expected_int_columns }} AS e (tbl, col, typ)
+      JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+      WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
+         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
+{%- if !foreign_keys.is_empty() %}
+  AND NOT EXISTS (
+      SELECT 1 FROM (VALUES
+{%- for f in foreign_keys %}
+          ({{ f.table_regclass }}, {{ f.name_literal }}){% if !loop.last %},{% endif %}
+{%- endfor %}
+      ) AS p (tbl, con)
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname)
+{%- endif %};
+
 {% if !foreign_keys.is_empty() %}
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems

@@ -159,3 +159,23 @@ fn a_failed_forward_changes_nothing() {
         "a failed forward must leave no trace"
     );
 }
+
+/// A foreign key added after the bundle was generated would make forward
+/// fail halfway; preflight must notice that the bundle is stale.
+#[test]
+fn preflight_refuses_a_stale_bundle() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, bundle) = vibes(server, "stale");
+    db.psql_sql("CREATE TABLE public.late_arrival (id serial PRIMARY KEY, user_id integer CONSTRAINT late_user_fk REFERENCES users (id));")
+        .expect("add a table after generating");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &[
+            "foreign key late_user_fk on public.late_arrival touches a column that becomes uuid, but this bundle does not know it",
+        ],
+    );
+}

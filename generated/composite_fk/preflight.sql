@@ -90,6 +90,39 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
 WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
+-- A foreign key that touches a converted column but is not in this bundle
+-- (added after the schema was read) would break forward halfway.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('foreign key %s on %s touches a column that becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', c.conname, c.conrelid::regclass)
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND EXISTS (
+      SELECT 1 FROM (VALUES
+    ('"public"."members"', 'member_id', 'integer'),
+    ('"public"."projects"', 'project_id', 'integer'),
+    ('"public"."project_members"', 'member_id', 'integer'),
+    ('"public"."project_members"', 'project_id', 'integer'),
+    ('"public"."assignments"', 'id', 'integer'),
+    ('"public"."assignments"', 'proj_ref', 'integer'),
+    ('"public"."assignments"', 'who_ref', 'integer'),
+    ('"public"."time_entries"', 'entry_id', 'bigint'),
+    ('"public"."time_entries"', 'project_id', 'integer'),
+    ('"public"."time_entries"', 'member_id', 'integer'),
+    ('"public"."time_entries"', 'approver_id', 'integer')
+) AS e (tbl, col, typ)
+      JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+      WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
+         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
+  AND NOT EXISTS (
+      SELECT 1 FROM (VALUES
+          ('"public"."project_members"', 'project_members_member_id_fkey'),
+          ('"public"."project_members"', 'project_members_project_id_fkey'),
+          ('"public"."assignments"', 'assignments_member_fkey'),
+          ('"public"."time_entries"', 'time_entries_approver_fkey'),
+          ('"public"."time_entries"', 'time_entries_project_id_member_id_fkey')
+      ) AS p (tbl, con)
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
+
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems

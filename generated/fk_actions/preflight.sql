@@ -99,6 +99,50 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
 WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
+-- A foreign key that touches a converted column but is not in this bundle
+-- (added after the schema was read) would break forward halfway.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('foreign key %s on %s touches a column that becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', c.conname, c.conrelid::regclass)
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND EXISTS (
+      SELECT 1 FROM (VALUES
+    ('"public"."groups"', 'id', 'integer'),
+    ('"public"."parents"', 'id', 'integer'),
+    ('"public"."children"', 'id', 'integer'),
+    ('"public"."children"', 'no_action_parent_id', 'integer'),
+    ('"public"."children"', 'restrict_parent_id', 'integer'),
+    ('"public"."children"', 'cascade_parent_id', 'integer'),
+    ('"public"."children"', 'set_null_parent_id', 'integer'),
+    ('"public"."children"', 'set_default_parent_id', 'integer'),
+    ('"public"."children"', 'mixed_parent_id', 'integer'),
+    ('"public"."memberships"', 'parent_id', 'integer'),
+    ('"public"."memberships"', 'group_id', 'integer'),
+    ('"public"."membership_audit"', 'id', 'integer'),
+    ('"public"."membership_audit"', 'parent_id', 'integer'),
+    ('"public"."membership_audit"', 'group_id', 'integer'),
+    ('"public"."membership_notes"', 'id', 'integer'),
+    ('"public"."membership_notes"', 'parent_id', 'integer'),
+    ('"public"."membership_notes"', 'group_id', 'integer')
+) AS e (tbl, col, typ)
+      JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+      WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
+         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
+  AND NOT EXISTS (
+      SELECT 1 FROM (VALUES
+          ('"public"."children"', 'children_cascade_parent_id_fkey'),
+          ('"public"."children"', 'children_mixed_parent_id_fkey'),
+          ('"public"."children"', 'children_no_action_parent_id_fkey'),
+          ('"public"."children"', 'children_restrict_parent_id_fkey'),
+          ('"public"."children"', 'children_set_default_parent_id_fkey'),
+          ('"public"."children"', 'children_set_null_parent_id_fkey'),
+          ('"public"."memberships"', 'memberships_group_id_fkey'),
+          ('"public"."memberships"', 'memberships_parent_id_fkey'),
+          ('"public"."membership_audit"', 'membership_audit_membership_fkey'),
+          ('"public"."membership_notes"', 'membership_notes_membership_fkey')
+      ) AS p (tbl, con)
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
+
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems

@@ -80,6 +80,34 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
 WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
+-- A foreign key that touches a converted column but is not in this bundle
+-- (added after the schema was read) would break forward halfway.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('foreign key %s on %s touches a column that becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', c.conname, c.conrelid::regclass)
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND EXISTS (
+      SELECT 1 FROM (VALUES
+    ('"public"."staff"', 'id', 'integer'),
+    ('"public"."staff"', 'store_id', 'integer'),
+    ('"public"."stores"', 'id', 'integer'),
+    ('"public"."stores"', 'manager_id', 'integer'),
+    ('"public"."sales"', 'id', 'bigint'),
+    ('"public"."sales"', 'store_id', 'integer'),
+    ('"public"."sales"', 'staff_id', 'integer')
+) AS e (tbl, col, typ)
+      JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+      WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
+         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
+  AND NOT EXISTS (
+      SELECT 1 FROM (VALUES
+          ('"public"."staff"', 'staff_store_id_fkey'),
+          ('"public"."stores"', 'stores_manager_id_fkey'),
+          ('"public"."sales"', 'sales_staff_id_fkey'),
+          ('"public"."sales"', 'sales_store_id_fkey')
+      ) AS p (tbl, con)
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
+
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems

@@ -103,6 +103,45 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
 WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
+-- A foreign key that touches a converted column but is not in this bundle
+-- (added after the schema was read) would break forward halfway.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('foreign key %s on %s touches a column that becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', c.conname, c.conrelid::regclass)
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND EXISTS (
+      SELECT 1 FROM (VALUES
+    ('"public"."t_bigserial"', 'id', 'bigint'),
+    ('"public"."t_identity_always"', 'id', 'integer'),
+    ('"public"."t_identity_default"', 'id', 'bigint'),
+    ('"public"."t_manual_seq"', 'id', 'integer'),
+    ('"public"."t_serial"', 'id', 'integer'),
+    ('"public"."t_shared_seq"', 'id', 'integer'),
+    ('"public"."t_smallserial"', 'id', 'smallint'),
+    ('"public"."links"', 'id', 'integer'),
+    ('"public"."links"', 'serial_id', 'integer'),
+    ('"public"."links"', 'bigserial_id', 'bigint'),
+    ('"public"."links"', 'smallserial_id', 'smallint'),
+    ('"public"."links"', 'always_id', 'integer'),
+    ('"public"."links"', 'default_id', 'bigint'),
+    ('"public"."links"', 'manual_id', 'integer'),
+    ('"public"."links"', 'shared_id', 'integer')
+) AS e (tbl, col, typ)
+      JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+      WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
+         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
+  AND NOT EXISTS (
+      SELECT 1 FROM (VALUES
+          ('"public"."links"', 'links_always_id_fkey'),
+          ('"public"."links"', 'links_bigserial_id_fkey'),
+          ('"public"."links"', 'links_default_id_fkey'),
+          ('"public"."links"', 'links_manual_id_fkey'),
+          ('"public"."links"', 'links_serial_id_fkey'),
+          ('"public"."links"', 'links_shared_id_fkey'),
+          ('"public"."links"', 'links_smallserial_id_fkey')
+      ) AS p (tbl, con)
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
+
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems

@@ -80,6 +80,34 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
 WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
+-- A foreign key that touches a converted column but is not in this bundle
+-- (added after the schema was read) would break forward halfway.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('foreign key %s on %s touches a column that becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', c.conname, c.conrelid::regclass)
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND EXISTS (
+      SELECT 1 FROM (VALUES
+    ('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'subscription_billing_account_history_record_surrogate_key_value', 'integer'),
+    ('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'id', 'bigint'),
+    ('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'subscription_billing_account_history_record_surrogate_key_value', 'integer'),
+    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'entry_identifier_with_a_rather_long_but_still_legal_column_name', 'integer'),
+    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'subscription_billing_account_history_record_reference_primary', 'integer'),
+    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'subscription_billing_account_history_record_reference_secondary', 'integer'),
+    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'order_line_items_package_größe_ref', 'bigint')
+) AS e (tbl, col, typ)
+      JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+      WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
+         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
+  AND NOT EXISTS (
+      SELECT 1 FROM (VALUES
+          ('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'order_line_items_with_deliver_subscription_billing_account_fkey'),
+          ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entri_subscription_billing_account_fkey1'),
+          ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entrie_order_line_items_package_gr_fkey'),
+          ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entrie_subscription_billing_account_fkey')
+      ) AS p (tbl, con)
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
+
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems

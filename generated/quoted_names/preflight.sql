@@ -104,6 +104,47 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
 WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
+-- A foreign key that touches a converted column but is not in this bundle
+-- (added after the schema was read) would break forward halfway.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('foreign key %s on %s touches a column that becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', c.conname, c.conrelid::regclass)
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND EXISTS (
+      SELECT 1 FROM (VALUES
+    ('"public"."UserAccounts"', 'userId', 'integer'),
+    ('"public"."user"', 'id', 'integer'),
+    ('"public"."user"', 'UserAccountId', 'integer'),
+    ('"public"."order"', 'order', 'bigint'),
+    ('"public"."order"', 'user', 'integer'),
+    ('"public"."café"', 'clé', 'integer'),
+    ('"public"."café"', 'order', 'bigint'),
+    ('"public"."useraccounts"', 'userid', 'integer'),
+    ('"public"."Ünïcödé"', 'ïd', 'integer'),
+    ('"public"."Ünïcödé"', 'caféClé', 'integer'),
+    ('"public"."weird""name"', 'id"x', 'integer'),
+    ('"public"."weird""name"', 'ref.id', 'integer'),
+    ('"public"."weird""name"', 'user id', 'integer'),
+    ('"public"."weird""name"', 'owner''s id', 'integer'),
+    ('"public"."Bob''s Table"', 'id', 'integer'),
+    ('"public"."Bob''s Table"', 'weird"ref', 'integer')
+) AS e (tbl, col, typ)
+      JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+      WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
+         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
+  AND NOT EXISTS (
+      SELECT 1 FROM (VALUES
+          ('"public"."user"', 'FK_User_UserAccount'),
+          ('"public"."order"', 'order_user_fkey'),
+          ('"public"."café"', 'café_order_fkey'),
+          ('"public"."Ünïcödé"', 'Ünïcödé_caféClé_fkey'),
+          ('"public"."weird""name"', 'weird"name_owner''s id_fkey'),
+          ('"public"."weird""name"', 'weird"name_ref.id_fkey'),
+          ('"public"."weird""name"', 'weird"name_user id_fkey'),
+          ('"public"."Bob''s Table"', 'Bob''s Table_weird"ref_fkey')
+      ) AS p (tbl, con)
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
+
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
