@@ -8,13 +8,13 @@
 
 use super::alter_table::children_of;
 use super::coltype::column_type;
-use super::columns::{BuiltColumn, IdentityOptions, attach_sequence, sequence_for_literal};
+use super::columns::{BuiltColumn, IdentityOptions, attach_sequence};
+use super::defaults::canonical_default;
 use super::error::{Fail, Result};
-use super::exprtext::{nextval_default, nextval_literal};
 use super::sequence::{alter_sequence, parse_options};
 use super::state::Builder;
 use super::tokens::Tokens;
-use crate::catalog::{Column, Identity, QualifiedName};
+use crate::catalog::{Column, ColumnType, Identity, QualifiedName};
 use sqlparser::ast::{AlterColumnOperation, Expr};
 
 /// Applies `f` to column `name` of `table` and, unless `only`, of every
@@ -77,10 +77,22 @@ pub(crate) fn alter_column(
             for_column(b, table, name, only, at, &|c| c.default = None)
         }
         AlterColumnOperation::SetDefault { value } => {
-            let text = default_text(b, t, (lo, hi), value)?;
-            for_column(b, table, name, only, at, &|c| {
-                c.default = Some(text.clone())
-            })
+            let ty = b
+                .tables
+                .get(table)
+                .and_then(|x| x.column(name))
+                .map(|c| c.data_type.clone())
+                .ok_or_else(|| {
+                    Fail::at(
+                        format!(
+                            "column `{name}` of table `{}` does not exist",
+                            table.display()
+                        ),
+                        at,
+                    )
+                })?;
+            let text = default_text(b, t, (lo, hi), value, &ty)?;
+            for_column(b, table, name, only, at, &|c| c.default = text.clone())
         }
         AlterColumnOperation::SetDataType { data_type, .. } => {
             let ty = column_type(data_type, b).map_err(|f| Fail {
@@ -96,15 +108,18 @@ pub(crate) fn alter_column(
     }
 }
 
-/// The text after `SET DEFAULT`, with `nextval` made schema-qualified.
-fn default_text(b: &Builder, t: &Tokens, (lo, hi): (usize, usize), value: &Expr) -> Result<String> {
+/// The default after `SET DEFAULT`, as PostgreSQL would store it.
+fn default_text(
+    b: &Builder,
+    t: &Tokens,
+    (lo, hi): (usize, usize),
+    value: &Expr,
+    ty: &ColumnType,
+) -> Result<Option<String>> {
     let d = t
         .find_top(lo, hi, |i| t.is_kw(i, "DEFAULT"))
         .ok_or_else(|| Fail::at("cannot find the DEFAULT expression", t.offset(lo)))?;
-    Ok(match nextval_literal(value) {
-        Some(literal) => nextval_default(&sequence_for_literal(b, literal, t.offset(d + 1))?),
-        None => t.slice(d + 1, hi).to_string(),
-    })
+    canonical_default(b, value, t.slice(d + 1, hi), ty, t.offset(d + 1))
 }
 
 /// Identity actions, read from tokens; false when the action is another one.
@@ -190,6 +205,18 @@ pub(crate) fn token_column_action(
                 ));
             }
         }
+        return Ok(true);
+    }
+    if c.eat_kws(&["SET", "EXPRESSION", "AS"]) {
+        let open = c.pos;
+        let close = t
+            .close_paren(open)
+            .filter(|_| t.is(open, &sqlparser::tokenizer::Token::LParen))
+            .ok_or_else(|| c.fail("expected ( expression )"))?;
+        let text = t.slice(open + 1, close).to_string();
+        for_column(b, table, &name, true, at, &|c| {
+            c.generated = Some(text.clone())
+        })?;
         return Ok(true);
     }
     if c.eat_kws(&["DROP", "EXPRESSION"]) {

@@ -11,14 +11,16 @@
 
 use super::alter_column::{alter_column, token_column_action};
 use super::columns::{attach_sequence, build_column, identity_options};
-use super::constraints::{Decl, DeclKind, add_all};
+use super::constraints::{
+    Decl, DeclKind, add_all, index_storage_clauses, reject_action_column_lists,
+};
 use super::create_table::table_constraint;
 use super::drop::{drop_column, drop_constraint};
 use super::error::{Fail, Result};
 use super::exprtext::mentioned_columns;
 use super::index::clone_to_partition;
 use super::names::fold_ident;
-use super::rename::rename_in_table;
+use super::rename::{rename_in_table, rename_relation};
 use super::state::Builder;
 use super::tokens::{Tokens, tokenize};
 use crate::catalog::{QualifiedName, TableKind};
@@ -52,11 +54,21 @@ pub(crate) fn alter_table(b: &mut Builder, text: &str, statement_start: usize) -
         return Ok(());
     }
     let Some(table) = b.resolve(&target, |q| b.tables.contains_key(q)) else {
-        if b.resolve(&target, |q| {
+        // ALTER TABLE also works on views and sequences; only a rename
+        // matters to the catalog there.
+        let other = b.resolve(&target, |q| {
             b.views.contains_key(q) || b.sequences.contains_key(q)
-        })
-        .is_some()
-        {
+        });
+        if let Some(other) = other {
+            if let [(lo, _)] = actions.as_slice()
+                && t.is_kws(*lo, &["RENAME", "TO"])
+            {
+                let new = t.cursor(lo + 2, t.len()).ident()?;
+                return rename_relation(b, &other, &new).map_err(|f| Fail {
+                    at: Some(t.offset(*lo)),
+                    ..f
+                });
+            }
             b.skip("ALTER TABLE on a view or sequence");
             return Ok(());
         }
@@ -69,6 +81,7 @@ pub(crate) fn alter_table(b: &mut Builder, text: &str, statement_start: usize) -
             t.offset(name_at),
         ));
     };
+    reject_action_column_lists(&t)?;
     let identity = identity_options(&t)?;
     let mut decls: Vec<Decl> = Vec::new();
     for (k, (&(lo, hi), kind)) in actions.iter().zip(&kinds).enumerate() {
@@ -86,8 +99,9 @@ pub(crate) fn alter_table(b: &mut Builder, text: &str, statement_start: usize) -
                 hidden.push((alo, ahi));
             }
         }
-        hidden.extend(commas(&t, &actions));
+        hidden.extend(commas(&actions));
         hidden.extend(identity.hidden.iter().copied());
+        hidden.extend(index_storage_clauses(&t));
         let Statement::AlterTable(at) = t.parse_without("ALTER TABLE", &hidden)? else {
             return Err(Fail::at("expected an ALTER TABLE statement", t.offset(lo)));
         };
@@ -111,7 +125,7 @@ pub(crate) fn alter_table(b: &mut Builder, text: &str, statement_start: usize) -
 }
 
 /// Tokens of the commas between actions.
-fn commas(_t: &Tokens, actions: &[(usize, usize)]) -> Vec<(usize, usize)> {
+fn commas(actions: &[(usize, usize)]) -> Vec<(usize, usize)> {
     actions.windows(2).map(|w| (w[0].1, w[1].0)).collect()
 }
 
@@ -340,14 +354,12 @@ fn sql_action(
             column_def,
             ..
         } => {
-            let def_lo = (lo..hi)
-                .find(|&i| {
-                    t.word(i)
-                        .is_some_and(|w| fold_ident(&column_def.name) == super::names::fold_word(w))
-                        && !t.is_kw(i, "ADD")
-                        && !t.is_kw(i, "COLUMN")
-                })
-                .unwrap_or(lo);
+            // The definition starts after `ADD [COLUMN] [IF NOT EXISTS]`.
+            let mut c = t.cursor(lo, hi);
+            c.eat_kw("ADD");
+            c.eat_kw("COLUMN");
+            c.eat_kws(&["IF", "NOT", "EXISTS"]);
+            let def_lo = c.pos;
             let name = fold_ident(&column_def.name);
             if b.tables
                 .get(table)

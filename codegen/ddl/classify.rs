@@ -43,6 +43,10 @@ pub(crate) enum Kind {
     Reset,
     /// `SELECT …` (may be pg_dump's `set_config('search_path', …)`).
     Select,
+    /// `DO` (an anonymous code block, which may run DDL).
+    Do,
+    /// `CREATE SCHEMA` (which may embed `CREATE TABLE` and friends).
+    CreateSchema,
     /// Anything else: skipped and counted under this label.
     Skip(String),
 }
@@ -92,6 +96,7 @@ pub(crate) fn classify(text: &str) -> Kind {
         "SET" => Kind::Set,
         "RESET" => Kind::Reset,
         "SELECT" => Kind::Select,
+        "DO" => Kind::Do,
         "START" => Kind::Skip("START TRANSACTION".into()),
         "SECURITY" => Kind::Skip("SECURITY LABEL".into()),
         "REFRESH" => Kind::Skip("REFRESH MATERIALIZED VIEW".into()),
@@ -129,6 +134,7 @@ fn classify_create(words: &[String]) -> Kind {
         "DOMAIN" => Kind::CreateType("DOMAIN"),
         "TYPE" => Kind::CreateType("TYPE"),
         "FUNCTION" => Kind::CreateFunction("FUNCTION"),
+        "SCHEMA" => Kind::CreateSchema,
         "PROCEDURE" => Kind::CreateFunction("PROCEDURE"),
         "FOREIGN" if next == "TABLE" => Kind::CreateForeignTable,
         _ => Kind::Skip(label("CREATE", object, next)),
@@ -153,6 +159,23 @@ fn label(verb: &str, first: &str, second: &str) -> String {
     } else {
         format!("{verb} {first}").trim_end().to_string()
     }
+}
+
+/// True when `body` (e.g. a `DO` block) contains a statement that would
+/// change tables, indexes, sequences or views.
+pub(crate) fn runs_ddl(body: &str) -> bool {
+    let words: Vec<String> = body
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    words.windows(2).any(|w| {
+        matches!(w[0].as_str(), "CREATE" | "ALTER" | "DROP")
+            && matches!(
+                w[1].as_str(),
+                "TABLE" | "INDEX" | "UNIQUE" | "VIEW" | "MATERIALIZED" | "SEQUENCE" | "UNLOGGED"
+            )
+    })
 }
 
 #[cfg(test)]
@@ -197,5 +220,12 @@ mod tests {
             classify("CREATE DATABASE x"),
             Kind::Skip("CREATE DATABASE".into())
         );
+        assert_eq!(classify("DO $$ BEGIN END $$"), Kind::Do);
+    }
+
+    #[test]
+    fn finds_ddl_in_code_blocks() {
+        assert!(runs_ddl("BEGIN EXECUTE 'create table x (a int)'; END"));
+        assert!(!runs_ddl("BEGIN CREATE ROLE x; RAISE NOTICE 'table'; END"));
     }
 }

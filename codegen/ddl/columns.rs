@@ -6,9 +6,10 @@
 
 use super::coltype::{DeclaredType, declared_type};
 use super::constraints::{Decl, DeclKind, foreign_key};
+use super::defaults::canonical_default;
 use super::error::{Fail, Result};
 use super::exprtext::{
-    check_ranges, default_range, generated_range, identifier_list, nextval_default, nextval_literal,
+    check_ranges, default_range, generated_range, identifier_list, nextval_default,
 };
 use super::names::{choose_name, fold_ident};
 use super::sequence::{SeqOptions, new_sequence, parse_options};
@@ -111,12 +112,13 @@ pub(crate) fn build_column(
                 }
                 let (dlo, dhi) = default_range(t, lo, hi)
                     .ok_or_else(|| Fail::at("cannot find the DEFAULT expression", at))?;
-                out.column.default = Some(match nextval_literal(expr) {
-                    Some(literal) => {
-                        nextval_default(&sequence_for_literal(b, literal, t.offset(dlo))?)
-                    }
-                    None => t.slice(dlo, dhi).to_string(),
-                });
+                out.column.default = canonical_default(
+                    b,
+                    expr,
+                    t.slice(dlo, dhi),
+                    &out.column.data_type,
+                    t.offset(dlo),
+                )?;
             }
             ColumnOption::PrimaryKey(pk) => out.decls.push(Decl {
                 name: constraint_name.or_else(|| pk.name.as_ref().map(fold_ident)),

@@ -9,6 +9,7 @@
 use super::error::{Fail, Result};
 use super::names::{choose_name, fold_ident, name_addition};
 use super::state::{Builder, PendingFk};
+use super::tokens::Tokens;
 use crate::catalog::{
     CheckConstraint, FkAction, ForeignKey, KeyConstraint, MatchType, QualifiedName,
 };
@@ -16,6 +17,7 @@ use sqlparser::ast::{
     ConstraintReferenceMatchKind, DeferrableInitial, Expr, ForeignKeyConstraint, IndexColumn,
     ReferentialAction,
 };
+use sqlparser::tokenizer::Token;
 
 /// A constraint as declared, before it has a name.
 #[derive(Debug, Clone)]
@@ -359,4 +361,64 @@ pub(crate) fn resolve_target(
         )));
     }
     Ok(Some((name, ref_columns.to_vec())))
+}
+
+/// PostgreSQL 15's `ON DELETE SET NULL (columns)` / `SET DEFAULT (columns)`
+/// limits the action to some of the key's columns. The catalog's
+/// [`ForeignKey`] has no place for that list, and dropping it would turn
+/// the action into one that clears every key column, so such a key is
+/// refused rather than silently changed.
+pub(crate) fn reject_action_column_lists(t: &Tokens) -> Result<()> {
+    for i in 0..t.len() {
+        let set_action = t.is_kws(i, &["ON", "DELETE", "SET"])
+            && (t.is_kw(i + 3, "NULL") || t.is_kw(i + 3, "DEFAULT"));
+        if set_action && t.is(i + 4, &Token::LParen) {
+            let close = t.close_paren(i + 4).unwrap_or(t.len());
+            return Err(Fail::at(
+                format!(
+                    "`{}` limits the action to some columns, which keyshift's catalog cannot represent yet",
+                    t.slice(i, close + 1)
+                ),
+                t.offset(i),
+            )
+            .with_help("The foreign key would be recreated clearing every key column; use a plain SET NULL / SET DEFAULT, or wait for catalog support."));
+        }
+    }
+    Ok(())
+}
+
+/// Index storage clauses of PRIMARY KEY / UNIQUE constraints, which pg_dump
+/// writes (`… PRIMARY KEY (id) WITH (fillfactor='80')`, `… USING INDEX
+/// TABLESPACE ts`) and sqlparser cannot read; they do not affect the
+/// catalog, so their token ranges are hidden from the parser.
+pub(crate) fn index_storage_clauses(t: &Tokens) -> Vec<(usize, usize)> {
+    // The `(` matching each `)`, found in one pass.
+    let mut opener = vec![None; t.len()];
+    let mut stack = Vec::new();
+    for (i, tok) in t.toks.iter().enumerate() {
+        match tok.token {
+            Token::LParen => stack.push(i),
+            Token::RParen => opener[i] = stack.pop(),
+            _ => {}
+        }
+    }
+    let mut hidden = Vec::new();
+    for i in 1..t.len() {
+        let Some(open) = opener[i - 1] else { continue };
+        let key_list = open > 0
+            && ["KEY", "UNIQUE", "DISTINCT", "INCLUDE"]
+                .iter()
+                .any(|k| t.is_kw(open - 1, k));
+        if !key_list {
+            continue;
+        }
+        if t.is_kw(i, "WITH") && t.is(i + 1, &Token::LParen) {
+            if let Some(close) = t.close_paren(i + 1) {
+                hidden.push((i, close + 1));
+            }
+        } else if t.is_kws(i, &["USING", "INDEX", "TABLESPACE"]) {
+            hidden.push((i, i + 4));
+        }
+    }
+    hidden
 }

@@ -7,7 +7,10 @@
 //! position: columns and table constraints each keep their source order.
 
 use super::columns::{BuiltColumn, attach_sequence, build_column, identity_options};
-use super::constraints::{Decl, DeclKind, add_all, foreign_key, key_columns};
+use super::constraints::{
+    Decl, DeclKind, add_all, foreign_key, index_storage_clauses, key_columns,
+    reject_action_column_lists,
+};
 use super::error::{Fail, Result};
 use super::exprtext::{check_ranges, mentioned_columns};
 use super::index::clone_to_partition;
@@ -19,13 +22,23 @@ use sqlparser::ast::{Statement, TableConstraint};
 use sqlparser::tokenizer::Token;
 
 /// Words that start a table constraint rather than a column.
-const CONSTRAINT_START: &[&str] = &["CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "LIKE"];
+const CONSTRAINT_START: &[&str] = &[
+    "CONSTRAINT",
+    "PRIMARY",
+    "UNIQUE",
+    "FOREIGN",
+    "CHECK",
+    "LIKE",
+];
 
 /// Handles one `CREATE TABLE` statement.
 pub(crate) fn create_table(b: &mut Builder, text: &str, statement_start: usize) -> Result<()> {
     let t = tokenize(text)?;
+    reject_action_column_lists(&t)?;
     let identity = identity_options(&t)?;
-    let Statement::CreateTable(ct) = t.parse_without("CREATE TABLE", &identity.hidden)? else {
+    let mut hidden = identity.hidden.clone();
+    hidden.extend(index_storage_clauses(&t));
+    let Statement::CreateTable(ct) = t.parse_without("CREATE TABLE", &hidden)? else {
         return Err(Fail::new("expected a CREATE TABLE statement"));
     };
     if ct.query.is_some() {
@@ -158,7 +171,8 @@ fn body_elements(t: &Tokens) -> Result<(Ranges, Ranges)> {
         }
         // EXCLUDE is not reserved: only `EXCLUDE (` / `EXCLUDE USING` start a
         // constraint, anything else is a column of that name.
-        let exclude = t.is_kw(lo, "EXCLUDE") && (t.is(lo + 1, &Token::LParen) || t.is_kw(lo + 1, "USING"));
+        let exclude =
+            t.is_kw(lo, "EXCLUDE") && (t.is(lo + 1, &Token::LParen) || t.is_kw(lo + 1, "USING"));
         if exclude || CONSTRAINT_START.iter().any(|kw| t.is_kw(lo, kw)) {
             constraints.push((lo, hi));
         } else {

@@ -172,7 +172,13 @@ fn simple_column(e: &Expr) -> Option<String> {
 /// class and ordering: a parenthesized expression or a function call.
 fn key_expr_range(t: &Tokens, lo: usize, hi: usize) -> (usize, usize) {
     if t.is(lo, &Token::LParen) {
-        return (lo, t.close_paren(lo).map_or(hi, |c| c + 1));
+        let close = t.close_paren(lo).unwrap_or(hi);
+        // `(f(x))`: PostgreSQL prints a function call without the parens.
+        let (ilo, ihi) = key_expr_range(t, lo + 1, close);
+        if ihi == close && t.word(ilo).is_some() && t.is(ihi - 1, &Token::RParen) {
+            return (ilo, ihi);
+        }
+        return (lo, close + 1);
     }
     let mut k = lo;
     while t.word(k).is_some() && t.is(k + 1, &Token::Period) {

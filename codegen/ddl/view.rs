@@ -179,7 +179,11 @@ impl Deps<'_> {
         }
         // Readable, but not something the catalog holds.
         let b = self.b;
-        if b.resolve(&parts, |q| b.sequences.contains_key(q) || b.foreign_tables.contains(q)).is_some() {
+        if b.resolve(&parts, |q| {
+            b.sequences.contains_key(q) || b.foreign_tables.contains(q)
+        })
+        .is_some()
+        {
             return Ok(());
         }
         let system = match parts.as_slice() {
