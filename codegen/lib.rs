@@ -6,7 +6,9 @@
 
 pub mod catalog;
 pub mod ddl;
+pub mod encoding;
 pub mod graph;
+pub mod introspect;
 pub mod plan;
 pub mod render;
 

@@ -2,7 +2,8 @@
 //! the work happens in the library.
 
 use clap::{Parser, Subcommand};
-use keyshift::catalog::QualifiedName;
+use keyshift::catalog::{Catalog, QualifiedName};
+use keyshift::introspect::source;
 use keyshift::pipeline;
 use keyshift::plan::Options;
 use std::collections::BTreeSet;
@@ -21,10 +22,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Write the bundle for a schema file (pg_dump --schema-only output or
-    /// hand-written DDL) into a directory.
+    /// hand-written DDL), a saved catalog (.json) or a live database into a
+    /// directory.
     Generate {
-        /// The schema file.
-        schema: PathBuf,
+        /// Schema file, catalog .json, or postgres:// URL (default: DATABASE_URL).
+        schema: Option<String>,
         /// Directory to write; replaced as a whole.
         #[arg(long)]
         out: PathBuf,
@@ -36,10 +38,19 @@ enum Command {
     },
     /// Print PLAN.md for a schema file without writing anything.
     Plan {
-        /// The schema file.
-        schema: PathBuf,
+        /// Schema file, catalog .json, or postgres:// URL (default: DATABASE_URL).
+        schema: Option<String>,
         #[command(flatten)]
         plan: PlanArgs,
+    },
+    /// Read a live database's catalog and write it as JSON, for review and
+    /// for `generate`/`plan` later without a connection.
+    Inspect {
+        /// postgres:// URL (default: DATABASE_URL).
+        url: Option<String>,
+        /// Where to write the catalog JSON.
+        #[arg(short = 'o', long = "output", value_name = "CATALOG.json")]
+        output: PathBuf,
     },
 }
 
@@ -87,7 +98,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             check,
             plan,
         } => {
-            let output = build(&schema, &plan.options()?)?;
+            let output = build(schema, &plan.options()?)?;
             if check {
                 let drift = output
                     .bundle
@@ -111,11 +122,34 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 .bundle
                 .write_to(&out)
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-            eprintln!("wrote {}; start with {}/PLAN.md", out.display(), out.display());
+            eprintln!(
+                "wrote {}; start with {}/PLAN.md",
+                out.display(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inspect { url, output } => {
+            let url = or_database_url(url)?;
+            if !source::is_database_url(&url) {
+                return Err(format!("{url} is not a postgres:// or postgresql:// URL"));
+            }
+            let catalog = source::read_catalog(&url)?;
+            let json = serde_json::to_string_pretty(&catalog).map_err(|e| e.to_string())? + "\n";
+            std::fs::write(&output, json)
+                .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+            eprintln!(
+                "{}: {} tables, {} sequences, {} views; wrote {}",
+                source::redact(&url),
+                catalog.tables.len(),
+                catalog.sequences.len(),
+                catalog.views.len(),
+                output.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { schema, plan } => {
-            let output = build(&schema, &plan.options()?)?;
+            let output = build(schema, &plan.options()?)?;
             print!("{}", output.bundle.get("PLAN.md").unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
@@ -124,13 +158,49 @@ fn run(command: Command) -> Result<ExitCode, String> {
 
 /// Reads and plans a schema file, reporting parse errors with their source
 /// location and summarising what was skipped.
-fn build(schema: &Path, options: &Options) -> Result<pipeline::Output, String> {
+fn build(schema: Option<String>, options: &Options) -> Result<pipeline::Output, String> {
+    let schema = or_database_url(schema)?;
+    if source::is_database_url(&schema) {
+        let catalog = source::read_catalog(&schema)?;
+        let output = pipeline::from_catalog(
+            &source::redact(&schema),
+            catalog,
+            Default::default(),
+            options,
+        );
+        return Ok(summarise(&source::redact(&schema), output));
+    }
+    let schema = Path::new(&schema);
     let source = schema.to_string_lossy().replace('\\', "/");
-    let sql = std::fs::read_to_string(schema).map_err(|e| format!("cannot read {source}: {e}"))?;
+    let bytes = std::fs::read(schema).map_err(|e| format!("cannot read {source}: {e}"))?;
+    let sql = keyshift::encoding::decode_sql(&source, &bytes)?;
+    if schema.extension().is_some_and(|e| e == "json") {
+        let mut catalog: Catalog = serde_json::from_str(&sql)
+            .map_err(|e| format!("{source} is not a keyshift catalog: {e}"))?;
+        catalog.normalize();
+        let output = pipeline::from_catalog(&source, catalog, Default::default(), options);
+        return Ok(summarise(&source, output));
+    }
     let output = pipeline::run(&source, &sql, options).map_err(|e| {
         let report = miette::Report::new(*e);
         format!("{report:?}")
     })?;
+    Ok(summarise(&source, output))
+}
+
+/// The source given, else `DATABASE_URL`.
+fn or_database_url(source: Option<String>) -> Result<String, String> {
+    match source {
+        Some(s) => Ok(s),
+        None => std::env::var("DATABASE_URL").map_err(|_| {
+            "no schema given: name a schema file, a catalog .json or a postgres:// URL, or set DATABASE_URL"
+                .to_string()
+        }),
+    }
+}
+
+/// Prints what was read and what blocks the migration.
+fn summarise(source: &str, output: pipeline::Output) -> pipeline::Output {
     let skipped: Vec<String> = output
         .skipped
         .iter()
@@ -140,10 +210,14 @@ fn build(schema: &Path, options: &Options) -> Result<pipeline::Output, String> {
         "{source}: {} tables, {} change; skipped statements: {}",
         output.catalog.tables.len(),
         output.plan.tables.len(),
-        if skipped.is_empty() { "none".to_string() } else { skipped.join(", ") }
+        if skipped.is_empty() {
+            "none".to_string()
+        } else {
+            skipped.join(", ")
+        }
     );
     for b in &output.plan.blockers {
         eprintln!("blocker: {} {}. help: {}", b.object, b.reason, b.help);
     }
-    Ok(output)
+    output
 }

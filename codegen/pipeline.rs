@@ -1,4 +1,5 @@
-//! The whole offline job in one call: DDL text → catalog → graph → plan →
+//! The whole job in one call: DDL text (or a catalog read elsewhere, e.g. by
+//! live introspection or from a saved snapshot) → catalog → graph → plan →
 //! bundle. The CLI and the tests both go through here, so what the tests
 //! check is exactly what users run.
 
@@ -25,13 +26,24 @@ pub struct Output {
 /// messages and file headers exactly as given).
 pub fn run(source: &str, sql: &str, options: &Options) -> Result<Output, Box<DdlError>> {
     let ParsedSchema { catalog, skipped } = ddl::parse_schema(source, sql).map_err(Box::new)?;
+    Ok(from_catalog(source, catalog, skipped, options))
+}
+
+/// Runs the stages after the catalog. `source` names where the catalog came
+/// from (a file, or a database URL without its password) in file headers.
+pub fn from_catalog(
+    source: &str,
+    catalog: Catalog,
+    skipped: BTreeMap<String, usize>,
+    options: &Options,
+) -> Output {
     let graph = FkGraph::build(&catalog);
     let plan = Plan::build(&catalog, &graph, options);
     let bundle = render::render(&plan, source, catalog.tables.len());
-    Ok(Output {
+    Output {
         catalog,
         skipped,
         plan,
         bundle,
-    })
+    }
 }

@@ -1,7 +1,7 @@
 //! Identifiers: qualified names, quoting, and derived names that respect
 //! PostgreSQL's 63-byte limit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// PostgreSQL truncates identifiers longer than `NAMEDATALEN - 1` bytes.
@@ -9,7 +9,7 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// A schema-qualified object name, stored exactly as PostgreSQL stores it
 /// (unquoted names already folded to lower case).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct QualifiedName {
     /// Schema name.
     pub schema: String,
@@ -48,7 +48,11 @@ impl QualifiedName {
     /// The name as a reader would write it, quoting only where needed; used
     /// in prose and in `regclass` literals.
     pub fn display(&self) -> String {
-        format!("{}.{}", display_ident(&self.schema), display_ident(&self.name))
+        format!(
+            "{}.{}",
+            display_ident(&self.schema),
+            display_ident(&self.name)
+        )
     }
 }
 
@@ -81,7 +85,7 @@ fn split_identifier_list(text: &str) -> Option<Vec<String>> {
                 if c == '.' {
                     break;
                 }
-                part.extend(c.to_lowercase());
+                part.push(c.to_ascii_lowercase());
                 chars.next();
             }
         }

@@ -13,10 +13,10 @@ mod types;
 pub use ident::{QualifiedName, derived_name, display_ident, quote_ident, quote_literal};
 pub use types::{ColumnType, IntKind};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A whole database schema as far as keyshift needs to know it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Ordinary, partitioned and unlogged tables, sorted by name.
     pub tables: Vec<Table>,
@@ -30,6 +30,11 @@ pub struct Catalog {
     pub policies: Vec<Policy>,
     /// Rewrite rules other than view `_RETURN` rules, sorted by table then name.
     pub rules: Vec<Rule>,
+    /// Facts only a live database knows (row estimates, sizes), sorted by
+    /// table. Empty from the DDL path; [`Catalog::schema_only`] is the one
+    /// place that drops them when two catalogs are compared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub table_stats: Vec<TableStats>,
 }
 
 impl Catalog {
@@ -47,6 +52,15 @@ impl Catalog {
             .binary_search_by(|s| s.name.cmp(name))
             .ok()
             .map(|i| &self.sequences[i])
+    }
+
+    /// The catalog without [`Catalog::table_stats`]: what a schema file can
+    /// say, so a live catalog and a parsed one compare equal.
+    pub fn schema_only(&self) -> Catalog {
+        Catalog {
+            table_stats: Vec::new(),
+            ..self.clone()
+        }
     }
 
     /// Restores the ordering invariants after a producer has pushed objects in
@@ -67,11 +81,24 @@ impl Catalog {
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
         self.rules
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.table_stats.sort_by(|a, b| a.table.cmp(&b.table));
     }
 }
 
+/// Size facts about one table, read from a live database only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableStats {
+    /// The table.
+    pub table: QualifiedName,
+    /// `pg_class.reltuples`, rounded; `None` when the table was never
+    /// analyzed or vacuumed (and for a partitioned parent before 14).
+    pub row_estimate: Option<i64>,
+    /// `pg_total_relation_size`: heap, indexes and TOAST, in bytes.
+    pub total_bytes: i64,
+}
+
 /// How a table stores its rows; only ordinary tables are converted today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TableKind {
     /// A plain heap table.
@@ -81,7 +108,7 @@ pub enum TableKind {
 }
 
 /// One table with the constraints and indexes defined on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     /// Schema-qualified name.
     pub name: QualifiedName,
@@ -115,7 +142,7 @@ impl Table {
 }
 
 /// One table column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     /// Column name, case-folded the way PostgreSQL stores it.
     pub name: String,
@@ -143,7 +170,7 @@ impl Column {
 }
 
 /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY` with its sequence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     /// `ALWAYS` rather than `BY DEFAULT`.
     pub always: bool,
@@ -152,7 +179,7 @@ pub struct Identity {
 }
 
 /// A PRIMARY KEY or UNIQUE constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyConstraint {
     /// Constraint name (also the name of its index).
     pub name: String,
@@ -161,7 +188,7 @@ pub struct KeyConstraint {
 }
 
 /// `ON DELETE` / `ON UPDATE` action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FkAction {
     /// The default.
@@ -177,7 +204,7 @@ pub enum FkAction {
 }
 
 /// `MATCH` type of a foreign key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchType {
     /// The default.
@@ -187,7 +214,7 @@ pub enum MatchType {
 }
 
 /// A FOREIGN KEY constraint with everything needed to recreate it verbatim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForeignKey {
     /// Constraint name.
     pub name: String,
@@ -212,7 +239,7 @@ pub struct ForeignKey {
 }
 
 /// A CHECK constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckConstraint {
     /// Constraint name.
     pub name: String,
@@ -223,7 +250,7 @@ pub struct CheckConstraint {
 }
 
 /// One key of an index: a plain column or an expression.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IndexKey {
     /// A plain column reference.
@@ -233,7 +260,7 @@ pub enum IndexKey {
 }
 
 /// A `CREATE INDEX` index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     /// Index name (in the table's schema).
     pub name: String,
@@ -252,7 +279,7 @@ pub struct Index {
 }
 
 /// A sequence with the options rollback needs to recreate it exactly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sequence {
     /// Schema-qualified name.
     pub name: QualifiedName,
@@ -275,7 +302,7 @@ pub struct Sequence {
 }
 
 /// Plain or materialized view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ViewKind {
     /// `CREATE VIEW`.
@@ -285,7 +312,7 @@ pub enum ViewKind {
 }
 
 /// A view and the tables it reads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct View {
     /// Schema-qualified name.
     pub name: QualifiedName,
@@ -296,7 +323,7 @@ pub struct View {
 }
 
 /// A trigger; its function body is opaque to keyshift.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trigger {
     /// Table the trigger is on.
     pub table: QualifiedName,
@@ -307,7 +334,7 @@ pub struct Trigger {
 }
 
 /// A row-level security policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     /// Table the policy is on.
     pub table: QualifiedName,
@@ -316,7 +343,7 @@ pub struct Policy {
 }
 
 /// A rewrite rule created with `CREATE RULE`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
     /// Table the rule is on.
     pub table: QualifiedName,

@@ -1,10 +1,10 @@
 //! Column types, as far as the conversion cares about them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The integer widths a key can be converted from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntKind {
     /// `smallint` / `int2`.
@@ -48,7 +48,7 @@ impl IntKind {
 /// A column type: its canonical `format_type` spelling plus, for the integer
 /// types, their width, so the plan can decide what to convert without string
 /// matching.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnType {
     /// Canonical spelling, e.g. `integer`, `character varying(40)`, `public.mood`.
     pub name: String,

@@ -50,6 +50,8 @@ pub(crate) struct Builder {
     pub search_path: Option<Vec<String>>,
     /// Types created by the script: enums, composites, ranges, domains.
     pub user_types: BTreeSet<QualifiedName>,
+    /// The domains among them.
+    pub domains: BTreeSet<QualifiedName>,
     /// Functions and procedures created by the script.
     pub functions: BTreeSet<QualifiedName>,
     /// Foreign keys to finish after the last statement.
@@ -220,6 +222,7 @@ impl Builder {
             triggers: self.triggers,
             policies: self.policies,
             rules: self.rules,
+            table_stats: Vec::new(),
         };
         catalog.normalize();
         (catalog, self.skipped)

@@ -1,0 +1,297 @@
+//! Plain row structs, one per catalog query, and their decoding from
+//! `postgres::Row`. Each field is named after the query's output column; the
+//! structs hold data exactly as the server returned it, and `lower` gives
+//! it meaning.
+
+use postgres::Row;
+use postgres::types::FromSql;
+
+/// Everything the catalog queries returned, in their `ORDER BY` order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows {
+    /// `relations.sql`.
+    pub relations: Vec<RelationRow>,
+    /// `columns.sql`.
+    pub columns: Vec<ColumnRow>,
+    /// `constraints.sql`.
+    pub constraints: Vec<ConstraintRow>,
+    /// `indexes.sql`.
+    pub indexes: Vec<IndexRow>,
+    /// `sequences.sql`.
+    pub sequences: Vec<SequenceRow>,
+    /// `views.sql`.
+    pub views: Vec<ViewRow>,
+    /// `table_objects.sql`.
+    pub table_objects: Vec<TableObjectRow>,
+}
+
+/// One ordinary or partitioned table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationRow {
+    pub schema: String,
+    pub name: String,
+    /// `pg_class.relkind`: `r` or `p`.
+    pub relkind: String,
+    pub unlogged: bool,
+    pub is_partition: bool,
+    /// `pg_inherits` parents in `inhseqno` order, paired with `parent_names`.
+    pub parent_schemas: Vec<String>,
+    pub parent_names: Vec<String>,
+    /// `reltuples`, rounded; `None` when never analyzed (PostgreSQL 14+).
+    pub row_estimate: Option<i64>,
+    pub total_bytes: i64,
+}
+
+/// One table column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnRow {
+    pub schema: String,
+    pub table_name: String,
+    pub attnum: i32,
+    pub name: String,
+    /// `format_type(atttypid, atttypmod)`.
+    pub type_name: String,
+    pub type_oid: i64,
+    pub not_null: bool,
+    pub default_expr: Option<String>,
+    pub generated_expr: Option<String>,
+    /// `attidentity`: empty, `a` (ALWAYS) or `d` (BY DEFAULT).
+    pub identity: String,
+    pub identity_sequence_schema: Option<String>,
+    pub identity_sequence_name: Option<String>,
+}
+
+/// One PRIMARY KEY, UNIQUE, FOREIGN KEY or CHECK constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstraintRow {
+    pub schema: String,
+    pub table_name: String,
+    pub name: String,
+    /// `contype`: `p`, `u`, `f` or `c`.
+    pub kind: String,
+    /// `conkey` in constraint order.
+    pub columns: Vec<String>,
+    /// `conkey` in attnum order (what a CHECK mentions).
+    pub columns_by_attnum: Vec<String>,
+    pub referenced_schema: Option<String>,
+    pub referenced_table: Option<String>,
+    /// `confkey` in constraint order.
+    pub referenced_columns: Vec<String>,
+    /// `confupdtype`, `confdeltype`: `a`, `r`, `c`, `n`, `d` (space when not an FK).
+    pub on_update: String,
+    pub on_delete: String,
+    /// `confmatchtype`: `s`, `f` (`p` is unimplemented in PostgreSQL).
+    pub match_type: String,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    pub validated: bool,
+    pub check_expr: Option<String>,
+}
+
+/// One index that backs no constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexRow {
+    pub schema: String,
+    pub table_name: String,
+    pub name: String,
+    pub is_unique: bool,
+    pub method: String,
+    /// Per key: the column name, or `None` for an expression.
+    pub key_columns: Vec<Option<String>>,
+    /// Per key: `pg_get_indexdef(index, k, false)`.
+    pub key_expressions: Vec<String>,
+    pub include: Vec<String>,
+    pub predicate: Option<String>,
+    /// Columns read by expressions and the predicate, in attnum order.
+    pub expression_columns: Vec<String>,
+}
+
+/// One sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SequenceRow {
+    pub schema: String,
+    pub name: String,
+    /// `format_type(seqtypid, NULL)`.
+    pub type_name: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+    pub cycle: bool,
+    pub owner_schema: Option<String>,
+    pub owner_table: Option<String>,
+    pub owner_column: Option<String>,
+}
+
+/// One view or materialized view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewRow {
+    pub schema: String,
+    pub name: String,
+    /// `v` or `m`.
+    pub relkind: String,
+    /// What it reads, paired with `depends_on_names`.
+    pub depends_on_schemas: Vec<String>,
+    pub depends_on_names: Vec<String>,
+}
+
+/// A trigger, rule or policy on a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableObjectRow {
+    /// `trigger`, `rule` or `policy`.
+    pub kind: String,
+    pub schema: String,
+    pub table_name: String,
+    pub name: String,
+    pub function_schema: Option<String>,
+    pub function_name: Option<String>,
+}
+
+/// A column that could not be decoded: the query and the server disagree.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// Query file.
+    pub query: &'static str,
+    /// Column name.
+    pub column: &'static str,
+    /// The driver's message.
+    pub message: String,
+}
+
+type Result<T> = std::result::Result<T, DecodeError>;
+
+/// Reads one named column of `row`.
+fn get<'a, T: FromSql<'a>>(row: &'a Row, query: &'static str, column: &'static str) -> Result<T> {
+    row.try_get(column).map_err(|e| DecodeError {
+        query,
+        column,
+        message: e.to_string(),
+    })
+}
+
+impl RelationRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "relations.sql";
+        Ok(RelationRow {
+            schema: get(r, Q, "schema")?,
+            name: get(r, Q, "name")?,
+            relkind: get(r, Q, "relkind")?,
+            unlogged: get(r, Q, "unlogged")?,
+            is_partition: get(r, Q, "is_partition")?,
+            parent_schemas: get(r, Q, "parent_schemas")?,
+            parent_names: get(r, Q, "parent_names")?,
+            row_estimate: get(r, Q, "row_estimate")?,
+            total_bytes: get(r, Q, "total_bytes")?,
+        })
+    }
+}
+
+impl ColumnRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "columns.sql";
+        Ok(ColumnRow {
+            schema: get(r, Q, "schema")?,
+            table_name: get(r, Q, "table_name")?,
+            attnum: get(r, Q, "attnum")?,
+            name: get(r, Q, "name")?,
+            type_name: get(r, Q, "type_name")?,
+            type_oid: get(r, Q, "type_oid")?,
+            not_null: get(r, Q, "not_null")?,
+            default_expr: get(r, Q, "default_expr")?,
+            generated_expr: get(r, Q, "generated_expr")?,
+            identity: get(r, Q, "identity")?,
+            identity_sequence_schema: get(r, Q, "identity_sequence_schema")?,
+            identity_sequence_name: get(r, Q, "identity_sequence_name")?,
+        })
+    }
+}
+
+impl ConstraintRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "constraints.sql";
+        Ok(ConstraintRow {
+            schema: get(r, Q, "schema")?,
+            table_name: get(r, Q, "table_name")?,
+            name: get(r, Q, "name")?,
+            kind: get(r, Q, "kind")?,
+            columns: get(r, Q, "columns")?,
+            columns_by_attnum: get(r, Q, "columns_by_attnum")?,
+            referenced_schema: get(r, Q, "referenced_schema")?,
+            referenced_table: get(r, Q, "referenced_table")?,
+            referenced_columns: get(r, Q, "referenced_columns")?,
+            on_update: get(r, Q, "on_update")?,
+            on_delete: get(r, Q, "on_delete")?,
+            match_type: get(r, Q, "match_type")?,
+            deferrable: get(r, Q, "deferrable")?,
+            initially_deferred: get(r, Q, "initially_deferred")?,
+            validated: get(r, Q, "validated")?,
+            check_expr: get(r, Q, "check_expr")?,
+        })
+    }
+}
+
+impl IndexRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "indexes.sql";
+        Ok(IndexRow {
+            schema: get(r, Q, "schema")?,
+            table_name: get(r, Q, "table_name")?,
+            name: get(r, Q, "name")?,
+            is_unique: get(r, Q, "is_unique")?,
+            method: get(r, Q, "method")?,
+            key_columns: get(r, Q, "key_columns")?,
+            key_expressions: get(r, Q, "key_expressions")?,
+            include: get(r, Q, "include")?,
+            predicate: get(r, Q, "predicate")?,
+            expression_columns: get(r, Q, "expression_columns")?,
+        })
+    }
+}
+
+impl SequenceRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "sequences.sql";
+        Ok(SequenceRow {
+            schema: get(r, Q, "schema")?,
+            name: get(r, Q, "name")?,
+            type_name: get(r, Q, "type_name")?,
+            start: get(r, Q, "start")?,
+            increment: get(r, Q, "increment")?,
+            min_value: get(r, Q, "min_value")?,
+            max_value: get(r, Q, "max_value")?,
+            cache: get(r, Q, "cache")?,
+            cycle: get(r, Q, "cycle")?,
+            owner_schema: get(r, Q, "owner_schema")?,
+            owner_table: get(r, Q, "owner_table")?,
+            owner_column: get(r, Q, "owner_column")?,
+        })
+    }
+}
+
+impl ViewRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "views.sql";
+        Ok(ViewRow {
+            schema: get(r, Q, "schema")?,
+            name: get(r, Q, "name")?,
+            relkind: get(r, Q, "relkind")?,
+            depends_on_schemas: get(r, Q, "depends_on_schemas")?,
+            depends_on_names: get(r, Q, "depends_on_names")?,
+        })
+    }
+}
+
+impl TableObjectRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "table_objects.sql";
+        Ok(TableObjectRow {
+            kind: get(r, Q, "kind")?,
+            schema: get(r, Q, "schema")?,
+            table_name: get(r, Q, "table_name")?,
+            name: get(r, Q, "name")?,
+            function_schema: get(r, Q, "function_schema")?,
+            function_name: get(r, Q, "function_name")?,
+        })
+    }
+}
