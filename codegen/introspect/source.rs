@@ -1,12 +1,17 @@
 //! Connecting: a `postgres://` / `postgresql://` URL (or libpq key=value
-//! string) completed from the libpq environment, and errors that never
-//! show a password.
+//! string) completed from the libpq environment, over TLS as `sslmode`
+//! says (see [`tls`]), and errors that never show a password.
+
+use super::tls;
 
 use super::{IntrospectError, describe, introspect};
 use crate::catalog::Catalog;
 use postgres::config::Host;
-use postgres::{Config, NoTls};
+use postgres::{Client, Config, NoTls};
+use std::path::Path;
 use std::str::FromStr;
+use tls::{SslMode, TlsSettings};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// Whether a command-line source names a database rather than a file.
 pub fn is_database_url(source: &str) -> bool {
@@ -44,11 +49,23 @@ fn redact_query_password(tail: &str) -> String {
     format!("{path}?{}", params.join("&"))
 }
 
+/// Where and how to connect, settled from the URL and the environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The driver's settings; its `ssl_mode` already follows `tls.mode`.
+    pub config: Config,
+    /// `sslmode` and `sslrootcert`.
+    pub tls: TlsSettings,
+}
+
 /// Builds the connection settings: the URL's, then `PGHOST`, `PGPORT`,
-/// `PGUSER`, `PGPASSWORD`, `PGDATABASE` for whatever it leaves out, as libpq
-/// does. A host starting with `/` is a unix-socket directory.
-pub fn config(url: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
-    let mut config = Config::from_str(url)
+/// `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`, `PGSSLROOTCERT` for
+/// whatever it leaves out, as libpq does. A host starting with `/` is a
+/// unix-socket directory; as in libpq, `sslmode` does not apply to sockets.
+pub fn config(url: &str, env: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
+    let (rest, url_mode, url_root_cert) = tls::take_params(url);
+    let tls = TlsSettings::resolve(url_mode.as_deref(), url_root_cert.as_deref(), &env)?;
+    let mut config = Config::from_str(&rest)
         .map_err(|e| format!("{} is not a valid connection URL: {e}", redact(url)))?;
     if config.get_hosts().is_empty() {
         let hosts = env("PGHOST").unwrap_or_else(|| "localhost".to_string());
@@ -84,7 +101,17 @@ pub fn config(url: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config,
     {
         config.dbname(&db);
     }
-    Ok(config)
+    let only_sockets = config.get_hostaddrs().is_empty()
+        && config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, Host::Unix(_)));
+    config.ssl_mode(if only_sockets {
+        postgres::config::SslMode::Disable
+    } else {
+        tls.mode.driver_mode()
+    });
+    Ok(Settings { config, tls })
 }
 
 /// Where the connection goes, for messages: `host:port/db` or the socket.
@@ -102,14 +129,63 @@ fn target(config: &Config) -> String {
     format!("{host}:{port}/{db}")
 }
 
+/// Connects to `url`, completed from the process environment, with TLS as
+/// its `sslmode` says. Errors are one line and never contain the password.
+pub fn connect(url: &str) -> Result<Client, String> {
+    open(url).map(|(client, _)| client)
+}
+
 /// Connects to `url` (completed from the process environment) and reads the
 /// catalog. Errors are one line and never contain the password.
 pub fn read_catalog(url: &str) -> Result<Catalog, String> {
-    let config = config(url, |k| std::env::var(k).ok())?;
-    let mut client = config
-        .connect(NoTls)
-        .map_err(|e| format!("cannot connect to {}: {}", target(&config), describe(&e)))?;
-    introspect(&mut client).map_err(|e: IntrospectError| format!("{}: {e}", target(&config)))
+    let (mut client, target) = open(url)?;
+    introspect(&mut client).map_err(|e: IntrospectError| format!("{target}: {e}"))
+}
+
+/// [`connect`], also returning the target for messages.
+fn open(url: &str) -> Result<(Client, String), String> {
+    let env = |k: &str| std::env::var(k).ok();
+    let Settings { mut config, tls } = config(url, env)?;
+    let home = env("HOME");
+    let trust = tls.trust(home.as_deref().map(Path::new), Path::is_file)?;
+    let is_tls_error =
+        |e: &postgres::Error| e.as_db_error().is_none() && e.to_string().contains("TLS");
+    let failed = |e: postgres::Error, config: &Config| {
+        let mut message = format!("cannot connect to {}: {}", target(config), describe(&e));
+        if is_tls_error(&e) {
+            // rustls prints this one as a bare variant name.
+            message = message.replace(
+                "UnknownIssuer",
+                "not signed by a trusted CA (UnknownIssuer)",
+            );
+            message.push_str(&format!(" (sslmode={}", tls.mode.as_str()));
+            match &trust {
+                Some(tls::Trust::Chain(roots) | tls::Trust::Full(roots)) => {
+                    message.push_str(&format!(", trusting {roots})"));
+                }
+                _ => message.push(')'),
+            }
+        }
+        message
+    };
+    let client = match &trust {
+        None => config.connect(NoTls).map_err(|e| failed(e, &config))?,
+        Some(trust) => {
+            let make_tls = MakeRustlsConnect::new(tls::client_config(trust)?);
+            match config.connect(make_tls) {
+                Ok(client) => client,
+                // libpq's `prefer` retries in plain text when the handshake
+                // fails, not only when the server declines TLS (which the
+                // driver handles itself).
+                Err(e) if tls.mode == SslMode::Prefer && is_tls_error(&e) => {
+                    config.ssl_mode(postgres::config::SslMode::Disable);
+                    config.connect(NoTls).map_err(|e| failed(e, &config))?
+                }
+                Err(e) => return Err(failed(e, &config)),
+            }
+        }
+    };
+    Ok((client, target(&config)))
 }
 
 #[cfg(test)]
@@ -139,17 +215,52 @@ mod tests {
             "PGDATABASE" => Some("envdb".to_string()),
             _ => None,
         };
-        let c = config("postgres://", env).expect("config");
+        let c = config("postgres://", env).expect("config").config;
         assert_eq!(c.get_hosts(), [Host::Unix("/var/run/postgresql".into())]);
         assert_eq!(c.get_ports(), [5433]);
         assert_eq!(c.get_user(), Some("envuser"));
         assert_eq!(c.get_password(), Some(&b"pw"[..]));
         assert_eq!(c.get_dbname(), Some("envdb"));
-        let c = config("postgres://u@h:1/d", env).expect("config");
+        let c = config("postgres://u@h:1/d", env).expect("config").config;
         assert_eq!(c.get_hosts(), [Host::Tcp("h".into())]);
         assert_eq!(
             (c.get_ports(), c.get_user(), c.get_dbname()),
             (&[1][..], Some("u"), Some("d"))
         );
+    }
+
+    #[test]
+    fn sslmode_comes_from_the_url_or_pgsslmode_and_skips_sockets() {
+        use postgres::config::SslMode as Driver;
+        let env = |k: &str| match k {
+            "PGUSER" => Some("u".to_string()),
+            "PGSSLMODE" => Some("require".to_string()),
+            _ => None,
+        };
+        let s = config(
+            "postgres://h/d?sslmode=verify-full&sslrootcert=/ca.pem",
+            env,
+        )
+        .expect("config");
+        assert_eq!(s.tls.mode, SslMode::VerifyFull);
+        assert_eq!(s.config.get_ssl_mode(), Driver::Require);
+        let s = config("postgres://h/d", env).expect("config");
+        assert_eq!(s.tls.mode, SslMode::Require);
+        let s = config("postgres://h/d", |k| {
+            (k == "PGUSER").then(|| "u".to_string())
+        })
+        .expect("config");
+        assert_eq!(
+            (s.tls.mode, s.config.get_ssl_mode()),
+            (SslMode::Prefer, Driver::Prefer)
+        );
+        let s = config("postgres://%2Ftmp/d", env).expect("config");
+        assert_eq!(
+            s.config.get_ssl_mode(),
+            Driver::Disable,
+            "no TLS on sockets"
+        );
+        let e = config("postgres://h/d?sslmode=verify", env).expect_err("bad mode");
+        assert!(e.contains("verify-full"), "{e}");
     }
 }

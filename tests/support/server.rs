@@ -42,6 +42,11 @@ pub struct ServerSpec {
     pub bin_dir: PathBuf,
     /// `max_connections`: tests run many databases in parallel on one server.
     pub max_connections: u32,
+    /// Extra `postgresql.conf` lines, appended after the harness's own.
+    pub extra_conf: Vec<String>,
+    /// Files written into the data dir before the server starts (name, contents),
+    /// owned by the server's OS user with mode 0600: e.g. a TLS key and certificate.
+    pub data_files: Vec<(String, Vec<u8>)>,
 }
 
 impl ServerSpec {
@@ -50,6 +55,8 @@ impl ServerSpec {
         ServerSpec {
             bin_dir: bin_dir.into(),
             max_connections: 200,
+            extra_conf: Vec::new(),
+            data_files: Vec::new(),
         }
     }
 
@@ -111,7 +118,7 @@ impl Server {
             next_database: AtomicU64::new(1),
         };
         // On any error `server` is dropped here, which stops it and removes its dir.
-        server.init_cluster(spec.max_connections)?;
+        server.init_cluster(&spec)?;
         server.start_postmaster()?;
         server.wait_until_ready()?;
         server.read_versions()?;
@@ -203,7 +210,8 @@ impl Server {
 
     /// `initdb` with trust auth and the C locale (stable dumps), then the settings
     /// that make a test server fast and deterministic.
-    fn init_cluster(&self, max_connections: u32) -> Result<(), String> {
+    fn init_cluster(&self, spec: &ServerSpec) -> Result<(), String> {
+        let max_connections = spec.max_connections;
         let mut cmd = process::server_command(self.run_as, &self.bins.initdb);
         cmd.arg("-D")
             .arg(self.data_dir())
@@ -228,13 +236,43 @@ impl Server {
              full_page_writes = off\n\
              synchronous_commit = off\n\
              timezone = 'UTC'\n\
-             log_timezone = 'UTC'\n"
+             log_timezone = 'UTC'\n{}",
+            spec.extra_conf
+                .iter()
+                .map(|line| format!("{line}\n"))
+                .collect::<String>()
         );
+        for (name, contents) in &spec.data_files {
+            self.write_private_file(name, contents)?;
+        }
         std::fs::OpenOptions::new()
             .append(true)
             .open(self.data_dir().join("postgresql.conf"))
             .and_then(|mut f| f.write_all(settings.as_bytes()))
             .map_err(|e| format!("cannot write postgresql.conf: {e}"))
+    }
+
+    /// Writes `name` into the data dir, mode 0600, owned by the server's OS user.
+    fn write_private_file(&self, name: &str, contents: &[u8]) -> Result<(), String> {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.data_dir().join(name);
+        std::fs::write(&path, contents)
+            .and_then(|()| std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if let Some(user) = self.run_as {
+            let status = Command::new("chown")
+                .arg(format!("{user}:"))
+                .arg(&path)
+                .status()
+                .map_err(|e| format!("cannot run chown: {e}"))?;
+            if !status.success() {
+                return Err(format!(
+                    "chown {user}: {} failed ({status})",
+                    path.display()
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// `pg_ctl start -w` on a free port, retrying on a new port if the bind failed.
