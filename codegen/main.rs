@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use keyshift::catalog::{Catalog, QualifiedName};
-use keyshift::introspect::source;
+use keyshift::introspect::{self, Filter, source};
 use keyshift::pipeline;
 use keyshift::plan::Options;
 use std::collections::BTreeSet;
@@ -34,12 +34,16 @@ enum Command {
         #[arg(long)]
         check: bool,
         #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
         plan: PlanArgs,
     },
     /// Print PLAN.md for a schema file without writing anything.
     Plan {
         /// Schema file, catalog .json, or postgres:// URL (default: DATABASE_URL).
         schema: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
         #[command(flatten)]
         plan: PlanArgs,
     },
@@ -51,7 +55,48 @@ enum Command {
         /// Where to write the catalog JSON.
         #[arg(short = 'o', long = "output", value_name = "CATALOG.json")]
         output: PathBuf,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
+}
+
+/// What to read from a live database, spelled as in pg_dump. Unlike
+/// pg_dump's `-T`, `--exclude-table` is not among them: it leaves a table
+/// unconverted but still reads it, so foreign keys between it and
+/// converted tables are seen.
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// Read only schemas matching PATTERN (pg_dump's pattern syntax; repeatable; live databases only).
+    #[arg(short = 'n', long = "schema", value_name = "PATTERN")]
+    schemas: Vec<String>,
+    /// Do not read schemas matching PATTERN (repeatable; live databases only).
+    #[arg(short = 'N', long = "exclude-schema", value_name = "PATTERN")]
+    exclude_schemas: Vec<String>,
+    /// Read only tables, views and sequences matching PATTERN, plus the sequences they own (repeatable; live databases only).
+    #[arg(short = 't', long = "table", value_name = "PATTERN")]
+    tables: Vec<String>,
+}
+
+impl FilterArgs {
+    fn filter(&self) -> Result<Filter, String> {
+        let filter = Filter {
+            schemas: self.schemas.clone(),
+            exclude_schemas: self.exclude_schemas.clone(),
+            tables: self.tables.clone(),
+        };
+        filter.validate()?;
+        Ok(filter)
+    }
+}
+
+/// Reads a live database's catalog, narrowed by `filter`.
+fn read_live(url: &str, filter: &Filter) -> Result<Catalog, String> {
+    if filter.is_empty() {
+        return source::read_catalog(url);
+    }
+    let mut client = source::connect(url)?;
+    introspect::introspect_filtered(&mut client, filter)
+        .map_err(|e| format!("{}: {e}", source::redact(url)))
 }
 
 #[derive(clap::Args)]
@@ -96,9 +141,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
             schema,
             out,
             check,
+            filter,
             plan,
         } => {
-            let output = build(schema, &plan.options()?)?;
+            let output = build(schema, &filter.filter()?, &plan.options()?)?;
             if check {
                 let drift = output
                     .bundle
@@ -129,12 +175,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Inspect { url, output } => {
+        Command::Inspect {
+            url,
+            output,
+            filter,
+        } => {
+            let filter = filter.filter()?;
             let url = or_database_url(url)?;
             if !source::is_database_url(&url) {
                 return Err(format!("{url} is not a postgres:// or postgresql:// URL"));
             }
-            let catalog = source::read_catalog(&url)?;
+            let catalog = read_live(&url, &filter)?;
             let json = serde_json::to_string_pretty(&catalog).map_err(|e| e.to_string())? + "\n";
             std::fs::write(&output, json)
                 .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
@@ -148,8 +199,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan { schema, plan } => {
-            let output = build(schema, &plan.options()?)?;
+        Command::Plan {
+            schema,
+            filter,
+            plan,
+        } => {
+            let output = build(schema, &filter.filter()?, &plan.options()?)?;
             print!("{}", output.bundle.get("PLAN.md").unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
@@ -158,10 +213,14 @@ fn run(command: Command) -> Result<ExitCode, String> {
 
 /// Reads and plans a schema file, reporting parse errors with their source
 /// location and summarising what was skipped.
-fn build(schema: Option<String>, options: &Options) -> Result<pipeline::Output, String> {
+fn build(
+    schema: Option<String>,
+    filter: &Filter,
+    options: &Options,
+) -> Result<pipeline::Output, String> {
     let schema = or_database_url(schema)?;
     if source::is_database_url(&schema) {
-        let catalog = source::read_catalog(&schema)?;
+        let catalog = read_live(&schema, filter)?;
         let output = pipeline::from_catalog(
             &source::redact(&schema),
             catalog,
@@ -169,6 +228,12 @@ fn build(schema: Option<String>, options: &Options) -> Result<pipeline::Output, 
             options,
         );
         return Ok(summarise(&source::redact(&schema), output));
+    }
+    if !filter.is_empty() {
+        return Err(format!(
+            "--schema, --exclude-schema and --table read part of a live database; \
+             {schema} is a file (filter when you dump it: pg_dump takes the same options)"
+        ));
     }
     let schema = Path::new(&schema);
     let source = schema.to_string_lossy().replace('\\', "/");

@@ -93,7 +93,8 @@ pub struct TableStats {
     /// `pg_class.reltuples`, rounded; `None` when the table was never
     /// analyzed or vacuumed (and for a partitioned parent before 14).
     pub row_estimate: Option<i64>,
-    /// `pg_total_relation_size`: heap, indexes and TOAST, in bytes.
+    /// Heap, indexes and TOAST in bytes, from `relpages`: an estimate as
+    /// fresh as `row_estimate` (VACUUM and ANALYZE update both).
     pub total_bytes: i64,
 }
 

@@ -2,8 +2,8 @@
 //! hand-written rows and no server.
 //!
 //! Precondition: none on row order. Columns are placed by `attnum`,
-//! everything else is sorted by [`Catalog::normalize`]; the queries'
-//! `ORDER BY` only makes their output readable. Every row that names a
+//! everything else is sorted by [`Catalog::normalize`] (the queries have
+//! no `ORDER BY`). Every row that names a
 //! table must name one of `rows.relations` (the queries share one filter
 //! and one snapshot, so a stray row means the queries disagree).
 
@@ -94,6 +94,9 @@ pub fn lower(rows: &Rows) -> Result<Catalog> {
             .push(column);
     }
     for k in &rows.constraints {
+        if k.left_out.is_some() {
+            return fail(cut_foreign_key(k));
+        }
         constraint(table_of(&mut tables, &k.schema, &k.table_name)?, k)?;
     }
     for i in &rows.indexes {
@@ -117,6 +120,24 @@ pub fn lower(rows: &Rows) -> Result<Catalog> {
     }
     catalog.normalize();
     Ok(catalog)
+}
+
+/// Why a foreign key that crosses the filters' edge (`left_out`) is refused.
+pub(crate) fn cut_foreign_key(k: &ConstraintRow) -> String {
+    let table = QualifiedName::new(&k.schema, &k.table_name);
+    let referenced = QualifiedName::new(
+        k.referenced_schema.as_deref().unwrap_or_default(),
+        k.referenced_table.as_deref().unwrap_or_default(),
+    );
+    let (read, not_read) = match k.left_out.as_deref() {
+        Some("referenced") => (&table, &referenced),
+        _ => (&referenced, &table),
+    };
+    format!(
+        "foreign key {} on {table} references {referenced}, but the filters read {read} \
+         and not {not_read}: a plan for part of the graph would break it; select both",
+        k.name
+    )
 }
 
 fn table_of<'a>(
@@ -276,11 +297,15 @@ fn index(i: &IndexRow) -> Result<Index> {
         .key_columns
         .iter()
         .zip(&i.key_expressions)
-        .map(|(column, expression)| match column {
-            Some(c) => IndexKey::Column(c.clone()),
-            None => IndexKey::Expression(expression.clone()),
+        .map(|(column, expression)| match (column, expression) {
+            (Some(c), _) => Ok(IndexKey::Column(c.clone())),
+            (None, Some(e)) => Ok(IndexKey::Expression(e.clone())),
+            (None, None) => fail(format!(
+                "index {}: a key is neither a column nor an expression",
+                i.name
+            )),
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(Index {
         name: i.name.clone(),
         unique: i.is_unique,
@@ -431,6 +456,7 @@ mod tests {
             initially_deferred: false,
             validated: true,
             check_expr: None,
+            left_out: None,
         }
     }
 
@@ -580,7 +606,7 @@ mod tests {
                 is_unique: true,
                 method: s("btree"),
                 key_columns: vec![Some(s("a")), None],
-                key_expressions: vec![s("a"), s("lower(b)")],
+                key_expressions: vec![None, Some(s("lower(b)"))],
                 include: vec![s("c")],
                 predicate: Some(s("(d IS NULL)")),
                 expression_columns: vec![s("b"), s("d")],
@@ -705,5 +731,16 @@ mod tests {
             ..Rows::default()
         };
         assert!(lower(&rows).unwrap_err().0.contains("MATCH"));
+        let mut crossing = constraint("t", "t_u_fkey", "f", &["u"]);
+        crossing.referenced_schema = Some(s("app"));
+        crossing.referenced_table = Some(s("u"));
+        crossing.left_out = Some(s("referenced"));
+        let rows = Rows {
+            relations: vec![relation("t", "r", &[], false)],
+            constraints: vec![crossing],
+            ..Rows::default()
+        };
+        let e = lower(&rows).unwrap_err().0;
+        assert!(e.contains("t_u_fkey") && e.contains("not app.u"), "{e}");
     }
 }

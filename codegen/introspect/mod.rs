@@ -27,6 +27,7 @@ mod lower;
 mod rows;
 
 pub mod source;
+pub mod tls;
 
 pub use lower::{LowerError, lower};
 pub use rows::{
@@ -41,19 +42,65 @@ use std::fmt;
 /// The oldest server the queries are written for (`server_version_num`).
 pub const MIN_SERVER_VERSION: i32 = 140000;
 
-/// The catalog queries, by file name, in the order they run.
+/// The catalog queries, by file name, in the order they run. Each is
+/// `queries/scope.sql` (the relations in scope, after the filters) followed
+/// by its own file.
 pub const QUERIES: [(&str, &str); 7] = [
-    ("relations.sql", include_str!("queries/relations.sql")),
-    ("columns.sql", include_str!("queries/columns.sql")),
-    ("constraints.sql", include_str!("queries/constraints.sql")),
-    ("indexes.sql", include_str!("queries/indexes.sql")),
-    ("sequences.sql", include_str!("queries/sequences.sql")),
-    ("views.sql", include_str!("queries/views.sql")),
+    (
+        "relations.sql",
+        concat!(
+            include_str!("queries/scope.sql"),
+            include_str!("queries/relations.sql")
+        ),
+    ),
+    (
+        "columns.sql",
+        concat!(
+            include_str!("queries/scope.sql"),
+            include_str!("queries/columns.sql")
+        ),
+    ),
+    (
+        "constraints.sql",
+        concat!(
+            include_str!("queries/scope.sql"),
+            include_str!("queries/constraints.sql")
+        ),
+    ),
+    (
+        "indexes.sql",
+        concat!(
+            include_str!("queries/scope.sql"),
+            include_str!("queries/indexes.sql")
+        ),
+    ),
+    (
+        "sequences.sql",
+        concat!(
+            include_str!("queries/scope.sql"),
+            include_str!("queries/sequences.sql")
+        ),
+    ),
+    (
+        "views.sql",
+        concat!(
+            include_str!("queries/scope.sql"),
+            include_str!("queries/views.sql")
+        ),
+    ),
     (
         "table_objects.sql",
-        include_str!("queries/table_objects.sql"),
+        concat!(
+            include_str!("queries/scope.sql"),
+            include_str!("queries/table_objects.sql")
+        ),
     ),
 ];
+
+/// Every statement [`read_rows`] sends, whatever the size of the database:
+/// `BEGIN`, the server version (and search path), one `SET LOCAL` batch,
+/// the [`QUERIES`], `COMMIT`.
+pub const STATEMENTS: usize = QUERIES.len() + 4;
 
 /// Why introspection failed once connected.
 #[derive(Debug)]
@@ -74,6 +121,8 @@ pub enum IntrospectError {
     Decode(DecodeError),
     /// The rows did not fit the model.
     Lower(LowerError),
+    /// A foreign key crosses the filters' edge (see [`Filter`]).
+    CutForeignKey(String),
 }
 
 impl fmt::Display for IntrospectError {
@@ -97,6 +146,7 @@ impl fmt::Display for IntrospectError {
                 e.query, e.column, e.message
             ),
             IntrospectError::Lower(e) => write!(f, "unexpected catalog contents: {e}"),
+            IntrospectError::CutForeignKey(message) => f.write_str(message),
         }
     }
 }
@@ -123,12 +173,30 @@ pub fn describe(e: &postgres::Error) -> String {
 
 /// Reads the whole catalog through `client`.
 pub fn introspect(client: &mut Client) -> Result<Catalog, IntrospectError> {
-    lower(&read_rows(client)?).map_err(IntrospectError::Lower)
+    introspect_filtered(client, &Filter::default())
+}
+
+/// Reads the part of the catalog `filter` selects through `client`.
+pub fn introspect_filtered(
+    client: &mut Client,
+    filter: &Filter,
+) -> Result<Catalog, IntrospectError> {
+    let rows = read_rows(client, filter)?;
+    if let Some(k) = rows.constraints.iter().find(|k| k.left_out.is_some()) {
+        return Err(IntrospectError::CutForeignKey(lower::cut_foreign_key(k)));
+    }
+    lower(&rows).map_err(IntrospectError::Lower)
 }
 
 /// Runs every query in [`QUERIES`] in one read-only repeatable-read
-/// transaction and decodes the rows.
-pub fn read_rows(client: &mut Client) -> Result<Rows, IntrospectError> {
+/// transaction and decodes the rows: [`STATEMENTS`] statements in all.
+///
+/// JIT is turned off for the transaction: the catalog queries are cheap
+/// per row, but their cost estimates (set-returning functions over arrays)
+/// can exceed `jit_above_cost`, and compiling them then costs seconds
+/// (four times the whole read on 2,000 tables). The queries have no
+/// `ORDER BY`: [`lower`] sorts.
+pub fn read_rows(client: &mut Client, filter: &Filter) -> Result<Rows, IntrospectError> {
     let query_err = |what: &'static str| move |source| IntrospectError::Query { what, source };
     let mut tx = client
         .build_transaction()
@@ -139,7 +207,8 @@ pub fn read_rows(client: &mut Client) -> Result<Rows, IntrospectError> {
     let version = tx
         .query_one(
             "SELECT pg_catalog.current_setting('server_version_num')::int4, \
-             pg_catalog.current_setting('server_version')",
+             pg_catalog.current_setting('server_version'), \
+             pg_catalog.current_schemas(true)::text[]",
             &[],
         )
         .map_err(query_err("server version"))?;
@@ -149,12 +218,21 @@ pub fn read_rows(client: &mut Client) -> Result<Rows, IntrospectError> {
             version: version.get(1),
         });
     }
-    tx.batch_execute("SET LOCAL search_path = ''")
-        .map_err(query_err("SET LOCAL search_path"))?;
+    let search_path: Vec<String> = version.get(2);
+    tx.batch_execute("SET LOCAL search_path = ''; SET LOCAL jit = off")
+        .map_err(query_err("SET LOCAL"))?;
 
+    let p = filter.params();
+    let params: [&(dyn postgres::types::ToSql + Sync); 5] = [
+        &p.schemas,
+        &p.exclude_schemas,
+        &p.table_schemas,
+        &p.table_names,
+        &search_path,
+    ];
     let mut run = |i: usize| -> Result<Vec<Row>, IntrospectError> {
         let (name, sql) = QUERIES[i];
-        tx.query(sql, &[]).map_err(query_err(name))
+        tx.query(sql, &params).map_err(query_err(name))
     };
     let relations = decode_all(run(0)?, RelationRow::decode)?;
     let columns = decode_all(run(1)?, ColumnRow::decode)?;
@@ -175,6 +253,139 @@ pub fn read_rows(client: &mut Client) -> Result<Rows, IntrospectError> {
     })
 }
 
+/// What to read, in pg_dump's terms: `--schema`/`-n`, `--exclude-schema`/`-N`
+/// and `--table`/`-t` patterns (each repeatable). Empty: everything.
+///
+/// As in pg_dump: a pattern is a name in which `*` matches any run of
+/// characters and `?` any one character; letters outside double quotes are
+/// folded to lower case, and a double-quoted part is matched exactly (`""`
+/// in it is one `"`); other regular-expression characters outside quotes
+/// keep their meaning, except `$`, which is literal. A table pattern may be
+/// `schema.table`; without a schema it matches the tables visible in the
+/// connection's search path. `--table` selects relations (tables, views,
+/// materialized views, sequences) whatever the schema filters say; with no
+/// `--table`, a relation is read when its schema matches some `--schema`
+/// (if any is given) and no `--exclude-schema`. A sequence owned by a table
+/// that is read is read too. The filters are applied by the catalog
+/// queries themselves (`queries/scope.sql`), as query parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// `--schema` patterns.
+    pub schemas: Vec<String>,
+    /// `--exclude-schema` patterns.
+    pub exclude_schemas: Vec<String>,
+    /// `--table` patterns.
+    pub tables: Vec<String>,
+}
+
+/// The filter as the queries take it: anchored regular expressions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterParams {
+    /// `$1`.
+    pub schemas: Vec<String>,
+    /// `$2`.
+    pub exclude_schemas: Vec<String>,
+    /// `$3`: each `--table`'s schema part, `None` when it has none.
+    pub table_schemas: Vec<Option<String>>,
+    /// `$4`: each `--table`'s name part.
+    pub table_names: Vec<String>,
+}
+
+impl Filter {
+    /// Whether it selects everything.
+    pub fn is_empty(&self) -> bool {
+        self.schemas.is_empty() && self.exclude_schemas.is_empty() && self.tables.is_empty()
+    }
+
+    /// Checks every pattern, naming the first bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        for (flag, patterns, max_parts) in [
+            ("--schema", &self.schemas, 1),
+            ("--exclude-schema", &self.exclude_schemas, 1),
+            ("--table", &self.tables, 2),
+        ] {
+            for p in patterns {
+                let parts = pattern_regexes(p)?;
+                if parts.len() > max_parts {
+                    return Err(format!(
+                        "{flag} {p:?}: improper qualified name (too many dotted names)"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The query parameters. Patterns that [`Filter::validate`] rejects
+    /// select nothing.
+    pub fn params(&self) -> FilterParams {
+        let one = |p: &String| match pattern_regexes(p).as_deref() {
+            Ok([only]) => only.clone(),
+            _ => NOTHING.to_string(),
+        };
+        let mut params = FilterParams {
+            schemas: self.schemas.iter().map(one).collect(),
+            exclude_schemas: self.exclude_schemas.iter().map(one).collect(),
+            ..FilterParams::default()
+        };
+        for p in &self.tables {
+            let (schema, name) = match pattern_regexes(p).as_deref() {
+                Ok([name]) => (None, name.clone()),
+                Ok([schema, name]) => (Some(schema.clone()), name.clone()),
+                _ => (Some(NOTHING.to_string()), NOTHING.to_string()),
+            };
+            params.table_schemas.push(schema);
+            params.table_names.push(name);
+        }
+        params
+    }
+}
+
+/// A regular expression no name matches.
+const NOTHING: &str = "^\\b\\B$";
+
+/// A pg_dump name pattern as one anchored regular expression per dotted
+/// part (PostgreSQL's `patternToSQLRegex`). An empty part matches anything.
+pub fn pattern_regexes(pattern: &str) -> Result<Vec<String>, String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut in_quotes = false;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if in_quotes && chars.peek() == Some(&'"') => {
+                chars.next();
+                current.push('"');
+            }
+            '"' => in_quotes = !in_quotes,
+            '.' if !in_quotes => parts.push(std::mem::take(&mut current)),
+            '*' if !in_quotes => current.push_str(".*"),
+            '?' if !in_quotes => current.push('.'),
+            '$' if !in_quotes => current.push_str("\\$"),
+            c if !in_quotes => current.push(c.to_ascii_lowercase()),
+            c if "|*+?()[]{}.^$\\".contains(c) => {
+                current.push('\\');
+                current.push(c);
+            }
+            c => current.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(format!("pattern {pattern:?} has an unterminated quote"));
+    }
+    parts.push(current);
+    Ok(parts
+        .into_iter()
+        .map(|p| {
+            if p.is_empty() {
+                "^.*$".to_string()
+            } else {
+                format!("^({p})$")
+            }
+        })
+        .collect())
+}
+
 fn decode_all<T>(
     rows: Vec<Row>,
     f: fn(&Row) -> Result<T, DecodeError>,
@@ -183,4 +394,57 @@ fn decode_all<T>(
         .map(f)
         .collect::<Result<Vec<_>, _>>()
         .map_err(IntrospectError::Decode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_follow_pg_dump() {
+        let re = |p: &str| pattern_regexes(p).expect("valid");
+        assert_eq!(re("Users"), ["^(users)$"]);
+        assert_eq!(re("app.user_*"), ["^(app)$", "^(user_.*)$"]);
+        assert_eq!(re("t?"), ["^(t.)$"]);
+        assert_eq!(re("\"Mixed.Case*\""), ["^(Mixed\\.Case\\*)$"]);
+        assert_eq!(re("\"App\".\"Q\"\"x\""), ["^(App)$", "^(Q\"x)$"]);
+        assert_eq!(re("cost$"), ["^(cost\\$)$"]);
+        assert_eq!(re("t[0-9]"), ["^(t[0-9])$"], "regex classes pass through");
+        assert_eq!(re("app."), ["^(app)$", "^.*$"]);
+        assert!(pattern_regexes("\"open").is_err());
+    }
+
+    #[test]
+    fn filters_become_parameters() {
+        let f = Filter {
+            schemas: vec!["App*".into()],
+            exclude_schemas: vec!["app_old".into()],
+            tables: vec!["users".into(), "billing.inv*".into()],
+        };
+        f.validate().expect("valid");
+        let p = f.params();
+        assert_eq!(p.schemas, ["^(app.*)$"]);
+        assert_eq!(p.exclude_schemas, ["^(app_old)$"]);
+        assert_eq!(p.table_schemas, [None, Some("^(billing)$".to_string())]);
+        assert_eq!(p.table_names, ["^(users)$", "^(inv.*)$"]);
+        assert!(Filter::default().is_empty());
+        let bad = Filter {
+            schemas: vec!["a.b".into()],
+            ..Filter::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("--schema \"a.b\""));
+        let bad = Filter {
+            tables: vec!["a.b.c".into()],
+            ..Filter::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn the_statement_count_is_fixed() {
+        // BEGIN, version, SET LOCAL, the queries, COMMIT; the live test in
+        // tests/introspect_filters.rs counts what the server logs.
+        assert_eq!(STATEMENTS, 11);
+        assert!(QUERIES.iter().all(|(_, sql)| sql.contains("scope AS")));
+    }
 }

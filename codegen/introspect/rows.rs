@@ -6,7 +6,7 @@
 use postgres::Row;
 use postgres::types::FromSql;
 
-/// Everything the catalog queries returned, in their `ORDER BY` order.
+/// Everything the catalog queries returned, in no particular order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rows {
     /// `relations.sql`.
@@ -86,6 +86,9 @@ pub struct ConstraintRow {
     pub initially_deferred: bool,
     pub validated: bool,
     pub check_expr: Option<String>,
+    /// With filters only: `referenced` when this foreign key's referenced
+    /// table is not read, `table` when its own table is not read.
+    pub left_out: Option<String>,
 }
 
 /// One index that backs no constraint.
@@ -98,8 +101,9 @@ pub struct IndexRow {
     pub method: String,
     /// Per key: the column name, or `None` for an expression.
     pub key_columns: Vec<Option<String>>,
-    /// Per key: `pg_get_indexdef(index, k, false)`.
-    pub key_expressions: Vec<String>,
+    /// Per key: `pg_get_indexdef(index, k, false)` for an expression,
+    /// `None` for a plain column.
+    pub key_expressions: Vec<Option<String>>,
     pub include: Vec<String>,
     pub predicate: Option<String>,
     /// Columns read by expressions and the predicate, in attnum order.
@@ -227,6 +231,7 @@ impl ConstraintRow {
             initially_deferred: get(r, Q, "initially_deferred")?,
             validated: get(r, Q, "validated")?,
             check_expr: get(r, Q, "check_expr")?,
+            left_out: get(r, Q, "left_out")?,
         })
     }
 }

@@ -1,33 +1,20 @@
 -- Indexes that do not back a PRIMARY KEY, UNIQUE or EXCLUDE constraint.
 -- key_columns has the column name for a plain key and NULL for an
--- expression, whose text is then in key_expressions (per-column
--- pg_get_indexdef, which leaves out opclass, collation and ordering).
--- mentioned_attnums are the table columns that expressions and the
--- predicate read, taken from the stored expression trees.
-SELECT n.nspname::text AS schema,
-       c.relname::text AS table_name,
+-- expression; key_expressions the other way round: the expression's text
+-- (per-column pg_get_indexdef, which leaves out opclass, collation and
+-- ordering) and NULL for a plain key, so the server deparses only
+-- expressions. expression_columns are the table columns that expressions
+-- and the predicate read, taken from the stored expression trees.
+SELECT s.nspname::text AS schema,
+       s.relname::text AS table_name,
        ic.relname::text AS name,
        x.indisunique AS is_unique,
        am.amname::text AS method,
-       ARRAY(
-         SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a
-                 WHERE a.attrelid = x.indrelid AND a.attnum = x.indkey[k - 1])
-         FROM pg_catalog.generate_series(1, x.indnkeyatts::int4) AS k
-         ORDER BY k
-       ) AS key_columns,
-       ARRAY(
-         SELECT pg_catalog.pg_get_indexdef(x.indexrelid, k, false)
-         FROM pg_catalog.generate_series(1, x.indnkeyatts::int4) AS k
-         ORDER BY k
-       ) AS key_expressions,
-       ARRAY(
-         SELECT a.attname::text
-         FROM pg_catalog.generate_series(x.indnkeyatts + 1, x.indnatts::int4) AS k
-         JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k - 1]
-         ORDER BY k
-       ) AS include,
+       kc.key_columns,
+       kc.key_expressions,
+       coalesce(kc.include, '{}') AS include,
        pg_catalog.pg_get_expr(x.indpred, x.indrelid) AS predicate,
-       ARRAY(
+       CASE WHEN x.indexprs IS NULL AND x.indpred IS NULL THEN '{}'::text[] ELSE ARRAY(
          SELECT a.attname::text
          FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = x.indrelid
@@ -38,20 +25,27 @@ SELECT n.nspname::text AS schema,
                     coalesce(x.indexprs::text, '') || ' ' || coalesce(x.indpred::text, ''),
                     ':varattno (\d+)', 'g') AS m)
          ORDER BY a.attnum
-       ) AS expression_columns
-FROM pg_catalog.pg_index x
+       ) END AS expression_columns
+FROM scope s
+JOIN pg_catalog.pg_index x ON x.indrelid = s.oid
 JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p')
+JOIN (
+  SELECT u.indexrelid,
+         pg_catalog.array_agg(a.attname::text ORDER BY u.k) FILTER (WHERE u.k <= u.nkey) AS key_columns,
+         pg_catalog.array_agg(
+           CASE WHEN u.attnum = 0 THEN pg_catalog.pg_get_indexdef(u.indexrelid, u.k::int4, false) END
+           ORDER BY u.k) FILTER (WHERE u.k <= u.nkey) AS key_expressions,
+         pg_catalog.array_agg(a.attname::text ORDER BY u.k) FILTER (WHERE u.k > u.nkey) AS include
+  FROM (SELECT x2.indexrelid, x2.indrelid, x2.indnkeyatts AS nkey, y.attnum, y.k
+        FROM scope s2
+        JOIN pg_catalog.pg_index x2 ON x2.indrelid = s2.oid,
+             pg_catalog.unnest(x2.indkey::int2[]) WITH ORDINALITY AS y(attnum, k)
+        OFFSET 0) u
+  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = u.indrelid AND a.attnum = u.attnum AND u.attnum > 0
+  GROUP BY u.indexrelid
+) kc ON kc.indexrelid = x.indexrelid
+WHERE s.relkind IN ('r', 'p')
   AND NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_constraint k
     WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
-  AND n.nspname NOT LIKE 'pg\_%'
-  AND n.nspname <> 'information_schema'
-  AND NOT EXISTS (
-    SELECT 1 FROM pg_catalog.pg_depend e
-    WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-      AND e.objid = c.oid AND e.deptype = 'e')
-ORDER BY n.nspname, c.relname, ic.relname

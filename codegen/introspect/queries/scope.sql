@@ -1,0 +1,62 @@
+-- The relations keyshift reads, shared by every catalog query (each query
+-- file is appended to this one): tables, views, materialized views and
+-- sequences outside system schemas (pg_*, information_schema) that no
+-- extension owns (pg_depend.deptype = 'e'), narrowed by the pg_dump-style
+-- filters, which arrive as parameters (anchored regular expressions, built
+-- from the patterns by keyshift, never spliced into this text):
+--   $1 text[]  --schema patterns; empty: every schema
+--   $2 text[]  --exclude-schema patterns
+--   $3 text[]  --table patterns, schema part; NULL: "visible in $5"
+--   $4 text[]  --table patterns, name part, paired with $3; empty: no --table
+--   $5 text[]  the session's search path (current_schemas(true)), read
+--              before search_path was set to '', for unqualified --table
+-- As in pg_dump, --table selects relations by name whatever their schema's
+-- filters say, and a sequence owned by a selected table (serial or
+-- identity) is selected with it.
+WITH matched AS MATERIALIZED (
+  SELECT c.oid, n.nspname, c.relname, c.relkind
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+    AND n.nspname NOT LIKE 'pg\_%'
+    AND n.nspname <> 'information_schema'
+    AND NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_depend e
+      WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND e.objid = c.oid AND e.deptype = 'e')
+    AND CASE
+      WHEN pg_catalog.cardinality($4::text[]) > 0 THEN EXISTS (
+        SELECT 1
+        FROM ROWS FROM (pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[])) AS p(schema_re, name_re)
+        WHERE c.relname ~ p.name_re
+          AND CASE
+            WHEN p.schema_re IS NOT NULL THEN n.nspname ~ p.schema_re
+            ELSE pg_catalog.array_position($5::text[], n.nspname::text) IS NOT NULL
+             AND NOT EXISTS (
+               SELECT 1
+               FROM pg_catalog.pg_class c2
+               JOIN pg_catalog.pg_namespace n2 ON n2.oid = c2.relnamespace
+               WHERE c2.relname = c.relname
+                 AND pg_catalog.array_position($5::text[], n2.nspname::text)
+                   < pg_catalog.array_position($5::text[], n.nspname::text))
+          END)
+      ELSE (pg_catalog.cardinality($1::text[]) = 0 OR n.nspname ~ ANY ($1::text[]))
+       AND NOT n.nspname ~ ANY ($2::text[])
+    END
+),
+scope AS MATERIALIZED (
+  SELECT m.oid, m.nspname, m.relname, m.relkind FROM matched m
+  UNION
+  SELECT c.oid, n.nspname, c.relname, c.relkind
+  FROM matched m
+  JOIN pg_catalog.pg_depend d
+    ON d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+   AND d.refobjid = m.oid
+   AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+   AND d.deptype IN ('a', 'i')
+  JOIN pg_catalog.pg_class c ON c.oid = d.objid AND c.relkind = 'S'
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE m.relkind IN ('r', 'p')
+    AND pg_catalog.cardinality($1::text[]) + pg_catalog.cardinality($2::text[])
+      + pg_catalog.cardinality($4::text[]) > 0
+)
