@@ -4,6 +4,7 @@
 //! is its serialized form.
 
 mod blockers;
+pub mod estimate;
 mod keys;
 mod left_alone;
 
@@ -46,6 +47,9 @@ pub struct Plan {
     pub self_references: Vec<QualifiedName>,
     /// Whether `contract` keeps the id mapping tables.
     pub keep_id_map: bool,
+    /// Extra disk the migration needs; only live sources know sizes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk: Option<estimate::DiskEstimate>,
 }
 
 /// One table whose columns change type.
@@ -253,6 +257,7 @@ impl Plan {
         blockers.dedup();
 
         Plan {
+            disk: estimate::estimate(catalog, &tables),
             left_alone: left_alone::find(catalog, &roots, options),
             warnings: blockers::warnings(catalog, &tables),
             tables,

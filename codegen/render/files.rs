@@ -136,6 +136,49 @@ struct PlanMd<'a> {
     lock_timeout: &'a str,
     commands: Vec<String>,
     rollback_commands: Vec<String>,
+    disk: Option<DiskView>,
+}
+
+/// The disk estimate, formatted for PLAN.md.
+struct DiskView {
+    rows: Vec<DiskRow>,
+    peak: String,
+    maps: String,
+    after: String,
+    unknown: String,
+}
+
+struct DiskRow {
+    table: String,
+    rows: i64,
+    now: String,
+    after: String,
+}
+
+fn disk_view(plan: &Plan) -> Option<DiskView> {
+    use crate::plan::estimate::human;
+    let d = plan.disk.as_ref()?;
+    Some(DiskView {
+        rows: d
+            .tables
+            .iter()
+            .map(|t| DiskRow {
+                table: t.table.display(),
+                rows: t.rows,
+                now: human(t.bytes_now),
+                after: human(t.bytes_after),
+            })
+            .collect(),
+        peak: human(d.peak_extra_bytes),
+        maps: human(d.map_bytes),
+        after: human(d.extra_after_bytes),
+        unknown: d
+            .unknown
+            .iter()
+            .map(|t| format!("`{}`", t.display()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 #[derive(Serialize)]
@@ -367,6 +410,7 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
                     .map(|f| run_command(f)),
             )
             .collect(),
+        disk: disk_view(plan),
         rollback_commands: ["rollback.sql", "verify_rollback.sql"]
             .iter()
             .map(|f| run_command(f))
@@ -430,9 +474,15 @@ fn plan_json(plan: &Plan, common: &Common) -> String {
 }
 
 /// A short, stable fingerprint of the plan. Files record it so rollback and
-/// contract refuse to run against a database migrated by another plan.
+/// contract refuse to run against a database migrated by another plan. The
+/// disk estimate is left out: it describes the data, not the migration, so
+/// the same schema gives the same SQL whether read from a file or a server.
 pub fn plan_hash(plan: &Plan) -> String {
-    let text = serde_json::to_string(plan).expect("plan serializes");
+    let migration = Plan {
+        disk: None,
+        ..plan.clone()
+    };
+    let text = serde_json::to_string(&migration).expect("plan serializes");
     let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     });
