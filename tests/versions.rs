@@ -27,6 +27,8 @@ use support::Server;
 
 /// The majors besides Debian's 15 that keyshift supports (issue 3: 14 to 18).
 const MAJORS: [u32; 4] = [14, 16, 17, 18];
+/// Older than keyshift supports: fetched only to prove it is refused.
+const UNSUPPORTED: u32 = 13;
 
 /// The server of `major`, or `None` after a loud warning when its binaries were
 /// never fetched. Under CI a missing major, and anywhere a server that does not
@@ -147,10 +149,40 @@ fn fetch_script_pins_every_tested_major() {
                 .ok()
         })
         .collect();
+    let mut expected = vec![UNSUPPORTED];
+    expected.extend(MAJORS);
     assert_eq!(
-        pinned, MAJORS,
-        ".ci/fetch-postgres pins other majors than MAJORS"
+        pinned, expected,
+        ".ci/fetch-postgres pins other majors than UNSUPPORTED and MAJORS"
     );
+}
+
+/// A server older than the supported minimum is refused with one clear
+/// line, a non-zero exit and nothing written.
+#[test]
+fn pg13_is_refused_with_a_clear_error() {
+    let Some(server) = server(UNSUPPORTED) else {
+        return;
+    };
+    let db = server.create_database("too_old");
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("catalog.json");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_keyshift"))
+        .args([
+            "inspect",
+            &db.url(),
+            "-o",
+            out.to_str().expect("utf-8 path"),
+        ])
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run keyshift");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("13."), "names the server version: {stderr}");
+    assert!(stderr.contains("14"), "names the minimum: {stderr}");
+    assert!(!out.exists(), "nothing may be written");
 }
 
 /// The catalog fingerprint, which stands in for pg_dump on 16 and later, sees
