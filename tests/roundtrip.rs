@@ -12,218 +12,33 @@
 //! messages it expects; the test requires preflight to fail with each of
 //! them and forward never to run.
 
+mod matrix;
 mod support;
 
-use keyshift::plan::Options;
-use std::fs;
-use std::path::{Path, PathBuf};
-use support::Database;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn corpus() -> PathBuf {
-    repo().join("../shared/corpus")
-}
-
-/// Where a case's inputs come from and what it is expected to do.
-struct Case {
-    name: String,
-    /// The DDL keyshift reads, relative to the repository (as a user would
-    /// name it on the command line).
-    ddl: PathBuf,
-    /// Files to load, in order, each run from its own folder.
-    load: Vec<PathBuf>,
-    /// SQL to run first (roles a dump expects).
-    setup: Option<&'static str>,
-    /// Writes after forward, and the checks to run after rollback.
-    writes: Option<(PathBuf, Vec<PathBuf>)>,
-    /// Preflight must fail with each of these; empty means it must pass.
-    refusals: Vec<String>,
-    /// Plan options, as the CLI flags would set them.
-    options: Options,
-}
+use matrix::Case;
 
 fn schema_case(name: &str) -> Case {
-    let dir = repo().join("schema").join(name);
-    let optional = |f: &str| Some(dir.join(f)).filter(|p| p.exists());
-    let refusals = fs::read_to_string(dir.join("expected_preflight_failure.txt"))
-        .map(|t| {
-            t.lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    Case {
-        name: name.to_string(),
-        ddl: PathBuf::from("schema").join(name).join("schema.sql"),
-        load: [Some(dir.join("schema.sql")), optional("data.sql")]
-            .into_iter()
-            .flatten()
-            .collect(),
-        setup: None,
-        writes: optional("writes.sql").zip(optional("writes_check.sql").map(|c| vec![c])),
-        refusals,
-        options: Options::default(),
-    }
+    matrix::schema_cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no schema case {name}"))
 }
 
-fn run_bundle_file(db: &Database, dir: &Path, file: &str) {
-    if let Err(e) = db.psql_file(&dir.join(file), Some(dir)) {
-        panic!("{file} failed on {}:\n{e}", db.name());
-    }
+/// A corpus case whose preflight must refuse with each of `refusals`.
+fn corpus_case(name: &str, ddl: &str, load: &[&str], refusals: &[&str]) -> Option<Case> {
+    let files: Vec<&str> = std::iter::once(ddl)
+        .chain(load.iter().copied().filter(|f| *f != ddl))
+        .collect();
+    let mut case = matrix::corpus_case(name, &files, None)?;
+    case.refusals = refusals.iter().map(|s| s.to_string()).collect();
+    Some(case)
 }
 
 fn run(case: Case) {
     let Some(server) = support::server_or_skip() else {
         return;
     };
-    let source = case.ddl.to_string_lossy().replace('\\', "/");
-    let bytes =
-        fs::read(repo().join(&case.ddl)).unwrap_or_else(|e| panic!("cannot read {source}: {e}"));
-    let sql = keyshift::encoding::decode_sql(&source, &bytes).unwrap_or_else(|e| panic!("{e}"));
-    let output = keyshift::pipeline::run(&source, &sql, &case.options)
-        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-    let work = tempfile::tempdir().expect("temp dir");
-    let bundle = work.path().join("bundle");
-    output.bundle.write_to(&bundle).expect("write bundle");
-
-    let db = server.create_database(&case.name);
-    if let Some(setup) = case.setup {
-        db.psql_sql(setup).expect("setup");
-    }
-    for file in &case.load {
-        let file = prepare_load_file(file, work.path());
-        db.psql_file(&file, file.parent())
-            .unwrap_or_else(|e| panic!("loading {} failed: {e}", file.display()));
-    }
-    let schema_before = db.dump_schema();
-    let data_before = db.data_snapshot();
-
-    if !case.refusals.is_empty() {
-        let err = db
-            .psql_file(&bundle.join("preflight.sql"), Some(&bundle))
-            .expect_err("preflight must refuse this case");
-        let text = err.to_string();
-        for expected in &case.refusals {
-            assert!(
-                text.contains(expected.as_str()),
-                "{}: preflight failed, but without {expected:?}:\n{text}",
-                case.name
-            );
-        }
-        let plan_md = output.bundle.get("PLAN.md").unwrap_or_default();
-        assert!(
-            !output.plan.blockers.is_empty(),
-            "{}: the plan must know why",
-            case.name
-        );
-        for b in &output.plan.blockers {
-            let said = format!("{} {}", b.object, b.reason);
-            assert!(
-                text.contains(&said),
-                "{}: preflight does not say {said:?}",
-                case.name
-            );
-            assert!(
-                plan_md.contains(&said),
-                "{}: PLAN.md does not say {said:?}",
-                case.name
-            );
-        }
-        assert_eq!(
-            db.dump_schema(),
-            schema_before,
-            "preflight changed the schema"
-        );
-        return;
-    }
-
-    for f in [
-        "preflight.sql",
-        "forward.sql",
-        "verify_forward.sql",
-        "rollback.sql",
-        "verify_rollback.sql",
-    ] {
-        run_bundle_file(&db, &bundle, f);
-    }
-    assert_same(
-        &case.name,
-        "schema after rollback",
-        &schema_before,
-        &db.dump_schema(),
-    );
-    assert_same(
-        &case.name,
-        "data after rollback",
-        &data_before,
-        &db.data_snapshot(),
-    );
-
-    run_bundle_file(&db, &bundle, "forward.sql");
-    run_bundle_file(&db, &bundle, "verify_forward.sql");
-    if let Some((writes, checks)) = &case.writes {
-        db.psql_file(writes, writes.parent())
-            .unwrap_or_else(|e| panic!("{}: writes through uuid keys failed: {e}", case.name));
-        run_bundle_file(&db, &bundle, "rollback.sql");
-        run_bundle_file(&db, &bundle, "verify_rollback.sql");
-        assert_same(
-            &case.name,
-            "schema after writes and rollback",
-            &schema_before,
-            &db.dump_schema(),
-        );
-        for check in checks {
-            db.psql_file(check, check.parent()).unwrap_or_else(|e| {
-                panic!(
-                    "{}: {} failed after rollback: {e}",
-                    case.name,
-                    check.display()
-                )
-            });
-        }
-        run_bundle_file(&db, &bundle, "forward.sql");
-    }
-    run_bundle_file(&db, &bundle, "contract.sql");
-    run_bundle_file(&db, &bundle, "verify_contract.sql");
-}
-
-/// Corpus scripts that create and `\c` into a database of their own are
-/// loaded without those lines, into the test's database instead.
-fn prepare_load_file(file: &Path, work: &Path) -> PathBuf {
-    let bytes = fs::read(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
-    let text = String::from_utf8_lossy(&bytes);
-    let creates_database = text
-        .lines()
-        .take(40)
-        .any(|l| l.starts_with("CREATE DATABASE"));
-    if !creates_database {
-        return file.to_path_buf();
-    }
-    let kept: Vec<&str> = text
-        .lines()
-        .filter(|l| {
-            !(l.starts_with("DROP DATABASE")
-                || l.starts_with("CREATE DATABASE")
-                || l.starts_with("\\c "))
-        })
-        .collect();
-    let copy = work.join(file.file_name().expect("file name"));
-    fs::write(&copy, kept.join("\n")).expect("write load copy");
-    copy
-}
-
-fn assert_same(case: &str, what: &str, before: &str, after: &str) {
-    if before != after {
-        let diff = similar::TextDiff::from_lines(before, after)
-            .unified_diff()
-            .header("before", "after")
-            .to_string();
-        panic!("{case}: {what} differs from before the migration:\n{diff}");
-    }
+    matrix::round_trip(server, &case);
 }
 
 macro_rules! schema_cases {
@@ -238,13 +53,7 @@ macro_rules! schema_cases {
         #[test]
         fn every_schema_case_has_a_round_trip() {
             let listed = [$(stringify!($name)),*];
-            let mut on_disk: Vec<String> = fs::read_dir(repo().join("schema"))
-                .expect("schema/")
-                .map(|e| e.expect("entry").path())
-                .filter(|p| !p.join("expected_error.txt").exists())
-                .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
-                .collect();
-            on_disk.sort();
+            let on_disk: Vec<String> = matrix::schema_cases().into_iter().map(|c| c.name).collect();
             let mut listed: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
             listed.sort();
             assert_eq!(listed, on_disk, "add the new case to schema_cases! in tests/roundtrip.rs");
@@ -271,32 +80,6 @@ schema_cases!(
     unique_reference,
 );
 
-/// A corpus case, or `None` (after a loud warning) when the corpus is not
-/// beside the repository. CI always has it, so there it is a failure.
-fn corpus_case(name: &str, ddl: &str, load: &[&str], refusals: &[&str]) -> Option<Case> {
-    let dir = corpus();
-    if !dir.join("MANIFEST.md").exists() {
-        return support::skip_or_panic(&format!(
-            "the shared corpus is missing at {}; corpus round trips not run",
-            dir.display()
-        ));
-    }
-    let writes = repo().join("tests/corpus").join(name);
-    Some(Case {
-        name: name.to_string(),
-        ddl: PathBuf::from("../shared/corpus").join(ddl),
-        load: load.iter().map(|f| dir.join(f)).collect(),
-        setup: None,
-        writes: Some((
-            writes.join("writes.sql"),
-            vec![writes.join("writes_check.sql")],
-        ))
-        .filter(|(w, c)| w.exists() && c[0].exists()),
-        refusals: refusals.iter().map(|s| s.to_string()).collect(),
-        options: Options::default(),
-    })
-}
-
 #[test]
 fn corpus_chinook() {
     let f = "chinook/Chinook_PostgreSql.sql";
@@ -311,7 +94,7 @@ fn chinook_with_sequences(name: &str, file: &str) {
     if let Some(mut case) = corpus_case("chinook", file, &[file], &[]) {
         case.name = name.to_string();
         if let Some((_, checks)) = &mut case.writes {
-            checks.push(repo().join("tests/corpus/chinook/sequences_check.sql"));
+            checks.push(matrix::repo().join("tests/corpus/chinook/sequences_check.sql"));
         }
         run(case);
     }

@@ -1,12 +1,11 @@
-//! The version matrix's cases and checks (used by `tests/versions.rs`): parity and
-//! the live round trip, run against any `Server`, whatever its major.
+//! The live cases and their two checks, parity and the round trip, run against
+//! any `Server`, whatever its major: `tests/parity.rs` and `tests/roundtrip.rs`
+//! run them on Debian's PostgreSQL 15, `tests/versions.rs` on the other majors.
 //!
-//! Both checks are the ones of `tests/parity.rs` and `tests/roundtrip.rs`, copied
-//! here because those files are not modules, with one difference in how the round
-//! trip proves the schema came back unchanged after rollback. The Debian `pg_dump`
-//! (15) refuses servers of a newer major, and the npm server packages ship no
-//! `pg_dump` of their own, so on 16 and later there is no dump to compare. The
-//! schema is compared instead through
+//! After rollback the round trip proves the schema came back unchanged. The
+//! Debian `pg_dump` (15) refuses servers of a newer major, and the npm server
+//! packages ship no `pg_dump` of their own, so on 16 and later there is no dump
+//! to compare. The schema is therefore always compared through
 //! - the catalog keyshift itself introspects (`keyshift::introspect`, schema facts
 //!   only), and
 //! - [`FINGERPRINT_SQL`], one line per schema, relation, column (in physical
@@ -14,7 +13,7 @@
 //!   function and comment, with owners and privileges, as the server prints them;
 //!
 //! and, where this `pg_dump` can dump the server (14 and 15), the byte-identical
-//! `pg_dump --schema-only` as well. Data is compared as in `tests/roundtrip.rs`.
+//! `pg_dump --schema-only` as well. Data, rows and sequences, must be identical.
 
 #![allow(dead_code)] // shared by several test binaries, each using a part
 
@@ -52,6 +51,8 @@ pub struct Case {
     pub refusals: Vec<String>,
     /// SQL to run in the new database before loading (roles a dump expects).
     pub setup: Option<&'static str>,
+    /// Plan options, as the CLI flags would set them.
+    pub options: Options,
 }
 
 /// Every loadable case in `schema/` (those without `expected_error.txt`), by name.
@@ -87,6 +88,7 @@ fn schema_case(name: &str) -> Case {
         writes: optional("writes.sql").zip(optional("writes_check.sql").map(|c| vec![c])),
         refusals,
         setup: None,
+        options: Options::default(),
     }
 }
 
@@ -113,6 +115,7 @@ pub fn corpus_case(name: &str, files: &[&str], setup: Option<&'static str>) -> O
         .filter(|(w, c)| w.exists() && c[0].exists()),
         refusals: Vec::new(),
         setup,
+        options: Options::default(),
     })
 }
 
@@ -533,7 +536,7 @@ fn run_bundle_file(db: &Database, dir: &Path, file: &str) {
 /// refuse checks the refusal and that nothing changed.
 pub fn round_trip(server: &Server, case: &Case) {
     let (source, sql) = read_ddl(case);
-    let output = keyshift::pipeline::run(&source, &sql, &Options::default())
+    let output = keyshift::pipeline::run(&source, &sql, &case.options)
         .unwrap_or_else(|e| panic!("{}: {e}", case.name));
     let work = tempfile::tempdir().expect("temp dir");
     let bundle = work.path().join("bundle");
@@ -561,6 +564,21 @@ pub fn round_trip(server: &Server, case: &Case) {
             "{}: the plan must know why",
             case.name
         );
+        // PLAN.md and preflight must tell a user the same thing.
+        let plan_md = output.bundle.get("PLAN.md").unwrap_or_default();
+        for b in &output.plan.blockers {
+            let said = format!("{} {}", b.object, b.reason);
+            assert!(
+                text.contains(&said),
+                "{}: preflight does not say {said:?}",
+                case.name
+            );
+            assert!(
+                plan_md.contains(&said),
+                "{}: PLAN.md does not say {said:?}",
+                case.name
+            );
+        }
         assert_same_schema(
             &case.name,
             "schema after preflight",
