@@ -68,6 +68,7 @@ schema_cases!(
     no_primary_key,
     view_on_key,
     unique_reference,
+    nothing_to_convert,
 );
 
 macro_rules! corpus_cases {

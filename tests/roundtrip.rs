@@ -78,6 +78,7 @@ schema_cases!(
     no_primary_key,
     view_on_key,
     unique_reference,
+    nothing_to_convert,
 );
 
 #[test]

@@ -46,7 +46,7 @@ struct Preflight<'a> {
     header: String,
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
-    expected_int_columns: String,
+    int_column_rows: String,
     blockers: Vec<String>,
     warnings: &'a [String],
 }
@@ -222,7 +222,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             ),
             tables,
             foreign_keys: &common.foreign_keys,
-            expected_int_columns: int_columns.clone(),
+            int_column_rows: view::column_rows(tables, |c: &ColumnView| c.int_type.to_string()),
             blockers: plan
                 .blockers
                 .iter()

@@ -353,6 +353,16 @@ fn foreign_key(f: &ForeignKeyPlan) -> ForeignKeyView {
 /// `(VALUES …)` rows of (table regclass literal, column literal, type
 /// literal), for catalog checks over all converted columns.
 pub fn column_values(tables: &[TableView], expected: impl Fn(&ColumnView) -> String) -> String {
+    let rows = column_rows(tables, expected);
+    if rows.is_empty() {
+        // VALUES needs at least one row; an empty plan still gets valid SQL.
+        return "(SELECT NULL::text, NULL::text, NULL::text WHERE false)".to_string();
+    }
+    format!("(VALUES\n{rows}\n)")
+}
+
+/// The rows of [`column_values`], one per line, without the `VALUES`.
+pub fn column_rows(tables: &[TableView], expected: impl Fn(&ColumnView) -> String) -> String {
     let rows: Vec<String> = tables
         .iter()
         .flat_map(|t| {
@@ -366,5 +376,8 @@ pub fn column_values(tables: &[TableView], expected: impl Fn(&ColumnView) -> Str
             })
         })
         .collect();
-    format!("(VALUES\n    {}\n)", rows.join(",\n    "))
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!("    {}", rows.join(",\n    "))
 }

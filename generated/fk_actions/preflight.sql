@@ -20,6 +20,27 @@ $keyshift$;
 
 CREATE TEMPORARY TABLE keyshift_problems (problem text NOT NULL);
 
+-- The columns this bundle changes, with the integer type each must have.
+CREATE TEMPORARY TABLE keyshift_columns (tbl text NOT NULL, col text NOT NULL, typ text NOT NULL);
+INSERT INTO pg_temp.keyshift_columns VALUES
+    ('"public"."groups"', 'id', 'integer'),
+    ('"public"."parents"', 'id', 'integer'),
+    ('"public"."children"', 'id', 'integer'),
+    ('"public"."children"', 'no_action_parent_id', 'integer'),
+    ('"public"."children"', 'restrict_parent_id', 'integer'),
+    ('"public"."children"', 'cascade_parent_id', 'integer'),
+    ('"public"."children"', 'set_null_parent_id', 'integer'),
+    ('"public"."children"', 'set_default_parent_id', 'integer'),
+    ('"public"."children"', 'mixed_parent_id', 'integer'),
+    ('"public"."memberships"', 'parent_id', 'integer'),
+    ('"public"."memberships"', 'group_id', 'integer'),
+    ('"public"."membership_audit"', 'id', 'integer'),
+    ('"public"."membership_audit"', 'parent_id', 'integer'),
+    ('"public"."membership_audit"', 'group_id', 'integer'),
+    ('"public"."membership_notes"', 'id', 'integer'),
+    ('"public"."membership_notes"', 'parent_id', 'integer'),
+    ('"public"."membership_notes"', 'group_id', 'integer');
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -78,25 +99,7 @@ SELECT CASE
     WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', e.tbl, e.col)
     ELSE format('column %s.%s is %s, but the plan expects %s', e.tbl, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
 END
-FROM (VALUES
-    ('"public"."groups"', 'id', 'integer'),
-    ('"public"."parents"', 'id', 'integer'),
-    ('"public"."children"', 'id', 'integer'),
-    ('"public"."children"', 'no_action_parent_id', 'integer'),
-    ('"public"."children"', 'restrict_parent_id', 'integer'),
-    ('"public"."children"', 'cascade_parent_id', 'integer'),
-    ('"public"."children"', 'set_null_parent_id', 'integer'),
-    ('"public"."children"', 'set_default_parent_id', 'integer'),
-    ('"public"."children"', 'mixed_parent_id', 'integer'),
-    ('"public"."memberships"', 'parent_id', 'integer'),
-    ('"public"."memberships"', 'group_id', 'integer'),
-    ('"public"."membership_audit"', 'id', 'integer'),
-    ('"public"."membership_audit"', 'parent_id', 'integer'),
-    ('"public"."membership_audit"', 'group_id', 'integer'),
-    ('"public"."membership_notes"', 'id', 'integer'),
-    ('"public"."membership_notes"', 'parent_id', 'integer'),
-    ('"public"."membership_notes"', 'group_id', 'integer')
-) AS e (tbl, col, typ)
+FROM pg_temp.keyshift_columns AS e
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
 WHERE a.attnum IS NULL OR format_type(a.atttypid, a.atttypmod) <> e.typ;
 -- A foreign key that touches a converted column but is not in this bundle
@@ -106,25 +109,7 @@ SELECT format('foreign key %s on %s touches a column that becomes uuid, but this
 FROM pg_constraint c
 WHERE c.contype = 'f' AND c.conparentid = 0
   AND EXISTS (
-      SELECT 1 FROM (VALUES
-    ('"public"."groups"', 'id', 'integer'),
-    ('"public"."parents"', 'id', 'integer'),
-    ('"public"."children"', 'id', 'integer'),
-    ('"public"."children"', 'no_action_parent_id', 'integer'),
-    ('"public"."children"', 'restrict_parent_id', 'integer'),
-    ('"public"."children"', 'cascade_parent_id', 'integer'),
-    ('"public"."children"', 'set_null_parent_id', 'integer'),
-    ('"public"."children"', 'set_default_parent_id', 'integer'),
-    ('"public"."children"', 'mixed_parent_id', 'integer'),
-    ('"public"."memberships"', 'parent_id', 'integer'),
-    ('"public"."memberships"', 'group_id', 'integer'),
-    ('"public"."membership_audit"', 'id', 'integer'),
-    ('"public"."membership_audit"', 'parent_id', 'integer'),
-    ('"public"."membership_audit"', 'group_id', 'integer'),
-    ('"public"."membership_notes"', 'id', 'integer'),
-    ('"public"."membership_notes"', 'parent_id', 'integer'),
-    ('"public"."membership_notes"', 'group_id', 'integer')
-) AS e (tbl, col, typ)
+      SELECT 1 FROM pg_temp.keyshift_columns AS e
       JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
       WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
          OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
@@ -213,30 +198,11 @@ INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s uses %s, which become uuid; drop it before the migration and recreate it afterwards, or exclude those tables',
               pg_describe_object(d.classid, d.objid, 0),
               string_agg(DISTINCT a.attrelid::regclass::text || '.' || quote_ident(e.col), ', '))
-FROM (VALUES
-    ('"public"."groups"', 'id', 'integer'),
-    ('"public"."parents"', 'id', 'integer'),
-    ('"public"."children"', 'id', 'integer'),
-    ('"public"."children"', 'no_action_parent_id', 'integer'),
-    ('"public"."children"', 'restrict_parent_id', 'integer'),
-    ('"public"."children"', 'cascade_parent_id', 'integer'),
-    ('"public"."children"', 'set_null_parent_id', 'integer'),
-    ('"public"."children"', 'set_default_parent_id', 'integer'),
-    ('"public"."children"', 'mixed_parent_id', 'integer'),
-    ('"public"."memberships"', 'parent_id', 'integer'),
-    ('"public"."memberships"', 'group_id', 'integer'),
-    ('"public"."membership_audit"', 'id', 'integer'),
-    ('"public"."membership_audit"', 'parent_id', 'integer'),
-    ('"public"."membership_audit"', 'group_id', 'integer'),
-    ('"public"."membership_notes"', 'id', 'integer'),
-    ('"public"."membership_notes"', 'parent_id', 'integer'),
-    ('"public"."membership_notes"', 'group_id', 'integer')
-) AS e (tbl, col, typ)
+FROM pg_temp.keyshift_columns AS e
 JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
 WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass)
 GROUP BY d.classid, d.objid;
-
 -- Partitioned and inherited tables are not converted yet.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('table %s is partitioned, a partition, or part of an inheritance tree; keyshift cannot convert it yet', c.oid::regclass)
