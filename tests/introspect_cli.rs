@@ -164,7 +164,7 @@ fn faults_are_one_line_and_write_nothing() {
     let db = server.create_database("cli_faults");
     db.psql_sql(
         "DO $$ BEGIN CREATE ROLE keyshift_pw LOGIN PASSWORD 'right-password'; \
-         EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
     )
     .expect("role");
     let hba = server.base_dir().join("data/pg_hba.conf");

@@ -36,7 +36,7 @@ CREATE POLICY own ON locked.accounts USING (true);
 REVOKE ALL ON SCHEMA locked FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA locked FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA locked FROM PUBLIC;
-DO $$ BEGIN CREATE ROLE keyshift_nobody LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE keyshift_nobody LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 "#;
 
 #[test]

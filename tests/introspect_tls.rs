@@ -354,7 +354,7 @@ fn a_password_over_tls_authenticates_and_never_shows() {
     let db = probe_db(server, "tls_password");
     db.psql_sql(&format!(
         "DO $$ BEGIN CREATE ROLE keyshift_tls LOGIN PASSWORD '{PASSWORD}'; \
-         EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;"
     ))
     .expect("role");
     let port = server.port();

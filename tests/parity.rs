@@ -25,7 +25,7 @@ mod support;
 
 /// Roles are cluster-wide, and the corpus cases share one server.
 const CREATE_PINAFORE: &str = "DO $$ BEGIN CREATE ROLE pinafore; \
-     EXCEPTION WHEN duplicate_object THEN NULL; END $$;";
+     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;";
 
 macro_rules! schema_cases {
     ($($name:ident),* $(,)?) => {

@@ -220,7 +220,7 @@ fn corpus_mastodon() {
     ];
     if let Some(mut case) = corpus_case("mastodon", f, &[f], &refusals) {
         case.setup = Some(
-            "DO $$ BEGIN CREATE ROLE pinafore; EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
+            "DO $$ BEGIN CREATE ROLE pinafore; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
         );
         run(case);
     }
