@@ -15,6 +15,15 @@ INSERT INTO pg_temp.keyshift_columns VALUES
 {{ int_column_rows }};
 {%- endif %}
 
+-- The foreign keys this bundle drops and recreates.
+CREATE TEMPORARY TABLE keyshift_foreign_keys (tbl text NOT NULL, con text NOT NULL);
+{%- if !foreign_keys.is_empty() %}
+INSERT INTO pg_temp.keyshift_foreign_keys VALUES
+{%- for f in foreign_keys %}
+    ({{ f.table_regclass }}, {{ f.name_literal }}){% if !loop.last %},{% else %};{% endif %}
+{%- endfor %}
+{%- endif %}
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -73,25 +82,15 @@ WHERE c.contype = 'f' AND c.conparentid = 0
       JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
       WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
          OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
-{%- if !foreign_keys.is_empty() %}
   AND NOT EXISTS (
-      SELECT 1 FROM (VALUES
-{%- for f in foreign_keys %}
-          ({{ f.table_regclass }}, {{ f.name_literal }}){% if !loop.last %},{% endif %}
-{%- endfor %}
-      ) AS p (tbl, con)
-      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname)
-{%- endif %};
+      SELECT 1 FROM pg_temp.keyshift_foreign_keys AS p
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
 
 {% if !foreign_keys.is_empty() %}
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
-FROM (VALUES
-{%- for f in foreign_keys %}
-    ({{ f.table_regclass }}, {{ f.name_literal }}){% if !loop.last %},{% endif %}
-{%- endfor %}
-) AS e (tbl, con)
+FROM pg_temp.keyshift_foreign_keys AS e
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
     WHERE c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f'

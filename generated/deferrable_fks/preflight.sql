@@ -34,6 +34,16 @@ INSERT INTO pg_temp.keyshift_columns VALUES
     ('"public"."royalties"', 'book_id', 'integer'),
     ('"public"."royalties"', 'author_id', 'integer');
 
+-- The foreign keys this bundle drops and recreates.
+CREATE TEMPORARY TABLE keyshift_foreign_keys (tbl text NOT NULL, con text NOT NULL);
+INSERT INTO pg_temp.keyshift_foreign_keys VALUES
+    ('"public"."books"', 'books_author_id_fkey'),
+    ('"public"."books"', 'books_editor_fkey'),
+    ('"public"."books"', 'books_sequel_of_fkey'),
+    ('"public"."book_authors"', 'book_authors_author_id_fkey'),
+    ('"public"."book_authors"', 'book_authors_book_id_fkey'),
+    ('"public"."royalties"', 'royalties_book_author_fkey');
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -101,28 +111,14 @@ WHERE c.contype = 'f' AND c.conparentid = 0
       WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
          OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
   AND NOT EXISTS (
-      SELECT 1 FROM (VALUES
-          ('"public"."books"', 'books_author_id_fkey'),
-          ('"public"."books"', 'books_editor_fkey'),
-          ('"public"."books"', 'books_sequel_of_fkey'),
-          ('"public"."book_authors"', 'book_authors_author_id_fkey'),
-          ('"public"."book_authors"', 'book_authors_book_id_fkey'),
-          ('"public"."royalties"', 'royalties_book_author_fkey')
-      ) AS p (tbl, con)
+      SELECT 1 FROM pg_temp.keyshift_foreign_keys AS p
       WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
 
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
-FROM (VALUES
-    ('"public"."books"', 'books_author_id_fkey'),
-    ('"public"."books"', 'books_editor_fkey'),
-    ('"public"."books"', 'books_sequel_of_fkey'),
-    ('"public"."book_authors"', 'book_authors_author_id_fkey'),
-    ('"public"."book_authors"', 'book_authors_book_id_fkey'),
-    ('"public"."royalties"', 'royalties_book_author_fkey')
-) AS e (tbl, con)
+FROM pg_temp.keyshift_foreign_keys AS e
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
     WHERE c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f'

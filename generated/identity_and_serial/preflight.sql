@@ -39,6 +39,17 @@ INSERT INTO pg_temp.keyshift_columns VALUES
     ('"public"."links"', 'manual_id', 'integer'),
     ('"public"."links"', 'shared_id', 'integer');
 
+-- The foreign keys this bundle drops and recreates.
+CREATE TEMPORARY TABLE keyshift_foreign_keys (tbl text NOT NULL, con text NOT NULL);
+INSERT INTO pg_temp.keyshift_foreign_keys VALUES
+    ('"public"."links"', 'links_always_id_fkey'),
+    ('"public"."links"', 'links_bigserial_id_fkey'),
+    ('"public"."links"', 'links_default_id_fkey'),
+    ('"public"."links"', 'links_manual_id_fkey'),
+    ('"public"."links"', 'links_serial_id_fkey'),
+    ('"public"."links"', 'links_shared_id_fkey'),
+    ('"public"."links"', 'links_smallserial_id_fkey');
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -118,30 +129,14 @@ WHERE c.contype = 'f' AND c.conparentid = 0
       WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
          OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
   AND NOT EXISTS (
-      SELECT 1 FROM (VALUES
-          ('"public"."links"', 'links_always_id_fkey'),
-          ('"public"."links"', 'links_bigserial_id_fkey'),
-          ('"public"."links"', 'links_default_id_fkey'),
-          ('"public"."links"', 'links_manual_id_fkey'),
-          ('"public"."links"', 'links_serial_id_fkey'),
-          ('"public"."links"', 'links_shared_id_fkey'),
-          ('"public"."links"', 'links_smallserial_id_fkey')
-      ) AS p (tbl, con)
+      SELECT 1 FROM pg_temp.keyshift_foreign_keys AS p
       WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
 
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
-FROM (VALUES
-    ('"public"."links"', 'links_always_id_fkey'),
-    ('"public"."links"', 'links_bigserial_id_fkey'),
-    ('"public"."links"', 'links_default_id_fkey'),
-    ('"public"."links"', 'links_manual_id_fkey'),
-    ('"public"."links"', 'links_serial_id_fkey'),
-    ('"public"."links"', 'links_shared_id_fkey'),
-    ('"public"."links"', 'links_smallserial_id_fkey')
-) AS e (tbl, con)
+FROM pg_temp.keyshift_foreign_keys AS e
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
     WHERE c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f'

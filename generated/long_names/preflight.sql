@@ -31,6 +31,14 @@ INSERT INTO pg_temp.keyshift_columns VALUES
     ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'subscription_billing_account_history_record_reference_secondary', 'integer'),
     ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'order_line_items_package_größe_ref', 'bigint');
 
+-- The foreign keys this bundle drops and recreates.
+CREATE TEMPORARY TABLE keyshift_foreign_keys (tbl text NOT NULL, con text NOT NULL);
+INSERT INTO pg_temp.keyshift_foreign_keys VALUES
+    ('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'order_line_items_with_deliver_subscription_billing_account_fkey'),
+    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entri_subscription_billing_account_fkey1'),
+    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entrie_order_line_items_package_gr_fkey'),
+    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entrie_subscription_billing_account_fkey');
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -95,24 +103,14 @@ WHERE c.contype = 'f' AND c.conparentid = 0
       WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
          OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
   AND NOT EXISTS (
-      SELECT 1 FROM (VALUES
-          ('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'order_line_items_with_deliver_subscription_billing_account_fkey'),
-          ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entri_subscription_billing_account_fkey1'),
-          ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entrie_order_line_items_package_gr_fkey'),
-          ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entrie_subscription_billing_account_fkey')
-      ) AS p (tbl, con)
+      SELECT 1 FROM pg_temp.keyshift_foreign_keys AS p
       WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
 
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
-FROM (VALUES
-    ('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'order_line_items_with_deliver_subscription_billing_account_fkey'),
-    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entri_subscription_billing_account_fkey1'),
-    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entrie_order_line_items_package_gr_fkey'),
-    ('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'payment_reconciliation_entrie_subscription_billing_account_fkey')
-) AS e (tbl, con)
+FROM pg_temp.keyshift_foreign_keys AS e
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
     WHERE c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f'

@@ -23,6 +23,9 @@ CREATE TEMPORARY TABLE keyshift_problems (problem text NOT NULL);
 -- The columns this bundle changes, with the integer type each must have.
 CREATE TEMPORARY TABLE keyshift_columns (tbl text NOT NULL, col text NOT NULL, typ text NOT NULL);
 
+-- The foreign keys this bundle drops and recreates.
+CREATE TEMPORARY TABLE keyshift_foreign_keys (tbl text NOT NULL, con text NOT NULL);
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -76,7 +79,10 @@ WHERE c.contype = 'f' AND c.conparentid = 0
       SELECT 1 FROM pg_temp.keyshift_columns AS e
       JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
       WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
-         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)));
+         OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_temp.keyshift_foreign_keys AS p
+      WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
 
 
 -- Objects that depend on a converted column and that ALTER COLUMN ... TYPE

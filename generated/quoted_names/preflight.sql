@@ -40,6 +40,18 @@ INSERT INTO pg_temp.keyshift_columns VALUES
     ('"public"."Bob''s Table"', 'id', 'integer'),
     ('"public"."Bob''s Table"', 'weird"ref', 'integer');
 
+-- The foreign keys this bundle drops and recreates.
+CREATE TEMPORARY TABLE keyshift_foreign_keys (tbl text NOT NULL, con text NOT NULL);
+INSERT INTO pg_temp.keyshift_foreign_keys VALUES
+    ('"public"."user"', 'FK_User_UserAccount'),
+    ('"public"."order"', 'order_user_fkey'),
+    ('"public"."café"', 'café_order_fkey'),
+    ('"public"."Ünïcödé"', 'Ünïcödé_caféClé_fkey'),
+    ('"public"."weird""name"', 'weird"name_owner''s id_fkey'),
+    ('"public"."weird""name"', 'weird"name_ref.id_fkey'),
+    ('"public"."weird""name"', 'weird"name_user id_fkey'),
+    ('"public"."Bob''s Table"', 'Bob''s Table_weird"ref_fkey');
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -119,32 +131,14 @@ WHERE c.contype = 'f' AND c.conparentid = 0
       WHERE (a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey))
          OR (a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)))
   AND NOT EXISTS (
-      SELECT 1 FROM (VALUES
-          ('"public"."user"', 'FK_User_UserAccount'),
-          ('"public"."order"', 'order_user_fkey'),
-          ('"public"."café"', 'café_order_fkey'),
-          ('"public"."Ünïcödé"', 'Ünïcödé_caféClé_fkey'),
-          ('"public"."weird""name"', 'weird"name_owner''s id_fkey'),
-          ('"public"."weird""name"', 'weird"name_ref.id_fkey'),
-          ('"public"."weird""name"', 'weird"name_user id_fkey'),
-          ('"public"."Bob''s Table"', 'Bob''s Table_weird"ref_fkey')
-      ) AS p (tbl, con)
+      SELECT 1 FROM pg_temp.keyshift_foreign_keys AS p
       WHERE to_regclass(p.tbl) = c.conrelid AND p.con = c.conname);
 
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
-FROM (VALUES
-    ('"public"."user"', 'FK_User_UserAccount'),
-    ('"public"."order"', 'order_user_fkey'),
-    ('"public"."café"', 'café_order_fkey'),
-    ('"public"."Ünïcödé"', 'Ünïcödé_caféClé_fkey'),
-    ('"public"."weird""name"', 'weird"name_owner''s id_fkey'),
-    ('"public"."weird""name"', 'weird"name_ref.id_fkey'),
-    ('"public"."weird""name"', 'weird"name_user id_fkey'),
-    ('"public"."Bob''s Table"', 'Bob''s Table_weird"ref_fkey')
-) AS e (tbl, con)
+FROM pg_temp.keyshift_foreign_keys AS e
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
     WHERE c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f'
