@@ -120,6 +120,7 @@ impl PlanArgs {
         Ok(Options {
             exclude_tables: exclude,
             drop_id_map: self.drop_id_map,
+            ..Options::default()
         })
     }
 }

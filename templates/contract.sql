@@ -28,6 +28,10 @@ DROP FUNCTION keyshift.recreate_foreign_keys();
 {%- if has_column_defaults %}
 DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid);
 {%- endif %}
+{%- if has_dependents %}
+DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);
+DROP TABLE keyshift.dependent;
+{%- endif %}
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan {{ plan_hash }}';

@@ -79,6 +79,16 @@ BEGIN
 END
 $keyshift$;
 
+{%- if !dependents.is_empty() %}
+
+{% include "_dependents.sql" %}
+{%- for d in dependents %}
+-- {{ d.display }}
+SELECT {{ d.record }};
+{%- endfor %}
+SELECT keyshift.drop_dependents();
+{%- endif %}
+
 -- Foreign keys cannot span an integer and a uuid column, so every key that
 -- touches a converted column is dropped first and recreated at the end.
 {%- for f in foreign_keys %}
@@ -114,5 +124,10 @@ SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
+{%- if !dependents.is_empty() %}
+
+-- Recreate the views, materialized views (refreshed) and policies recorded above.
+SELECT keyshift.recreate_dependents(true);
+{%- endif %}
 
 COMMIT;

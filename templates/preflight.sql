@@ -24,6 +24,17 @@ INSERT INTO pg_temp.keyshift_foreign_keys VALUES
 {%- endfor %}
 {%- endif %}
 
+-- The views, materialized views and policies this bundle drops and
+-- recreates: (position, kind, table or view, policy name, whether the plan
+-- replaces the view's query).
+CREATE TEMPORARY TABLE keyshift_dependents (pos integer NOT NULL, kind text NOT NULL, rel text NOT NULL, name text, replaced boolean NOT NULL);
+{%- if !dependents.is_empty() %}
+INSERT INTO pg_temp.keyshift_dependents VALUES
+{%- for d in dependents %}
+    {{ d.preflight_row }}{% if !loop.last %},{% else %};{% endif %}
+{%- endfor %}
+{%- endif %}
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -50,6 +61,94 @@ INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s cannot change to uuid as planned: %s', {{ t.literal }}, msg)
 FROM pg_temp.keyshift_probe({{ t.regclass }}, {{ t.probe_change }}) AS p (msg) WHERE msg IS NOT NULL;
 {%- endfor %}
+
+{%- if !dependents.is_empty() %}
+
+-- Forward recreates the views above from their definitions once the keys
+-- are uuid. Whether each definition still works is tested the same way:
+-- every converted table gets an empty temporary copy of the same name with
+-- the planned type change, the search path puts those copies first, and
+-- each view is created again, as a temporary view, from its definition as
+-- the server prints it under that search path. A view with a replacement
+-- query is not tested; two planned relations sharing a name stop the test
+-- with a notice, since one copy would hide the other.
+CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL);
+INSERT INTO pg_temp.keyshift_changes VALUES
+{%- for t in tables %}
+    ({{ t.regclass }}, {{ t.probe_change }}){% if !loop.last %},{% else %};{% endif %}
+{%- endfor %}
+
+CREATE FUNCTION pg_temp.keyshift_probe_views() RETURNS SETOF text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    r record;
+    schemas text;
+    clash text;
+    defs text[] := '{}';
+    names text[] := '{}';
+    kinds text[] := '{}';
+    views text[] := '{}';
+    copies text[] := '{}';
+BEGIN
+    SELECT string_agg(DISTINCT quote_ident(n.nspname), ', ')
+    INTO schemas
+    FROM (SELECT to_regclass(tbl) AS oid FROM pg_temp.keyshift_changes
+          UNION SELECT to_regclass(rel) FROM pg_temp.keyshift_dependents WHERE kind IN ('v', 'm')) AS o
+    JOIN pg_class c ON c.oid = o.oid JOIN pg_namespace n ON n.oid = c.relnamespace;
+    SELECT c.relname INTO clash
+    FROM (SELECT to_regclass(tbl) AS oid FROM pg_temp.keyshift_changes
+          UNION SELECT to_regclass(rel) FROM pg_temp.keyshift_dependents WHERE kind IN ('v', 'm')) AS o
+    JOIN pg_class c ON c.oid = o.oid
+    GROUP BY c.relname HAVING count(*) > 1 LIMIT 1;
+    IF clash IS NOT NULL THEN
+        RAISE NOTICE 'keyshift: views were not test-recreated, because two planned relations are named %', clash;
+        RETURN;
+    END IF;
+    PERFORM set_config('search_path', 'pg_temp, ' || schemas || ', pg_catalog', true);
+    -- Print every definition before any copy can hide a name.
+    FOR r IN SELECT k.kind, k.replaced, c.relname, pg_get_viewdef(c.oid) AS def,
+                    CASE k.kind WHEN 'v' THEN 'view ' ELSE 'materialized view ' END
+                    || quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS label
+             FROM pg_temp.keyshift_dependents k
+             JOIN pg_class c ON c.oid = to_regclass(k.rel) JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE k.kind IN ('v', 'm') ORDER BY k.pos LOOP
+        IF r.replaced THEN
+            RAISE NOTICE 'keyshift: % is recreated from its replacement query, which preflight does not test', r.label;
+        ELSE
+            defs := defs || rtrim(r.def, ';');
+            names := names || r.relname::text;
+            kinds := kinds || r.label;
+        END IF;
+    END LOOP;
+    FOR r IN SELECT k.tbl, k.change, c.relname FROM pg_temp.keyshift_changes k JOIN pg_class c ON c.oid = to_regclass(k.tbl) LOOP
+        BEGIN
+            EXECUTE format('CREATE TEMPORARY TABLE %I (LIKE %s INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED)', r.relname, r.tbl);
+            EXECUTE format('ALTER TABLE pg_temp.%I %s', r.relname, r.change);
+            copies := copies || r.relname::text;
+        EXCEPTION WHEN OTHERS THEN
+            NULL; -- the table's own probe above reports why
+        END;
+    END LOOP;
+    FOR i IN 1 .. coalesce(array_length(defs, 1), 0) LOOP
+        BEGIN
+            EXECUTE format('CREATE TEMPORARY VIEW %I AS %s', names[i], defs[i]);
+            views := views || names[i];
+        EXCEPTION WHEN OTHERS THEN
+            RETURN NEXT format('%s cannot be recreated once the keys are uuid: %s. Give it a replacement query that works with uuid keys, or exclude the tables it reads',
+                               kinds[i], SQLERRM);
+        END;
+    END LOOP;
+    FOR i IN REVERSE coalesce(array_length(views, 1), 0) .. 1 LOOP
+        EXECUTE format('DROP VIEW pg_temp.%I', views[i]);
+    END LOOP;
+    FOR i IN 1 .. coalesce(array_length(copies, 1), 0) LOOP
+        EXECUTE format('DROP TABLE pg_temp.%I', copies[i]);
+    END LOOP;
+END
+$keyshift$;
+
+INSERT INTO pg_temp.keyshift_problems SELECT pg_temp.keyshift_probe_views();
+{%- endif %}
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -106,16 +205,53 @@ WHERE n > 0;
 {%- endfor %}
 {% endif %}
 -- Objects that depend on a converted column and that ALTER COLUMN ... TYPE
--- cannot carry over: views and rules, policies, and column triggers.
+-- cannot carry over, unless this bundle drops and recreates them: views,
+-- rules, policies and column triggers.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('%s uses %s, which become uuid; drop it before the migration and recreate it afterwards, or exclude those tables',
+SELECT format('%s uses %s, which become uuid, but this bundle does not recreate it; regenerate the bundle from the current schema, or drop it before the migration and recreate it afterwards',
               pg_describe_object(d.classid, d.objid, 0),
               string_agg(DISTINCT a.attrelid::regclass::text || '.' || quote_ident(e.col), ', '))
 FROM pg_temp.keyshift_columns AS e
 JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
 WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass)
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON k.kind IN ('v', 'm') AND to_regclass(k.rel) = w.ev_class
+      WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid AND w.rulename = '_RETURN')
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname
+      WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid)
 GROUP BY d.classid, d.objid;
+{%- if !dependents.is_empty() %}
+
+-- Every view and policy the bundle recreates must exist as planned.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s %s does not exist; regenerate the bundle from the current schema',
+              CASE k.kind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'policy ' || quote_ident(k.name) || ' on table' END, k.rel)
+FROM pg_temp.keyshift_dependents AS k
+WHERE CASE k.kind
+    WHEN 'policy' THEN NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = to_regclass(k.rel) AND p.polname = k.name)
+    ELSE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = to_regclass(k.rel) AND c.relkind::text = k.kind)
+END;
+
+-- Forward drops the views above without CASCADE: anything else that
+-- depends on one of them (a view this bundle does not know, a function
+-- using its row type) would stop it.
+INSERT INTO pg_temp.keyshift_problems
+SELECT DISTINCT format('%s depends on %s, which forward drops and recreates; drop it before the migration and recreate it afterwards, or regenerate the bundle if it is a new view',
+                       pg_describe_object(d.classid, d.objid, 0), pg_describe_object('pg_class'::regclass, v.oid, 0))
+FROM pg_temp.keyshift_dependents AS k
+JOIN pg_class v ON v.oid = to_regclass(k.rel) AND k.kind IN ('v', 'm')
+JOIN pg_depend d ON d.deptype = 'n'
+                AND ((d.refclassid = 'pg_class'::regclass AND d.refobjid = v.oid)
+                  OR (d.refclassid = 'pg_type'::regclass AND d.refobjid = v.reltype))
+WHERE NOT EXISTS (
+      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k2 ON k2.kind IN ('v', 'm') AND to_regclass(k2.rel) = w.ev_class
+      WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid)
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k2 ON k2.kind = 'policy' AND to_regclass(k2.rel) = p.polrelid AND k2.name = p.polname
+      WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid);
+{%- endif %}
 
 {%- if !tables.is_empty() %}
 -- Partitioned and inherited tables are not converted yet.

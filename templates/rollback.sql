@@ -49,6 +49,12 @@ SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that
 FROM (SELECT count(*) FROM ONLY {{ t.quoted }} t WHERE t.{{ c.quoted }} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {{ c.map }} m WHERE m.new_id = t.{{ c.quoted }})) AS o (n);
 {%- endif %}{% endfor %}{% endfor %}
 
+{%- if has_dependents %}
+
+-- The views and policies forward recreated are dropped again, and
+-- recreated below from the definitions forward recorded.
+SELECT keyshift.drop_dependents();
+{%- endif %}
 {%- for f in foreign_keys %}
 ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 {%- endfor %}
@@ -90,6 +96,11 @@ SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
+{%- if has_dependents %}
+
+-- Views and materialized views (refreshed) and policies, as they were.
+SELECT keyshift.recreate_dependents(false);
+{%- endif %}
 
 DROP SCHEMA keyshift CASCADE;
 

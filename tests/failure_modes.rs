@@ -179,3 +179,109 @@ fn preflight_refuses_a_stale_bundle() {
         ],
     );
 }
+
+/// Loads `schema/dependent_objects` plus `extra` DDL into a database, and
+/// writes the bundle generated from the same DDL to a temp dir.
+fn dependent_objects<'s>(
+    server: &'s support::Server,
+    label: &str,
+    extra: &str,
+    options: &keyshift::plan::Options,
+) -> (Database<'s>, tempfile::TempDir) {
+    let dir = cases::repo().join("schema/dependent_objects");
+    let ddl = std::fs::read_to_string(dir.join("schema.sql")).expect("schema.sql") + extra;
+    let db = server.create_database(label);
+    db.psql_sql(&ddl).expect("load schema");
+    db.psql_file(&dir.join("data.sql"), Some(&dir))
+        .expect("load data");
+    let work = tempfile::tempdir().expect("temp dir");
+    keyshift::pipeline::run("dependent_objects.sql", &ddl, options)
+        .expect("generate")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    (db, work)
+}
+
+/// A view whose query treats a key as an integer cannot be recreated for
+/// uuid. Preflight must say which and why; forward, run anyway, must fail
+/// naming it and leave no trace; a replacement query makes it work.
+#[test]
+fn a_view_that_treats_a_key_as_an_integer() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let bad = "\nCREATE VIEW first_user AS SELECT id, name FROM users WHERE id = 1;\n";
+    let options = keyshift::plan::Options::default();
+    let (db, bundle) = dependent_objects(server, "int_view", bad, &options);
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &[
+            "view public.first_user cannot be recreated once the keys are uuid: operator does not exist: uuid = integer",
+        ],
+    );
+    let before = db.dump_schema();
+    expect_failure(
+        &db,
+        bundle.path(),
+        "forward.sql",
+        &[
+            "could not recreate view public.first_user",
+            "operator does not exist: uuid = integer",
+        ],
+    );
+    assert_eq!(
+        db.dump_schema(),
+        before,
+        "a failed forward must leave no trace"
+    );
+
+    let mut options = keyshift::plan::Options::default();
+    options.view_queries.insert(
+        keyshift::catalog::QualifiedName::new("public", "first_user"),
+        "SELECT id, name FROM public.users ORDER BY id LIMIT 1".into(),
+    );
+    let (db, bundle) = dependent_objects(server, "int_view_replaced", bad, &options);
+    for file in [
+        "preflight.sql",
+        "forward.sql",
+        "verify_forward.sql",
+        "rollback.sql",
+        "verify_rollback.sql",
+    ] {
+        run(&db, bundle.path(), file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    assert_eq!(
+        db.dump_schema(),
+        before,
+        "rollback restores the original view"
+    );
+}
+
+/// Objects created after the bundle was generated that forward would trip
+/// over: a new view on a key column, and a function using a recreated
+/// view's row type (DROP VIEW without CASCADE would refuse).
+#[test]
+fn preflight_names_dependents_the_bundle_does_not_know() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let options = keyshift::plan::Options::default();
+    let (db, bundle) = dependent_objects(server, "late_dependents", "", &options);
+    db.psql_sql(
+        "CREATE VIEW late_view AS SELECT id FROM posts;
+         CREATE FUNCTION feed_title(f post_feed) RETURNS text LANGUAGE sql AS 'SELECT f.title';",
+    )
+    .expect("add dependents after generating");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &[
+            "rule _RETURN on view public.late_view uses public.posts.id, which become uuid, but this bundle does not recreate it",
+            "function public.feed_title(public.post_feed) depends on view public.post_feed, which forward drops and recreates",
+        ],
+    );
+}

@@ -67,6 +67,7 @@ schema_cases!(
     smallint_key,
     no_primary_key,
     view_on_key,
+    dependent_objects,
     unique_reference,
     nothing_to_convert,
 );

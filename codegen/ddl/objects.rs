@@ -50,12 +50,16 @@ pub(crate) fn create_trigger(b: &mut Builder, text: &str) -> Result<()> {
     if !matches!(c.peek(), Some(Token::LParen)) {
         return Err(c.fail("expected the trigger function's argument list"));
     }
-    b.triggers.retain(|x| !(x.table == table && x.name == name));
-    b.triggers.push(Trigger {
-        table,
-        name,
-        function,
-    });
+    // The catalog lists triggers on tables only: a trigger on a view is
+    // recreated with its view, which is what the live catalog reads too.
+    if b.tables.contains_key(&table) {
+        b.triggers.retain(|x| !(x.table == table && x.name == name));
+        b.triggers.push(Trigger {
+            table,
+            name,
+            function,
+        });
+    }
     Ok(())
 }
 
@@ -84,8 +88,11 @@ pub(crate) fn create_rule(b: &mut Builder, text: &str) -> Result<()> {
     c.pos += 1; // the event
     c.expect_kw("TO")?;
     let table = target(b, &mut c)?;
-    b.rules.retain(|x| !(x.table == table && x.name == name));
-    b.rules.push(Rule { table, name });
+    // As with triggers, a rule on a view travels with the view.
+    if b.tables.contains_key(&table) {
+        b.rules.retain(|x| !(x.table == table && x.name == name));
+        b.rules.push(Rule { table, name });
+    }
     Ok(())
 }
 

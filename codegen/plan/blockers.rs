@@ -3,7 +3,7 @@
 //! generated from a stale DDL file still fails closed.
 
 use super::{Blocker, KeySource, Options, TablePlan};
-use crate::catalog::{Catalog, IndexKey, TableKind, ViewKind};
+use crate::catalog::{Catalog, IndexKey, TableKind};
 
 /// Everything that must stop the migration, unsorted.
 pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<Blocker> {
@@ -79,44 +79,11 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
         }
     }
 
-    for view in &catalog.views {
-        let read: Vec<String> = view
-            .depends_on
-            .iter()
-            .filter(|d| converted(d))
-            .map(|d| d.display())
-            .collect();
-        if read.is_empty() {
-            continue;
-        }
-        let kind = match view.kind {
-            ViewKind::View => "view",
-            ViewKind::Materialized => "materialized view",
-        };
-        out.push(Blocker {
-            object: format!("{kind} {}", view.name.display()),
-            reason: format!(
-                "reads {}, whose key columns become uuid; recreating dependent views is not supported yet",
-                read.join(", ")
-            ),
-            help: format!(
-                "Drop {} before the migration and recreate it afterwards, or exclude the tables it reads.",
-                view.name.display()
-            ),
-        });
-    }
     for rule in catalog.rules.iter().filter(|r| converted(&r.table)) {
         out.push(Blocker {
             object: format!("rule {} on {}", rule.name, rule.table.display()),
             reason: "rewrite rules on converted tables are not supported".into(),
             help: "Drop the rule before migrating and recreate it afterwards.".into(),
-        });
-    }
-    for policy in catalog.policies.iter().filter(|p| converted(&p.table)) {
-        out.push(Blocker {
-            object: format!("policy {} on {}", policy.name, policy.table.display()),
-            reason: "row-level security policies on converted tables are not supported yet".into(),
-            help: "Drop the policy before migrating and recreate it afterwards.".into(),
         });
     }
     for table in &catalog.tables {

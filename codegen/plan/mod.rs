@@ -4,6 +4,7 @@
 //! is its serialized form.
 
 mod blockers;
+mod dependents;
 pub mod estimate;
 mod keys;
 mod left_alone;
@@ -13,8 +14,9 @@ use crate::catalog::{
 };
 use crate::graph::FkGraph;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+pub use dependents::{DependentPolicy, DependentView};
 pub use keys::ColumnRoots;
 
 /// What the user asked for beyond the schema itself.
@@ -24,6 +26,11 @@ pub struct Options {
     pub exclude_tables: BTreeSet<QualifiedName>,
     /// Drop the old-id → UUID mapping in `contract` instead of keeping it.
     pub drop_id_map: bool,
+    /// Queries that replace a view's definition once its keys are uuid, for
+    /// views whose query treats a key as an integer (`0 AS list_id`,
+    /// `id >= 1000`). Forward creates the view from this query; rollback
+    /// restores the original definition.
+    pub view_queries: BTreeMap<QualifiedName, String>,
 }
 
 /// The whole migration as data.
@@ -33,6 +40,13 @@ pub struct Plan {
     pub tables: Vec<TablePlan>,
     /// Foreign keys that are dropped and recreated around the type change.
     pub foreign_keys: Vec<ForeignKeyPlan>,
+    /// Views and materialized views dropped before the type change and
+    /// recreated after it, in creation order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<DependentView>,
+    /// Row-level security policies dropped and recreated likewise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<DependentPolicy>,
     /// Integer keys and tables that stay as they are, with the reason.
     pub left_alone: Vec<LeftAlone>,
     /// Things the generated SQL cannot handle; preflight fails on each.
@@ -251,13 +265,17 @@ impl Plan {
             )
         });
 
+        let views = dependents::views(catalog, &tables, options);
         let mut blockers = roots.conflicts.clone();
         blockers.extend(blockers::find(catalog, &tables, options));
+        blockers.extend(dependents::unused_view_queries(options, &views));
         blockers.sort();
         blockers.dedup();
 
         Plan {
             disk: estimate::estimate(catalog, &tables),
+            views,
+            policies: dependents::policies(catalog, &tables),
             left_alone: left_alone::find(catalog, &roots, options),
             warnings: blockers::warnings(catalog, &tables),
             tables,

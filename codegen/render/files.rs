@@ -1,7 +1,7 @@
 //! One askama template per file of the bundle, fed by the view models.
 
 use super::bundle::Bundle;
-use super::view::{self, ColumnView, ForeignKeyView, TableView};
+use super::view::{self, ColumnView, DependentObjectView, ForeignKeyView, TableView};
 use crate::catalog::quote_literal;
 use crate::plan::{Blocker, LeftAlone, Plan};
 use askama::Template;
@@ -29,6 +29,7 @@ struct Common {
     plan_hash: String,
     tables: Vec<TableView>,
     foreign_keys: Vec<ForeignKeyView>,
+    dependents: Vec<DependentObjectView>,
 }
 
 impl Common {
@@ -46,6 +47,7 @@ struct Preflight<'a> {
     header: String,
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
+    dependents: &'a [DependentObjectView],
     int_column_rows: String,
     blockers: Vec<String>,
     warnings: &'a [String],
@@ -60,6 +62,7 @@ struct Forward<'a> {
     lock_timeout: &'a str,
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
+    dependents: &'a [DependentObjectView],
     has_column_defaults: bool,
 }
 
@@ -82,6 +85,7 @@ struct Rollback<'a> {
     tables: &'a [TableView],
     tables_reversed: Vec<&'a TableView>,
     foreign_keys: &'a [ForeignKeyView],
+    has_dependents: bool,
 }
 
 #[derive(Template)]
@@ -102,6 +106,7 @@ struct Contract<'a> {
     lock_timeout: &'a str,
     keep_id_map: bool,
     has_column_defaults: bool,
+    has_dependents: bool,
 }
 
 #[derive(Template)]
@@ -124,6 +129,7 @@ struct PlanMd<'a> {
     root_count: usize,
     column_count: usize,
     foreign_keys: &'a [ForeignKeyView],
+    dependents: &'a [DependentObjectView],
     left_alone: &'a [LeftAlone],
     blockers: &'a [Blocker],
     warnings: &'a [String],
@@ -199,6 +205,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
         plan_hash: plan_hash(plan),
         tables: view::tables(plan),
         foreign_keys: view::foreign_keys(plan),
+        dependents: view::dependents(plan),
     };
     let tables = &common.tables;
     let int_columns = view::column_values(tables, |c: &ColumnView| c.int_type.to_string());
@@ -206,6 +213,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     let has_column_defaults = tables
         .iter()
         .any(|t| t.columns.iter().any(|c| c.default.is_some()));
+    let has_dependents = !common.dependents.is_empty();
     let h = &common.plan_hash;
     let sequences = view::sequences(tables);
     let sequences = sequences.as_slice();
@@ -222,6 +230,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             ),
             tables,
             foreign_keys: &common.foreign_keys,
+            dependents: &common.dependents,
             int_column_rows: view::column_rows(tables, |c: &ColumnView| c.int_type.to_string()),
             blockers: plan
                 .blockers
@@ -242,6 +251,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             lock_timeout: LOCK_TIMEOUT,
             tables,
             foreign_keys: &common.foreign_keys,
+            dependents: &common.dependents,
             has_column_defaults,
         }
         .render()
@@ -271,6 +281,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             tables,
             tables_reversed: tables.iter().rev().collect(),
             foreign_keys: &common.foreign_keys,
+            has_dependents,
         }
         .render()
         .expect("rollback template renders"),
@@ -301,6 +312,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             lock_timeout: LOCK_TIMEOUT,
             keep_id_map: plan.keep_id_map,
             has_column_defaults,
+            has_dependents,
         }
         .render()
         .expect("contract template renders"),
@@ -387,6 +399,7 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
         root_count: common.tables.iter().filter(|t| t.root.is_some()).count(),
         column_count: common.tables.iter().map(|t| t.columns.len()).sum(),
         foreign_keys: &common.foreign_keys,
+        dependents: &common.dependents,
         left_alone: &plan.left_alone,
         blockers: &plan.blockers,
         warnings: &plan.warnings,

@@ -2,7 +2,7 @@
 //! repeated SQL fragment already built, so templates only lay text out and
 //! can never splice a raw identifier.
 
-use crate::catalog::{IntKind, QualifiedName, quote_ident, quote_literal};
+use crate::catalog::{IntKind, QualifiedName, ViewKind, display_ident, quote_ident, quote_literal};
 use crate::plan::{ConvertedColumn, ForeignKeyPlan, KeySource, Plan, TablePlan};
 
 /// A converted table as the templates see it.
@@ -380,4 +380,75 @@ pub fn column_rows(tables: &[TableView], expected: impl Fn(&ColumnView) -> Strin
         return String::new();
     }
     format!("    {}", rows.join(",\n    "))
+}
+
+/// A view, materialized view or policy that forward drops and recreates.
+pub struct DependentObjectView {
+    /// `pg_temp.keyshift_record_view(1, '"public"."v"')`: records the
+    /// object's definition in `keyshift.dependent` at its position.
+    pub record: String,
+    /// `view public.v, reads public.users`, for comments and PLAN.md.
+    pub display: String,
+    /// `(1, 'v', '"public"."v"', NULL, false)` or
+    /// `(2, 'policy', '"public"."t"', 'p', false)`: the row preflight
+    /// compares with the live catalog; the last value says whether the plan
+    /// replaces the view's query.
+    pub preflight_row: String,
+}
+
+/// Builds the dependent objects in recording order: views in creation
+/// order, then policies, which may read those views.
+pub fn dependents(plan: &Plan) -> Vec<DependentObjectView> {
+    let names = |n: &[QualifiedName]| n.iter().map(|q| q.display()).collect::<Vec<_>>().join(", ");
+    let mut out = Vec::new();
+    for v in &plan.views {
+        let (kind, code) = match v.kind {
+            ViewKind::View => ("view", "v"),
+            ViewKind::Materialized => ("materialized view", "m"),
+        };
+        out.push(DependentObjectView {
+            record: format!(
+                "pg_temp.keyshift_record_view({}, {}, {})",
+                out.len() + 1,
+                regclass(&v.name),
+                v.forward_query
+                    .as_deref()
+                    .map_or("NULL".to_string(), quote_literal)
+            ),
+            display: format!(
+                "{kind} {}, reads {}{}",
+                v.name.display(),
+                names(&v.reads),
+                if v.forward_query.is_some() {
+                    "; forward creates it from the replacement query given for it"
+                } else {
+                    ""
+                }
+            ),
+            preflight_row: format!(
+                "({}, '{code}', {}, NULL, {})",
+                out.len() + 1,
+                regclass(&v.name),
+                v.forward_query.is_some()
+            ),
+        });
+    }
+    for p in &plan.policies {
+        out.push(DependentObjectView {
+            record: format!(
+                "pg_temp.keyshift_record_policy({}, {}, {})",
+                out.len() + 1,
+                regclass(&p.table),
+                quote_literal(&p.name)
+            ),
+            display: format!("policy {} on {}", display_ident(&p.name), p.table.display()),
+            preflight_row: format!(
+                "({}, 'policy', {}, {}, false)",
+                out.len() + 1,
+                regclass(&p.table),
+                quote_literal(&p.name)
+            ),
+        });
+    }
+    out
 }

@@ -35,6 +35,11 @@ INSERT INTO pg_temp.keyshift_foreign_keys VALUES
     ('"public"."referrals"', 'referrals_referred_id_fkey'),
     ('"public"."referrals"', 'referrals_referrer_id_fkey');
 
+-- The views, materialized views and policies this bundle drops and
+-- recreates: (position, kind, table or view, policy name, whether the plan
+-- replaces the view's query).
+CREATE TEMPORARY TABLE keyshift_dependents (pos integer NOT NULL, kind text NOT NULL, rel text NOT NULL, name text, replaced boolean NOT NULL);
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -128,15 +133,22 @@ FROM (SELECT count(*) FROM ONLY "public"."referrals" c WHERE c."referrer_id" IS 
 WHERE n > 0;
 
 -- Objects that depend on a converted column and that ALTER COLUMN ... TYPE
--- cannot carry over: views and rules, policies, and column triggers.
+-- cannot carry over, unless this bundle drops and recreates them: views,
+-- rules, policies and column triggers.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('%s uses %s, which become uuid; drop it before the migration and recreate it afterwards, or exclude those tables',
+SELECT format('%s uses %s, which become uuid, but this bundle does not recreate it; regenerate the bundle from the current schema, or drop it before the migration and recreate it afterwards',
               pg_describe_object(d.classid, d.objid, 0),
               string_agg(DISTINCT a.attrelid::regclass::text || '.' || quote_ident(e.col), ', '))
 FROM pg_temp.keyshift_columns AS e
 JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
 WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass)
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON k.kind IN ('v', 'm') AND to_regclass(k.rel) = w.ev_class
+      WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid AND w.rulename = '_RETURN')
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname
+      WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid)
 GROUP BY d.classid, d.objid;
 -- Partitioned and inherited tables are not converted yet.
 INSERT INTO pg_temp.keyshift_problems
