@@ -285,3 +285,24 @@ fn preflight_names_dependents_the_bundle_does_not_know() {
         ],
     );
 }
+
+/// A publication with a column list or row filter on a converted column
+/// blocks ALTER COLUMN … TYPE; preflight names it before forward fails.
+#[test]
+fn preflight_names_a_publication_column_list() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let options = keyshift::plan::Options::default();
+    let (db, bundle) = dependent_objects(server, "publication_columns", "", &options);
+    db.psql_sql("CREATE PUBLICATION narrow FOR TABLE users (id, name);")
+        .expect("publish a column list");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &[
+            "publication of table public.users in publication narrow uses public.users.id, which become uuid",
+        ],
+    );
+}

@@ -582,7 +582,8 @@ WHERE n > 0;
 
 -- Objects that depend on a converted column and that ALTER COLUMN ... TYPE
 -- cannot carry over, unless this bundle drops and recreates them: views,
--- rules, policies and column triggers.
+-- rules, policies, column triggers, and publications that publish a column
+-- list or a row filter.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s uses %s, which become uuid, but this bundle does not recreate it; regenerate the bundle from the current schema, or drop it before the migration and recreate it afterwards',
               pg_describe_object(d.classid, d.objid, 0),
@@ -590,7 +591,7 @@ SELECT format('%s uses %s, which become uuid, but this bundle does not recreate 
 FROM pg_temp.keyshift_columns AS e
 JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
-WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass)
+WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass, 'pg_publication_rel'::regclass)
   AND NOT EXISTS (
       SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON k.kind IN ('v', 'm') AND to_regclass(k.rel) = w.ev_class
       WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid AND w.rulename = '_RETURN')

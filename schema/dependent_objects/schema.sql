@@ -87,3 +87,10 @@ CREATE POLICY posts_insert_own ON posts AS RESTRICTIVE
     TO PUBLIC
     WITH CHECK (author_id IS NOT NULL AND id IS NOT NULL);
 COMMENT ON POLICY posts_insert_own ON posts IS 'no anonymous posts';
+
+-- Publication membership and a replica identity index on converted columns
+-- come through the type change untouched: PostgreSQL rebuilds the index and
+-- keeps it as the replica identity.
+CREATE UNIQUE INDEX posts_author_title_idx ON posts (author_id, title);
+ALTER TABLE posts REPLICA IDENTITY USING INDEX posts_author_title_idx;
+CREATE PUBLICATION dependent_objects_feed FOR TABLE users, posts;
