@@ -68,6 +68,7 @@ schema_cases!(
     no_primary_key,
     view_on_key,
     dependent_objects,
+    edge_values,
     unique_reference,
     nothing_to_convert,
 );
