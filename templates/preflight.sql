@@ -222,16 +222,20 @@ WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger':
   AND NOT EXISTS (
       SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname
       WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid)
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_trigger t JOIN pg_temp.keyshift_dependents k ON k.kind = 'trigger' AND to_regclass(k.rel) = t.tgrelid AND k.name = t.tgname
+      WHERE d.classid = 'pg_trigger'::regclass AND t.oid = d.objid)
 GROUP BY d.classid, d.objid;
 {%- if !dependents.is_empty() %}
 
 -- Every view and policy the bundle recreates must exist as planned.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s %s does not exist; regenerate the bundle from the current schema',
-              CASE k.kind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'policy ' || quote_ident(k.name) || ' on table' END, k.rel)
+              CASE k.kind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE k.kind || ' ' || quote_ident(k.name) || ' on table' END, k.rel)
 FROM pg_temp.keyshift_dependents AS k
 WHERE CASE k.kind
     WHEN 'policy' THEN NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = to_regclass(k.rel) AND p.polname = k.name)
+    WHEN 'trigger' THEN NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(k.rel) AND t.tgname = k.name AND NOT t.tgisinternal)
     ELSE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = to_regclass(k.rel) AND c.relkind::text = k.kind)
 END;
 

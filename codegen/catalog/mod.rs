@@ -332,6 +332,11 @@ pub struct Trigger {
     pub name: String,
     /// Function it executes.
     pub function: QualifiedName,
+    /// The function's source (`pg_proc.prosrc`) when it is written in a
+    /// language keyshift can read (not C or internal), so PLAN.md can name
+    /// the converted columns it mentions for a human to check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function_body: Option<String>,
 }
 
 /// A row-level security policy.

@@ -151,6 +151,10 @@ fn statement(b: &mut Builder, text: &str, start: usize) -> error::Result<()> {
         }
         Kind::CreateFunction(keyword) => {
             if let Ok(name) = objects::created_name(b, text, keyword) {
+                match objects::function_body(text) {
+                    Some(body) => b.function_bodies.insert(name.clone(), body),
+                    None => b.function_bodies.remove(&name),
+                };
                 b.functions.insert(name);
             }
             b.skip(format!("CREATE {keyword}"));

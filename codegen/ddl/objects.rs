@@ -58,6 +58,7 @@ pub(crate) fn create_trigger(b: &mut Builder, text: &str) -> Result<()> {
             table,
             name,
             function,
+            function_body: None, // filled in from the final function bodies
         });
     }
     Ok(())
@@ -94,6 +95,26 @@ pub(crate) fn create_rule(b: &mut Builder, text: &str) -> Result<()> {
         b.rules.push(Rule { table, name });
     }
     Ok(())
+}
+
+/// The source of a `CREATE FUNCTION`, as `pg_proc.prosrc` holds it: the
+/// string after the top-level `AS`. `None` for C and internal functions
+/// (their "source" is a symbol name) and for SQL-standard `BEGIN ATOMIC`
+/// bodies, which have no source string.
+pub(crate) fn function_body(text: &str) -> Option<String> {
+    let t = tokenize(text).ok()?;
+    let language = (0..t.len())
+        .find(|&i| t.is_kw(i, "LANGUAGE"))
+        .and_then(|i| t.word(i + 1).map(|w| w.value.to_ascii_lowercase()));
+    if matches!(language.as_deref(), Some("c" | "internal")) {
+        return None;
+    }
+    let at = t.find_top(0, t.len(), |i| t.is_kw(i, "AS"))?;
+    match t.token(at + 1)? {
+        Token::DollarQuotedString(s) => Some(s.value.clone()),
+        Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Some(s.clone()),
+        _ => None,
+    }
 }
 
 /// The name created by `CREATE <object> [IF NOT EXISTS] name …`, where

@@ -54,6 +54,9 @@ pub(crate) struct Builder {
     pub domains: BTreeSet<QualifiedName>,
     /// Functions and procedures created by the script.
     pub functions: BTreeSet<QualifiedName>,
+    /// Source of each function the file creates in a readable language,
+    /// for the triggers that run it.
+    pub function_bodies: BTreeMap<QualifiedName, String>,
     /// Foreign keys to finish after the last statement.
     pub pending_fks: Vec<PendingFk>,
     /// Skipped statements by kind.
@@ -219,7 +222,14 @@ impl Builder {
             tables: self.tables.into_values().collect(),
             sequences: self.sequences.into_values().collect(),
             views: self.views.into_values().collect(),
-            triggers: self.triggers,
+            triggers: self
+                .triggers
+                .into_iter()
+                .map(|t| Trigger {
+                    function_body: self.function_bodies.get(&t.function).cloned(),
+                    ..t
+                })
+                .collect(),
             policies: self.policies,
             rules: self.rules,
             table_stats: Vec::new(),

@@ -143,6 +143,11 @@ impl<'a> Tokens<'a> {
         kws.iter().enumerate().all(|(k, kw)| self.is_kw(i + k, kw))
     }
 
+    /// The token at `i`.
+    pub fn token(&self, i: usize) -> Option<&Token> {
+        self.toks.get(i).map(|t| &t.token)
+    }
+
     /// True when token `i` is `tok`.
     pub fn is(&self, i: usize, tok: &Token) -> bool {
         self.toks.get(i).is_some_and(|t| &t.token == tok)

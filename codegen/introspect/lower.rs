@@ -389,6 +389,7 @@ fn table_object(catalog: &mut Catalog, o: &TableObjectRow) -> Result<()> {
                 table,
                 name,
                 function: QualifiedName::new(schema, function),
+                function_body: o.function_body.clone(),
             });
         }
         "rule" => catalog.rules.push(Rule { table, name }),
@@ -674,6 +675,7 @@ mod tests {
                     name: s("touch"),
                     function_schema: Some(s("pg_catalog")),
                     function_name: Some(s("tsvector_update_trigger")),
+                    function_body: None,
                 },
                 TableObjectRow {
                     kind: s("policy"),
@@ -682,6 +684,7 @@ mod tests {
                     name: s("mine"),
                     function_schema: None,
                     function_name: None,
+                    function_body: None,
                 },
                 TableObjectRow {
                     kind: s("rule"),
@@ -690,6 +693,7 @@ mod tests {
                     name: s("no_delete"),
                     function_schema: None,
                     function_name: None,
+                    function_body: None,
                 },
             ],
             ..Rows::default()

@@ -150,6 +150,8 @@ pub struct TableObjectRow {
     pub name: String,
     pub function_schema: Option<String>,
     pub function_name: Option<String>,
+    /// A trigger function's source, unless it is C or internal.
+    pub function_body: Option<String>,
 }
 
 /// A column that could not be decoded: the query and the server disagree.
@@ -296,6 +298,7 @@ impl TableObjectRow {
             table_name: get(r, Q, "table_name")?,
             name: get(r, Q, "name")?,
             function_schema: get(r, Q, "function_schema")?,
+            function_body: get(r, Q, "function_body")?,
             function_name: get(r, Q, "function_name")?,
         })
     }

@@ -4,6 +4,7 @@
 
 use super::{Blocker, KeySource, Options, TablePlan};
 use crate::catalog::{Catalog, IndexKey, TableKind};
+use std::collections::BTreeSet;
 
 /// Everything that must stop the migration, unsorted.
 pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<Blocker> {
@@ -165,17 +166,87 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
 }
 
 fn trigger_warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
+    let converted: BTreeSet<&str> = tables
+        .iter()
+        .flat_map(|t| t.columns.iter().map(|c| c.name.as_str()))
+        .collect();
     catalog
         .triggers
         .iter()
         .filter(|t| tables.iter().any(|p| p.table == t.table))
         .map(|t| {
-            format!(
-                "trigger {} on {} runs {}(); check that the function does not treat converted columns as integers",
+            let head = format!(
+                "trigger {} on {} runs {}()",
                 t.name,
                 t.table.display(),
                 t.function.display()
-            )
+            );
+            let Some(body) = &t.function_body else {
+                return format!(
+                    "{head}, whose source keyshift cannot read; check that it does not treat converted columns as integers"
+                );
+            };
+            let named: Vec<&str> = identifiers(body)
+                .into_iter()
+                .filter(|w| converted.contains(w.as_str()))
+                .map(|w| *converted.get(w.as_str()).expect("filtered"))
+                .collect();
+            if named.is_empty() {
+                format!(
+                    "{head}, whose source names no converted column; it could still reach one through dynamic SQL or a whole-row value"
+                )
+            } else {
+                format!(
+                    "{head}, whose source names converted columns ({}); check that it does not treat them as integers",
+                    named.join(", ")
+                )
+            }
         })
         .collect()
+}
+
+/// The identifiers a function's source mentions, folded the way PostgreSQL
+/// folds them: unquoted words lower-cased, quoted ones as written. A plain
+/// scan, not a parser: words inside string literals and comments count too,
+/// which errs on the side of asking a human to look.
+fn identifiers(source: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut chars = source.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            let rest = &source[i + 1..];
+            if let Some(end) = rest.find('"') {
+                out.insert(rest[..end].to_string());
+                for _ in 0..rest[..=end].chars().count() {
+                    chars.next();
+                }
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let mut word = c.to_lowercase().to_string();
+            while let Some(&(_, n)) = chars.peek() {
+                if n.is_alphanumeric() || n == '_' || n == '$' {
+                    word.extend(n.to_lowercase());
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            out.insert(word);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identifiers;
+
+    #[test]
+    fn identifiers_fold_like_postgresql() {
+        let found = identifiers("BEGIN NEW.Author_Id := OLD.\"Mixed\"; x1$y; END");
+        for w in ["begin", "new", "author_id", "old", "Mixed", "x1$y", "end"] {
+            assert!(found.contains(w), "{w} in {found:?}");
+        }
+        assert!(!found.contains("mixed"));
+    }
 }

@@ -32,13 +32,31 @@ pub struct DependentView {
     pub forward_query: Option<String>,
 }
 
-/// A row-level security policy the migration drops and recreates.
+/// A row-level security policy or a trigger the migration drops and
+/// recreates, both named per table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DependentPolicy {
-    /// The converted table the policy is on.
+    /// The converted table the policy or trigger is on.
     pub table: QualifiedName,
-    /// Policy name.
+    /// Its name.
     pub name: String,
+}
+
+/// Every trigger on a converted table, by table then name. Only those with
+/// an `UPDATE OF` list or a `WHEN` condition on a converted column block the
+/// type change, but which ones do is known to the server alone; recreating
+/// the others gives them back unchanged (PostgreSQL fires triggers in name
+/// order, so creation order does not matter).
+pub fn triggers(catalog: &Catalog, tables: &[TablePlan]) -> Vec<DependentPolicy> {
+    catalog
+        .triggers
+        .iter()
+        .filter(|t| tables.iter().any(|p| p.table == t.table))
+        .map(|t| DependentPolicy {
+            table: t.table.clone(),
+            name: t.name.clone(),
+        })
+        .collect()
 }
 
 /// The views to recreate, each after every view it reads (creation order;

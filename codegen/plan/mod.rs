@@ -47,6 +47,9 @@ pub struct Plan {
     /// Row-level security policies dropped and recreated likewise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<DependentPolicy>,
+    /// Triggers on converted tables, dropped and recreated likewise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<DependentPolicy>,
     /// Integer keys and tables that stay as they are, with the reason.
     pub left_alone: Vec<LeftAlone>,
     /// Things the generated SQL cannot handle; preflight fails on each.
@@ -276,6 +279,7 @@ impl Plan {
             disk: estimate::estimate(catalog, &tables),
             views,
             policies: dependents::policies(catalog, &tables),
+            triggers: dependents::triggers(catalog, &tables),
             left_alone: left_alone::find(catalog, &roots, options),
             warnings: blockers::warnings(catalog, &tables),
             tables,

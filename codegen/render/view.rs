@@ -397,7 +397,7 @@ pub struct DependentObjectView {
 }
 
 /// Builds the dependent objects in recording order: views in creation
-/// order, then policies, which may read those views.
+/// order, then triggers, then policies, which may read those views.
 pub fn dependents(plan: &Plan) -> Vec<DependentObjectView> {
     let names = |n: &[QualifiedName]| n.iter().map(|q| q.display()).collect::<Vec<_>>().join(", ");
     let mut out = Vec::new();
@@ -430,6 +430,27 @@ pub fn dependents(plan: &Plan) -> Vec<DependentObjectView> {
                 out.len() + 1,
                 regclass(&v.name),
                 v.forward_query.is_some()
+            ),
+        });
+    }
+    for t in &plan.triggers {
+        out.push(DependentObjectView {
+            record: format!(
+                "pg_temp.keyshift_record_trigger({}, {}, {})",
+                out.len() + 1,
+                regclass(&t.table),
+                quote_literal(&t.name)
+            ),
+            display: format!(
+                "trigger {} on {}",
+                display_ident(&t.name),
+                t.table.display()
+            ),
+            preflight_row: format!(
+                "({}, 'trigger', {}, {}, false)",
+                out.len() + 1,
+                regclass(&t.table),
+                quote_literal(&t.name)
             ),
         });
     }

@@ -150,6 +150,9 @@ WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger':
   AND NOT EXISTS (
       SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname
       WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid)
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_trigger t JOIN pg_temp.keyshift_dependents k ON k.kind = 'trigger' AND to_regclass(k.rel) = t.tgrelid AND k.name = t.tgname
+      WHERE d.classid = 'pg_trigger'::regclass AND t.oid = d.objid)
 GROUP BY d.classid, d.objid;
 -- Partitioned and inherited tables are not converted yet.
 INSERT INTO pg_temp.keyshift_problems

@@ -77,9 +77,9 @@ BEGIN
 END
 $keyshift$;
 
--- Views, materialized views and policies that read converted tables block
--- ALTER COLUMN ... TYPE, so they are dropped before it and recreated after
--- it. Each is recorded here first, exactly as the server prints it, with
+-- Views, materialized views and policies that read converted tables, and
+-- triggers on them, can block ALTER COLUMN ... TYPE, so they are dropped
+-- before it and recreated after it. Each is recorded here first, exactly as the server prints it, with
 -- everything that hangs off it: options, owner, grants, comments, column
 -- defaults, indexes, triggers and rules. rollback.sql recreates the same
 -- records. A definition that no longer works once the keys are uuid makes
@@ -197,8 +197,29 @@ BEGIN
 END
 $keyshift$;
 
--- Used by this file and by rollback.sql: policies go first (they may read
--- views), then views in reverse creation order.
+CREATE FUNCTION pg_temp.keyshift_record_trigger(pos integer, tbl regclass, trg name) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    t pg_trigger;
+BEGIN
+    SELECT * INTO t FROM pg_trigger WHERE tgrelid = tbl AND tgname = trg AND NOT tgisinternal;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'keyshift: trigger % on % does not exist; run preflight.sql', quote_ident(trg), tbl;
+    END IF;
+    INSERT INTO keyshift.dependent (position, object, drop_statement, create_statements)
+    VALUES (pos, format('trigger %I on %s', trg, tbl), format('DROP TRIGGER %I ON %s', trg, tbl),
+        ARRAY[pg_get_triggerdef(t.oid)]
+        || CASE t.tgenabled
+               WHEN 'D' THEN ARRAY[format('ALTER TABLE %s DISABLE TRIGGER %I', tbl, trg)]
+               WHEN 'R' THEN ARRAY[format('ALTER TABLE %s ENABLE REPLICA TRIGGER %I', tbl, trg)]
+               WHEN 'A' THEN ARRAY[format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tbl, trg)]
+               ELSE '{}'::text[] END
+        || pg_temp.keyshift_comment('pg_trigger', t.oid, 0, format('TRIGGER %I ON %s', trg, tbl)));
+END
+$keyshift$;
+
+-- Used by this file and by rollback.sql: policies and triggers go first
+-- (a policy may read a view), then views in reverse creation order.
 CREATE FUNCTION keyshift.drop_dependents() RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE

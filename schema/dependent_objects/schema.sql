@@ -94,3 +94,31 @@ COMMENT ON POLICY posts_insert_own ON posts IS 'no anonymous posts';
 CREATE UNIQUE INDEX posts_author_title_idx ON posts (author_id, title);
 ALTER TABLE posts REPLICA IDENTITY USING INDEX posts_author_title_idx;
 CREATE PUBLICATION dependent_objects_feed FOR TABLE users, posts;
+
+-- Triggers on converted tables keep working through the type change;
+-- PLAN.md names the converted columns each function's source mentions.
+CREATE FUNCTION posts_reset_likes() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.likes := greatest(NEW.likes, 0);
+    RETURN NEW;
+END
+$$;
+
+CREATE FUNCTION posts_author_must_exist() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM public.users WHERE users.id = NEW.author_id) THEN
+        RAISE EXCEPTION 'author % does not exist', NEW.author_id;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER posts_reset_likes BEFORE INSERT ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_reset_likes();
+-- UPDATE OF names a converted column: this one blocks the type change.
+CREATE TRIGGER posts_author_must_exist BEFORE INSERT OR UPDATE OF author_id ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_author_must_exist();
+ALTER TABLE posts DISABLE TRIGGER posts_reset_likes;
+COMMENT ON TRIGGER posts_author_must_exist ON posts IS 'a cheap check before the foreign key';

@@ -6,21 +6,23 @@ SELECT 'trigger' AS kind,
        s.relname::text AS table_name,
        t.tgname::text AS name,
        pn.nspname::text AS function_schema,
-       p.proname::text AS function_name
+       p.proname::text AS function_name,
+       CASE WHEN l.lanname NOT IN ('c', 'internal') THEN p.prosrc END AS function_body
 FROM scope s
 JOIN pg_catalog.pg_trigger t ON t.tgrelid = s.oid
 JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
 JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE NOT t.tgisinternal
   AND s.relkind IN ('r', 'p')
 UNION ALL
-SELECT 'rule', s.nspname::text, s.relname::text, r.rulename::text, NULL, NULL
+SELECT 'rule', s.nspname::text, s.relname::text, r.rulename::text, NULL, NULL, NULL
 FROM scope s
 JOIN pg_catalog.pg_rewrite r ON r.ev_class = s.oid
 WHERE r.rulename <> '_RETURN'
   AND s.relkind IN ('r', 'p')
 UNION ALL
-SELECT 'policy', s.nspname::text, s.relname::text, p.polname::text, NULL, NULL
+SELECT 'policy', s.nspname::text, s.relname::text, p.polname::text, NULL, NULL, NULL
 FROM scope s
 JOIN pg_catalog.pg_policy p ON p.polrelid = s.oid
 WHERE s.relkind IN ('r', 'p')
