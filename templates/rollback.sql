@@ -64,7 +64,7 @@ ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 ALTER TABLE {{ t.quoted }}
 {%- for c in t.columns %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
-    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type }} USING {{ c.old_id_fn }}({{ c.quoted }})
+    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type_sql }} USING {{ c.old_id_fn }}({{ c.quoted }})
     {%- if let Some(d) = c.default %},
     ALTER COLUMN {{ c.quoted }} SET DEFAULT {{ d }}
     {%- endif %}

@@ -210,7 +210,10 @@ fn pagila_partitions_views_and_domains() {
     let year = film.column("release_year").map(|c| c.data_type.clone());
     assert_eq!(
         year.map(|t| (t.name, t.int_kind)),
-        Some(("public.year".to_string(), None))
+        Some((
+            "public.year".to_string(),
+            Some(keyshift::catalog::IntKind::Integer)
+        ))
     );
 }
 

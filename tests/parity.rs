@@ -69,6 +69,7 @@ schema_cases!(
     view_on_key,
     dependent_objects,
     edge_values,
+    domain_keys,
     unique_reference,
     nothing_to_convert,
 );

@@ -90,6 +90,7 @@ schema_cases!(
     view_on_key,
     dependent_objects,
     edge_values,
+    domain_keys,
     unique_reference,
     nothing_to_convert,
 );

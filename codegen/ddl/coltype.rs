@@ -31,6 +31,12 @@ pub(crate) enum DeclaredType {
 pub(crate) trait TypeNames {
     /// `parts` are folded; returns e.g. `public.mood`.
     fn user_type(&self, parts: &[String]) -> Result<String>;
+
+    /// The integer type under a domain, when `parts` names a domain over
+    /// one: its columns convert like integer columns.
+    fn domain_int_kind(&self, _parts: &[String]) -> Option<IntKind> {
+        None
+    }
 }
 
 /// Maps a declared type to its canonical form.
@@ -191,10 +197,10 @@ fn custom(
             return Ok(ColumnType::other(c));
         }
     }
-    Ok(ColumnType::other(format!(
-        "{}{mods}",
-        names.user_type(&parts)?
-    )))
+    Ok(ColumnType {
+        name: format!("{}{mods}", names.user_type(&parts)?),
+        int_kind: names.domain_int_kind(&parts).filter(|_| mods.is_empty()),
+    })
 }
 
 /// Types in `pg_catalog` that `format_type` prints under their own name.

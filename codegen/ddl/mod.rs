@@ -143,6 +143,10 @@ fn statement(b: &mut Builder, text: &str, start: usize) -> error::Result<()> {
             if let Ok(name) = objects::created_name(b, text, keyword) {
                 if keyword == "DOMAIN" {
                     b.domains.insert(name.clone());
+                    match objects::domain_int_kind(b, text) {
+                        Some(kind) => b.int_domains.insert(name.clone(), kind),
+                        None => b.int_domains.remove(&name),
+                    };
                 }
                 b.user_types.insert(name);
             }

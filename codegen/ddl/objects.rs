@@ -5,10 +5,11 @@
 //! function), `CREATE RULE`, and `CREATE DOMAIN … NOT NULL`, and only a few
 //! names are needed from each.
 
+use super::coltype::TypeNames;
 use super::error::{Fail, Result};
 use super::state::Builder;
 use super::tokens::{Cursor, tokenize};
-use crate::catalog::{Policy, QualifiedName, Rule, Trigger};
+use crate::catalog::{IntKind, Policy, QualifiedName, Rule, Trigger};
 use sqlparser::tokenizer::Token;
 
 /// Skips `CREATE [OR REPLACE]` and any of `modifiers`.
@@ -114,6 +115,26 @@ pub(crate) fn function_body(text: &str) -> Option<String> {
         Token::DollarQuotedString(s) => Some(s.value.clone()),
         Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Some(s.clone()),
         _ => None,
+    }
+}
+
+/// The integer type a `CREATE DOMAIN name [AS] type …` is over, directly
+/// or through another such domain; `None` for any other base type.
+pub(crate) fn domain_int_kind(b: &Builder, text: &str) -> Option<IntKind> {
+    let t = tokenize(text).ok()?;
+    let at = t.find_top(0, t.len().min(8), |i| t.is_kw(i, "DOMAIN"))?;
+    let mut c = t.cursor(at + 1, t.len());
+    c.object_name().ok()?;
+    c.eat_kws(&["AS"]);
+    let parts = c.object_name().ok()?;
+    if matches!(c.peek(), Some(Token::LParen | Token::LBracket)) {
+        return None; // numeric(…), int[]: not an integer key type
+    }
+    match parts.as_slice() {
+        [n] | [_, n] if !n.contains("serial") && (parts.len() == 1 || parts[0] == "pg_catalog") => {
+            IntKind::from_type_name(n).or_else(|| b.domain_int_kind(&parts))
+        }
+        _ => b.domain_int_kind(&parts),
     }
 }
 

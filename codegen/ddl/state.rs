@@ -52,6 +52,8 @@ pub(crate) struct Builder {
     pub user_types: BTreeSet<QualifiedName>,
     /// The domains among them.
     pub domains: BTreeSet<QualifiedName>,
+    /// Domains over an integer type, with that type.
+    pub int_domains: BTreeMap<QualifiedName, crate::catalog::IntKind>,
     /// Functions and procedures created by the script.
     pub functions: BTreeSet<QualifiedName>,
     /// Source of each function the file creates in a readable language,
@@ -248,6 +250,14 @@ impl TypeNames for Builder {
             _ => self.qualify_new(parts)?,
         };
         Ok(q.display())
+    }
+
+    fn domain_int_kind(&self, parts: &[String]) -> Option<crate::catalog::IntKind> {
+        let q = match parts {
+            [_] => self.resolve(parts, |q| self.user_types.contains(q))?,
+            _ => self.qualify_new(parts).ok()?,
+        };
+        self.int_domains.get(&q).copied()
     }
 }
 

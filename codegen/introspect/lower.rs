@@ -155,7 +155,7 @@ fn table_of<'a>(
 }
 
 /// The integer kinds by type oid (`int2`, `int4`, `int8`); a domain over an
-/// integer has its own oid and so is never an integer, as in the DDL path.
+/// integer type is looked up through its base type's oid.
 fn int_kind(type_oid: i64) -> Option<IntKind> {
     match type_oid {
         21 => Some(IntKind::Smallint),
@@ -193,7 +193,7 @@ fn column(c: &ColumnRow) -> Result<Column> {
         name: c.name.clone(),
         data_type: ColumnType {
             name: c.type_name.clone(),
-            int_kind: int_kind(c.type_oid),
+            int_kind: int_kind(c.domain_base_oid.unwrap_or(c.type_oid)),
         },
         not_null: c.not_null,
         default: c.default_expr.clone(),
@@ -430,6 +430,7 @@ mod tests {
             name: s(name),
             type_name: s(type_name),
             type_oid,
+            domain_base_oid: None,
             not_null: attnum == 1,
             default_expr: None,
             generated_expr: None,

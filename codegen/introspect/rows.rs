@@ -52,6 +52,8 @@ pub struct ColumnRow {
     /// `format_type(atttypid, atttypmod)`.
     pub type_name: String,
     pub type_oid: i64,
+    /// For a domain, the type under it (through any nested domains).
+    pub domain_base_oid: Option<i64>,
     pub not_null: bool,
     pub default_expr: Option<String>,
     pub generated_expr: Option<String>,
@@ -203,6 +205,7 @@ impl ColumnRow {
             name: get(r, Q, "name")?,
             type_name: get(r, Q, "type_name")?,
             type_oid: get(r, Q, "type_oid")?,
+            domain_base_oid: get(r, Q, "domain_base_oid")?,
             not_null: get(r, Q, "not_null")?,
             default_expr: get(r, Q, "default_expr")?,
             generated_expr: get(r, Q, "generated_expr")?,

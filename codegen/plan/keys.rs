@@ -141,6 +141,7 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
             Some(ConvertedColumn {
                 name: c.name.clone(),
                 int_kind: c.data_type.int_kind?,
+                type_name: c.data_type.name.clone(),
                 root: root.clone(),
                 not_null: c.not_null,
                 default: if root == &table.name && is_root_column(table, &c.name) {

@@ -140,8 +140,11 @@ impl KeySource {
 pub struct ConvertedColumn {
     /// Column name.
     pub name: String,
-    /// Its integer type before the migration.
+    /// Its integer type before the migration (a domain's base type).
     pub int_kind: IntKind,
+    /// Its type as `format_type` prints it: the integer type, or a domain
+    /// over one, which rollback puts back.
+    pub type_name: String,
     /// The root table whose key values this column holds.
     pub root: QualifiedName,
     /// `NOT NULL` (unchanged by the migration).

@@ -39,8 +39,11 @@ pub struct ColumnView {
     pub display_literal: String,
     /// `public.users`: the root table, for prose.
     pub root_display: String,
-    /// `integer`.
-    pub int_type: &'static str,
+    /// `integer`, or a domain over an integer type (`public.user_id`), as
+    /// `format_type` prints it: for messages and catalog comparisons.
+    pub int_type: String,
+    /// The same type for SQL, every identifier quoted (`"public"."user_id"`).
+    pub int_type_sql: String,
     /// `'public.users'`: whose key values the column holds.
     pub root_literal: String,
     /// `"keyshift"."users_ids"`.
@@ -79,8 +82,10 @@ pub struct RootView {
     pub identity_code: String,
     /// `"keyshift"."users_ids_old_id"`.
     pub old_id_fn: String,
-    /// `integer`.
+    /// `integer`: the integer type (a domain's base type).
     pub int_type: &'static str,
+    /// The key column's type as `format_type` prints it, domain included.
+    pub type_display: String,
     /// The sequence behind the key, if any.
     pub sequence: Option<SequenceView>,
     /// `ALWAYS` / `BY DEFAULT` when the key is an identity column.
@@ -221,6 +226,11 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                 }),
                 old_id_fn: keyshift(&format!("{}_old_id", r.map_table)),
                 int_type: int_type(r.int_kind),
+                type_display: t
+                    .columns
+                    .iter()
+                    .find(|c| c.name == r.column)
+                    .map_or_else(|| int_type(r.int_kind).to_string(), |c| c.type_name.clone()),
                 increment: sequence.map_or(1, |s| s.increment),
                 sequence: sequence.map(|s| SequenceView {
                     quoted: s.name.quoted(),
@@ -259,7 +269,13 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
         display: c.name.clone(),
         display_literal: quote_literal(&c.name),
         root_display: c.root.display(),
-        int_type: int_type(c.int_kind),
+        int_type: c.type_name.clone(),
+        int_type_sql: if c.type_name == c.int_kind.sql_name() {
+            c.type_name.clone()
+        } else {
+            QualifiedName::parse_regclass_literal(&c.type_name)
+                .map_or_else(|| c.int_kind.sql_name().to_string(), |q| q.quoted())
+        },
         root_literal: lit(&c.root),
         map: keyshift(map_table),
         old_id_fn: keyshift(&format!("{map_table}_old_id")),
