@@ -588,6 +588,7 @@ pub fn round_trip(server: &Server, case: &Case) {
         return;
     }
 
+    let started = Instant::now();
     for f in [
         "preflight.sql",
         "forward.sql",
@@ -597,6 +598,7 @@ pub fn round_trip(server: &Server, case: &Case) {
     ] {
         run_bundle_file(&db, &bundle, f);
     }
+    let first_pass = started.elapsed();
     assert_same_schema(
         &case.name,
         "schema after rollback",
@@ -636,6 +638,27 @@ pub fn round_trip(server: &Server, case: &Case) {
     }
     run_bundle_file(&db, &bundle, "contract.sql");
     run_bundle_file(&db, &bundle, "verify_contract.sql");
+    report(case, &output, first_pass);
+}
+
+/// One line per round trip for the closing notes (`--nocapture` shows it):
+/// the size of the case and how long the first full pass of the bundle
+/// (preflight through verify_rollback) took on this machine.
+fn report(case: &Case, output: &keyshift::pipeline::Output, first_pass: Duration) {
+    let plan = &output.plan;
+    eprintln!(
+        "keyshift round trip | {} | {} tables | {} converted | {} keys | {} columns | {} FKs | {} views, {} triggers, {} policies recreated | {:.1} s",
+        case.name,
+        output.catalog.tables.len(),
+        plan.tables.len(),
+        plan.tables.iter().filter(|t| t.root.is_some()).count(),
+        plan.tables.iter().map(|t| t.columns.len()).sum::<usize>(),
+        plan.foreign_keys.len(),
+        plan.views.len(),
+        plan.triggers.len(),
+        plan.policies.len(),
+        first_pass.as_secs_f64()
+    );
 }
 
 // ---------------------------------------------------------------------------
