@@ -33,6 +33,10 @@ enum Command {
         /// Write nothing; print a diff and exit 1 if the directory differs.
         #[arg(long)]
         check: bool,
+        /// Write the bundle even though the plan has blockers (its
+        /// preflight.sql still fails on each), e.g. to review it.
+        #[arg(long)]
+        allow_blockers: bool,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -142,10 +146,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             schema,
             out,
             check,
+            allow_blockers,
             filter,
             plan,
         } => {
             let output = build(schema, &filter.filter()?, &plan.options()?)?;
+            if !output.plan.blockers.is_empty() && !allow_blockers && !check {
+                return Err(format!(
+                    "{} blocker(s) above: nothing written. Resolve them, or pass --allow-blockers to write a bundle whose preflight.sql fails on them; `keyshift plan` prints the whole plan",
+                    output.plan.blockers.len()
+                ));
+            }
             if check {
                 let drift = output
                     .bundle

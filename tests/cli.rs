@@ -207,3 +207,43 @@ fn excluding_a_referenced_table_is_refused_in_the_plan() {
         "{plan}"
     );
 }
+
+/// A plan with blockers stops `generate`: the blockers are printed, the exit
+/// code is 1 and nothing is written, unless `--allow-blockers` asks for a
+/// bundle whose preflight.sql refuses them.
+#[test]
+fn generate_stops_on_blockers_unless_allowed() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let schema = work.path().join("schema.sql");
+    std::fs::write(
+        &schema,
+        "CREATE TABLE users (id serial PRIMARY KEY, name text);\n\
+         CREATE RULE no_delete AS ON DELETE TO users DO INSTEAD NOTHING;\n",
+    )
+    .expect("write schema");
+    let out = work.path().join("bundle");
+    let args = [
+        "generate",
+        schema.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    let refused = keyshift(&args, work.path());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("blocker: rule no_delete on public.users rewrite rules on converted tables are not supported"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!out.exists(), "nothing may be written");
+
+    let allowed = keyshift(&[&args[..], &["--allow-blockers"]].concat(), work.path());
+    assert!(
+        allowed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    let preflight = std::fs::read_to_string(out.join("preflight.sql")).expect("preflight.sql");
+    assert!(preflight.contains("rule no_delete on public.users"));
+}
