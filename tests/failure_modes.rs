@@ -306,3 +306,62 @@ fn preflight_names_a_publication_column_list() {
         ],
     );
 }
+
+/// The database drifted from the schema the bundle was made from in every
+/// way preflight checks; it must list each, with the object named, in one
+/// run, and change nothing.
+#[test]
+fn preflight_lists_every_kind_of_drift() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, bundle) = vibes(server, "drift");
+    db.psql_sql(
+        "ALTER TABLE journals ALTER COLUMN user_id TYPE bigint;
+         ALTER TABLE tags DROP CONSTRAINT tags_user_fk;
+         ALTER TABLE reminders DROP COLUMN journal_id;
+         ALTER TABLE audit_logs ALTER COLUMN id DROP DEFAULT;
+         DROP SEQUENCE audit_logs_id_seq;",
+    )
+    .expect("drift");
+    let before = db.dump_schema();
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &[
+            "column public.journals.user_id is bigint, but the plan expects integer",
+            "foreign key tags_user_fk on public.tags does not exist",
+            "column public.reminders.journal_id does not exist",
+            "sequence public.audit_logs_id_seq behind public.audit_logs.id does not exist",
+        ],
+    );
+    assert_eq!(db.dump_schema(), before, "preflight changes nothing");
+}
+
+/// Objects the bundle recreates went missing, and an identity sequence got
+/// grants that dropping the identity would lose.
+#[test]
+fn preflight_names_missing_dependents_and_identity_grants() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let options = keyshift::plan::Options::default();
+    let (db, bundle) = dependent_objects(server, "missing_dependents", "", &options);
+    db.psql_sql(
+        "DROP VIEW prolific_users;
+         DROP POLICY posts_insert_own ON posts;
+         GRANT USAGE ON SEQUENCE posts_id_seq TO PUBLIC;",
+    )
+    .expect("break dependents");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &[
+            "view \"public\".\"prolific_users\" does not exist; regenerate the bundle",
+            "policy posts_insert_own on table \"public\".\"posts\" does not exist",
+            "identity sequence public.posts_id_seq has grants, which rollback could not restore",
+        ],
+    );
+}

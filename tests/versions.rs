@@ -183,6 +183,25 @@ fn pg13_is_refused_with_a_clear_error() {
     assert!(stderr.contains("13."), "names the server version: {stderr}");
     assert!(stderr.contains("14"), "names the minimum: {stderr}");
     assert!(!out.exists(), "nothing may be written");
+
+    // A bundle made offline meets the same minimum in preflight.
+    let dir = matrix::repo().join("schema/vibes");
+    db.psql_file(&dir.join("schema.sql"), Some(&dir))
+        .expect("load vibes");
+    let sql = std::fs::read_to_string(dir.join("schema.sql")).expect("schema.sql");
+    keyshift::pipeline::run("vibes.sql", &sql, &Default::default())
+        .expect("plans")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    let err = db
+        .psql_file(&work.path().join("preflight.sql"), Some(work.path()))
+        .expect_err("preflight must refuse PostgreSQL 13");
+    assert!(
+        err.to_string()
+            .contains("keyshift supports PostgreSQL 14 and later; this server is PostgreSQL 13."),
+        "{err}"
+    );
 }
 
 /// The catalog fingerprint, which stands in for pg_dump on 16 and later, sees

@@ -104,8 +104,16 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
             {
                 out.push(Blocker {
                     object: format!("constraint {} on {}", fk.name, table.name.display()),
-                    reason: format!("{} is excluded, but this foreign key references {}, whose key becomes uuid", table.name.display(), fk.referenced_table.display()),
-                    help: format!("Exclude {} too, or stop excluding {}.", fk.referenced_table.display(), table.name.display()),
+                    reason: format!(
+                        "references {}, whose key becomes uuid, but {} is excluded",
+                        fk.referenced_table.display(),
+                        table.name.display()
+                    ),
+                    help: format!(
+                        "Exclude {} too, or stop excluding {}.",
+                        fk.referenced_table.display(),
+                        table.name.display()
+                    ),
                 });
             }
         }

@@ -113,7 +113,7 @@ impl Resolver<'_> {
             self.conflicts.push(Blocker {
                 object: format!("column {}.{}", table.display(), column),
                 reason: format!(
-                    "its foreign keys reference the keys of {}, which get different UUIDs",
+                    "has foreign keys to the keys of {}, which get different UUIDs",
                     names.join(" and ")
                 ),
                 help: "Exclude one of the referenced tables with --exclude-table, or drop one of the foreign keys before migrating.".into(),

@@ -131,8 +131,9 @@ pub struct ForeignKeyView {
     pub name_display: String,
     /// The `ADD CONSTRAINT` body.
     pub definition: String,
-    /// `SELECT` of the rows whose key has no parent (for preflight), or
-    /// `None` when the key has no converted column on its own side.
+    /// Literal of the `SELECT` counting the rows whose key has no parent,
+    /// for preflight, which runs it through `pg_temp.keyshift_count` so a
+    /// column that has gone missing is reported rather than fatal.
     pub orphans: String,
     /// Whether the constraint was validated.
     pub validated: bool,
@@ -361,7 +362,7 @@ fn foreign_key(f: &ForeignKeyPlan) -> ForeignKeyView {
         name_literal: quote_literal(&fk.name),
         name_display: fk.name.clone(),
         definition: f.definition(),
-        orphans,
+        orphans: quote_literal(&orphans),
         validated: fk.validated,
     }
 }

@@ -76,12 +76,26 @@ INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s cannot change to uuid as planned: %s', 'public.payment_reconciliation_entries_referencing_billing_history_rows', msg)
 FROM pg_temp.keyshift_probe('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'ALTER COLUMN "entry_identifier_with_a_rather_long_but_still_legal_column_name" DROP DEFAULT, ALTER COLUMN "entry_identifier_with_a_rather_long_but_still_legal_column_name" TYPE uuid USING NULL::uuid, ALTER COLUMN "subscription_billing_account_history_record_reference_primary" DROP DEFAULT, ALTER COLUMN "subscription_billing_account_history_record_reference_primary" TYPE uuid USING NULL::uuid, ALTER COLUMN "subscription_billing_account_history_record_reference_secondary" DROP DEFAULT, ALTER COLUMN "subscription_billing_account_history_record_reference_secondary" TYPE uuid USING NULL::uuid, ALTER COLUMN "order_line_items_package_größe_ref" DROP DEFAULT, ALTER COLUMN "order_line_items_package_größe_ref" TYPE uuid USING NULL::uuid') AS p (msg) WHERE msg IS NOT NULL;
 
+-- Runs a count whose columns may have gone missing since the bundle was
+-- generated; the column checks below report those, so NULL here.
+CREATE FUNCTION pg_temp.keyshift_count(query text) RETURNS bigint
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE query INTO n;
+    RETURN n;
+EXCEPTION WHEN undefined_column OR undefined_table THEN
+    RETURN NULL;
+END
+$keyshift$;
+
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
 
 INSERT INTO pg_temp.keyshift_problems
-SELECT 'PostgreSQL 13 or later is needed for gen_random_uuid(); this server is ' || version()
-WHERE current_setting('server_version_num')::integer < 130000;
+SELECT 'keyshift supports PostgreSQL 14 and later; this server is ' || version()
+WHERE current_setting('server_version_num')::integer < 140000;
 
 INSERT INTO pg_temp.keyshift_problems
 SELECT 'schema keyshift already exists: forward has already run, or a previous run was contracted'
@@ -90,8 +104,8 @@ WHERE to_regnamespace('keyshift') IS NOT NULL;
 -- Every column that changes must exist with the integer type the plan expects.
 INSERT INTO pg_temp.keyshift_problems
 SELECT CASE
-    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', e.tbl, e.col)
-    ELSE format('column %s.%s is %s, but the plan expects %s', e.tbl, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
+    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', coalesce(to_regclass(e.tbl)::text, e.tbl), e.col)
+    ELSE format('column %s.%s is %s, but the plan expects %s', a.attrelid::regclass, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
 END
 FROM pg_temp.keyshift_columns AS e
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
@@ -114,7 +128,7 @@ WHERE c.contype = 'f' AND c.conparentid = 0
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
+SELECT format('foreign key %s on %s does not exist', e.con, coalesce(to_regclass(e.tbl)::text, e.tbl))
 FROM pg_temp.keyshift_foreign_keys AS e
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
@@ -125,19 +139,19 @@ WHERE NOT EXISTS (
 -- triggers disabled) would make recreating the constraint fail.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public."order_line_items_with_delivery_addresses_and_package_größe"', 'order_line_items_with_deliver_subscription_billing_account_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" c WHERE c."subscription_billing_account_history_record_surrogate_key_value" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" p WHERE p."subscription_billing_account_history_record_surrogate_key_value" = c."subscription_billing_account_history_record_surrogate_key_value")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" c WHERE c."subscription_billing_account_history_record_surrogate_key_value" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" p WHERE p."subscription_billing_account_history_record_surrogate_key_value" = c."subscription_billing_account_history_record_surrogate_key_value")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.payment_reconciliation_entries_referencing_billing_history_rows', 'payment_reconciliation_entri_subscription_billing_account_fkey1')
-FROM (SELECT count(*) FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" c WHERE c."subscription_billing_account_history_record_reference_secondary" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" p WHERE p."subscription_billing_account_history_record_surrogate_key_value" = c."subscription_billing_account_history_record_reference_secondary")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" c WHERE c."subscription_billing_account_history_record_reference_secondary" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" p WHERE p."subscription_billing_account_history_record_surrogate_key_value" = c."subscription_billing_account_history_record_reference_secondary")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.payment_reconciliation_entries_referencing_billing_history_rows', 'payment_reconciliation_entrie_order_line_items_package_gr_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" c WHERE c."order_line_items_package_größe_ref" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" p WHERE p."id" = c."order_line_items_package_größe_ref")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" c WHERE c."order_line_items_package_größe_ref" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" p WHERE p."id" = c."order_line_items_package_größe_ref")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.payment_reconciliation_entries_referencing_billing_history_rows', 'payment_reconciliation_entrie_subscription_billing_account_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" c WHERE c."subscription_billing_account_history_record_reference_primary" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" p WHERE p."subscription_billing_account_history_record_surrogate_key_value" = c."subscription_billing_account_history_record_reference_primary")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" c WHERE c."subscription_billing_account_history_record_reference_primary" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" p WHERE p."subscription_billing_account_history_record_surrogate_key_value" = c."subscription_billing_account_history_record_reference_primary")') AS o (n)
 WHERE n > 0;
 
 -- Objects that depend on a converted column and that ALTER COLUMN ... TYPE

@@ -54,12 +54,26 @@ END
 $keyshift$;
 
 
+-- Runs a count whose columns may have gone missing since the bundle was
+-- generated; the column checks below report those, so NULL here.
+CREATE FUNCTION pg_temp.keyshift_count(query text) RETURNS bigint
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE query INTO n;
+    RETURN n;
+EXCEPTION WHEN undefined_column OR undefined_table THEN
+    RETURN NULL;
+END
+$keyshift$;
+
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
 
 INSERT INTO pg_temp.keyshift_problems
-SELECT 'PostgreSQL 13 or later is needed for gen_random_uuid(); this server is ' || version()
-WHERE current_setting('server_version_num')::integer < 130000;
+SELECT 'keyshift supports PostgreSQL 14 and later; this server is ' || version()
+WHERE current_setting('server_version_num')::integer < 140000;
 
 INSERT INTO pg_temp.keyshift_problems
 SELECT 'schema keyshift already exists: forward has already run, or a previous run was contracted'
@@ -68,8 +82,8 @@ WHERE to_regnamespace('keyshift') IS NOT NULL;
 -- Every column that changes must exist with the integer type the plan expects.
 INSERT INTO pg_temp.keyshift_problems
 SELECT CASE
-    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', e.tbl, e.col)
-    ELSE format('column %s.%s is %s, but the plan expects %s', e.tbl, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
+    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', coalesce(to_regclass(e.tbl)::text, e.tbl), e.col)
+    ELSE format('column %s.%s is %s, but the plan expects %s', a.attrelid::regclass, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
 END
 FROM pg_temp.keyshift_columns AS e
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped

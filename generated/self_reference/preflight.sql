@@ -70,12 +70,26 @@ INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s cannot change to uuid as planned: %s', 'public.employees', msg)
 FROM pg_temp.keyshift_probe('"public"."employees"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "manager_id" DROP DEFAULT, ALTER COLUMN "manager_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "mentor_id" DROP DEFAULT, ALTER COLUMN "mentor_id" TYPE uuid USING NULL::uuid') AS p (msg) WHERE msg IS NOT NULL;
 
+-- Runs a count whose columns may have gone missing since the bundle was
+-- generated; the column checks below report those, so NULL here.
+CREATE FUNCTION pg_temp.keyshift_count(query text) RETURNS bigint
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE query INTO n;
+    RETURN n;
+EXCEPTION WHEN undefined_column OR undefined_table THEN
+    RETURN NULL;
+END
+$keyshift$;
+
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
 
 INSERT INTO pg_temp.keyshift_problems
-SELECT 'PostgreSQL 13 or later is needed for gen_random_uuid(); this server is ' || version()
-WHERE current_setting('server_version_num')::integer < 130000;
+SELECT 'keyshift supports PostgreSQL 14 and later; this server is ' || version()
+WHERE current_setting('server_version_num')::integer < 140000;
 
 INSERT INTO pg_temp.keyshift_problems
 SELECT 'schema keyshift already exists: forward has already run, or a previous run was contracted'
@@ -84,8 +98,8 @@ WHERE to_regnamespace('keyshift') IS NOT NULL;
 -- Every column that changes must exist with the integer type the plan expects.
 INSERT INTO pg_temp.keyshift_problems
 SELECT CASE
-    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', e.tbl, e.col)
-    ELSE format('column %s.%s is %s, but the plan expects %s', e.tbl, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
+    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', coalesce(to_regclass(e.tbl)::text, e.tbl), e.col)
+    ELSE format('column %s.%s is %s, but the plan expects %s', a.attrelid::regclass, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
 END
 FROM pg_temp.keyshift_columns AS e
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
@@ -108,7 +122,7 @@ WHERE c.contype = 'f' AND c.conparentid = 0
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
+SELECT format('foreign key %s on %s does not exist', e.con, coalesce(to_regclass(e.tbl)::text, e.tbl))
 FROM pg_temp.keyshift_foreign_keys AS e
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
@@ -119,15 +133,15 @@ WHERE NOT EXISTS (
 -- triggers disabled) would make recreating the constraint fail.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.categories', 'categories_parent_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."categories" c WHERE c."parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."categories" p WHERE p."id" = c."parent_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."categories" c WHERE c."parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."categories" p WHERE p."id" = c."parent_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.employees', 'employees_manager_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."employees" c WHERE c."manager_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."employees" p WHERE p."id" = c."manager_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."employees" c WHERE c."manager_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."employees" p WHERE p."id" = c."manager_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.employees', 'employees_mentor_fk')
-FROM (SELECT count(*) FROM ONLY "public"."employees" c WHERE c."mentor_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."employees" p WHERE p."id" = c."mentor_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."employees" c WHERE c."mentor_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."employees" p WHERE p."id" = c."mentor_id")') AS o (n)
 WHERE n > 0;
 
 -- Objects that depend on a converted column and that ALTER COLUMN ... TYPE

@@ -272,12 +272,26 @@ INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s cannot change to uuid as planned: %s', 'public.observations', msg)
 FROM pg_temp.keyshift_probe('"public"."observations"', 'ALTER COLUMN "observation_id" DROP DEFAULT, ALTER COLUMN "observation_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "cycle_id" DROP DEFAULT, ALTER COLUMN "cycle_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "report_id" DROP DEFAULT, ALTER COLUMN "report_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "test_execution_id" DROP DEFAULT, ALTER COLUMN "test_execution_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "attribute_id" DROP DEFAULT, ALTER COLUMN "attribute_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "assigned_to" DROP DEFAULT, ALTER COLUMN "assigned_to" TYPE uuid USING NULL::uuid, ALTER COLUMN "created_by" DROP DEFAULT, ALTER COLUMN "created_by" TYPE uuid USING NULL::uuid, ALTER COLUMN "updated_by" DROP DEFAULT, ALTER COLUMN "updated_by" TYPE uuid USING NULL::uuid') AS p (msg) WHERE msg IS NOT NULL;
 
+-- Runs a count whose columns may have gone missing since the bundle was
+-- generated; the column checks below report those, so NULL here.
+CREATE FUNCTION pg_temp.keyshift_count(query text) RETURNS bigint
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE query INTO n;
+    RETURN n;
+EXCEPTION WHEN undefined_column OR undefined_table THEN
+    RETURN NULL;
+END
+$keyshift$;
+
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
 
 INSERT INTO pg_temp.keyshift_problems
-SELECT 'PostgreSQL 13 or later is needed for gen_random_uuid(); this server is ' || version()
-WHERE current_setting('server_version_num')::integer < 130000;
+SELECT 'keyshift supports PostgreSQL 14 and later; this server is ' || version()
+WHERE current_setting('server_version_num')::integer < 140000;
 
 INSERT INTO pg_temp.keyshift_problems
 SELECT 'schema keyshift already exists: forward has already run, or a previous run was contracted'
@@ -286,8 +300,8 @@ WHERE to_regnamespace('keyshift') IS NOT NULL;
 -- Every column that changes must exist with the integer type the plan expects.
 INSERT INTO pg_temp.keyshift_problems
 SELECT CASE
-    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', e.tbl, e.col)
-    ELSE format('column %s.%s is %s, but the plan expects %s', e.tbl, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
+    WHEN a.attnum IS NULL THEN format('column %s.%s does not exist', coalesce(to_regclass(e.tbl)::text, e.tbl), e.col)
+    ELSE format('column %s.%s is %s, but the plan expects %s', a.attrelid::regclass, e.col, format_type(a.atttypid, a.atttypmod), e.typ)
 END
 FROM pg_temp.keyshift_columns AS e
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped
@@ -310,7 +324,7 @@ WHERE c.contype = 'f' AND c.conparentid = 0
 
 -- Every foreign key the plan recreates must exist under the expected name.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('foreign key %s on %s does not exist', e.con, e.tbl)
+SELECT format('foreign key %s on %s does not exist', e.con, coalesce(to_regclass(e.tbl)::text, e.tbl))
 FROM pg_temp.keyshift_foreign_keys AS e
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_constraint c
@@ -321,263 +335,263 @@ WHERE NOT EXISTS (
 -- triggers disabled) would make recreating the constraint fail.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.lobs', 'lobs_created_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."lobs" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."lobs" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.lobs', 'lobs_parent_lob_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."lobs" c WHERE c."parent_lob_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."lobs" p WHERE p."lob_id" = c."parent_lob_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."lobs" c WHERE c."parent_lob_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."lobs" p WHERE p."lob_id" = c."parent_lob_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.lobs', 'lobs_updated_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."lobs" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."lobs" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.users', 'users_lob_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."users" c WHERE c."lob_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."lobs" p WHERE p."lob_id" = c."lob_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."users" c WHERE c."lob_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."lobs" p WHERE p."lob_id" = c."lob_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.reports', 'reports_created_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."reports" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."reports" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.reports', 'reports_lob_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."reports" c WHERE c."lob_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."lobs" p WHERE p."lob_id" = c."lob_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."reports" c WHERE c."lob_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."lobs" p WHERE p."lob_id" = c."lob_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.reports', 'reports_report_owner_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."reports" c WHERE c."report_owner_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."report_owner_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."reports" c WHERE c."report_owner_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."report_owner_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.reports', 'reports_updated_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."reports" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."reports" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.report_attributes', 'report_attributes_created_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."report_attributes" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."report_attributes" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.report_attributes', 'report_attributes_master_attribute_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."report_attributes" c WHERE c."master_attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."master_attribute_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."report_attributes" c WHERE c."master_attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."master_attribute_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.report_attributes', 'report_attributes_report_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."report_attributes" c WHERE c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."reports" p WHERE p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."report_attributes" c WHERE c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."reports" p WHERE p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.role_permissions', 'role_permissions_granted_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."role_permissions" c WHERE c."granted_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."granted_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."role_permissions" c WHERE c."granted_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."granted_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.role_permissions', 'role_permissions_permission_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."role_permissions" c WHERE c."permission_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."permissions" p WHERE p."permission_id" = c."permission_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."role_permissions" c WHERE c."permission_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."permissions" p WHERE p."permission_id" = c."permission_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.role_permissions', 'role_permissions_role_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."role_permissions" c WHERE c."role_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."roles" p WHERE p."role_id" = c."role_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."role_permissions" c WHERE c."role_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."roles" p WHERE p."role_id" = c."role_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.test_cycles', 'test_cycles_created_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."test_cycles" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."test_cycles" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.test_cycles', 'test_cycles_test_manager_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."test_cycles" c WHERE c."test_manager_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."test_manager_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."test_cycles" c WHERE c."test_manager_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."test_manager_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.test_cycles', 'test_cycles_updated_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."test_cycles" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."test_cycles" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_reports', 'cycle_reports_created_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_reports', 'cycle_reports_cycle_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."cycle_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."test_cycles" p WHERE p."cycle_id" = c."cycle_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."cycle_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."test_cycles" p WHERE p."cycle_id" = c."cycle_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_reports', 'cycle_reports_report_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."reports" p WHERE p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."reports" p WHERE p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_reports', 'cycle_reports_tester_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."tester_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."tester_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."tester_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."tester_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_reports', 'cycle_reports_updated_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_reports" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.audit_logs', 'audit_logs_cycle_report_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."audit_logs" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."audit_logs" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.audit_logs', 'audit_logs_user_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."audit_logs" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."user_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."audit_logs" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."user_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.data_profiling_rules', 'data_profiling_rules_attribute_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."data_profiling_rules" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."data_profiling_rules" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.data_profiling_rules', 'data_profiling_rules_created_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."data_profiling_rules" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."data_profiling_rules" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.data_profiling_rules', 'data_profiling_rules_cycle_report_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."data_profiling_rules" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."data_profiling_rules" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.data_profiling_rules', 'data_profiling_rules_updated_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."data_profiling_rules" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."data_profiling_rules" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.llm_audit_logs', 'llm_audit_logs_cycle_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."llm_audit_logs" c WHERE c."cycle_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."test_cycles" p WHERE p."cycle_id" = c."cycle_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."llm_audit_logs" c WHERE c."cycle_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."test_cycles" p WHERE p."cycle_id" = c."cycle_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.llm_audit_logs', 'llm_audit_logs_executed_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."llm_audit_logs" c WHERE c."executed_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."executed_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."llm_audit_logs" c WHERE c."executed_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."executed_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.llm_audit_logs', 'llm_audit_logs_report_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."llm_audit_logs" c WHERE c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."reports" p WHERE p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."llm_audit_logs" c WHERE c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."reports" p WHERE p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.sample_selections', 'sample_selections_approved_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."sample_selections" c WHERE c."approved_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."approved_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."sample_selections" c WHERE c."approved_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."approved_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.sample_selections', 'sample_selections_cycle_id_report_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."sample_selections" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."sample_selections" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.sample_selections', 'sample_selections_selected_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."sample_selections" c WHERE c."selected_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."selected_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."sample_selections" c WHERE c."selected_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."selected_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.rfi_requests', 'rfi_requests_attribute_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.rfi_requests', 'rfi_requests_cycle_report_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.rfi_requests', 'rfi_requests_data_owner_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."data_owner_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."data_owner_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."data_owner_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."data_owner_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.rfi_requests', 'rfi_requests_requested_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."requested_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."requested_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."requested_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."requested_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.rfi_requests', 'rfi_requests_sample_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."sample_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."sample_selections" p WHERE p."sample_id" = c."sample_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."rfi_requests" c WHERE c."sample_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."sample_selections" p WHERE p."sample_id" = c."sample_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.user_roles', 'user_roles_assigned_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."user_roles" c WHERE c."assigned_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."assigned_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."user_roles" c WHERE c."assigned_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."assigned_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.user_roles', 'user_roles_role_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."user_roles" c WHERE c."role_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."roles" p WHERE p."role_id" = c."role_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."user_roles" c WHERE c."role_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."roles" p WHERE p."role_id" = c."role_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.user_roles', 'user_roles_user_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."user_roles" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."user_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."user_roles" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."user_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.workflow_phases', 'workflow_phases_completed_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."workflow_phases" c WHERE c."completed_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."completed_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."workflow_phases" c WHERE c."completed_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."completed_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.workflow_phases', 'workflow_phases_cycle_report_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."workflow_phases" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."workflow_phases" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.workflow_phases', 'workflow_phases_started_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."workflow_phases" c WHERE c."started_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."started_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."workflow_phases" c WHERE c."started_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."started_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_planning_attributes', 'cycle_report_planning_attributes_approved_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."approved_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."approved_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."approved_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."approved_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_planning_attributes', 'cycle_report_planning_attributes_attribute_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_planning_attributes', 'cycle_report_planning_attributes_created_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_planning_attributes', 'cycle_report_planning_attributes_cycle_id_report_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_planning_attributes', 'cycle_report_planning_attributes_phase_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."phase_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."workflow_phases" p WHERE p."phase_id" = c."phase_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."phase_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."workflow_phases" p WHERE p."phase_id" = c."phase_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_planning_attributes', 'cycle_report_planning_attributes_updated_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_planning_attributes" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_scoping_attributes', 'cycle_report_scoping_attributes_decided_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_scoping_attributes" c WHERE c."decided_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."decided_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_scoping_attributes" c WHERE c."decided_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."decided_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_scoping_attributes', 'cycle_report_scoping_attributes_planning_attribute_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_scoping_attributes" c WHERE c."planning_attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_report_planning_attributes" p WHERE p."id" = c."planning_attribute_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_scoping_attributes" c WHERE c."planning_attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_report_planning_attributes" p WHERE p."id" = c."planning_attribute_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.cycle_report_scoping_attributes', 'scoping_attributes_cycle_report_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."cycle_report_scoping_attributes" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."cycle_report_scoping_attributes" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.test_executions', 'test_executions_attribute_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.test_executions', 'test_executions_cycle_report_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.test_executions', 'test_executions_executed_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."executed_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."executed_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."executed_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."executed_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.test_executions', 'test_executions_phase_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."phase_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."workflow_phases" p WHERE p."phase_id" = c."phase_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."phase_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."workflow_phases" p WHERE p."phase_id" = c."phase_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.test_executions', 'test_executions_sample_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."sample_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."sample_selections" p WHERE p."sample_id" = c."sample_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."test_executions" c WHERE c."sample_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."sample_selections" p WHERE p."sample_id" = c."sample_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.observations', 'observations_assigned_to_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."observations" c WHERE c."assigned_to" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."assigned_to")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."observations" c WHERE c."assigned_to" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."assigned_to")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.observations', 'observations_attribute_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."observations" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."observations" c WHERE c."attribute_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."report_attributes" p WHERE p."attribute_id" = c."attribute_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.observations', 'observations_created_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."observations" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."observations" c WHERE c."created_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."created_by")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.observations', 'observations_cycle_report_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."observations" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."observations" c WHERE c."cycle_id" IS NOT NULL AND c."report_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."cycle_reports" p WHERE p."cycle_id" = c."cycle_id" AND p."report_id" = c."report_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.observations', 'observations_test_execution_id_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."observations" c WHERE c."test_execution_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."test_executions" p WHERE p."execution_id" = c."test_execution_id")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."observations" c WHERE c."test_execution_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."test_executions" p WHERE p."execution_id" = c."test_execution_id")') AS o (n)
 WHERE n > 0;
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s rows of %s break foreign key %s: their parent row does not exist', n, 'public.observations', 'observations_updated_by_fkey')
-FROM (SELECT count(*) FROM ONLY "public"."observations" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")) AS o (n)
+FROM pg_temp.keyshift_count('SELECT count(*) FROM ONLY "public"."observations" c WHERE c."updated_by" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."user_id" = c."updated_by")') AS o (n)
 WHERE n > 0;
 
 -- Objects that depend on a converted column and that ALTER COLUMN ... TYPE

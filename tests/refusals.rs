@@ -1,0 +1,111 @@
+//! Every blocker the plan can raise, each on the smallest schema that shows
+//! it: `generate` must refuse with the object named, why, and what to do,
+//! and PLAN.md and preflight.sql must say the same words. (Refusals only a
+//! live database can see are in `tests/failure_modes.rs`.)
+
+use keyshift::catalog::QualifiedName;
+use keyshift::plan::Options;
+
+/// Plans `ddl` and returns each blocker as one line, after checking that
+/// PLAN.md and preflight.sql carry it too.
+fn blockers(ddl: &str, options: &Options) -> Vec<String> {
+    let output = keyshift::pipeline::run("refusal.sql", ddl, options).expect("plans");
+    let plan_md = output.bundle.get("PLAN.md").expect("PLAN.md");
+    let preflight = output.bundle.get("preflight.sql").expect("preflight.sql");
+    output
+        .plan
+        .blockers
+        .iter()
+        .map(|b| {
+            let line = format!("{} {}. help: {}", b.object, b.reason, b.help);
+            let said = format!("{} {}", b.object, b.reason);
+            assert!(plan_md.contains(&said), "PLAN.md lacks {said:?}");
+            assert!(
+                preflight.contains(&said.replace('\'', "''")),
+                "preflight.sql lacks {said:?}"
+            );
+            line
+        })
+        .collect()
+}
+
+fn assert_blocked(ddl: &str, options: &Options, expected: &str) {
+    let found = blockers(ddl, options);
+    assert!(
+        found.iter().any(|b| b == expected),
+        "expected the blocker\n  {expected}\nfound\n  {}",
+        found.join("\n  ")
+    );
+}
+
+const USERS: &str = "CREATE TABLE users (id serial PRIMARY KEY, name text);\n";
+
+#[test]
+fn a_reference_default_that_is_not_a_constant() {
+    assert_blocked(
+        &format!(
+            "{USERS}CREATE TABLE posts (id serial PRIMARY KEY, author_id integer DEFAULT (2 + 3) REFERENCES users (id));"
+        ),
+        &Options::default(),
+        "column public.posts.author_id has the default (2 + 3), which is not an integer constant keyshift can translate to a UUID. help: Drop the default before migrating and set a uuid default afterwards.",
+    );
+}
+
+#[test]
+fn a_key_sequence_that_counts_down() {
+    assert_blocked(
+        "CREATE SEQUENCE down_seq INCREMENT BY -1;\n\
+         CREATE TABLE t (id integer PRIMARY KEY DEFAULT nextval('down_seq'));",
+        &Options::default(),
+        "sequence public.down_seq counts downwards; rollback only knows how to hand out ascending ids. help: Exclude the table, or change the sequence to ascend before migrating.",
+    );
+}
+
+#[test]
+fn a_column_holding_two_different_keys() {
+    assert_blocked(
+        "CREATE TABLE a (id integer PRIMARY KEY);\n\
+         CREATE TABLE b (id integer PRIMARY KEY);\n\
+         CREATE TABLE c (id serial PRIMARY KEY, x integer REFERENCES a (id) REFERENCES b (id));",
+        &Options::default(),
+        "column public.c.x has foreign keys to the keys of public.a and public.b, which get different UUIDs. help: Exclude one of the referenced tables with --exclude-table, or drop one of the foreign keys before migrating.",
+    );
+}
+
+#[test]
+fn an_excluded_table_referencing_a_converted_key() {
+    let mut options = Options::default();
+    options
+        .exclude_tables
+        .insert(QualifiedName::new("public", "posts"));
+    assert_blocked(
+        &format!(
+            "{USERS}CREATE TABLE posts (id serial PRIMARY KEY, author_id integer CONSTRAINT posts_author_fkey REFERENCES users (id));"
+        ),
+        &options,
+        "constraint posts_author_fkey on public.posts references public.users, whose key becomes uuid, but public.posts is excluded. help: Exclude public.users too, or stop excluding public.posts.",
+    );
+}
+
+#[test]
+fn a_rewrite_rule_on_a_converted_table() {
+    assert_blocked(
+        &format!("{USERS}CREATE RULE no_delete AS ON DELETE TO users DO INSTEAD NOTHING;"),
+        &Options::default(),
+        "rule no_delete on public.users rewrite rules on converted tables are not supported. help: Drop the rule before migrating and recreate it afterwards.",
+    );
+}
+
+#[test]
+fn a_replacement_query_for_a_view_forward_never_recreates() {
+    let mut options = Options::default();
+    options.view_queries.insert(
+        QualifiedName::new("public", "nowhere"),
+        "SELECT 1".to_string(),
+    );
+    assert_blocked(
+        USERS,
+        &options,
+        "view public.nowhere has a replacement query, but it is not a view that reads a converted table, so forward never recreates it. help: Remove the replacement query, or check the view's name.",
+    );
+}
