@@ -27,6 +27,14 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Le
 fn primary_key_reason(table: &Table, roots: &ColumnRoots, out: &mut Vec<LeftAlone>) {
     let converted = |c: &str| roots.root_of(&table.name, c).is_some();
     let Some(pk) = &table.primary_key else {
+        // The top of a family whose partitions or children have the key.
+        if table
+            .columns
+            .iter()
+            .any(|c| roots.is_root_key(&table.name, &c.name))
+        {
+            return;
+        }
         let has_converted = table.columns.iter().any(|c| converted(&c.name));
         out.push(LeftAlone {
             table: table.name.clone(),
