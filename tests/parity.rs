@@ -70,6 +70,8 @@ schema_cases!(
     unique_reference,
     nothing_to_convert,
     partitioned,
+    inheritance,
+    family_blockers,
 );
 
 macro_rules! corpus_cases {

@@ -225,13 +225,15 @@ GROUP BY d.classid, d.objid;
 -- with its parent, so the bundle must know it: it fingerprints, checks and
 -- rolls back every table it changes.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('table %s inherits %s from %s, which becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', h.inhrelid::regclass, quote_ident(e.col), h.inhparent::regclass)
+SELECT format('table %s inherits %s from %s, which become uuid, but this bundle does not know it; regenerate the bundle from the current schema',
+              h.inhrelid::regclass, string_agg(quote_ident(e.col), ', ' ORDER BY a.attnum), h.inhparent::regclass)
 FROM pg_temp.keyshift_columns AS e
 JOIN pg_inherits h ON h.inhparent = to_regclass(e.tbl)
 JOIN pg_attribute a ON a.attrelid = h.inhrelid AND a.attname = e.col AND NOT a.attisdropped
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_temp.keyshift_columns AS k
-    WHERE to_regclass(k.tbl) = h.inhrelid AND k.col = e.col);
+    WHERE to_regclass(k.tbl) = h.inhrelid AND k.col = e.col)
+GROUP BY h.inhrelid, h.inhparent;
 
 -- Rows are routed to partitions by their partition key; a key column that
 -- becomes uuid would break integer bounds or move rows between partitions.
@@ -249,7 +251,7 @@ WHERE EXISTS (
 -- public.events shares its key with public.events_2024, public.events_rest; each old
 -- id gets one uuid, so an id held by two rows of the family would merge them.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('%s values of %s.%s are held by more than one row of %s and its partitions or children; make them unique across the family before migrating', n, 'public.events', 'id', 'public.events')
+SELECT format('%s id(s) of %s.%s are each held by more than one row of %s and its partitions or children; each old id gets one uuid, so make them unique across the family before migrating', n, 'public.events', 'id', 'public.events')
 FROM (SELECT count(*) FROM (SELECT "id" FROM "public"."events" WHERE "id" IS NOT NULL GROUP BY "id" HAVING count(*) > 1) AS d) AS o (n)
 WHERE n > 0;
 

@@ -155,13 +155,15 @@ GROUP BY d.classid, d.objid;
 -- with its parent, so the bundle must know it: it fingerprints, checks and
 -- rolls back every table it changes.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('table %s inherits %s from %s, which becomes uuid, but this bundle does not know it; regenerate the bundle from the current schema', h.inhrelid::regclass, quote_ident(e.col), h.inhparent::regclass)
+SELECT format('table %s inherits %s from %s, which become uuid, but this bundle does not know it; regenerate the bundle from the current schema',
+              h.inhrelid::regclass, string_agg(quote_ident(e.col), ', ' ORDER BY a.attnum), h.inhparent::regclass)
 FROM pg_temp.keyshift_columns AS e
 JOIN pg_inherits h ON h.inhparent = to_regclass(e.tbl)
 JOIN pg_attribute a ON a.attrelid = h.inhrelid AND a.attname = e.col AND NOT a.attisdropped
 WHERE NOT EXISTS (
     SELECT 1 FROM pg_temp.keyshift_columns AS k
-    WHERE to_regclass(k.tbl) = h.inhrelid AND k.col = e.col);
+    WHERE to_regclass(k.tbl) = h.inhrelid AND k.col = e.col)
+GROUP BY h.inhrelid, h.inhparent;
 
 -- Rows are routed to partitions by their partition key; a key column that
 -- becomes uuid would break integer bounds or move rows between partitions.
