@@ -79,7 +79,7 @@ fn partition_key(catalog: &Catalog, plan: &TablePlan, out: &mut Vec<Blocker>) {
     out.push(Blocker {
         object: format!("table {}", plan.table.display()),
         reason: format!(
-            "is partitioned by {} on {}, which would become uuid; {why}",
+            "is partitioned by {} on a key that reads {}, which would become uuid; {why}",
             key.strategy.keyword(),
             columns.join(", ")
         ),

@@ -9,3 +9,4 @@ INSERT INTO archived_tasks (id, title) VALUES (2, 'old test'), (3, 'old');
 INSERT INTO devices (label) VALUES ('laptop');
 INSERT INTO phones (id, label) VALUES (5, 'phone');
 INSERT INTO owned_tagged (owner_id, tag) VALUES (1, 'x');
+INSERT INTO shards (customer_id, payload) VALUES (1, 'a'), (2, 'b');

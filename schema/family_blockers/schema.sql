@@ -55,3 +55,11 @@ CREATE TABLE tagged (
     tag text
 );
 CREATE TABLE owned_tagged () INHERITS (owned, tagged);
+
+-- Listed by an expression over a foreign-key column.
+CREATE TABLE shards (
+    customer_id integer NOT NULL REFERENCES customers (id),
+    payload text
+) PARTITION BY LIST ((customer_id % 2));
+CREATE TABLE shards_even PARTITION OF shards FOR VALUES IN (0);
+CREATE TABLE shards_odd PARTITION OF shards FOR VALUES IN (1);

@@ -2,7 +2,7 @@
 -- (PostgreSQL clones them onto each partition) and on single partitions
 -- (as pagila does), a default partition, a serial key on a partitioned
 -- table routed by a timestamp, a partitioned table that is referenced, and
--- an unlogged table.
+-- an unlogged table. One partition is partitioned itself.
 
 CREATE TABLE customers (
     id serial PRIMARY KEY,
@@ -74,7 +74,10 @@ CREATE TABLE accounts (
 ) PARTITION BY LIST (region);
 
 CREATE TABLE accounts_eu PARTITION OF accounts FOR VALUES IN ('eu');
-CREATE TABLE accounts_us PARTITION OF accounts FOR VALUES IN ('us', 'ca');
+-- Partitioned again: the middle level holds no rows of its own either.
+CREATE TABLE accounts_us PARTITION OF accounts FOR VALUES IN ('us', 'ca') PARTITION BY LIST (region);
+CREATE TABLE accounts_us_us PARTITION OF accounts_us FOR VALUES IN ('us');
+CREATE TABLE accounts_us_ca PARTITION OF accounts_us FOR VALUES IN ('ca');
 
 CREATE TABLE account_limits (
     id serial PRIMARY KEY,

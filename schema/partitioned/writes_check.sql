@@ -71,7 +71,7 @@ SELECT pg_temp.ks_assert(
 
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM account_limits l
-     JOIN ONLY accounts_us a ON a.customer_id = l.customer_id AND a.region = l.region
+     JOIN ONLY accounts_us_us a ON a.customer_id = l.customer_id AND a.region = l.region
      JOIN customers c ON c.id = a.customer_id AND c.name = 'dora'),
     'dora''s account limit lost its account');
 SELECT pg_temp.ks_assert(
