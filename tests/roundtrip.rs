@@ -268,3 +268,21 @@ fn vibes_excluding_the_users_table() {
     case.writes = None;
     run(case);
 }
+
+/// Inheritance children with primary keys of their own on the inherited
+/// key. Kept out of `schema/` because PostgreSQL 18 cannot convert it (the
+/// version matrix runs every schema case); `tests/versions.rs` proves that
+/// preflight refuses it there.
+#[test]
+fn inheritance_children_with_their_own_primary_keys() {
+    let dir = matrix::repo().join("tests/families/child_primary_key");
+    run(Case {
+        name: "child_primary_key".into(),
+        ddl: "tests/families/child_primary_key/schema.sql".into(),
+        load: vec![dir.join("schema.sql"), dir.join("data.sql")],
+        writes: None,
+        refusals: Vec::new(),
+        setup: None,
+        options: Default::default(),
+    });
+}

@@ -177,6 +177,17 @@ WHERE NOT EXISTS (
     WHERE to_regclass(k.tbl) = h.inhrelid AND k.col = e.col)
 GROUP BY h.inhrelid, h.inhparent;
 
+-- PostgreSQL 18 cannot change the type of an inherited column from the
+-- parent when a child also declares the column NOT NULL itself (directly or
+-- through its own primary key): it re-creates the child's not-null
+-- constraint next to the inherited one and fails. Older servers can.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('table %s declares %s NOT NULL itself (constraint %s), but inherits it; PostgreSQL 18 cannot change the type of such a column through its parent; run the migration on PostgreSQL 17 or earlier, or exclude the family with --exclude-table', c.conrelid::regclass, quote_ident(a.attname), quote_ident(c.conname))
+FROM pg_temp.keyshift_columns AS e
+JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND a.attinhcount > 0
+JOIN pg_constraint c ON c.conrelid = a.attrelid AND c.contype = 'n' AND c.conislocal AND c.coninhcount > 0 AND a.attnum = ANY (c.conkey)
+WHERE current_setting('server_version_num')::integer >= 180000;
+
 -- Rows are routed to partitions by their partition key; a key column that
 -- becomes uuid would break integer bounds or move rows between partitions.
 INSERT INTO pg_temp.keyshift_problems
