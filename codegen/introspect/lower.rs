@@ -517,7 +517,11 @@ mod tests {
         let rows = Rows {
             relations: vec![
                 relation("users", "r", &[], false),
-                relation("orders", "p", &[], false),
+                RelationRow {
+                    partition_strategy: Some(s("h")),
+                    partition_columns: vec![s("b")],
+                    ..relation("orders", "p", &[], false)
+                },
                 relation("orders_2024", "r", &["orders"], true),
                 RelationRow {
                     row_estimate: Some(42),
@@ -552,6 +556,13 @@ mod tests {
             .expect("orders");
         assert_eq!(orders.kind, TableKind::Partitioned);
         assert_eq!(
+            orders.partition_key,
+            Some(PartitionKey {
+                strategy: PartitionStrategy::Hash,
+                columns: vec![s("b")],
+            })
+        );
+        assert_eq!(
             orders
                 .columns
                 .iter()
@@ -579,6 +590,7 @@ mod tests {
             .expect("partition");
         assert_eq!(part.partition_of, Some(QualifiedName::new("app", "orders")));
         assert!(part.inherits.is_empty());
+        assert_eq!(part.partition_key, None);
         let legacy = c
             .table(&QualifiedName::new("app", "legacy"))
             .expect("legacy");
