@@ -194,6 +194,7 @@ mod tests {
             indexes: vec![],
             inherits: vec![],
             partition_of: None,
+            partition_key: None,
         }
     }
 

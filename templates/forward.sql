@@ -51,9 +51,10 @@ CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value
 INSERT INTO keyshift.sequence_state SELECT {{ s.regclass }}, last_value, is_called FROM {{ s.quoted }};
 {%- endfor %}
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 {%- for t in tables %}{% if let Some(r) = t.root %}
-CREATE TABLE {{ r.map }} AS SELECT {{ r.column }} AS old_id, keyshift.uuid_for({{ t.literal }}, {{ r.column }}) AS new_id FROM ONLY {{ t.quoted }};
+CREATE TABLE {{ r.map }} AS SELECT {{ r.column }} AS old_id, keyshift.uuid_for({{ t.literal }}, {{ r.column }}) AS new_id FROM {{ r.scan }};
 ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
 {%- endif %}{% endfor %}
@@ -96,19 +97,25 @@ ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 {%- endfor %}
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 {%- for t in tables %}
 
 -- {{ t.display }}
+{%- if !t.altered_through.is_empty() %}{% if t.altered.is_empty() %}: changes with {% else %}; inherited columns change with {% endif %}{{ t.altered_through.join(", ") }}{% endif %}
 {%- if let Some(r) = t.root %}{% if r.identity.is_some() %}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} DROP IDENTITY;
 {%- endif %}{% endif %}
+{%- if !t.altered.is_empty() %}
 ALTER TABLE {{ t.quoted }}
-{%- for c in t.columns %}
+{%- for c in t.altered %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
     {% endif %}ALTER COLUMN {{ c.quoted }} TYPE uuid USING keyshift.uuid_for({{ c.root_literal }}, {{ c.quoted }}){% if c.is_root %},
     ALTER COLUMN {{ c.quoted }} SET DEFAULT gen_random_uuid(){% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
-{%- for c in t.columns %}{% if let Some(d) = c.default %}
+{%- endif %}
+{%- for c in t.altered %}{% if let Some(d) = c.default %}
 -- Keep the default pointing at the same parent row: {{ c.display }} DEFAULT {{ d }}.
 SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.uuid_for({{ c.root_literal }}, {{ d }}));
 {%- endif %}{% endfor %}

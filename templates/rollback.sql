@@ -27,7 +27,7 @@ CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text
 WITH fresh AS (
     INSERT INTO {{ r.map }} (old_id, new_id)
     SELECT b.base + {{ r.increment }} * row_number() OVER (ORDER BY t.{{ r.column }}), t.{{ r.column }}
-    FROM ONLY {{ t.quoted }} t,
+    FROM {{ r.scan }} t,
          (SELECT greatest(
              (SELECT max(old_id) FROM {{ r.map }}),
              {%- if let Some(s) = r.sequence %}
@@ -61,8 +61,10 @@ ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 {%- for t in tables_reversed %}
 
 -- {{ t.display }}
+{%- if !t.altered_through.is_empty() %}{% if t.altered.is_empty() %}: changes with {% else %}; inherited columns change with {% endif %}{{ t.altered_through.join(", ") }}{% endif %}
+{%- if !t.altered.is_empty() %}
 ALTER TABLE {{ t.quoted }}
-{%- for c in t.columns %}
+{%- for c in t.altered %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
     {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type_sql }} USING {{ c.old_id_fn }}({{ c.quoted }})
     {%- if let Some(d) = c.default %},
@@ -72,6 +74,7 @@ ALTER TABLE {{ t.quoted }}
     ALTER COLUMN {{ c.quoted }} SET DEFAULT {{ d }}
     {%- endif %}{% endif %}{% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
+{%- endif %}
 {%- if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}{% if let Some(kind) = r.identity %}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} ADD GENERATED {{ kind }} AS IDENTITY ({{ s.identity_options }});
 {%- endif %}{% endif %}{% endif %}

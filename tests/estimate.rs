@@ -108,3 +108,58 @@ fn disk_estimate_matches_a_measured_forward() {
         after_error * 100.0
     );
 }
+
+/// A key shared by a partition tree: its map holds every partition's rows,
+/// and the partitioned parent, which holds none, adds no growth of its own
+/// (once analyzed, its estimate is the sum of its partitions').
+#[test]
+fn disk_estimate_counts_a_family_map_once_per_row() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("estimate_family");
+    db.psql_sql(
+        "CREATE TABLE events (id serial NOT NULL, at date NOT NULL, note text) PARTITION BY RANGE (at);
+         CREATE TABLE events_a PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+         CREATE TABLE events_b PARTITION OF events DEFAULT;
+         ALTER TABLE events_a ADD PRIMARY KEY (id);
+         ALTER TABLE events_b ADD PRIMARY KEY (id);
+         INSERT INTO events (at, note)
+         SELECT CASE WHEN g % 2 = 0 THEN date '2020-06-01' ELSE date '2022-06-01' END, 'n' || g
+         FROM generate_series(1, 40000) g;
+         VACUUM ANALYZE;",
+    )
+    .expect("load");
+    let catalog = read_catalog(&db.url()).expect("introspect");
+    let output = keyshift::pipeline::from_catalog(
+        "estimate_family",
+        catalog,
+        Default::default(),
+        &Options::default(),
+    );
+    let estimate = output.plan.disk.clone().expect("a disk estimate");
+    let parent = estimate
+        .tables
+        .iter()
+        .find(|t| t.table.name == "events")
+        .expect("the parent is planned");
+    assert_eq!(parent.rows, 0, "the parent holds no rows of its own");
+    assert_eq!(parent.bytes_after, parent.bytes_now);
+
+    let work = tempfile::tempdir().expect("temp dir");
+    output.bundle.write_to(work.path()).expect("bundle");
+    db.psql_file(&work.path().join("forward.sql"), None)
+        .expect("forward");
+    let map = bytes(&db, "SELECT pg_total_relation_size('keyshift.events_ids')");
+    let error = (estimate.map_bytes - map) as f64 / map as f64;
+    eprintln!(
+        "family map: {} estimated vs {map} measured ({:+.1}%)",
+        estimate.map_bytes,
+        error * 100.0
+    );
+    assert!(
+        (0.0..0.6).contains(&error),
+        "map estimate off by {:+.1}%",
+        error * 100.0
+    );
+}

@@ -365,3 +365,63 @@ fn preflight_names_missing_dependents_and_identity_grants() {
         ],
     );
 }
+
+/// Loads `schema/partitioned` with its data and writes its bundle.
+fn partitioned<'s>(server: &'s support::Server, label: &str) -> (Database<'s>, tempfile::TempDir) {
+    let db = server.create_database(label);
+    let dir = cases::repo().join("schema/partitioned");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir))
+            .expect("load partitioned");
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    cases::output("partitioned")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    (db, work)
+}
+
+/// A partition attached after the bundle was made would be converted by
+/// the parent's ALTER without being fingerprinted or checked.
+#[test]
+fn preflight_refuses_a_partition_the_bundle_does_not_know() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, bundle) = partitioned(server, "new_partition");
+    db.psql_sql(
+        "CREATE TABLE orders_2026 PARTITION OF orders
+             FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');",
+    )
+    .expect("attach a partition");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &[
+            "table public.orders_2026 inherits customer_id, coupon_id from public.orders, which become uuid, but this bundle does not know it",
+        ],
+    );
+}
+
+/// A partitioned table's rows live in its partitions: the orphan check of
+/// a foreign key declared on the parent must read them.
+#[test]
+fn preflight_reports_orphans_under_a_partitioned_parent() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, bundle) = partitioned(server, "partition_orphans");
+    db.psql_sql(
+        "SET session_replication_role = replica;
+         UPDATE orders SET customer_id = 424242 WHERE id = 4;",
+    )
+    .expect("break the parent's foreign key");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &["1 rows of public.orders break foreign key orders_customer_id_fkey"],
+    );
+}

@@ -94,3 +94,41 @@ fn failing_cases_report_their_expected_error() {
         assert_eq!(err.trim(), expected.trim(), "{name}");
     }
 }
+
+/// Excluding one partition keeps every column it shares with its family
+/// an integer, so keys from the family's other tables into converted
+/// tables could not be recreated: the plan must say so for each of them.
+#[test]
+fn excluding_one_partition_blocks_the_family_keys_it_shares() {
+    use keyshift::catalog::QualifiedName;
+    let name = "partitioned";
+    let sql = std::fs::read_to_string(cases::repo().join(cases::source(name))).expect("schema.sql");
+    let mut options = keyshift::plan::Options::default();
+    options
+        .exclude_tables
+        .insert(QualifiedName::new("public", "orders_2024"));
+    let out = keyshift::pipeline::run(&cases::source(name), &sql, &options).expect("plan");
+    let blockers: Vec<String> = out
+        .plan
+        .blockers
+        .iter()
+        .map(|b| format!("{} {}", b.object, b.reason))
+        .collect();
+    for expected in [
+        "constraint orders_customer_id_fkey on public.orders references public.customers, whose key becomes uuid, but public.orders.customer_id stays an integer because it shares the column with public.orders_2024, which is excluded",
+        "constraint orders_2025_coupon_id_fkey on public.orders_2025 references public.coupons, whose key becomes uuid, but public.orders_2025.coupon_id stays an integer because it shares the column with public.orders_2024, which is excluded",
+        "constraint orders_2024_coupon_id_fkey on public.orders_2024 references public.coupons, whose key becomes uuid, but public.orders_2024 is excluded",
+    ] {
+        assert!(
+            blockers.iter().any(|b| b.starts_with(expected)),
+            "missing {expected:?} in {blockers:#?}"
+        );
+    }
+    assert!(
+        out.plan
+            .tables
+            .iter()
+            .all(|t| !t.table.name.starts_with("orders")),
+        "no table of the orders family may change"
+    );
+}

@@ -72,6 +72,9 @@ schema_cases!(
     domain_keys,
     unique_reference,
     nothing_to_convert,
+    partitioned,
+    inheritance,
+    family_blockers,
 );
 
 macro_rules! corpus_cases {

@@ -295,3 +295,40 @@ fn fingerprint_sees_schema_changes() {
         "the fingerprint misses the column order"
     );
 }
+
+/// PostgreSQL 18 fails to change an inherited column through its parent
+/// when a child declares it NOT NULL itself (here through its own primary
+/// key); preflight must refuse before forward breaks halfway.
+#[test]
+fn pg18_preflight_refuses_a_child_not_null_on_an_inherited_key() {
+    let Some(server) = server(18) else {
+        return;
+    };
+    let dir = matrix::repo().join("tests/families/child_primary_key");
+    let db = server.create_database("child_not_null");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir)).expect("load");
+    }
+    let sql = std::fs::read_to_string(dir.join("schema.sql")).expect("schema.sql");
+    let output = keyshift::pipeline::run(
+        "tests/families/child_primary_key/schema.sql",
+        &sql,
+        &Default::default(),
+    )
+    .expect("plan");
+    let work = tempfile::tempdir().expect("temp dir");
+    output.bundle.write_to(work.path()).expect("bundle");
+    let err = db
+        .psql_file(&work.path().join("preflight.sql"), None)
+        .expect_err("preflight must refuse on 18");
+    let text = err.to_string();
+    for needle in [
+        "table public.photos declares id NOT NULL itself (constraint photos_id_not_null), but inherits it; PostgreSQL 18 cannot",
+        "table public.clips declares id NOT NULL itself (constraint clips_id_not_null)",
+    ] {
+        assert!(
+            text.contains(needle),
+            "preflight failed without {needle:?}:\n{text}"
+        );
+    }
+}

@@ -133,12 +133,49 @@ pub struct Table {
     pub inherits: Vec<QualifiedName>,
     /// The parent when this table is a partition.
     pub partition_of: Option<QualifiedName>,
+    /// `PARTITION BY` of a partitioned table: converting a column its
+    /// partitions are routed by would move rows or break bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_key: Option<PartitionKey>,
 }
 
 impl Table {
     /// Looks a column up by name.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// How a partitioned table routes rows to its partitions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionKey {
+    /// `RANGE`, `LIST` or `HASH`.
+    pub strategy: PartitionStrategy,
+    /// Columns the key reads, plainly or inside expressions, in physical
+    /// order (both producers can tell that much, not the expression text).
+    pub columns: Vec<String>,
+}
+
+/// `PARTITION BY` strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionStrategy {
+    /// `PARTITION BY RANGE`.
+    Range,
+    /// `PARTITION BY LIST`.
+    List,
+    /// `PARTITION BY HASH`.
+    Hash,
+}
+
+impl PartitionStrategy {
+    /// The keyword, for messages.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PartitionStrategy::Range => "RANGE",
+            PartitionStrategy::List => "LIST",
+            PartitionStrategy::Hash => "HASH",
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use super::index::clone_to_partition;
 use super::names::{fold_ident, name_parts};
 use super::state::Builder;
 use super::tokens::{Tokens, tokenize};
-use crate::catalog::{Column, QualifiedName, Table, TableKind};
+use crate::catalog::{Column, PartitionKey, PartitionStrategy, QualifiedName, Table, TableKind};
 use sqlparser::ast::{Statement, TableConstraint};
 use sqlparser::tokenizer::Token;
 
@@ -84,6 +84,7 @@ pub(crate) fn create_table(b: &mut Builder, text: &str, statement_start: usize) 
         indexes: Vec::new(),
         inherits: Vec::new(),
         partition_of: None,
+        partition_key: None,
     };
     if let Some(parent) = &ct.partition_of {
         let parent = b.resolve_table(&name_parts(parent)?)?;
@@ -109,6 +110,7 @@ pub(crate) fn create_table(b: &mut Builder, text: &str, statement_start: usize) 
     }
     let names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    table.partition_key = partition_key(&t, &names)?;
 
     let mut decls: Vec<Decl> = Vec::new();
     // Column and table constraints keep their relative source order.
@@ -228,6 +230,38 @@ pub(crate) fn table_constraint(
         name: name.map(fold_ident),
         kind,
         at,
+    }))
+}
+
+/// The `PARTITION BY` clause after the table body: its strategy and the
+/// columns its keys read.
+fn partition_key(t: &Tokens, columns: &[&str]) -> Result<Option<PartitionKey>> {
+    let Some(at) = t.find_top(0, t.len(), |i| {
+        t.is_kw(i, "PARTITION") && t.is_kw(i + 1, "BY")
+    }) else {
+        return Ok(None);
+    };
+    let strategy = if t.is_kw(at + 2, "RANGE") {
+        PartitionStrategy::Range
+    } else if t.is_kw(at + 2, "LIST") {
+        PartitionStrategy::List
+    } else if t.is_kw(at + 2, "HASH") {
+        PartitionStrategy::Hash
+    } else {
+        return Err(Fail::at(
+            "expected RANGE, LIST or HASH after PARTITION BY",
+            t.offset(at),
+        ));
+    };
+    let open = at + 3;
+    let close = t
+        .is(open, &Token::LParen)
+        .then(|| t.close_paren(open))
+        .flatten()
+        .ok_or_else(|| Fail::at("expected the partition key in parentheses", t.offset(at)))?;
+    Ok(Some(PartitionKey {
+        strategy,
+        columns: mentioned_columns(t, open + 1, close, columns),
     }))
 }
 

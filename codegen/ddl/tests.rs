@@ -958,3 +958,32 @@ fn code_that_hides_ddl_is_refused() {
         (Some(&1), Some(&1))
     );
 }
+
+#[test]
+fn partition_keys_record_strategy_and_the_columns_they_read() {
+    use crate::catalog::{PartitionKey, PartitionStrategy};
+    let c = catalog(
+        "CREATE TABLE r (id int, at date, region text) PARTITION BY RANGE (at, id);
+         CREATE TABLE l (a int, b int) PARTITION BY LIST ((b % 2));
+         CREATE TABLE h (x int, \"Y\" int) PARTITION BY HASH (\"Y\");
+         CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2020-01-01', 0) TO ('2021-01-01', 0)
+             PARTITION BY LIST (region);
+         CREATE TABLE plain (id int);",
+    );
+    let key = |t: &str| table(&c, t).partition_key.clone();
+    let make = |strategy, columns: &[&str]| {
+        Some(PartitionKey {
+            strategy,
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+        })
+    };
+    assert_eq!(
+        key("r"),
+        make(PartitionStrategy::Range, &["id", "at"]),
+        "physical order"
+    );
+    assert_eq!(key("l"), make(PartitionStrategy::List, &["b"]));
+    assert_eq!(key("h"), make(PartitionStrategy::Hash, &["Y"]));
+    assert_eq!(key("r1"), make(PartitionStrategy::List, &["region"]));
+    assert_eq!(key("plain"), None);
+}

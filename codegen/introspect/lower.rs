@@ -10,8 +10,8 @@
 use super::rows::{ColumnRow, ConstraintRow, IndexRow, Rows, SequenceRow, TableObjectRow, ViewRow};
 use crate::catalog::{
     Catalog, CheckConstraint, Column, ColumnType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    IntKind, KeyConstraint, MatchType, Policy, QualifiedName, Rule, Sequence, Table, TableKind,
-    TableStats, Trigger, View, ViewKind,
+    IntKind, KeyConstraint, MatchType, PartitionKey, PartitionStrategy, Policy, QualifiedName,
+    Rule, Sequence, Table, TableKind, TableStats, Trigger, View, ViewKind,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -62,6 +62,22 @@ pub fn lower(rows: &Rows) -> Result<Catalog> {
         } else {
             None
         };
+        let partition_key = match r.partition_strategy.as_deref() {
+            None => None,
+            Some(code) => Some(PartitionKey {
+                strategy: match code {
+                    "r" => PartitionStrategy::Range,
+                    "l" => PartitionStrategy::List,
+                    "h" => PartitionStrategy::Hash,
+                    other => {
+                        return fail(format!(
+                            "table {name} has unknown partition strategy {other:?}"
+                        ));
+                    }
+                },
+                columns: r.partition_columns.clone(),
+            }),
+        };
         table_stats.push(TableStats {
             table: name.clone(),
             row_estimate: r.row_estimate,
@@ -81,6 +97,7 @@ pub fn lower(rows: &Rows) -> Result<Catalog> {
                 indexes: Vec::new(),
                 inherits: parents,
                 partition_of,
+                partition_key,
             },
         );
     }
@@ -419,6 +436,8 @@ mod tests {
             parent_names: parents.iter().map(|p| s(p)).collect(),
             row_estimate: None,
             total_bytes: 8192,
+            partition_strategy: None,
+            partition_columns: Vec::new(),
         }
     }
 
@@ -500,7 +519,11 @@ mod tests {
         let rows = Rows {
             relations: vec![
                 relation("users", "r", &[], false),
-                relation("orders", "p", &[], false),
+                RelationRow {
+                    partition_strategy: Some(s("h")),
+                    partition_columns: vec![s("b")],
+                    ..relation("orders", "p", &[], false)
+                },
                 relation("orders_2024", "r", &["orders"], true),
                 RelationRow {
                     row_estimate: Some(42),
@@ -535,6 +558,13 @@ mod tests {
             .expect("orders");
         assert_eq!(orders.kind, TableKind::Partitioned);
         assert_eq!(
+            orders.partition_key,
+            Some(PartitionKey {
+                strategy: PartitionStrategy::Hash,
+                columns: vec![s("b")],
+            })
+        );
+        assert_eq!(
             orders
                 .columns
                 .iter()
@@ -562,6 +592,7 @@ mod tests {
             .expect("partition");
         assert_eq!(part.partition_of, Some(QualifiedName::new("app", "orders")));
         assert!(part.inherits.is_empty());
+        assert_eq!(part.partition_key, None);
         let legacy = c
             .table(&QualifiedName::new("app", "legacy"))
             .expect("legacy");

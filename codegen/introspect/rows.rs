@@ -40,6 +40,10 @@ pub struct RelationRow {
     /// `reltuples`, rounded; `None` when never analyzed (PostgreSQL 14+).
     pub row_estimate: Option<i64>,
     pub total_bytes: i64,
+    /// `pg_partitioned_table.partstrat` (`r`, `l`, `h`) of a partitioned table.
+    pub partition_strategy: Option<String>,
+    /// Columns its partition key reads, in attnum order.
+    pub partition_columns: Vec<String>,
 }
 
 /// One table column.
@@ -191,6 +195,8 @@ impl RelationRow {
             parent_names: get(r, Q, "parent_names")?,
             row_estimate: get(r, Q, "row_estimate")?,
             total_bytes: get(r, Q, "total_bytes")?,
+            partition_strategy: get(r, Q, "partition_strategy")?,
+            partition_columns: get(r, Q, "partition_columns")?,
         })
     }
 }

@@ -3,7 +3,7 @@
 //! generated from a stale DDL file still fails closed.
 
 use super::{Blocker, KeySource, Options, TablePlan};
-use crate::catalog::{Catalog, IndexKey, TableKind};
+use crate::catalog::{Catalog, IndexKey};
 use std::collections::BTreeSet;
 
 /// Everything that must stop the migration, unsorted.
@@ -14,46 +14,6 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
     for plan in tables {
         let table = catalog.table(&plan.table).expect("planned tables exist");
         let name = table.name.display();
-        if table.kind == TableKind::Partitioned {
-            let partitions: Vec<String> = catalog
-                .tables
-                .iter()
-                .filter(|t| t.partition_of.as_ref() == Some(&table.name))
-                .map(|t| t.name.display())
-                .collect();
-            out.push(Blocker {
-                object: format!("table {name}"),
-                reason: format!(
-                    "is partitioned ({} partitions: {}); converting partitioned tables is not supported yet",
-                    partitions.len(),
-                    partitions.join(", ")
-                ),
-                help: format!("Exclude {name}, its partitions and the tables referencing it with --exclude-table."),
-            });
-        }
-        if let Some(parent) = &table.partition_of
-            && !tables.iter().any(|t| &t.table == parent)
-        {
-            out.push(Blocker {
-                object: format!("table {name}"),
-                reason: format!(
-                    "is a partition of {}; converting partitions is not supported yet",
-                    parent.display()
-                ),
-                help: format!("Exclude {name} with --exclude-table."),
-            });
-        }
-        let has_children = catalog
-            .tables
-            .iter()
-            .any(|t| t.inherits.contains(&table.name));
-        if !table.inherits.is_empty() || has_children {
-            out.push(Blocker {
-                object: format!("table {name}"),
-                reason: "takes part in table inheritance; converting inherited columns is not supported yet".into(),
-                help: format!("Exclude {name} and its inheritance relatives with --exclude-table."),
-            });
-        }
         for column in &plan.columns {
             if let Some(default) = &column.default
                 && default.trim().parse::<i64>().is_err()

@@ -172,6 +172,7 @@ mod tests {
             root: None,
             columns: Vec::new(),
             all_columns: Vec::new(),
+            partitioned: false,
         }
     }
 

@@ -7,6 +7,8 @@
 //! integer width to 16 bytes, in the heap and in every index holding the
 //! column. Each root table also gets a map (old id, uuid) with two indexes.
 //! Peak extra disk is the new size of every converted table plus the maps.
+//! A partitioned table holds no rows itself; the map of a key a family
+//! shares holds the rows of every member.
 //! After COMMIT the old files are freed, leaving the growth plus the maps.
 //! Alignment padding, TOAST and free-space differences are ignored, and so
 //! is the space the rewrite reclaims by rebuilding loosely packed indexes,
@@ -14,7 +16,7 @@
 //! much.
 
 use super::TablePlan;
-use crate::catalog::{Catalog, IndexKey, IntKind, QualifiedName, Table};
+use crate::catalog::{Catalog, IndexKey, IntKind, QualifiedName, Table, TableKind};
 use serde::{Deserialize, Serialize};
 
 /// Per-row overhead of a heap tuple (header plus line pointer), in bytes.
@@ -104,12 +106,27 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
         extra_after_bytes: 0,
         unknown: Vec::new(),
     };
+    // A partitioned table's rows are its partitions'; its own estimate
+    // (their sum, once analyzed) must not be counted again.
+    let rows_of = |name: &QualifiedName| {
+        let partitioned = catalog
+            .table(name)
+            .is_some_and(|t| t.kind == TableKind::Partitioned);
+        if partitioned {
+            return Some(0);
+        }
+        catalog
+            .table_stats
+            .iter()
+            .find(|s| &s.table == name)
+            .and_then(|s| s.row_estimate)
+    };
     for plan in tables {
         let stats = catalog.table_stats.iter().find(|s| s.table == plan.table);
         let (Some(stats), Some(table)) = (stats, catalog.table(&plan.table)) else {
             continue;
         };
-        let Some(rows) = stats.row_estimate else {
+        let Some(rows) = rows_of(&plan.table) else {
             out.unknown.push(plan.table.clone());
             continue;
         };
@@ -124,7 +141,10 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
             let heap = HEAP_TUPLE_OVERHEAD + (w + 16 + 7) / 8 * 8;
             let old_id_index = INDEX_TUPLE_OVERHEAD + w.max(8);
             let uuid_index = INDEX_TUPLE_OVERHEAD + 16;
-            out.map_bytes += disk(rows * (heap + old_id_index + uuid_index));
+            // The map of a key a family shares holds every member's rows;
+            // members never analyzed are listed as unknown on their own.
+            let map_rows: i64 = rows + root.members.iter().filter_map(&rows_of).sum::<i64>();
+            out.map_bytes += disk(map_rows * (heap + old_id_index + uuid_index));
         }
         out.peak_extra_bytes += bytes_after;
         out.extra_after_bytes += bytes_after - stats.total_bytes;

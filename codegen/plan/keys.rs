@@ -6,9 +6,18 @@
 //! references, followed transitively, so a composite key made of converted
 //! foreign keys is converted column by column, and a primary key that is
 //! also a foreign key (one-to-one tables) shares its parent's UUIDs.
+//!
+//! A column shared by a partition tree or an inheritance family resolves
+//! as one group (see `family.rs`): it converts on every member when any
+//! member's foreign key or primary key calls for it, and a primary key on
+//! any member makes the group's top table the root, so one map covers the
+//! rows of the whole family.
 
+use super::family::ColumnGroups;
 use super::{Blocker, ConvertedColumn, KeySource, Options, RootKey, TablePlan};
-use crate::catalog::{Catalog, ForeignKey, QualifiedName, Sequence, Table, derived_name};
+use crate::catalog::{
+    Catalog, ForeignKey, QualifiedName, Sequence, Table, TableKind, derived_name,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 type ColumnId = (QualifiedName, String);
@@ -17,8 +26,14 @@ type ColumnId = (QualifiedName, String);
 #[derive(Debug, Clone, Default)]
 pub struct ColumnRoots {
     roots: BTreeMap<ColumnId, QualifiedName>,
+    /// The columns whose own values are a root key's: a single-column
+    /// integer primary key, or the top column of a family group in which
+    /// some member has one.
+    root_keys: BTreeSet<ColumnId>,
     /// Columns that would hold the values of two different roots.
     pub conflicts: Vec<Blocker>,
+    /// Partition trees and inheritance families, column by column.
+    pub groups: ColumnGroups,
 }
 
 impl ColumnRoots {
@@ -27,23 +42,32 @@ impl ColumnRoots {
         let mut resolver = Resolver {
             catalog,
             options,
+            groups: ColumnGroups::build(catalog),
             memo: BTreeMap::new(),
             visiting: BTreeSet::new(),
             conflicts: Vec::new(),
+            root_keys: BTreeSet::new(),
         };
+        let mut roots = BTreeMap::new();
         for table in &catalog.tables {
             for column in &table.columns {
-                resolver.root(&table.name, &column.name);
+                if let Some(root) = resolver.root(&table.name, &column.name) {
+                    roots.insert((table.name.clone(), column.name.clone()), root);
+                }
             }
         }
         ColumnRoots {
-            roots: resolver
-                .memo
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, v?)))
-                .collect(),
+            roots,
+            root_keys: resolver.root_keys,
             conflicts: resolver.conflicts,
+            groups: resolver.groups,
         }
+    }
+
+    /// Whether `table.column` is the column a root key's values start in.
+    pub fn is_root_key(&self, table: &QualifiedName, column: &str) -> bool {
+        self.root_keys
+            .contains(&(table.clone(), column.to_string()))
     }
 
     /// The root table whose key values `table.column` holds, if converted.
@@ -67,6 +91,8 @@ impl ColumnRoots {
 struct Resolver<'a> {
     catalog: &'a Catalog,
     options: &'a Options,
+    groups: ColumnGroups,
+    root_keys: BTreeSet<ColumnId>,
     memo: BTreeMap<ColumnId, Option<QualifiedName>>,
     visiting: BTreeSet<ColumnId>,
     conflicts: Vec<Blocker>,
@@ -74,6 +100,8 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn root(&mut self, table: &QualifiedName, column: &str) -> Option<QualifiedName> {
+        // Every member of a family group resolves as its owner.
+        let table = &self.groups.owner(table, column).clone();
         let id = (table.clone(), column.to_string());
         if let Some(known) = self.memo.get(&id) {
             return known.clone();
@@ -90,23 +118,39 @@ impl Resolver<'_> {
     }
 
     fn resolve_uncached(&mut self, table: &QualifiedName, column: &str) -> Option<QualifiedName> {
-        let t = self.catalog.table(table)?;
-        if self.options.exclude_tables.contains(table) {
+        let members: Vec<QualifiedName> = match self.groups.group(table, column) {
+            Some(group) => group.members.clone(),
+            None => vec![table.clone()],
+        };
+        if members
+            .iter()
+            .any(|m| self.options.exclude_tables.contains(m))
+        {
             return None;
         }
         let mut via_fk = BTreeSet::new();
         let mut references_unconverted = false;
-        for fk in &t.foreign_keys {
-            let Some(pos) = fk.columns.iter().position(|c| c == column) else {
-                continue;
-            };
-            let referenced = &fk.referenced_columns[pos];
-            match self.root(&fk.referenced_table, referenced) {
-                Some(root) => {
-                    via_fk.insert(root);
+        let mut has_key = false;
+        for member in &members {
+            let t = self.catalog.table(member)?;
+            for fk in &t.foreign_keys {
+                let Some(pos) = fk.columns.iter().position(|c| c == column) else {
+                    continue;
+                };
+                let referenced = &fk.referenced_columns[pos];
+                match self.root(&fk.referenced_table, referenced) {
+                    Some(root) => {
+                        via_fk.insert(root);
+                    }
+                    None => references_unconverted = true,
                 }
-                None => references_unconverted = true,
             }
+            has_key |= t.primary_key.as_ref().is_some_and(|pk| {
+                pk.columns.len() == 1
+                    && pk.columns[0] == column
+                    && t.column(column)
+                        .is_some_and(|c| c.data_type.int_kind.is_some())
+            });
         }
         if via_fk.len() > 1 {
             let names: Vec<String> = via_fk.iter().map(|r| r.display()).collect();
@@ -122,12 +166,11 @@ impl Resolver<'_> {
         if let Some(root) = via_fk.into_iter().next() {
             return Some(root);
         }
-        let pk = t.primary_key.as_ref()?;
-        let is_single_int_key = pk.columns.len() == 1
-            && pk.columns[0] == column
-            && t.column(column)
-                .is_some_and(|c| c.data_type.int_kind.is_some());
-        (is_single_int_key && !references_unconverted).then(|| table.clone())
+        let is_root = has_key && !references_unconverted;
+        if is_root {
+            self.root_keys.insert((table.clone(), column.to_string()));
+        }
+        is_root.then(|| table.clone())
     }
 }
 
@@ -138,17 +181,22 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
         .iter()
         .filter_map(|c| {
             let root = roots.root_of(&table.name, &c.name)?;
+            let owner = roots.groups.owner(&table.name, &c.name);
+            let inherited = owner != &table.name;
             Some(ConvertedColumn {
                 name: c.name.clone(),
                 int_kind: c.data_type.int_kind?,
                 type_name: c.data_type.name.clone(),
                 root: root.clone(),
                 not_null: c.not_null,
-                default: if root == &table.name && is_root_column(table, &c.name) {
+                // An inherited column's default is the owner's, changed and
+                // restored there for the whole family.
+                default: if inherited || roots.is_root_key(&table.name, &c.name) {
                     None
                 } else {
                     c.default.clone()
                 },
+                altered_on: inherited.then(|| owner.clone()),
             })
         })
         .collect();
@@ -157,7 +205,7 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
     }
     let root = columns
         .iter()
-        .find(|c| c.root == table.name && is_root_column(table, &c.name))
+        .find(|c| roots.is_root_key(&table.name, &c.name))
         .map(|c| {
             let column = table.column(&c.name).expect("converted column exists");
             RootKey {
@@ -165,6 +213,17 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
                 int_kind: c.int_kind,
                 source: key_source(catalog, table, column),
                 map_table: String::new(),
+                members: roots
+                    .groups
+                    .group(&table.name, &c.name)
+                    .map(|g| {
+                        g.members
+                            .iter()
+                            .filter(|m| *m != &table.name)
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             }
         });
     Some(TablePlan {
@@ -172,14 +231,8 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
         root,
         columns,
         all_columns: table.columns.iter().map(|c| c.name.clone()).collect(),
+        partitioned: table.kind == TableKind::Partitioned,
     })
-}
-
-fn is_root_column(table: &Table, column: &str) -> bool {
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == column)
 }
 
 fn key_source(catalog: &Catalog, table: &Table, column: &crate::catalog::Column) -> KeySource {

@@ -27,11 +27,28 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Le
 fn primary_key_reason(table: &Table, roots: &ColumnRoots, out: &mut Vec<LeftAlone>) {
     let converted = |c: &str| roots.root_of(&table.name, c).is_some();
     let Some(pk) = &table.primary_key else {
+        // The top of a family whose partitions or children have the key.
+        if table
+            .columns
+            .iter()
+            .any(|c| roots.is_root_key(&table.name, &c.name))
+        {
+            return;
+        }
         let has_converted = table.columns.iter().any(|c| converted(&c.name));
+        // A partition or child without a key of its own that holds its
+        // family's key, which converts with it.
+        let shared_key = table.columns.iter().find_map(|c| {
+            let owner = roots.groups.owner(&table.name, &c.name);
+            (owner != &table.name && roots.is_root_key(owner, &c.name))
+                .then(|| format!("{}.{}", owner.display(), c.name))
+        });
         out.push(LeftAlone {
             table: table.name.clone(),
             column: None,
-            reason: if has_converted {
+            reason: if let Some(key) = shared_key {
+                format!("has no primary key of its own: it holds the key of {key}, which converts with its family")
+            } else if has_converted {
                 "has no primary key: only its foreign-key columns change".into()
             } else {
                 "has no primary key and no column that references a converted key".into()

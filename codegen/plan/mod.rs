@@ -6,11 +6,14 @@
 mod blockers;
 mod dependents;
 pub mod estimate;
+mod family;
+mod family_blockers;
 mod keys;
 mod left_alone;
 
 use crate::catalog::{
-    Catalog, FkAction, ForeignKey, IntKind, MatchType, QualifiedName, Sequence, quote_ident,
+    Catalog, FkAction, ForeignKey, IntKind, MatchType, QualifiedName, Sequence, TableKind,
+    quote_ident,
 };
 use crate::graph::FkGraph;
 use serde::Serialize;
@@ -81,6 +84,10 @@ pub struct TablePlan {
     pub columns: Vec<ConvertedColumn>,
     /// All column names in physical order; verification rebuilds whole rows.
     pub all_columns: Vec<String>,
+    /// A partitioned table holds no rows itself (`FROM ONLY` sees none);
+    /// its partitions are planned as tables of their own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partitioned: bool,
 }
 
 /// A single-column integer primary key whose values get new UUIDs.
@@ -94,6 +101,10 @@ pub struct RootKey {
     pub source: KeySource,
     /// Name of the mapping table in the `keyshift` schema.
     pub map_table: String,
+    /// Partitions and inheritance children that hold this key too: the map
+    /// covers their rows, and the key column changes once, here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<QualifiedName>,
 }
 
 /// How a root key got its values before the migration.
@@ -152,6 +163,10 @@ pub struct ConvertedColumn {
     /// Default of a referencing column (e.g. for `ON DELETE SET DEFAULT`);
     /// forward translates it to the UUID of the same parent row.
     pub default: Option<String>,
+    /// Set when the column is inherited from a parent table or a
+    /// partitioned table: PostgreSQL changes it only through that table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub altered_on: Option<QualifiedName>,
 }
 
 /// A foreign key that is dropped before the type change and recreated,
@@ -162,6 +177,12 @@ pub struct ForeignKeyPlan {
     pub table: QualifiedName,
     /// The constraint as it is in the catalog.
     pub constraint: ForeignKey,
+    /// The referencing table is partitioned: its rows are its partitions'.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub table_partitioned: bool,
+    /// The referenced table is partitioned.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub referenced_partitioned: bool,
 }
 
 impl ForeignKeyPlan {
@@ -250,7 +271,18 @@ impl Plan {
             .iter()
             .filter_map(|t| keys::table_plan(catalog, t, &roots))
             .collect();
-        tables.sort_by_key(|t| (position(&t.table), t.table.clone()));
+        // Partitions and children follow the top of their family, whose
+        // statements change them.
+        tables.sort_by_key(|t| {
+            let top = family::top(catalog, &t.table);
+            (
+                position(&top),
+                top.clone(),
+                top != t.table,
+                position(&t.table),
+                t.table.clone(),
+            )
+        });
         keys::assign_map_tables(&mut tables);
 
         let mut foreign_keys: Vec<ForeignKeyPlan> = catalog
@@ -261,6 +293,10 @@ impl Plan {
             .map(|(t, fk)| ForeignKeyPlan {
                 table: t.name.clone(),
                 constraint: fk.clone(),
+                table_partitioned: t.kind == TableKind::Partitioned,
+                referenced_partitioned: catalog
+                    .table(&fk.referenced_table)
+                    .is_some_and(|r| r.kind == TableKind::Partitioned),
             })
             .collect();
         foreign_keys.sort_by_key(|f| {
@@ -275,6 +311,7 @@ impl Plan {
         let mut blockers = roots.conflicts.clone();
         blockers.extend(blockers::find(catalog, &tables, options));
         blockers.extend(dependents::unused_view_queries(options, &views));
+        blockers.extend(family_blockers::find(catalog, &tables, &roots, options));
         blockers.sort();
         blockers.dedup();
 

@@ -137,6 +137,7 @@ struct PlanMd<'a> {
     self_references: String,
     mermaid: String,
     locked: String,
+    rewrites: String,
     contract_drops: String,
     keep_id_map: bool,
     lock_timeout: &'a str,
@@ -361,6 +362,22 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
             .collect::<Vec<_>>()
             .join("; ")
     };
+    // A child with columns of its own besides inherited ones is rewritten
+    // by its parent's ALTER and by its own.
+    let twice: Vec<String> = common
+        .tables
+        .iter()
+        .filter(|t| !t.altered.is_empty() && !t.altered_through.is_empty())
+        .map(|t| format!("`{}`", t.display))
+        .collect();
+    let rewrites = if twice.is_empty() {
+        "each table is rewritten once".to_string()
+    } else {
+        format!(
+            "each table is rewritten once, except {}: twice, through its parent and for its own columns",
+            twice.join(", ")
+        )
+    };
     let locked = if common.tables.is_empty() {
         "no tables".to_string()
     } else {
@@ -407,6 +424,7 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
         self_references: names(&plan.self_references),
         mermaid: mermaid(plan),
         locked,
+        rewrites,
         contract_drops,
         keep_id_map: plan.keep_id_map,
         lock_timeout: LOCK_TIMEOUT,

@@ -19,6 +19,12 @@ pub struct TableView {
     pub root: Option<RootView>,
     /// Converted columns in physical order.
     pub columns: Vec<ColumnView>,
+    /// The converted columns this table's own `ALTER TABLE` changes: all
+    /// but those it inherited, which change through their parent.
+    pub altered: Vec<ColumnView>,
+    /// `public.payment`: the tables whose `ALTER TABLE` changes the columns
+    /// this one inherited, for comments.
+    pub altered_through: Vec<String>,
     /// `ROW(t.a, m1.old_id, …)`: the row as it was before forward, rebuilt
     /// through the id maps, for verification.
     pub old_row: String,
@@ -30,6 +36,7 @@ pub struct TableView {
 }
 
 /// A converted column.
+#[derive(Clone)]
 pub struct ColumnView {
     /// `"user_id"`.
     pub quoted: String,
@@ -68,6 +75,11 @@ pub struct RootView {
     pub literal: String,
     /// `"keyshift"."users_ids"`.
     pub map: String,
+    /// `ONLY "public"."users"`, or the table without `ONLY` when
+    /// partitions or children share the key: the rows the map covers.
+    pub scan: String,
+    /// `public.payment_p1, public.payment_p2`: members sharing the key.
+    pub members: Vec<String>,
     /// `users_ids`.
     pub map_name: String,
     /// `'"keyshift"."users_ids"'`.
@@ -206,6 +218,12 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                 display: r.column.clone(),
                 literal: quote_literal(&r.column),
                 map: keyshift(&r.map_table),
+                scan: if r.members.is_empty() {
+                    format!("ONLY {}", t.table.quoted())
+                } else {
+                    t.table.quoted()
+                },
+                members: r.members.iter().map(QualifiedName::display).collect(),
                 map_name: r.map_table.clone(),
                 map_regclass: quote_literal(&keyshift(&r.map_table)),
                 map_missing: quote_literal(&format!("id map keyshift.{} is missing", r.map_table)),
@@ -259,6 +277,23 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
         ),
         old_row: format!("ROW({})", parts.join(", ")),
         old_row_joins: joins,
+        altered: t
+            .columns
+            .iter()
+            .zip(&columns)
+            .filter(|(c, _)| c.altered_on.is_none())
+            .map(|(_, v)| v.clone())
+            .collect(),
+        altered_through: t
+            .columns
+            .iter()
+            .filter_map(|c| c.altered_on.as_ref().map(QualifiedName::display))
+            .fold(Vec::new(), |mut seen, o| {
+                if !seen.contains(&o) {
+                    seen.push(o);
+                }
+                seen
+            }),
         columns,
     }
 }
@@ -342,14 +377,19 @@ fn foreign_key(f: &ForeignKeyPlan) -> ForeignKeyView {
         .zip(&fk.referenced_columns)
         .map(|(c, p)| format!("p.{} = c.{}", quote_ident(p), quote_ident(c)))
         .collect();
+    // A partitioned table holds its rows in its partitions, which `ONLY`
+    // would leave out; foreign keys see a partitioned table whole.
+    let only = |partitioned: bool| if partitioned { "" } else { "ONLY " };
     let orphans = format!(
-        "SELECT count(*) FROM ONLY {} c WHERE {} AND NOT EXISTS (SELECT 1 FROM ONLY {} p WHERE {})",
+        "SELECT count(*) FROM {}{} c WHERE {} AND NOT EXISTS (SELECT 1 FROM {}{} p WHERE {})",
+        only(f.table_partitioned),
         f.table.quoted(),
         child_cols
             .iter()
             .map(|c| format!("{c} IS NOT NULL"))
             .collect::<Vec<_>>()
             .join(" AND "),
+        only(f.referenced_partitioned),
         fk.referenced_table.quoted(),
         matches.join(" AND ")
     );

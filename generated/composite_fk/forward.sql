@@ -54,7 +54,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."projects_project_id_seq"',
 INSERT INTO keyshift.sequence_state SELECT '"public"."assignments_id_seq"', last_value, is_called FROM "public"."assignments_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."time_entries_entry_id_seq"', last_value, is_called FROM "public"."time_entries_entry_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."members_ids" AS SELECT "member_id" AS old_id, keyshift.uuid_for('public.members', "member_id") AS new_id FROM ONLY "public"."members";
 ALTER TABLE "keyshift"."members_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."members_ids" IS 'keyshift: old public.members.member_id values (old_id) and the uuids that replaced them (new_id)';
@@ -100,6 +101,9 @@ ALTER TABLE "public"."time_entries" DROP CONSTRAINT "time_entries_approver_fkey"
 ALTER TABLE "public"."time_entries" DROP CONSTRAINT "time_entries_project_id_member_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.members
 ALTER TABLE "public"."members"

@@ -53,7 +53,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."authors_id_seq"', last_val
 INSERT INTO keyshift.sequence_state SELECT '"public"."books_id_seq"', last_value, is_called FROM "public"."books_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."royalties_id_seq"', last_value, is_called FROM "public"."royalties_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."authors_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.authors', "id") AS new_id FROM ONLY "public"."authors";
 ALTER TABLE "keyshift"."authors_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."authors_ids" IS 'keyshift: old public.authors.id values (old_id) and the uuids that replaced them (new_id)';
@@ -98,6 +99,9 @@ ALTER TABLE "public"."book_authors" DROP CONSTRAINT "book_authors_book_id_fkey";
 ALTER TABLE "public"."royalties" DROP CONSTRAINT "royalties_book_author_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.authors
 ALTER TABLE "public"."authors"

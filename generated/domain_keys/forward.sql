@@ -50,7 +50,8 @@ INSERT INTO keyshift.row_digest SELECT 'public.projects', count(*), coalesce(sum
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
 INSERT INTO keyshift.sequence_state SELECT '"public"."projects_id_seq"', last_value, is_called FROM "public"."projects_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."geo_regions_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('geo.regions', "id") AS new_id FROM ONLY "geo"."regions";
 ALTER TABLE "keyshift"."geo_regions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."geo_regions_ids" IS 'keyshift: old geo.regions.id values (old_id) and the uuids that replaced them (new_id)';
@@ -89,6 +90,9 @@ ALTER TABLE "public"."projects" DROP CONSTRAINT "projects_backup_fkey";
 ALTER TABLE "public"."projects" DROP CONSTRAINT "projects_owner_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- geo.regions
 ALTER TABLE "geo"."regions"

@@ -55,7 +55,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."archived_entries_id_seq"',
 INSERT INTO keyshift.sequence_state SELECT '"public"."scratch_id_seq"', last_value, is_called FROM "public"."scratch_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."transfers_id_seq"', last_value, is_called FROM "public"."transfers_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.accounts', "id") AS new_id FROM ONLY "public"."accounts";
 ALTER TABLE "keyshift"."accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -104,6 +105,9 @@ ALTER TABLE "public"."transfers" DROP CONSTRAINT "transfers_from_id_fkey";
 ALTER TABLE "public"."transfers" DROP CONSTRAINT "transfers_reviewer_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.accounts
 ALTER TABLE "public"."accounts"

@@ -65,7 +65,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."children_id_seq"', last_va
 INSERT INTO keyshift.sequence_state SELECT '"public"."membership_audit_id_seq"', last_value, is_called FROM "public"."membership_audit_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."membership_notes_id_seq"', last_value, is_called FROM "public"."membership_notes_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."groups_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.groups', "id") AS new_id FROM ONLY "public"."groups";
 ALTER TABLE "keyshift"."groups_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."groups_ids" IS 'keyshift: old public.groups.id values (old_id) and the uuids that replaced them (new_id)';
@@ -124,6 +125,9 @@ ALTER TABLE "public"."membership_audit" DROP CONSTRAINT "membership_audit_member
 ALTER TABLE "public"."membership_notes" DROP CONSTRAINT "membership_notes_membership_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.groups
 ALTER TABLE "public"."groups"

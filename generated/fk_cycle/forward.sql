@@ -52,7 +52,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."staff_id_seq"', last_value
 INSERT INTO keyshift.sequence_state SELECT '"public"."stores_id_seq"', last_value, is_called FROM "public"."stores_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."sales_id_seq"', last_value, is_called FROM "public"."sales_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."staff_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.staff', "id") AS new_id FROM ONLY "public"."staff";
 ALTER TABLE "keyshift"."staff_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."staff_ids" IS 'keyshift: old public.staff.id values (old_id) and the uuids that replaced them (new_id)';
@@ -93,6 +94,9 @@ ALTER TABLE "public"."sales" DROP CONSTRAINT "sales_staff_id_fkey";
 ALTER TABLE "public"."sales" DROP CONSTRAINT "sales_store_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.staff
 ALTER TABLE "public"."staff"

@@ -61,7 +61,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."t_serial_id_seq"', last_va
 INSERT INTO keyshift.sequence_state SELECT '"public"."t_smallserial_id_seq"', last_value, is_called FROM "public"."t_smallserial_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."links_id_seq"', last_value, is_called FROM "public"."links_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."t_bigserial_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.t_bigserial', "id") AS new_id FROM ONLY "public"."t_bigserial";
 ALTER TABLE "keyshift"."t_bigserial_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."t_bigserial_ids" IS 'keyshift: old public.t_bigserial.id values (old_id) and the uuids that replaced them (new_id)';
@@ -123,6 +124,9 @@ ALTER TABLE "public"."links" DROP CONSTRAINT "links_shared_id_fkey";
 ALTER TABLE "public"."links" DROP CONSTRAINT "links_smallserial_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.t_bigserial
 ALTER TABLE "public"."t_bigserial"

@@ -52,7 +52,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."subscription_billing_accou
 INSERT INTO keyshift.sequence_state SELECT '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"', last_value, is_called FROM "public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"', last_value, is_called FROM "public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" AS SELECT "subscription_billing_account_history_record_surrogate_key_value" AS old_id, keyshift.uuid_for('public.subscription_billing_account_history_records_for_annual_reviews', "subscription_billing_account_history_record_surrogate_key_value") AS new_id FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews";
 ALTER TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" IS 'keyshift: old public.subscription_billing_account_history_records_for_annual_reviews.subscription_billing_account_history_record_surrogate_key_value values (old_id) and the uuids that replaced them (new_id)';
@@ -93,6 +94,9 @@ ALTER TABLE "public"."payment_reconciliation_entries_referencing_billing_history
 ALTER TABLE "public"."payment_reconciliation_entries_referencing_billing_history_rows" DROP CONSTRAINT "payment_reconciliation_entrie_subscription_billing_account_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.subscription_billing_account_history_records_for_annual_reviews
 ALTER TABLE "public"."subscription_billing_account_history_records_for_annual_reviews"

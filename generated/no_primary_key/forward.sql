@@ -50,7 +50,8 @@ INSERT INTO keyshift.row_digest SELECT 'public.referrals', count(*), coalesce(su
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
 INSERT INTO keyshift.sequence_state SELECT '"public"."users_id_seq"', last_value, is_called FROM "public"."users_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.users', "id") AS new_id FROM ONLY "public"."users";
 ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
@@ -83,6 +84,9 @@ ALTER TABLE "public"."referrals" DROP CONSTRAINT "referrals_referred_id_fkey";
 ALTER TABLE "public"."referrals" DROP CONSTRAINT "referrals_referrer_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.users
 ALTER TABLE "public"."users"

@@ -58,7 +58,8 @@ INSERT INTO keyshift.sequence_state SELECT '"billing"."events_id_seq"', last_val
 INSERT INTO keyshift.sequence_state SELECT '"public"."accounts_id_seq"', last_value, is_called FROM "public"."accounts_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."notes_id_seq"', last_value, is_called FROM "public"."notes_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."app_accounts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('app.accounts', "id") AS new_id FROM ONLY "app"."accounts";
 ALTER TABLE "keyshift"."app_accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."app_accounts_ids" IS 'keyshift: old app.accounts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -112,6 +113,9 @@ ALTER TABLE "public"."notes" DROP CONSTRAINT "notes_account_id_fkey";
 ALTER TABLE "public"."notes" DROP CONSTRAINT "notes_invoice_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- app.accounts
 ALTER TABLE "app"."accounts"

@@ -46,7 +46,8 @@ CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 
 -- The foreign keys dropped below, exactly as PostgreSQL holds them, with
 -- their creation order: PostgreSQL fires foreign-key triggers in that
@@ -70,6 +71,9 @@ $keyshift$;
 -- touches a converted column is dropped first and recreated at the end.
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 SELECT keyshift.recreate_foreign_keys();

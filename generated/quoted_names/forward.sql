@@ -61,7 +61,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."Ünïcödé_ïd_seq"', las
 INSERT INTO keyshift.sequence_state SELECT '"public"."weird""name_id""x_seq"', last_value, is_called FROM "public"."weird""name_id""x_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."Bob''s Table_id_seq"', last_value, is_called FROM "public"."Bob's Table_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."UserAccounts_ids" AS SELECT "userId" AS old_id, keyshift.uuid_for('public."UserAccounts"', "userId") AS new_id FROM ONLY "public"."UserAccounts";
 ALTER TABLE "keyshift"."UserAccounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."UserAccounts_ids" IS 'keyshift: old public."UserAccounts".userId values (old_id) and the uuids that replaced them (new_id)';
@@ -125,6 +126,9 @@ ALTER TABLE "public"."weird""name" DROP CONSTRAINT "weird""name_user id_fkey";
 ALTER TABLE "public"."Bob's Table" DROP CONSTRAINT "Bob's Table_weird""ref_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public."UserAccounts"
 ALTER TABLE "public"."UserAccounts"

@@ -220,22 +220,44 @@ WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger':
       SELECT 1 FROM pg_trigger t JOIN pg_temp.keyshift_dependents k ON k.kind = 'trigger' AND to_regclass(k.rel) = t.tgrelid AND k.name = t.tgname
       WHERE d.classid = 'pg_trigger'::regclass AND t.oid = d.objid)
 GROUP BY d.classid, d.objid;
--- Partitioned and inherited tables are not converted yet.
+
+-- A partition or child table that inherits a converted column changes
+-- with its parent, so the bundle must know it: it fingerprints, checks and
+-- rolls back every table it changes.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('table %s is partitioned, a partition, or part of an inheritance tree; keyshift cannot convert it yet', c.oid::regclass)
-FROM (VALUES
-    ('"public"."UserAccounts"'),
-    ('"public"."user"'),
-    ('"public"."order"'),
-    ('"public"."café"'),
-    ('"public"."useraccounts"'),
-    ('"public"."Ünïcödé"'),
-    ('"public"."weird""name"'),
-    ('"public"."Bob''s Table"')
-) AS e (tbl)
-JOIN pg_class c ON c.oid = to_regclass(e.tbl)
-WHERE c.relkind = 'p' OR c.relispartition
-   OR EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid OR h.inhparent = c.oid);
+SELECT format('table %s inherits %s from %s, which become uuid, but this bundle does not know it; regenerate the bundle from the current schema',
+              h.inhrelid::regclass, string_agg(quote_ident(e.col), ', ' ORDER BY a.attnum), h.inhparent::regclass)
+FROM pg_temp.keyshift_columns AS e
+JOIN pg_inherits h ON h.inhparent = to_regclass(e.tbl)
+JOIN pg_attribute a ON a.attrelid = h.inhrelid AND a.attname = e.col AND NOT a.attisdropped
+WHERE NOT EXISTS (
+    SELECT 1 FROM pg_temp.keyshift_columns AS k
+    WHERE to_regclass(k.tbl) = h.inhrelid AND k.col = e.col)
+GROUP BY h.inhrelid, h.inhparent;
+
+-- PostgreSQL 18 cannot change the type of an inherited column from the
+-- parent when a child also declares the column NOT NULL itself (directly or
+-- through its own primary key): it re-creates the child's not-null
+-- constraint next to the inherited one and fails. Older servers can.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('table %s declares %s NOT NULL itself (constraint %s), but inherits it; PostgreSQL 18 cannot change the type of such a column through its parent; run the migration on PostgreSQL 17 or earlier, or exclude the family with --exclude-table', c.conrelid::regclass, quote_ident(a.attname), quote_ident(c.conname))
+FROM pg_temp.keyshift_columns AS e
+JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND a.attinhcount > 0
+JOIN pg_constraint c ON c.conrelid = a.attrelid AND c.contype = 'n' AND c.conislocal AND c.coninhcount > 0 AND a.attnum = ANY (c.conkey)
+WHERE current_setting('server_version_num')::integer >= 180000;
+
+-- Rows are routed to partitions by their partition key; a key column that
+-- becomes uuid would break integer bounds or move rows between partitions.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('table %s is partitioned by %s, which would become uuid; repartition it by a column that keeps its type, or exclude the keys it holds', c.oid::regclass, pg_get_partkeydef(c.oid))
+FROM pg_partitioned_table pt
+JOIN pg_class c ON c.oid = pt.partrelid
+WHERE EXISTS (
+    SELECT 1 FROM pg_temp.keyshift_columns AS e
+    JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
+    WHERE a.attrelid = pt.partrelid
+      AND (a.attnum = ANY (pt.partattrs::int2[])
+           OR a.attnum::text IN (SELECT m[1] FROM regexp_matches(coalesce(pt.partexprs::text, ''), ':varattno (\d+)', 'g') AS m)));
 
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('sequence %s behind %s.%s does not exist', 'public."UserAccounts_userId_seq"', 'public."UserAccounts"', 'userId')

@@ -49,7 +49,8 @@ INSERT INTO keyshift.row_digest SELECT 'public.employees', count(*), coalesce(su
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
 INSERT INTO keyshift.sequence_state SELECT '"public"."categories_id_seq"', last_value, is_called FROM "public"."categories_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."categories_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.categories', "id") AS new_id FROM ONLY "public"."categories";
 ALTER TABLE "keyshift"."categories_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."categories_ids" IS 'keyshift: old public.categories.id values (old_id) and the uuids that replaced them (new_id)';
@@ -85,6 +86,9 @@ ALTER TABLE "public"."employees" DROP CONSTRAINT "employees_manager_id_fkey";
 ALTER TABLE "public"."employees" DROP CONSTRAINT "employees_mentor_fk";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.categories
 ALTER TABLE "public"."categories"

@@ -53,7 +53,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."colors_id_seq"', last_valu
 INSERT INTO keyshift.sequence_state SELECT '"public"."legacy_stock_id_seq"', last_value, is_called FROM "public"."legacy_stock_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."variants_id_seq"', last_value, is_called FROM "public"."variants_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."colors_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.colors', "id") AS new_id FROM ONLY "public"."colors";
 ALTER TABLE "keyshift"."colors_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."colors_ids" IS 'keyshift: old public.colors.id values (old_id) and the uuids that replaced them (new_id)';
@@ -97,6 +98,9 @@ ALTER TABLE "public"."variants" DROP CONSTRAINT "variants_color_id_fkey";
 ALTER TABLE "public"."variants" DROP CONSTRAINT "variants_size_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.colors
 ALTER TABLE "public"."colors"

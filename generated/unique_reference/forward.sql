@@ -54,7 +54,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."api_keys_id_seq"', last_va
 INSERT INTO keyshift.sequence_state SELECT '"public"."legacy_orders_id_seq"', last_value, is_called FROM "public"."legacy_orders_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."prices_id_seq"', last_value, is_called FROM "public"."prices_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."products_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.products', "id") AS new_id FROM ONLY "public"."products";
 ALTER TABLE "keyshift"."products_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."products_ids" IS 'keyshift: old public.products.id values (old_id) and the uuids that replaced them (new_id)';
@@ -94,6 +95,9 @@ ALTER TABLE "public"."api_keys" DROP CONSTRAINT "api_keys_product_id_fkey";
 ALTER TABLE "public"."prices" DROP CONSTRAINT "prices_product_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.products
 ALTER TABLE "public"."products"

@@ -61,7 +61,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."tags_id_seq"', last_value,
 INSERT INTO keyshift.sequence_state SELECT '"public"."secret_tags_id_seq"', last_value, is_called FROM "public"."secret_tags_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."user_sessions_id_seq"', last_value, is_called FROM "public"."user_sessions_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.users', "id") AS new_id FROM ONLY "public"."users";
 ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
@@ -124,6 +125,9 @@ ALTER TABLE "public"."secret_tags" DROP CONSTRAINT "secret_tags_tag_id_fkey";
 ALTER TABLE "public"."user_sessions" DROP CONSTRAINT "user_sessions_user_id_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.users
 ALTER TABLE "public"."users"

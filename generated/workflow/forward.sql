@@ -82,7 +82,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."cycle_report_scoping_attri
 INSERT INTO keyshift.sequence_state SELECT '"public"."test_executions_execution_id_seq"', last_value, is_called FROM "public"."test_executions_execution_id_seq";
 INSERT INTO keyshift.sequence_state SELECT '"public"."observations_observation_id_seq"', last_value, is_called FROM "public"."observations_observation_id_seq";
 
--- One map per table whose own key gets new UUIDs: old id → new uuid.
+-- One map per table whose own key gets new UUIDs: old id → new uuid. The
+-- map of a key that partitions or child tables share covers their rows too.
 CREATE TABLE "keyshift"."lobs_ids" AS SELECT "lob_id" AS old_id, keyshift.uuid_for('public.lobs', "lob_id") AS new_id FROM ONLY "public"."lobs";
 ALTER TABLE "keyshift"."lobs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."lobs_ids" IS 'keyshift: old public.lobs.lob_id values (old_id) and the uuids that replaced them (new_id)';
@@ -287,6 +288,9 @@ ALTER TABLE "public"."observations" DROP CONSTRAINT "observations_test_execution
 ALTER TABLE "public"."observations" DROP CONSTRAINT "observations_updated_by_fkey";
 
 -- One rewrite per table: all its converted columns change in one statement.
+-- A column that partitions or child tables inherit changes on the table
+-- that declares it; PostgreSQL carries the change, the default included,
+-- to every partition and child.
 
 -- public.lobs
 ALTER TABLE "public"."lobs"

@@ -559,12 +559,9 @@ pub fn round_trip(server: &Server, case: &Case) {
                 case.name
             );
         }
-        assert!(
-            !output.plan.blockers.is_empty(),
-            "{}: the plan must know why",
-            case.name
-        );
-        // PLAN.md and preflight must tell a user the same thing.
+        // Some refusals only the live database can see (a view that fails
+        // over uuid copies, orphans); whatever the plan itself knows,
+        // PLAN.md and preflight must tell a user in the same words.
         let plan_md = output.bundle.get("PLAN.md").unwrap_or_default();
         for b in &output.plan.blockers {
             let said = format!("{} {}", b.object, b.reason);

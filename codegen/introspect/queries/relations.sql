@@ -1,5 +1,7 @@
 -- Ordinary and partitioned tables, with their partition parent and
--- legacy inheritance parents (in inhseqno order).
+-- legacy inheritance parents (in inhseqno order), and for a partitioned
+-- table its strategy and the columns its partition key reads (plain key
+-- columns and those its expressions read, from the stored trees).
 -- Runs with search_path = '' inside keyshift's read-only snapshot.
 SELECT s.nspname::text AS schema,
        s.relname::text AS name,
@@ -9,9 +11,22 @@ SELECT s.nspname::text AS schema,
        coalesce(p.schemas, '{}') AS parent_schemas,
        coalesce(p.names, '{}') AS parent_names,
        CASE WHEN c.reltuples >= 0 THEN pg_catalog.round(c.reltuples)::int8 END AS row_estimate,
-       pg_catalog.pg_total_relation_size(c.oid) AS total_bytes
+       pg_catalog.pg_total_relation_size(c.oid) AS total_bytes,
+       pt.partstrat::text AS partition_strategy,
+       CASE WHEN pt.partrelid IS NULL THEN '{}'::text[] ELSE ARRAY(
+         SELECT a.attname::text
+         FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = c.oid
+           AND a.attnum > 0
+           AND (a.attnum = ANY (pt.partattrs::int2[])
+                OR a.attnum::text IN (
+                  SELECT m[1]
+                  FROM pg_catalog.regexp_matches(coalesce(pt.partexprs::text, ''), ':varattno (\d+)', 'g') AS m))
+         ORDER BY a.attnum
+       ) END AS partition_columns
 FROM scope s
 JOIN pg_catalog.pg_class c ON c.oid = s.oid
+LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
 LEFT JOIN (
   SELECT i.inhrelid,
          pg_catalog.array_agg(pn.nspname::text ORDER BY i.inhseqno) AS schemas,

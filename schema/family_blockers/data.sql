@@ -1,0 +1,12 @@
+INSERT INTO customers (id, name) VALUES (1, 'ada'), (2, 'bo');
+SELECT setval(pg_get_serial_sequence('customers', 'id'), 2);
+INSERT INTO ledger (id, customer_id, amount) VALUES (1, 1, 5), (2, 2, 7);
+INSERT INTO readings (customer_id, value) VALUES (1, 10), (2, 20);
+INSERT INTO notes (id, body) VALUES (1, 'hello');
+INSERT INTO pinned_notes (body) VALUES ('pinned');
+INSERT INTO tasks (id, title) VALUES (1, 'write'), (2, 'test');
+INSERT INTO archived_tasks (id, title) VALUES (2, 'old test'), (3, 'old');
+INSERT INTO devices (label) VALUES ('laptop');
+INSERT INTO phones (id, label) VALUES (5, 'phone');
+INSERT INTO owned_tagged (owner_id, tag) VALUES (1, 'x');
+INSERT INTO shards (customer_id, payload) VALUES (1, 'a'), (2, 'b');
