@@ -1,5 +1,5 @@
 -- Views, materialized views and policies that read converted tables, and
--- triggers on them, can block ALTER COLUMN ... TYPE, so they are dropped
+-- triggers and rules on them, can block ALTER COLUMN ... TYPE, so they are dropped
 -- before it and recreated after it. Each is recorded here first, exactly as the server prints it, with
 -- everything that hangs off it: options, owner, grants, comments, column
 -- defaults, indexes, triggers and rules. rollback.sql recreates the same
@@ -139,8 +139,29 @@ BEGIN
 END
 $keyshift$;
 
--- Used by this file and by rollback.sql: policies and triggers go first
--- (a policy may read a view), then views in reverse creation order.
+CREATE FUNCTION pg_temp.keyshift_record_rule(pos integer, tbl regclass, rul name) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    w pg_rewrite;
+BEGIN
+    SELECT * INTO w FROM pg_rewrite WHERE ev_class = tbl AND rulename = rul;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'keyshift: rule % on % does not exist; run preflight.sql', quote_ident(rul), tbl;
+    END IF;
+    INSERT INTO keyshift.dependent (position, object, drop_statement, create_statements)
+    VALUES (pos, format('rule %I on %s', rul, tbl), format('DROP RULE %I ON %s', rul, tbl),
+        ARRAY[rtrim(pg_get_ruledef(w.oid), ';')]
+        || CASE w.ev_enabled
+               WHEN 'D' THEN ARRAY[format('ALTER TABLE %s DISABLE RULE %I', tbl, rul)]
+               WHEN 'R' THEN ARRAY[format('ALTER TABLE %s ENABLE REPLICA RULE %I', tbl, rul)]
+               WHEN 'A' THEN ARRAY[format('ALTER TABLE %s ENABLE ALWAYS RULE %I', tbl, rul)]
+               ELSE '{}'::text[] END
+        || pg_temp.keyshift_comment('pg_rewrite', w.oid, 0, format('RULE %I ON %s', rul, tbl)));
+END
+$keyshift$;
+
+-- Used by this file and by rollback.sql: policies, rules and triggers go
+-- first (they may read a view), then views in reverse creation order.
 CREATE FUNCTION keyshift.drop_dependents() RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE

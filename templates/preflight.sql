@@ -231,8 +231,9 @@ JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
 WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass, 'pg_publication_rel'::regclass)
   AND NOT EXISTS (
-      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON k.kind IN ('v', 'm') AND to_regclass(k.rel) = w.ev_class
-      WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid AND w.rulename = '_RETURN')
+      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON to_regclass(k.rel) = w.ev_class
+           AND ((k.kind IN ('v', 'm') AND w.rulename = '_RETURN') OR (k.kind = 'rule' AND w.rulename = k.name))
+      WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid)
   AND NOT EXISTS (
       SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname
       WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid)
@@ -250,6 +251,7 @@ FROM pg_temp.keyshift_dependents AS k
 WHERE CASE k.kind
     WHEN 'policy' THEN NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = to_regclass(k.rel) AND p.polname = k.name)
     WHEN 'trigger' THEN NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(k.rel) AND t.tgname = k.name AND NOT t.tgisinternal)
+    WHEN 'rule' THEN NOT EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = to_regclass(k.rel) AND w.rulename = k.name)
     ELSE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = to_regclass(k.rel) AND c.relkind::text = k.kind)
 END;
 
@@ -265,7 +267,8 @@ JOIN pg_depend d ON d.deptype = 'n'
                 AND ((d.refclassid = 'pg_class'::regclass AND d.refobjid = v.oid)
                   OR (d.refclassid = 'pg_type'::regclass AND d.refobjid = v.reltype))
 WHERE NOT EXISTS (
-      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k2 ON k2.kind IN ('v', 'm') AND to_regclass(k2.rel) = w.ev_class
+      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k2 ON to_regclass(k2.rel) = w.ev_class
+           AND (k2.kind IN ('v', 'm') OR (k2.kind = 'rule' AND w.rulename = k2.name))
       WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid)
   AND NOT EXISTS (
       SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k2 ON k2.kind = 'policy' AND to_regclass(k2.rel) = p.polrelid AND k2.name = p.polname

@@ -217,8 +217,8 @@ fn generate_stops_on_blockers_unless_allowed() {
     let schema = work.path().join("schema.sql");
     std::fs::write(
         &schema,
-        "CREATE TABLE users (id serial PRIMARY KEY, name text);\n\
-         CREATE RULE no_delete AS ON DELETE TO users DO INSTEAD NOTHING;\n",
+        "CREATE SEQUENCE down_seq INCREMENT BY -1;\n\
+         CREATE TABLE users (id integer PRIMARY KEY DEFAULT nextval('down_seq'), name text);\n",
     )
     .expect("write schema");
     let out = work.path().join("bundle");
@@ -232,7 +232,7 @@ fn generate_stops_on_blockers_unless_allowed() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("blocker: rule no_delete on public.users rewrite rules on converted tables are not supported"),
+        stderr.contains("blocker: sequence public.down_seq counts downwards"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing written"), "{stderr}");
@@ -245,5 +245,5 @@ fn generate_stops_on_blockers_unless_allowed() {
         String::from_utf8_lossy(&allowed.stderr)
     );
     let preflight = std::fs::read_to_string(out.join("preflight.sql")).expect("preflight.sql");
-    assert!(preflight.contains("rule no_delete on public.users"));
+    assert!(preflight.contains("sequence public.down_seq counts downwards"));
 }

@@ -88,15 +88,6 @@ fn an_excluded_table_referencing_a_converted_key() {
 }
 
 #[test]
-fn a_rewrite_rule_on_a_converted_table() {
-    assert_blocked(
-        &format!("{USERS}CREATE RULE no_delete AS ON DELETE TO users DO INSTEAD NOTHING;"),
-        &Options::default(),
-        "rule no_delete on public.users rewrite rules on converted tables are not supported. help: Drop the rule before migrating and recreate it afterwards.",
-    );
-}
-
-#[test]
 fn a_replacement_query_for_a_view_forward_never_recreates() {
     let mut options = Options::default();
     options.view_queries.insert(

@@ -40,13 +40,6 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
         }
     }
 
-    for rule in catalog.rules.iter().filter(|r| converted(&r.table)) {
-        out.push(Blocker {
-            object: format!("rule {} on {}", rule.name, rule.table.display()),
-            reason: "rewrite rules on converted tables are not supported".into(),
-            help: "Drop the rule before migrating and recreate it afterwards.".into(),
-        });
-    }
     for table in &catalog.tables {
         if !options.exclude_tables.contains(&table.name) {
             continue;

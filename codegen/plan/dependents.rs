@@ -42,6 +42,21 @@ pub struct DependentPolicy {
     pub name: String,
 }
 
+/// Every rewrite rule on a converted table, by table then name: a rule's
+/// condition or action that uses a converted column blocks the type change,
+/// and recreating the others changes nothing.
+pub fn rules(catalog: &Catalog, tables: &[TablePlan]) -> Vec<DependentPolicy> {
+    catalog
+        .rules
+        .iter()
+        .filter(|r| tables.iter().any(|p| p.table == r.table))
+        .map(|r| DependentPolicy {
+            table: r.table.clone(),
+            name: r.name.clone(),
+        })
+        .collect()
+}
+
 /// Every trigger on a converted table, by table then name. Only those with
 /// an `UPDATE OF` list or a `WHEN` condition on a converted column block the
 /// type change, but which ones do is known to the server alone; recreating

@@ -53,6 +53,9 @@ pub struct Plan {
     /// Triggers on converted tables, dropped and recreated likewise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<DependentPolicy>,
+    /// Rewrite rules on converted tables, dropped and recreated likewise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<DependentPolicy>,
     /// Integer keys and tables that stay as they are, with the reason.
     pub left_alone: Vec<LeftAlone>,
     /// Things the generated SQL cannot handle; preflight fails on each.
@@ -320,6 +323,7 @@ impl Plan {
             views,
             policies: dependents::policies(catalog, &tables),
             triggers: dependents::triggers(catalog, &tables),
+            rules: dependents::rules(catalog, &tables),
             left_alone: left_alone::find(catalog, &roots, options),
             warnings: blockers::warnings(catalog, &tables),
             tables,

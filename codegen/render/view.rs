@@ -454,7 +454,7 @@ pub struct DependentObjectView {
 }
 
 /// Builds the dependent objects in recording order: views in creation
-/// order, then triggers, then policies, which may read those views.
+/// order, then triggers and rules, then policies, which may read those views.
 pub fn dependents(plan: &Plan) -> Vec<DependentObjectView> {
     let names = |n: &[QualifiedName]| n.iter().map(|q| q.display()).collect::<Vec<_>>().join(", ");
     let mut out = Vec::new();
@@ -508,6 +508,23 @@ pub fn dependents(plan: &Plan) -> Vec<DependentObjectView> {
                 out.len() + 1,
                 regclass(&t.table),
                 quote_literal(&t.name)
+            ),
+        });
+    }
+    for r in &plan.rules {
+        out.push(DependentObjectView {
+            record: format!(
+                "pg_temp.keyshift_record_rule({}, {}, {})",
+                out.len() + 1,
+                regclass(&r.table),
+                quote_literal(&r.name)
+            ),
+            display: format!("rule {} on {}", display_ident(&r.name), r.table.display()),
+            preflight_row: format!(
+                "({}, 'rule', {}, {}, false)",
+                out.len() + 1,
+                regclass(&r.table),
+                quote_literal(&r.name)
             ),
         });
     }

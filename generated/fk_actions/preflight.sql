@@ -216,8 +216,9 @@ JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col
 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
 WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass, 'pg_publication_rel'::regclass)
   AND NOT EXISTS (
-      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON k.kind IN ('v', 'm') AND to_regclass(k.rel) = w.ev_class
-      WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid AND w.rulename = '_RETURN')
+      SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON to_regclass(k.rel) = w.ev_class
+           AND ((k.kind IN ('v', 'm') AND w.rulename = '_RETURN') OR (k.kind = 'rule' AND w.rulename = k.name))
+      WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid)
   AND NOT EXISTS (
       SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname
       WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid)
