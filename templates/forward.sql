@@ -95,7 +95,7 @@ ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} DROP IDENTITY;
 ALTER TABLE {{ t.quoted }}
 {%- for c in t.columns %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
-    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE uuid USING keyshift.uuid_for({{ c.root_literal }}, {{ c.quoted }}){% if c.is_root %},
+    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE uuid USING {{ c.forward_using }}{% if c.is_root %},
     ALTER COLUMN {{ c.quoted }} SET DEFAULT gen_random_uuid(){% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
 {%- for c in t.columns %}{% if let Some(d) = c.default %}

@@ -50,6 +50,17 @@ INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s cannot change to uuid as planned: %s', {{ t.literal }}, msg)
 FROM pg_temp.keyshift_probe({{ t.regclass }}, {{ t.probe_change }}) AS p (msg) WHERE msg IS NOT NULL;
 {%- endfor %}
+{%- if !candidates.is_empty() %}
+
+-- Columns that look like references to converted keys but are neither
+-- foreign keys nor declared in keyshift.toml are reported, not refused.
+CREATE FUNCTION pg_temp.keyshift_notice(message text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    RAISE NOTICE '%', message;
+END
+$keyshift$;
+{%- endif %}
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -146,6 +157,31 @@ WHERE to_regclass({{ s.regclass }}) IS NULL;
 {%- endif %}
 {%- endif %}
 {%- endfor %}
+{%- if !declared.is_empty() || !polymorphic.is_empty() %}
+
+-- References keyshift.toml declares have no constraint to keep them
+-- honest: a value with no parent row would convert to a uuid no row holds.
+{%- for d in declared %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT n || {{ d.message }} FROM ({{ d.orphans }}) AS o (n) WHERE n > 0;
+{%- endfor %}
+{%- for p in polymorphic %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT format({{ p.unknown_format }}, n, v) FROM ({{ p.unknown_types }}) AS o (n, v);
+{%- for (orphans, message) in p.orphans %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT n || {{ message }} FROM ({{ orphans }}) AS o (n) WHERE n > 0;
+{%- endfor %}
+{%- endfor %}
+{%- endif %}
+{%- if !candidates.is_empty() %}
+
+-- Candidates (see PLAN.md): for each, how many values lie outside the
+-- referenced key's range and how many have no row there. A NOTICE only.
+{%- for c in candidates %}
+{{ c.notice }}
+{%- endfor %}
+{%- endif %}
 {% for b in blockers %}
 INSERT INTO pg_temp.keyshift_problems VALUES ({{ b }});
 {%- endfor %}

@@ -46,7 +46,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM {{ r.map }} W
 -- A referencing value with no map entry would silently become NULL.
 {%- for t in tables %}{% for c in t.columns %}{% if !c.is_root %}
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, {{ t.literal }}, {{ c.display_literal }}, {{ c.root_literal }}))
-FROM (SELECT count(*) FROM ONLY {{ t.quoted }} t WHERE t.{{ c.quoted }} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {{ c.map }} m WHERE m.new_id = t.{{ c.quoted }})) AS o (n);
+FROM ({{ c.unmapped }}) AS o (n);
 {%- endif %}{% endfor %}{% endfor %}
 
 {%- for f in foreign_keys %}
@@ -58,7 +58,7 @@ ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 ALTER TABLE {{ t.quoted }}
 {%- for c in t.columns %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
-    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type }} USING {{ c.old_id_fn }}({{ c.quoted }})
+    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type }} USING {{ c.rollback_using }}
     {%- if let Some(d) = c.default %},
     ALTER COLUMN {{ c.quoted }} SET DEFAULT {{ d }}
     {%- endif %}

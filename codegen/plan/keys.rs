@@ -7,7 +7,7 @@
 //! foreign keys is converted column by column, and a primary key that is
 //! also a foreign key (one-to-one tables) shares its parent's UUIDs.
 
-use super::{Blocker, ConvertedColumn, KeySource, Options, RootKey, TablePlan};
+use super::{Blocker, ConvertedColumn, KeySource, Options, PolymorphicColumn, RootKey, TablePlan};
 use crate::catalog::{Catalog, ForeignKey, QualifiedName, Sequence, Table, derived_name};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -108,6 +108,18 @@ impl Resolver<'_> {
                 None => references_unconverted = true,
             }
         }
+        // References keyshift.toml declares count exactly like foreign keys.
+        for r in self.options.references.iter() {
+            if &r.table != table || r.column != column {
+                continue;
+            }
+            match self.root(&r.referenced_table, &r.referenced_column) {
+                Some(root) => {
+                    via_fk.insert(root);
+                }
+                None => references_unconverted = true,
+            }
+        }
         if via_fk.len() > 1 {
             let names: Vec<String> = via_fk.iter().map(|r| r.display()).collect();
             self.conflicts.push(Blocker {
@@ -132,7 +144,13 @@ impl Resolver<'_> {
 }
 
 /// The plan entry for `table`, or `None` when none of its columns change.
-pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Option<TablePlan> {
+/// `polymorphic` are its polymorphic id columns, which convert too.
+pub fn table_plan(
+    catalog: &Catalog,
+    table: &Table,
+    roots: &ColumnRoots,
+    polymorphic: Vec<PolymorphicColumn>,
+) -> Option<TablePlan> {
     let columns: Vec<ConvertedColumn> = table
         .columns
         .iter()
@@ -151,7 +169,7 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
             })
         })
         .collect();
-    if columns.is_empty() {
+    if columns.is_empty() && polymorphic.is_empty() {
         return None;
     }
     let root = columns
@@ -170,6 +188,7 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
         table: table.name.clone(),
         root,
         columns,
+        polymorphic,
         all_columns: table.columns.iter().map(|c| c.name.clone()).collect(),
     })
 }

@@ -4,6 +4,8 @@
 //! is its serialized form.
 
 mod blockers;
+mod candidates;
+mod declared;
 pub mod estimate;
 mod keys;
 mod left_alone;
@@ -15,6 +17,9 @@ use crate::graph::FkGraph;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
+pub use declared::{
+    Candidate, DeclaredReference, PolymorphicColumn, PolymorphicReference, PolymorphicTarget,
+};
 pub use keys::ColumnRoots;
 
 /// What the user asked for beyond the schema itself.
@@ -24,6 +29,15 @@ pub struct Options {
     pub exclude_tables: BTreeSet<QualifiedName>,
     /// Drop the old-id → UUID mapping in `contract` instead of keeping it.
     pub drop_id_map: bool,
+    /// Of `exclude_tables`, those the configuration file excludes, so
+    /// PLAN.md says where the choice was made.
+    pub excluded_in_config: BTreeSet<QualifiedName>,
+    /// References without a foreign key, from the configuration file.
+    pub references: Vec<DeclaredReference>,
+    /// Polymorphic references, from the configuration file.
+    pub polymorphic: Vec<PolymorphicReference>,
+    /// The configuration file's name (`keyshift.toml`), for messages.
+    pub config_name: Option<String>,
 }
 
 /// The whole migration as data.
@@ -47,6 +61,16 @@ pub struct Plan {
     pub self_references: Vec<QualifiedName>,
     /// Whether `contract` keeps the id mapping tables.
     pub keep_id_map: bool,
+    /// Declared references whose column converts (see [`DeclaredReference`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub declared_references: Vec<DeclaredReference>,
+    /// Integer columns that look like references but are neither foreign
+    /// keys nor declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
+    /// Where declared references come from (`keyshift.toml`), for messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_name: Option<String>,
     /// Extra disk the migration needs; only live sources know sizes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<estimate::DiskEstimate>,
@@ -62,6 +86,10 @@ pub struct TablePlan {
     pub root: Option<RootKey>,
     /// Every column that becomes `uuid`, in physical order.
     pub columns: Vec<ConvertedColumn>,
+    /// Polymorphic id columns that become `uuid`, each converted through
+    /// the root its row's type column names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub polymorphic: Vec<PolymorphicColumn>,
     /// All column names in physical order; verification rebuilds whole rows.
     pub all_columns: Vec<String>,
 }
@@ -225,10 +253,15 @@ impl Plan {
         let roots = ColumnRoots::resolve(catalog, options);
         let position = |t: &QualifiedName| graph.position(t);
 
+        let (mut polymorphic, polymorphic_blockers) =
+            declared::polymorphic_columns(catalog, &roots, options);
         let mut tables: Vec<TablePlan> = catalog
             .tables
             .iter()
-            .filter_map(|t| keys::table_plan(catalog, t, &roots))
+            .filter_map(|t| {
+                let poly = polymorphic.remove(&t.name).unwrap_or_default();
+                keys::table_plan(catalog, t, &roots, poly)
+            })
             .collect();
         tables.sort_by_key(|t| (position(&t.table), t.table.clone()));
         keys::assign_map_tables(&mut tables);
@@ -252,6 +285,7 @@ impl Plan {
         });
 
         let mut blockers = roots.conflicts.clone();
+        blockers.extend(polymorphic_blockers);
         blockers.extend(blockers::find(catalog, &tables, options));
         blockers.sort();
         blockers.dedup();
@@ -267,6 +301,18 @@ impl Plan {
             cycles: graph.cycles.clone(),
             self_references: graph.self_references.clone(),
             keep_id_map: !options.drop_id_map,
+            declared_references: {
+                let mut declared: Vec<DeclaredReference> = options
+                    .references
+                    .iter()
+                    .filter(|r| roots.root_of(&r.table, &r.column).is_some())
+                    .cloned()
+                    .collect();
+                declared.sort();
+                declared
+            },
+            candidates: candidates::find(catalog, &roots, options),
+            config_name: options.config_name.clone(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! One askama template per file of the bundle, fed by the view models.
 
 use super::bundle::Bundle;
+use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
 use super::view::{self, ColumnView, ForeignKeyView, TableView};
 use crate::catalog::quote_literal;
 use crate::plan::{Blocker, LeftAlone, Plan};
@@ -29,6 +30,9 @@ struct Common {
     plan_hash: String,
     tables: Vec<TableView>,
     foreign_keys: Vec<ForeignKeyView>,
+    declared: Vec<DeclaredView>,
+    polymorphic: Vec<PolymorphicView>,
+    candidates: Vec<CandidateView>,
 }
 
 impl Common {
@@ -49,6 +53,9 @@ struct Preflight<'a> {
     int_column_rows: String,
     blockers: Vec<String>,
     warnings: &'a [String],
+    declared: &'a [DeclaredView],
+    polymorphic: &'a [PolymorphicView],
+    candidates: &'a [CandidateView],
 }
 
 #[derive(Template)]
@@ -137,6 +144,10 @@ struct PlanMd<'a> {
     commands: Vec<String>,
     rollback_commands: Vec<String>,
     disk: Option<DiskView>,
+    declared: &'a [DeclaredView],
+    polymorphic: &'a [PolymorphicView],
+    candidates: &'a [CandidateView],
+    config_name: &'a str,
 }
 
 /// The disk estimate, formatted for PLAN.md.
@@ -199,6 +210,9 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
         plan_hash: plan_hash(plan),
         tables: view::tables(plan),
         foreign_keys: view::foreign_keys(plan),
+        declared: declared::declared(plan),
+        polymorphic: declared::polymorphic(plan),
+        candidates: declared::candidates(plan),
     };
     let tables = &common.tables;
     let int_columns = view::column_values(tables, |c: &ColumnView| c.int_type.to_string());
@@ -229,6 +243,9 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
                 .map(|b| quote_literal(&format!("{} {}. help: {}", b.object, b.reason, b.help)))
                 .collect(),
             warnings: &plan.warnings,
+            declared: &common.declared,
+            polymorphic: &common.polymorphic,
+            candidates: &common.candidates,
         }
         .render()
         .expect("preflight template renders"),
@@ -411,6 +428,10 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
             )
             .collect(),
         disk: disk_view(plan),
+        declared: &common.declared,
+        polymorphic: &common.polymorphic,
+        candidates: &common.candidates,
+        config_name: plan.config_name.as_deref().unwrap_or("keyshift.toml"),
         rollback_commands: ["rollback.sql", "verify_rollback.sql"]
             .iter()
             .map(|f| run_command(f))
@@ -447,9 +468,39 @@ fn mermaid(plan: &Plan) -> String {
             f.constraint.name.replace('"', "#quot;"),
         ));
     }
+    // References keyshift.toml declares are dotted: no constraint holds them.
+    let position =
+        |t: &crate::catalog::QualifiedName| plan.order.iter().position(|o| o == t).unwrap_or(0);
+    let mut declared: Vec<(usize, usize, String)> = plan
+        .declared_references
+        .iter()
+        .map(|r| {
+            (
+                position(&r.table),
+                position(&r.referenced_table),
+                r.column.clone(),
+            )
+        })
+        .chain(plan.tables.iter().flat_map(|t| {
+            t.polymorphic.iter().flat_map(move |p| {
+                p.targets.iter().map(move |(value, target)| {
+                    (
+                        position(&t.table),
+                        position(&target.table),
+                        format!("{} = {value}", p.type_column),
+                    )
+                })
+            })
+        }))
+        .map(|(a, b, label)| (a, b, label.replace('"', "#quot;")))
+        .collect();
     edges.sort();
+    declared.sort();
     for (from, to, name) in edges {
         out.push_str(&format!("\n    t{from} -->|\"{name}\"| t{to}"));
+    }
+    for (from, to, name) in declared {
+        out.push_str(&format!("\n    t{from} -.->|\"{name}\"| t{to}"));
     }
     out.push_str("\n    classDef converted fill:#e8f4ff,stroke:#1f6feb");
     out

@@ -2,6 +2,7 @@
 //! [`bundle::Bundle::write_to`]'s job, so everything here is pure.
 
 pub mod bundle;
+mod declared;
 mod files;
 mod view;
 
