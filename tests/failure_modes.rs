@@ -179,3 +179,49 @@ fn preflight_refuses_a_stale_bundle() {
         ],
     );
 }
+
+/// References declared in keyshift.toml have no constraint to keep them
+/// honest, so preflight checks their data itself: an unmapped polymorphic
+/// type, a declared reference with no parent row and a polymorphic id with
+/// no row each fail it, with the count, the value and the declaration; the
+/// undeclared candidate column gets a NOTICE with what its values hold.
+#[test]
+fn preflight_checks_references_the_database_does_not_declare() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("declared");
+    let dir = cases::repo().join("schema/rails_app");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir))
+            .expect("load rails_app");
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    cases::output("rails_app")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    run(&db, work.path(), "preflight.sql").expect("preflight passes on good data");
+    db.psql_sql(
+        "INSERT INTO taggings (tag_id, taggable_type, taggable_id, note) VALUES
+             (1, 'Comment', 1, 'a type keyshift.toml does not map'),
+             (2, 'Comment', 2, 'another'),
+             (1, NULL, 3, 'an id without a type'),
+             (1, 'Post', 777, 'no such post');
+         INSERT INTO comments (post_id, user_id, body) VALUES (4242, 1, 'no such post');",
+    )
+    .expect("add rows no constraint refuses");
+    expect_failure(
+        &db,
+        work.path(),
+        "preflight.sql",
+        &[
+            "2 rows of public.taggings have taggable_type 'Comment', which keyshift.toml does not map to a table (polymorphic reference public.taggings.taggable_type/taggable_id declared in keyshift.toml)",
+            "1 rows of public.taggings have taggable_type NULL, which keyshift.toml does not map to a table",
+            "1 rows of public.taggings with taggable_type 'Post' have a taggable_id with no row in public.posts (polymorphic reference public.taggings.taggable_type/taggable_id declared in keyshift.toml)",
+            "1 rows of public.comments have a post_id value with no row in public.posts (reference public.comments.post_id → public.posts.id declared in keyshift.toml, not a foreign key)",
+            "4 preflight problem(s)",
+            "NOTICE:  keyshift candidate public.page_views.post_id (integer) → public.posts.id: 5 non-null values (4 distinct), 1 outside the key range 1..4, 1 with no row in public.posts",
+        ],
+    );
+}

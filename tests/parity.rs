@@ -69,6 +69,7 @@ schema_cases!(
     view_on_key,
     unique_reference,
     nothing_to_convert,
+    rails_app,
 );
 
 macro_rules! corpus_cases {

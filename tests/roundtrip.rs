@@ -79,6 +79,7 @@ schema_cases!(
     view_on_key,
     unique_reference,
     nothing_to_convert,
+    rails_app,
 );
 
 #[test]
