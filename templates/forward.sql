@@ -4,6 +4,16 @@
 -- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
 
 {% include "_assert.sql" %}
+{%- if !polymorphic.is_empty() %}
+
+-- A polymorphic row whose type keyshift.toml does not map stops forward.
+CREATE FUNCTION pg_temp.keyshift_unmapped_type(message text) RETURNS uuid
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    RAISE EXCEPTION 'keyshift: %', message;
+END
+$keyshift$;
+{%- endif %}
 
 BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
@@ -103,6 +113,18 @@ ALTER TABLE {{ t.quoted }}
 SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.uuid_for({{ c.root_literal }}, {{ d }}));
 {%- endif %}{% endfor %}
 {%- endfor %}
+{%- if !declared.is_empty() || !polymorphic.is_empty() %}
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row. Every table is locked by now, so
+-- this is exact; any such row undoes the whole file.
+{%- for d in declared %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ d.message }}) FROM ({{ d.orphans }}) AS o (n);
+{%- endfor %}
+{%- for p in polymorphic %}{% for (orphans, message) in p.orphans %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) AS o (n);
+{%- endfor %}{% endfor %}
+{%- endif %}
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 {%- for f in foreign_keys %}

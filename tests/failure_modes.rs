@@ -225,3 +225,54 @@ fn preflight_checks_references_the_database_does_not_declare() {
         ],
     );
 }
+
+/// Rows written between preflight and forward are not checked by any
+/// constraint either: forward itself refuses an unmapped type value and a
+/// declared reference with no parent, and leaves no trace.
+#[test]
+fn forward_refuses_undeclared_rows_written_after_preflight() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("declared_late");
+    let dir = cases::repo().join("schema/rails_app");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir))
+            .expect("load rails_app");
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    cases::output("rails_app")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    run(&db, work.path(), "preflight.sql").expect("preflight passes on good data");
+    let before = db.dump_schema();
+
+    db.psql_sql(
+        "INSERT INTO taggings (tag_id, taggable_type, taggable_id) VALUES (1, 'Comment', 1);",
+    )
+    .expect("an unmapped type");
+    expect_failure(
+        &db,
+        work.path(),
+        "forward.sql",
+        &[
+            "public.taggings has a row with taggable_type 'Comment', which keyshift.toml does not map to a table; run preflight.sql",
+        ],
+    );
+    assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
+    db.psql_sql("DELETE FROM taggings WHERE taggable_type = 'Comment';")
+        .expect("clean up");
+
+    db.psql_sql("INSERT INTO posts (author_id, title) VALUES (4242, 'by nobody');")
+        .expect("an orphaned declared reference");
+    expect_failure(
+        &db,
+        work.path(),
+        "forward.sql",
+        &[
+            "1 rows of public.posts have a author_id value with no row in public.users (reference public.posts.author_id → public.users.id declared in keyshift.toml, not a foreign key)",
+        ],
+    );
+    assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
+}

@@ -94,7 +94,26 @@ pub fn polymorphic_column(plan: &Plan, t: &TablePlan, p: &PolymorphicColumn) -> 
             .join(", ")
     );
     ColumnView {
-        forward_using: case(&|root| format!("keyshift.uuid_for({}, {quoted})", lit(root))),
+        // A type value the file does not map, written since preflight,
+        // stops forward rather than turning the id into NULL.
+        forward_using: format!(
+            "CASE WHEN {quoted} IS NULL THEN NULL {} ELSE pg_temp.keyshift_unmapped_type(format({}, {type_quoted})) END",
+            p.targets
+                .iter()
+                .map(|(value, target)| format!(
+                    "WHEN {} THEN keyshift.uuid_for({}, {quoted})",
+                    type_is("", &p.type_column, value),
+                    lit(&target.root)
+                ))
+                .collect::<Vec<_>>()
+                .join(" "),
+            quote_literal(&format!(
+                "{} has a row with {} %L, which {} does not map to a table; run preflight.sql",
+                fmt_text(&t.table.display()),
+                fmt_text(&p.type_column),
+                fmt_text(config_name(plan))
+            ))
+        ),
         rollback_using: case(&|root| {
             format!(
                 "{}({quoted})",

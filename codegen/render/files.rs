@@ -68,6 +68,8 @@ struct Forward<'a> {
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
     has_column_defaults: bool,
+    declared: &'a [DeclaredView],
+    polymorphic: &'a [PolymorphicView],
 }
 
 #[derive(Template)]
@@ -260,6 +262,8 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             tables,
             foreign_keys: &common.foreign_keys,
             has_column_defaults,
+            declared: &common.declared,
+            polymorphic: &common.polymorphic,
         }
         .render()
         .expect("forward template renders"),

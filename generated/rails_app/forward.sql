@@ -17,6 +17,14 @@ BEGIN
 END
 $keyshift$;
 
+-- A polymorphic row whose type keyshift.toml does not map stops forward.
+CREATE FUNCTION pg_temp.keyshift_unmapped_type(message text) RETURNS uuid
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    RAISE EXCEPTION 'keyshift: %', message;
+END
+$keyshift$;
+
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -144,7 +152,15 @@ ALTER TABLE "public"."taggings"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.taggings', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "tag_id" TYPE uuid USING keyshift.uuid_for('public.tags', "tag_id"),
-    ALTER COLUMN "taggable_id" TYPE uuid USING CASE "taggable_type"::text WHEN 'Post' THEN keyshift.uuid_for('public.posts', "taggable_id") WHEN 'User' THEN keyshift.uuid_for('public.users', "taggable_id") END;
+    ALTER COLUMN "taggable_id" TYPE uuid USING CASE WHEN "taggable_id" IS NULL THEN NULL WHEN "taggable_type"::text = 'Post' THEN keyshift.uuid_for('public.posts', "taggable_id") WHEN "taggable_type"::text = 'User' THEN keyshift.uuid_for('public.users', "taggable_id") ELSE pg_temp.keyshift_unmapped_type(format('public.taggings has a row with taggable_type %L, which keyshift.toml does not map to a table; run preflight.sql', "taggable_type")) END;
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row. Every table is locked by now, so
+-- this is exact; any such row undoes the whole file.
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.comments have a post_id value with no row in public.posts (reference public.comments.post_id → public.posts.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."comments" c WHERE c."post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."posts" p WHERE p."id" = c."post_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.posts have a author_id value with no row in public.users (reference public.posts.author_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."posts" c WHERE c."author_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."id" = c."author_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.taggings with taggable_type ''Post'' have a taggable_id with no row in public.posts (polymorphic reference public.taggings.taggable_type/taggable_id declared in keyshift.toml)') FROM (SELECT count(*) FROM ONLY "public"."taggings" c WHERE c."taggable_type"::text = 'Post' AND c."taggable_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."posts" p WHERE p."id" = c."taggable_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.taggings with taggable_type ''User'' have a taggable_id with no row in public.users (polymorphic reference public.taggings.taggable_type/taggable_id declared in keyshift.toml)') FROM (SELECT count(*) FROM ONLY "public"."taggings" c WHERE c."taggable_type"::text = 'User' AND c."taggable_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."id" = c."taggable_id")) AS o (n);
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.comments: comments_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id")
