@@ -136,6 +136,18 @@ fn references_must_fit_the_schema() {
     );
 }
 
+#[test]
+fn a_reference_from_an_excluded_table_to_a_converted_key_is_refused() {
+    refused(
+        "exclude_tables = [\"audit_log\"]\n[[reference]]\nfrom = \"audit_log.user_id\"\nto = \"users.id\"\n",
+        "keyshift.toml:3:8: reference public.audit_log.user_id → public.users.id: public.audit_log is excluded, but public.users.id becomes uuid; exclude public.users too, or stop excluding public.audit_log",
+    );
+    refused(
+        "exclude_tables = [\"taggings\"]\n[[polymorphic]]\ntable = \"taggings\"\ntype_column = \"taggable_type\"\nid_column = \"taggable_id\"\ntypes = { Post = \"posts\" }\n",
+        "keyshift.toml:3:9: polymorphic public.taggings.taggable_id: public.taggings is excluded, but the tables its types name are not; stop excluding it, or remove the polymorphic entry",
+    );
+}
+
 const TAGGINGS: &str = "[[polymorphic]]\ntable = \"public.taggings\"\n";
 
 #[test]

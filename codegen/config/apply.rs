@@ -36,6 +36,7 @@ impl Config {
             }
         }
         let mut declared: BTreeMap<(QualifiedName, String), String> = BTreeMap::new();
+        let first_reference = options.references.len();
         for r in &self.raw.reference {
             let reference = self.reference(catalog, r.get_ref())?;
             let key = (reference.table.clone(), reference.column.clone());
@@ -72,7 +73,46 @@ impl Config {
         // Whether each polymorphic target's key converts depends on every
         // exclusion and reference above, so it is checked last.
         let roots = ColumnRoots::resolve(catalog, options);
+        for (r, reference) in self
+            .raw
+            .reference
+            .iter()
+            .zip(&options.references[first_reference..])
+        {
+            if options.exclude_tables.contains(&reference.table)
+                && roots
+                    .root_of(&reference.referenced_table, &reference.referenced_column)
+                    .is_some()
+            {
+                return Err(self.error(
+                    r.get_ref().from.span().start,
+                    format!(
+                        "reference {}.{} → {}.{}: {} is excluded, but {}.{} becomes uuid; exclude {} too, or stop excluding {}",
+                        reference.table.display(),
+                        reference.column,
+                        reference.referenced_table.display(),
+                        reference.referenced_column,
+                        reference.table.display(),
+                        reference.referenced_table.display(),
+                        reference.referenced_column,
+                        reference.referenced_table.display(),
+                        reference.table.display()
+                    ),
+                ));
+            }
+        }
         for (p, reference) in polymorphic {
+            if options.exclude_tables.contains(&reference.table) {
+                return Err(self.error(
+                    p.get_ref().table.span().start,
+                    format!(
+                        "polymorphic {}.{}: {} is excluded, but the tables its types name are not; stop excluding it, or remove the polymorphic entry",
+                        reference.table.display(),
+                        reference.id_column,
+                        reference.table.display()
+                    ),
+                ));
+            }
             for (value, target) in p.get_ref().types.get_ref() {
                 let table = self.table(catalog, target)?;
                 let key = single_key(table);
