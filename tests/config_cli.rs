@@ -194,7 +194,7 @@ fn polymorphic_references_must_fit_the_schema() {
 fn surrogate_keys_are_parsed_but_refused() {
     refused(
         "[tables.\"public.taggings\"]\nsurrogate_key = true\n",
-        "keyshift.toml:2:17: surrogate_key for public.taggings: adding a surrogate uuid key is not supported yet; remove the setting (the table's integer keys convert as PLAN.md describes)",
+        "keyshift.toml:2:17: surrogate_key for public.taggings: only a composite primary key can get a surrogate, and public.taggings's is (id)",
     );
     refused(
         "[tables.\"public.tagging\"]\nsurrogate_key = false\n",

@@ -26,13 +26,21 @@ impl Config {
             if let Some(flag) = &settings.get_ref().surrogate_key
                 && *flag.get_ref()
             {
-                return Err(self.error(
-                    flag.span().start,
-                    format!(
-                        "surrogate_key for {}: adding a surrogate uuid key is not supported yet; remove the setting (the table's integer keys convert as PLAN.md describes)",
-                        table.name.display()
+                let name = table.name.display();
+                let message = match table.primary_key.as_ref().map(|pk| &pk.columns) {
+                    Some(key) if key.len() > 1 => format!(
+                        "surrogate_key for {name}: adding a surrogate uuid key beside its composite primary key ({}) is not supported yet; remove the setting (the key's columns convert as PLAN.md describes)",
+                        key.join(", ")
                     ),
-                ));
+                    Some(key) => format!(
+                        "surrogate_key for {name}: only a composite primary key can get a surrogate, and {name}'s is ({})",
+                        key.join(", ")
+                    ),
+                    None => format!(
+                        "surrogate_key for {name}: only a composite primary key can get a surrogate, and {name} has no primary key"
+                    ),
+                };
+                return Err(self.error(flag.span().start, message));
             }
         }
         let mut declared: BTreeMap<(QualifiedName, String), String> = BTreeMap::new();

@@ -158,3 +158,29 @@ fn a_reference_to_an_excluded_table_stays_and_says_why() {
     assert!(out.plan.left_alone.iter().any(|l| l.column.as_deref() == Some("author_id")
         && l.reason.starts_with("declared in keyshift.toml as a reference to public.users.id, whose key is not converted")));
 }
+
+#[test]
+fn surrogate_keys_for_composite_keys_are_refused_precisely() {
+    let catalog = crate::ddl::parse_schema(
+        "schema.sql",
+        "CREATE TABLE a (x int, y int, PRIMARY KEY (x, y)); CREATE TABLE b (v int);",
+    )
+    .expect("parses")
+    .catalog;
+    let refuse = |table: &str| {
+        let text = format!("[tables.{table}]\nsurrogate_key = true\n");
+        let config = Config::parse("keyshift.toml", &text).expect("parses");
+        config
+            .apply(&catalog, &mut Options::default())
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        refuse("a"),
+        "keyshift.toml:2:17: surrogate_key for public.a: adding a surrogate uuid key beside its composite primary key (x, y) is not supported yet; remove the setting (the key's columns convert as PLAN.md describes)"
+    );
+    assert_eq!(
+        refuse("b"),
+        "keyshift.toml:2:17: surrogate_key for public.b: only a composite primary key can get a surrogate, and public.b has no primary key"
+    );
+}
