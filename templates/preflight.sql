@@ -176,8 +176,9 @@ SELECT n || {{ message }} FROM ({{ orphans }}) AS o (n) WHERE n > 0;
 {%- endif %}
 {%- if !candidates.is_empty() %}
 
--- Candidates (see PLAN.md): for each, how many values lie outside the
--- referenced key's range and how many have no row there. A NOTICE only.
+-- Candidates (see PLAN.md): for each column, how many values lie outside
+-- the referenced key's range and how many have no row there; for each
+-- polymorphic-looking pair, its type values. A NOTICE only.
 {%- for c in candidates %}
 {{ c.notice }}
 {%- endfor %}

@@ -222,6 +222,7 @@ fn preflight_checks_references_the_database_does_not_declare() {
             "1 rows of public.comments have a post_id value with no row in public.posts (reference public.comments.post_id → public.posts.id declared in keyshift.toml, not a foreign key)",
             "4 preflight problem(s)",
             "NOTICE:  keyshift candidate public.page_views.post_id (integer) → public.posts.id: 5 non-null values (4 distinct), 1 outside the key range 1..4, 1 with no row in public.posts",
+            "NOTICE:  keyshift candidate polymorphic public.notifications.(subject_type, subject_id): 3 rows with an id; by type: 'Post' ×2, 'User' ×1; it is not converted (not declared in keyshift.toml)",
         ],
     );
 }

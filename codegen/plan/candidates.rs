@@ -13,8 +13,12 @@
 //! `posts`, `category` → `categories`, `box` → `boxes`), comparing the
 //! table's snake-case name. The column must be an integer, and neither part
 //! of a foreign key, nor declared, nor converted already.
+//!
+//! Polymorphic pairs are found the same way: an integer `<x>_id` column
+//! beside a `<x>_type` column of a text type (`text`, `character varying`,
+//! `character`), neither declared nor part of a foreign key.
 
-use super::{Candidate, ColumnRoots, Options};
+use super::{Candidate, ColumnRoots, Options, PolymorphicCandidate};
 use crate::catalog::{Catalog, Table};
 use heck::ToSnakeCase;
 
@@ -60,6 +64,50 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Ca
     }
     out.sort();
     out.dedup();
+    out
+}
+
+/// Every undeclared `(<x>_type, <x>_id)` pair, sorted.
+pub fn find_polymorphic(
+    catalog: &Catalog,
+    roots: &ColumnRoots,
+    options: &Options,
+) -> Vec<PolymorphicCandidate> {
+    let mut out = Vec::new();
+    for table in &catalog.tables {
+        for column in table
+            .columns
+            .iter()
+            .filter(|c| c.data_type.int_kind.is_some())
+        {
+            let snake = column.name.to_snake_case();
+            let Some(stem) = snake.strip_suffix("_id").filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            let type_name = format!("{stem}_type");
+            let Some(type_column) = table.columns.iter().find(|c| {
+                c.name.to_snake_case() == type_name
+                    && (c.data_type.name == "text" || c.data_type.name.starts_with("character"))
+            }) else {
+                continue;
+            };
+            if roots.root_of(&table.name, &column.name).is_some()
+                || is_declared(table, &column.name, options)
+                || table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.columns.contains(&column.name))
+            {
+                continue;
+            }
+            out.push(PolymorphicCandidate {
+                table: table.name.clone(),
+                type_column: type_column.name.clone(),
+                id_column: column.name.clone(),
+            });
+        }
+    }
+    out.sort();
     out
 }
 

@@ -83,6 +83,20 @@ pub struct Candidate {
     pub referenced_column: String,
 }
 
+/// An integer `<x>_id` column beside a text `<x>_type` column, neither
+/// declared nor a foreign key: Rails' polymorphic `belongs_to`. Which
+/// tables it points at only the data knows; preflight lists its type
+/// values.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PolymorphicCandidate {
+    /// The table holding the pair.
+    pub table: QualifiedName,
+    /// The text column, e.g. `commentable_type`.
+    pub type_column: String,
+    /// The integer column, e.g. `commentable_id`.
+    pub id_column: String,
+}
+
 use super::{Blocker, ColumnRoots, Options};
 use crate::catalog::Catalog;
 

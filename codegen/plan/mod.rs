@@ -18,7 +18,8 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 pub use declared::{
-    Candidate, DeclaredReference, PolymorphicColumn, PolymorphicReference, PolymorphicTarget,
+    Candidate, DeclaredReference, PolymorphicCandidate, PolymorphicColumn, PolymorphicReference,
+    PolymorphicTarget,
 };
 pub use keys::ColumnRoots;
 
@@ -68,6 +69,9 @@ pub struct Plan {
     /// keys nor declared.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<Candidate>,
+    /// `(<x>_type, <x>_id)` pairs that look polymorphic but are not declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub polymorphic_candidates: Vec<PolymorphicCandidate>,
     /// Where declared references come from (`keyshift.toml`), for messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
@@ -312,6 +316,7 @@ impl Plan {
                 declared
             },
             candidates: candidates::find(catalog, &roots, options),
+            polymorphic_candidates: candidates::find_polymorphic(catalog, &roots, options),
             config_name: options.config_name.clone(),
         }
     }

@@ -248,8 +248,41 @@ pub fn polymorphic(plan: &Plan) -> Vec<PolymorphicView> {
     out
 }
 
-/// The candidate columns, sorted.
+/// The candidate columns, sorted, then the polymorphic-looking pairs.
 pub fn candidates(plan: &Plan) -> Vec<CandidateView> {
+    let mut out = plain_candidates(plan);
+    out.extend(plan.polymorphic_candidates.iter().map(|c| {
+        let label = format!(
+            "{}.({}, {})",
+            c.table.display(),
+            c.type_column,
+            c.id_column
+        );
+        let format = quote_literal(&format!(
+            "keyshift candidate polymorphic {}: %s rows with an id; by type: %s; it is not converted (not declared in {})",
+            fmt_text(&label),
+            fmt_text(config_name(plan))
+        ));
+        let type_quoted = quote_ident(&c.type_column);
+        let id_quoted = quote_ident(&c.id_column);
+        CandidateView {
+            notice: format!(
+                "SELECT pg_temp.keyshift_notice(format({format}, coalesce(sum(n), 0), coalesce(string_agg(format('%L ×%s', v, n), ', ' ORDER BY v), 'none')))\n\
+                 FROM (SELECT c.{type_quoted}::text, count(*) FROM ONLY {} c WHERE c.{id_quoted} IS NOT NULL GROUP BY 1) AS s (v, n);",
+                c.table.quoted()
+            ),
+            display: format!(
+                "`{}`.`{}` with `{}` looks like a polymorphic reference",
+                c.table.display(),
+                c.id_column,
+                c.type_column
+            ),
+        }
+    }));
+    out
+}
+
+fn plain_candidates(plan: &Plan) -> Vec<CandidateView> {
     plan.candidates
         .iter()
         .map(|c| {

@@ -33,4 +33,8 @@ INSERT INTO page_views (post_id, viewed_on) VALUES
     (1, '2024-01-01'), (1, '2024-01-02'), (2, '2024-01-02'), (4, '2024-01-03'),
     (99, '2024-01-04');
 
+INSERT INTO notifications (subject_type, subject_id, message) VALUES
+    ('Post', 1, 'new post'), ('Post', 2, 'new post'), ('User', 3, 'welcome'),
+    (NULL, NULL, 'maintenance tonight');
+
 INSERT INTO audit_log (user_id, action) VALUES (1, 'signup'), (2, 'signup');

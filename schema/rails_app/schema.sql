@@ -1,8 +1,9 @@
 -- rails_app: a Rails-style schema whose references are mostly not foreign
 -- keys. comments.post_id and posts.author_id are declared in keyshift.toml;
 -- taggings is polymorphic over posts and users; page_views.post_id is left
--- undeclared on purpose and must show up as a candidate; audit_log is
--- excluded in keyshift.toml.
+-- undeclared on purpose and must show up as a candidate, as must the pair
+-- notifications.(subject_type, subject_id); audit_log is excluded in
+-- keyshift.toml.
 
 CREATE TABLE users (
     id bigserial PRIMARY KEY,
@@ -43,6 +44,14 @@ CREATE TABLE page_views (
     id bigserial PRIMARY KEY,
     post_id integer NOT NULL,
     viewed_on date NOT NULL
+);
+
+-- An undeclared polymorphic pair: listed as a candidate, left alone.
+CREATE TABLE notifications (
+    id bigserial PRIMARY KEY,
+    subject_type text,
+    subject_id bigint,
+    message text NOT NULL
 );
 
 CREATE TABLE audit_log (

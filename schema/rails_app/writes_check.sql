@@ -45,3 +45,6 @@ SELECT pg_temp.ks_assert(
 SELECT pg_temp.ks_assert(
     (SELECT count(*) FROM page_views WHERE post_id = 1) = 2,
     'the undeclared candidate column is untouched');
+SELECT pg_temp.ks_assert(
+    (SELECT subject_id FROM notifications WHERE message = 'welcome') = 3,
+    'the undeclared polymorphic pair is untouched');
