@@ -194,7 +194,7 @@ fn polymorphic_references_must_fit_the_schema() {
 fn surrogate_keys_are_parsed_but_refused() {
     refused(
         "[tables.\"public.taggings\"]\nsurrogate_key = true\n",
-        "keyshift.toml:2:17: surrogate_key for public.taggings: only a composite primary key can get a surrogate, and public.taggings's is (id)",
+        "keyshift.toml:2:17: surrogate_key for public.taggings: only a composite primary key can get a surrogate; the primary key of public.taggings is (id)",
     );
     refused(
         "[tables.\"public.tagging\"]\nsurrogate_key = false\n",

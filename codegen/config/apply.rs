@@ -33,7 +33,7 @@ impl Config {
                         key.join(", ")
                     ),
                     Some(key) => format!(
-                        "surrogate_key for {name}: only a composite primary key can get a surrogate, and {name}'s is ({})",
+                        "surrogate_key for {name}: only a composite primary key can get a surrogate; the primary key of {name} is ({})",
                         key.join(", ")
                     ),
                     None => format!(
