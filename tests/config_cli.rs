@@ -232,3 +232,29 @@ fn a_missing_config_file_is_named() {
         "{stderr}"
     );
 }
+
+/// The README's complete example parses: every key it documents exists.
+#[test]
+fn the_readme_example_parses() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    let section = readme
+        .split("## References the database does not declare")
+        .nth(1)
+        .expect("the keyshift.toml section");
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a toml example");
+    for key in [
+        "exclude_tables",
+        "drop_id_map",
+        "[[reference]]",
+        "[[polymorphic]]",
+        "[read]",
+        "surrogate_key",
+    ] {
+        assert!(example.contains(key), "the example shows {key}");
+    }
+    keyshift::config::Config::parse("README.md", example).unwrap_or_else(|e| panic!("{e}"));
+}
