@@ -137,4 +137,30 @@ SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+{%- if !surrogates.is_empty() %}
+
+-- Surrogate keys (keyshift.toml): each table gets an "id" uuid primary key
+-- under its old key's constraint name, the old key stays UNIQUE, and every
+-- foreign key that referenced it moves to a new uuid column that holds the
+-- parent's id. The old referencing columns stay as they are.
+{%- for s in surrogates %}
+{%- for r in s.repoints %}
+ALTER TABLE {{ r.table }} DROP CONSTRAINT {{ r.name }};
+{%- endfor %}
+ALTER TABLE {{ s.quoted }}
+    ADD COLUMN {{ s.column }} uuid NOT NULL DEFAULT gen_random_uuid(),
+    DROP CONSTRAINT {{ s.primary_key }},
+    ADD CONSTRAINT {{ s.primary_key }} PRIMARY KEY ({{ s.column }}),
+    ADD CONSTRAINT {{ s.unique }} UNIQUE ({{ s.key_columns }});
+{%- for r in s.repoints %}
+ALTER TABLE {{ r.table }} ADD COLUMN {{ r.column }} uuid;
+{{ r.fill }};
+{%- if r.not_null %}
+ALTER TABLE {{ r.table }} ALTER COLUMN {{ r.column }} SET NOT NULL;
+{%- endif %}
+ALTER TABLE {{ r.table }} ADD CONSTRAINT {{ r.name }} {{ r.definition }};
+{%- endfor %}
+{%- endfor %}
+{%- endif %}
+
 COMMIT;

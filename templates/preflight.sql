@@ -183,6 +183,21 @@ SELECT n || {{ message }} FROM ({{ orphans }}) AS o (n) WHERE n > 0;
 {{ c.notice }}
 {%- endfor %}
 {%- endif %}
+{%- for s in surrogates %}
+
+-- Surrogate key of {{ s.display }} (keyshift.toml): the names forward adds must be free.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s already has a column %s, which its surrogate key would add', {{ s.literal }}, {{ s.column_literal }})
+FROM pg_attribute a WHERE a.attrelid = to_regclass({{ s.regclass }}) AND a.attname = {{ s.column_literal }} AND NOT a.attisdropped;
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('the name %s, which the old key of %s would take as a UNIQUE constraint, is taken', {{ s.unique_literal }}, {{ s.literal }})
+FROM pg_class c WHERE c.relname = {{ s.unique_literal }} AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass({{ s.regclass }}));
+{%- for r in s.repoints %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s already has a column %s, which repointing %s would add', {{ r.table_literal }}, {{ r.column_literal }}, {{ r.name_literal }})
+FROM pg_attribute a WHERE a.attrelid = to_regclass({{ r.table_regclass }}) AND a.attname = {{ r.column_literal }} AND NOT a.attisdropped;
+{%- endfor %}
+{%- endfor %}
 {% for b in blockers %}
 INSERT INTO pg_temp.keyshift_problems VALUES ({{ b }});
 {%- endfor %}

@@ -42,6 +42,14 @@ INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, {% if let Some(s) = r.seq
 CREATE FUNCTION {{ r.old_id_fn }}(u uuid) RETURNS {{ r.int_type }}
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM {{ r.map }} WHERE new_id = u $keyshift$;
 {%- endif %}{% endfor %}
+{%- if !surrogates.is_empty() %}
+
+-- Surrogate keys: the application may have written only the new uuid
+-- column of a repointed key; the old columns follow it again.
+{%- for s in surrogates %}{% for r in s.repoints %}
+{{ r.restore }};
+{%- endfor %}{% endfor %}
+{%- endif %}
 
 -- A referencing value with no map entry would silently become NULL.
 {%- for t in tables %}{% for c in t.columns %}{% if !c.is_root %}
@@ -52,6 +60,20 @@ FROM ({{ c.unmapped }}) AS o (n);
 {%- for f in foreign_keys %}
 ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 {%- endfor %}
+{%- if !surrogates.is_empty() %}
+
+-- Surrogate keys: drop what forward added and put the old key back.
+{%- for s in surrogates %}
+{%- for r in s.repoints %}
+ALTER TABLE {{ r.table }} DROP COLUMN {{ r.column }};
+{%- endfor %}
+ALTER TABLE {{ s.quoted }}
+    DROP CONSTRAINT {{ s.primary_key }},
+    DROP CONSTRAINT {{ s.unique }},
+    DROP COLUMN {{ s.column }},
+    ADD CONSTRAINT {{ s.primary_key }} PRIMARY KEY ({{ s.key_columns }});
+{%- endfor %}
+{%- endif %}
 {%- for t in tables_reversed %}
 
 -- {{ t.display }}

@@ -191,7 +191,7 @@ fn polymorphic_references_must_fit_the_schema() {
 }
 
 #[test]
-fn surrogate_keys_are_parsed_but_refused() {
+fn surrogate_key_needs_a_composite_key() {
     refused(
         "[tables.\"public.taggings\"]\nsurrogate_key = true\n",
         "keyshift.toml:2:17: surrogate_key for public.taggings: only a composite primary key can get a surrogate; the primary key of public.taggings is (id)",

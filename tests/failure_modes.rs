@@ -277,3 +277,34 @@ fn forward_refuses_undeclared_rows_written_after_preflight() {
     );
     assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
 }
+
+/// A surrogate key adds names the bundle checks are still free: a column
+/// added after generating makes preflight fail rather than forward.
+#[test]
+fn preflight_refuses_a_taken_surrogate_name() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("surrogate_taken");
+    let dir = cases::repo().join("schema/surrogate_key");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir))
+            .expect("load surrogate_key");
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    cases::output("surrogate_key")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    db.psql_sql("ALTER TABLE project_members ADD COLUMN id bigint; ALTER TABLE assignments ADD COLUMN project_members_id integer;")
+        .expect("take the names");
+    expect_failure(
+        &db,
+        work.path(),
+        "preflight.sql",
+        &[
+            "public.project_members already has a column id, which its surrogate key would add",
+            "public.assignments already has a column project_members_id, which repointing assignments_project_id_member_id_fkey would add",
+        ],
+    );
+}

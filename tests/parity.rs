@@ -70,6 +70,7 @@ schema_cases!(
     unique_reference,
     nothing_to_convert,
     rails_app,
+    surrogate_key,
 );
 
 macro_rules! corpus_cases {

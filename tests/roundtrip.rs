@@ -80,6 +80,7 @@ schema_cases!(
     unique_reference,
     nothing_to_convert,
     rails_app,
+    surrogate_key,
 );
 
 #[test]

@@ -21,26 +21,14 @@ impl Config {
             options.exclude_tables.insert(table.name.clone());
             options.excluded_in_config.insert(table.name.clone());
         }
+        let mut surrogates = Vec::new();
         for (name, settings) in &self.raw.tables {
             let table = self.table(catalog, name)?;
             if let Some(flag) = &settings.get_ref().surrogate_key
                 && *flag.get_ref()
             {
-                let name = table.name.display();
-                let message = match table.primary_key.as_ref().map(|pk| &pk.columns) {
-                    Some(key) if key.len() > 1 => format!(
-                        "surrogate_key for {name}: adding a surrogate uuid key beside its composite primary key ({}) is not supported yet; remove the setting (the key's columns convert as PLAN.md describes)",
-                        key.join(", ")
-                    ),
-                    Some(key) => format!(
-                        "surrogate_key for {name}: only a composite primary key can get a surrogate; the primary key of {name} is ({})",
-                        key.join(", ")
-                    ),
-                    None => format!(
-                        "surrogate_key for {name}: only a composite primary key can get a surrogate, and {name} has no primary key"
-                    ),
-                };
-                return Err(self.error(flag.span().start, message));
+                options.surrogate_keys.insert(table.name.clone());
+                surrogates.push((flag.span().start, table));
             }
         }
         let mut declared: BTreeMap<(QualifiedName, String), String> = BTreeMap::new();
@@ -106,6 +94,20 @@ impl Config {
                         reference.referenced_table.display(),
                         reference.table.display()
                     ),
+                ));
+            }
+        }
+        for (at, table) in surrogates {
+            let excluded = options.exclude_tables.contains(&table.name);
+            let checked = if excluded {
+                Err(format!("{} is excluded", table.name.display()))
+            } else {
+                crate::plan::surrogate::plan(catalog, &roots, table).map(|_| ())
+            };
+            if let Err(reason) = checked {
+                return Err(self.error(
+                    at,
+                    format!("surrogate_key for {}: {reason}", table.name.display()),
                 ));
             }
         }

@@ -160,10 +160,15 @@ fn a_reference_to_an_excluded_table_stays_and_says_why() {
 }
 
 #[test]
-fn surrogate_keys_for_composite_keys_are_refused_precisely() {
+fn surrogate_keys_are_refused_where_they_cannot_apply() {
     let catalog = crate::ddl::parse_schema(
         "schema.sql",
-        "CREATE TABLE a (x int, y int, PRIMARY KEY (x, y)); CREATE TABLE b (v int);",
+        "CREATE TABLE a (x int, y int, PRIMARY KEY (x, y)); CREATE TABLE b (v int);
+         CREATE TABLE p (id serial PRIMARY KEY); CREATE TABLE q (id serial PRIMARY KEY);
+         CREATE TABLE pq (p_id int REFERENCES p, q_id int REFERENCES q, PRIMARY KEY (p_id, q_id));
+         CREATE TABLE child (id serial PRIMARY KEY, p_id int, q_id int,
+             FOREIGN KEY (p_id, q_id) REFERENCES pq ON DELETE SET NULL);
+         CREATE TABLE pq2 (id int, p_id int REFERENCES p, q_id int REFERENCES q, PRIMARY KEY (p_id, q_id));",
     )
     .expect("parses")
     .catalog;
@@ -175,12 +180,31 @@ fn surrogate_keys_for_composite_keys_are_refused_precisely() {
             .unwrap_err()
             .to_string()
     };
+    let at = "keyshift.toml:2:17: surrogate_key for";
     assert_eq!(
         refuse("a"),
-        "keyshift.toml:2:17: surrogate_key for public.a: adding a surrogate uuid key beside its composite primary key (x, y) is not supported yet; remove the setting (the key's columns convert as PLAN.md describes)"
+        format!("{at} public.a: its key columns must all become uuid, and x, y do not")
     );
     assert_eq!(
         refuse("b"),
-        "keyshift.toml:2:17: surrogate_key for public.b: only a composite primary key can get a surrogate, and public.b has no primary key"
+        format!(
+            "{at} public.b: only a composite primary key can get a surrogate, and public.b has no primary key"
+        )
+    );
+    assert_eq!(
+        refuse("p"),
+        format!(
+            "{at} public.p: only a composite primary key can get a surrogate; the primary key of public.p is (id)"
+        )
+    );
+    assert_eq!(
+        refuse("pq"),
+        format!(
+            "{at} public.pq: foreign key child_p_id_q_id_fkey on public.child sets columns on delete or update, which a repointed key cannot reproduce"
+        )
+    );
+    assert_eq!(
+        refuse("pq2"),
+        format!("{at} public.pq2: public.pq2 already has a column \"id\"")
     );
 }

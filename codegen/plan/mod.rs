@@ -9,6 +9,7 @@ mod declared;
 pub mod estimate;
 mod keys;
 mod left_alone;
+pub mod surrogate;
 
 use crate::catalog::{
     Catalog, FkAction, ForeignKey, IntKind, MatchType, QualifiedName, Sequence, quote_ident,
@@ -39,6 +40,8 @@ pub struct Options {
     pub polymorphic: Vec<PolymorphicReference>,
     /// The configuration file's name (`keyshift.toml`), for messages.
     pub config_name: Option<String>,
+    /// Tables with a composite key that get a surrogate uuid key.
+    pub surrogate_keys: BTreeSet<QualifiedName>,
 }
 
 /// The whole migration as data.
@@ -72,6 +75,9 @@ pub struct Plan {
     /// `(<x>_type, <x>_id)` pairs that look polymorphic but are not declared.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub polymorphic_candidates: Vec<PolymorphicCandidate>,
+    /// Composite keys that get a surrogate uuid key, in table order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub surrogate_keys: Vec<surrogate::SurrogateKey>,
     /// Where declared references come from (`keyshift.toml`), for messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
@@ -290,6 +296,21 @@ impl Plan {
 
         let mut blockers = roots.conflicts.clone();
         blockers.extend(polymorphic_blockers);
+        let mut surrogate_keys = Vec::new();
+        for name in &options.surrogate_keys {
+            let Some(table) = catalog.table(name) else {
+                continue;
+            };
+            match surrogate::plan(catalog, &roots, table) {
+                Ok(key) => surrogate_keys.push(key),
+                Err(reason) => blockers.push(Blocker {
+                    object: format!("table {}", name.display()),
+                    reason: format!("cannot get a surrogate key: {reason}"),
+                    help: "Remove surrogate_key for it from the configuration.".into(),
+                }),
+            }
+        }
+        surrogate_keys.sort_by_key(|s| (position(&s.table), s.table.clone()));
         blockers.extend(blockers::find(catalog, &tables, options));
         blockers.sort();
         blockers.dedup();
@@ -317,6 +338,7 @@ impl Plan {
             },
             candidates: candidates::find(catalog, &roots, options),
             polymorphic_candidates: candidates::find_polymorphic(catalog, &roots, options),
+            surrogate_keys,
             config_name: options.config_name.clone(),
         }
     }

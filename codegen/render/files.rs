@@ -2,6 +2,7 @@
 
 use super::bundle::Bundle;
 use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
+use super::surrogate::{self, SurrogateView};
 use super::view::{self, ColumnView, ForeignKeyView, TableView};
 use crate::catalog::quote_literal;
 use crate::plan::{Blocker, LeftAlone, Plan};
@@ -33,6 +34,7 @@ struct Common {
     declared: Vec<DeclaredView>,
     polymorphic: Vec<PolymorphicView>,
     candidates: Vec<CandidateView>,
+    surrogates: Vec<SurrogateView>,
 }
 
 impl Common {
@@ -56,6 +58,7 @@ struct Preflight<'a> {
     declared: &'a [DeclaredView],
     polymorphic: &'a [PolymorphicView],
     candidates: &'a [CandidateView],
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -70,6 +73,7 @@ struct Forward<'a> {
     has_column_defaults: bool,
     declared: &'a [DeclaredView],
     polymorphic: &'a [PolymorphicView],
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -79,6 +83,7 @@ struct VerifyForward<'a> {
     plan_hash: &'a str,
     tables: &'a [TableView],
     expected_uuid_columns: String,
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -91,6 +96,7 @@ struct Rollback<'a> {
     tables: &'a [TableView],
     tables_reversed: Vec<&'a TableView>,
     foreign_keys: &'a [ForeignKeyView],
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -100,6 +106,7 @@ struct VerifyRollback<'a> {
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
     expected_int_columns: String,
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -150,6 +157,7 @@ struct PlanMd<'a> {
     polymorphic: &'a [PolymorphicView],
     candidates: &'a [CandidateView],
     config_name: &'a str,
+    surrogates: &'a [SurrogateView],
 }
 
 /// The disk estimate, formatted for PLAN.md.
@@ -215,6 +223,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
         declared: declared::declared(plan),
         polymorphic: declared::polymorphic(plan),
         candidates: declared::candidates(plan),
+        surrogates: surrogate::surrogates(plan),
     };
     let tables = &common.tables;
     let int_columns = view::column_values(tables, |c: &ColumnView| c.int_type.to_string());
@@ -248,6 +257,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             declared: &common.declared,
             polymorphic: &common.polymorphic,
             candidates: &common.candidates,
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("preflight template renders"),
@@ -264,6 +274,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             has_column_defaults,
             declared: &common.declared,
             polymorphic: &common.polymorphic,
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("forward template renders"),
@@ -278,6 +289,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             plan_hash: h,
             tables,
             expected_uuid_columns: uuid_columns.clone(),
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("verify_forward template renders"),
@@ -292,6 +304,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             tables,
             tables_reversed: tables.iter().rev().collect(),
             foreign_keys: &common.foreign_keys,
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("rollback template renders"),
@@ -306,6 +319,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             tables,
             foreign_keys: &common.foreign_keys,
             expected_int_columns: int_columns,
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("verify_rollback template renders"),
@@ -436,6 +450,7 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
         polymorphic: &common.polymorphic,
         candidates: &common.candidates,
         config_name: plan.config_name.as_deref().unwrap_or("keyshift.toml"),
+        surrogates: &common.surrogates,
         rollback_commands: ["rollback.sql", "verify_rollback.sql"]
             .iter()
             .map(|f| run_command(f))

@@ -4,6 +4,7 @@
 pub mod bundle;
 mod declared;
 mod files;
+mod surrogate;
 mod view;
 
 pub use bundle::Bundle;
