@@ -44,6 +44,13 @@ impl FkGraph {
     /// Builds the graph of `catalog`. Foreign keys to tables the catalog does
     /// not hold are ignored here; the plan reports them.
     pub fn build(catalog: &Catalog) -> FkGraph {
+        FkGraph::build_with(catalog, &[])
+    }
+
+    /// As [`FkGraph::build`], plus `declared`: references the database does
+    /// not hold as constraints (from `keyshift.toml`), which order tables
+    /// just as foreign keys do. Their `constraint` names what declared them.
+    pub fn build_with(catalog: &Catalog, declared: &[Edge]) -> FkGraph {
         let mut graph = DiGraph::<QualifiedName, ()>::new();
         let mut index: BTreeMap<&QualifiedName, NodeIndex> = BTreeMap::new();
         for table in &catalog.tables {
@@ -52,23 +59,24 @@ impl FkGraph {
 
         let mut edges = Vec::new();
         let mut self_references = BTreeSet::new();
-        for table in &catalog.tables {
-            for fk in &table.foreign_keys {
-                let Some(&parent) = index.get(&fk.referenced_table) else {
-                    continue;
-                };
-                edges.push(Edge {
-                    from: table.name.clone(),
-                    to: fk.referenced_table.clone(),
-                    constraint: fk.name.clone(),
-                });
-                if fk.referenced_table == table.name {
-                    self_references.insert(table.name.clone());
-                } else {
-                    // Parent → child, so a topological order lists parents first.
-                    graph.update_edge(parent, index[&table.name], ());
-                }
+        let constraints = catalog.tables.iter().flat_map(|table| {
+            table.foreign_keys.iter().map(|fk| Edge {
+                from: table.name.clone(),
+                to: fk.referenced_table.clone(),
+                constraint: fk.name.clone(),
+            })
+        });
+        for edge in constraints.chain(declared.iter().cloned()) {
+            let (Some(&parent), Some(&child)) = (index.get(&edge.to), index.get(&edge.from)) else {
+                continue;
+            };
+            if edge.to == edge.from {
+                self_references.insert(edge.from.clone());
+            } else {
+                // Parent → child, so a topological order lists parents first.
+                graph.update_edge(parent, child, ());
             }
+            edges.push(edge);
         }
         edges.sort_by(|a, b| (&a.from, &a.constraint).cmp(&(&b.from, &b.constraint)));
 

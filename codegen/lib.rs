@@ -5,6 +5,7 @@
 //! catalog → graph → plan → render.
 
 pub mod catalog;
+pub mod config;
 pub mod ddl;
 pub mod encoding;
 pub mod graph;

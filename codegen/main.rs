@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use keyshift::catalog::{Catalog, QualifiedName};
+use keyshift::config::Config;
 use keyshift::introspect::{self, Filter, source};
 use keyshift::pipeline;
 use keyshift::plan::Options;
@@ -111,6 +112,10 @@ struct PlanArgs {
     /// Let contract.sql drop the old id → uuid maps instead of keeping them.
     #[arg(long)]
     drop_id_map: bool,
+    /// keyshift.toml: references without foreign keys, polymorphic pairs,
+    /// tables to leave alone (see README).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 impl PlanArgs {
@@ -127,6 +132,38 @@ impl PlanArgs {
             ..Options::default()
         })
     }
+
+    /// Reads and parses the configuration file, if one was given.
+    fn config(&self) -> Result<Option<Config>, String> {
+        let Some(path) = &self.config else {
+            return Ok(None);
+        };
+        let name = path.to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        Config::parse(&name, &text)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The command line's filters plus the configuration file's `[read]`
+/// table; patterns from both apply, as if all were given as options.
+fn merged_filter(
+    filter: &FilterArgs,
+    config: Option<&Config>,
+) -> Result<(Filter, Option<String>), String> {
+    let mut merged = filter.filter()?;
+    let Some(read) = config.and_then(Config::read_filter) else {
+        return Ok((merged, None));
+    };
+    merged.schemas.extend(read.schemas);
+    merged.exclude_schemas.extend(read.exclude_schemas);
+    merged.tables.extend(read.tables);
+    merged
+        .validate()
+        .map_err(|e| format!("{}: {e}", read.location))?;
+    let location = (!merged.is_empty()).then_some(read.location);
+    Ok((merged, location))
 }
 
 fn main() -> ExitCode {
@@ -150,7 +187,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             filter,
             plan,
         } => {
-            let output = build(schema, &filter.filter()?, &plan.options()?)?;
+            let output = build(schema, &filter, &plan)?;
             if !output.plan.blockers.is_empty() && !allow_blockers && !check {
                 return Err(format!(
                     "{} blocker(s) above: nothing written. Resolve them, or pass --allow-blockers to write a bundle whose preflight.sql fails on them; `keyshift plan` prints the whole plan",
@@ -216,7 +253,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             filter,
             plan,
         } => {
-            let output = build(schema, &filter.filter()?, &plan.options()?)?;
+            let output = build(schema, &filter, &plan)?;
             print!("{}", output.bundle.get("PLAN.md").unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
@@ -227,19 +264,31 @@ fn run(command: Command) -> Result<ExitCode, String> {
 /// location and summarising what was skipped.
 fn build(
     schema: Option<String>,
-    filter: &Filter,
-    options: &Options,
+    filter: &FilterArgs,
+    plan: &PlanArgs,
 ) -> Result<pipeline::Output, String> {
+    let options = plan.options()?;
+    let config = plan.config()?;
+    let (filter, read_location) = merged_filter(filter, config.as_ref())?;
+    let config = config.as_ref();
     let schema = or_database_url(schema)?;
     if source::is_database_url(&schema) {
-        let catalog = read_live(&schema, filter)?;
-        let output = pipeline::from_catalog(
+        let catalog = read_live(&schema, &filter)?;
+        let output = pipeline::from_catalog_configured(
             &source::redact(&schema),
             catalog,
             Default::default(),
-            options,
-        );
+            &options,
+            config,
+        )
+        .map_err(|e| e.to_string())?;
         return Ok(summarise(&source::redact(&schema), output));
+    }
+    if let Some(location) = read_location {
+        return Err(format!(
+            "{location}: [read] chooses what to read from a live database; {schema} is a file \
+             (filter when you dump it: pg_dump takes the same options)"
+        ));
     }
     if !filter.is_empty() {
         return Err(format!(
@@ -255,13 +304,24 @@ fn build(
         let mut catalog: Catalog = serde_json::from_str(&sql)
             .map_err(|e| format!("{source} is not a keyshift catalog: {e}"))?;
         catalog.normalize();
-        let output = pipeline::from_catalog(&source, catalog, Default::default(), options);
+        let output = pipeline::from_catalog_configured(
+            &source,
+            catalog,
+            Default::default(),
+            &options,
+            config,
+        )
+        .map_err(|e| e.to_string())?;
         return Ok(summarise(&source, output));
     }
-    let output = pipeline::run(&source, &sql, options).map_err(|e| {
-        let report = miette::Report::new(*e);
-        format!("{report:?}")
-    })?;
+    let output =
+        pipeline::run_configured(&source, &sql, &options, config).map_err(|e| match e {
+            pipeline::InputError::Ddl(e) => {
+                let report = miette::Report::new(*e);
+                format!("{report:?}")
+            }
+            pipeline::InputError::Config(e) => e.to_string(),
+        })?;
     Ok(summarise(&source, output))
 }
 

@@ -4,8 +4,9 @@
 //! check is exactly what users run.
 
 use crate::catalog::Catalog;
+use crate::config::{Config, ConfigError};
 use crate::ddl::{self, DdlError, ParsedSchema};
-use crate::graph::FkGraph;
+use crate::graph::{Edge, FkGraph};
 use crate::plan::{Options, Plan};
 use crate::render::{self, Bundle};
 use std::collections::BTreeMap;
@@ -29,6 +30,45 @@ pub fn run(source: &str, sql: &str, options: &Options) -> Result<Output, Box<Ddl
     Ok(from_catalog(source, catalog, skipped, options))
 }
 
+/// As [`run`], with a configuration file checked against the parsed
+/// schema first; a problem in either is returned and nothing is rendered.
+pub fn run_configured(
+    source: &str,
+    sql: &str,
+    options: &Options,
+    config: Option<&Config>,
+) -> Result<Output, InputError> {
+    let ParsedSchema { catalog, skipped } =
+        ddl::parse_schema(source, sql).map_err(|e| InputError::Ddl(Box::new(e)))?;
+    from_catalog_configured(source, catalog, skipped, options, config).map_err(InputError::Config)
+}
+
+/// As [`from_catalog`], with a configuration file checked against
+/// `catalog` first.
+pub fn from_catalog_configured(
+    source: &str,
+    catalog: Catalog,
+    skipped: BTreeMap<String, usize>,
+    options: &Options,
+    config: Option<&Config>,
+) -> Result<Output, ConfigError> {
+    let mut options = options.clone();
+    if let Some(config) = config {
+        config.apply(&catalog, &mut options)?;
+    }
+    Ok(from_catalog(source, catalog, skipped, &options))
+}
+
+/// Bad input: the schema does not parse, or the configuration file does
+/// not fit it.
+#[derive(Debug)]
+pub enum InputError {
+    /// The DDL, with its source span for a miette report.
+    Ddl(Box<DdlError>),
+    /// The configuration file, one line with its position.
+    Config(ConfigError),
+}
+
 /// Runs the stages after the catalog. `source` names where the catalog came
 /// from (a file, or a database URL without its password) in file headers.
 pub fn from_catalog(
@@ -37,7 +77,7 @@ pub fn from_catalog(
     skipped: BTreeMap<String, usize>,
     options: &Options,
 ) -> Output {
-    let graph = FkGraph::build(&catalog);
+    let graph = FkGraph::build_with(&catalog, &declared_edges(options));
     let plan = Plan::build(&catalog, &graph, options);
     let bundle = render::render(&plan, source, catalog.tables.len());
     Output {
@@ -46,4 +86,22 @@ pub fn from_catalog(
         plan,
         bundle,
     }
+}
+
+/// The references `options` declares, as graph edges labelled by the
+/// column, so declared parents are ordered before their children.
+fn declared_edges(options: &Options) -> Vec<Edge> {
+    let declared = options.references.iter().map(|r| Edge {
+        from: r.table.clone(),
+        to: r.referenced_table.clone(),
+        constraint: format!("{} (declared)", r.column),
+    });
+    let polymorphic = options.polymorphic.iter().flat_map(|p| {
+        p.types.values().map(|to| Edge {
+            from: p.table.clone(),
+            to: to.clone(),
+            constraint: format!("{} (polymorphic)", p.id_column),
+        })
+    });
+    declared.chain(polymorphic).collect()
 }

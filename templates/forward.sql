@@ -4,6 +4,16 @@
 -- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
 
 {% include "_assert.sql" %}
+{%- if !polymorphic.is_empty() %}
+
+-- A polymorphic row whose type keyshift.toml does not map stops forward.
+CREATE FUNCTION pg_temp.keyshift_unmapped_type(message text) RETURNS uuid
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    RAISE EXCEPTION 'keyshift: %', message;
+END
+$keyshift$;
+{%- endif %}
 
 BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
@@ -111,7 +121,7 @@ ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} DROP IDENTITY;
 ALTER TABLE {{ t.quoted }}
 {%- for c in t.altered %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
-    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE uuid USING keyshift.uuid_for({{ c.root_literal }}, {{ c.quoted }}){% if c.is_root %},
+    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE uuid USING {{ c.forward_using }}{% if c.is_root %},
     ALTER COLUMN {{ c.quoted }} SET DEFAULT gen_random_uuid(){% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
 {%- endif %}
@@ -120,6 +130,18 @@ ALTER TABLE {{ t.quoted }}
 SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.uuid_for({{ c.root_literal }}, {{ d }}));
 {%- endif %}{% endfor %}
 {%- endfor %}
+{%- if !declared.is_empty() || !polymorphic.is_empty() %}
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row. Every table is locked by now, so
+-- this is exact; any such row undoes the whole file.
+{%- for d in declared %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ d.message }}) FROM ({{ d.orphans }}) AS o (n);
+{%- endfor %}
+{%- for p in polymorphic %}{% for (orphans, message) in p.orphans %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) AS o (n);
+{%- endfor %}{% endfor %}
+{%- endif %}
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 {%- for f in foreign_keys %}
@@ -135,6 +157,32 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 
 -- Recreate the views, materialized views (refreshed) and policies recorded above.
 SELECT keyshift.recreate_dependents(true);
+{%- endif %}
+
+{%- if !surrogates.is_empty() %}
+
+-- Surrogate keys (keyshift.toml): each table gets an "id" uuid primary key
+-- under its old key's constraint name, the old key stays UNIQUE, and every
+-- foreign key that referenced it moves to a new uuid column that holds the
+-- parent's id. The old referencing columns stay as they are.
+{%- for s in surrogates %}
+{%- for r in s.repoints %}
+ALTER TABLE {{ r.table }} DROP CONSTRAINT {{ r.name }};
+{%- endfor %}
+ALTER TABLE {{ s.quoted }}
+    ADD COLUMN {{ s.column }} uuid NOT NULL DEFAULT gen_random_uuid(),
+    DROP CONSTRAINT {{ s.primary_key }},
+    ADD CONSTRAINT {{ s.primary_key }} PRIMARY KEY ({{ s.column }}),
+    ADD CONSTRAINT {{ s.unique }} UNIQUE ({{ s.key_columns }});
+{%- for r in s.repoints %}
+ALTER TABLE {{ r.table }} ADD COLUMN {{ r.column }} uuid;
+{{ r.fill }};
+{%- if r.not_null %}
+ALTER TABLE {{ r.table }} ALTER COLUMN {{ r.column }} SET NOT NULL;
+{%- endif %}
+ALTER TABLE {{ r.table }} ADD CONSTRAINT {{ r.name }} {{ r.definition }};
+{%- endfor %}
+{%- endfor %}
 {%- endif %}
 
 COMMIT;

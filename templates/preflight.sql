@@ -61,6 +61,17 @@ INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s cannot change to uuid as planned: %s', {{ t.literal }}, msg)
 FROM pg_temp.keyshift_probe({{ t.regclass }}, {{ t.probe_change }}) AS p (msg) WHERE msg IS NOT NULL;
 {%- endfor %}
+{%- if !candidates.is_empty() %}
+
+-- Columns that look like references to converted keys but are neither
+-- foreign keys nor declared in keyshift.toml are reported, not refused.
+CREATE FUNCTION pg_temp.keyshift_notice(message text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    RAISE NOTICE '%', message;
+END
+$keyshift$;
+{%- endif %}
 
 {%- if !dependents.is_empty() %}
 
@@ -340,6 +351,47 @@ WHERE to_regclass({{ s.regclass }}) IS NULL;
 {%- endif %}
 {%- endif %}
 {%- endif %}
+{%- endfor %}
+{%- if !declared.is_empty() || !polymorphic.is_empty() %}
+
+-- References keyshift.toml declares have no constraint to keep them
+-- honest: a value with no parent row would convert to a uuid no row holds.
+{%- for d in declared %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT n || {{ d.message }} FROM ({{ d.orphans }}) AS o (n) WHERE n > 0;
+{%- endfor %}
+{%- for p in polymorphic %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT format({{ p.unknown_format }}, n, v) FROM ({{ p.unknown_types }}) AS o (n, v);
+{%- for (orphans, message) in p.orphans %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT n || {{ message }} FROM ({{ orphans }}) AS o (n) WHERE n > 0;
+{%- endfor %}
+{%- endfor %}
+{%- endif %}
+{%- if !candidates.is_empty() %}
+
+-- Candidates (see PLAN.md): for each column, how many values lie outside
+-- the referenced key's range and how many have no row there; for each
+-- polymorphic-looking pair, its type values. A NOTICE only.
+{%- for c in candidates %}
+{{ c.notice }}
+{%- endfor %}
+{%- endif %}
+{%- for s in surrogates %}
+
+-- Surrogate key of {{ s.display }} (keyshift.toml): the names forward adds must be free.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s already has a column %s, which its surrogate key would add', {{ s.literal }}, {{ s.column_literal }})
+FROM pg_attribute a WHERE a.attrelid = to_regclass({{ s.regclass }}) AND a.attname = {{ s.column_literal }} AND NOT a.attisdropped;
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('the name %s, which the old key of %s would take as a UNIQUE constraint, is taken', {{ s.unique_literal }}, {{ s.literal }})
+FROM pg_class c WHERE c.relname = {{ s.unique_literal }} AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass({{ s.regclass }}));
+{%- for r in s.repoints %}
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s already has a column %s, which repointing %s would add', {{ r.table_literal }}, {{ r.column_literal }}, {{ r.name_literal }})
+FROM pg_attribute a WHERE a.attrelid = to_regclass({{ r.table_regclass }}) AND a.attname = {{ r.column_literal }} AND NOT a.attisdropped;
+{%- endfor %}
 {%- endfor %}
 {% for b in blockers %}
 INSERT INTO pg_temp.keyshift_problems VALUES ({{ b }});

@@ -42,11 +42,19 @@ INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, {% if let Some(s) = r.seq
 CREATE FUNCTION {{ r.old_id_fn }}(u uuid) RETURNS {{ r.int_type }}
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM {{ r.map }} WHERE new_id = u $keyshift$;
 {%- endif %}{% endfor %}
+{%- if !surrogates.is_empty() %}
+
+-- Surrogate keys: the application may have written only the new uuid
+-- column of a repointed key; the old columns follow it again.
+{%- for s in surrogates %}{% for r in s.repoints %}
+{{ r.restore }};
+{%- endfor %}{% endfor %}
+{%- endif %}
 
 -- A referencing value with no map entry would silently become NULL.
 {%- for t in tables %}{% for c in t.columns %}{% if !c.is_root %}
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, {{ t.literal }}, {{ c.display_literal }}, {{ c.root_literal }}))
-FROM (SELECT count(*) FROM ONLY {{ t.quoted }} t WHERE t.{{ c.quoted }} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {{ c.map }} m WHERE m.new_id = t.{{ c.quoted }})) AS o (n);
+FROM ({{ c.unmapped }}) AS o (n);
 {%- endif %}{% endfor %}{% endfor %}
 
 {%- if has_dependents %}
@@ -58,6 +66,20 @@ SELECT keyshift.drop_dependents();
 {%- for f in foreign_keys %}
 ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 {%- endfor %}
+{%- if !surrogates.is_empty() %}
+
+-- Surrogate keys: drop what forward added and put the old key back.
+{%- for s in surrogates %}
+{%- for r in s.repoints %}
+ALTER TABLE {{ r.table }} DROP COLUMN {{ r.column }};
+{%- endfor %}
+ALTER TABLE {{ s.quoted }}
+    DROP CONSTRAINT {{ s.primary_key }},
+    DROP CONSTRAINT {{ s.unique }},
+    DROP COLUMN {{ s.column }},
+    ADD CONSTRAINT {{ s.primary_key }} PRIMARY KEY ({{ s.key_columns }});
+{%- endfor %}
+{%- endif %}
 {%- for t in tables_reversed %}
 
 -- {{ t.display }}
@@ -66,7 +88,7 @@ ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 ALTER TABLE {{ t.quoted }}
 {%- for c in t.altered %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
-    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type_sql }} USING {{ c.old_id_fn }}({{ c.quoted }})
+    {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type_sql }} USING {{ c.rollback_using }}
     {%- if let Some(d) = c.default %},
     ALTER COLUMN {{ c.quoted }} SET DEFAULT {{ d }}
     {%- endif %}

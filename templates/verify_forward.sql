@@ -32,7 +32,31 @@ WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }}
 SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s is missing or changed', k.name, k.table_name))
 FROM keyshift.foreign_key k
-LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
+LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name
+{%- if !surrogates.is_empty() %}
+WHERE (k.table_name, k.name) NOT IN (
+{%- for s in surrogates %}{% for r in s.repoints %}
+    ({{ r.table_regclass }}, {{ r.name_literal }}){% if !loop.last %},{% endif %}
+{%- endfor %}{% if !loop.last %},{% endif %}{% endfor %}
+){%- endif %};
+{%- for s in surrogates %}
+
+-- Surrogate key of {{ s.display }}: "id" is the primary key, the old key is unique.
+SELECT pg_temp.keyshift_assert(
+    EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ALL (c.conkey)
+            WHERE c.conrelid = to_regclass({{ s.regclass }}) AND c.conname = {{ s.primary_key_literal }} AND c.contype = 'p' AND a.attname = {{ s.column_literal }})
+    AND EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = to_regclass({{ s.regclass }}) AND c.conname = {{ s.unique_literal }} AND c.contype = 'u'),
+    format('%s should have the surrogate primary key %s and keep its old key as %s', {{ s.literal }}, {{ s.column_literal }}, {{ s.unique_literal }}));
+{%- for r in s.repoints %}
+SELECT pg_temp.keyshift_assert(
+    EXISTS (SELECT 1 FROM pg_constraint c
+            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ALL (c.conkey)
+            JOIN pg_attribute p ON p.attrelid = c.confrelid AND p.attnum = ALL (c.confkey)
+            WHERE c.conrelid = to_regclass({{ r.table_regclass }}) AND c.conname = {{ r.name_literal }} AND c.contype = 'f'
+              AND c.confrelid = to_regclass({{ s.regclass }}) AND a.attname = {{ r.column_literal }} AND p.attname = {{ s.column_literal }}),
+    format('foreign key %s on %s should reference %s (%s) through %s', {{ r.name_literal }}, {{ r.table_literal }}, {{ s.literal }}, {{ s.column_literal }}, {{ r.column_literal }}));
+{%- endfor %}
+{%- endfor %}
 {%- for t in tables %}
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,

@@ -47,6 +47,17 @@ FROM (VALUES
 ) AS e (tbl, con, validated)
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f';
 {%- endif %}
+{%- for s in surrogates %}
+
+SELECT pg_temp.keyshift_assert(NOT EXISTS (
+           SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass({{ s.regclass }}) AND a.attname = {{ s.column_literal }} AND NOT a.attisdropped),
+       format('%s still has its surrogate column %s', {{ s.literal }}, {{ s.column_literal }}));
+{%- for r in s.repoints %}
+SELECT pg_temp.keyshift_assert(NOT EXISTS (
+           SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass({{ r.table_regclass }}) AND a.attname = {{ r.column_literal }} AND NOT a.attisdropped),
+       format('%s still has the column %s', {{ r.table_literal }}, {{ r.column_literal }}));
+{%- endfor %}
+{%- endfor %}
 
 COMMIT;
 SELECT 'verify_rollback: ok' AS keyshift;

@@ -425,3 +425,132 @@ fn preflight_reports_orphans_under_a_partitioned_parent() {
         &["1 rows of public.orders break foreign key orders_customer_id_fkey"],
     );
 }
+
+/// References declared in keyshift.toml have no constraint to keep them
+/// honest, so preflight checks their data itself: an unmapped polymorphic
+/// type, a declared reference with no parent row and a polymorphic id with
+/// no row each fail it, with the count, the value and the declaration; the
+/// undeclared candidate column gets a NOTICE with what its values hold.
+#[test]
+fn preflight_checks_references_the_database_does_not_declare() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("declared");
+    let dir = cases::repo().join("schema/rails_app");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir))
+            .expect("load rails_app");
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    cases::output("rails_app")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    run(&db, work.path(), "preflight.sql").expect("preflight passes on good data");
+    db.psql_sql(
+        "INSERT INTO taggings (tag_id, taggable_type, taggable_id, note) VALUES
+             (1, 'Comment', 1, 'a type keyshift.toml does not map'),
+             (2, 'Comment', 2, 'another'),
+             (1, NULL, 3, 'an id without a type'),
+             (1, 'Post', 777, 'no such post');
+         INSERT INTO comments (post_id, user_id, body) VALUES (4242, 1, 'no such post');",
+    )
+    .expect("add rows no constraint refuses");
+    expect_failure(
+        &db,
+        work.path(),
+        "preflight.sql",
+        &[
+            "2 rows of public.taggings have taggable_type 'Comment', which keyshift.toml does not map to a table (polymorphic reference public.taggings.taggable_type/taggable_id declared in keyshift.toml)",
+            "1 rows of public.taggings have taggable_type NULL, which keyshift.toml does not map to a table",
+            "1 rows of public.taggings with taggable_type 'Post' have a taggable_id with no row in public.posts (polymorphic reference public.taggings.taggable_type/taggable_id declared in keyshift.toml)",
+            "1 rows of public.comments have a post_id value with no row in public.posts (reference public.comments.post_id → public.posts.id declared in keyshift.toml, not a foreign key)",
+            "4 preflight problem(s)",
+            "NOTICE:  keyshift candidate public.page_views.post_id (integer) → public.posts.id: 5 non-null values (4 distinct), 1 outside the key range 1..4, 1 with no row in public.posts",
+            "NOTICE:  keyshift candidate polymorphic public.notifications.(subject_type, subject_id): 3 rows with an id; by type: 'Post' ×2, 'User' ×1; it is not converted (not declared in keyshift.toml)",
+        ],
+    );
+}
+
+/// Rows written between preflight and forward are not checked by any
+/// constraint either: forward itself refuses an unmapped type value and a
+/// declared reference with no parent, and leaves no trace.
+#[test]
+fn forward_refuses_undeclared_rows_written_after_preflight() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("declared_late");
+    let dir = cases::repo().join("schema/rails_app");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir))
+            .expect("load rails_app");
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    cases::output("rails_app")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    run(&db, work.path(), "preflight.sql").expect("preflight passes on good data");
+    let before = db.dump_schema();
+
+    db.psql_sql(
+        "INSERT INTO taggings (tag_id, taggable_type, taggable_id) VALUES (1, 'Comment', 1);",
+    )
+    .expect("an unmapped type");
+    expect_failure(
+        &db,
+        work.path(),
+        "forward.sql",
+        &[
+            "public.taggings has a row with taggable_type 'Comment', which keyshift.toml does not map to a table; run preflight.sql",
+        ],
+    );
+    assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
+    db.psql_sql("DELETE FROM taggings WHERE taggable_type = 'Comment';")
+        .expect("clean up");
+
+    db.psql_sql("INSERT INTO posts (author_id, title) VALUES (4242, 'by nobody');")
+        .expect("an orphaned declared reference");
+    expect_failure(
+        &db,
+        work.path(),
+        "forward.sql",
+        &[
+            "1 rows of public.posts have a author_id value with no row in public.users (reference public.posts.author_id → public.users.id declared in keyshift.toml, not a foreign key)",
+        ],
+    );
+    assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
+}
+
+/// A surrogate key adds names the bundle checks are still free: a column
+/// added after generating makes preflight fail rather than forward.
+#[test]
+fn preflight_refuses_a_taken_surrogate_name() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("surrogate_taken");
+    let dir = cases::repo().join("schema/surrogate_key");
+    for f in ["schema.sql", "data.sql"] {
+        db.psql_file(&dir.join(f), Some(&dir))
+            .expect("load surrogate_key");
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    cases::output("surrogate_key")
+        .bundle
+        .write_to(work.path())
+        .expect("write bundle");
+    db.psql_sql("ALTER TABLE project_members ADD COLUMN id bigint; ALTER TABLE assignments ADD COLUMN project_members_id integer;")
+        .expect("take the names");
+    expect_failure(
+        &db,
+        work.path(),
+        "preflight.sql",
+        &[
+            "public.project_members already has a column id, which its surrogate key would add",
+            "public.assignments already has a column project_members_id, which repointing assignments_project_id_member_id_fkey would add",
+        ],
+    );
+}

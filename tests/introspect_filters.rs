@@ -314,3 +314,57 @@ fn the_cli_filters_live_sources_only() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("too many dotted names"));
 }
+
+/// keyshift.toml's `[read]` means what `-n/-N/-t` mean, adds to them, and
+/// its mistakes are reported at their place in the file.
+#[test]
+fn the_config_file_filters_live_sources_too() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("filters_config");
+    db.psql_sql(SCHEMA).expect("schema");
+    let work = tempfile::tempdir().expect("temp dir");
+    let config = work.path().join("keyshift.toml");
+    let config_s = config.to_str().expect("utf-8");
+    let run = |text: &str, extra: &[&str]| {
+        std::fs::write(&config, text).expect("write config");
+        Command::new(env!("CARGO_BIN_EXE_keyshift"))
+            .args(["plan", &db.url(), "--config", config_s])
+            .args(extra)
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run keyshift")
+    };
+    let out = run("[read]\ntables = [\"app.*\"]\n", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = String::from_utf8_lossy(&out.stdout);
+    assert!(plan.contains("app.users") && !plan.contains("billing.invoices"));
+
+    // Both apply: the file's schema and the command line's exclusion.
+    let out = run(
+        "[read]\nschemas = [\"app\", \"billing\"]\n",
+        &["-N", "billing"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = String::from_utf8_lossy(&out.stdout);
+    assert!(plan.contains("app.teams") && !plan.contains("billing.plans"));
+
+    let out = run("\n[read]\ntables = [\"a.b.c\"]\n", &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!("error: {config_s}:2:1: "))
+            && err.contains("too many dotted names"),
+        "{err}"
+    );
+}

@@ -75,6 +75,8 @@ schema_cases!(
     partitioned,
     inheritance,
     family_blockers,
+    rails_app,
+    surrogate_key,
 );
 
 macro_rules! corpus_cases {

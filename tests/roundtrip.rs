@@ -34,17 +34,6 @@ fn corpus_case(name: &str, ddl: &str, load: &[&str], refusals: &[&str]) -> Optio
     Some(case)
 }
 
-/// Gives `public.<view>` the uuid-era query in `tests/corpus/<dir>/<view>.sql`,
-/// as a user does for a view that treats a key as an integer.
-fn replace_view_query(case: &mut Case, view: &str, dir: &str) {
-    let file = matrix::repo().join(format!("tests/corpus/{dir}/{view}.sql"));
-    let query = std::fs::read_to_string(&file).expect("replacement query");
-    case.options.view_queries.insert(
-        keyshift::catalog::QualifiedName::new("public", view),
-        query.trim_end().to_string(),
-    );
-}
-
 fn run(case: Case) {
     let Some(server) = support::server_or_skip() else {
         return;
@@ -96,6 +85,8 @@ schema_cases!(
     partitioned,
     inheritance,
     family_blockers,
+    rails_app,
+    surrogate_key,
 );
 
 #[test]
@@ -134,14 +125,11 @@ fn corpus_chinook_identity() {
 /// Pagila: the partitioned `payment` table with foreign keys declared on
 /// its partitions, views and a materialized view over key columns, 15
 /// triggers and domains. `store.manager_staff_id` holds staff ids without a
-/// foreign key, so view `sales_by_store` compares it with a uuid once
-/// `staff` converts; preflight must name that view.
+/// foreign key; `tests/corpus/pagila/keyshift.toml` declares it.
 #[test]
 fn corpus_pagila() {
     let load = ["pagila/pagila-schema.sql", "pagila/pagila-data.sql"];
-    let refusals = [
-        "view public.sales_by_store cannot be recreated once the keys are uuid: operator does not exist: integer = uuid",
-    ];
+    let refusals: [&str; 0] = [];
     if let Some(case) = corpus_case("pagila", load[0], &load, &refusals) {
         run(case);
     }
@@ -224,8 +212,7 @@ fn corpus_guacamole() {
 #[test]
 fn corpus_listmonk() {
     let f = "listmonk/schema.sql";
-    if let Some(mut case) = corpus_case("listmonk", f, &[f], &[]) {
-        replace_view_query(&mut case, "mat_list_subscriber_stats", "listmonk");
+    if let Some(case) = corpus_case("listmonk", f, &[f], &[]) {
         run(case);
     }
 }
@@ -236,7 +223,6 @@ fn corpus_listmonk() {
 fn corpus_mastodon() {
     let f = "mastodon/dump.sql";
     if let Some(mut case) = corpus_case("mastodon", f, &[f], &[]) {
-        replace_view_query(&mut case, "follow_recommendations", "mastodon");
         case.setup = Some(
             "DO $$ BEGIN CREATE ROLE pinafore; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
         );
@@ -289,5 +275,6 @@ fn inheritance_children_with_their_own_primary_keys() {
         refusals: Vec::new(),
         setup: None,
         options: Default::default(),
+        config: None,
     });
 }

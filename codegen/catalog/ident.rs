@@ -62,8 +62,9 @@ impl fmt::Display for QualifiedName {
     }
 }
 
-/// Splits `a."B".c` into its parts, honouring double quotes.
-fn split_identifier_list(text: &str) -> Option<Vec<String>> {
+/// Splits `a."B".c` into its parts, honouring double quotes and folding
+/// unquoted parts to lower case as PostgreSQL does.
+pub fn split_identifier_list(text: &str) -> Option<Vec<String>> {
     let mut parts = Vec::new();
     let mut chars = text.chars().peekable();
     loop {

@@ -10,7 +10,9 @@
 mod ident;
 mod types;
 
-pub use ident::{QualifiedName, derived_name, display_ident, quote_ident, quote_literal};
+pub use ident::{
+    QualifiedName, derived_name, display_ident, quote_ident, quote_literal, split_identifier_list,
+};
 pub use types::{ColumnType, IntKind};
 
 use serde::{Deserialize, Serialize};

@@ -188,6 +188,7 @@ mod tests {
             columns: Vec::new(),
             all_columns: Vec::new(),
             partitioned: false,
+            polymorphic: Vec::new(),
         }
     }
 

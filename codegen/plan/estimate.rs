@@ -133,7 +133,9 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
         let growth_per_row: i64 = plan
             .columns
             .iter()
-            .map(|c| (16 - width(c.int_kind)) * (1 + indexes_holding(table, &c.name)))
+            .map(|c| (c.int_kind, &c.name))
+            .chain(plan.polymorphic.iter().map(|p| (p.int_kind, &p.name)))
+            .map(|(kind, name)| (16 - width(kind)) * (1 + indexes_holding(table, name)))
             .sum();
         let bytes_after = stats.total_bytes + disk(rows * growth_per_row);
         if let Some(root) = &plan.root {

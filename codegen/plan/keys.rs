@@ -14,7 +14,7 @@
 //! rows of the whole family.
 
 use super::family::ColumnGroups;
-use super::{Blocker, ConvertedColumn, KeySource, Options, RootKey, TablePlan};
+use super::{Blocker, ConvertedColumn, KeySource, Options, PolymorphicColumn, RootKey, TablePlan};
 use crate::catalog::{
     Catalog, ForeignKey, QualifiedName, Sequence, Table, TableKind, derived_name,
 };
@@ -152,6 +152,18 @@ impl Resolver<'_> {
                         .is_some_and(|c| c.data_type.int_kind.is_some())
             });
         }
+        // References keyshift.toml declares count exactly like foreign keys.
+        for r in self.options.references.iter() {
+            if &r.table != table || r.column != column {
+                continue;
+            }
+            match self.root(&r.referenced_table, &r.referenced_column) {
+                Some(root) => {
+                    via_fk.insert(root);
+                }
+                None => references_unconverted = true,
+            }
+        }
         if via_fk.len() > 1 {
             let names: Vec<String> = via_fk.iter().map(|r| r.display()).collect();
             self.conflicts.push(Blocker {
@@ -175,7 +187,13 @@ impl Resolver<'_> {
 }
 
 /// The plan entry for `table`, or `None` when none of its columns change.
-pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Option<TablePlan> {
+/// `polymorphic` are its polymorphic id columns, which convert too.
+pub fn table_plan(
+    catalog: &Catalog,
+    table: &Table,
+    roots: &ColumnRoots,
+    polymorphic: Vec<PolymorphicColumn>,
+) -> Option<TablePlan> {
     let columns: Vec<ConvertedColumn> = table
         .columns
         .iter()
@@ -200,7 +218,7 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
             })
         })
         .collect();
-    if columns.is_empty() {
+    if columns.is_empty() && polymorphic.is_empty() {
         return None;
     }
     let root = columns
@@ -230,6 +248,7 @@ pub fn table_plan(catalog: &Catalog, table: &Table, roots: &ColumnRoots) -> Opti
         table: table.name.clone(),
         root,
         columns,
+        polymorphic,
         all_columns: table.columns.iter().map(|c| c.name.clone()).collect(),
         partitioned: table.kind == TableKind::Partitioned,
     })

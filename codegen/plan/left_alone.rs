@@ -12,12 +12,35 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Le
             out.push(LeftAlone {
                 table: table.name.clone(),
                 column: None,
-                reason: "excluded with --exclude-table".into(),
+                reason: if options.excluded_in_config.contains(&table.name) {
+                    format!(
+                        "excluded by exclude_tables in {}",
+                        options.config_name.as_deref().unwrap_or("keyshift.toml")
+                    )
+                } else {
+                    "excluded with --exclude-table".into()
+                },
             });
             continue;
         }
         primary_key_reason(table, roots, &mut out);
         referenced_non_keys(catalog, table, roots, &mut out);
+    }
+    for r in &options.references {
+        if roots.root_of(&r.table, &r.column).is_none()
+            && !options.exclude_tables.contains(&r.table)
+        {
+            out.push(LeftAlone {
+                table: r.table.clone(),
+                column: Some(r.column.clone()),
+                reason: format!(
+                    "declared in {} as a reference to {}.{}, whose key is not converted; it stays an integer",
+                    options.config_name.as_deref().unwrap_or("keyshift.toml"),
+                    r.referenced_table.display(),
+                    r.referenced_column
+                ),
+            });
+        }
     }
     out.sort();
     out.dedup();

@@ -4,12 +4,15 @@
 //! is its serialized form.
 
 mod blockers;
+mod candidates;
+mod declared;
 mod dependents;
 pub mod estimate;
 mod family;
 mod family_blockers;
 mod keys;
 mod left_alone;
+pub mod surrogate;
 
 use crate::catalog::{
     Catalog, FkAction, ForeignKey, IntKind, MatchType, QualifiedName, Sequence, TableKind,
@@ -19,6 +22,10 @@ use crate::graph::FkGraph;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use declared::{
+    Candidate, DeclaredReference, PolymorphicCandidate, PolymorphicColumn, PolymorphicReference,
+    PolymorphicTarget,
+};
 pub use dependents::{DependentPolicy, DependentView};
 pub use keys::ColumnRoots;
 
@@ -34,6 +41,17 @@ pub struct Options {
     /// `id >= 1000`). Forward creates the view from this query; rollback
     /// restores the original definition.
     pub view_queries: BTreeMap<QualifiedName, String>,
+    /// Of `exclude_tables`, those the configuration file excludes, so
+    /// PLAN.md says where the choice was made.
+    pub excluded_in_config: BTreeSet<QualifiedName>,
+    /// References without a foreign key, from the configuration file.
+    pub references: Vec<DeclaredReference>,
+    /// Polymorphic references, from the configuration file.
+    pub polymorphic: Vec<PolymorphicReference>,
+    /// The configuration file's name (`keyshift.toml`), for messages.
+    pub config_name: Option<String>,
+    /// Tables with a composite key that get a surrogate uuid key.
+    pub surrogate_keys: BTreeSet<QualifiedName>,
 }
 
 /// The whole migration as data.
@@ -70,6 +88,22 @@ pub struct Plan {
     pub self_references: Vec<QualifiedName>,
     /// Whether `contract` keeps the id mapping tables.
     pub keep_id_map: bool,
+    /// Declared references whose column converts (see [`DeclaredReference`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub declared_references: Vec<DeclaredReference>,
+    /// Integer columns that look like references but are neither foreign
+    /// keys nor declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
+    /// `(<x>_type, <x>_id)` pairs that look polymorphic but are not declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub polymorphic_candidates: Vec<PolymorphicCandidate>,
+    /// Composite keys that get a surrogate uuid key, in table order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub surrogate_keys: Vec<surrogate::SurrogateKey>,
+    /// Where declared references come from (`keyshift.toml`), for messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_name: Option<String>,
     /// Extra disk the migration needs; only live sources know sizes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<estimate::DiskEstimate>,
@@ -85,6 +119,10 @@ pub struct TablePlan {
     pub root: Option<RootKey>,
     /// Every column that becomes `uuid`, in physical order.
     pub columns: Vec<ConvertedColumn>,
+    /// Polymorphic id columns that become `uuid`, each converted through
+    /// the root its row's type column names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub polymorphic: Vec<PolymorphicColumn>,
     /// All column names in physical order; verification rebuilds whole rows.
     pub all_columns: Vec<String>,
     /// A partitioned table holds no rows itself (`FROM ONLY` sees none);
@@ -269,10 +307,15 @@ impl Plan {
         let roots = ColumnRoots::resolve(catalog, options);
         let position = |t: &QualifiedName| graph.position(t);
 
+        let (mut polymorphic, polymorphic_blockers) =
+            declared::polymorphic_columns(catalog, &roots, options);
         let mut tables: Vec<TablePlan> = catalog
             .tables
             .iter()
-            .filter_map(|t| keys::table_plan(catalog, t, &roots))
+            .filter_map(|t| {
+                let poly = polymorphic.remove(&t.name).unwrap_or_default();
+                keys::table_plan(catalog, t, &roots, poly)
+            })
             .collect();
         // Partitions and children follow the top of their family, whose
         // statements change them.
@@ -312,6 +355,22 @@ impl Plan {
 
         let views = dependents::views(catalog, &tables, options);
         let mut blockers = roots.conflicts.clone();
+        blockers.extend(polymorphic_blockers);
+        let mut surrogate_keys = Vec::new();
+        for name in &options.surrogate_keys {
+            let Some(table) = catalog.table(name) else {
+                continue;
+            };
+            match surrogate::plan(catalog, &roots, table) {
+                Ok(key) => surrogate_keys.push(key),
+                Err(reason) => blockers.push(Blocker {
+                    object: format!("table {}", name.display()),
+                    reason: format!("cannot get a surrogate key: {reason}"),
+                    help: "Remove surrogate_key for it from the configuration.".into(),
+                }),
+            }
+        }
+        surrogate_keys.sort_by_key(|s| (position(&s.table), s.table.clone()));
         blockers.extend(blockers::find(catalog, &tables, options));
         blockers.extend(dependents::unused_view_queries(options, &views));
         blockers.extend(family_blockers::find(catalog, &tables, &roots, options));
@@ -333,6 +392,20 @@ impl Plan {
             cycles: graph.cycles.clone(),
             self_references: graph.self_references.clone(),
             keep_id_map: !options.drop_id_map,
+            declared_references: {
+                let mut declared: Vec<DeclaredReference> = options
+                    .references
+                    .iter()
+                    .filter(|r| roots.root_of(&r.table, &r.column).is_some())
+                    .cloned()
+                    .collect();
+                declared.sort();
+                declared
+            },
+            candidates: candidates::find(catalog, &roots, options),
+            polymorphic_candidates: candidates::find_polymorphic(catalog, &roots, options),
+            surrogate_keys,
+            config_name: options.config_name.clone(),
         }
     }
 

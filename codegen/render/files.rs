@@ -1,6 +1,8 @@
 //! One askama template per file of the bundle, fed by the view models.
 
 use super::bundle::Bundle;
+use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
+use super::surrogate::{self, SurrogateView};
 use super::view::{self, ColumnView, DependentObjectView, ForeignKeyView, TableView};
 use crate::catalog::quote_literal;
 use crate::plan::{Blocker, LeftAlone, Plan};
@@ -30,6 +32,10 @@ struct Common {
     tables: Vec<TableView>,
     foreign_keys: Vec<ForeignKeyView>,
     dependents: Vec<DependentObjectView>,
+    declared: Vec<DeclaredView>,
+    polymorphic: Vec<PolymorphicView>,
+    candidates: Vec<CandidateView>,
+    surrogates: Vec<SurrogateView>,
 }
 
 impl Common {
@@ -51,6 +57,10 @@ struct Preflight<'a> {
     int_column_rows: String,
     blockers: Vec<String>,
     warnings: &'a [String],
+    declared: &'a [DeclaredView],
+    polymorphic: &'a [PolymorphicView],
+    candidates: &'a [CandidateView],
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -64,6 +74,9 @@ struct Forward<'a> {
     foreign_keys: &'a [ForeignKeyView],
     dependents: &'a [DependentObjectView],
     has_column_defaults: bool,
+    declared: &'a [DeclaredView],
+    polymorphic: &'a [PolymorphicView],
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -73,6 +86,7 @@ struct VerifyForward<'a> {
     plan_hash: &'a str,
     tables: &'a [TableView],
     expected_uuid_columns: String,
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -86,6 +100,7 @@ struct Rollback<'a> {
     tables_reversed: Vec<&'a TableView>,
     foreign_keys: &'a [ForeignKeyView],
     has_dependents: bool,
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -95,6 +110,7 @@ struct VerifyRollback<'a> {
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
     expected_int_columns: String,
+    surrogates: &'a [SurrogateView],
 }
 
 #[derive(Template)]
@@ -144,6 +160,11 @@ struct PlanMd<'a> {
     commands: Vec<String>,
     rollback_commands: Vec<String>,
     disk: Option<DiskView>,
+    declared: &'a [DeclaredView],
+    polymorphic: &'a [PolymorphicView],
+    candidates: &'a [CandidateView],
+    config_name: &'a str,
+    surrogates: &'a [SurrogateView],
 }
 
 /// The disk estimate, formatted for PLAN.md.
@@ -207,6 +228,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
         tables: view::tables(plan),
         foreign_keys: view::foreign_keys(plan),
         dependents: view::dependents(plan),
+        declared: declared::declared(plan),
+        polymorphic: declared::polymorphic(plan),
+        candidates: declared::candidates(plan),
+        surrogates: surrogate::surrogates(plan),
     };
     let tables = &common.tables;
     let int_columns = view::column_values(tables, |c: &ColumnView| c.int_type.to_string());
@@ -239,6 +264,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
                 .map(|b| quote_literal(&format!("{} {}. help: {}", b.object, b.reason, b.help)))
                 .collect(),
             warnings: &plan.warnings,
+            declared: &common.declared,
+            polymorphic: &common.polymorphic,
+            candidates: &common.candidates,
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("preflight template renders"),
@@ -254,6 +283,9 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             foreign_keys: &common.foreign_keys,
             dependents: &common.dependents,
             has_column_defaults,
+            declared: &common.declared,
+            polymorphic: &common.polymorphic,
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("forward template renders"),
@@ -268,6 +300,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             plan_hash: h,
             tables,
             expected_uuid_columns: uuid_columns.clone(),
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("verify_forward template renders"),
@@ -283,6 +316,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             tables_reversed: tables.iter().rev().collect(),
             foreign_keys: &common.foreign_keys,
             has_dependents,
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("rollback template renders"),
@@ -297,6 +331,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             tables,
             foreign_keys: &common.foreign_keys,
             expected_int_columns: int_columns,
+            surrogates: &common.surrogates,
         }
         .render()
         .expect("verify_rollback template renders"),
@@ -442,6 +477,11 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
             )
             .collect(),
         disk: disk_view(plan),
+        declared: &common.declared,
+        polymorphic: &common.polymorphic,
+        candidates: &common.candidates,
+        config_name: plan.config_name.as_deref().unwrap_or("keyshift.toml"),
+        surrogates: &common.surrogates,
         rollback_commands: ["rollback.sql", "verify_rollback.sql"]
             .iter()
             .map(|f| run_command(f))
@@ -478,9 +518,39 @@ fn mermaid(plan: &Plan) -> String {
             f.constraint.name.replace('"', "#quot;"),
         ));
     }
+    // References keyshift.toml declares are dotted: no constraint holds them.
+    let position =
+        |t: &crate::catalog::QualifiedName| plan.order.iter().position(|o| o == t).unwrap_or(0);
+    let mut declared: Vec<(usize, usize, String)> = plan
+        .declared_references
+        .iter()
+        .map(|r| {
+            (
+                position(&r.table),
+                position(&r.referenced_table),
+                r.column.clone(),
+            )
+        })
+        .chain(plan.tables.iter().flat_map(|t| {
+            t.polymorphic.iter().flat_map(move |p| {
+                p.targets.iter().map(move |(value, target)| {
+                    (
+                        position(&t.table),
+                        position(&target.table),
+                        format!("{} = {value}", p.type_column),
+                    )
+                })
+            })
+        }))
+        .map(|(a, b, label)| (a, b, label.replace('"', "#quot;")))
+        .collect();
     edges.sort();
+    declared.sort();
     for (from, to, name) in edges {
         out.push_str(&format!("\n    t{from} -->|\"{name}\"| t{to}"));
+    }
+    for (from, to, name) in declared {
+        out.push_str(&format!("\n    t{from} -.->|\"{name}\"| t{to}"));
     }
     out.push_str("\n    classDef converted fill:#e8f4ff,stroke:#1f6feb");
     out

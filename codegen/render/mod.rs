@@ -2,7 +2,9 @@
 //! [`bundle::Bundle::write_to`]'s job, so everything here is pure.
 
 pub mod bundle;
+mod declared;
 mod files;
+mod surrogate;
 mod view;
 
 pub use bundle::Bundle;

@@ -44,8 +44,6 @@ pub struct ColumnView {
     pub display: String,
     /// `'user_id'`.
     pub display_literal: String,
-    /// `public.users`: the root table, for prose.
-    pub root_display: String,
     /// `integer`, or a domain over an integer type (`public.user_id`), as
     /// `format_type` prints it: for messages and catalog comparisons.
     pub int_type: String,
@@ -53,16 +51,25 @@ pub struct ColumnView {
     pub int_type_sql: String,
     /// `'public.users'`: whose key values the column holds.
     pub root_literal: String,
-    /// `"keyshift"."users_ids"`.
-    pub map: String,
-    /// `"keyshift"."users_ids_old_id"`: uuid → old id lookup used by rollback.
-    pub old_id_fn: String,
     /// The column's default before forward, for a referencing column.
     pub default: Option<String>,
     /// Whether this is the table's own root key.
     pub is_root: bool,
     /// `NOT NULL`.
     pub not_null: bool,
+    /// The `USING` expression forward converts the column with.
+    pub forward_using: String,
+    /// The `USING` expression rollback converts the column back with.
+    pub rollback_using: String,
+    /// `SELECT count(*)` of the rows whose uuid no map translates back;
+    /// rollback refuses to turn them into NULLs.
+    pub unmapped: String,
+    /// Markdown for PLAN.md: whose ids the column holds.
+    pub holds: String,
+    /// For verification: (condition on the row, map) pairs whose `old_id`
+    /// is the value before forward; a plain column has one, with no
+    /// condition.
+    pub(super) lookups: Vec<(Option<String>, String)>,
 }
 
 /// The table's own root key.
@@ -151,7 +158,7 @@ pub struct ForeignKeyView {
     pub validated: bool,
 }
 
-fn lit(q: &QualifiedName) -> String {
+pub(super) fn lit(q: &QualifiedName) -> String {
     quote_literal(&q.display())
 }
 
@@ -159,7 +166,7 @@ fn regclass(q: &QualifiedName) -> String {
     quote_literal(&q.quoted())
 }
 
-fn keyshift(name: &str) -> String {
+pub(super) fn keyshift(name: &str) -> String {
     format!("{}.{}", quote_ident("keyshift"), quote_ident(name))
 }
 
@@ -173,19 +180,47 @@ pub fn tables(plan: &Plan) -> Vec<TableView> {
 }
 
 fn table(plan: &Plan, t: &TablePlan) -> TableView {
-    let columns: Vec<ColumnView> = t.columns.iter().map(|c| column(plan, t, c)).collect();
+    let mut columns: Vec<ColumnView> = t.columns.iter().map(|c| column(plan, t, c)).collect();
+    columns.extend(
+        t.polymorphic
+            .iter()
+            .map(|p| super::declared::polymorphic_column(plan, t, p)),
+    );
+    let position = |c: &ColumnView| t.all_columns.iter().position(|a| a == &c.display);
+    columns.sort_by_key(|c| position(c));
     let mut joins = Vec::new();
     let parts: Vec<String> = t
         .all_columns
         .iter()
         .map(|name| match columns.iter().find(|c| &c.display == name) {
             Some(c) => {
-                let alias = format!("m{}", joins.len() + 1);
-                joins.push(format!(
-                    "LEFT JOIN {} {alias} ON {alias}.new_id = t.{}",
-                    c.map, c.quoted
-                ));
-                format!("{alias}.old_id")
+                let mut cases = Vec::new();
+                for (condition, map) in &c.lookups {
+                    let alias = format!("m{}", joins.len() + 1);
+                    let when = condition
+                        .as_ref()
+                        .map(|w| format!("{w} AND "))
+                        .unwrap_or_default();
+                    joins.push(format!(
+                        "LEFT JOIN {map} {alias} ON {when}{alias}.new_id = t.{}",
+                        c.quoted
+                    ));
+                    cases.push((condition, format!("{alias}.old_id")));
+                }
+                match cases.as_slice() {
+                    [(None, old)] => old.clone(),
+                    _ => format!(
+                        "CASE {} END",
+                        cases
+                            .iter()
+                            .map(|(w, old)| format!(
+                                "WHEN {} THEN {old}",
+                                w.as_deref().unwrap_or("true")
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ),
+                }
             }
             None => format!("t.{}", quote_ident(name)),
         })
@@ -277,12 +312,15 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
         ),
         old_row: format!("ROW({})", parts.join(", ")),
         old_row_joins: joins,
-        altered: t
-            .columns
+        // Polymorphic columns are not in `t.columns`; they are altered here.
+        altered: columns
             .iter()
-            .zip(&columns)
-            .filter(|(c, _)| c.altered_on.is_none())
-            .map(|(_, v)| v.clone())
+            .filter(|v| {
+                !t.columns
+                    .iter()
+                    .any(|c| c.name == v.display && c.altered_on.is_some())
+            })
+            .cloned()
             .collect(),
         altered_through: t
             .columns
@@ -300,11 +338,36 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
 
 fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
     let map_table = plan.map_table_of(&c.root);
+    let quoted = quote_ident(&c.name);
+    let map = keyshift(map_table);
+    let old_id_fn = keyshift(&format!("{map_table}_old_id"));
+    let declared = plan
+        .declared_references
+        .iter()
+        .any(|r| r.table == t.table && r.column == c.name);
     ColumnView {
+        forward_using: format!("keyshift.uuid_for({}, {quoted})", lit(&c.root)),
+        rollback_using: format!("{old_id_fn}({quoted})"),
+        unmapped: format!(
+            "SELECT count(*) FROM ONLY {} t WHERE t.{quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {map} m WHERE m.new_id = t.{quoted})",
+            t.table.quoted()
+        ),
+        holds: format!(
+            "`{}`{}",
+            c.root.display(),
+            if declared {
+                format!(
+                    " (a reference declared in {}, not a foreign key)",
+                    plan.config_name.as_deref().unwrap_or("keyshift.toml")
+                )
+            } else {
+                String::new()
+            }
+        ),
+        lookups: vec![(None, map)],
         quoted: quote_ident(&c.name),
         display: c.name.clone(),
         display_literal: quote_literal(&c.name),
-        root_display: c.root.display(),
         int_type: c.type_name.clone(),
         int_type_sql: if c.type_name == c.int_kind.sql_name() {
             c.type_name.clone()
@@ -313,8 +376,6 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
                 .map_or_else(|| c.int_kind.sql_name().to_string(), |q| q.quoted())
         },
         root_literal: lit(&c.root),
-        map: keyshift(map_table),
-        old_id_fn: keyshift(&format!("{map_table}_old_id")),
         default: c.default.clone(),
         is_root: t.root.as_ref().is_some_and(|r| r.column == c.name),
         not_null: c.not_null,

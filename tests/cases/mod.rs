@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use keyshift::config::Config;
 use keyshift::pipeline::{self, Output};
 use keyshift::plan::Options;
 use std::path::PathBuf;
@@ -45,9 +46,25 @@ pub fn source(name: &str) -> String {
     format!("schema/{name}/schema.sql")
 }
 
-/// Runs the offline pipeline on one case.
+/// The case's `keyshift.toml`, parsed, when it has one: what
+/// `--config schema/<case>/keyshift.toml` would read.
+pub fn config(name: &str) -> Option<Config> {
+    let path = format!("schema/{name}/keyshift.toml");
+    let text = std::fs::read_to_string(repo().join(&path)).ok()?;
+    Some(Config::parse(&path, &text).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Runs the offline pipeline on one case, with its `keyshift.toml`.
 pub fn output(name: &str) -> Output {
     let sql = std::fs::read_to_string(repo().join(source(name))).expect("schema.sql");
-    pipeline::run(&source(name), &sql, &Options::default())
-        .unwrap_or_else(|e| panic!("{name}: {:?}", miette::Report::new(*e)))
+    pipeline::run_configured(
+        &source(name),
+        &sql,
+        &Options::default(),
+        config(name).as_ref(),
+    )
+    .unwrap_or_else(|e| match e {
+        pipeline::InputError::Ddl(e) => panic!("{name}: {:?}", miette::Report::new(*e)),
+        pipeline::InputError::Config(e) => panic!("{name}: {e}"),
+    })
 }

@@ -53,6 +53,8 @@ pub struct Case {
     pub setup: Option<&'static str>,
     /// Plan options, as the CLI flags would set them.
     pub options: Options,
+    /// `keyshift.toml` beside the DDL, as `--config` would read it.
+    pub config: Option<keyshift::config::Config>,
 }
 
 /// Every loadable case in `schema/` (those without `expected_error.txt`), by name.
@@ -89,11 +91,18 @@ fn schema_case(name: &str) -> Case {
         refusals,
         setup: None,
         options: Options::default(),
+        config: fs::read_to_string(dir.join("keyshift.toml"))
+            .ok()
+            .map(|text| {
+                let path = format!("schema/{name}/keyshift.toml");
+                keyshift::config::Config::parse(&path, &text).unwrap_or_else(|e| panic!("{e}"))
+            }),
     }
 }
 
 /// A case of `../shared/corpus`: `files` in load order (the first is the
-/// DDL keyshift reads), its writes from `tests/corpus/<name>` when present.
+/// DDL keyshift reads), its writes and `keyshift.toml` from
+/// `tests/corpus/<name>` when present.
 /// `None` after a loud warning when the corpus is missing (a failure under CI).
 pub fn corpus_case(name: &str, files: &[&str], setup: Option<&'static str>) -> Option<Case> {
     let dir = corpus();
@@ -116,7 +125,20 @@ pub fn corpus_case(name: &str, files: &[&str], setup: Option<&'static str>) -> O
         refusals: Vec::new(),
         setup,
         options: Options::default(),
+        config: config_beside(&writes),
     })
+}
+
+/// `keyshift.toml` in `dir`, parsed as `--config` would read it.
+fn config_beside(dir: &Path) -> Option<keyshift::config::Config> {
+    let path = dir.join("keyshift.toml");
+    let text = fs::read_to_string(&path).ok()?;
+    let name = path
+        .strip_prefix(repo())
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    Some(keyshift::config::Config::parse(&name, &text).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// Chinook (plain integer keys, 15,000 rows), with its writes.
@@ -208,9 +230,8 @@ fn diff(before: &str, after: &str, old: &str, new: &str) -> String {
 /// bundle from both.
 pub fn parity(server: &Server, case: &Case) {
     let (source, sql) = read_ddl(case);
-    let options = Options::default();
-    let offline = keyshift::pipeline::run(&source, &sql, &options)
-        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+    let options = &case.options;
+    let offline = run_pipeline(case, &source, &sql);
 
     let work = tempfile::tempdir().expect("temp dir");
     let db = load(server, case, work.path());
@@ -238,12 +259,11 @@ pub fn parity(server: &Server, case: &Case) {
     let want_bundle = if canonical == offline.catalog {
         offline.bundle
     } else {
-        keyshift::pipeline::from_catalog(&source, canonical, BTreeMap::new(), &options).bundle
+        from_catalog(case, &source, canonical, options).bundle
     };
     // Row estimates and sizes add a disk section to PLAN.md; everything
     // else must come out the same, so compare what the schema alone gives.
-    let from_live =
-        keyshift::pipeline::from_catalog(&source, live.schema_only(), BTreeMap::new(), &options);
+    let from_live = from_catalog(case, &source, live.schema_only(), options);
     for (path, text) in want_bundle.files() {
         let other = from_live.bundle.get(path).unwrap_or_default();
         if text != other {
@@ -260,6 +280,32 @@ pub fn parity(server: &Server, case: &Case) {
         "{}: both bundles have the same files",
         case.name
     );
+}
+
+/// The offline pipeline on `sql`, with the case's options and config.
+fn run_pipeline(case: &Case, source: &str, sql: &str) -> keyshift::pipeline::Output {
+    keyshift::pipeline::run_configured(source, sql, &case.options, case.config.as_ref())
+        .unwrap_or_else(|e| match e {
+            keyshift::pipeline::InputError::Ddl(e) => panic!("{}: {e}", case.name),
+            keyshift::pipeline::InputError::Config(e) => panic!("{}: {e}", case.name),
+        })
+}
+
+/// The stages after the catalog, with the case's options and config.
+fn from_catalog(
+    case: &Case,
+    source: &str,
+    catalog: Catalog,
+    options: &Options,
+) -> keyshift::pipeline::Output {
+    keyshift::pipeline::from_catalog_configured(
+        source,
+        catalog,
+        BTreeMap::new(),
+        options,
+        case.config.as_ref(),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", case.name))
 }
 
 /// Replaces every CHECK expression, index key expression and index predicate of
@@ -536,8 +582,7 @@ fn run_bundle_file(db: &Database, dir: &Path, file: &str) {
 /// refuse checks the refusal and that nothing changed.
 pub fn round_trip(server: &Server, case: &Case) {
     let (source, sql) = read_ddl(case);
-    let output = keyshift::pipeline::run(&source, &sql, &case.options)
-        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+    let output = run_pipeline(case, &source, &sql);
     let work = tempfile::tempdir().expect("temp dir");
     let bundle = work.path().join("bundle");
     output.bundle.write_to(&bundle).expect("write bundle");

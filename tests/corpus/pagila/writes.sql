@@ -1,8 +1,9 @@
 -- pagila (pagila/pagila-schema.sql + pagila/pagila-data.sql).
 -- Writes made after the forward migration, through the UUID keys. Only column
 -- names and subqueries reach converted columns. Integer literals appear only
--- in columns that stay integers: store.manager_staff_id (not a foreign key in
--- pagila) and payment.payment_id (part of the composite primary key).
+-- in payment.payment_id, which stays an integer (part of the composite
+-- primary key). store.manager_staff_id has no foreign key in pagila, but
+-- tests/corpus/pagila/keyshift.toml declares it, so it holds staff uuids.
 
 INSERT INTO country (country) VALUES ('ks-country');
 INSERT INTO city (city, country_id) SELECT 'ks-city', country_id FROM country WHERE country = 'ks-country';
@@ -30,29 +31,34 @@ SELECT f.film_id, c.category_id FROM film f, category c WHERE f.title = 'KS FILM
 INSERT INTO film_category (film_id, category_id)
 SELECT f.film_id, c.category_id FROM film f, category c WHERE f.title = 'ACADEMY DINOSAUR' AND c.name = 'ks-category';
 
--- a new store (manager_staff_id stays an integer: it is not a foreign key here)
-INSERT INTO store (manager_staff_id, address_id)
-SELECT 424242, address_id FROM address WHERE address = 'ks-address';
-
+-- a new staff member, first in the store staff fay.kub (id 1) manages, then managing a new
+-- store of its own (store.manager_staff_id and staff.store_id point at each
+-- other)
 INSERT INTO staff (first_name, last_name, address_id, email, store_id, username)
 SELECT 'KS', 'STAFF', a.address_id, 'ks-staff@example.com', s.store_id, 'ks-staff'
-FROM address a, store s WHERE a.address = 'ks-address' AND s.manager_staff_id = 424242;
+FROM address a, store s WHERE a.address = 'ks-address'
+  AND s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'fay.kub');
+INSERT INTO store (manager_staff_id, address_id)
+SELECT st.staff_id, a.address_id FROM staff st, address a
+WHERE st.username = 'ks-staff' AND a.address = 'ks-address';
+UPDATE staff SET store_id = (SELECT store_id FROM store WHERE manager_staff_id = staff.staff_id)
+WHERE username = 'ks-staff';
 
 INSERT INTO customer (store_id, first_name, last_name, email, address_id, active)
 SELECT s.store_id, 'KS', 'CUSTOMER', 'ks-customer@example.com', a.address_id, 1
-FROM store s, address a WHERE s.manager_staff_id = 424242 AND a.address = 'ks-address';
+FROM store s, address a WHERE s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff') AND a.address = 'ks-address';
 
 -- inventory: the new film in the new store and in the store managed by 1
 INSERT INTO inventory (film_id, store_id)
-SELECT f.film_id, s.store_id FROM film f, store s WHERE f.title = 'KS FILM' AND s.manager_staff_id = 424242;
+SELECT f.film_id, s.store_id FROM film f, store s WHERE f.title = 'KS FILM' AND s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff');
 INSERT INTO inventory (film_id, store_id)
-SELECT f.film_id, s.store_id FROM film f, store s WHERE f.title = 'KS FILM' AND s.manager_staff_id = 1;
+SELECT f.film_id, s.store_id FROM film f, store s WHERE f.title = 'KS FILM' AND s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'fay.kub');
 
 INSERT INTO rental (rental_date, inventory_id, customer_id, staff_id)
 SELECT '2022-07-15 10:00:00+00', i.inventory_id, c.customer_id, st.staff_id
 FROM inventory i
 JOIN film f ON f.film_id = i.film_id AND f.title = 'KS FILM'
-JOIN store s ON s.store_id = i.store_id AND s.manager_staff_id = 424242
+JOIN store s ON s.store_id = i.store_id AND s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff')
 JOIN customer c ON c.email = 'ks-customer@example.com'
 JOIN staff st ON st.username = 'ks-staff';
 
@@ -68,7 +74,7 @@ WHERE c.email = 'ks-customer@example.com';
 
 -- Updates of existing rows.
 UPDATE customer SET
-    store_id = (SELECT store_id FROM store WHERE manager_staff_id = 424242),
+    store_id = (SELECT store_id FROM store WHERE manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff')),
     address_id = (SELECT address_id FROM address WHERE address = 'ks-address')
 WHERE email = 'MARY.SMITH@sakilacustomer.org';
 

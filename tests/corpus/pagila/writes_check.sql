@@ -77,24 +77,25 @@ SELECT pg_temp.ks_assert(
     'film_category rows for ks-category lost');
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM store s JOIN address a ON a.address_id = s.address_id
-     WHERE s.manager_staff_id = 424242 AND a.address = 'ks-address' AND s.store_id > 499),
+     WHERE s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff') AND a.address = 'ks-address' AND s.store_id > 499),
     'new store lost its address');
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM staff st
      JOIN store s ON s.store_id = st.store_id JOIN address a ON a.address_id = st.address_id
-     WHERE st.username = 'ks-staff' AND s.manager_staff_id = 424242 AND a.address = 'ks-address' AND st.staff_id > 1499),
+     WHERE st.username = 'ks-staff' AND s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff') AND a.address = 'ks-address' AND st.staff_id > 1499),
     'ks-staff lost its store or address');
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM customer c
      JOIN store s ON s.store_id = c.store_id JOIN address a ON a.address_id = c.address_id
-     WHERE c.email = 'ks-customer@example.com' AND s.manager_staff_id = 424242 AND a.address = 'ks-address'
+     WHERE c.email = 'ks-customer@example.com' AND s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff') AND a.address = 'ks-address'
        AND c.customer_id > 599),
     'ks customer lost its store or address');
 SELECT pg_temp.ks_assert(
-    (SELECT array_agg(s.manager_staff_id ORDER BY s.manager_staff_id) FROM inventory i
+    (SELECT array_agg(m.username::text ORDER BY m.username = 'fay.kub' DESC) FROM inventory i
      JOIN film f ON f.film_id = i.film_id JOIN store s ON s.store_id = i.store_id
+     JOIN staff m ON m.staff_id = s.manager_staff_id
      WHERE f.title = 'KS FILM' AND i.inventory_id > 4581)
-    = ARRAY[1, 424242],
+    = ARRAY['fay.kub', 'ks-staff'],
     'inventory of KS FILM lost its film or store');
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM rental r
@@ -103,7 +104,7 @@ SELECT pg_temp.ks_assert(
      JOIN store s ON s.store_id = i.store_id
      JOIN customer c ON c.customer_id = r.customer_id
      JOIN staff st ON st.staff_id = r.staff_id
-     WHERE r.rental_date = '2022-07-15 10:00:00+00' AND f.title = 'KS FILM' AND s.manager_staff_id = 424242
+     WHERE r.rental_date = '2022-07-15 10:00:00+00' AND f.title = 'KS FILM' AND s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff')
        AND c.email = 'ks-customer@example.com' AND st.username = 'ks-staff' AND r.rental_id > 16049),
     'ks rental lost a parent');
 SELECT pg_temp.ks_assert(
@@ -121,7 +122,7 @@ SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM customer c
      JOIN store s ON s.store_id = c.store_id JOIN address a ON a.address_id = c.address_id
      WHERE c.customer_id = 1 AND c.email = 'MARY.SMITH@sakilacustomer.org'
-       AND s.manager_staff_id = 424242 AND a.address = 'ks-address'),
+       AND s.manager_staff_id = (SELECT staff_id FROM staff WHERE username = 'ks-staff') AND a.address = 'ks-address'),
     'customer 1 was not moved to the new store / address');
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM city ci JOIN country co ON co.country_id = ci.country_id

@@ -1,0 +1,457 @@
+//! Checking a configuration file against the schema, and turning it into
+//! plan options. Names are written as in SQL (`schema.table.column`,
+//! unquoted parts folded to lower case, double quotes for exact case; no
+//! schema means `public`), the same meaning `--exclude-table` gives them.
+
+use super::{Config, ConfigError, Polymorphic, Reference};
+use crate::catalog::{Catalog, Column, QualifiedName, Table, split_identifier_list};
+use crate::plan::{ColumnRoots, DeclaredReference, Options, PolymorphicReference};
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+impl Config {
+    /// Checks every entry against `catalog` and adds it to `options`
+    /// (exclusions add to the command line's). The first problem is
+    /// returned, at its position in the file.
+    pub fn apply(&self, catalog: &Catalog, options: &mut Options) -> Result<(), ConfigError> {
+        options.config_name = Some(self.file_name());
+        options.drop_id_map |= self.raw.drop_id_map;
+        for name in &self.raw.exclude_tables {
+            let table = self.table(catalog, name)?;
+            options.exclude_tables.insert(table.name.clone());
+            options.excluded_in_config.insert(table.name.clone());
+        }
+        let mut surrogates = Vec::new();
+        for (name, settings) in &self.raw.tables {
+            let table = self.table(catalog, name)?;
+            if let Some(flag) = &settings.get_ref().surrogate_key
+                && *flag.get_ref()
+            {
+                options.surrogate_keys.insert(table.name.clone());
+                surrogates.push((flag.span().start, table));
+            }
+        }
+        for (name, settings) in &self.raw.views {
+            let view = self.view(catalog, name)?;
+            let query = settings.get_ref().query.get_ref().trim();
+            if query.is_empty() {
+                return Err(self.error(
+                    settings.get_ref().query.span().start,
+                    format!("the query for view {} is empty", view.display()),
+                ));
+            }
+            options.view_queries.insert(
+                view.clone(),
+                query.trim_end_matches(';').trim_end().to_string(),
+            );
+        }
+        let mut declared: BTreeMap<(QualifiedName, String), String> = BTreeMap::new();
+        let first_reference = options.references.len();
+        for r in &self.raw.reference {
+            let reference = self.reference(catalog, r.get_ref())?;
+            let key = (reference.table.clone(), reference.column.clone());
+            let here = self.location(r.span().start);
+            if let Some(first) = declared.insert(key, here) {
+                return Err(self.error(
+                    r.get_ref().from.span().start,
+                    format!(
+                        "{}.{} is already declared at {first}",
+                        reference.table.display(),
+                        reference.column
+                    ),
+                ));
+            }
+            options.references.push(reference);
+        }
+        let mut polymorphic = Vec::new();
+        for p in &self.raw.polymorphic {
+            let reference = self.polymorphic(catalog, p.get_ref())?;
+            let key = (reference.table.clone(), reference.id_column.clone());
+            let here = self.location(p.span().start);
+            if let Some(first) = declared.insert(key, here) {
+                return Err(self.error(
+                    p.get_ref().id_column.span().start,
+                    format!(
+                        "{}.{} is already declared at {first}",
+                        reference.table.display(),
+                        reference.id_column
+                    ),
+                ));
+            }
+            polymorphic.push((p, reference));
+        }
+        // Whether each polymorphic target's key converts depends on every
+        // exclusion and reference above, so it is checked last.
+        let roots = ColumnRoots::resolve(catalog, options);
+        for (r, reference) in self
+            .raw
+            .reference
+            .iter()
+            .zip(&options.references[first_reference..])
+        {
+            if options.exclude_tables.contains(&reference.table)
+                && roots
+                    .root_of(&reference.referenced_table, &reference.referenced_column)
+                    .is_some()
+            {
+                return Err(self.error(
+                    r.get_ref().from.span().start,
+                    format!(
+                        "reference {}.{} → {}.{}: {} is excluded, but {}.{} becomes uuid; exclude {} too, or stop excluding {}",
+                        reference.table.display(),
+                        reference.column,
+                        reference.referenced_table.display(),
+                        reference.referenced_column,
+                        reference.table.display(),
+                        reference.referenced_table.display(),
+                        reference.referenced_column,
+                        reference.referenced_table.display(),
+                        reference.table.display()
+                    ),
+                ));
+            }
+        }
+        for (at, table) in surrogates {
+            let excluded = options.exclude_tables.contains(&table.name);
+            let checked = if excluded {
+                Err(format!("{} is excluded", table.name.display()))
+            } else {
+                crate::plan::surrogate::plan(catalog, &roots, table).map(|_| ())
+            };
+            if let Err(reason) = checked {
+                return Err(self.error(
+                    at,
+                    format!("surrogate_key for {}: {reason}", table.name.display()),
+                ));
+            }
+        }
+        for (p, reference) in polymorphic {
+            if options.exclude_tables.contains(&reference.table) {
+                return Err(self.error(
+                    p.get_ref().table.span().start,
+                    format!(
+                        "polymorphic {}.{}: {} is excluded, but the tables its types name are not; stop excluding it, or remove the polymorphic entry",
+                        reference.table.display(),
+                        reference.id_column,
+                        reference.table.display()
+                    ),
+                ));
+            }
+            for (value, target) in p.get_ref().types.get_ref() {
+                let table = self.table(catalog, target)?;
+                let key = single_key(table);
+                if key.is_none_or(|k| roots.root_of(&table.name, k).is_none()) {
+                    return Err(self.error(
+                        target.span().start,
+                        format!(
+                            "polymorphic {}.{}: type {value:?} names {}, whose key does not become a uuid ({}); every type must name a converted table",
+                            reference.table.display(),
+                            reference.id_column,
+                            table.name.display(),
+                            if options.exclude_tables.contains(&table.name) {
+                                "the table is excluded"
+                            } else {
+                                "see Left alone in PLAN.md"
+                            }
+                        ),
+                    ));
+                }
+            }
+            options.polymorphic.push(reference);
+        }
+        Ok(())
+    }
+
+    fn table<'c>(
+        &self,
+        catalog: &'c Catalog,
+        name: &Spanned<String>,
+    ) -> Result<&'c Table, ConfigError> {
+        let at = name.span().start;
+        let parts = split_identifier_list(name.get_ref())
+            .filter(|p| p.len() <= 2)
+            .ok_or_else(|| {
+                self.error(
+                    at,
+                    format!(
+                        "{:?} is not a table name (write schema.table)",
+                        name.get_ref()
+                    ),
+                )
+            })?;
+        let qualified = qualify(&parts);
+        catalog.table(&qualified).ok_or_else(|| {
+            self.error(
+                at,
+                format!("no table {} in the schema", qualified.display()),
+            )
+        })
+    }
+
+    fn view<'c>(
+        &self,
+        catalog: &'c Catalog,
+        name: &Spanned<String>,
+    ) -> Result<&'c QualifiedName, ConfigError> {
+        let at = name.span().start;
+        let parts = split_identifier_list(name.get_ref())
+            .filter(|p| p.len() <= 2)
+            .ok_or_else(|| {
+                self.error(
+                    at,
+                    format!(
+                        "{:?} is not a view name (write schema.view)",
+                        name.get_ref()
+                    ),
+                )
+            })?;
+        let qualified = qualify(&parts);
+        catalog
+            .views
+            .iter()
+            .find(|v| v.name == qualified)
+            .map(|v| &v.name)
+            .ok_or_else(|| {
+                self.error(
+                    at,
+                    format!(
+                        "no view or materialized view {} in the schema",
+                        qualified.display()
+                    ),
+                )
+            })
+    }
+
+    fn column<'c>(
+        &self,
+        catalog: &'c Catalog,
+        name: &Spanned<String>,
+    ) -> Result<(&'c Table, &'c Column), ConfigError> {
+        let at = name.span().start;
+        let parts = split_identifier_list(name.get_ref())
+            .filter(|p| (2..=3).contains(&p.len()))
+            .ok_or_else(|| {
+                self.error(
+                    at,
+                    format!(
+                        "{:?} is not a column name (write schema.table.column)",
+                        name.get_ref()
+                    ),
+                )
+            })?;
+        let (column, table) = parts.split_last().expect("two or three parts");
+        let qualified = qualify(table);
+        let table = catalog.table(&qualified).ok_or_else(|| {
+            self.error(
+                at,
+                format!("no table {} in the schema", qualified.display()),
+            )
+        })?;
+        let found = table.column(column).ok_or_else(|| {
+            self.error(
+                at,
+                format!("table {} has no column {column:?}", qualified.display()),
+            )
+        })?;
+        Ok((table, found))
+    }
+
+    fn named_column<'c>(
+        &self,
+        table: &'c Table,
+        name: &Spanned<String>,
+    ) -> Result<&'c Column, ConfigError> {
+        table.column(name.get_ref()).ok_or_else(|| {
+            self.error(
+                name.span().start,
+                format!(
+                    "table {} has no column {:?}",
+                    table.name.display(),
+                    name.get_ref()
+                ),
+            )
+        })
+    }
+
+    fn reference(
+        &self,
+        catalog: &Catalog,
+        r: &Reference,
+    ) -> Result<DeclaredReference, ConfigError> {
+        let (table, column) = self.column(catalog, &r.from)?;
+        let (target, key) = self.column(catalog, &r.to)?;
+        let from = format!("{}.{}", table.name.display(), column.name);
+        let to = format!("{}.{}", target.name.display(), key.name);
+        if single_key(target) != Some(&key.name) {
+            return Err(self.error(
+                r.to.span().start,
+                format!(
+                    "reference {from} → {to}: {to} is not the primary key of {}; a reference must name a single-column primary key",
+                    target.name.display()
+                ),
+            ));
+        }
+        if column.data_type.int_kind.is_none() {
+            return Err(self.error(
+                r.from.span().start,
+                format!(
+                    "reference {from} → {to}: {from} is {}, not an integer type",
+                    column.data_type.name
+                ),
+            ));
+        }
+        if key.data_type.int_kind.is_none() {
+            return Err(self.error(
+                r.to.span().start,
+                format!(
+                    "reference {from} → {to}: {to} is {}, not an integer type, so it does not change",
+                    key.data_type.name
+                ),
+            ));
+        }
+        if let Some(fk) = table
+            .foreign_keys
+            .iter()
+            .find(|fk| fk.columns.contains(&column.name))
+        {
+            let duplicate = fk.columns == [column.name.clone()]
+                && fk.referenced_table == target.name
+                && fk.referenced_columns == [key.name.clone()];
+            return Err(self.error(
+                r.from.span().start,
+                if duplicate {
+                    format!(
+                        "reference {from} → {to} duplicates foreign key {} on {}; remove it from the file",
+                        fk.name,
+                        table.name.display()
+                    )
+                } else {
+                    format!(
+                        "reference {from} → {to}: {from} is already in foreign key {} on {} (→ {}); a column holds one table's keys",
+                        fk.name,
+                        table.name.display(),
+                        fk.referenced_table.display()
+                    )
+                },
+            ));
+        }
+        Ok(DeclaredReference {
+            table: table.name.clone(),
+            column: column.name.clone(),
+            referenced_table: target.name.clone(),
+            referenced_column: key.name.clone(),
+        })
+    }
+
+    fn polymorphic(
+        &self,
+        catalog: &Catalog,
+        p: &Polymorphic,
+    ) -> Result<PolymorphicReference, ConfigError> {
+        let table = self.table(catalog, &p.table)?;
+        let type_column = self.named_column(table, &p.type_column)?;
+        let id_column = self.named_column(table, &p.id_column)?;
+        let what = format!("polymorphic {}.{}", table.name.display(), id_column.name);
+        if !is_text(&type_column.data_type.name) {
+            return Err(self.error(
+                p.type_column.span().start,
+                format!(
+                    "{what}: type column {} is {}, not a text type",
+                    type_column.name, type_column.data_type.name
+                ),
+            ));
+        }
+        if id_column.data_type.int_kind.is_none() {
+            return Err(self.error(
+                p.id_column.span().start,
+                format!(
+                    "{what}: {} is {}, not an integer type",
+                    id_column.name, id_column.data_type.name
+                ),
+            ));
+        }
+        if single_key(table) == Some(&id_column.name) {
+            return Err(self.error(
+                p.id_column.span().start,
+                format!("{what}: {} is the table's primary key", id_column.name),
+            ));
+        }
+        if id_column.default.is_some() || id_column.generated.is_some() {
+            return Err(self.error(
+                p.id_column.span().start,
+                format!(
+                    "{what}: {} has a default or is generated, which a polymorphic column cannot translate",
+                    id_column.name
+                ),
+            ));
+        }
+        if let Some(fk) = table
+            .foreign_keys
+            .iter()
+            .find(|fk| fk.columns.contains(&id_column.name))
+        {
+            return Err(self.error(
+                p.id_column.span().start,
+                format!(
+                    "{what}: {} is in foreign key {}, so it is not polymorphic",
+                    id_column.name, fk.name
+                ),
+            ));
+        }
+        if p.types.get_ref().is_empty() {
+            return Err(self.error(
+                p.types.span().start,
+                format!("{what}: types maps no type value to a table"),
+            ));
+        }
+        let mut types = BTreeMap::new();
+        for (value, target) in p.types.get_ref() {
+            let target_table = self.table(catalog, target)?;
+            let key = single_key(target_table)
+                .and_then(|k| target_table.column(k))
+                .filter(|c| c.data_type.int_kind.is_some());
+            if key.is_none() {
+                return Err(self.error(
+                    target.span().start,
+                    format!(
+                        "{what}: type {value:?} names {}, which has no single-column integer primary key",
+                        target_table.name.display()
+                    ),
+                ));
+            }
+            types.insert(value.clone(), target_table.name.clone());
+        }
+        Ok(PolymorphicReference {
+            table: table.name.clone(),
+            type_column: type_column.name.clone(),
+            id_column: id_column.name.clone(),
+            types,
+        })
+    }
+}
+
+/// `[table]` means `public.table`, as for `--exclude-table`.
+fn qualify(parts: &[String]) -> QualifiedName {
+    match parts {
+        [name] => QualifiedName::new("public", name.clone()),
+        [schema, name] => QualifiedName::new(schema.clone(), name.clone()),
+        _ => unreachable!("callers pass one or two parts"),
+    }
+}
+
+fn single_key(table: &Table) -> Option<&String> {
+    match table.primary_key.as_ref()?.columns.as_slice() {
+        [key] => Some(key),
+        _ => None,
+    }
+}
+
+/// The types a Rails-style type column has: `text`, `varchar(n)`,
+/// `char(n)`, `citext`.
+fn is_text(type_name: &str) -> bool {
+    type_name == "text"
+        || type_name.starts_with("character varying")
+        || type_name.starts_with("character")
+        || type_name == "citext"
+        || type_name.ends_with(".citext")
+}

@@ -1,0 +1,185 @@
+//! Integer columns that look like references but that nothing declares.
+//!
+//! Converting a table's key silently breaks every column that held its ids
+//! without a foreign key. keyshift cannot know those columns; it can only
+//! point at the likely ones, by name, for a human to declare in
+//! `keyshift.toml` (or to confirm they are not references).
+//!
+//! The rule, deliberately simple so a reviewer can predict it: the column
+//! name, in snake case (`heck`), ends in `_id` or `id` (`post_id`,
+//! `postId`, `postid`), and what comes before (`post`) names a table in the
+//! same schema whose single-column integer key is converted, either as
+//! written or in a plural made by English's regular rules (`post` →
+//! `posts`, `category` → `categories`, `box` → `boxes`), comparing the
+//! table's snake-case name. The column must be an integer, and neither part
+//! of a foreign key, nor declared, nor converted already.
+//!
+//! Polymorphic pairs are found the same way: an integer `<x>_id` column
+//! beside a `<x>_type` column of a text type (`text`, `character varying`,
+//! `character`), neither declared nor part of a foreign key.
+
+use super::{Candidate, ColumnRoots, Options, PolymorphicCandidate};
+use crate::catalog::{Catalog, Table};
+use heck::ToSnakeCase;
+
+/// Every candidate, sorted.
+pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for table in &catalog.tables {
+        for column in &table.columns {
+            let Some(int_kind) = column.data_type.int_kind else {
+                continue;
+            };
+            if roots.root_of(&table.name, &column.name).is_some()
+                || is_declared(table, &column.name, options)
+                || table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.columns.contains(&column.name))
+            {
+                continue;
+            }
+            let Some(stem) = stem(&column.name) else {
+                continue;
+            };
+            let names = [stem.clone(), plural(&stem)];
+            for target in catalog.tables.iter().filter(|t| {
+                t.name.schema == table.name.schema && names.contains(&t.name.name.to_snake_case())
+            }) {
+                let Some(key) = converted_key(target, roots) else {
+                    continue;
+                };
+                if target.name == table.name && key == column.name {
+                    continue;
+                }
+                out.push(Candidate {
+                    table: table.name.clone(),
+                    column: column.name.clone(),
+                    int_kind,
+                    referenced_table: target.name.clone(),
+                    referenced_column: key,
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every undeclared `(<x>_type, <x>_id)` pair, sorted.
+pub fn find_polymorphic(
+    catalog: &Catalog,
+    roots: &ColumnRoots,
+    options: &Options,
+) -> Vec<PolymorphicCandidate> {
+    let mut out = Vec::new();
+    for table in &catalog.tables {
+        for column in table
+            .columns
+            .iter()
+            .filter(|c| c.data_type.int_kind.is_some())
+        {
+            let snake = column.name.to_snake_case();
+            let Some(stem) = snake.strip_suffix("_id").filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            let type_name = format!("{stem}_type");
+            let Some(type_column) = table.columns.iter().find(|c| {
+                c.name.to_snake_case() == type_name
+                    && (c.data_type.name == "text" || c.data_type.name.starts_with("character"))
+            }) else {
+                continue;
+            };
+            if roots.root_of(&table.name, &column.name).is_some()
+                || is_declared(table, &column.name, options)
+                || table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.columns.contains(&column.name))
+            {
+                continue;
+            }
+            out.push(PolymorphicCandidate {
+                table: table.name.clone(),
+                type_column: type_column.name.clone(),
+                id_column: column.name.clone(),
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+fn is_declared(table: &Table, column: &str, options: &Options) -> bool {
+    options
+        .references
+        .iter()
+        .any(|r| r.table == table.name && r.column == column)
+        || options
+            .polymorphic
+            .iter()
+            .any(|p| p.table == table.name && p.id_column == column)
+}
+
+/// The table's single-column primary key, when it converts.
+fn converted_key(table: &Table, roots: &ColumnRoots) -> Option<String> {
+    let pk = table.primary_key.as_ref()?;
+    let [key] = pk.columns.as_slice() else {
+        return None;
+    };
+    roots.root_of(&table.name, key)?;
+    Some(key.clone())
+}
+
+/// `post` for `post_id`, `postId` and `postid`; `None` when the name does
+/// not end in an id.
+fn stem(column: &str) -> Option<String> {
+    let snake = column.to_snake_case();
+    let stem = snake
+        .strip_suffix("_id")
+        .or_else(|| snake.strip_suffix("id"))?
+        .trim_end_matches('_');
+    (!stem.is_empty()).then(|| stem.to_string())
+}
+
+/// English's regular plural, which is what Rails and most ORMs name tables
+/// with; irregular words (`person` → `people`) are not guessed.
+fn plural(word: &str) -> String {
+    let consonant_y =
+        word.ends_with('y') && !word[..word.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    if consonant_y {
+        format!("{}ies", &word[..word.len() - 1])
+    } else if word.ends_with(['s', 'x', 'z']) || word.ends_with("ch") || word.ends_with("sh") {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_come_from_snake_case_names() {
+        assert_eq!(stem("post_id").as_deref(), Some("post"));
+        assert_eq!(stem("postId").as_deref(), Some("post"));
+        assert_eq!(stem("postid").as_deref(), Some("post"));
+        assert_eq!(stem("BlogPostID").as_deref(), Some("blog_post"));
+        assert_eq!(stem("id"), None);
+        assert_eq!(stem("_id"), None);
+        assert_eq!(stem("paid_at"), None);
+    }
+
+    #[test]
+    fn plurals_follow_the_regular_rules() {
+        assert_eq!(plural("post"), "posts");
+        assert_eq!(plural("category"), "categories");
+        assert_eq!(plural("day"), "days");
+        assert_eq!(plural("box"), "boxes");
+        assert_eq!(plural("match"), "matches");
+        assert_eq!(plural("status"), "statuses");
+        assert_eq!(plural("blog_post"), "blog_posts");
+    }
+}
