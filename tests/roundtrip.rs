@@ -128,9 +128,7 @@ fn corpus_chinook_identity() {
 /// foreign key; `tests/corpus/pagila/keyshift.toml` declares it.
 #[test]
 fn corpus_pagila() {
-    let load = ["pagila/pagila-schema.sql", "pagila/pagila-data.sql"];
-    let refusals: [&str; 0] = [];
-    if let Some(case) = corpus_case("pagila", load[0], &load, &refusals) {
+    if let Some(case) = matrix::pagila_case() {
         run(case);
     }
 }
@@ -140,12 +138,7 @@ fn corpus_pagila() {
 /// cycle between staff and store.
 #[test]
 fn corpus_sakila() {
-    let load = [
-        "sakila/postgres-sakila-schema.sql",
-        "sakila/postgres-sakila-insert-data-using-copy.sql",
-    ];
-    let refusals: [&str; 0] = [];
-    if let Some(case) = corpus_case("sakila", load[0], &load, &refusals) {
+    if let Some(case) = matrix::sakila_case() {
         run(case);
     }
 }

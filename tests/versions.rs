@@ -7,7 +7,7 @@
 //! their clients are Debian's psql and pg_dump 15. One server per major is
 //! started and shared by that major's two tests.
 //!
-//! Per major, on every loadable schema case and on chinook:
+//! Per major, on every loadable schema case and on chinook, pagila and sakila:
 //! - parity: the catalog read from the DDL offline equals the one introspected
 //!   live, and both give the same bundle (as `tests/parity.rs`);
 //! - round trip: forward, verify_forward, rollback, verify_rollback, identical
