@@ -742,7 +742,7 @@ pub fn round_trip(server: &Server, case: &Case) {
 fn report(case: &Case, output: &keyshift::pipeline::Output, first_pass: Duration) {
     let plan = &output.plan;
     eprintln!(
-        "keyshift round trip | {} | {} tables | {} converted | {} keys | {} columns | {} FKs | {} views, {} triggers, {} policies recreated | {:.1} s",
+        "keyshift round trip | {} | {} tables | {} converted | {} keys | {} columns | {} FKs | {} views, {} triggers, {} rules, {} policies recreated | {:.1} s",
         case.name,
         output.catalog.tables.len(),
         plan.tables.len(),
@@ -751,6 +751,7 @@ fn report(case: &Case, output: &keyshift::pipeline::Output, first_pass: Duration
         plan.foreign_keys.len(),
         plan.views.len(),
         plan.triggers.len(),
+        plan.rules.len(),
         plan.policies.len(),
         first_pass.as_secs_f64()
     );
