@@ -11,7 +11,9 @@
 //! same schema whose single-column integer key is converted, either as
 //! written or in a plural made by English's regular rules (`post` →
 //! `posts`, `category` → `categories`, `box` → `boxes`), comparing the
-//! table's snake-case name. The column must be an integer, and neither part
+//! table's snake-case name. When the whole stem names no table, its
+//! shorter tails are tried, longest first, so a role prefix still finds
+//! the table (`manager_staff_id` → `staff`). The column must be an integer, and neither part
 //! of a foreign key, nor declared, nor converted already.
 //!
 //! Polymorphic pairs are found the same way: an integer `<x>_id` column
@@ -42,10 +44,24 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Ca
             let Some(stem) = stem(&column.name) else {
                 continue;
             };
-            let names = [stem.clone(), plural(&stem)];
-            for target in catalog.tables.iter().filter(|t| {
-                t.name.schema == table.name.schema && names.contains(&t.name.name.to_snake_case())
-            }) {
+            // The longest tail of the stem's words that names a table:
+            // `manager_staff_id` holds staff ids when there is no table
+            // `manager_staff(s)`.
+            let targets: Vec<&Table> = tails(&stem)
+                .map(|tail| {
+                    let names = [tail.to_string(), plural(tail)];
+                    catalog
+                        .tables
+                        .iter()
+                        .filter(|t| {
+                            t.name.schema == table.name.schema
+                                && names.contains(&t.name.name.to_snake_case())
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .find(|found| !found.is_empty())
+                .unwrap_or_default();
+            for target in targets {
                 let Some(key) = converted_key(target, roots) else {
                     continue;
                 };
@@ -143,6 +159,12 @@ fn stem(column: &str) -> Option<String> {
     (!stem.is_empty()).then(|| stem.to_string())
 }
 
+/// `manager_staff`, then `staff`: the stem, then each shorter tail of its
+/// words.
+fn tails(stem: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(stem).chain(stem.match_indices('_').map(|(i, _)| &stem[i + 1..]))
+}
+
 /// English's regular plural, which is what Rails and most ORMs name tables
 /// with; irregular words (`person` → `people`) are not guessed.
 fn plural(word: &str) -> String {
@@ -170,6 +192,15 @@ mod tests {
         assert_eq!(stem("id"), None);
         assert_eq!(stem("_id"), None);
         assert_eq!(stem("paid_at"), None);
+    }
+
+    #[test]
+    fn tails_go_from_the_whole_stem_to_its_last_word() {
+        assert_eq!(
+            tails("manager_staff").collect::<Vec<_>>(),
+            ["manager_staff", "staff"]
+        );
+        assert_eq!(tails("post").collect::<Vec<_>>(), ["post"]);
     }
 
     #[test]

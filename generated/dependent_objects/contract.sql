@@ -29,10 +29,10 @@ SELECT pg_temp.keyshift_assert(to_regclass('keyshift.state') IS NOT NULL, 'contr
 SELECT pg_temp.keyshift_assert((SELECT stage = 'forward' AND plan_hash = '1e95ba09cb208748' FROM keyshift.state), 'contract needs forward.sql of plan 1e95ba09cb208748 to have run, and not rollback.sql');
 DROP SEQUENCE "public"."users_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
+DROP FUNCTION keyshift.recreate_foreign_keys();
 DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);
 DROP TABLE keyshift.dependent;
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan 1e95ba09cb208748';
 

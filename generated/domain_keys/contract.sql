@@ -29,8 +29,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('keyshift.state') IS NOT NULL, 'contr
 SELECT pg_temp.keyshift_assert((SELECT stage = 'forward' AND plan_hash = 'c57111e1f6bf088d' FROM keyshift.state), 'contract needs forward.sql of plan c57111e1f6bf088d to have run, and not rollback.sql');
 DROP SEQUENCE "public"."projects_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP FUNCTION keyshift.recreate_foreign_keys();
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan c57111e1f6bf088d';
 

@@ -32,9 +32,9 @@ DROP SEQUENCE "public"."children_id_seq";
 DROP SEQUENCE "public"."membership_audit_id_seq";
 DROP SEQUENCE "public"."membership_notes_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
+DROP FUNCTION keyshift.recreate_foreign_keys();
 DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid);
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan e3841db91411a661';
 

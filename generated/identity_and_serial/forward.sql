@@ -113,31 +113,6 @@ BEGIN
 END
 $keyshift$;
 
--- PostgreSQL 18 keeps NOT NULL as named constraints, and changing a
--- column's type on a partitioned or inheritance parent renames the copies
--- on its partitions and children after the parent's. Their names are
--- recorded here and put back after each type change (on older servers
--- there are none to record).
-CREATE TABLE keyshift.not_null_name (table_name text NOT NULL, column_name name NOT NULL, name name NOT NULL, PRIMARY KEY (table_name, column_name));
-INSERT INTO keyshift.not_null_name
-SELECT c.conrelid::regclass::text, a.attname, c.conname
-FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-WHERE c.contype::text = 'n' AND c.conrelid = ANY (ARRAY[to_regclass('"public"."t_bigserial"'), to_regclass('"public"."t_identity_always"'), to_regclass('"public"."t_identity_default"'), to_regclass('"public"."t_manual_seq"'), to_regclass('"public"."t_serial"'), to_regclass('"public"."t_shared_seq"'), to_regclass('"public"."t_smallserial"'), to_regclass('"public"."links"')]::oid[]);
-CREATE FUNCTION keyshift.restore_not_null_names() RETURNS void
-LANGUAGE plpgsql AS $keyshift$
-DECLARE
-    n record;
-BEGIN
-    FOR n IN SELECT k.table_name, k.name, c.conname AS now_named
-             FROM keyshift.not_null_name k
-             JOIN pg_attribute a ON a.attrelid = to_regclass(k.table_name) AND a.attname = k.column_name
-             JOIN pg_constraint c ON c.conrelid = a.attrelid AND c.contype::text = 'n' AND c.conkey[1] = a.attnum
-             WHERE c.conname <> k.name ORDER BY k.table_name, k.column_name LOOP
-        EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', n.table_name, n.now_named, n.name);
-    END LOOP;
-END
-$keyshift$;
-
 -- Foreign keys cannot span an integer and a uuid column, so every key that
 -- touches a converted column is dropped first and recreated at the end.
 ALTER TABLE "public"."links" DROP CONSTRAINT "links_always_id_fkey";
@@ -209,8 +184,6 @@ ALTER TABLE "public"."links"
     ALTER COLUMN "default_id" TYPE uuid USING keyshift.uuid_for('public.t_identity_default', "default_id"),
     ALTER COLUMN "manual_id" TYPE uuid USING keyshift.uuid_for('public.t_manual_seq', "manual_id"),
     ALTER COLUMN "shared_id" TYPE uuid USING keyshift.uuid_for('public.t_shared_seq', "shared_id");
-
-SELECT keyshift.restore_not_null_names();
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.links: links_always_id_fkey FOREIGN KEY ("always_id") REFERENCES "public"."t_identity_always" ("id")

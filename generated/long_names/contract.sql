@@ -30,8 +30,8 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'forward' AND plan_hash = '098154
 DROP SEQUENCE "public"."subscription_billing_account__subscription_billing_account__seq";
 DROP SEQUENCE "public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP FUNCTION keyshift.recreate_foreign_keys();
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan 098154472cc40022';
 

@@ -28,8 +28,8 @@ SET LOCAL client_min_messages = warning;
 SELECT pg_temp.keyshift_assert(to_regclass('keyshift.state') IS NOT NULL, 'contract needs forward.sql of plan 123cdb011d835b1d to have run, and not rollback.sql');
 SELECT pg_temp.keyshift_assert((SELECT stage = 'forward' AND plan_hash = '123cdb011d835b1d' FROM keyshift.state), 'contract needs forward.sql of plan 123cdb011d835b1d to have run, and not rollback.sql');
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP FUNCTION keyshift.recreate_foreign_keys();
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan 123cdb011d835b1d';
 

@@ -39,7 +39,6 @@ CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text
 -- A referencing value with no map entry would silently become NULL.
 
 
-SELECT keyshift.restore_not_null_names();
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();

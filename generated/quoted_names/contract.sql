@@ -34,8 +34,8 @@ DROP SEQUENCE "public"."useraccounts_userid_seq";
 DROP SEQUENCE "public"."weird""name_id""x_seq";
 DROP SEQUENCE "public"."Bob's Table_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP FUNCTION keyshift.recreate_foreign_keys();
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan f8e4b62b5b266d0e';
 

@@ -112,31 +112,6 @@ BEGIN
 END
 $keyshift$;
 
--- PostgreSQL 18 keeps NOT NULL as named constraints, and changing a
--- column's type on a partitioned or inheritance parent renames the copies
--- on its partitions and children after the parent's. Their names are
--- recorded here and put back after each type change (on older servers
--- there are none to record).
-CREATE TABLE keyshift.not_null_name (table_name text NOT NULL, column_name name NOT NULL, name name NOT NULL, PRIMARY KEY (table_name, column_name));
-INSERT INTO keyshift.not_null_name
-SELECT c.conrelid::regclass::text, a.attname, c.conname
-FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-WHERE c.contype::text = 'n' AND c.conrelid = ANY (ARRAY[to_regclass('"public"."notifications"'), to_regclass('"public"."page_views"'), to_regclass('"public"."tags"'), to_regclass('"public"."users"'), to_regclass('"public"."posts"'), to_regclass('"public"."comments"'), to_regclass('"public"."taggings"')]::oid[]);
-CREATE FUNCTION keyshift.restore_not_null_names() RETURNS void
-LANGUAGE plpgsql AS $keyshift$
-DECLARE
-    n record;
-BEGIN
-    FOR n IN SELECT k.table_name, k.name, c.conname AS now_named
-             FROM keyshift.not_null_name k
-             JOIN pg_attribute a ON a.attrelid = to_regclass(k.table_name) AND a.attname = k.column_name
-             JOIN pg_constraint c ON c.conrelid = a.attrelid AND c.contype::text = 'n' AND c.conkey[1] = a.attnum
-             WHERE c.conname <> k.name ORDER BY k.table_name, k.column_name LOOP
-        EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', n.table_name, n.now_named, n.name);
-    END LOOP;
-END
-$keyshift$;
-
 -- Foreign keys cannot span an integer and a uuid column, so every key that
 -- touches a converted column is dropped first and recreated at the end.
 ALTER TABLE "public"."comments" DROP CONSTRAINT "comments_user_id_fkey";
@@ -201,8 +176,6 @@ SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.comments have a post
 SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.posts have a author_id value with no row in public.users (reference public.posts.author_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."posts" c WHERE c."author_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."id" = c."author_id")) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.taggings with taggable_type ''Post'' have a taggable_id with no row in public.posts (polymorphic reference public.taggings.taggable_type/taggable_id declared in keyshift.toml)') FROM (SELECT count(*) FROM ONLY "public"."taggings" c WHERE c."taggable_type"::text = 'Post' AND c."taggable_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."posts" p WHERE p."id" = c."taggable_id")) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.taggings with taggable_type ''User'' have a taggable_id with no row in public.users (polymorphic reference public.taggings.taggable_type/taggable_id declared in keyshift.toml)') FROM (SELECT count(*) FROM ONLY "public"."taggings" c WHERE c."taggable_type"::text = 'User' AND c."taggable_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."users" p WHERE p."id" = c."taggable_id")) AS o (n);
-
-SELECT keyshift.restore_not_null_names();
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.comments: comments_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id")

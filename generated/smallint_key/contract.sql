@@ -31,8 +31,8 @@ DROP SEQUENCE "public"."colors_id_seq";
 DROP SEQUENCE "public"."legacy_stock_id_seq";
 DROP SEQUENCE "public"."variants_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP FUNCTION keyshift.recreate_foreign_keys();
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan 903e789f5088d52f';
 

@@ -32,8 +32,8 @@ DROP SEQUENCE "public"."projects_id_seq";
 DROP SEQUENCE "public"."assignments_id_seq";
 DROP SEQUENCE "public"."time_entries_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP FUNCTION keyshift.recreate_foreign_keys();
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan eaec960b202f1240';
 

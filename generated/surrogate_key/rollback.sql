@@ -183,7 +183,6 @@ FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHER
 WHERE s.sequence_name = '"public"."time_entries_id_seq"';
 
 
-SELECT keyshift.restore_not_null_names();
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();

@@ -30,10 +30,10 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'forward' AND plan_hash = 'af72a1
 DROP SEQUENCE "public"."users_id_seq";
 DROP SEQUENCE "public"."posts_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
-DROP FUNCTION keyshift.recreate_foreign_keys(), keyshift.restore_not_null_names();
+DROP FUNCTION keyshift.recreate_foreign_keys();
 DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);
 DROP TABLE keyshift.dependent;
-DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key, keyshift.not_null_name;
+DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan af72a18aeb255c95';
 
