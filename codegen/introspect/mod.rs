@@ -26,6 +26,8 @@
 mod lower;
 mod rows;
 
+use rows::ColumnNames;
+
 pub mod source;
 pub mod tls;
 
@@ -236,8 +238,10 @@ pub fn read_rows(client: &mut Client, filter: &Filter) -> Result<Rows, Introspec
     };
     let relations = decode_all(run(0)?, RelationRow::decode)?;
     let columns = decode_all(run(1)?, ColumnRow::decode)?;
-    let constraints = decode_all(run(2)?, ConstraintRow::decode)?;
-    let indexes = decode_all(run(3)?, IndexRow::decode)?;
+    let names = ColumnNames::new(&columns);
+    let constraints = decode_all(run(2)?, |r| ConstraintRow::decode(r, &names))?;
+    let indexes = decode_all(run(3)?, |r| IndexRow::decode(r, &names))?;
+    drop(names);
     let sequences = decode_all(run(4)?, SequenceRow::decode)?;
     let views = decode_all(run(5)?, ViewRow::decode)?;
     let table_objects = decode_all(run(6)?, TableObjectRow::decode)?;
@@ -388,7 +392,7 @@ pub fn pattern_regexes(pattern: &str) -> Result<Vec<String>, String> {
 
 fn decode_all<T>(
     rows: Vec<Row>,
-    f: fn(&Row) -> Result<T, DecodeError>,
+    f: impl Fn(&Row) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, IntrospectError> {
     rows.iter()
         .map(f)
