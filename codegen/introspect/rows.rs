@@ -242,6 +242,28 @@ fn get<'a, T: FromSql<'a>>(row: &'a Row, query: &'static str, column: &'static s
     })
 }
 
+/// One relation in scope (`relations.sql` returns tables, views,
+/// materialized views and sequences alike).
+pub(crate) struct ScopeRow {
+    pub oid: u32,
+    pub schema: String,
+    pub name: String,
+    /// `r`, `p`, `v`, `m` or `S`.
+    pub relkind: String,
+}
+
+impl ScopeRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "relations.sql";
+        Ok(ScopeRow {
+            oid: get(r, Q, "oid")?,
+            schema: get(r, Q, "schema")?,
+            name: get(r, Q, "name")?,
+            relkind: get(r, Q, "relkind")?,
+        })
+    }
+}
+
 impl RelationRow {
     pub(crate) fn decode(r: &Row) -> Result<Self> {
         const Q: &str = "relations.sql";

@@ -41,8 +41,7 @@ SELECT s.nspname::text AS schema,
        k.convalidated AS validated,
        CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid) END AS check_expr,
        CASE WHEN k.contype = 'f'
-             AND pg_catalog.cardinality($1::text[]) + pg_catalog.cardinality($2::text[])
-               + pg_catalog.cardinality($4::text[]) > 0
+             AND $5
              AND NOT EXISTS (SELECT 1 FROM scope s3 WHERE s3.oid = k.confrelid)
             THEN 'referenced' END AS left_out
 FROM scope s
@@ -65,6 +64,5 @@ JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
 WHERE s.relkind IN ('r', 'p')
   AND k.contype = 'f'
   AND k.conparentid = 0
-  AND pg_catalog.cardinality($1::text[]) + pg_catalog.cardinality($2::text[])
-    + pg_catalog.cardinality($4::text[]) > 0
+  AND $5
   AND NOT EXISTS (SELECT 1 FROM scope s3 WHERE s3.oid = k.conrelid)

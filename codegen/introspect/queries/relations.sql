@@ -1,12 +1,16 @@
--- Ordinary and partitioned tables, with their partition parent and
--- legacy inheritance parents (in inhseqno order).
+-- Every relation in scope (tables, views, materialized views, sequences),
+-- with its oid and relkind: keyshift passes them to the other queries
+-- (queries/scoped.sql). For ordinary and partitioned tables, also their
+-- partition parent and legacy inheritance parents (in inhseqno order) and
+-- their size.
 -- total_bytes adds up relpages of the table, its TOAST table and all their
 -- indexes, as fresh as reltuples (VACUUM and ANALYZE set both). It never
 -- opens a relation: pg_total_relation_size would build a relcache entry
 -- and stat every file of each table and index (nearly half of the server's
 -- time on 2,000 tables).
 -- Runs with search_path = '' inside keyshift's read-only snapshot.
-SELECT s.nspname::text AS schema,
+SELECT s.oid,
+       s.nspname::text AS schema,
        s.relname::text AS name,
        s.relkind::text AS relkind,
        c.relpersistence = 'u' AS unlogged,
@@ -40,4 +44,3 @@ LEFT JOIN (
   JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
   GROUP BY x.indrelid
 ) tx ON tx.indrelid = c.reltoastrelid
-WHERE s.relkind IN ('r', 'p')

@@ -1,5 +1,6 @@
--- The relations keyshift reads, shared by every catalog query (each query
--- file is appended to this one): tables, views, materialized views and
+-- The relations keyshift reads, computed once, at the head of
+-- relations.sql, which returns them all; keyshift passes them to the other
+-- queries as parameters (scoped.sql): tables, views, materialized views and
 -- sequences outside system schemas (pg_*, information_schema) that no
 -- extension owns (pg_depend.deptype = 'e'), narrowed by the pg_dump-style
 -- filters, which arrive as parameters (anchored regular expressions, built
@@ -13,10 +14,10 @@
 -- As in pg_dump, --table selects relations by name whatever their schema's
 -- filters say, and a sequence owned by a selected table (serial or
 -- identity) is selected with it.
--- Every query evaluates this once, so it stays cheap: extension members
--- are found from the extensions' side of pg_depend (an index range of a
--- few rows, not every pg_class dependency), and the owned sequences are
--- appended without a UNION's de-duplication of every row.
+-- It stays cheap: extension members are found from the extensions' side
+-- of pg_depend (an index range of a few rows, not every pg_class
+-- dependency), and the owned sequences are appended without a UNION's
+-- de-duplication of every row.
 WITH matched AS MATERIALIZED (
   SELECT c.oid, n.nspname, c.relname, c.relkind
   FROM pg_catalog.pg_class c
