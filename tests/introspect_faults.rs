@@ -2,8 +2,8 @@
 //! - a role with no privileges on the objects it inspects: what does it
 //!   not see? Nothing the catalog queries read. pg_catalog's tables are
 //!   readable by every role, schema USAGE and table SELECT only guard the
-//!   objects' contents, and `pg_get_expr`, `pg_get_indexdef` and
-//!   `pg_total_relation_size` check no privilege; the queries read no
+//!   objects' contents, and `pg_get_expr` and `pg_get_indexdef` check no
+//!   privilege; the queries read no
 //!   information_schema view (which hides what a role has no privilege on)
 //!   and no sequence's `last_value` (which needs SELECT or USAGE on it). So
 //!   the catalog such a role reads must be the whole one, equal to the
@@ -79,11 +79,13 @@ fn a_connection_dropped_mid_read_is_one_error_and_no_file() {
     let work = tempfile::tempdir().expect("temp dir");
     let out_file = work.path().join("catalog.json");
 
-    // Hold a lock the read needs (relations.sql sizes every table, which
-    // takes ACCESS SHARE), so the read is sure to be under way and waiting.
+    // Hold a lock the read needs (constraints.sql prints the CHECK on
+    // locked.accounts with pg_get_expr, which opens the table with ACCESS
+    // SHARE), so the read is sure to be under way, two queries in, and
+    // waiting.
     let mut holder = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
     let mut tx = holder.transaction().expect("BEGIN");
-    tx.batch_execute("LOCK TABLE public.open_t IN ACCESS EXCLUSIVE MODE")
+    tx.batch_execute("LOCK TABLE locked.accounts IN ACCESS EXCLUSIVE MODE")
         .expect("lock");
 
     let child = Command::new(env!("CARGO_BIN_EXE_keyshift"))
@@ -124,7 +126,7 @@ fn a_connection_dropped_mid_read_is_one_error_and_no_file() {
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
     assert!(
-        stderr.contains("reading the catalog failed (relations.sql)"),
+        stderr.contains("reading the catalog failed (constraints.sql)"),
         "names the query: {stderr}"
     );
     // The server's FATAL message, when it arrives before the socket closes;

@@ -36,7 +36,9 @@ fn fail<T>(message: impl Into<String>) -> Result<T> {
 
 /// Builds the catalog the rows describe.
 pub fn lower(rows: &Rows) -> Result<Catalog> {
-    let mut tables: BTreeMap<QualifiedName, Table> = BTreeMap::new();
+    // Tables by name, looked up for every column, constraint and index row
+    // without building a `QualifiedName` each time.
+    let mut tables: Tables = Tables::default();
     let mut table_stats = Vec::new();
     for r in &rows.relations {
         let name = QualifiedName::new(&r.schema, &r.name);
@@ -84,7 +86,7 @@ pub fn lower(rows: &Rows) -> Result<Catalog> {
             total_bytes: r.total_bytes,
         });
         tables.insert(
-            name.clone(),
+            (&r.schema, &r.name),
             Table {
                 name,
                 kind,
@@ -124,7 +126,7 @@ pub fn lower(rows: &Rows) -> Result<Catalog> {
     }
 
     let mut catalog = Catalog {
-        tables: tables.into_values().collect(),
+        tables: tables.tables,
         sequences: rows.sequences.iter().map(sequence).collect::<Result<_>>()?,
         views: rows.views.iter().map(view).collect::<Result<_>>()?,
         triggers: Vec::new(),
@@ -157,16 +159,32 @@ pub(crate) fn cut_foreign_key(k: &ConstraintRow) -> String {
     )
 }
 
-fn table_of<'a>(
-    tables: &'a mut BTreeMap<QualifiedName, Table>,
-    schema: &str,
-    name: &str,
-) -> Result<&'a mut Table> {
-    let q = QualifiedName::new(schema, name);
-    match tables.get_mut(&q) {
-        Some(t) => Ok(t),
+/// The tables being built, and where each one is by name.
+#[derive(Default)]
+struct Tables<'r> {
+    tables: Vec<Table>,
+    by_name: BTreeMap<(&'r str, &'r str), usize>,
+}
+
+impl<'r> Tables<'r> {
+    /// Adds a table; a second one of the same name replaces the first.
+    fn insert(&mut self, name: (&'r str, &'r str), table: Table) {
+        match self.by_name.get(&name) {
+            Some(&i) => self.tables[i] = table,
+            None => {
+                self.by_name.insert(name, self.tables.len());
+                self.tables.push(table);
+            }
+        }
+    }
+}
+
+fn table_of<'a>(tables: &'a mut Tables<'_>, schema: &str, name: &str) -> Result<&'a mut Table> {
+    match tables.by_name.get(&(schema, name)) {
+        Some(&i) => Ok(&mut tables.tables[i]),
         None => fail(format!(
-            "rows name table {q}, which relations.sql did not return"
+            "rows name table {}, which relations.sql did not return",
+            QualifiedName::new(schema, name)
         )),
     }
 }

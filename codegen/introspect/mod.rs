@@ -4,18 +4,22 @@
 //! Three types, three steps:
 //! - the catalog queries are `.sql` files in `queries/`, compiled in with
 //!   `include_str!`; there is a fixed number of them (one per kind of
-//!   object, never one per table);
+//!   object, never one per table). The first applies the filters
+//!   (`scope.sql`) and returns every relation in scope; the others take
+//!   those relations back as parameters (`scoped.sql`) instead of
+//!   evaluating the filters again;
 //! - [`read_rows`] runs them all in one `REPEATABLE READ READ ONLY`
 //!   transaction (one consistent snapshot) with `search_path` set to `''`,
 //!   so `format_type` and `pg_get_expr` qualify names exactly as pg_dump
 //!   prints them and as `crate::ddl` expects, and decodes each row into a
-//!   plain struct (`rows`);
+//!   plain struct (`rows`), naming constraint and index columns (which the
+//!   queries return as attnums) from the column rows;
 //! - [`lower`] turns the rows into the catalog, with no I/O.
 //!
 //! Rules shared with the DDL path (see `crate::ddl`'s module docs) live in
 //! the queries: pg_catalog rather than information_schema (constraint names
 //! are unique only per table, `key_column_usage` hides columns the user has
-//! no privilege on), key column order from `unnest(conkey) WITH ORDINALITY`,
+//! no privilege on), key column order from `conkey` as stored,
 //! FKs cloned to partitions and inherited CHECKs left out, system schemas
 //! (`pg_*`, `information_schema`) and extension-owned relations
 //! (`pg_depend.deptype = 'e'`) excluded.
@@ -26,25 +30,31 @@
 mod lower;
 mod rows;
 
+use rows::ColumnNames;
+
 pub mod source;
 pub mod tls;
 
 pub use lower::{LowerError, lower};
+use rows::ScopeRow;
 pub use rows::{
     ColumnRow, ConstraintRow, DecodeError, IndexRow, RelationRow, Rows, SequenceRow,
     TableObjectRow, ViewRow,
 };
 
 use crate::catalog::Catalog;
+use postgres::types::Type;
 use postgres::{Client, IsolationLevel, Row};
 use std::fmt;
 
 /// The oldest server the queries are written for (`server_version_num`).
 pub const MIN_SERVER_VERSION: i32 = 140000;
 
-/// The catalog queries, by file name, in the order they run. Each is
+/// The catalog queries, by file name, in the order they run. The first is
 /// `queries/scope.sql` (the relations in scope, after the filters) followed
-/// by its own file.
+/// by `queries/relations.sql`, and returns every relation in scope; each
+/// other one is `queries/scoped.sql`, which takes those relations back as
+/// parameters ([`SCOPED_PARAMS`]), followed by its own file.
 pub const QUERIES: [(&str, &str); 7] = [
     (
         "relations.sql",
@@ -56,45 +66,56 @@ pub const QUERIES: [(&str, &str); 7] = [
     (
         "columns.sql",
         concat!(
-            include_str!("queries/scope.sql"),
+            include_str!("queries/scoped.sql"),
             include_str!("queries/columns.sql")
         ),
     ),
     (
         "constraints.sql",
         concat!(
-            include_str!("queries/scope.sql"),
+            include_str!("queries/scoped.sql"),
             include_str!("queries/constraints.sql")
         ),
     ),
     (
         "indexes.sql",
         concat!(
-            include_str!("queries/scope.sql"),
+            include_str!("queries/scoped.sql"),
             include_str!("queries/indexes.sql")
         ),
     ),
     (
         "sequences.sql",
         concat!(
-            include_str!("queries/scope.sql"),
+            include_str!("queries/scoped.sql"),
             include_str!("queries/sequences.sql")
         ),
     ),
     (
         "views.sql",
         concat!(
-            include_str!("queries/scope.sql"),
+            include_str!("queries/scoped.sql"),
             include_str!("queries/views.sql")
         ),
     ),
     (
         "table_objects.sql",
         concat!(
-            include_str!("queries/scope.sql"),
+            include_str!("queries/scoped.sql"),
             include_str!("queries/table_objects.sql")
         ),
     ),
+];
+
+/// The parameter types of every query after the first (`queries/scoped.sql`):
+/// the relations' oids, schemas, names and relkinds, and whether a filter
+/// was given. Declared, so a query need not mention every one.
+pub const SCOPED_PARAMS: [Type; 5] = [
+    Type::OID_ARRAY,
+    Type::TEXT_ARRAY,
+    Type::TEXT_ARRAY,
+    Type::TEXT_ARRAY,
+    Type::BOOL,
 ];
 
 /// Every statement [`read_rows`] sends, whatever the size of the database:
@@ -230,14 +251,38 @@ pub fn read_rows(client: &mut Client, filter: &Filter) -> Result<Rows, Introspec
         &p.table_names,
         &search_path,
     ];
+    let (name, sql) = QUERIES[0];
+    let in_scope = tx.query(sql, &params).map_err(query_err(name))?;
+    let mut scope = Scope::default();
+    let mut relations = Vec::new();
+    for row in &in_scope {
+        let relation = ScopeRow::decode(row).map_err(IntrospectError::Decode)?;
+        if matches!(relation.relkind.as_str(), "r" | "p") {
+            relations.push(RelationRow::decode(row).map_err(IntrospectError::Decode)?);
+        }
+        scope.push(relation);
+    }
+    drop(in_scope);
+    let filtered = !filter.is_empty();
+    let params: [&(dyn postgres::types::ToSql + Sync); 5] = [
+        &scope.oids,
+        &scope.schemas,
+        &scope.names,
+        &scope.relkinds,
+        &filtered,
+    ];
     let mut run = |i: usize| -> Result<Vec<Row>, IntrospectError> {
         let (name, sql) = QUERIES[i];
-        tx.query(sql, &params).map_err(query_err(name))
+        let statement = tx
+            .prepare_typed(sql, &SCOPED_PARAMS)
+            .map_err(query_err(name))?;
+        tx.query(&statement, &params).map_err(query_err(name))
     };
-    let relations = decode_all(run(0)?, RelationRow::decode)?;
     let columns = decode_all(run(1)?, ColumnRow::decode)?;
-    let constraints = decode_all(run(2)?, ConstraintRow::decode)?;
-    let indexes = decode_all(run(3)?, IndexRow::decode)?;
+    let names = ColumnNames::new(&columns);
+    let constraints = decode_all(run(2)?, |r| ConstraintRow::decode(r, &names))?;
+    let indexes = decode_all(run(3)?, |r| IndexRow::decode(r, &names))?;
+    drop(names);
     let sequences = decode_all(run(4)?, SequenceRow::decode)?;
     let views = decode_all(run(5)?, ViewRow::decode)?;
     let table_objects = decode_all(run(6)?, TableObjectRow::decode)?;
@@ -251,6 +296,25 @@ pub fn read_rows(client: &mut Client, filter: &Filter) -> Result<Rows, Introspec
         views,
         table_objects,
     })
+}
+
+/// The relations `relations.sql` returned, as the parameters of the other
+/// queries (`queries/scoped.sql`): parallel arrays.
+#[derive(Debug, Default)]
+struct Scope {
+    oids: Vec<u32>,
+    schemas: Vec<String>,
+    names: Vec<String>,
+    relkinds: Vec<String>,
+}
+
+impl Scope {
+    fn push(&mut self, r: ScopeRow) {
+        self.oids.push(r.oid);
+        self.schemas.push(r.schema);
+        self.names.push(r.name);
+        self.relkinds.push(r.relkind);
+    }
 }
 
 /// What to read, in pg_dump's terms: `--schema`/`-n`, `--exclude-schema`/`-N`
@@ -388,7 +452,7 @@ pub fn pattern_regexes(pattern: &str) -> Result<Vec<String>, String> {
 
 fn decode_all<T>(
     rows: Vec<Row>,
-    f: fn(&Row) -> Result<T, DecodeError>,
+    f: impl Fn(&Row) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, IntrospectError> {
     rows.iter()
         .map(f)

@@ -5,6 +5,7 @@
 
 use postgres::Row;
 use postgres::types::FromSql;
+use std::collections::BTreeMap;
 
 /// Everything the catalog queries returned, in no particular order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -173,6 +174,69 @@ pub struct DecodeError {
 
 type Result<T> = std::result::Result<T, DecodeError>;
 
+/// Column names by table and attnum, from `columns.sql`'s rows: every
+/// column of every table read. Constraint and index rows carry attnums,
+/// and decoding names them here rather than the server joining
+/// `pg_attribute` once more per query.
+pub(crate) struct ColumnNames<'a> {
+    /// Per table, the names indexed by attnum (there are no columns 0 and
+    /// below, and dropped columns are gaps).
+    by_table: BTreeMap<(&'a str, &'a str), Vec<Option<&'a str>>>,
+}
+
+impl<'a> ColumnNames<'a> {
+    pub(crate) fn new(columns: &'a [ColumnRow]) -> Self {
+        let mut by_table: BTreeMap<(&str, &str), Vec<Option<&str>>> = BTreeMap::new();
+        for c in columns {
+            if let Ok(i) = usize::try_from(c.attnum) {
+                let names = by_table
+                    .entry((c.schema.as_str(), c.table_name.as_str()))
+                    .or_default();
+                if names.len() <= i {
+                    names.resize(i + 1, None);
+                }
+                names[i] = Some(c.name.as_str());
+            }
+        }
+        ColumnNames { by_table }
+    }
+
+    fn name(
+        &self,
+        query: &'static str,
+        column: &'static str,
+        schema: &str,
+        table: &str,
+        attnum: i16,
+    ) -> Result<String> {
+        self.by_table
+            .get(&(schema, table))
+            .and_then(|t| t.get(usize::try_from(attnum).ok()?).copied().flatten())
+            .map(str::to_string)
+            .ok_or_else(|| DecodeError {
+                query,
+                column,
+                message: format!(
+                    "attnum {attnum} of {schema}.{table} is not among columns.sql's rows"
+                ),
+            })
+    }
+
+    fn name_all(
+        &self,
+        query: &'static str,
+        column: &'static str,
+        schema: &str,
+        table: &str,
+        attnums: &[i16],
+    ) -> Result<Vec<String>> {
+        attnums
+            .iter()
+            .map(|&attnum| self.name(query, column, schema, table, attnum))
+            .collect()
+    }
+}
+
 /// Reads one named column of `row`.
 fn get<'a, T: FromSql<'a>>(row: &'a Row, query: &'static str, column: &'static str) -> Result<T> {
     row.try_get(column).map_err(|e| DecodeError {
@@ -180,6 +244,28 @@ fn get<'a, T: FromSql<'a>>(row: &'a Row, query: &'static str, column: &'static s
         column,
         message: e.to_string(),
     })
+}
+
+/// One relation in scope (`relations.sql` returns tables, views,
+/// materialized views and sequences alike).
+pub(crate) struct ScopeRow {
+    pub oid: u32,
+    pub schema: String,
+    pub name: String,
+    /// `r`, `p`, `v`, `m` or `S`.
+    pub relkind: String,
+}
+
+impl ScopeRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "relations.sql";
+        Ok(ScopeRow {
+            oid: get(r, Q, "oid")?,
+            schema: get(r, Q, "schema")?,
+            name: get(r, Q, "name")?,
+            relkind: get(r, Q, "relkind")?,
+        })
+    }
 }
 
 impl RelationRow {
@@ -223,18 +309,51 @@ impl ColumnRow {
 }
 
 impl ConstraintRow {
-    pub(crate) fn decode(r: &Row) -> Result<Self> {
+    /// Decodes one row of `constraints.sql`, naming its key columns from
+    /// `names` (the columns of the tables read) or, where the query gives
+    /// them, from the server's own names.
+    pub(crate) fn decode(r: &Row, names: &ColumnNames<'_>) -> Result<Self> {
         const Q: &str = "constraints.sql";
+        let schema: String = get(r, Q, "schema")?;
+        let table_name: String = get(r, Q, "table_name")?;
+        let key_attnums: Vec<i16> = get(r, Q, "key_attnums")?;
+        let key_names: Option<Vec<String>> = get(r, Q, "key_names")?;
+        let referenced_schema: Option<String> = get(r, Q, "referenced_schema")?;
+        let referenced_table: Option<String> = get(r, Q, "referenced_table")?;
+        let referenced_attnums: Vec<i16> = get(r, Q, "referenced_attnums")?;
+        let referenced_names: Option<Vec<String>> = get(r, Q, "referenced_names")?;
+        let columns = match key_names {
+            Some(n) => n,
+            None => names.name_all(Q, "key_attnums", &schema, &table_name, &key_attnums)?,
+        };
+        if columns.len() != key_attnums.len() {
+            return Err(DecodeError {
+                query: Q,
+                column: "key_names",
+                message: format!("{} names for {} attnums", columns.len(), key_attnums.len()),
+            });
+        }
+        let mut by_attnum: Vec<(i16, &String)> =
+            key_attnums.iter().copied().zip(&columns).collect();
+        by_attnum.sort_by_key(|(attnum, _)| *attnum);
+        let columns_by_attnum = by_attnum.into_iter().map(|(_, n)| n.clone()).collect();
+        let referenced_columns = match (referenced_names, &referenced_schema, &referenced_table) {
+            (Some(n), _, _) => n,
+            (None, Some(rs), Some(rt)) => {
+                names.name_all(Q, "referenced_attnums", rs, rt, &referenced_attnums)?
+            }
+            (None, _, _) => Vec::new(),
+        };
         Ok(ConstraintRow {
-            schema: get(r, Q, "schema")?,
-            table_name: get(r, Q, "table_name")?,
+            schema,
+            table_name,
             name: get(r, Q, "name")?,
             kind: get(r, Q, "kind")?,
-            columns: get(r, Q, "columns")?,
-            columns_by_attnum: get(r, Q, "columns_by_attnum")?,
-            referenced_schema: get(r, Q, "referenced_schema")?,
-            referenced_table: get(r, Q, "referenced_table")?,
-            referenced_columns: get(r, Q, "referenced_columns")?,
+            columns,
+            columns_by_attnum,
+            referenced_schema,
+            referenced_table,
+            referenced_columns,
             on_update: get(r, Q, "on_update")?,
             on_delete: get(r, Q, "on_delete")?,
             match_type: get(r, Q, "match_type")?,
@@ -248,17 +367,43 @@ impl ConstraintRow {
 }
 
 impl IndexRow {
-    pub(crate) fn decode(r: &Row) -> Result<Self> {
+    /// Decodes one row of `indexes.sql`, naming its columns from `names`.
+    pub(crate) fn decode(r: &Row, names: &ColumnNames<'_>) -> Result<Self> {
         const Q: &str = "indexes.sql";
+        let schema: String = get(r, Q, "schema")?;
+        let table_name: String = get(r, Q, "table_name")?;
+        let attnums: Vec<i16> = get(r, Q, "attnums")?;
+        let key_count: i32 = get(r, Q, "key_count")?;
+        let key_count = usize::try_from(key_count)
+            .ok()
+            .filter(|&n| n <= attnums.len())
+            .ok_or_else(|| DecodeError {
+                query: Q,
+                column: "key_count",
+                message: format!("{key_count} keys in {} columns", attnums.len()),
+            })?;
+        let (keys, included) = attnums.split_at(key_count);
+        let key_columns = keys
+            .iter()
+            .map(|&attnum| match attnum {
+                0 => Ok(None),
+                _ => names
+                    .name(Q, "attnums", &schema, &table_name, attnum)
+                    .map(Some),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let key_expressions: Option<Vec<Option<String>>> = get(r, Q, "key_expressions")?;
+        let key_expressions = key_expressions.unwrap_or_else(|| vec![None; key_count]);
+        let include = names.name_all(Q, "attnums", &schema, &table_name, included)?;
         Ok(IndexRow {
-            schema: get(r, Q, "schema")?,
-            table_name: get(r, Q, "table_name")?,
+            schema,
+            table_name,
             name: get(r, Q, "name")?,
             is_unique: get(r, Q, "is_unique")?,
             method: get(r, Q, "method")?,
-            key_columns: get(r, Q, "key_columns")?,
-            key_expressions: get(r, Q, "key_expressions")?,
-            include: get(r, Q, "include")?,
+            key_columns,
+            key_expressions,
+            include,
             predicate: get(r, Q, "predicate")?,
             expression_columns: get(r, Q, "expression_columns")?,
         })

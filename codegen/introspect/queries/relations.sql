@@ -1,9 +1,18 @@
--- Ordinary and partitioned tables, with their partition parent and
--- legacy inheritance parents (in inhseqno order), and for a partitioned
--- table its strategy and the columns its partition key reads (plain key
--- columns and those its expressions read, from the stored trees).
+-- Every relation in scope (tables, views, materialized views, sequences),
+-- with its oid and relkind: keyshift passes them to the other queries
+-- (queries/scoped.sql). For ordinary and partitioned tables, also their
+-- partition parent and legacy inheritance parents (in inhseqno order),
+-- their size, and for a partitioned table its strategy and the columns its
+-- partition key reads (plain key columns and those its expressions read,
+-- from the stored trees).
+-- total_bytes adds up relpages of the table, its TOAST table and all their
+-- indexes, as fresh as reltuples (VACUUM and ANALYZE set both). It never
+-- opens a relation: pg_total_relation_size would build a relcache entry
+-- and stat every file of each table and index (nearly half of the server's
+-- time on 2,000 tables).
 -- Runs with search_path = '' inside keyshift's read-only snapshot.
-SELECT s.nspname::text AS schema,
+SELECT s.oid,
+       s.nspname::text AS schema,
        s.relname::text AS name,
        s.relkind::text AS relkind,
        c.relpersistence = 'u' AS unlogged,
@@ -11,7 +20,8 @@ SELECT s.nspname::text AS schema,
        coalesce(p.schemas, '{}') AS parent_schemas,
        coalesce(p.names, '{}') AS parent_names,
        CASE WHEN c.reltuples >= 0 THEN pg_catalog.round(c.reltuples)::int8 END AS row_estimate,
-       pg_catalog.pg_total_relation_size(c.oid) AS total_bytes,
+       (c.relpages::int8 + coalesce(t.relpages, 0) + coalesce(ix.pages, 0) + coalesce(tx.pages, 0))
+         * pg_catalog.current_setting('block_size')::int8 AS total_bytes,
        pt.partstrat::text AS partition_strategy,
        CASE WHEN pt.partrelid IS NULL THEN '{}'::text[] ELSE ARRAY(
          SELECT a.attname::text
@@ -36,4 +46,16 @@ LEFT JOIN (
   JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
   GROUP BY i.inhrelid
 ) p ON p.inhrelid = c.oid
-WHERE s.relkind IN ('r', 'p')
+LEFT JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid
+LEFT JOIN (
+  SELECT x.indrelid, pg_catalog.sum(ic.relpages)::int8 AS pages
+  FROM pg_catalog.pg_index x
+  JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+  GROUP BY x.indrelid
+) ix ON ix.indrelid = c.oid
+LEFT JOIN (
+  SELECT x.indrelid, pg_catalog.sum(ic.relpages)::int8 AS pages
+  FROM pg_catalog.pg_index x
+  JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+  GROUP BY x.indrelid
+) tx ON tx.indrelid = c.reltoastrelid

@@ -1,5 +1,6 @@
--- The relations keyshift reads, shared by every catalog query (each query
--- file is appended to this one): tables, views, materialized views and
+-- The relations keyshift reads, computed once, at the head of
+-- relations.sql, which returns them all; keyshift passes them to the other
+-- queries as parameters (scoped.sql): tables, views, materialized views and
 -- sequences outside system schemas (pg_*, information_schema) that no
 -- extension owns (pg_depend.deptype = 'e'), narrowed by the pg_dump-style
 -- filters, which arrive as parameters (anchored regular expressions, built
@@ -13,6 +14,10 @@
 -- As in pg_dump, --table selects relations by name whatever their schema's
 -- filters say, and a sequence owned by a selected table (serial or
 -- identity) is selected with it.
+-- It stays cheap: extension members are found from the extensions' side
+-- of pg_depend (an index range of a few rows, not every pg_class
+-- dependency), and the owned sequences are appended without a UNION's
+-- de-duplication of every row.
 WITH matched AS MATERIALIZED (
   SELECT c.oid, n.nspname, c.relname, c.relkind
   FROM pg_catalog.pg_class c
@@ -20,10 +25,11 @@ WITH matched AS MATERIALIZED (
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
     AND n.nspname NOT LIKE 'pg\_%'
     AND n.nspname <> 'information_schema'
-    AND NOT EXISTS (
-      SELECT 1 FROM pg_catalog.pg_depend e
-      WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        AND e.objid = c.oid AND e.deptype = 'e')
+    AND c.oid NOT IN (
+      SELECT e.objid FROM pg_catalog.pg_depend e
+      WHERE e.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+        AND e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND e.deptype = 'e')
     AND CASE
       WHEN pg_catalog.cardinality($4::text[]) > 0 THEN EXISTS (
         SELECT 1
@@ -46,8 +52,8 @@ WITH matched AS MATERIALIZED (
 ),
 scope AS MATERIALIZED (
   SELECT m.oid, m.nspname, m.relname, m.relkind FROM matched m
-  UNION
-  SELECT c.oid, n.nspname, c.relname, c.relkind
+  UNION ALL
+  SELECT DISTINCT c.oid, n.nspname, c.relname, c.relkind
   FROM matched m
   JOIN pg_catalog.pg_depend d
     ON d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -59,4 +65,5 @@ scope AS MATERIALIZED (
   WHERE m.relkind IN ('r', 'p')
     AND pg_catalog.cardinality($1::text[]) + pg_catalog.cardinality($2::text[])
       + pg_catalog.cardinality($4::text[]) > 0
+    AND NOT EXISTS (SELECT 1 FROM matched m2 WHERE m2.oid = c.oid)
 )
