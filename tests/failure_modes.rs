@@ -554,3 +554,39 @@ fn preflight_refuses_a_taken_surrogate_name() {
         ],
     );
 }
+
+/// A role that does not own the tables (or views) forward changes, and
+/// cannot create schema keyshift, is told so by preflight, every object
+/// named, instead of by forward's first failing statement.
+#[test]
+fn preflight_names_what_the_role_may_not_change() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let options = keyshift::plan::Options::default();
+    let (db, bundle) = dependent_objects(server, "not_owner", "", &options);
+    // PUBLIC has CONNECT and TEMP on a database, not CREATE.
+    db.psql_sql(
+        "DO $$ BEGIN CREATE ROLE keyshift_stranger; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
+    )
+    .expect("a role that owns nothing");
+    let preflight = bundle.path().join("preflight.sql");
+    let err = db
+        .psql_sql(&format!(
+            "SET ROLE keyshift_stranger;\n\\i {}\n",
+            preflight.display()
+        ))
+        .expect_err("preflight must refuse a role that owns nothing");
+    let text = err.to_string();
+    for needle in [
+        "keyshift_stranger cannot run forward.sql: it does not have CREATE on database",
+        "keyshift_stranger cannot run forward.sql: table public.posts is owned by postgres",
+        "keyshift_stranger cannot run forward.sql: view public.active_users is owned by postgres",
+    ] {
+        assert!(
+            text.contains(needle),
+            "preflight did not say {needle:?}:\n{text}"
+        );
+    }
+    run(&db, bundle.path(), "preflight.sql").expect("the owner passes preflight");
+}

@@ -31,6 +31,27 @@ CREATE TEMPORARY TABLE keyshift_foreign_keys (tbl text NOT NULL, con text NOT NU
 -- replaces the view's query).
 CREATE TEMPORARY TABLE keyshift_dependents (pos integer NOT NULL, kind text NOT NULL, rel text NOT NULL, name text, replaced boolean NOT NULL);
 
+-- Forward changes tables and recreates views only as their owner (or a
+-- member of the owning role, or a superuser), and creates schema keyshift.
+-- A role that lacks either learns it here, with every object named, rather
+-- than from the first failing statement of forward; preflight stops here,
+-- since it could not read those tables either.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s cannot run forward.sql: it does not have CREATE on database %s, which schema keyshift needs', current_user, current_database())
+WHERE NOT has_database_privilege(current_database(), 'CREATE');
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s cannot run forward.sql: %s %s is owned by %s; run it as that role, a member of it, or a superuser',
+              current_user, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END,
+              quote_ident(n.nspname) || '.' || quote_ident(c.relname), pg_get_userbyid(c.relowner))
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.oid IN (SELECT to_regclass(tbl) FROM pg_temp.keyshift_columns
+                UNION SELECT to_regclass(rel) FROM pg_temp.keyshift_dependents)
+  AND NOT pg_has_role(current_user, c.relowner, 'MEMBER');
+SELECT pg_temp.keyshift_assert(
+    NOT EXISTS (SELECT 1 FROM pg_temp.keyshift_problems),
+    (SELECT count(*) || ' preflight problem(s): ' || string_agg(problem, '; ' ORDER BY problem) FROM pg_temp.keyshift_problems)
+);
+
 -- CHECK constraints, indexes (expressions, WHERE clauses) and generated
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
@@ -78,6 +99,7 @@ WHERE current_setting('server_version_num')::integer < 140000;
 INSERT INTO pg_temp.keyshift_problems
 SELECT 'schema keyshift already exists: forward has already run, or a previous run was contracted'
 WHERE to_regnamespace('keyshift') IS NOT NULL;
+
 
 -- Every column that changes must exist with the integer type the plan expects.
 INSERT INTO pg_temp.keyshift_problems
