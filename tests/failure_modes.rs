@@ -8,19 +8,29 @@ mod support;
 use std::path::Path;
 use support::Database;
 
-/// Loads `schema/vibes` with its data and writes its bundle to a temp dir.
-fn vibes<'s>(server: &'s support::Server, label: &str) -> (Database<'s>, tempfile::TempDir) {
+/// Loads `schema/<name>` with its data into a new database and writes the
+/// case's bundle (with its keyshift.toml, if any) to a temp dir.
+fn loaded<'s>(
+    server: &'s support::Server,
+    label: &str,
+    name: &str,
+) -> (Database<'s>, tempfile::TempDir) {
     let db = server.create_database(label);
-    let dir = cases::repo().join("schema/vibes");
+    let dir = cases::repo().join("schema").join(name);
     for f in ["schema.sql", "data.sql"] {
-        db.psql_file(&dir.join(f), Some(&dir)).expect("load vibes");
+        db.psql_file(&dir.join(f), Some(&dir))
+            .unwrap_or_else(|e| panic!("load {name}: {e}"));
     }
     let work = tempfile::tempdir().expect("temp dir");
-    cases::output("vibes")
+    cases::output(name)
         .bundle
         .write_to(work.path())
         .expect("write bundle");
     (db, work)
+}
+
+fn vibes<'s>(server: &'s support::Server, label: &str) -> (Database<'s>, tempfile::TempDir) {
+    loaded(server, label, "vibes")
 }
 
 fn run(db: &Database, bundle: &Path, file: &str) -> Result<String, support::PsqlError> {
@@ -366,20 +376,8 @@ fn preflight_names_missing_dependents_and_identity_grants() {
     );
 }
 
-/// Loads `schema/partitioned` with its data and writes its bundle.
 fn partitioned<'s>(server: &'s support::Server, label: &str) -> (Database<'s>, tempfile::TempDir) {
-    let db = server.create_database(label);
-    let dir = cases::repo().join("schema/partitioned");
-    for f in ["schema.sql", "data.sql"] {
-        db.psql_file(&dir.join(f), Some(&dir))
-            .expect("load partitioned");
-    }
-    let work = tempfile::tempdir().expect("temp dir");
-    cases::output("partitioned")
-        .bundle
-        .write_to(work.path())
-        .expect("write bundle");
-    (db, work)
+    loaded(server, label, "partitioned")
 }
 
 /// A partition attached after the bundle was made would be converted by
@@ -436,17 +434,7 @@ fn preflight_checks_references_the_database_does_not_declare() {
     let Some(server) = support::server_or_skip() else {
         return;
     };
-    let db = server.create_database("declared");
-    let dir = cases::repo().join("schema/rails_app");
-    for f in ["schema.sql", "data.sql"] {
-        db.psql_file(&dir.join(f), Some(&dir))
-            .expect("load rails_app");
-    }
-    let work = tempfile::tempdir().expect("temp dir");
-    cases::output("rails_app")
-        .bundle
-        .write_to(work.path())
-        .expect("write bundle");
+    let (db, work) = loaded(server, "declared", "rails_app");
     run(&db, work.path(), "preflight.sql").expect("preflight passes on good data");
     db.psql_sql(
         "INSERT INTO taggings (tag_id, taggable_type, taggable_id, note) VALUES
@@ -481,17 +469,7 @@ fn forward_refuses_undeclared_rows_written_after_preflight() {
     let Some(server) = support::server_or_skip() else {
         return;
     };
-    let db = server.create_database("declared_late");
-    let dir = cases::repo().join("schema/rails_app");
-    for f in ["schema.sql", "data.sql"] {
-        db.psql_file(&dir.join(f), Some(&dir))
-            .expect("load rails_app");
-    }
-    let work = tempfile::tempdir().expect("temp dir");
-    cases::output("rails_app")
-        .bundle
-        .write_to(work.path())
-        .expect("write bundle");
+    let (db, work) = loaded(server, "declared_late", "rails_app");
     run(&db, work.path(), "preflight.sql").expect("preflight passes on good data");
     let before = db.dump_schema();
 

@@ -162,27 +162,36 @@ impl Config {
         Ok(())
     }
 
+    /// `schema.name` or `name` (meaning `public`), for a `what` ("table",
+    /// "view") the error names.
+    fn relation_name(
+        &self,
+        name: &Spanned<String>,
+        what: &str,
+    ) -> Result<QualifiedName, ConfigError> {
+        split_identifier_list(name.get_ref())
+            .filter(|p| p.len() <= 2)
+            .map(|parts| qualify(&parts))
+            .ok_or_else(|| {
+                self.error(
+                    name.span().start,
+                    format!(
+                        "{:?} is not a {what} name (write schema.{what})",
+                        name.get_ref()
+                    ),
+                )
+            })
+    }
+
     fn table<'c>(
         &self,
         catalog: &'c Catalog,
         name: &Spanned<String>,
     ) -> Result<&'c Table, ConfigError> {
-        let at = name.span().start;
-        let parts = split_identifier_list(name.get_ref())
-            .filter(|p| p.len() <= 2)
-            .ok_or_else(|| {
-                self.error(
-                    at,
-                    format!(
-                        "{:?} is not a table name (write schema.table)",
-                        name.get_ref()
-                    ),
-                )
-            })?;
-        let qualified = qualify(&parts);
+        let qualified = self.relation_name(name, "table")?;
         catalog.table(&qualified).ok_or_else(|| {
             self.error(
-                at,
+                name.span().start,
                 format!("no table {} in the schema", qualified.display()),
             )
         })
@@ -193,19 +202,7 @@ impl Config {
         catalog: &'c Catalog,
         name: &Spanned<String>,
     ) -> Result<&'c QualifiedName, ConfigError> {
-        let at = name.span().start;
-        let parts = split_identifier_list(name.get_ref())
-            .filter(|p| p.len() <= 2)
-            .ok_or_else(|| {
-                self.error(
-                    at,
-                    format!(
-                        "{:?} is not a view name (write schema.view)",
-                        name.get_ref()
-                    ),
-                )
-            })?;
-        let qualified = qualify(&parts);
+        let qualified = self.relation_name(name, "view")?;
         catalog
             .views
             .iter()
@@ -213,7 +210,7 @@ impl Config {
             .map(|v| &v.name)
             .ok_or_else(|| {
                 self.error(
-                    at,
+                    name.span().start,
                     format!(
                         "no view or materialized view {} in the schema",
                         qualified.display()

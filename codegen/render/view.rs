@@ -551,60 +551,29 @@ pub fn dependents(plan: &Plan) -> Vec<DependentObjectView> {
             ),
         });
     }
-    for t in &plan.triggers {
-        out.push(DependentObjectView {
-            record: format!(
-                "pg_temp.keyshift_record_trigger({}, {}, {})",
-                out.len() + 1,
-                regclass(&t.table),
-                quote_literal(&t.name)
-            ),
-            display: format!(
-                "trigger {} on {}",
-                display_ident(&t.name),
-                t.table.display()
-            ),
-            preflight_row: format!(
-                "({}, 'trigger', {}, {}, false)",
-                out.len() + 1,
-                regclass(&t.table),
-                quote_literal(&t.name)
-            ),
-        });
-    }
-    for r in &plan.rules {
-        out.push(DependentObjectView {
-            record: format!(
-                "pg_temp.keyshift_record_rule({}, {}, {})",
-                out.len() + 1,
-                regclass(&r.table),
-                quote_literal(&r.name)
-            ),
-            display: format!("rule {} on {}", display_ident(&r.name), r.table.display()),
-            preflight_row: format!(
-                "({}, 'rule', {}, {}, false)",
-                out.len() + 1,
-                regclass(&r.table),
-                quote_literal(&r.name)
-            ),
-        });
-    }
-    for p in &plan.policies {
-        out.push(DependentObjectView {
-            record: format!(
-                "pg_temp.keyshift_record_policy({}, {}, {})",
-                out.len() + 1,
-                regclass(&p.table),
-                quote_literal(&p.name)
-            ),
-            display: format!("policy {} on {}", display_ident(&p.name), p.table.display()),
-            preflight_row: format!(
-                "({}, 'policy', {}, {}, false)",
-                out.len() + 1,
-                regclass(&p.table),
-                quote_literal(&p.name)
-            ),
-        });
+    let on_tables = [
+        ("trigger", &plan.triggers),
+        ("rule", &plan.rules),
+        ("policy", &plan.policies),
+    ];
+    for (kind, objects) in on_tables {
+        for o in objects {
+            out.push(DependentObjectView {
+                record: format!(
+                    "pg_temp.keyshift_record_{kind}({}, {}, {})",
+                    out.len() + 1,
+                    regclass(&o.table),
+                    quote_literal(&o.name)
+                ),
+                display: format!("{kind} {} on {}", display_ident(&o.name), o.table.display()),
+                preflight_row: format!(
+                    "({}, '{kind}', {}, {}, false)",
+                    out.len() + 1,
+                    regclass(&o.table),
+                    quote_literal(&o.name)
+                ),
+            });
+        }
     }
     out
 }
