@@ -3,7 +3,9 @@
 -- Run: psql -X -v ON_ERROR_STOP=1 -f forward.sql
 \set ON_ERROR_STOP on
 -- Moves every planned key to uuid in one transaction: either all of it
--- happens or none of it does. Each table is rewritten exactly once.
+-- happens or none of it does. Each table is rewritten once, except those
+-- PLAN.md names (inheritance children with converted columns of their own,
+-- tables that get a surrogate key), which are rewritten twice.
 -- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
 
 -- Every check below goes through this session-local helper, so a failed
