@@ -35,6 +35,17 @@ LANGUAGE sql STABLE AS $keyshift$
     FROM pg_description d WHERE d.classoid = cat AND d.objoid = obj AND d.objsubid = sub
 $keyshift$;
 
+-- The statement that puts a trigger or rule back in its enabled state
+-- (tgenabled / ev_enabled), or nothing for the default, 'O'.
+CREATE FUNCTION pg_temp.keyshift_enabled_state(kind text, tbl regclass, obj name, state "char") RETURNS text[]
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT CASE state
+        WHEN 'D' THEN ARRAY[format('ALTER TABLE %s DISABLE %s %I', tbl, kind, obj)]
+        WHEN 'R' THEN ARRAY[format('ALTER TABLE %s ENABLE REPLICA %s %I', tbl, kind, obj)]
+        WHEN 'A' THEN ARRAY[format('ALTER TABLE %s ENABLE ALWAYS %s %I', tbl, kind, obj)]
+        ELSE '{}'::text[] END
+$keyshift$;
+
 CREATE FUNCTION pg_temp.keyshift_record_view(pos integer, v regclass, forward_query text) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
@@ -130,11 +141,7 @@ BEGIN
     INSERT INTO keyshift.dependent (position, object, drop_statement, create_statements)
     VALUES (pos, format('trigger %I on %s', trg, tbl), format('DROP TRIGGER %I ON %s', trg, tbl),
         ARRAY[pg_get_triggerdef(t.oid)]
-        || CASE t.tgenabled
-               WHEN 'D' THEN ARRAY[format('ALTER TABLE %s DISABLE TRIGGER %I', tbl, trg)]
-               WHEN 'R' THEN ARRAY[format('ALTER TABLE %s ENABLE REPLICA TRIGGER %I', tbl, trg)]
-               WHEN 'A' THEN ARRAY[format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tbl, trg)]
-               ELSE '{}'::text[] END
+        || pg_temp.keyshift_enabled_state('TRIGGER', tbl, trg, t.tgenabled)
         || pg_temp.keyshift_comment('pg_trigger', t.oid, 0, format('TRIGGER %I ON %s', trg, tbl)));
 END
 $keyshift$;
@@ -151,11 +158,7 @@ BEGIN
     INSERT INTO keyshift.dependent (position, object, drop_statement, create_statements)
     VALUES (pos, format('rule %I on %s', rul, tbl), format('DROP RULE %I ON %s', rul, tbl),
         ARRAY[rtrim(pg_get_ruledef(w.oid), ';')]
-        || CASE w.ev_enabled
-               WHEN 'D' THEN ARRAY[format('ALTER TABLE %s DISABLE RULE %I', tbl, rul)]
-               WHEN 'R' THEN ARRAY[format('ALTER TABLE %s ENABLE REPLICA RULE %I', tbl, rul)]
-               WHEN 'A' THEN ARRAY[format('ALTER TABLE %s ENABLE ALWAYS RULE %I', tbl, rul)]
-               ELSE '{}'::text[] END
+        || pg_temp.keyshift_enabled_state('RULE', tbl, rul, w.ev_enabled)
         || pg_temp.keyshift_comment('pg_rewrite', w.oid, 0, format('RULE %I ON %s', rul, tbl)));
 END
 $keyshift$;

@@ -32,13 +32,7 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Ca
             let Some(int_kind) = column.data_type.int_kind else {
                 continue;
             };
-            if roots.root_of(&table.name, &column.name).is_some()
-                || is_declared(table, &column.name, options)
-                || table
-                    .foreign_keys
-                    .iter()
-                    .any(|fk| fk.columns.contains(&column.name))
-            {
+            if is_accounted_for(table, &column.name, roots, options) {
                 continue;
             }
             let Some(stem) = stem(&column.name) else {
@@ -107,13 +101,7 @@ pub fn find_polymorphic(
             }) else {
                 continue;
             };
-            if roots.root_of(&table.name, &column.name).is_some()
-                || is_declared(table, &column.name, options)
-                || table
-                    .foreign_keys
-                    .iter()
-                    .any(|fk| fk.columns.contains(&column.name))
-            {
+            if is_accounted_for(table, &column.name, roots, options) {
                 continue;
             }
             out.push(PolymorphicCandidate {
@@ -125,6 +113,17 @@ pub fn find_polymorphic(
     }
     out.sort();
     out
+}
+
+/// Whether something already says what `table.column` holds: it converts,
+/// it is declared in keyshift.toml, or it is part of a foreign key.
+fn is_accounted_for(table: &Table, column: &str, roots: &ColumnRoots, options: &Options) -> bool {
+    roots.root_of(&table.name, column).is_some()
+        || is_declared(table, column, options)
+        || table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.columns.iter().any(|c| c == column))
 }
 
 fn is_declared(table: &Table, column: &str, options: &Options) -> bool {

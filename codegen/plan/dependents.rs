@@ -1,12 +1,13 @@
-//! Views, materialized views and row-level security policies that must be
-//! dropped before the type change and recreated after it.
+//! Views, materialized views, and the triggers, rules and row-level
+//! security policies on converted tables, that must be dropped before the
+//! type change and recreated after it.
 //!
 //! `ALTER COLUMN … TYPE` refuses to touch a column that a view's query or a
 //! policy's expression uses. Which columns a view really uses is only known
 //! to the server (`SELECT *`, GROUP BY functional dependencies on a primary
 //! key), so the plan works a level up: every view that reads a converted
 //! table, and every view that reads one of those, is recreated, and so is
-//! every policy on a converted table. Recreating a view that never touched a
+//! every trigger, rule and policy on a converted table. Recreating a view that never touched a
 //! key gives it back unchanged, so the wider set costs time, never
 //! correctness. The SQL records each object's definition from the live
 //! catalog at run time, so the recreated object is the one in the database,
@@ -32,44 +33,37 @@ pub struct DependentView {
     pub forward_query: Option<String>,
 }
 
-/// A row-level security policy or a trigger the migration drops and
-/// recreates, both named per table.
+/// A trigger, rewrite rule or row-level security policy on a converted
+/// table, which the migration drops and recreates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DependentPolicy {
-    /// The converted table the policy or trigger is on.
+pub struct DependentOnTable {
+    /// The converted table it is on.
     pub table: QualifiedName,
     /// Its name.
     pub name: String,
 }
 
-/// Every rewrite rule on a converted table, by table then name: a rule's
-/// condition or action that uses a converted column blocks the type change,
-/// and recreating the others changes nothing.
-pub fn rules(catalog: &Catalog, tables: &[TablePlan]) -> Vec<DependentPolicy> {
-    catalog
-        .rules
+/// The objects of one kind (the catalog's triggers, rules or policies) on
+/// converted tables, in the catalog's order (by table then name).
+///
+/// All of them are recreated, not only those that use a converted column:
+/// a trigger's `UPDATE OF` list or `WHEN`, a rule's condition or action and
+/// a policy's expressions block the type change only when they use one,
+/// and which do is known to the server alone. Recreating the others gives
+/// them back unchanged; PostgreSQL fires triggers in name order, so
+/// creation order does not matter.
+pub fn on_tables<T>(
+    objects: &[T],
+    tables: &[TablePlan],
+    table_and_name: impl Fn(&T) -> (&QualifiedName, &String),
+) -> Vec<DependentOnTable> {
+    objects
         .iter()
-        .filter(|r| tables.iter().any(|p| p.table == r.table))
-        .map(|r| DependentPolicy {
-            table: r.table.clone(),
-            name: r.name.clone(),
-        })
-        .collect()
-}
-
-/// Every trigger on a converted table, by table then name. Only those with
-/// an `UPDATE OF` list or a `WHEN` condition on a converted column block the
-/// type change, but which ones do is known to the server alone; recreating
-/// the others gives them back unchanged (PostgreSQL fires triggers in name
-/// order, so creation order does not matter).
-pub fn triggers(catalog: &Catalog, tables: &[TablePlan]) -> Vec<DependentPolicy> {
-    catalog
-        .triggers
-        .iter()
-        .filter(|t| tables.iter().any(|p| p.table == t.table))
-        .map(|t| DependentPolicy {
-            table: t.table.clone(),
-            name: t.name.clone(),
+        .map(table_and_name)
+        .filter(|(table, _)| tables.iter().any(|p| &p.table == *table))
+        .map(|(table, name)| DependentOnTable {
+            table: table.clone(),
+            name: name.clone(),
         })
         .collect()
 }
@@ -149,19 +143,6 @@ fn creation_order(views: Vec<DependentView>) -> Vec<DependentView> {
         out.push(view);
     }
     out
-}
-
-/// Every policy on a converted table, by table then name.
-pub fn policies(catalog: &Catalog, tables: &[TablePlan]) -> Vec<DependentPolicy> {
-    catalog
-        .policies
-        .iter()
-        .filter(|p| tables.iter().any(|t| t.table == p.table))
-        .map(|p| DependentPolicy {
-            table: p.table.clone(),
-            name: p.name.clone(),
-        })
-        .collect()
 }
 
 #[cfg(test)]

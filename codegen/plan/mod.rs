@@ -26,7 +26,7 @@ pub use declared::{
     Candidate, DeclaredReference, PolymorphicCandidate, PolymorphicColumn, PolymorphicReference,
     PolymorphicTarget,
 };
-pub use dependents::{DependentPolicy, DependentView};
+pub use dependents::{DependentOnTable, DependentView};
 pub use keys::ColumnRoots;
 
 /// What the user asked for beyond the schema itself.
@@ -67,13 +67,13 @@ pub struct Plan {
     pub views: Vec<DependentView>,
     /// Row-level security policies dropped and recreated likewise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub policies: Vec<DependentPolicy>,
+    pub policies: Vec<DependentOnTable>,
     /// Triggers on converted tables, dropped and recreated likewise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub triggers: Vec<DependentPolicy>,
+    pub triggers: Vec<DependentOnTable>,
     /// Rewrite rules on converted tables, dropped and recreated likewise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<DependentPolicy>,
+    pub rules: Vec<DependentOnTable>,
     /// Integer keys and tables that stay as they are, with the reason.
     pub left_alone: Vec<LeftAlone>,
     /// Things the generated SQL cannot handle; preflight fails on each.
@@ -380,9 +380,9 @@ impl Plan {
         Plan {
             disk: estimate::estimate(catalog, &tables),
             views,
-            policies: dependents::policies(catalog, &tables),
-            triggers: dependents::triggers(catalog, &tables),
-            rules: dependents::rules(catalog, &tables),
+            policies: dependents::on_tables(&catalog.policies, &tables, |p| (&p.table, &p.name)),
+            triggers: dependents::on_tables(&catalog.triggers, &tables, |t| (&t.table, &t.name)),
+            rules: dependents::on_tables(&catalog.rules, &tables, |r| (&r.table, &r.name)),
             left_alone: left_alone::find(catalog, &roots, options),
             warnings: blockers::warnings(catalog, &tables),
             tables,
