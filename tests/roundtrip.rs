@@ -24,16 +24,6 @@ fn schema_case(name: &str) -> Case {
         .unwrap_or_else(|| panic!("no schema case {name}"))
 }
 
-/// A corpus case whose preflight must refuse with each of `refusals`.
-fn corpus_case(name: &str, ddl: &str, load: &[&str], refusals: &[&str]) -> Option<Case> {
-    let files: Vec<&str> = std::iter::once(ddl)
-        .chain(load.iter().copied().filter(|f| *f != ddl))
-        .collect();
-    let mut case = matrix::corpus_case(name, &files, None)?;
-    case.refusals = refusals.iter().map(|s| s.to_string()).collect();
-    Some(case)
-}
-
 fn run(case: Case) {
     let Some(server) = support::server_or_skip() else {
         return;
@@ -92,7 +82,7 @@ schema_cases!(
 #[test]
 fn corpus_chinook() {
     let f = "chinook/Chinook_PostgreSql.sql";
-    if let Some(case) = corpus_case("chinook", f, &[f], &[]) {
+    if let Some(case) = matrix::corpus_case("chinook", &[f], None) {
         run(case);
     }
 }
@@ -100,7 +90,7 @@ fn corpus_chinook() {
 /// Chinook's variants share the plain case's writes; with serial and
 /// identity keys rollback must also leave every sequence ahead of the rows.
 fn chinook_with_sequences(name: &str, file: &str) {
-    if let Some(mut case) = corpus_case("chinook", file, &[file], &[]) {
+    if let Some(mut case) = matrix::corpus_case("chinook", &[file], None) {
         case.name = name.to_string();
         if let Some((_, checks)) = &mut case.writes {
             checks.push(matrix::repo().join("tests/corpus/chinook/sequences_check.sql"));
@@ -147,7 +137,7 @@ fn corpus_sakila() {
 #[test]
 fn corpus_northwind() {
     let f = "northwind/northwind.sql";
-    if let Some(case) = corpus_case("northwind", f, &[f], &[]) {
+    if let Some(case) = matrix::corpus_case("northwind", &[f], None) {
         run(case);
     }
 }
@@ -156,7 +146,7 @@ fn corpus_northwind() {
 #[test]
 fn corpus_world() {
     let f = "world/world.sql";
-    if let Some(case) = corpus_case("world", f, &[f], &[]) {
+    if let Some(case) = matrix::corpus_case("world", &[f], None) {
         run(case);
     }
 }
@@ -165,7 +155,7 @@ fn corpus_world() {
 #[test]
 fn corpus_dellstore2() {
     let f = "dellstore2/dellstore2-normal-1.0.sql";
-    if let Some(case) = corpus_case("dellstore2", f, &[f], &[]) {
+    if let Some(case) = matrix::corpus_case("dellstore2", &[f], None) {
         run(case);
     }
 }
@@ -174,7 +164,7 @@ fn corpus_dellstore2() {
 #[test]
 fn corpus_tpcc() {
     let f = "tpcc/ddl-postgres.sql";
-    if let Some(case) = corpus_case("tpcc", f, &[f], &[]) {
+    if let Some(case) = matrix::corpus_case("tpcc", &[f], None) {
         run(case);
     }
 }
@@ -183,7 +173,7 @@ fn corpus_tpcc() {
 #[test]
 fn corpus_auctionmark() {
     let f = "auctionmark/ddl-postgres.sql";
-    if let Some(case) = corpus_case("auctionmark", f, &[f], &[]) {
+    if let Some(case) = matrix::corpus_case("auctionmark", &[f], None) {
         run(case);
     }
 }
@@ -195,7 +185,7 @@ fn corpus_guacamole() {
         "guacamole/001-create-schema.sql",
         "guacamole/002-create-admin-user.sql",
     ];
-    if let Some(case) = corpus_case("guacamole", load[0], &load, &[]) {
+    if let Some(case) = matrix::corpus_case("guacamole", &load, None) {
         run(case);
     }
 }
@@ -205,7 +195,7 @@ fn corpus_guacamole() {
 #[test]
 fn corpus_listmonk() {
     let f = "listmonk/schema.sql";
-    if let Some(case) = corpus_case("listmonk", f, &[f], &[]) {
+    if let Some(case) = matrix::corpus_case("listmonk", &[f], None) {
         run(case);
     }
 }
@@ -215,7 +205,7 @@ fn corpus_listmonk() {
 #[test]
 fn corpus_mastodon() {
     let f = "mastodon/dump.sql";
-    if let Some(mut case) = corpus_case("mastodon", f, &[f], &[]) {
+    if let Some(mut case) = matrix::corpus_case("mastodon", &[f], None) {
         case.setup = Some(
             "DO $$ BEGIN CREATE ROLE pinafore; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
         );
@@ -228,7 +218,7 @@ fn corpus_mastodon() {
 #[test]
 fn corpus_employees() {
     let f = "employees/employee.sql";
-    if let Some(case) = corpus_case("employees", f, &[f], &[]) {
+    if let Some(case) = matrix::corpus_case("employees", &[f], None) {
         run(case);
     }
 }
