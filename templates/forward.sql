@@ -96,7 +96,7 @@ $keyshift$;
 
 {% include "_dependents.sql" %}
 {%- for d in dependents %}
--- {{ d.display }}
+{{ d.display|comment }}
 SELECT {{ d.record }};
 {%- endfor %}
 SELECT keyshift.drop_dependents();
@@ -114,8 +114,7 @@ ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 -- to every partition and child.
 {%- for t in tables %}
 
--- {{ t.display }}
-{%- if !t.altered_through.is_empty() %}{% if t.altered.is_empty() %}: changes with {% else %}; inherited columns change with {% endif %}{{ t.altered_through.join(", ") }}{% endif %}
+{{ t.heading()|comment }}
 {%- if let Some(r) = t.root %}{% if r.identity.is_some() %}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} DROP IDENTITY;
 {%- endif %}{% endif %}
@@ -128,7 +127,7 @@ ALTER TABLE {{ t.quoted }}
 {%- endfor %}
 {%- endif %}
 {%- for c in t.altered %}{% if let Some(d) = c.default %}
--- Keep the default pointing at the same parent row: {{ c.display }} DEFAULT {{ d }}.
+{{ "Keep the default pointing at the same parent row: {} DEFAULT {}."|format(c.display, d)|comment }}
 SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.uuid_for({{ c.root_literal }}, {{ d }}));
 {%- endif %}{% endfor %}
 {%- endfor %}
@@ -147,7 +146,7 @@ SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) A
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 {%- for f in foreign_keys %}
---   {{ f.table_display }}: {{ f.name_display }} {{ f.definition }}
+{{ "  {}: {} {}"|format(f.table_display, f.name_display, f.definition)|comment }}
 {%- endfor %}
 SELECT keyshift.recreate_foreign_keys();
 

@@ -349,8 +349,7 @@ WHERE EXISTS (
 {%- if let Some(r) = t.root -%}
 {%- if !r.members.is_empty() %}
 
--- {{ t.display }} shares its key with {{ r.members.join(", ") }}; each old
--- id gets one uuid, so an id held by two rows of the family would merge them.
+{{ "{} shares its key with {}; each old id gets one uuid, so an id held by two rows of the family would merge them."|format(t.display, r.members.join(", "))|comment }}
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s id(s) of %s.%s are each held by more than one row of %s and its partitions or children; each old id gets one uuid, so make them unique across the family before migrating', n, {{ t.literal }}, {{ r.literal }}, {{ t.literal }})
 FROM (SELECT count(*) FROM (SELECT {{ r.column }} FROM {{ r.scan }} WHERE {{ r.column }} IS NOT NULL GROUP BY {{ r.column }} HAVING count(*) > 1) AS d) AS o (n)
@@ -402,7 +401,7 @@ SELECT n || {{ message }} FROM ({{ orphans }}) AS o (n) WHERE n > 0;
 {%- endif %}
 {%- for s in surrogates %}
 
--- Surrogate key of {{ s.display }} (keyshift.toml): the names forward adds must be free.
+{{ "Surrogate key of {} (keyshift.toml): the names forward adds must be free."|format(s.display)|comment }}
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s already has a column %s, which its surrogate key would add', {{ s.literal }}, {{ s.column_literal }})
 FROM pg_attribute a WHERE a.attrelid = to_regclass({{ s.regclass }}) AND a.attname = {{ s.column_literal }} AND NOT a.attisdropped;
@@ -423,7 +422,7 @@ COMMIT;
 {% if !warnings.is_empty() %}
 -- Not fatal, but a human must check these before running forward.sql:
 {%- for w in warnings %}
--- * {{ w }}
+{{ "* {}"|format(w)|comment }}
 {%- endfor %}
 {% endif %}
 SELECT problem AS "keyshift preflight problem" FROM pg_temp.keyshift_problems ORDER BY problem;

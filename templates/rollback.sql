@@ -40,7 +40,7 @@ WITH fresh AS (
 )
 INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, {% if let Some(s) = r.sequence %}{{ s.regclass }}{% else %}NULL{% endif %}, max(old_id) FROM fresh;
 CREATE FUNCTION {{ r.old_id_fn }}(u uuid) RETURNS {{ r.int_type }}
-LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM {{ r.map }} WHERE new_id = u $keyshift$;
+LANGUAGE sql STABLE PARALLEL SAFE AS {{ r.old_id_body }};
 {%- endif %}{% endfor %}
 {%- if !surrogates.is_empty() %}
 
@@ -82,8 +82,7 @@ ALTER TABLE {{ s.quoted }}
 {%- endif %}
 {%- for t in tables_reversed %}
 
--- {{ t.display }}
-{%- if !t.altered_through.is_empty() %}{% if t.altered.is_empty() %}: changes with {% else %}; inherited columns change with {% endif %}{{ t.altered_through.join(", ") }}{% endif %}
+{{ t.heading()|comment }}
 {%- if !t.altered.is_empty() %}
 ALTER TABLE {{ t.quoted }}
 {%- for c in t.altered %}

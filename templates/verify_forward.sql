@@ -41,7 +41,7 @@ WHERE (k.table_name, k.name) NOT IN (
 ){%- endif %};
 {%- for s in surrogates %}
 
--- Surrogate key of {{ s.display }}: "id" is the primary key, the old key is unique.
+{{ "Surrogate key of {}: \"id\" is the primary key, the old key is unique."|format(s.display)|comment }}
 SELECT pg_temp.keyshift_assert(
     EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ALL (c.conkey)
             WHERE c.conrelid = to_regclass({{ s.regclass }}) AND c.conname = {{ s.primary_key_literal }} AND c.contype = 'p' AND a.attname = {{ s.column_literal }})

@@ -23,7 +23,7 @@ SELECT pg_temp.keyshift_assert(pg_get_serial_sequence({{ t.regclass }}, {{ r.lit
 FROM pg_attribute a WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
 {%- else %}
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass({{ s.regclass }})::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass({{ s.regclass }})::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', {{ t.literal }}, {{ r.literal }}, {{ s.literal }}))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};

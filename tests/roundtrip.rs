@@ -59,6 +59,7 @@ schema_cases!(
     composite_fk,
     non_public_schema,
     quoted_names,
+    hostile_text,
     long_names,
     deferrable_fks,
     fk_actions,

@@ -108,12 +108,45 @@ pub fn quote_ident(name: &str) -> String {
     postgres_protocol::escape::escape_identifier(name)
 }
 
-/// Quotes a string literal with standard-conforming quoting.
+/// Quotes a string literal. Text with a backslash becomes an `E'…'` string
+/// with the backslash doubled, as PostgreSQL's own `quote_literal` does, so
+/// the literal means the same and ends in the same place whatever the
+/// session's `standard_conforming_strings`: psql's lexer follows that
+/// setting, and a literal that ended early under it would hand the rest of
+/// the line to psql, where `\!` runs a shell command.
 pub fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    let quoted = text.replace('\'', "''");
+    if text.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
 }
 
-/// Quotes an identifier only where PostgreSQL would require it, for prose.
+/// Dollar-quotes `body` with the first tag of `$keyshift$`, `$keyshift1$`,
+/// `$keyshift2$`, … that does not occur in it, so no name or expression
+/// inside can end the body early.
+pub fn dollar_quote(body: &str) -> String {
+    let tag = (0..)
+        .map(|n| {
+            if n == 0 {
+                "$keyshift$".to_string()
+            } else {
+                format!("$keyshift{n}$")
+            }
+        })
+        // Every tag's only border is `$`, so a body ending in the tag
+        // less its last `$` is the one way the closing tag could start early.
+        .find(|tag| !format!("{body}$").contains(tag.as_str()))
+        .expect("some tag is free");
+    format!("{tag}{body}{tag}")
+}
+
+/// Quotes an identifier only where PostgreSQL would require it, for prose
+/// and for the text of `regclass` literals. The result keeps every
+/// character of the name, line breaks included: the comment writer and the
+/// Markdown filters (`render::comment`, `render::markdown`) make it safe
+/// where it is shown.
 pub fn display_ident(name: &str) -> String {
     let plain = !name.is_empty()
         && name
@@ -128,6 +161,23 @@ pub fn display_ident(name: &str) -> String {
     } else {
         quote_ident(name)
     }
+}
+
+/// Replaces every control character but the tab with its Unicode control
+/// picture (U+2400 + code for C0, `␡` for DEL, `�` for C1), and the Unicode
+/// line and paragraph separators with `␤`: prose shows them, nothing
+/// interprets them.
+pub fn control_pictures(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            '\u{2028}' | '\u{2029}' => '\u{2424}',
+            _ => c,
+        })
+        .collect()
 }
 
 /// Builds a name for an object keyshift creates from the parts it derives
@@ -172,6 +222,31 @@ mod tests {
             Some(QualifiedName::new("app", "Odd\"Seq"))
         );
         assert_eq!(QualifiedName::parse_regclass_literal("a..b"), None);
+    }
+
+    #[test]
+    fn literals_survive_either_standard_conforming_strings() {
+        assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_literal("a\\'b"), "E'a\\\\''b'");
+    }
+
+    #[test]
+    fn dollar_quotes_pick_a_tag_the_body_lacks() {
+        assert_eq!(dollar_quote(" x "), "$keyshift$ x $keyshift$");
+        assert_eq!(
+            dollar_quote("a$keyshift$b"),
+            "$keyshift1$a$keyshift$b$keyshift1$"
+        );
+        assert_eq!(
+            dollar_quote("a$keyshift"),
+            "$keyshift1$a$keyshift$keyshift1$"
+        );
+    }
+
+    #[test]
+    fn control_pictures_keep_text_on_one_line() {
+        assert_eq!(control_pictures("a\nb\r\u{2028}c"), "a␊b␍␤c");
+        assert_eq!(control_pictures("tab\there"), "tab\there");
     }
 
     #[test]

@@ -11,7 +11,8 @@ mod ident;
 mod types;
 
 pub use ident::{
-    QualifiedName, derived_name, display_ident, quote_ident, quote_literal, split_identifier_list,
+    QualifiedName, control_pictures, derived_name, display_ident, dollar_quote, quote_ident,
+    quote_literal, split_identifier_list,
 };
 pub use types::{ColumnType, IntKind};
 

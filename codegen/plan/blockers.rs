@@ -3,7 +3,7 @@
 //! generated from a stale DDL file still fails closed.
 
 use super::{Blocker, KeySource, Options, TablePlan};
-use crate::catalog::{Catalog, IndexKey};
+use crate::catalog::{Catalog, IndexKey, display_ident};
 use std::collections::BTreeSet;
 
 /// Everything that must stop the migration, unsorted.
@@ -100,7 +100,8 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
         {
             out.push(format!(
                 "CHECK constraint {} on {name} ({}) uses a converted column; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
-                check.name, check.expression
+                display_ident(&check.name),
+                check.expression
             ));
         }
         for index in &table.indexes {
@@ -112,7 +113,7 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
             if uses && (is_expression || index.predicate.is_some()) {
                 out.push(format!(
                     "index {} on {name} uses a converted column in an expression or WHERE clause; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
-                    index.name
+                    display_ident(&index.name)
                 ));
             }
         }
@@ -138,7 +139,7 @@ fn trigger_warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
         .map(|t| {
             let head = format!(
                 "trigger {} on {} runs {}()",
-                t.name,
+                display_ident(&t.name),
                 t.table.display(),
                 t.function.display()
             );

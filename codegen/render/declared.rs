@@ -5,6 +5,7 @@
 //! candidate columns preflight reports on. Every identifier is quoted and
 //! every text reaching `format()` has its `%` doubled.
 
+use super::markdown::code;
 use super::view::{ColumnView, keyshift, lit};
 use crate::catalog::{QualifiedName, quote_ident, quote_literal};
 use crate::plan::{Plan, PolymorphicColumn, TablePlan};
@@ -84,12 +85,12 @@ pub fn polymorphic_column(plan: &Plan, t: &TablePlan, p: &PolymorphicColumn) -> 
         })
         .collect();
     let holds = format!(
-        "the table `{}` names, a polymorphic reference declared in {}: {}",
-        p.type_column,
+        "the table {} names, a polymorphic reference declared in {}: {}",
+        code(&p.type_column),
         config_name(plan),
         p.targets
             .iter()
-            .map(|(value, target)| format!("`{value}` → `{}`", target.root.display()))
+            .map(|(value, target)| format!("{} → {}", code(value), code(&target.root.display())))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -233,13 +234,13 @@ pub fn polymorphic(plan: &Plan) -> Vec<PolymorphicView> {
                     })
                     .collect(),
                 display: format!(
-                    "`{}`.`{}` by `{}`: {}",
-                    t.table.display(),
-                    p.name,
-                    p.type_column,
+                    "{}.{} by {}: {}",
+                    code(&t.table.display()),
+                    code(&p.name),
+                    code(&p.type_column),
                     p.targets
                         .iter()
-                        .map(|(v, target)| format!("`{v}` → `{}`", target.table.display()))
+                        .map(|(v, target)| format!("{} → {}", code(v), code(&target.table.display())))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -273,10 +274,10 @@ pub fn candidates(plan: &Plan) -> Vec<CandidateView> {
                 c.table.quoted()
             ),
             display: format!(
-                "`{}`.`{}` with `{}` looks like a polymorphic reference",
-                c.table.display(),
-                c.id_column,
-                c.type_column
+                "{}.{} with {} looks like a polymorphic reference",
+                code(&c.table.display()),
+                code(&c.id_column),
+                code(&c.type_column)
             ),
         }
     }));
@@ -321,12 +322,12 @@ fn plain_candidates(plan: &Plan) -> Vec<CandidateView> {
                     table = c.table.quoted()
                 ),
                 display: format!(
-                    "`{}`.`{}` ({}) looks like it holds `{}`.`{}` values",
-                    c.table.display(),
-                    c.column,
+                    "{}.{} ({}) looks like it holds {}.{} values",
+                    code(&c.table.display()),
+                    code(&c.column),
                     c.int_kind.sql_name(),
-                    c.referenced_table.display(),
-                    c.referenced_column
+                    code(&c.referenced_table.display()),
+                    code(&c.referenced_column)
                 ),
             }
         })

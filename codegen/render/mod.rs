@@ -2,8 +2,10 @@
 //! [`bundle::Bundle::write_to`]'s job, so everything here is pure.
 
 pub mod bundle;
+pub mod comment;
 mod declared;
 mod files;
+pub mod markdown;
 mod surrogate;
 mod view;
 

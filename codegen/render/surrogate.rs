@@ -1,6 +1,7 @@
 //! View models for surrogate keys (see `crate::plan::surrogate`): every
 //! identifier quoted, every statement fragment built here.
 
+use super::markdown::code;
 use super::view::lit;
 use crate::catalog::{QualifiedName, quote_ident, quote_literal};
 use crate::plan::Plan;
@@ -97,7 +98,7 @@ fn surrogate(s: &SurrogateKey) -> SurrogateView {
         key_display: s
             .key_columns
             .iter()
-            .map(|c| format!("`{c}`"))
+            .map(|c| code(c))
             .collect::<Vec<_>>()
             .join(", "),
         unique: quote_ident(&s.unique_constraint),
@@ -131,7 +132,7 @@ fn repoint(s: &SurrogateKey, r: &Repoint) -> RepointView {
         old_columns: fk
             .columns
             .iter()
-            .map(|c| format!("`{c}`"))
+            .map(|c| code(c))
             .collect::<Vec<_>>()
             .join(", "),
         not_null: r.not_null,

@@ -2,7 +2,10 @@
 //! repeated SQL fragment already built, so templates only lay text out and
 //! can never splice a raw identifier.
 
-use crate::catalog::{IntKind, QualifiedName, ViewKind, display_ident, quote_ident, quote_literal};
+use super::markdown::code;
+use crate::catalog::{
+    IntKind, QualifiedName, ViewKind, display_ident, dollar_quote, quote_ident, quote_literal,
+};
 use crate::plan::{ConvertedColumn, ForeignKeyPlan, KeySource, Plan, TablePlan};
 
 /// A converted table as the templates see it.
@@ -101,6 +104,9 @@ pub struct RootView {
     pub identity_code: String,
     /// `"keyshift"."users_ids_old_id"`.
     pub old_id_fn: String,
+    /// The body of `old_id_fn`, dollar-quoted with a tag the map's name
+    /// does not contain.
+    pub old_id_body: String,
     /// `integer`: the integer type (a domain's base type).
     pub int_type: &'static str,
     /// The key column's type as `format_type` prints it, domain included.
@@ -160,6 +166,29 @@ pub struct ForeignKeyView {
 
 pub(super) fn lit(q: &QualifiedName) -> String {
     quote_literal(&q.display())
+}
+
+impl TableView {
+    /// The comment heading the table's `ALTER TABLE` in forward and
+    /// rollback: its name, and the tables whose change carries its inherited
+    /// columns.
+    pub fn heading(&self) -> String {
+        if self.altered_through.is_empty() {
+            self.display.clone()
+        } else if self.altered.is_empty() {
+            format!(
+                "{}: changes with {}",
+                self.display,
+                self.altered_through.join(", ")
+            )
+        } else {
+            format!(
+                "{}; inherited columns change with {}",
+                self.display,
+                self.altered_through.join(", ")
+            )
+        }
+    }
 }
 
 fn regclass(q: &QualifiedName) -> String {
@@ -269,9 +298,9 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                 )),
                 source_note: match &r.source {
                     KeySource::None => "It had no default; rollback hands rows written after forward ids above the highest old id.".to_string(),
-                    KeySource::Default { expression } => format!("Its default `{expression}` is restored by rollback."),
-                    KeySource::Sequence { sequence } => format!("Its sequence `{}` is kept until contract; rollback restores the `nextval` default and the sequence position.", sequence.name.display()),
-                    KeySource::Identity { always, sequence } => format!("The identity (`GENERATED {}`, sequence `{}`) is dropped; rollback recreates it with the same options and position.", if *always { "ALWAYS" } else { "BY DEFAULT" }, sequence.name.display()),
+                    KeySource::Default { expression } => format!("Its default {} is restored by rollback.", code(expression)),
+                    KeySource::Sequence { sequence } => format!("Its sequence {} is kept until contract; rollback restores the `nextval` default and the sequence position.", code(&sequence.name.display())),
+                    KeySource::Identity { always, sequence } => format!("The identity (`GENERATED {}`, sequence {}) is dropped; rollback recreates it with the same options and position.", if *always { "ALWAYS" } else { "BY DEFAULT" }, code(&sequence.name.display())),
                 },
                 identity_code: quote_literal(match &r.source {
                     KeySource::Identity { always: true, .. } => "a",
@@ -279,6 +308,10 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                     _ => "",
                 }),
                 old_id_fn: keyshift(&format!("{}_old_id", r.map_table)),
+                old_id_body: dollar_quote(&format!(
+                    " SELECT old_id FROM {} WHERE new_id = u ",
+                    keyshift(&r.map_table)
+                )),
                 int_type: int_type(r.int_kind),
                 type_display: t
                     .columns
@@ -353,8 +386,8 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
             t.table.quoted()
         ),
         holds: format!(
-            "`{}`{}",
-            c.root.display(),
+            "{}{}",
+            code(&c.root.display()),
             if declared {
                 format!(
                     " (a reference declared in {}, not a foreign key)",

@@ -44,17 +44,17 @@ SELECT pg_temp.keyshift_assert(d.adbin IS NULL AND a.attidentity = '',
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."members"') AND a.attname = 'member_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."projects_project_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."projects_project_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.projects', 'project_id', 'public.projects_project_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."projects"') AND a.attname = 'project_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."assignments_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."assignments_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.assignments', 'id', 'public.assignments_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."assignments"') AND a.attname = 'id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."time_entries_entry_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."time_entries_entry_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.time_entries', 'entry_id', 'public.time_entries_entry_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."time_entries"') AND a.attname = 'entry_id';

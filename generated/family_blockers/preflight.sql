@@ -301,29 +301,25 @@ WHERE EXISTS (
       AND (a.attnum = ANY (pt.partattrs::int2[])
            OR a.attnum::text IN (SELECT m[1] FROM regexp_matches(coalesce(pt.partexprs::text, ''), ':varattno (\d+)', 'g') AS m)));
 
--- public.devices shares its key with public.phones; each old
--- id gets one uuid, so an id held by two rows of the family would merge them.
+-- public.devices shares its key with public.phones; each old id gets one uuid, so an id held by two rows of the family would merge them.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s id(s) of %s.%s are each held by more than one row of %s and its partitions or children; each old id gets one uuid, so make them unique across the family before migrating', n, 'public.devices', 'id', 'public.devices')
 FROM (SELECT count(*) FROM (SELECT "id" FROM "public"."devices" WHERE "id" IS NOT NULL GROUP BY "id" HAVING count(*) > 1) AS d) AS o (n)
 WHERE n > 0;
 
--- public.ledger shares its key with public.ledger_0, public.ledger_1; each old
--- id gets one uuid, so an id held by two rows of the family would merge them.
+-- public.ledger shares its key with public.ledger_0, public.ledger_1; each old id gets one uuid, so an id held by two rows of the family would merge them.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s id(s) of %s.%s are each held by more than one row of %s and its partitions or children; each old id gets one uuid, so make them unique across the family before migrating', n, 'public.ledger', 'id', 'public.ledger')
 FROM (SELECT count(*) FROM (SELECT "id" FROM "public"."ledger" WHERE "id" IS NOT NULL GROUP BY "id" HAVING count(*) > 1) AS d) AS o (n)
 WHERE n > 0;
 
--- public.notes shares its key with public.pinned_notes; each old
--- id gets one uuid, so an id held by two rows of the family would merge them.
+-- public.notes shares its key with public.pinned_notes; each old id gets one uuid, so an id held by two rows of the family would merge them.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s id(s) of %s.%s are each held by more than one row of %s and its partitions or children; each old id gets one uuid, so make them unique across the family before migrating', n, 'public.notes', 'id', 'public.notes')
 FROM (SELECT count(*) FROM (SELECT "id" FROM "public"."notes" WHERE "id" IS NOT NULL GROUP BY "id" HAVING count(*) > 1) AS d) AS o (n)
 WHERE n > 0;
 
--- public.tasks shares its key with public.archived_tasks; each old
--- id gets one uuid, so an id held by two rows of the family would merge them.
+-- public.tasks shares its key with public.archived_tasks; each old id gets one uuid, so an id held by two rows of the family would merge them.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s id(s) of %s.%s are each held by more than one row of %s and its partitions or children; each old id gets one uuid, so make them unique across the family before migrating', n, 'public.tasks', 'id', 'public.tasks')
 FROM (SELECT count(*) FROM (SELECT "id" FROM "public"."tasks" WHERE "id" IS NOT NULL GROUP BY "id" HAVING count(*) > 1) AS d) AS o (n)

@@ -50,7 +50,7 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."customers_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."customers_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.customers', 'id', 'public.customers_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."customers"') AND a.attname = 'id';
@@ -59,17 +59,17 @@ SELECT pg_temp.keyshift_assert(pg_get_serial_sequence('"public"."devices"', 'id'
        format('%s.%s should be an identity column on %s again', 'public.devices', 'id', 'public.devices_id_seq'))
 FROM pg_attribute a WHERE a.attrelid = to_regclass('"public"."devices"') AND a.attname = 'id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."ledger_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."ledger_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.ledger', 'id', 'public.ledger_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."ledger"') AND a.attname = 'id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."notes_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."notes_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.notes', 'id', 'public.notes_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."tasks_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."tasks_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.tasks', 'id', 'public.tasks_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."tasks"') AND a.attname = 'id';

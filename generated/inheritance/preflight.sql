@@ -286,8 +286,7 @@ WHERE EXISTS (
       AND (a.attnum = ANY (pt.partattrs::int2[])
            OR a.attnum::text IN (SELECT m[1] FROM regexp_matches(coalesce(pt.partexprs::text, ''), ':varattno (\d+)', 'g') AS m)));
 
--- public.media shares its key with public.live_videos, public.photos, public.videos; each old
--- id gets one uuid, so an id held by two rows of the family would merge them.
+-- public.media shares its key with public.live_videos, public.photos, public.videos; each old id gets one uuid, so an id held by two rows of the family would merge them.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s id(s) of %s.%s are each held by more than one row of %s and its partitions or children; each old id gets one uuid, so make them unique across the family before migrating', n, 'public.media', 'id', 'public.media')
 FROM (SELECT count(*) FROM (SELECT "id" FROM "public"."media" WHERE "id" IS NOT NULL GROUP BY "id" HAVING count(*) > 1) AS d) AS o (n)

@@ -44,22 +44,22 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."accounts_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."accounts_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.accounts', 'id', 'public.accounts_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."accounts"') AND a.attname = 'id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."albums_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."albums_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.albums', 'id', 'public.albums_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."albums"') AND a.attname = 'id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."media_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."media_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.media', 'id', 'public.media_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."media"') AND a.attname = 'id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."photo_tags_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."photo_tags_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.photo_tags', 'id', 'public.photo_tags_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."photo_tags"') AND a.attname = 'id';

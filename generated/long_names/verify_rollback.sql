@@ -35,12 +35,12 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."subscription_billing_account__subscription_billing_account__seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."subscription_billing_account__subscription_billing_account__seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.subscription_billing_account_history_records_for_annual_reviews', 'subscription_billing_account_history_record_surrogate_key_value', 'public.subscription_billing_account__subscription_billing_account__seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"') AND a.attname = 'subscription_billing_account_history_record_surrogate_key_value';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public."order_line_items_with_delivery_addresses_and_package_größe"', 'id', 'public.order_line_items_with_delivery_addresses_and_package_gr_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"') AND a.attname = 'id';

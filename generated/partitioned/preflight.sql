@@ -320,8 +320,7 @@ WHERE EXISTS (
       AND (a.attnum = ANY (pt.partattrs::int2[])
            OR a.attnum::text IN (SELECT m[1] FROM regexp_matches(coalesce(pt.partexprs::text, ''), ':varattno (\d+)', 'g') AS m)));
 
--- public.events shares its key with public.events_2024, public.events_rest; each old
--- id gets one uuid, so an id held by two rows of the family would merge them.
+-- public.events shares its key with public.events_2024, public.events_rest; each old id gets one uuid, so an id held by two rows of the family would merge them.
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s id(s) of %s.%s are each held by more than one row of %s and its partitions or children; each old id gets one uuid, so make them unique across the family before migrating', n, 'public.events', 'id', 'public.events')
 FROM (SELECT count(*) FROM (SELECT "id" FROM "public"."events" WHERE "id" IS NOT NULL GROUP BY "id" HAVING count(*) > 1) AS d) AS o (n)

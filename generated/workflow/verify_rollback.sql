@@ -119,12 +119,12 @@ FROM (VALUES
 ) AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."lobs_lob_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."lobs_lob_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.lobs', 'lob_id', 'public.lobs_lob_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."lobs"') AND a.attname = 'lob_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."users_user_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."users_user_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.users', 'user_id', 'public.users_user_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'user_id';
@@ -138,7 +138,7 @@ SELECT pg_temp.keyshift_assert(d.adbin IS NULL AND a.attidentity = '',
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."reports"') AND a.attname = 'report_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."report_attributes_attribute_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."report_attributes_attribute_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.report_attributes', 'attribute_id', 'public.report_attributes_attribute_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."report_attributes"') AND a.attname = 'attribute_id';
@@ -147,17 +147,17 @@ SELECT pg_temp.keyshift_assert(pg_get_serial_sequence('"public"."roles"', 'role_
        format('%s.%s should be an identity column on %s again', 'public.roles', 'role_id', 'public.roles_role_id_seq'))
 FROM pg_attribute a WHERE a.attrelid = to_regclass('"public"."roles"') AND a.attname = 'role_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."test_cycles_cycle_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."test_cycles_cycle_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.test_cycles', 'cycle_id', 'public.test_cycles_cycle_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."test_cycles"') AND a.attname = 'cycle_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."audit_logs_audit_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."audit_logs_audit_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.audit_logs', 'audit_id', 'public.audit_logs_audit_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'audit_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."data_profiling_rules_rule_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."data_profiling_rules_rule_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.data_profiling_rules', 'rule_id', 'public.data_profiling_rules_rule_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."data_profiling_rules"') AND a.attname = 'rule_id';
@@ -166,22 +166,22 @@ SELECT pg_temp.keyshift_assert(pg_get_serial_sequence('"public"."llm_audit_logs"
        format('%s.%s should be an identity column on %s again', 'public.llm_audit_logs', 'log_id', 'public.llm_audit_logs_log_id_seq'))
 FROM pg_attribute a WHERE a.attrelid = to_regclass('"public"."llm_audit_logs"') AND a.attname = 'log_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."sample_selections_sample_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."sample_selections_sample_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.sample_selections', 'sample_id', 'public.sample_selections_sample_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."sample_selections"') AND a.attname = 'sample_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."rfi_requests_rfi_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."rfi_requests_rfi_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.rfi_requests', 'rfi_id', 'public.rfi_requests_rfi_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'rfi_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."workflow_phases_phase_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."workflow_phases_phase_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.workflow_phases', 'phase_id', 'public.workflow_phases_phase_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."workflow_phases"') AND a.attname = 'phase_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."cycle_report_planning_attributes_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."cycle_report_planning_attributes_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.cycle_report_planning_attributes', 'id', 'public.cycle_report_planning_attributes_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'id';
@@ -190,12 +190,12 @@ SELECT pg_temp.keyshift_assert(pg_get_serial_sequence('"public"."cycle_report_sc
        format('%s.%s should be an identity column on %s again', 'public.cycle_report_scoping_attributes', 'id', 'public.cycle_report_scoping_attributes_id_seq'))
 FROM pg_attribute a WHERE a.attrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND a.attname = 'id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."test_executions_execution_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."test_executions_execution_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.test_executions', 'execution_id', 'public.test_executions_execution_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'execution_id';
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', to_regclass('"public"."observations_observation_id_seq"')::text) AND a.attidentity = '',
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = format('nextval(''%s''::regclass)', replace(to_regclass('"public"."observations_observation_id_seq"')::text, '''', '''''')) AND a.attidentity = '',
        format('%s.%s should take its values from %s again', 'public.observations', 'observation_id', 'public.observations_observation_id_seq'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'observation_id';

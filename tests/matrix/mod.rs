@@ -733,7 +733,32 @@ pub fn round_trip(server: &Server, case: &Case) {
     }
     run_bundle_file(&db, &bundle, "contract.sql");
     run_bundle_file(&db, &bundle, "verify_contract.sql");
+    assert_no_meta_command_ran(case, &output.bundle, &bundle);
     report(case, &output, first_pass);
+}
+
+/// Every bundle file ran with its own directory as psql's working
+/// directory, so a `\!` or `\o` that escaped from catalog text (see
+/// `schema/hostile_text`) would have left a file there. Only the bundle's
+/// own files may be in it.
+fn assert_no_meta_command_ran(case: &Case, written: &keyshift::render::Bundle, dir: &Path) {
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .expect("read bundle dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    found.sort();
+    let mut expected: Vec<String> = written.files().map(|(name, _)| name.to_string()).collect();
+    expected.sort();
+    assert_eq!(
+        found, expected,
+        "{}: files appeared in the bundle directory while it ran: a psql meta-command escaped",
+        case.name
+    );
 }
 
 /// One line per round trip for the closing notes (`--nocapture` shows it):

@@ -1,0 +1,142 @@
+//! No text from a catalog or a schema file may turn into a psql
+//! meta-command: psql runs `\!` lines in a shell, `\o` writes files and `\i`
+//! reads them, wherever a backslash stands outside a quoted string, a
+//! quoted identifier or a comment. This test lexes every SQL file keyshift
+//! renders for the schema cases (`schema/hostile_text` puts line breaks and
+//! meta-commands into every kind of catalog text) the way psql does, and
+//! allows exactly one meta-command per file: the header's
+//! `\set ON_ERROR_STOP on`. The live proof that none ran is in
+//! `tests/matrix` (`assert_no_meta_command_ran`).
+
+mod cases;
+
+/// A meta-command found outside quoted text: (1-based line, text to the end
+/// of the line).
+type Meta = (usize, String);
+
+/// Finds every backslash psql would read as the start of a meta-command.
+/// Follows psql's lexer (`psqlscan.l`) where it matters here: a `--`
+/// comment ends at a line feed *or* a carriage return; `/* */` comments
+/// nest; `''` doubles a quote; an `E'…'` string also escapes with a
+/// backslash; `$tag$` only opens a dollar quote where an identifier could
+/// not continue.
+fn meta_commands(sql: &str) -> Vec<Meta> {
+    let b = sql.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+    let line_of = |i: usize| b[..i].iter().filter(|&&c| c == b'\n').count() + 1;
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0;
+                while i < b.len() {
+                    if b[i..].starts_with(b"/*") {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i..].starts_with(b"*/") {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'\'' => {
+                let escapes =
+                    i > 0 && matches!(b[i - 1], b'E' | b'e') && (i < 2 || !ident(b[i - 2]));
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' if escapes => i += 2,
+                        b'\'' if b.get(i + 1) == Some(&b'\'') => i += 2,
+                        b'\'' => break,
+                        _ => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && !(b[i] == b'"' && b.get(i + 1) != Some(&b'"')) {
+                    i += if b[i] == b'"' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'$' if i == 0 || !ident(b[i - 1]) => {
+                let tag_end = b[i + 1..]
+                    .iter()
+                    .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80))
+                    .map(|n| i + 1 + n);
+                match tag_end {
+                    Some(end)
+                        if b[end] == b'$' && !b.get(i + 1).is_some_and(u8::is_ascii_digit) =>
+                    {
+                        let tag = &sql[i..=end];
+                        i = sql[end + 1..]
+                            .find(tag)
+                            .map_or(b.len(), |n| end + 1 + n + tag.len());
+                    }
+                    _ => i += 1,
+                }
+            }
+            b'\\' => {
+                let end = sql[i..].find(['\n', '\r']).map_or(sql.len(), |n| i + n);
+                found.push((line_of(i), sql[i..end].to_string()));
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    found
+}
+
+#[test]
+fn no_rendered_file_holds_a_stray_meta_command() {
+    let mut problems = Vec::new();
+    let mut files = 0;
+    for name in cases::names() {
+        for (file, text) in cases::output(&name).bundle.files() {
+            if !file.ends_with(".sql") {
+                continue;
+            }
+            files += 1;
+            let found = meta_commands(text);
+            let allowed = found.len() == 1 && found[0].1 == "\\set ON_ERROR_STOP on";
+            if !allowed {
+                problems.push(format!("{name}/{file}: {found:?}"));
+            }
+        }
+    }
+    assert!(files > 100, "only {files} files were checked");
+    assert!(
+        problems.is_empty(),
+        "meta-commands outside quoted text:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_lexer_finds_what_psql_would_run() {
+    let metas =
+        |sql: &str| -> Vec<String> { meta_commands(sql).into_iter().map(|m| m.1).collect() };
+    assert_eq!(metas("SELECT 1; \\! ls\n"), ["\\! ls"]);
+    assert_eq!(metas("-- comment\r\\! ls\n"), ["\\! ls"]);
+    assert_eq!(metas("-- comment \\! ls\n"), Vec::<String>::new());
+    assert_eq!(metas("SELECT 'a\n\\! ls';"), Vec::<String>::new());
+    assert_eq!(metas("SELECT E'a\\'\n\\! ls';"), Vec::<String>::new());
+    assert_eq!(metas("SELECT 'a\\';\\! ls\n"), ["\\! ls"]);
+    assert_eq!(metas("SELECT \"a\n\\o x\";"), Vec::<String>::new());
+    assert_eq!(metas("AS $f$\n\\i x\n$f$;"), Vec::<String>::new());
+    assert_eq!(metas("AS $x$ a $x$ \\o y\n"), ["\\o y"]);
+    assert_eq!(metas("SELECT a$b$ \\o y\n"), ["\\o y"]);
+    assert_eq!(metas("/* a /* b */ \\! c */ \\! d"), ["\\! d"]);
+}
