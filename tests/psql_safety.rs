@@ -140,3 +140,69 @@ fn the_lexer_finds_what_psql_would_run() {
     assert_eq!(metas("SELECT a$b$ \\o y\n"), ["\\o y"]);
     assert_eq!(metas("/* a /* b */ \\! c */ \\! d"), ["\\! d"]);
 }
+
+/// The quoting functions and the comment writer, fed random text built
+/// from every character that matters to psql's lexer: whatever the text,
+/// psql must see no meta-command in the result. A fixed-seed generator
+/// keeps the run repeatable.
+#[test]
+fn no_text_escapes_the_quoting_functions() {
+    use keyshift::catalog::{dollar_quote, quote_ident, quote_literal};
+    use keyshift::render::comment::sql_comment;
+    const ALPHABET: &[&str] = &[
+        "\n",
+        "\r",
+        "\r\n",
+        "\\",
+        "\\!",
+        "\\o ",
+        "\\i ",
+        "'",
+        "''",
+        "\"",
+        "$",
+        "$$",
+        "$keyshift$",
+        "$keyshift",
+        "keyshift$",
+        "--",
+        "/*",
+        "*/",
+        ";",
+        "E",
+        "e",
+        " ",
+        "a",
+        "_",
+        "1",
+        "\u{2028}",
+        "\u{0b}",
+        "\u{85}",
+        "é",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..20_000 {
+        let len = (next() % 24) as usize;
+        let text: String = (0..len)
+            .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+            .collect();
+        for sql in [
+            format!("{}\nSELECT 1;", sql_comment(&text)),
+            format!("SELECT {};", quote_literal(&text)),
+            format!("SELECT 1 AS {};", quote_ident(&text)),
+            format!(
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS {};",
+                dollar_quote(&text)
+            ),
+        ] {
+            let found = meta_commands(&sql);
+            assert!(found.is_empty(), "{text:?} escaped: {sql:?} -> {found:?}");
+        }
+    }
+}
