@@ -11,10 +11,14 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// The crate version and the `plan.json` format it writes, which is what a
+/// script reading bundles needs to know.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (plan format 1)");
+
 /// Generate a reviewed, reversible SQL bundle that moves integer primary
 /// keys, and every foreign key pointing at them, to UUIDs.
 #[derive(Parser)]
-#[command(name = "keyshift", version)]
+#[command(name = "keyshift", version = VERSION)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -297,7 +301,7 @@ fn build(
         ));
     }
     let schema = Path::new(&schema);
-    let source = schema.to_string_lossy().replace('\\', "/");
+    let source = source_label(schema);
     let bytes = std::fs::read(schema).map_err(|e| format!("cannot read {source}: {e}"))?;
     let sql = keyshift::encoding::decode_sql(&source, &bytes)?;
     if schema.extension().is_some_and(|e| e == "json") {
@@ -323,6 +327,41 @@ fn build(
             pipeline::InputError::Config(e) => e.to_string(),
         })?;
     Ok(summarise(&source, output))
+}
+
+/// How a schema file is named in messages and in every file header: the
+/// same file must give the same bundle however its path was spelled, or
+/// `--check` reports drift that is only spelling. An absolute path under
+/// the working directory becomes relative to it, `.` and `name/..` steps go,
+/// and separators are `/`.
+fn source_label(path: &Path) -> String {
+    use std::path::Component;
+    let relative = std::env::current_dir().ok().and_then(|cwd| {
+        let canonical = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
+        [cwd, canonical]
+            .iter()
+            .find_map(|dir| path.strip_prefix(dir).ok().map(Path::to_path_buf))
+    });
+    let path = relative.as_deref().unwrap_or(path);
+    let mut parts: Vec<String> = Vec::new();
+    let mut rooted = false;
+    for component in path.components() {
+        match component {
+            Component::RootDir => rooted = true,
+            Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.last().is_some_and(|p| p != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..".to_string());
+                }
+            }
+            Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if rooted { format!("/{joined}") } else { joined }
 }
 
 /// The source given, else `DATABASE_URL`.
@@ -357,4 +396,15 @@ fn summarise(source: &str, output: pipeline::Output) -> pipeline::Output {
         eprintln!("blocker: {} {}. help: {}", b.object, b.reason, b.help);
     }
     output
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn version_names_the_plan_format() {
+        assert!(super::VERSION.ends_with(&format!(
+            "(plan format {})",
+            keyshift::render::PLAN_FORMAT_VERSION
+        )));
+    }
 }

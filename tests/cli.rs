@@ -247,3 +247,34 @@ fn generate_stops_on_blockers_unless_allowed() {
     let preflight = std::fs::read_to_string(out.join("preflight.sql")).expect("preflight.sql");
     assert!(preflight.contains("sequence public.down_seq counts downwards"));
 }
+
+/// File headers record the schema path; spelling the same file another way
+/// (absolute, `./`, `dir/..`) must not make `--check` report drift.
+#[test]
+fn check_ignores_how_the_source_path_is_spelled() {
+    let absolute = repo().join("schema/vibes/schema.sql");
+    for spelling in [
+        absolute.to_str().expect("utf-8 path"),
+        "./schema/vibes/schema.sql",
+        "schema/../schema/vibes/schema.sql",
+    ] {
+        let check = keyshift(
+            &["generate", spelling, "--out", "generated/vibes", "--check"],
+            repo(),
+        );
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{spelling}: {}{}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}
+
+#[test]
+fn version_names_the_plan_format() {
+    let version = keyshift(&["--version"], repo());
+    let text = String::from_utf8_lossy(&version.stdout);
+    assert!(text.contains("(plan format 1)"), "{text}");
+}

@@ -10,6 +10,11 @@ use askama::Template;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The version of `plan.json`'s layout. Scripts and migration runners read
+/// that file; this number changes whenever a key they may rely on changes
+/// meaning or goes away, and `keyshift --version` prints it.
+pub const PLAN_FORMAT_VERSION: u32 = 1;
+
 /// How long a file waits for a lock before giving up, leaving the database
 /// untouched, instead of queueing every other session behind it.
 const LOCK_TIMEOUT: &str = "10s";
@@ -246,6 +251,7 @@ fn disk_view(plan: &Plan) -> Option<DiskView> {
 #[derive(Serialize)]
 struct PlanJson<'a> {
     generated_by: &'static str,
+    format_version: u32,
     source: &'a str,
     plan_hash: &'a str,
     run: BTreeMap<&'static str, Vec<&'static str>>,
@@ -608,6 +614,7 @@ fn plan_json(plan: &Plan, common: &Common) -> String {
         .collect();
     let json = PlanJson {
         generated_by: "keyshift",
+        format_version: PLAN_FORMAT_VERSION,
         source: &common.source,
         plan_hash: &common.plan_hash,
         run,

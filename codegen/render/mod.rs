@@ -10,4 +10,4 @@ mod surrogate;
 mod view;
 
 pub use bundle::Bundle;
-pub use files::render;
+pub use files::{PLAN_FORMAT_VERSION, render};
