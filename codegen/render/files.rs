@@ -195,6 +195,10 @@ struct PlanMd<'a> {
     rewrites: String,
     contract_drops: String,
     keep_id_map: bool,
+    /// A fenced psql block that exports every map as CSV, or empty.
+    id_map_export: String,
+    /// A converted table with a map, for the lookup examples.
+    id_map_example: String,
     lock_timeout: &'a str,
     commands: Vec<String>,
     rollback_commands: Vec<String>,
@@ -506,6 +510,13 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
         rewrites,
         contract_drops,
         keep_id_map: plan.keep_id_map,
+        id_map_export: id_map_export(&common.tables),
+        id_map_example: common
+            .tables
+            .iter()
+            .find(|t| t.root.is_some())
+            .map(|t| crate::catalog::control_pictures(&t.display).replace('\'', "''"))
+            .unwrap_or_default(),
         lock_timeout: LOCK_TIMEOUT,
         commands: ["preflight.sql", "forward.sql", "verify_forward.sql"]
             .iter()
@@ -533,6 +544,53 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
     }
     .render()
     .expect("PLAN.md template renders")
+}
+
+/// A fenced block of `\\copy` commands that write each id map to a CSV file
+/// named after it. The fence is longer than any backtick run inside, so no
+/// name can close it; file names keep only characters safe in any shell.
+fn id_map_export(tables: &[TableView]) -> String {
+    let mut files = std::collections::BTreeSet::new();
+    let lines: Vec<String> = tables
+        .iter()
+        .filter_map(|t| t.root.as_ref())
+        .map(|r| {
+            let safe: String = r
+                .map_name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            // Two names can sanitize alike; number the later ones.
+            let file = (1..)
+                .map(|n| {
+                    if n == 1 {
+                        safe.clone()
+                    } else {
+                        format!("{safe}_{n}")
+                    }
+                })
+                .find(|f| files.insert(f.clone()))
+                .expect("a free file name");
+            format!(
+                "\\copy {} TO {} WITH (FORMAT csv, HEADER)",
+                view::keyshift(&r.map_name),
+                quote_literal(&format!("{file}.csv"))
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let body = lines.join("\n");
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}\n{body}\n{fence}")
 }
 
 /// The FK graph in Mermaid, nodes in processing order; converted tables

@@ -90,6 +90,10 @@ pub struct RootView {
     pub scan: String,
     /// `public.payment_p1, public.payment_p2`: members sharing the key.
     pub members: Vec<String>,
+    /// `('"public"."users"', '"keyshift"."users_ids"')`, one row per table
+    /// whose ids this map translates (the root and its members), for
+    /// `keyshift.id_map`.
+    pub id_map_rows: Vec<String>,
     /// `users_ids`.
     pub map_name: String,
     /// `'"keyshift"."users_ids"'`.
@@ -288,6 +292,10 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                     t.table.quoted()
                 },
                 members: r.members.iter().map(QualifiedName::display).collect(),
+                id_map_rows: std::iter::once(&t.table)
+                    .chain(&r.members)
+                    .map(|m| format!("({}, {})", regclass(m), quote_literal(&keyshift(&r.map_table))))
+                    .collect(),
                 map_name: r.map_table.clone(),
                 map_regclass: quote_literal(&keyshift(&r.map_table)),
                 map_missing: quote_literal(&format!("id map keyshift.{} is missing", r.map_table)),

@@ -25,6 +25,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."members_ids"') IS NOT NU
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."projects_ids"') IS NOT NULL, 'id map keyshift.projects_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."assignments_ids"') IS NOT NULL, 'id map keyshift.assignments_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."time_entries_ids"') IS NOT NULL, 'id map keyshift.time_entries_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

@@ -24,6 +24,8 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'contracted' FROM keyshift.state)
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."staff_ids"') IS NOT NULL, 'id map keyshift.staff_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."stores_ids"') IS NOT NULL, 'id map keyshift.stores_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."sales_ids"') IS NOT NULL, 'id map keyshift.sales_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

@@ -29,6 +29,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."t_serial_ids"') IS NOT N
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."t_shared_seq_ids"') IS NOT NULL, 'id map keyshift.t_shared_seq_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."t_smallserial_ids"') IS NOT NULL, 'id map keyshift.t_smallserial_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."links_ids"') IS NOT NULL, 'id map keyshift.links_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

@@ -25,6 +25,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."accounts_ids"') IS NOT N
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."albums_ids"') IS NOT NULL, 'id map keyshift.albums_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."media_ids"') IS NOT NULL, 'id map keyshift.media_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."photo_tags_ids"') IS NOT NULL, 'id map keyshift.photo_tags_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

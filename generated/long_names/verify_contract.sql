@@ -24,6 +24,8 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'contracted' FROM keyshift.state)
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"') IS NOT NULL, 'id map keyshift.subscription_billing_account_history_records_for_annua_fd8caa07 is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"') IS NOT NULL, 'id map keyshift.order_line_items_with_delivery_addresses_and_package_g_110ed662 is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"') IS NOT NULL, 'id map keyshift.payment_reconciliation_entries_referencing_billing_his_929c3377 is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

@@ -22,6 +22,8 @@ SET LOCAL search_path = pg_catalog, pg_temp;
 SELECT pg_temp.keyshift_assert(to_regclass('keyshift.state') IS NOT NULL, 'schema keyshift has no state table: contract.sql has not run');
 SELECT pg_temp.keyshift_assert((SELECT stage = 'contracted' FROM keyshift.state), 'keyshift.state does not say contracted');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."users_ids"') IS NOT NULL, 'id map keyshift.users_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

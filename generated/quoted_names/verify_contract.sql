@@ -29,6 +29,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."useraccounts_ids"') IS N
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."Ünïcödé_ids"') IS NOT NULL, 'id map keyshift.Ünïcödé_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."weird""name_ids"') IS NOT NULL, 'id map keyshift.weird"name_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."Bob''s Table_ids"') IS NOT NULL, 'id map keyshift.Bob''s Table_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

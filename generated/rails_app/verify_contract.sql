@@ -28,6 +28,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."users_ids"') IS NOT NULL
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."posts_ids"') IS NOT NULL, 'id map keyshift.posts_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."comments_ids"') IS NOT NULL, 'id map keyshift.comments_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."taggings_ids"') IS NOT NULL, 'id map keyshift.taggings_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

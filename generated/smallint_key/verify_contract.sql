@@ -25,6 +25,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."colors_ids"') IS NOT NUL
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."sizes_ids"') IS NOT NULL, 'id map keyshift.sizes_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."legacy_stock_ids"') IS NOT NULL, 'id map keyshift.legacy_stock_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."variants_ids"') IS NOT NULL, 'id map keyshift.variants_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

@@ -28,6 +28,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."reminders_ids"') IS NOT 
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."tags_ids"') IS NOT NULL, 'id map keyshift.tags_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."secret_tags_ids"') IS NOT NULL, 'id map keyshift.secret_tags_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."user_sessions_ids"') IS NOT NULL, 'id map keyshift.user_sessions_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

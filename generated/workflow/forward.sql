@@ -138,6 +138,57 @@ CREATE TABLE "keyshift"."observations_ids" AS SELECT "observation_id" AS old_id,
 ALTER TABLE "keyshift"."observations_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."observations_ids" IS 'keyshift: old public.observations.observation_id values (old_id) and the uuids that replaced them (new_id)';
 
+-- Which map translates the ids of which table, for keyshift.new_id() and
+-- keyshift.old_id(): applications translate ids found in logs, URLs and
+-- caches with them, for as long as the maps are kept. Names are text, not
+-- regclass: pg_upgrade refuses user tables with reg* columns.
+CREATE TABLE keyshift.id_map (table_name text PRIMARY KEY, map text NOT NULL);
+INSERT INTO keyshift.id_map VALUES ('"public"."lobs"', '"keyshift"."lobs_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."users"', '"keyshift"."users_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."permissions"', '"keyshift"."permissions_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."reports"', '"keyshift"."reports_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."report_attributes"', '"keyshift"."report_attributes_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."roles"', '"keyshift"."roles_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."test_cycles"', '"keyshift"."test_cycles_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."audit_logs"', '"keyshift"."audit_logs_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."data_profiling_rules"', '"keyshift"."data_profiling_rules_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."llm_audit_logs"', '"keyshift"."llm_audit_logs_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."sample_selections"', '"keyshift"."sample_selections_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."rfi_requests"', '"keyshift"."rfi_requests_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."workflow_phases"', '"keyshift"."workflow_phases_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."cycle_report_planning_attributes"', '"keyshift"."cycle_report_planning_attributes_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."cycle_report_scoping_attributes"', '"keyshift"."cycle_report_scoping_attributes_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."test_executions"', '"keyshift"."test_executions_ids"');
+INSERT INTO keyshift.id_map VALUES ('"public"."observations"', '"keyshift"."observations_ids"');
+CREATE FUNCTION keyshift.new_id(tbl regclass, old_id bigint) RETURNS uuid
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+DECLARE
+    m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = tbl);
+    result uuid;
+BEGIN
+    IF m IS NULL THEN
+        RAISE EXCEPTION 'keyshift: table % has no id map', tbl;
+    END IF;
+    EXECUTE format('SELECT new_id FROM %s WHERE old_id = $1', m) INTO result USING old_id;
+    RETURN result;
+END
+$keyshift$;
+CREATE FUNCTION keyshift.old_id(tbl regclass, new_id uuid) RETURNS bigint
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+DECLARE
+    m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = tbl);
+    result bigint;
+BEGIN
+    IF m IS NULL THEN
+        RAISE EXCEPTION 'keyshift: table % has no id map', tbl;
+    END IF;
+    EXECUTE format('SELECT old_id FROM %s WHERE new_id = $1', m) INTO result USING new_id;
+    RETURN result;
+END
+$keyshift$;
+COMMENT ON FUNCTION keyshift.new_id(regclass, bigint) IS 'keyshift: the uuid that replaced an old integer id of a table, or NULL';
+COMMENT ON FUNCTION keyshift.old_id(regclass, uuid) IS 'keyshift: the old integer id a uuid of a table replaced, or NULL';
+
 -- The foreign keys dropped below, exactly as PostgreSQL holds them, with
 -- their creation order: PostgreSQL fires foreign-key triggers in that
 -- order, and whether a delete cascades or is refused can depend on it.

@@ -38,6 +38,8 @@ SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."cycle_report_planning_at
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."cycle_report_scoping_attributes_ids"') IS NOT NULL, 'id map keyshift.cycle_report_scoping_attributes_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."test_executions_ids"') IS NOT NULL, 'id map keyshift.test_executions_ids is missing');
 SELECT pg_temp.keyshift_assert(to_regclass('"keyshift"."observations_ids"') IS NOT NULL, 'id map keyshift.observations_ids is missing');
+SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
+       'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

@@ -709,6 +709,7 @@ pub fn round_trip(server: &Server, case: &Case) {
 
     run_bundle_file(&db, &bundle, "forward.sql");
     run_bundle_file(&db, &bundle, "verify_forward.sql");
+    assert_id_lookups(case, &output.plan, &db, "after forward");
     if let Some((writes, checks)) = &case.writes {
         db.psql_file(writes, writes.parent())
             .unwrap_or_else(|e| panic!("{}: writes through uuid keys failed: {e}", case.name));
@@ -733,8 +734,39 @@ pub fn round_trip(server: &Server, case: &Case) {
     }
     run_bundle_file(&db, &bundle, "contract.sql");
     run_bundle_file(&db, &bundle, "verify_contract.sql");
+    if output.plan.keep_id_map {
+        assert_id_lookups(case, &output.plan, &db, "after contract");
+    }
     assert_no_meta_command_ran(case, &output.bundle, &bundle);
     report(case, &output, first_pass);
+}
+
+/// `keyshift.new_id` and `keyshift.old_id` agree with every row of every
+/// map, for the root table and each member sharing its key.
+fn assert_id_lookups(case: &Case, plan: &keyshift::plan::Plan, db: &Database, when: &str) {
+    for t in &plan.tables {
+        let Some(root) = &t.root else { continue };
+        for table in std::iter::once(&t.table).chain(&root.members) {
+            let map = format!(
+                "{}.{}",
+                quote_ident("keyshift"),
+                quote_ident(&root.map_table)
+            );
+            let literal = format!("'{}'", table.quoted().replace('\'', "''"));
+            let wrong = db.query_rows(&format!(
+                "SELECT count(*) FROM {map} m \
+                 WHERE keyshift.new_id({literal}, m.old_id) IS DISTINCT FROM m.new_id \
+                    OR keyshift.old_id({literal}, m.new_id) IS DISTINCT FROM m.old_id"
+            ));
+            assert_eq!(
+                wrong,
+                ["0"],
+                "{}: {when}, keyshift.new_id/old_id disagree with {map} for {}",
+                case.name,
+                table.display()
+            );
+        }
+    }
 }
 
 /// Every bundle file ran with its own directory as psql's working
