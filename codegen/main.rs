@@ -1,7 +1,7 @@
 //! The `keyshift` command: argument parsing, file I/O and exit codes only;
 //! the work happens in the library.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use keyshift::catalog::{Catalog, QualifiedName};
 use keyshift::config::Config;
 use keyshift::introspect::{self, Filter, source};
@@ -67,6 +67,15 @@ enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Print a shell completion script to standard output, e.g.
+    /// `keyshift completions bash > /etc/bash_completion.d/keyshift`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output, e.g.
+    /// `keyshift man > /usr/local/share/man/man1/keyshift.1`.
+    Man,
 }
 
 /// What to read from a live database, spelled as in pg_dump. Unlike
@@ -250,6 +259,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 catalog.views.len(),
                 output.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut cli = Cli::command();
+            clap_complete::generate(shell, &mut cli, "keyshift", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| format!("cannot write the man page: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan {

@@ -278,3 +278,23 @@ fn version_names_the_plan_format() {
     let text = String::from_utf8_lossy(&version.stdout);
     assert!(text.contains("(plan format 1)"), "{text}");
 }
+
+/// The install lines in the README work: each shell gets a completion
+/// script that names the subcommands, and the man page is roff.
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = keyshift(&["completions", shell], repo());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains("generate"),
+            "{shell}: {text}"
+        );
+    }
+    let man = keyshift(&["man"], repo());
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        man.status.success() && text.contains(".TH keyshift"),
+        "{text}"
+    );
+}
