@@ -4,7 +4,7 @@ use super::bundle::Bundle;
 use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
 use super::surrogate::{self, SurrogateView};
 use super::view::{self, ColumnView, DependentObjectView, ForeignKeyView, TableView};
-use crate::catalog::quote_literal;
+use crate::catalog::{QualifiedName, quote_literal};
 use crate::plan::{Blocker, LeftAlone, Plan};
 use askama::Template;
 use serde::Serialize;
@@ -217,6 +217,8 @@ struct DiskView {
     maps: String,
     after: String,
     unknown: String,
+    /// `ANALYZE …;` for the tables never analyzed.
+    analyze: String,
 }
 
 struct DiskRow {
@@ -229,6 +231,17 @@ struct DiskRow {
 fn disk_view(plan: &Plan) -> Option<DiskView> {
     use crate::plan::estimate::human;
     let d = plan.disk.as_ref()?;
+    // A table never analyzed has no row estimate, so a total without it is
+    // only a lower bound, and with no table known at all it is no number.
+    let bound = |bytes: i64| {
+        if d.unknown.is_empty() {
+            human(bytes)
+        } else if d.tables.is_empty() {
+            "unknown".to_string()
+        } else {
+            format!("at least {}", human(bytes))
+        }
+    };
     Some(DiskView {
         rows: d
             .tables
@@ -240,9 +253,17 @@ fn disk_view(plan: &Plan) -> Option<DiskView> {
                 after: human(t.bytes_after),
             })
             .collect(),
-        peak: human(d.peak_extra_bytes),
-        maps: human(d.map_bytes),
-        after: human(d.extra_after_bytes),
+        peak: bound(d.peak_extra_bytes),
+        maps: bound(d.map_bytes),
+        after: bound(d.extra_after_bytes),
+        analyze: super::markdown::code(&format!(
+            "ANALYZE {};",
+            d.unknown
+                .iter()
+                .map(QualifiedName::quoted)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
         unknown: d
             .unknown
             .iter()
