@@ -3,8 +3,8 @@
 //! generated from a stale DDL file still fails closed.
 
 use super::{Blocker, KeySource, Options, TablePlan};
-use crate::catalog::{Catalog, IndexKey, display_ident};
-use std::collections::BTreeSet;
+use crate::catalog::{Catalog, IndexKey, QualifiedName, Trigger, display_ident};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything that must stop the migration, unsorted.
 pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<Blocker> {
@@ -132,17 +132,22 @@ fn trigger_warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
         .iter()
         .flat_map(|t| t.columns.iter().map(|c| c.name.as_str()))
         .collect();
-    catalog
+    // One warning per function, not per trigger: a schema that stamps
+    // `last_updated` on every table would otherwise bury the one trigger
+    // that matters under a dozen identical lines.
+    let mut by_function: BTreeMap<&QualifiedName, Vec<&Trigger>> = BTreeMap::new();
+    for t in catalog
         .triggers
         .iter()
         .filter(|t| tables.iter().any(|p| p.table == t.table))
-        .map(|t| {
-            let head = format!(
-                "trigger {} on {} runs {}()",
-                display_ident(&t.name),
-                t.table.display(),
-                t.function.display()
-            );
+    {
+        by_function.entry(&t.function).or_default().push(t);
+    }
+    by_function
+        .into_values()
+        .map(|group| {
+            let t = group[0];
+            let head = trigger_group_head(&group);
             let Some(body) = &t.function_body else {
                 return format!(
                     "{head}, whose source keyshift cannot read; check that it does not treat converted columns as integers"
@@ -165,6 +170,39 @@ fn trigger_warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// `trigger a on public.t runs public.f()`, or for several triggers of one
+/// function `3 triggers last_updated on public.a, public.b, public.c run
+/// public.f()` (the name said once when they share it).
+fn trigger_group_head(group: &[&Trigger]) -> String {
+    let function = group[0].function.display();
+    if let [t] = group {
+        return format!(
+            "trigger {} on {} runs {function}()",
+            display_ident(&t.name),
+            t.table.display()
+        );
+    }
+    let same_name = group.iter().all(|t| t.name == group[0].name);
+    let list = if same_name {
+        format!(
+            "{} on {}",
+            display_ident(&group[0].name),
+            group
+                .iter()
+                .map(|t| t.table.display())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        group
+            .iter()
+            .map(|t| format!("{} on {}", display_ident(&t.name), t.table.display()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("{} triggers {list} run {function}()", group.len())
 }
 
 /// The identifiers a function's source mentions, folded the way PostgreSQL
@@ -210,5 +248,34 @@ mod tests {
             assert!(found.contains(w), "{w} in {found:?}");
         }
         assert!(!found.contains("mixed"));
+    }
+}
+
+#[cfg(test)]
+mod trigger_warning_tests {
+    use crate::pipeline;
+    use crate::plan::Options;
+
+    #[test]
+    fn one_warning_per_trigger_function() {
+        let ddl = "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n\
+                   CREATE TABLE a (id serial PRIMARY KEY);\n\
+                   CREATE TABLE b (id serial PRIMARY KEY);\n\
+                   CREATE TRIGGER last_updated BEFORE UPDATE ON a FOR EACH ROW EXECUTE FUNCTION stamp();\n\
+                   CREATE TRIGGER last_updated BEFORE UPDATE ON b FOR EACH ROW EXECUTE FUNCTION stamp();\n";
+        let output = pipeline::run("t.sql", ddl, &Options::default()).expect("parses");
+        let triggers: Vec<&String> = output
+            .plan
+            .warnings
+            .iter()
+            .filter(|w| w.contains("trigger"))
+            .collect();
+        assert_eq!(triggers.len(), 1, "{triggers:?}");
+        assert!(
+            triggers[0]
+                .starts_with("2 triggers last_updated on public.a, public.b run public.stamp()"),
+            "{}",
+            triggers[0]
+        );
     }
 }
