@@ -162,3 +162,38 @@ fn parallel_databases() {
         }
     });
 }
+
+/// A skipped test counts as passed in libtest's summary, so its banner must
+/// name what was missing: a missing corpus is not "no server".
+#[test]
+fn the_skip_banner_names_its_cause() {
+    let corpus = support::banner(support::Missing::Corpus, "bin", "details");
+    assert!(corpus.contains("SKIPPING CORPUS TESTS (the shared corpus is missing)"));
+    assert!(!corpus.contains("no server"), "{corpus}");
+    let server = support::banner(support::Missing::Server, "bin", "details");
+    assert!(server.contains("SKIPPING LIVE POSTGRESQL TESTS (no server)"));
+    assert!(!server.contains("corpus"), "{server}");
+}
+
+/// Every corpus test (`tests/ddl_corpus.rs` included) finds the corpus
+/// through `support::corpus_or_skip`: a missing corpus is a skip on a laptop
+/// and a failure under CI.
+#[test]
+fn a_missing_corpus_fails_under_ci_and_skips_elsewhere() {
+    let nowhere = std::path::Path::new("/nonexistent/keyshift-corpus");
+    assert_eq!(support::corpus_at(nowhere, "this check", false), None);
+    let under_ci = std::panic::catch_unwind(|| support::corpus_at(nowhere, "this check", true));
+    let message = under_ci.expect_err("a missing corpus must fail under CI");
+    let text = message
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        text.contains("CORPUS TESTS (the shared corpus is missing)") && text.contains("this check"),
+        "{text}"
+    );
+    let here = support::corpus_or_skip("the corpus itself");
+    if let Some(dir) = here {
+        assert!(dir.join("MANIFEST.md").is_file());
+    }
+}

@@ -33,10 +33,6 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn corpus() -> PathBuf {
-    repo().join("../shared/corpus")
-}
-
 /// One case: what keyshift reads, what to load, and what the round trip expects.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -105,13 +101,7 @@ fn schema_case(name: &str) -> Case {
 /// `tests/corpus/<name>` when present.
 /// `None` after a loud warning when the corpus is missing (a failure under CI).
 pub fn corpus_case(name: &str, files: &[&str], setup: Option<&'static str>) -> Option<Case> {
-    let dir = corpus();
-    if !dir.join("MANIFEST.md").exists() {
-        return support::skip_or_panic(&format!(
-            "the shared corpus is missing at {}; {name} not checked",
-            dir.display()
-        ));
-    }
+    let dir = support::corpus_or_skip(name)?;
     let writes = repo().join("tests/corpus").join(name);
     Some(Case {
         name: name.to_string(),
