@@ -4,16 +4,53 @@
 //!
 //! After rollback the round trip proves the schema came back unchanged. The
 //! Debian `pg_dump` (15) refuses servers of a newer major, and the npm server
-//! packages ship no `pg_dump` of their own, so on 16 and later there is no dump
+//! packages ship no `pg_dump` of their own, so on 16, 17 and 18 there is no dump
 //! to compare. The schema is therefore always compared through
 //! - the catalog keyshift itself introspects (`keyshift::introspect`, schema facts
 //!   only), and
-//! - [`FINGERPRINT_SQL`], one line per schema, relation, column (in physical
-//!   order), constraint, index, trigger, policy, rule, view definition, sequence,
-//!   function and comment, with owners and privileges, as the server prints them;
+//! - [`FINGERPRINT_SQL`], every user schema (not `pg_catalog`,
+//!   `information_schema`, toast or temp schemas), one sorted line per object,
+//!   as the server prints it:
+//!   - schema: owner, ACL, comment;
+//!   - relation (table, partitioned table, view, materialized view, index,
+//!     sequence, foreign table, composite type): kind, persistence, owner, ACL,
+//!     reloptions, replica identity setting, row security and its forcing,
+//!     partition bound, comment;
+//!   - inheritance: child, parent and position;
+//!   - column of a table, view, materialized view or foreign table: position
+//!     among the live columns (so physical order), name, type with modifier,
+//!     NOT NULL, identity, generated kind, default expression, collation,
+//!     column ACL, comment;
+//!   - constraint: table, name, `pg_get_constraintdef`, validated, local,
+//!     inheritance count, comment;
+//!   - index: `pg_get_indexdef`, clustered, valid;
+//!   - trigger (not internal): enabled state and `pg_get_triggerdef`;
+//!   - policy: command, permissive, roles, USING and WITH CHECK expressions;
+//!   - rule (not a view's `_RETURN`): `pg_get_ruledef`;
+//!   - view and materialized view: `pg_get_viewdef`;
+//!   - sequence: type, start, increment, min, max, cache, cycle, and the column
+//!     that owns it (auto or identity dependency);
+//!   - function, procedure and aggregate: identity arguments, owner, ACL, and
+//!     the MD5 of `pg_get_functiondef` (of `prosrc` for aggregates and window
+//!     functions);
+//!   - domain, enum, composite, range and multirange type: kind, base type,
+//!     NOT NULL, default.
 //!
-//! and, where this `pg_dump` can dump the server (14 and 15), the byte-identical
-//! `pg_dump --schema-only` as well. Data, rows and sequences, must be identical.
+//!   It does **not** compare, so on 16–18 nothing proves these came back:
+//!   comments on triggers, policies, rules and types; enum labels and
+//!   composite type fields; which index is the replica identity
+//!   (`indisreplident`); publications and their members; extensions, casts,
+//!   operators, collations, text search objects, foreign servers, event
+//!   triggers, statistics objects, default privileges, security labels;
+//!   column storage, statistics targets and attribute options; tablespaces
+//!   and table access methods. On 18 the name of an inherited NOT NULL
+//!   constraint is left out too (see [`unname_inherited_not_null`]).
+//!
+//! Where this `pg_dump` can dump the server (14 and 15) the byte-identical
+//! `pg_dump --schema-only` is compared as well, which covers all of the
+//! above. Data must be identical: every table's rows, every sequence's
+//! position, and every materialized view's rows and whether it is populated
+//! (`Database::data_snapshot`).
 
 #![allow(dead_code)] // shared by several test binaries, each using a part
 
