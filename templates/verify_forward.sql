@@ -7,7 +7,9 @@
 -- integer it replaced, must hash to exactly the fingerprint. Because the
 -- maps are one-to-one, a child row whose reference translates back to its
 -- old parent id points at the same parent row as before: the parent's own
--- rows pass the same test.
+-- rows pass the same test. Types, defaults and foreign keys are checked
+-- too, and every view, trigger, rule and policy forward recreated must be
+-- there.
 
 {% include "_assert.sql" %}
 
@@ -57,6 +59,23 @@ SELECT pg_temp.keyshift_assert(
     format('foreign key %s on %s should reference %s (%s) through %s', {{ r.name_literal }}, {{ r.table_literal }}, {{ s.literal }}, {{ s.column_literal }}, {{ r.column_literal }}));
 {%- endfor %}
 {%- endfor %}
+{%- if !dependents.is_empty() %}
+
+-- Every view, materialized view, trigger, rule and policy forward dropped
+-- is there again.
+SELECT pg_temp.keyshift_assert(CASE k.kind
+           WHEN 'policy' THEN EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = to_regclass(k.rel) AND p.polname = k.name)
+           WHEN 'trigger' THEN EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(k.rel) AND t.tgname = k.name AND NOT t.tgisinternal)
+           WHEN 'rule' THEN EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = to_regclass(k.rel) AND w.rulename = k.name)
+           ELSE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = to_regclass(k.rel) AND c.relkind::text = k.kind)
+       END,
+       format('%s %s is missing after forward', CASE k.kind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE k.kind || ' ' || quote_ident(k.name) || ' on table' END, k.rel))
+FROM (VALUES
+{%- for d in dependents %}
+    {{ d.preflight_row }}{% if !loop.last %},{% endif %}
+{%- endfor %}
+) AS k (pos, kind, rel, name, replaced);
+{%- endif %}
 {%- for t in tables %}
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,

@@ -140,8 +140,9 @@ fn stages_refuse_to_run_out_of_order() {
     );
 }
 
-/// A failed forward (here: a lock it cannot get in time) leaves the
-/// database exactly as it was.
+/// A failed forward (here: an index that cannot move to uuid) leaves the
+/// database exactly as it was: its schema, and every row and sequence
+/// (forward advances nothing and writes its maps inside the transaction).
 #[test]
 fn a_failed_forward_changes_nothing() {
     let Some(server) = support::server_or_skip() else {
@@ -153,6 +154,7 @@ fn a_failed_forward_changes_nothing() {
         .expect("add an index that cannot move to uuid");
     let with_index = db.dump_schema();
     assert_ne!(before, with_index);
+    let data = db.data_snapshot();
     expect_failure(
         &db,
         bundle.path(),
@@ -166,7 +168,12 @@ fn a_failed_forward_changes_nothing() {
     assert_eq!(
         db.dump_schema(),
         with_index,
-        "a failed forward must leave no trace"
+        "a failed forward must leave no trace in the schema"
+    );
+    assert_eq!(
+        db.data_snapshot(),
+        data,
+        "a failed forward must leave every row and sequence as it was"
     );
 }
 

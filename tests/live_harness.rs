@@ -162,3 +162,86 @@ fn parallel_databases() {
         }
     });
 }
+
+/// The round trip's data comparison covers materialized views: their rows
+/// and whether each is populated, but not their date and time columns,
+/// which a refill at another moment changes.
+#[test]
+fn data_snapshot_covers_materialized_views() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("harness_matview");
+    db.psql_sql(
+        "CREATE TABLE t (id int);
+         INSERT INTO t VALUES (1), (2);
+         CREATE MATERIALIZED VIEW mv AS SELECT id, now() AS at FROM t;
+         CREATE MATERIALIZED VIEW empty_mv AS SELECT id FROM t WITH NO DATA;",
+    )
+    .unwrap();
+    let before = db.data_snapshot();
+    assert!(before.contains("public.mv populated 2 "), "{before}");
+    assert!(before.contains("public.empty_mv not populated"), "{before}");
+    db.psql_sql("REFRESH MATERIALIZED VIEW mv;").unwrap();
+    assert_eq!(before, db.data_snapshot(), "only now() changed");
+    db.psql_sql("REFRESH MATERIALIZED VIEW mv WITH NO DATA;")
+        .unwrap();
+    assert!(db.data_snapshot().contains("public.mv not populated"));
+    db.psql_sql("DELETE FROM t WHERE id = 2; REFRESH MATERIALIZED VIEW mv;")
+        .unwrap();
+    let fewer = db.data_snapshot();
+    assert!(fewer.contains("public.mv populated 1 "), "{fewer}");
+    db.psql_sql("INSERT INTO t VALUES (3); REFRESH MATERIALIZED VIEW mv;")
+        .unwrap();
+    let other_rows = db.data_snapshot();
+    let mv_line = |snapshot: &str| {
+        snapshot
+            .lines()
+            .find(|l| l.starts_with("public.mv "))
+            .map(str::to_owned)
+    };
+    assert!(
+        other_rows.contains("public.mv populated 2 "),
+        "{other_rows}"
+    );
+    assert_ne!(
+        mv_line(&before),
+        mv_line(&other_rows),
+        "the rows' values are compared, not just their count"
+    );
+}
+
+/// A skipped test counts as passed in libtest's summary, so its banner must
+/// name what was missing: a missing corpus is not "no server".
+#[test]
+fn the_skip_banner_names_its_cause() {
+    let corpus = support::banner(support::Missing::Corpus, "bin", "details");
+    assert!(corpus.contains("SKIPPING CORPUS TESTS (the shared corpus is missing)"));
+    assert!(!corpus.contains("no server"), "{corpus}");
+    let server = support::banner(support::Missing::Server, "bin", "details");
+    assert!(server.contains("SKIPPING LIVE POSTGRESQL TESTS (no server)"));
+    assert!(!server.contains("corpus"), "{server}");
+}
+
+/// Every corpus test (`tests/ddl_corpus.rs` included) finds the corpus
+/// through `support::corpus_or_skip`: a missing corpus is a skip on a laptop
+/// and a failure under CI.
+#[test]
+fn a_missing_corpus_fails_under_ci_and_skips_elsewhere() {
+    let nowhere = std::path::Path::new("/nonexistent/keyshift-corpus");
+    assert_eq!(support::corpus_at(nowhere, "this check", false), None);
+    let under_ci = std::panic::catch_unwind(|| support::corpus_at(nowhere, "this check", true));
+    let message = under_ci.expect_err("a missing corpus must fail under CI");
+    let text = message
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        text.contains("CORPUS TESTS (the shared corpus is missing)") && text.contains("this check"),
+        "{text}"
+    );
+    let here = support::corpus_or_skip("the corpus itself");
+    if let Some(dir) = here {
+        assert!(dir.join("MANIFEST.md").is_file());
+    }
+}

@@ -132,3 +132,29 @@ fn excluding_one_partition_blocks_the_family_keys_it_shares() {
         "no table of the orders family may change"
     );
 }
+
+/// Every file in `tests/snapshots` is one that a case above writes. insta
+/// never deletes a snapshot whose case is gone (a renamed or removed schema
+/// case), and an orphan would then be reviewed and trusted as if it proved
+/// something. This is `cargo insta test --unreferenced=reject` inside
+/// `cargo test`, so the README's single command covers it without
+/// cargo-insta installed.
+#[test]
+fn no_snapshot_is_orphaned() {
+    let expected: Vec<String> = cases::names()
+        .iter()
+        .flat_map(|name| {
+            ["catalog", "plan", "diagnostics"].map(|what| format!("offline__{what}@{name}.snap"))
+        })
+        .collect();
+    let mut orphans: Vec<String> = std::fs::read_dir(cases::repo().join("tests/snapshots"))
+        .expect("tests/snapshots")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".snap") && !expected.contains(f))
+        .collect();
+    orphans.sort();
+    assert!(
+        orphans.is_empty(),
+        "snapshots no case writes (delete them, or add the case back): {orphans:?}"
+    );
+}

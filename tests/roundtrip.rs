@@ -262,3 +262,41 @@ fn inheritance_children_with_their_own_primary_keys() {
         config: None,
     });
 }
+
+/// On 16–18 the catalog fingerprint is the only schema comparison besides
+/// keyshift's own introspection, so each fact it claims to compare that
+/// introspection does not see must change it.
+#[test]
+fn the_fingerprint_sees_what_it_claims() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("fingerprint");
+    db.psql_sql(
+        "CREATE TABLE t (id int NOT NULL, note text);
+         CREATE UNIQUE INDEX t_id_idx ON t (id);
+         CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+         CREATE TRIGGER t_trigger BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+         CREATE POLICY t_policy ON t USING (true);
+         CREATE RULE t_rule AS ON DELETE TO t DO INSTEAD NOTHING;
+         CREATE PUBLICATION p;
+         CREATE TYPE mood AS ENUM ('sad', 'happy');
+         CREATE TYPE pair AS (a int, b int);",
+    )
+    .expect("setup");
+    let mut seen = db.query_rows(matrix::FINGERPRINT_SQL);
+    for change in [
+        "COMMENT ON TRIGGER t_trigger ON t IS 'x';",
+        "COMMENT ON POLICY t_policy ON t IS 'x';",
+        "COMMENT ON RULE t_rule ON t IS 'x';",
+        "ALTER TABLE t REPLICA IDENTITY USING INDEX t_id_idx;",
+        "ALTER PUBLICATION p ADD TABLE t;",
+        "ALTER TYPE mood ADD VALUE 'calm';",
+        "ALTER TYPE pair ADD ATTRIBUTE c int;",
+    ] {
+        db.psql_sql(change).expect(change);
+        let now = db.query_rows(matrix::FINGERPRINT_SQL);
+        assert_ne!(seen, now, "the fingerprint does not see {change}");
+        seen = now;
+    }
+}

@@ -126,6 +126,8 @@ struct VerifyForward<'a> {
     tables: &'a [TableView],
     expected_uuid_columns: String,
     surrogates: &'a [SurrogateView],
+    /// What forward dropped and recreated; each must exist again.
+    dependents: &'a [DependentObjectView],
 }
 
 #[derive(Template)]
@@ -150,6 +152,8 @@ struct VerifyRollback<'a> {
     foreign_keys: &'a [ForeignKeyView],
     expected_int_columns: String,
     surrogates: &'a [SurrogateView],
+    /// What rollback dropped and recreated; each must exist again.
+    dependents: &'a [DependentObjectView],
 }
 
 #[derive(Template)]
@@ -366,6 +370,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             tables,
             expected_uuid_columns: uuid_columns.clone(),
             surrogates: &common.surrogates,
+            dependents: &common.dependents,
         }
         .render()
         .expect("verify_forward template renders"),
@@ -397,6 +402,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             foreign_keys: &common.foreign_keys,
             expected_int_columns: int_columns,
             surrogates: &common.surrogates,
+            dependents: &common.dependents,
         }
         .render()
         .expect("verify_rollback template renders"),

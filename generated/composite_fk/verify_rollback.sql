@@ -4,7 +4,8 @@
 \set ON_ERROR_STOP on
 -- Read-only proof that rollback.sql restored the integer keys: types,
 -- defaults, identity columns, sequence ownership and foreign keys are as
--- they were before forward, and no migration state is left behind.
+-- they were before forward, the views, triggers, rules and policies
+-- rollback recreated are there, and no migration state is left behind.
 
 -- Every check below goes through this session-local helper, so a failed
 -- check stops psql (ON_ERROR_STOP) with a message naming what is wrong.

@@ -10,7 +10,9 @@
 -- integer it replaced, must hash to exactly the fingerprint. Because the
 -- maps are one-to-one, a child row whose reference translates back to its
 -- old parent id points at the same parent row as before: the parent's own
--- rows pass the same test.
+-- rows pass the same test. Types, defaults and foreign keys are checked
+-- too, and every view, trigger, rule and policy forward recreated must be
+-- there.
 
 -- Every check below goes through this session-local helper, so a failed
 -- check stops psql (ON_ERROR_STOP) with a message naming what is wrong.
@@ -52,6 +54,29 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
        format('foreign key %s on %s is missing or changed', k.name, k.table_name))
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
+
+-- Every view, materialized view, trigger, rule and policy forward dropped
+-- is there again.
+SELECT pg_temp.keyshift_assert(CASE k.kind
+           WHEN 'policy' THEN EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = to_regclass(k.rel) AND p.polname = k.name)
+           WHEN 'trigger' THEN EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(k.rel) AND t.tgname = k.name AND NOT t.tgisinternal)
+           WHEN 'rule' THEN EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = to_regclass(k.rel) AND w.rulename = k.name)
+           ELSE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = to_regclass(k.rel) AND c.relkind::text = k.kind)
+       END,
+       format('%s %s is missing after forward', CASE k.kind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE k.kind || ' ' || quote_ident(k.name) || ' on table' END, k.rel))
+FROM (VALUES
+    (1, 'v', '"public"."active_users"', NULL, false),
+    (2, 'm', '"public"."author_likes"', NULL, false),
+    (3, 'v', '"public"."post_feed"', NULL, false),
+    (4, 'm', '"public"."post_titles"', NULL, false),
+    (5, 'v', '"public"."user_post_counts"', NULL, false),
+    (6, 'v', '"public"."prolific_users"', NULL, false),
+    (7, 'trigger', '"public"."posts"', 'posts_author_must_exist', false),
+    (8, 'trigger', '"public"."posts"', 'posts_reset_likes', false),
+    (9, 'rule', '"public"."posts"', 'posts_keep_orphans', false),
+    (10, 'policy', '"public"."posts"', 'posts_by_active_authors', false),
+    (11, 'policy', '"public"."posts"', 'posts_insert_own', false)
+) AS k (pos, kind, rel, name, replaced);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.users', d.row_count, now.n))

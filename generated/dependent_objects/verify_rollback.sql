@@ -4,7 +4,8 @@
 \set ON_ERROR_STOP on
 -- Read-only proof that rollback.sql restored the integer keys: types,
 -- defaults, identity columns, sequence ownership and foreign keys are as
--- they were before forward, and no migration state is left behind.
+-- they were before forward, the views, triggers, rules and policies
+-- rollback recreated are there, and no migration state is left behind.
 
 -- Every check below goes through this session-local helper, so a failed
 -- check stops psql (ON_ERROR_STOP) with a message naming what is wrong.
@@ -46,6 +47,29 @@ FROM (VALUES
     ('"public"."posts"', 'posts_author_id_fkey', true)
 ) AS e (tbl, con, validated)
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(e.tbl) AND c.conname = e.con AND c.contype = 'f';
+
+-- Every view, materialized view, trigger, rule and policy forward dropped
+-- is there again.
+SELECT pg_temp.keyshift_assert(CASE k.kind
+           WHEN 'policy' THEN EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = to_regclass(k.rel) AND p.polname = k.name)
+           WHEN 'trigger' THEN EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(k.rel) AND t.tgname = k.name AND NOT t.tgisinternal)
+           WHEN 'rule' THEN EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = to_regclass(k.rel) AND w.rulename = k.name)
+           ELSE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = to_regclass(k.rel) AND c.relkind::text = k.kind)
+       END,
+       format('%s %s is missing after rollback', CASE k.kind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE k.kind || ' ' || quote_ident(k.name) || ' on table' END, k.rel))
+FROM (VALUES
+    (1, 'v', '"public"."active_users"', NULL, false),
+    (2, 'm', '"public"."author_likes"', NULL, false),
+    (3, 'v', '"public"."post_feed"', NULL, false),
+    (4, 'm', '"public"."post_titles"', NULL, false),
+    (5, 'v', '"public"."user_post_counts"', NULL, false),
+    (6, 'v', '"public"."prolific_users"', NULL, false),
+    (7, 'trigger', '"public"."posts"', 'posts_author_must_exist', false),
+    (8, 'trigger', '"public"."posts"', 'posts_reset_likes', false),
+    (9, 'rule', '"public"."posts"', 'posts_keep_orphans', false),
+    (10, 'policy', '"public"."posts"', 'posts_by_active_authors', false),
+    (11, 'policy', '"public"."posts"', 'posts_insert_own', false)
+) AS k (pos, kind, rel, name, replaced);
 
 COMMIT;
 SELECT 'verify_rollback: ok' AS keyshift;

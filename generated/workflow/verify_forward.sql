@@ -10,7 +10,9 @@
 -- integer it replaced, must hash to exactly the fingerprint. Because the
 -- maps are one-to-one, a child row whose reference translates back to its
 -- old parent id points at the same parent row as before: the parent's own
--- rows pass the same test.
+-- rows pass the same test. Types, defaults and foreign keys are checked
+-- too, and every view, trigger, rule and policy forward recreated must be
+-- there.
 
 -- Every check below goes through this session-local helper, so a failed
 -- check stops psql (ON_ERROR_STOP) with a message naming what is wrong.

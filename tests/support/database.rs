@@ -67,13 +67,24 @@ SELECT CASE c.relkind
     WHEN 'S' THEN format(
         'SELECT %L || '' '' || last_value || '' '' || is_called FROM %I.%I',
         n.nspname || '.' || c.relname, n.nspname, c.relname)
+    WHEN 'm' THEN CASE WHEN c.relispopulated THEN format(
+        'SELECT %L || '' populated '' || count(*) || '' '' || coalesce(md5(string_agg(r::text, E''\n'' ORDER BY r::text)), ''-'') FROM (SELECT %s FROM %I.%I) AS r',
+        n.nspname || '.' || c.relname,
+        (SELECT coalesce(string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum), 'NULL')
+         FROM pg_attribute a
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+           AND a.atttypid NOT IN ('date'::regtype, 'time'::regtype, 'timetz'::regtype,
+                                  'timestamp'::regtype, 'timestamptz'::regtype)),
+        n.nspname, c.relname)
+    ELSE format('SELECT %L', n.nspname || '.' || c.relname || ' not populated')
+    END
     ELSE format(
         'SELECT %L || '' '' || count(*) || '' '' || coalesce(md5(string_agg((r.*)::text, E''\n'' ORDER BY (r.*)::text)), ''-'') FROM ONLY %I.%I AS r',
         n.nspname || '.' || c.relname, n.nspname, c.relname)
     END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'S')
+WHERE c.relkind IN ('r', 'S', 'm')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_toast'
   AND n.nspname !~ '^pg_temp_'
@@ -157,11 +168,17 @@ impl<'s> Database<'s> {
     /// - ordinary tables: `schema.table ROWCOUNT MD5` (MD5 of the rows as text, sorted;
     ///   `-` when empty), counted with `FROM ONLY`, so inheritance parents hold just
     ///   their own rows and each leaf partition has its own line;
-    /// - sequences: `schema.sequence LAST_VALUE IS_CALLED`.
+    /// - sequences: `schema.sequence LAST_VALUE IS_CALLED`;
+    /// - materialized views: `schema.view populated ROWCOUNT MD5`, or
+    ///   `schema.view not populated` for one `WITH NO DATA`. Forward and rollback
+    ///   drop and recreate them; a refill that lost rows, or a view left empty
+    ///   that was populated (or the reverse), must show here. Columns of date
+    ///   and time types are left out of the MD5: a refill at another moment
+    ///   gives another `now()` (listmonk's `updated_at`), and nothing else.
     ///
-    /// Partitioned parents (no storage of their own), materialized views (derived
-    /// data) and foreign tables are left out, as are pg_catalog, information_schema,
-    /// pg_toast and temp schemas. Read-only: creates nothing in the database.
+    /// Partitioned parents (no storage of their own) and foreign tables are left
+    /// out, as are pg_catalog, information_schema, pg_toast and temp schemas.
+    /// Read-only: creates nothing in the database.
     pub fn data_snapshot(&self) -> String {
         let mut lines = self.query_rows(SNAPSHOT_SQL).join("\n");
         lines.push('\n');

@@ -24,7 +24,8 @@ pub mod server;
 pub mod versions;
 
 use std::io::Write;
-use std::sync::Once;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 #[allow(unused_imports)]
 pub use database::{Database, PsqlError};
@@ -38,8 +39,33 @@ pub use server::{Server, ServerSpec};
 pub fn server_or_skip() -> Option<&'static Server> {
     match Server::shared() {
         Ok(server) => Some(server),
-        Err(why) => skip_or_panic(why),
+        Err(why) => skip_or_panic(Missing::Server, why),
     }
+}
+
+/// `../shared/corpus` (it holds `MANIFEST.md`), or `None` after a loud warning
+/// naming the missing corpus; under CI a missing corpus is a failure.
+pub fn corpus_or_skip(what: &str) -> Option<PathBuf> {
+    corpus_at(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        what,
+        is_ci(),
+    )
+}
+
+/// `dir` if it is the corpus; otherwise skip or panic as [`skip_or_panic_when`].
+pub fn corpus_at(dir: &Path, what: &str, ci: bool) -> Option<PathBuf> {
+    if dir.join("MANIFEST.md").is_file() {
+        return Some(dir.to_path_buf());
+    }
+    skip_or_panic_when(
+        ci,
+        Missing::Corpus,
+        &format!(
+            "the shared corpus is missing at {} (no MANIFEST.md); {what} not checked",
+            dir.display()
+        ),
+    )
 }
 
 /// Whether the `CI` env var asks for strictness.
@@ -47,25 +73,75 @@ pub fn is_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "false" | "0"))
 }
 
-/// Panics under CI; otherwise warns once per test binary and returns `None`.
-pub fn skip_or_panic<T>(why: &str) -> Option<T> {
-    if is_ci() {
-        panic!("live PostgreSQL tests cannot run, and CI is set, so this is a failure:\n{why}");
+/// What a skipped test lacked. The banner names it: a test skipped for want
+/// of the corpus must not blame the server, or the reader fixes the wrong thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// No PostgreSQL binaries, or the throwaway server did not start.
+    Server,
+    /// `../shared/corpus` is not there.
+    Corpus,
+}
+
+impl Missing {
+    /// What is skipped and why, for the banner's first line and the CI panic.
+    pub fn headline(self) -> &'static str {
+        match self {
+            Missing::Server => "LIVE POSTGRESQL TESTS (no server)",
+            Missing::Corpus => "CORPUS TESTS (the shared corpus is missing)",
+        }
     }
-    static WARN: Once = Once::new();
-    WARN.call_once(|| {
-        let bar = "=".repeat(78);
+
+    /// How to get what is missing.
+    pub fn remedy(self) -> String {
+        match self {
+            Missing::Server => format!(
+                "Install Debian's `postgresql`, or set {} to a PostgreSQL bin dir.",
+                binaries::PG_BIN_ENV
+            ),
+            Missing::Corpus => {
+                "Put the corpus (with its MANIFEST.md) at ../shared/corpus beside the repository."
+                    .to_owned()
+            }
+        }
+    }
+}
+
+/// The banner a skip prints: the cause first, then the details and the remedy.
+pub fn banner(missing: Missing, binary: &str, why: &str) -> String {
+    let bar = "=".repeat(78);
+    format!(
+        "\n{bar}\n=== SKIPPING {} in {binary}\n=== {why}\n=== {}\n\
+         === With CI set, this is a failure instead.\n{bar}\n",
+        missing.headline(),
+        missing.remedy(),
+    )
+}
+
+/// Panics under CI; otherwise warns once per test binary and cause, and
+/// returns `None`. libtest counts the skipped test as passed, so the banner
+/// is all a reader gets: it must say what was missing.
+pub fn skip_or_panic<T>(missing: Missing, why: &str) -> Option<T> {
+    skip_or_panic_when(is_ci(), missing, why)
+}
+
+/// [`skip_or_panic`] with CI decided by the caller, so the rule can be tested
+/// without touching the environment of a multi-threaded test binary.
+pub fn skip_or_panic_when<T>(ci: bool, missing: Missing, why: &str) -> Option<T> {
+    if ci {
+        panic!(
+            "{} cannot run, and CI is set, so this is a failure:\n{why}",
+            missing.headline()
+        );
+    }
+    static WARNED: Mutex<Vec<Missing>> = Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if !warned.contains(&missing) {
+        warned.push(missing);
         // Written to the stderr handle directly: libtest captures `eprintln!` of
         // passing tests, and this must be seen.
         let binary = std::env::args().next().unwrap_or_default();
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n{bar}\n=== SKIPPING LIVE POSTGRESQL TESTS (no server) in {binary}\n\
-             === {why}\n\
-             === Install Debian's `postgresql`, or set {} to a PostgreSQL bin dir.\n\
-             === With CI set, this is a failure instead.\n{bar}\n",
-            binaries::PG_BIN_ENV,
-        );
-    });
+        let _ = std::io::stderr().write_all(banner(missing, &binary, why).as_bytes());
+    }
     None
 }
