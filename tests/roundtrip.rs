@@ -77,6 +77,7 @@ schema_cases!(
     family_blockers,
     rails_app,
     surrogate_key,
+    function_default,
 );
 
 #[test]

@@ -8,7 +8,9 @@
 //! SQL value functions print in upper case, a call without arguments of a
 //! function the script creates names its schema, and an untyped `NULL` on a
 //! type without a modifier is not stored at all. Anything else keeps its
-//! source text, which then may differ from what a live database reports.
+//! source text, which then may differ from what a live database reports;
+//! for a key's default, preflight reports that difference, and rollback
+//! restores the default forward recorded in the database, not this text.
 
 use super::coltype::column_type;
 use super::columns::sequence_for_literal;
