@@ -78,6 +78,7 @@ schema_cases!(
     rails_app,
     surrogate_key,
     function_default,
+    generated_over_key,
 );
 
 #[test]
