@@ -63,6 +63,19 @@ CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value
 INSERT INTO keyshift.sequence_state SELECT {{ s.regclass }}, last_value, is_called FROM {{ s.quoted }};
 {%- endfor %}
 
+{%- if key_defaults > 0 %}
+
+-- Key defaults other than a sequence's, exactly as the server prints them
+-- under this file's search_path, which names everything outside pg_catalog
+-- with its schema: rollback.sql restores these records, so each default
+-- calls the same function whatever search_path the schema was written under.
+CREATE TABLE keyshift.column_default (table_name text NOT NULL, column_name name NOT NULL, expression text NOT NULL, PRIMARY KEY (table_name, column_name));
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if r.default_literal.is_some() %}
+INSERT INTO keyshift.column_default SELECT {{ t.regclass }}, a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
+{%- endif %}{% endif %}{% endfor %}
+SELECT pg_temp.keyshift_assert(count(*) = {{ key_defaults }}, format('expected {{ key_defaults }} key defaults to record, found %s; run preflight.sql', count(*))) FROM keyshift.column_default;
+{%- endif %}
+
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
 -- map of a key that partitions or child tables share covers their rows too.
 {%- for t in tables %}{% if let Some(r) = t.root %}

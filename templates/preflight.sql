@@ -373,6 +373,15 @@ WHERE to_regclass({{ s.regclass }}) IS NULL;
 {%- endif %}
 {%- endif %}
 {%- endfor %}
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if let Some(expected) = r.default_literal %}
+-- A key default other than a sequence's must print, schema-qualified, as
+-- the bundle expects: verify_rollback.sql compares it with that text.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s.%s has the default %s, but this bundle expects %s, which verify_rollback.sql checks after rollback; generate the bundle again from the live database or from pg_dump --schema-only output', {{ t.literal }}, {{ r.literal }}, coalesce(pg_get_expr(d.adbin, d.adrelid), 'none'), {{ expected }})
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }} AND NOT a.attisdropped
+  AND pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM {{ expected }};
+{%- endif %}{% endif %}{% endfor %}
 {%- if !declared.is_empty() || !polymorphic.is_empty() %}
 
 -- References keyshift.toml declares have no constraint to keep them

@@ -100,6 +100,28 @@ ALTER TABLE {{ t.quoted }}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} ADD GENERATED {{ kind }} AS IDENTITY ({{ s.identity_options }});
 {%- endif %}{% endif %}{% endif %}
 {%- endfor %}
+{%- if key_defaults > 0 %}
+
+-- Key defaults other than a sequence's come back from forward's record of
+-- them, as the server printed them, so each calls the same function as
+-- before whatever this file's search_path; each must print the same again.
+CREATE FUNCTION keyshift.restore_column_defaults() RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    d record;
+BEGIN
+    FOR d IN SELECT * FROM keyshift.column_default ORDER BY table_name, column_name LOOP
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', d.table_name, d.column_name, d.expression);
+    END LOOP;
+END
+$keyshift$;
+SELECT keyshift.restore_column_defaults();
+SELECT pg_temp.keyshift_assert(pg_get_expr(ad.adbin, ad.adrelid) IS NOT DISTINCT FROM k.expression,
+       format('the default of %s.%s came back as %s instead of %s', k.table_name, quote_ident(k.column_name), coalesce(pg_get_expr(ad.adbin, ad.adrelid), 'nothing'), k.expression))
+FROM keyshift.column_default k
+LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(k.table_name) AND a.attname = k.column_name
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum;
+{%- endif %}
 {%- if !sequences.is_empty() %}
 
 -- Sequences continue after the highest id handed out, or exactly where

@@ -31,8 +31,13 @@ WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }}
 {%- endif %}
 {%- else %}
 
-SELECT pg_temp.keyshift_assert({% if r.restore_default.is_some() %}d.adbin IS NOT NULL{% else %}d.adbin IS NULL{% endif %} AND a.attidentity = '',
-       format('%s.%s has the wrong default', {{ t.literal }}, {{ r.literal }}))
+{% if let Some(expected) = r.default_literal -%}
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) IS NOT DISTINCT FROM {{ expected }} AND a.attidentity = '',
+       format('%s.%s has the default %s, expected %s', {{ t.literal }}, {{ r.literal }}, coalesce(pg_get_expr(d.adbin, d.adrelid), 'none'), {{ expected }}))
+{%- else -%}
+SELECT pg_temp.keyshift_assert(d.adbin IS NULL AND a.attidentity = '',
+       format('%s.%s has a default, but had none before forward', {{ t.literal }}, {{ r.literal }}))
+{%- endif %}
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
 {%- endif %}

@@ -575,3 +575,81 @@ fn preflight_names_what_the_role_may_not_change() {
     }
     run(&db, bundle.path(), "preflight.sql").expect("the owner passes preflight");
 }
+
+/// A key default is compared by value, not just by existence: a different
+/// default after rollback fails verify_rollback, naming the column, what
+/// it found and what it expected.
+#[test]
+fn verify_rollback_catches_a_different_key_default() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, bundle) = loaded(server, "wrong_default", "function_default");
+    for file in [
+        "preflight.sql",
+        "forward.sql",
+        "verify_forward.sql",
+        "rollback.sql",
+    ] {
+        run(&db, bundle.path(), file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    run(&db, bundle.path(), "verify_rollback.sql").expect("verify_rollback passes first");
+    db.psql_sql(
+        "CREATE FUNCTION public.next_ticket() RETURNS integer LANGUAGE sql AS $$ SELECT 7 $$;
+         ALTER TABLE public.tickets ALTER COLUMN id SET DEFAULT public.next_ticket();",
+    )
+    .expect("plant another default");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "verify_rollback.sql",
+        &[
+            "public.tickets.id has the default public.next_ticket(), expected ticketing.next_ticket()",
+        ],
+    );
+}
+
+/// A bundle made from DDL that calls a function it does not create holds
+/// the default as written (`next_ticket()`), which does not resolve under
+/// rollback's search_path. Preflight refuses it, naming what the database
+/// prints; and should forward run anyway, rollback still restores the
+/// default forward recorded, exactly, rather than the bundle's text.
+#[test]
+fn a_key_default_the_bundle_holds_unqualified() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, _) = loaded(server, "unqualified_default", "function_default");
+    let ddl = "SET search_path = public, ticketing;
+        CREATE TABLE tickets (id integer PRIMARY KEY DEFAULT next_ticket(), title text NOT NULL);
+        CREATE TABLE replies (id serial PRIMARY KEY, ticket_id integer NOT NULL REFERENCES tickets (id), body text NOT NULL);";
+    let output =
+        keyshift::pipeline::run("tables_only.sql", ddl, &keyshift::plan::Options::default())
+            .expect("plans");
+    assert!(
+        output
+            .bundle
+            .get("rollback.sql")
+            .is_some_and(|r| !r.contains("next_ticket")),
+        "rollback.sql must not restore the default from the bundle's text"
+    );
+    let work = tempfile::tempdir().expect("temp dir");
+    output.bundle.write_to(work.path()).expect("write bundle");
+    let bundle = work.path();
+    expect_failure(
+        &db,
+        bundle,
+        "preflight.sql",
+        &[
+            "public.tickets.id has the default ticketing.next_ticket(), but this bundle expects next_ticket()",
+        ],
+    );
+    run(&db, bundle, "forward.sql").expect("forward");
+    run(&db, bundle, "rollback.sql").expect("rollback restores the recorded default");
+    let restored = db.query_rows(
+        "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
+         JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+         WHERE d.adrelid = 'public.tickets'::regclass AND a.attname = 'id'",
+    );
+    assert_eq!(restored, vec!["ticketing.next_ticket()".to_string()]);
+}

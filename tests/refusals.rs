@@ -100,3 +100,25 @@ fn a_replacement_query_for_a_view_forward_never_recreates() {
         "view public.nowhere has a replacement query, but it is not a view that reads a converted table, so forward never recreates it. help: Remove the replacement query, or check the view's name.",
     );
 }
+
+#[test]
+fn a_generated_column_over_a_converted_key() {
+    assert_blocked(
+        &format!(
+            "{USERS}CREATE TABLE posts (id serial PRIMARY KEY, author_id integer REFERENCES users (id), author_bucket integer GENERATED ALWAYS AS (author_id % 16) STORED, title_length integer GENERATED ALWAYS AS (length(\"id\"::text)) STORED);"
+        ),
+        &Options::default(),
+        "generated column public.posts.author_bucket is computed from author_id, which would become uuid; PostgreSQL cannot change the type of a column a generated column uses. help: Drop the generated column before migrating and add it back afterwards with an expression that works on uuid, or leave the keys of public.users as they are with --exclude-table.",
+    );
+}
+
+#[test]
+fn a_generated_column_over_other_columns_is_not_refused() {
+    let found = blockers(
+        &format!(
+            "{USERS}CREATE TABLE posts (id serial PRIMARY KEY, author_id integer REFERENCES users (id), title text, title_length integer GENERATED ALWAYS AS (length(title)) STORED);"
+        ),
+        &Options::default(),
+    );
+    assert!(found.is_empty(), "unexpected blockers: {found:?}");
+}

@@ -78,6 +78,8 @@ schema_cases!(
     family_blockers,
     rails_app,
     surrogate_key,
+    function_default,
+    generated_over_key,
 );
 
 #[test]

@@ -5,9 +5,12 @@
 //! hand-written default is normalized where the printed form is certain
 //! (each rule below was checked against PostgreSQL 15): `nextval` names its
 //! sequence schema-qualified, constants print the way `get_const_expr` does,
-//! SQL value functions print in upper case, and an untyped `NULL` on a type
-//! without a modifier is not stored at all. Anything else keeps its source
-//! text, which then may differ from what a live database reports.
+//! SQL value functions print in upper case, a call without arguments of a
+//! function the script creates names its schema, and an untyped `NULL` on a
+//! type without a modifier is not stored at all. Anything else keeps its
+//! source text, which then may differ from what a live database reports;
+//! for a key's default, preflight reports that difference, and rollback
+//! restores the default forward recorded in the database, not this text.
 
 use super::coltype::column_type;
 use super::columns::sequence_for_literal;
@@ -109,6 +112,9 @@ fn constant(b: &Builder, expr: &Expr, ty: &ColumnType) -> Option<Printed> {
             _ => None,
         },
         Expr::Function(f) => {
+            if let Some(own) = script_function_call(b, f) {
+                return Some(own);
+            }
             let [part] = f.name.0.as_slice() else {
                 return None;
             };
@@ -137,6 +143,39 @@ fn constant(b: &Builder, expr: &Expr, ty: &ColumnType) -> Option<Printed> {
         }
         _ => None,
     }
+}
+
+/// A call without arguments of a function the script creates, such as
+/// `next_ticket()`: PostgreSQL stores the function it resolved through the
+/// `search_path` of the statement and prints it schema-qualified
+/// (`public.next_ticket()`). A built-in of the same name wins, as it does in
+/// PostgreSQL, since `pg_catalog` is searched first.
+fn script_function_call(b: &Builder, f: &sqlparser::ast::Function) -> Option<Printed> {
+    let FunctionArguments::List(l) = &f.args else {
+        return None;
+    };
+    if !l.args.is_empty()
+        || l.duplicate_treatment.is_some()
+        || !l.clauses.is_empty()
+        || f.over.is_some()
+        || f.filter.is_some()
+        || !f.within_group.is_empty()
+    {
+        return None;
+    }
+    let parts = f
+        .name
+        .0
+        .iter()
+        .map(|p| p.as_ident().map(fold_ident))
+        .collect::<Option<Vec<String>>>()?;
+    if let [name] = parts.as_slice()
+        && builtin_niladic(name)
+    {
+        return None;
+    }
+    let function = b.resolve(&parts, |q| b.functions.contains(q))?;
+    Some(Printed::Text(format!("{}()", function.display())))
 }
 
 /// Built-in functions without arguments that defaults commonly call; a

@@ -105,6 +105,18 @@ pub fn parse_schema(file_name: &str, sql: &str) -> Result<ParsedSchema, DdlError
     Ok(ParsedSchema { catalog, skipped })
 }
 
+/// The columns of `columns` an expression such as a generation expression
+/// mentions, in column order: a token scan (`exprtext::mentioned_columns`)
+/// that works the same on source text and on what the server prints, and
+/// errs towards finding a column. An expression that does not tokenize
+/// mentions every column.
+pub fn mentioned_columns(expression: &str, columns: &[&str]) -> Vec<String> {
+    match tokens::tokenize(expression) {
+        Ok(t) => exprtext::mentioned_columns(&t, 0, t.len(), columns),
+        Err(_) => columns.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
 /// The statements of a script as psql would send them (without the
 /// terminating `;`), and its meta-command lines (starting with `\`), in
 /// order; `COPY … FROM stdin` data is left out. For tools that need to

@@ -585,6 +585,26 @@ fn nextval_defaults_are_schema_qualified() {
 }
 
 #[test]
+fn calls_of_the_scripts_own_functions_are_schema_qualified() {
+    let c = catalog(
+        "CREATE SCHEMA ticketing;
+         CREATE FUNCTION ticketing.next_ticket() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+         CREATE FUNCTION public.now() RETURNS timestamptz LANGUAGE sql AS $$ SELECT pg_catalog.now() $$;
+         SET search_path = public, ticketing;
+         CREATE TABLE t (a int DEFAULT next_ticket(), b int DEFAULT Ticketing.Next_Ticket(),
+                         c timestamptz DEFAULT now(), d int DEFAULT unknown_fn(), e int DEFAULT next_ticket() + 1);",
+    );
+    let default = |name| column(&c, "t", name).default.clone();
+    assert_eq!(default("a").as_deref(), Some("ticketing.next_ticket()"));
+    assert_eq!(default("b").as_deref(), Some("ticketing.next_ticket()"));
+    // pg_catalog is searched first: a built-in wins over a function of the script.
+    assert_eq!(default("c").as_deref(), Some("now()"));
+    // What the script does not create, and any larger expression, keeps its text.
+    assert_eq!(default("d").as_deref(), Some("unknown_fn()"));
+    assert_eq!(default("e").as_deref(), Some("next_ticket() + 1"));
+}
+
+#[test]
 fn redundant_unique_on_primary_key_is_dropped() {
     let c = catalog("CREATE TABLE t (id int PRIMARY KEY UNIQUE);");
     let t = table(&c, "t");

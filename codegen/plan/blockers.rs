@@ -25,6 +25,9 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
                 });
             }
         }
+        for generated in table.columns.iter().filter(|c| c.generated.is_some()) {
+            generated_column(plan, &name, generated, &mut out);
+        }
         if let Some(root) = &plan.root
             && let KeySource::Sequence { sequence } | KeySource::Identity { sequence, .. } =
                 &root.source
@@ -74,10 +77,47 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
     out
 }
 
+/// PostgreSQL refuses to change the type of a column that a generated
+/// column reads ("cannot alter type of a column used by a generated
+/// column"). Converting one would mean dropping the generated column and
+/// adding it back, which moves it to the end of the table (and `SET
+/// EXPRESSION` only exists from PostgreSQL 17, on columns still generated),
+/// so rollback could not give the table its column order back.
+fn generated_column(
+    plan: &TablePlan,
+    table: &str,
+    generated: &crate::catalog::Column,
+    out: &mut Vec<Blocker>,
+) {
+    let converted: Vec<&str> = plan.columns.iter().map(|c| c.name.as_str()).collect();
+    let expression = generated.generated.as_deref().unwrap_or_default();
+    let used = crate::ddl::mentioned_columns(expression, &converted);
+    if used.is_empty() {
+        return;
+    }
+    let roots: BTreeSet<String> = plan
+        .columns
+        .iter()
+        .filter(|c| used.contains(&c.name))
+        .map(|c| c.root.display())
+        .collect();
+    out.push(Blocker {
+        object: format!("generated column {table}.{}", generated.name),
+        reason: format!(
+            "is computed from {}, which would become uuid; PostgreSQL cannot change the type of a column a generated column uses",
+            used.join(", ")
+        ),
+        help: format!(
+            "Drop the generated column before migrating and add it back afterwards with an expression that works on uuid, or leave the keys of {} as they are with --exclude-table.",
+            roots.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+    });
+}
+
 /// Things that may or may not survive the type change. Triggers keep
 /// working only if their function bodies do not treat the converted columns
-/// as integers, which keyshift cannot see. CHECK constraints, expression or
-/// partial indexes and generated columns are rebuilt by PostgreSQL, and
+/// as integers, which keyshift cannot see. CHECK constraints and expression
+/// or partial indexes are rebuilt by PostgreSQL, and
 /// preflight tests on an empty copy that it accepts them for uuid.
 pub fn warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
     let mut out = rebuilt_objects(catalog, tables);
@@ -116,12 +156,6 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
                     display_ident(&index.name)
                 ));
             }
-        }
-        for column in table.columns.iter().filter(|c| c.generated.is_some()) {
-            out.push(format!(
-                "generated column {name}.{} is recomputed by the rewrite; preflight tests that its expression still works when converted columns are uuid",
-                column.name
-            ));
         }
     }
     out

@@ -113,6 +113,7 @@ struct Forward<'a> {
     foreign_keys: &'a [ForeignKeyView],
     dependents: &'a [DependentObjectView],
     has_column_defaults: bool,
+    key_defaults: usize,
     declared: &'a [DeclaredView],
     polymorphic: &'a [PolymorphicView],
     surrogates: &'a [SurrogateView],
@@ -141,6 +142,7 @@ struct Rollback<'a> {
     tables_reversed: Vec<&'a TableView>,
     foreign_keys: &'a [ForeignKeyView],
     has_dependents: bool,
+    key_defaults: usize,
     surrogates: &'a [SurrogateView],
 }
 
@@ -309,6 +311,10 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
         .iter()
         .any(|t| t.columns.iter().any(|c| c.default.is_some()));
     let has_dependents = !common.dependents.is_empty();
+    let key_defaults = tables
+        .iter()
+        .filter(|t| t.root.as_ref().is_some_and(|r| r.default_literal.is_some()))
+        .count();
     let h = &common.plan_hash;
     let sequences = view::sequences(tables);
     let sequences = sequences.as_slice();
@@ -352,6 +358,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             foreign_keys: &common.foreign_keys,
             dependents: &common.dependents,
             has_column_defaults,
+            key_defaults,
             declared: &common.declared,
             polymorphic: &common.polymorphic,
             surrogates: &common.surrogates,
@@ -386,6 +393,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             tables_reversed: tables.iter().rev().collect(),
             foreign_keys: &common.foreign_keys,
             has_dependents,
+            key_defaults,
             surrogates: &common.surrogates,
         }
         .render()

@@ -119,8 +119,14 @@ pub struct RootView {
     pub sequence: Option<SequenceView>,
     /// `ALWAYS` / `BY DEFAULT` when the key is an identity column.
     pub identity: Option<&'static str>,
-    /// The default expression rollback restores, if any.
+    /// The `nextval` default rollback restores for a sequence key.
     pub restore_default: Option<String>,
+    /// A key default other than a sequence's (a function such as
+    /// `public.next_ticket()`), as a literal of the text the catalog holds:
+    /// what preflight expects and verify_rollback compares against. Forward
+    /// records the default itself, as the server prints it, and rollback
+    /// restores that record, so the text never has to resolve again.
+    pub default_literal: Option<String>,
     /// Step between fresh ids rollback hands out.
     pub increment: i64,
 }
@@ -266,7 +272,7 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
         root: t.root.as_ref().map(|r| {
             let (sequence, identity, restore_default) = match &r.source {
                 KeySource::None => (None, None, None),
-                KeySource::Default { expression } => (None, None, Some(expression.clone())),
+                KeySource::Default { .. } => (None, None, None),
                 KeySource::Sequence { sequence } => (
                     Some(sequence),
                     None,
@@ -306,7 +312,7 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                 )),
                 source_note: match &r.source {
                     KeySource::None => "It had no default; rollback hands rows written after forward ids above the highest old id.".to_string(),
-                    KeySource::Default { expression } => format!("Its default {} is restored by rollback.", code(expression)),
+                    KeySource::Default { expression } => format!("Its default {} is recorded by forward as the server prints it, restored from that record by rollback, and compared by verify_rollback.", code(expression)),
                     KeySource::Sequence { sequence } => format!("Its sequence {} is kept until contract; rollback restores the `nextval` default and the sequence position.", code(&sequence.name.display())),
                     KeySource::Identity { always, sequence } => format!("The identity (`GENERATED {}`, sequence {}) is dropped; rollback recreates it with the same options and position.", if *always { "ALWAYS" } else { "BY DEFAULT" }, code(&sequence.name.display())),
                 },
@@ -337,6 +343,10 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                 }),
                 identity,
                 restore_default,
+                default_literal: match &r.source {
+                    KeySource::Default { expression } => Some(quote_literal(expression)),
+                    _ => None,
+                },
             }
         }),
         probe_change: quote_literal(

@@ -40,7 +40,7 @@ FROM (VALUES
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
 SELECT pg_temp.keyshift_assert(d.adbin IS NULL AND a.attidentity = '',
-       format('%s.%s has the wrong default', 'public.accounts', 'id'))
+       format('%s.%s has a default, but had none before forward', 'public.accounts', 'id'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."accounts"') AND a.attname = 'id';
 

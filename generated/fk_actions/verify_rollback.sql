@@ -52,7 +52,7 @@ FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum
 WHERE a.attrelid = to_regclass('"public"."groups"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(d.adbin IS NULL AND a.attidentity = '',
-       format('%s.%s has the wrong default', 'public.parents', 'id'))
+       format('%s.%s has a default, but had none before forward', 'public.parents', 'id'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."parents"') AND a.attname = 'id';
 

@@ -51,7 +51,7 @@ FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum
 WHERE a.attrelid = to_regclass('"public"."UserAccounts"') AND a.attname = 'userId';
 
 SELECT pg_temp.keyshift_assert(d.adbin IS NULL AND a.attidentity = '',
-       format('%s.%s has the wrong default', 'public.user', 'id'))
+       format('%s.%s has a default, but had none before forward', 'public.user', 'id'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."user"') AND a.attname = 'id';
 

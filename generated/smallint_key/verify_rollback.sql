@@ -43,7 +43,7 @@ FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum
 WHERE a.attrelid = to_regclass('"public"."colors"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(d.adbin IS NULL AND a.attidentity = '',
-       format('%s.%s has the wrong default', 'public.sizes', 'id'))
+       format('%s.%s has a default, but had none before forward', 'public.sizes', 'id'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."sizes"') AND a.attname = 'id';
 

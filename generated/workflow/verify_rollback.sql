@@ -135,7 +135,7 @@ SELECT pg_temp.keyshift_assert(pg_get_serial_sequence('"public"."permissions"', 
 FROM pg_attribute a WHERE a.attrelid = to_regclass('"public"."permissions"') AND a.attname = 'permission_id';
 
 SELECT pg_temp.keyshift_assert(d.adbin IS NULL AND a.attidentity = '',
-       format('%s.%s has the wrong default', 'public.reports', 'report_id'))
+       format('%s.%s has a default, but had none before forward', 'public.reports', 'report_id'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."reports"') AND a.attname = 'report_id';
 
