@@ -75,6 +75,7 @@ COMMENT ON TABLE "keyshift"."replies_ids" IS 'keyshift: old public.replies.id va
 CREATE TABLE keyshift.id_map (table_name text PRIMARY KEY, map text NOT NULL);
 INSERT INTO keyshift.id_map VALUES ('"public"."tickets"', '"keyshift"."tickets_ids"');
 INSERT INTO keyshift.id_map VALUES ('"public"."replies"', '"keyshift"."replies_ids"');
+-- keyshift.new_id(table, old id): the uuid that replaced an id, or NULL.
 CREATE FUNCTION keyshift.new_id(tbl regclass, old_id bigint) RETURNS uuid
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
@@ -88,6 +89,7 @@ BEGIN
     RETURN result;
 END
 $keyshift$;
+-- keyshift.old_id(table, uuid): the old id a uuid replaced, or NULL.
 CREATE FUNCTION keyshift.old_id(tbl regclass, new_id uuid) RETURNS bigint
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
@@ -101,8 +103,6 @@ BEGIN
     RETURN result;
 END
 $keyshift$;
-COMMENT ON FUNCTION keyshift.new_id(regclass, bigint) IS 'keyshift: the uuid that replaced an old integer id of a table, or NULL';
-COMMENT ON FUNCTION keyshift.old_id(regclass, uuid) IS 'keyshift: the old integer id a uuid of a table replaced, or NULL';
 
 -- The foreign keys dropped below, exactly as PostgreSQL holds them, with
 -- their creation order: PostgreSQL fires foreign-key triggers in that

@@ -103,6 +103,7 @@ INSERT INTO keyshift.id_map VALUES ('"public"."account_limits"', '"keyshift"."ac
 INSERT INTO keyshift.id_map VALUES ('"public"."events"', '"keyshift"."events_ids"'), ('"public"."events_2024"', '"keyshift"."events_ids"'), ('"public"."events_rest"', '"keyshift"."events_ids"');
 INSERT INTO keyshift.id_map VALUES ('"public"."event_notes"', '"keyshift"."event_notes_ids"');
 INSERT INTO keyshift.id_map VALUES ('"public"."sessions"', '"keyshift"."sessions_ids"');
+-- keyshift.new_id(table, old id): the uuid that replaced an id, or NULL.
 CREATE FUNCTION keyshift.new_id(tbl regclass, old_id bigint) RETURNS uuid
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
@@ -116,6 +117,7 @@ BEGIN
     RETURN result;
 END
 $keyshift$;
+-- keyshift.old_id(table, uuid): the old id a uuid replaced, or NULL.
 CREATE FUNCTION keyshift.old_id(tbl regclass, new_id uuid) RETURNS bigint
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
@@ -129,8 +131,6 @@ BEGIN
     RETURN result;
 END
 $keyshift$;
-COMMENT ON FUNCTION keyshift.new_id(regclass, bigint) IS 'keyshift: the uuid that replaced an old integer id of a table, or NULL';
-COMMENT ON FUNCTION keyshift.old_id(regclass, uuid) IS 'keyshift: the old integer id a uuid of a table replaced, or NULL';
 
 -- The foreign keys dropped below, exactly as PostgreSQL holds them, with
 -- their creation order: PostgreSQL fires foreign-key triggers in that
