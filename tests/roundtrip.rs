@@ -77,6 +77,8 @@ schema_cases!(
     family_blockers,
     rails_app,
     surrogate_key,
+    key_compared_to_integer,
+    same_name_schemas,
 );
 
 #[test]
