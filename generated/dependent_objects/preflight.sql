@@ -119,9 +119,10 @@ FROM pg_temp.keyshift_probe('"public"."posts"', 'ALTER COLUMN "id" DROP DEFAULT,
 --  * its closure is read from pg_depend: the converted tables and
 --    recreated views it reads, and what those views read in turn (a
 --    policy, rule or trigger reads its own table);
---  * the search path becomes pg_temp, the closure's schemas (by name),
---    pg_catalog, and the server prints every definition under it, so
---    each relation visible there is printed unqualified;
+--  * the search path becomes pg_temp, the closure's schemas, pg_catalog,
+--    and the server prints every definition under it, so each relation
+--    visible there is printed unqualified; the schemas are ordered so
+--    that none hides a closure relation of another where possible;
 --  * every converted table of the closure gets an empty temporary copy of
 --    the same name with the planned type change and every recreated view
 --    a temporary view of the same name, which now answer to those
@@ -187,6 +188,8 @@ DECLARE
     r record;
     closure oid[];
     schemas text;
+    left_over oid[];
+    next_schema oid;
     replaced text;
     problem text;
     step text;
@@ -234,9 +237,27 @@ BEGIN
         problem := NULL;
         step := NULL;
         BEGIN
-            SELECT string_agg(DISTINCT quote_ident(n.nspname), ', ')
-            INTO schemas
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY (closure);
+            -- The closure's schemas, each placed before every schema that
+            -- holds a relation or type named like one of its own closure
+            -- relations, so nothing hides them; by name among equals.
+            -- With no such order, the check below names what is hidden.
+            SELECT coalesce(array_agg(DISTINCT c.relnamespace), '{}') INTO left_over
+            FROM pg_class c WHERE c.oid = ANY (closure);
+            schemas := NULL;
+            WHILE cardinality(left_over) > 0 LOOP
+                SELECT n.oid INTO next_schema
+                FROM pg_namespace n
+                WHERE n.oid = ANY (left_over)
+                ORDER BY EXISTS (
+                    SELECT 1 FROM pg_class c
+                    WHERE c.oid = ANY (closure) AND c.relnamespace = ANY (left_over) AND c.relnamespace <> n.oid
+                      AND (EXISTS (SELECT 1 FROM pg_class h WHERE h.relnamespace = n.oid AND h.relname = c.relname)
+                           OR EXISTS (SELECT 1 FROM pg_type h WHERE h.typnamespace = n.oid AND h.typname = c.relname))),
+                    n.nspname
+                LIMIT 1;
+                schemas := coalesce(schemas || ', ', '') || quote_ident((SELECT nspname FROM pg_namespace WHERE oid = next_schema));
+                left_over := array_remove(left_over, next_schema);
+            END LOOP;
             PERFORM set_config('search_path', 'pg_temp, ' || coalesce(schemas || ', ', '') || 'pg_catalog', true);
             SELECT format('%s cannot be tested by preflight: it reads %s, but %s has the same name and hides it on the search path the test needs. Rename one of them, or exclude the tables it reads',
                           d.label, pg_temp.keyshift_qualified(c.oid),

@@ -7,3 +7,6 @@ INSERT INTO south.users (id, handle) VALUES (1, '@cat'), (2, '@dan');
 SELECT setval(pg_get_serial_sequence('south.users', 'id'), 2);
 INSERT INTO south.posts (id, user_id, body) VALUES (1, 2, 'south one'), (2, 2, 'south two');
 SELECT setval(pg_get_serial_sequence('south.posts', 'id'), 2);
+
+INSERT INTO north.labels (id, label) VALUES (1, '@cat');
+SELECT setval(pg_get_serial_sequence('north.labels', 'id'), 1);

@@ -1,8 +1,9 @@
 -- same_name_schemas: two schemas each hold a converted table users, a
--- table posts that references it, a view of the same name over both and a
--- policy. Preflight once skipped every view test when two planned
+-- table posts that references it and a view of the same name over both;
+-- north.posts has a policy; a view in public reads one table of each
+-- schema. Preflight once skipped every view test when two planned
 -- relations shared a name; it must test each view and policy over the
--- uuid copies of its own schema's tables, and the bundle must round-trip.
+-- uuid copies of the tables it reads, and the bundle must round-trip.
 
 CREATE SCHEMA north;
 CREATE SCHEMA south;
@@ -48,3 +49,15 @@ CREATE VIEW south.post_counts AS
 ALTER TABLE north.posts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY posts_have_authors ON north.posts
     USING (user_id IN (SELECT user_id FROM north.user_posts));
+
+-- A view reading south.users and north.labels: north also has a users, so
+-- south must come first on the search path the test uses, although north
+-- sorts first.
+CREATE TABLE north.labels (
+    id     serial PRIMARY KEY,
+    label  text NOT NULL
+);
+
+CREATE VIEW public.south_users_with_labels AS
+    SELECT u.id AS user_id, u.handle, l.id AS label_id, l.label
+    FROM south.users u JOIN north.labels l ON l.label = u.handle;

@@ -19,3 +19,6 @@ SELECT pg_temp.ks_assert(
 SELECT pg_temp.ks_assert(
     (SELECT count(*) = 1 FROM south.users WHERE handle = '@ks-south' AND id NOT IN (1, 2)),
     '@ks-south missing or has a seeded id');
+SELECT pg_temp.ks_assert(
+    (SELECT array_agg(ARRAY[user_id, label_id]) FROM public.south_users_with_labels) = ARRAY[[1, 1]]::bigint[],
+    'public.south_users_with_labels changed');
