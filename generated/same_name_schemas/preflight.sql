@@ -135,7 +135,9 @@ FROM pg_temp.keyshift_probe('"south"."posts"', 'ALTER COLUMN "id" DROP DEFAULT, 
 --    the same name with the planned type change and every recreated view
 --    a temporary view of the same name, which now answer to those
 --    unqualified names; then the object is created again: a view as a
---    temporary view, a policy, rule or trigger on the copy of its table.
+--    temporary view (a materialized view as a temporary table), with the
+--    rules, triggers and indexes forward recreates with it, and a policy,
+--    rule or trigger on the copy of its table.
 -- No definition is edited: the server's own printer decides what it
 -- qualifies. The test is exact only if every relation of the closure is
 -- visible on that search path; if another relation of the same name
@@ -204,8 +206,13 @@ DECLARE
     replaced text;
     problem text;
     step text;
+    part text;
     stmts text[];
     steps text[];
+    parts text[];
+    part_labels text[];
+    visible oid[];
+    stand_in text;
 BEGIN
     FOR d IN SELECT k.pos, k.kind, k.replaced, o.classid, o.objid, o.rel,
                     CASE k.kind WHEN 'v' THEN 'view ' || pg_temp.keyshift_qualified(o.rel)
@@ -245,15 +252,28 @@ BEGIN
             RAISE NOTICE 'keyshift: % reads %, recreated from a replacement query, which preflight does not test; so it is not tested either', d.label, replaced;
             CONTINUE;
         END IF;
+        -- A view with rules, triggers or indexes of its own is stood in for
+        -- under its own name, which must then be visible too, so that they
+        -- can be created on the stand-in; other views get a fixed name,
+        -- which no relation it reads can hide.
+        visible := closure;
+        stand_in := 'keyshift_tested';
+        IF d.kind IN ('v', 'm') AND (EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = d.rel AND w.rulename <> '_RETURN')
+                                      OR EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = d.rel AND NOT t.tgisinternal)
+                                      OR EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = d.rel)) THEN
+            visible := closure || d.rel;
+            stand_in := (SELECT relname FROM pg_class WHERE oid = d.rel);
+        END IF;
         problem := NULL;
         step := NULL;
+        part := NULL;
         BEGIN
             -- The closure's schemas, each placed before every schema that
             -- holds a relation or type named like one of its own closure
             -- relations, so nothing hides them; by name among equals.
             -- With no such order, the check below names what is hidden.
             SELECT coalesce(array_agg(DISTINCT c.relnamespace), '{}') INTO left_over
-            FROM pg_class c WHERE c.oid = ANY (closure);
+            FROM pg_class c WHERE c.oid = ANY (visible);
             schemas := NULL;
             WHILE cardinality(left_over) > 0 LOOP
                 SELECT n.oid INTO next_schema
@@ -261,7 +281,7 @@ BEGIN
                 WHERE n.oid = ANY (left_over)
                 ORDER BY EXISTS (
                     SELECT 1 FROM pg_class c
-                    WHERE c.oid = ANY (closure) AND c.relnamespace = ANY (left_over) AND c.relnamespace <> n.oid
+                    WHERE c.oid = ANY (visible) AND c.relnamespace = ANY (left_over) AND c.relnamespace <> n.oid
                       AND (EXISTS (SELECT 1 FROM pg_class h WHERE h.relnamespace = n.oid AND h.relname = c.relname)
                            OR EXISTS (SELECT 1 FROM pg_type h WHERE h.typnamespace = n.oid AND h.typname = c.relname))),
                     n.nspname
@@ -274,7 +294,7 @@ BEGIN
                           d.label, pg_temp.keyshift_qualified(c.oid),
                           CASE WHEN pg_table_is_visible(c.oid) THEN 'a type' ELSE pg_temp.keyshift_qualified(to_regclass(quote_ident(c.relname))) END)
             INTO problem
-            FROM pg_class c WHERE c.oid = ANY (closure) AND NOT (pg_table_is_visible(c.oid) AND pg_type_is_visible(c.reltype))
+            FROM pg_class c WHERE c.oid = ANY (visible) AND NOT (pg_table_is_visible(c.oid) AND pg_type_is_visible(c.reltype))
             ORDER BY 1 LIMIT 1;
             IF problem IS NULL THEN
                 -- Print every definition before any copy hides a name.
@@ -303,10 +323,29 @@ BEGIN
                                || coalesce(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', '')
                                || coalesce(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '')
                         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE p.oid = d.objid)
-                    ELSE format('CREATE TEMPORARY VIEW keyshift_tested AS %s', rtrim(pg_get_viewdef(d.rel), ';')) END;
+                    WHEN 'v' THEN format('CREATE TEMPORARY VIEW %I AS %s', stand_in, rtrim(pg_get_viewdef(d.rel), ';'))
+                    -- A temporary table, since there are no temporary
+                    -- materialized views: the same query, and indexes.
+                    ELSE format('CREATE TEMPORARY TABLE %I AS %s WITH NO DATA', stand_in, rtrim(pg_get_viewdef(d.rel), ';')) END;
+                -- What forward recreates with a view: its rules, triggers
+                -- and indexes, printed while the view itself is visible.
+                SELECT coalesce(array_agg(o.def ORDER BY o.ord, o.label), '{}'), coalesce(array_agg(o.label ORDER BY o.ord, o.label), '{}')
+                INTO parts, part_labels
+                FROM (SELECT 1 AS ord, rtrim(pg_get_ruledef(w.oid, true), ';') AS def, format('rule %I on %s', w.rulename, d.label) AS label
+                      FROM pg_rewrite w WHERE w.ev_class = d.rel AND w.rulename <> '_RETURN' AND stand_in <> 'keyshift_tested'
+                      UNION ALL
+                      SELECT 2, pg_get_triggerdef(t.oid, true), format('trigger %I on %s', t.tgname, d.label)
+                      FROM pg_trigger t WHERE t.tgrelid = d.rel AND NOT t.tgisinternal AND stand_in <> 'keyshift_tested'
+                      UNION ALL
+                      SELECT 3, pg_get_indexdef(i.indexrelid, 0, true), format('index %I on %s', c.relname, d.label)
+                      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = d.rel AND stand_in <> 'keyshift_tested') AS o;
                 FOR i IN 1 .. array_length(stmts, 1) LOOP
                     step := steps[i];
                     EXECUTE stmts[i];
+                END LOOP;
+                FOR i IN 1 .. coalesce(array_length(parts, 1), 0) LOOP
+                    part := part_labels[i];
+                    EXECUTE parts[i];
                 END LOOP;
             END IF;
             RAISE EXCEPTION 'keyshift_rolled_back' USING ERRCODE = 'KS000';
@@ -314,7 +353,10 @@ BEGIN
             WHEN SQLSTATE 'KS000' THEN
                 NULL; -- the copies are gone; problem says whether it passed
             WHEN syntax_error_or_access_rule_violation OR data_exception OR feature_not_supported THEN
-                problem := CASE WHEN step IS NULL
+                problem := CASE
+                    WHEN part IS NOT NULL
+                    THEN format('%s cannot be recreated once the keys are uuid: %s. Drop it before generating the bundle and create it for uuid keys after forward, or exclude the tables the view reads', part, SQLERRM)
+                    WHEN step IS NULL
                     THEN format('%s cannot be recreated once the keys are uuid: %s. %s', d.label, SQLERRM, d.advice)
                     ELSE format('%s cannot be tested once the keys are uuid, because %s, which it reads, fails: %s', d.label, step, SQLERRM) END;
         END;
@@ -412,7 +454,7 @@ JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attre
 WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass, 'pg_publication_rel'::regclass)
   AND NOT EXISTS (
       SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON to_regclass(k.rel) = w.ev_class
-           AND ((k.kind IN ('v', 'm') AND w.rulename = '_RETURN') OR (k.kind = 'rule' AND w.rulename = k.name))
+           AND (k.kind IN ('v', 'm') OR (k.kind = 'rule' AND w.rulename = k.name))
       WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid)
   AND NOT EXISTS (
       SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname

@@ -207,7 +207,7 @@ JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attre
 WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass, 'pg_publication_rel'::regclass)
   AND NOT EXISTS (
       SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON to_regclass(k.rel) = w.ev_class
-           AND ((k.kind IN ('v', 'm') AND w.rulename = '_RETURN') OR (k.kind = 'rule' AND w.rulename = k.name))
+           AND (k.kind IN ('v', 'm') OR (k.kind = 'rule' AND w.rulename = k.name))
       WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid)
   AND NOT EXISTS (
       SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname
