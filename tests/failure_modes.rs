@@ -220,6 +220,47 @@ fn dependent_objects<'s>(
     (db, work)
 }
 
+/// Two converted tables named `users`, in schemas `north` and `south`
+/// (`schema/same_name_schemas`), each with a view that treats its key as an
+/// integer. Preflight once skipped every view test with a NOTICE when two
+/// planned relations shared a name; it must test each view over the copies
+/// of its own schema's tables and name both. A view reading both tables
+/// cannot be tested exactly, and that is a problem too, never a skip.
+#[test]
+fn views_over_same_named_tables_are_all_tested() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let dir = cases::repo().join("schema/same_name_schemas");
+    let ddl = std::fs::read_to_string(dir.join("schema.sql")).expect("schema.sql")
+        + "\nCREATE VIEW north.first_user AS SELECT id, name FROM north.users WHERE id = 1;\n\
+           CREATE VIEW south.first_user AS SELECT id, handle FROM south.users WHERE id = 1;\n\
+           CREATE VIEW public.both_users AS SELECT n.id AS north_id, s.id AS south_id FROM north.users n, south.users s;\n";
+    let db = server.create_database("same_name_views");
+    db.psql_sql(&ddl).expect("load schema");
+    let work = tempfile::tempdir().expect("temp dir");
+    keyshift::pipeline::run(
+        "same_name_schemas.sql",
+        &ddl,
+        &keyshift::plan::Options::default(),
+    )
+    .expect("generate")
+    .bundle
+    .write_to(work.path())
+    .expect("write bundle");
+    expect_failure(
+        &db,
+        work.path(),
+        "preflight.sql",
+        &[
+            "view north.first_user cannot be recreated once the keys are uuid: operator does not exist: uuid = integer",
+            "view south.first_user cannot be recreated once the keys are uuid: operator does not exist: uuid = integer",
+            "view public.both_users cannot be tested by preflight: it reads south.users, but north.users has the same name and hides it",
+            "3 preflight problem(s)",
+        ],
+    );
+}
+
 /// A view whose query treats a key as an integer cannot be recreated for
 /// uuid. Preflight must say which and why; forward, run anyway, must fail
 /// naming it and leave no trace; a replacement query makes it work.

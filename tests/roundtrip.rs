@@ -80,6 +80,8 @@ schema_cases!(
     surrogate_key,
     function_default,
     generated_over_key,
+    key_compared_to_integer,
+    same_name_schemas,
 );
 
 #[test]

@@ -84,21 +84,34 @@ SELECT pg_temp.keyshift_assert(
 -- columns are rebuilt by ALTER COLUMN ... TYPE. Whether PostgreSQL accepts
 -- them for uuid is tested exactly: the table's structure is copied into an
 -- empty temporary table of this session and the same type change is
--- applied there. Nothing outside this session's temporary schema is written.
+-- applied there, inside a block that always ends by raising
+-- keyshift_rolled_back, so the copy vanishes with it. Nothing outside this
+-- session's temporary schema is written.
+--
+-- Only the errors that mean "this definition does not work with uuid" are
+-- caught and reported: classes 42 (an operator, function or cast missing,
+-- a type mismatch), 22 (a constant that is no uuid) and 0A (a feature not
+-- supported for the new type). Anything else stops preflight with the
+-- server's own error.
 CREATE FUNCTION pg_temp.keyshift_probe(tbl text, change text) RETURNS text
 LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    problem text;
 BEGIN
-    EXECUTE format('CREATE TEMPORARY TABLE keyshift_probe (LIKE %s INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED)', tbl);
+    IF to_regclass(tbl) IS NULL THEN
+        RETURN NULL; -- the column checks below report the missing table
+    END IF;
     BEGIN
+        EXECUTE format('CREATE TEMPORARY TABLE keyshift_probe (LIKE %s INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED)', tbl);
         EXECUTE 'ALTER TABLE pg_temp.keyshift_probe ' || change;
-    EXCEPTION WHEN OTHERS THEN
-        DROP TABLE pg_temp.keyshift_probe;
-        RETURN SQLERRM;
+        RAISE EXCEPTION 'keyshift_rolled_back' USING ERRCODE = 'KS000';
+    EXCEPTION
+        WHEN SQLSTATE 'KS000' THEN
+            problem := NULL;
+        WHEN syntax_error_or_access_rule_violation OR data_exception OR feature_not_supported THEN
+            problem := SQLERRM;
     END;
-    DROP TABLE pg_temp.keyshift_probe;
-    RETURN NULL;
-EXCEPTION WHEN OTHERS THEN
-    RETURN NULL; -- a missing table is reported by the column checks below
+    RETURN problem;
 END
 $keyshift$;
 
@@ -253,7 +266,7 @@ JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attre
 WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass, 'pg_publication_rel'::regclass)
   AND NOT EXISTS (
       SELECT 1 FROM pg_rewrite w JOIN pg_temp.keyshift_dependents k ON to_regclass(k.rel) = w.ev_class
-           AND ((k.kind IN ('v', 'm') AND w.rulename = '_RETURN') OR (k.kind = 'rule' AND w.rulename = k.name))
+           AND (k.kind IN ('v', 'm') OR (k.kind = 'rule' AND w.rulename = k.name))
       WHERE d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid)
   AND NOT EXISTS (
       SELECT 1 FROM pg_policy p JOIN pg_temp.keyshift_dependents k ON k.kind = 'policy' AND to_regclass(k.rel) = p.polrelid AND k.name = p.polname
