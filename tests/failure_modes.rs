@@ -694,3 +694,30 @@ fn a_key_default_the_bundle_holds_unqualified() {
     );
     assert_eq!(restored, vec!["ticketing.next_ticket()".to_string()]);
 }
+
+/// A Citus coordinator keeps a distributed or reference table's rows in
+/// shards on other nodes, which the bundle never touches; preflight must
+/// refuse such a table by name. Citus itself is not installed here, so the
+/// test plants the catalog table its check reads, as Citus creates it.
+#[test]
+fn preflight_refuses_citus_distributed_and_reference_tables() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, bundle) = vibes(server, "citus");
+    db.psql_sql(
+        "SET allow_system_table_mods = on;
+         CREATE TABLE pg_catalog.pg_dist_partition (logicalrelid regclass NOT NULL, partmethod \"char\" NOT NULL, partkey text);
+         INSERT INTO pg_catalog.pg_dist_partition VALUES ('public.users', 'h', NULL), ('public.tags', 'n', NULL);",
+    )
+    .expect("plant pg_dist_partition");
+    expect_failure(
+        &db,
+        bundle.path(),
+        "preflight.sql",
+        &[
+            "public.users is a Citus distributed table: keyshift does not convert keys in its shards",
+            "public.tags is a Citus reference or local table",
+        ],
+    );
+}

@@ -60,6 +60,27 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid IN (SELECT to_regclass(tbl) FROM pg_temp.keyshift_columns
                 UNION SELECT to_regclass(rel) FROM pg_temp.keyshift_dependents)
   AND NOT pg_has_role(current_user, c.relowner, 'MEMBER');
+
+-- On a Citus coordinator a distributed, reference or Citus-local table
+-- keeps its rows in shards that this bundle never touches: converting its
+-- keys on the coordinator alone would leave every shard behind. keyshift
+-- refuses such tables for now. pg_dist_partition exists only where Citus
+-- is installed, so it is read through EXECUTE.
+CREATE FUNCTION pg_temp.keyshift_citus_tables() RETURNS TABLE (tbl regclass, method "char")
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        RETURN QUERY EXECUTE 'SELECT logicalrelid::regclass, partmethod FROM pg_catalog.pg_dist_partition';
+    END IF;
+END
+$keyshift$;
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('%s is a Citus %s table: keyshift does not convert keys in its shards on the worker nodes; convert it outside keyshift, or leave it and every table whose key it holds unconverted (--exclude-table)',
+              quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+              CASE d.method WHEN 'n' THEN 'reference or local' ELSE 'distributed' END)
+FROM pg_temp.keyshift_citus_tables() d
+JOIN pg_class c ON c.oid = d.tbl JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE d.tbl IN (SELECT to_regclass(tbl) FROM pg_temp.keyshift_columns);
 SELECT pg_temp.keyshift_assert(
     NOT EXISTS (SELECT 1 FROM pg_temp.keyshift_problems),
     (SELECT count(*) || ' preflight problem(s): ' || string_agg(problem, '; ' ORDER BY problem) FROM pg_temp.keyshift_problems)
