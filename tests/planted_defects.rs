@@ -356,7 +356,9 @@ fn verify_rollback_catches_a_wrong_default() {
         plant: "ALTER TABLE tickets ALTER COLUMN id SET DEFAULT 7;",
         after: &[],
         fails: "verify_rollback.sql",
-        says: &["public.tickets.id has the default 7, expected (floor(random() * 1000000))::integer"],
+        says: &[
+            "public.tickets.id has the default 7, expected (floor(random() * 1000000))::integer",
+        ],
     };
     expect_after(&db, work.path(), "wrong_default", &defect);
 }

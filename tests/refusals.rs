@@ -47,7 +47,7 @@ fn a_reference_default_that_is_not_a_constant() {
             "{USERS}CREATE TABLE posts (id serial PRIMARY KEY, author_id integer DEFAULT (2 + 3) REFERENCES users (id));"
         ),
         &Options::default(),
-        "column public.posts.author_id has the default (2 + 3), which is not an integer constant keyshift can translate to a UUID. help: Drop the default before migrating and set a uuid default afterwards.",
+        "column public.posts.author_id has the default (2 + 3), which is not an integer constant keyshift can translate to a UUID. help: If the application uses the ids of public.users as integers (as this default suggests), leave public.users unconverted: --exclude-table public.users. Otherwise drop the default before migrating and set a uuid default afterwards.",
     );
 }
 

@@ -21,7 +21,14 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
                 out.push(Blocker {
                     object: format!("column {name}.{}", column.name),
                     reason: format!("has the default {default}, which is not an integer constant keyshift can translate to a UUID"),
-                    help: "Drop the default before migrating and set a uuid default afterwards.".into(),
+                    // A computed default on a reference usually means the
+                    // application knows the parent's ids as integers
+                    // (`current_setting('app.tenant')::integer`); then the
+                    // parent must keep its integer ids.
+                    help: format!(
+                        "If the application uses the ids of {root} as integers (as this default suggests), leave {root} unconverted: --exclude-table {root}. Otherwise drop the default before migrating and set a uuid default afterwards.",
+                        root = column.root.display()
+                    ),
                 });
             }
         }
