@@ -355,7 +355,7 @@ fn clone_index(b: &mut Builder, table: &QualifiedName, index: &Index) {
         "idx",
         |n| b.relation_taken(&table.schema, n),
     );
-    if let Some(t) = b.tables.get_mut(table) {
+    if let Ok(t) = b.table_mut(table) {
         t.indexes.push(Index {
             name,
             ..index.clone()

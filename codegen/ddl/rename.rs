@@ -53,7 +53,7 @@ pub(crate) fn rename_relation(b: &mut Builder, old: &QualifiedName, new_name: &s
     };
     if let Some(mut table) = b.tables.remove(old) {
         table.name = new.clone();
-        b.tables.insert(new.clone(), table);
+        b.insert_table(table);
         for t in b.tables.values_mut() {
             t.foreign_keys
                 .iter_mut()

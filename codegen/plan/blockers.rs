@@ -3,13 +3,14 @@
 //! generated from a stale DDL file still fails closed.
 
 use super::{Blocker, KeySource, Options, TablePlan};
-use crate::catalog::{Catalog, IndexKey};
-use std::collections::BTreeSet;
+use crate::catalog::{Catalog, IndexKey, QualifiedName};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything that must stop the migration, unsorted.
 pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<Blocker> {
     let mut out = Vec::new();
-    let converted = |name: &crate::catalog::QualifiedName| tables.iter().any(|t| &t.table == name);
+    let converted: BTreeMap<&QualifiedName, &TablePlan> =
+        tables.iter().map(|t| (&t.table, t)).collect();
 
     for plan in tables {
         let table = catalog.table(&plan.table).expect("planned tables exist");
@@ -45,16 +46,11 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
             continue;
         }
         for fk in &table.foreign_keys {
-            if converted(&fk.referenced_table)
-                && tables
+            if converted.get(&fk.referenced_table).is_some_and(|t| {
+                t.columns
                     .iter()
-                    .find(|t| t.table == fk.referenced_table)
-                    .is_some_and(|t| {
-                        t.columns
-                            .iter()
-                            .any(|c| fk.referenced_columns.contains(&c.name))
-                    })
-            {
+                    .any(|c| fk.referenced_columns.contains(&c.name))
+            }) {
                 out.push(Blocker {
                     object: format!("constraint {} on {}", fk.name, table.name.display()),
                     reason: format!(
@@ -131,10 +127,11 @@ fn trigger_warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
         .iter()
         .flat_map(|t| t.columns.iter().map(|c| c.name.as_str()))
         .collect();
+    let on_converted: BTreeSet<&QualifiedName> = tables.iter().map(|p| &p.table).collect();
     catalog
         .triggers
         .iter()
-        .filter(|t| tables.iter().any(|p| p.table == t.table))
+        .filter(|t| on_converted.contains(&t.table))
         .map(|t| {
             let head = format!(
                 "trigger {} on {} runs {}()",

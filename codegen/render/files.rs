@@ -495,9 +495,16 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
 /// are marked so reviewers see the blast radius at a glance.
 fn mermaid(plan: &Plan) -> String {
     let mut out = String::from("flowchart LR");
-    let id = |t: &crate::catalog::QualifiedName| {
-        format!("t{}", plan.order.iter().position(|o| o == t).unwrap_or(0))
-    };
+    // Node numbers come from one index of the order, not a search per edge.
+    let positions: std::collections::BTreeMap<&crate::catalog::QualifiedName, usize> = plan
+        .order
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, t)| (t, i))
+        .collect();
+    let position = |t: &crate::catalog::QualifiedName| positions.get(t).copied().unwrap_or(0);
+    let id = |t: &crate::catalog::QualifiedName| format!("t{}", position(t));
     for t in &plan.order {
         let label = t.display().replace('"', "#quot;");
         let marker = if plan.table(t).is_some() {
@@ -510,17 +517,12 @@ fn mermaid(plan: &Plan) -> String {
     let mut edges: Vec<(usize, usize, String)> = Vec::new();
     for f in &plan.foreign_keys {
         edges.push((
-            plan.order.iter().position(|o| o == &f.table).unwrap_or(0),
-            plan.order
-                .iter()
-                .position(|o| o == &f.constraint.referenced_table)
-                .unwrap_or(0),
+            position(&f.table),
+            position(&f.constraint.referenced_table),
             f.constraint.name.replace('"', "#quot;"),
         ));
     }
     // References keyshift.toml declares are dotted: no constraint holds them.
-    let position =
-        |t: &crate::catalog::QualifiedName| plan.order.iter().position(|o| o == t).unwrap_or(0);
     let mut declared: Vec<(usize, usize, String)> = plan
         .declared_references
         .iter()
@@ -579,10 +581,8 @@ fn plan_json(plan: &Plan, common: &Common) -> String {
 /// disk estimate is left out: it describes the data, not the migration, so
 /// the same schema gives the same SQL whether read from a file or a server.
 pub fn plan_hash(plan: &Plan) -> String {
-    let migration = Plan {
-        disk: None,
-        ..plan.clone()
-    };
+    let mut migration = plan.clone();
+    migration.disk = None;
     let text = serde_json::to_string(&migration).expect("plan serializes");
     let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
