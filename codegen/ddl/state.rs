@@ -24,6 +24,9 @@ use std::collections::{BTreeMap, BTreeSet};
 struct NameIndex {
     /// Constraint and index name → tables that had one of that name.
     owners: BTreeMap<String, BTreeSet<QualifiedName>>,
+    /// Parent → tables that had it as partition parent or `INHERITS`
+    /// parent: `CREATE INDEX` looks for partitions to clone the index to.
+    children: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
     /// Tables changed since they were last read.
     dirty: BTreeSet<QualifiedName>,
 }
@@ -40,6 +43,12 @@ impl NameIndex {
                 .chain(t.foreign_keys.iter().map(|f| &f.name))
                 .chain(t.checks.iter().map(|c| &c.name))
                 .chain(t.indexes.iter().map(|i| &i.name));
+            for parent in t.partition_of.iter().chain(&t.inherits) {
+                self.children
+                    .entry(parent.clone())
+                    .or_default()
+                    .insert(name.clone());
+            }
             for n in names {
                 if let Some(set) = self.owners.get_mut(n) {
                     set.insert(name.clone());
@@ -274,6 +283,33 @@ impl Builder {
                 .filter_map(|t| self.tables.get(t))
                 .collect()
         })
+    }
+
+    /// Direct children of `table` (partitions, and with `inherited` also
+    /// `INHERITS` children), sorted by name.
+    pub fn children_of(&self, table: &QualifiedName, inherited: bool) -> Vec<QualifiedName> {
+        let is_child = |t: &Table| {
+            t.partition_of.as_ref() == Some(table) || (inherited && t.inherits.contains(table))
+        };
+        let mut names = self.names.borrow_mut();
+        names.refresh(&self.tables);
+        let children: Vec<QualifiedName> = names.children.get(table).map_or_else(Vec::new, |c| {
+            c.iter()
+                .filter(|n| self.tables.get(*n).is_some_and(is_child))
+                .cloned()
+                .collect()
+        });
+        debug_assert_eq!(
+            children,
+            self.tables
+                .values()
+                .filter(|t| is_child(t))
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>(),
+            "the child index missed a child of {}",
+            table.display()
+        );
+        children
     }
 
     /// Every table of `schema`: what [`Builder::tables_holding`] narrows,
