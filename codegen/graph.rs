@@ -38,6 +38,11 @@ pub struct FkGraph {
     pub cycles: Vec<Vec<QualifiedName>>,
     /// Tables with a foreign key to themselves, sorted.
     pub self_references: Vec<QualifiedName>,
+    /// Each table's index in `order`, built once: plans and files sort
+    /// every table and foreign key by it, and a search of `order` per
+    /// lookup made that quadratic.
+    #[serde(skip)]
+    positions: BTreeMap<QualifiedName, usize>,
 }
 
 impl FkGraph {
@@ -88,10 +93,15 @@ impl FkGraph {
             .collect::<BTreeSet<Vec<QualifiedName>>>()
             .into_iter()
             .collect();
-        let order = components
+        let order: Vec<QualifiedName> = components
             .into_iter()
             .flatten()
             .map(|n| graph[n].clone())
+            .collect();
+        let positions = order
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i))
             .collect();
 
         FkGraph {
@@ -99,15 +109,13 @@ impl FkGraph {
             edges,
             cycles,
             self_references: self_references.into_iter().collect(),
+            positions,
         }
     }
 
     /// Position of a table in [`FkGraph::order`], for sorting other lists.
     pub fn position(&self, table: &QualifiedName) -> usize {
-        self.order
-            .iter()
-            .position(|t| t == table)
-            .unwrap_or(usize::MAX)
+        self.positions.get(table).copied().unwrap_or(usize::MAX)
     }
 }
 

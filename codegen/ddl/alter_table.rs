@@ -131,20 +131,12 @@ fn commas(actions: &[(usize, usize)]) -> Vec<(usize, usize)> {
 
 /// The partitions of `table`.
 pub(crate) fn partitions_of(b: &Builder, table: &QualifiedName) -> Vec<QualifiedName> {
-    b.tables
-        .values()
-        .filter(|t| t.partition_of.as_ref() == Some(table))
-        .map(|t| t.name.clone())
-        .collect()
+    b.children_of(table, false)
 }
 
 /// Direct children (partitions and inheritance children) of `table`.
 pub(crate) fn children_of(b: &Builder, table: &QualifiedName) -> Vec<QualifiedName> {
-    b.tables
-        .values()
-        .filter(|t| t.partition_of.as_ref() == Some(table) || t.inherits.contains(table))
-        .map(|t| t.name.clone())
-        .collect()
+    b.children_of(table, true)
 }
 
 /// The skip label of an action that does not change the catalog.

@@ -137,7 +137,7 @@ pub(crate) fn create_table(b: &mut Builder, text: &str, statement_start: usize) 
         decls.extend(ds);
     }
 
-    b.tables.insert(name.clone(), table);
+    b.insert_table(table);
     add_all(b, &name, decls, statement_start)?;
     if let Some(parent) = b.tables.get(&name).and_then(|t| t.partition_of.clone()) {
         clone_to_partition(b, &parent, &name)?;

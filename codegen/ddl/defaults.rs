@@ -276,10 +276,8 @@ mod tests {
             .try_with_sql(sql)
             .and_then(|mut p| p.parse_expr())
             .unwrap_or_else(|e| panic!("{e}"));
-        let b = Builder {
-            user_types: [crate::catalog::QualifiedName::new("public", "mood")].into(),
-            ..Builder::default()
-        };
+        let mut b = Builder::default();
+        b.user_types = [crate::catalog::QualifiedName::new("public", "mood")].into();
         canonical_default(&b, &e, sql, ty, 0).unwrap_or_else(|e| panic!("{e:?}"))
     }
 

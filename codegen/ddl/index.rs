@@ -135,12 +135,7 @@ pub(crate) fn create_index(b: &mut Builder, text: &str) -> Result<()> {
     };
     b.table_mut(&table)?.indexes.push(index.clone());
     if only.is_none() {
-        let partitions: Vec<QualifiedName> = b
-            .tables
-            .values()
-            .filter(|p| p.partition_of.as_ref() == Some(&table))
-            .map(|p| p.name.clone())
-            .collect();
+        let partitions = b.children_of(&table, false);
         for p in partitions {
             clone_index(b, &p, &index);
         }
@@ -326,12 +321,7 @@ pub(crate) fn clone_to_partition(
         clone_index(b, partition, i);
     }
     // A partition that is partitioned itself passes the keys on.
-    let subpartitions: Vec<QualifiedName> = b
-        .tables
-        .values()
-        .filter(|t| t.partition_of.as_ref() == Some(partition))
-        .map(|t| t.name.clone())
-        .collect();
+    let subpartitions = b.children_of(partition, false);
     for sub in subpartitions {
         clone_to_partition(b, partition, &sub)?;
     }
@@ -355,18 +345,13 @@ fn clone_index(b: &mut Builder, table: &QualifiedName, index: &Index) {
         "idx",
         |n| b.relation_taken(&table.schema, n),
     );
-    if let Some(t) = b.tables.get_mut(table) {
+    if let Ok(t) = b.table_mut(table) {
         t.indexes.push(Index {
             name,
             ..index.clone()
         });
     }
-    let subpartitions: Vec<QualifiedName> = b
-        .tables
-        .values()
-        .filter(|t| t.partition_of.as_ref() == Some(table))
-        .map(|t| t.name.clone())
-        .collect();
+    let subpartitions = b.children_of(table, false);
     for sub in subpartitions {
         clone_index(b, &sub, index);
     }

@@ -53,7 +53,17 @@ pub(crate) fn rename_relation(b: &mut Builder, old: &QualifiedName, new_name: &s
     };
     if let Some(mut table) = b.tables.remove(old) {
         table.name = new.clone();
-        b.tables.insert(new.clone(), table);
+        b.insert_table(table);
+        let children: Vec<QualifiedName> = b
+            .tables
+            .values()
+            .filter(|t| t.partition_of.as_ref() == Some(old) || t.inherits.contains(old))
+            .map(|t| t.name.clone())
+            .collect();
+        // Their parent's name changes below: the child index must see it.
+        for child in &children {
+            b.table_mut(child)?;
+        }
         for t in b.tables.values_mut() {
             t.foreign_keys
                 .iter_mut()

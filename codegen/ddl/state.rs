@@ -8,7 +8,58 @@
 use super::coltype::TypeNames;
 use super::error::{Fail, Result};
 use crate::catalog::{Catalog, Policy, QualifiedName, Rule, Sequence, Table, Trigger, View};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Which tables may hold a constraint or an index of a given name, so that
+/// choosing a default name (`ChooseRelationName`, several per table) does
+/// not scan every table of the schema: that made a large file quadratic.
+///
+/// It may hold too much, never too little: a table is re-read whenever it
+/// is handed out for changes ([`Builder::table_mut`]) or inserted
+/// ([`Builder::insert_table`]), and entries left by drops and renames are
+/// filtered out by checking the table itself. Debug builds compare every
+/// answer with a scan of the schema.
+#[derive(Debug, Default)]
+struct NameIndex {
+    /// Constraint and index name → tables that had one of that name.
+    owners: BTreeMap<String, BTreeSet<QualifiedName>>,
+    /// Parent → tables that had it as partition parent or `INHERITS`
+    /// parent: `CREATE INDEX` looks for partitions to clone the index to.
+    children: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
+    /// Tables changed since they were last read.
+    dirty: BTreeSet<QualifiedName>,
+}
+
+impl NameIndex {
+    /// Reads the names of every table changed since the last call.
+    fn refresh(&mut self, tables: &BTreeMap<QualifiedName, Table>) {
+        for name in std::mem::take(&mut self.dirty) {
+            let Some(t) = tables.get(&name) else {
+                continue;
+            };
+            let names = (t.primary_key.iter().chain(&t.unique_constraints))
+                .map(|k| &k.name)
+                .chain(t.foreign_keys.iter().map(|f| &f.name))
+                .chain(t.checks.iter().map(|c| &c.name))
+                .chain(t.indexes.iter().map(|i| &i.name));
+            for parent in t.partition_of.iter().chain(&t.inherits) {
+                self.children
+                    .entry(parent.clone())
+                    .or_default()
+                    .insert(name.clone());
+            }
+            for n in names {
+                if let Some(set) = self.owners.get_mut(n) {
+                    set.insert(name.clone());
+                } else {
+                    self.owners
+                        .insert(n.clone(), BTreeSet::from([name.clone()]));
+                }
+            }
+        }
+    }
+}
 
 /// A foreign key whose referenced table (or its primary key) did not exist
 /// yet when the constraint was declared; resolved after the whole script.
@@ -66,6 +117,8 @@ pub(crate) struct Builder {
     /// Relations a query may read that the catalog does not hold (foreign
     /// tables).
     pub foreign_tables: BTreeSet<QualifiedName>,
+    /// Constraint and index names by table, for the name lookups below.
+    names: RefCell<NameIndex>,
 }
 
 impl Builder {
@@ -158,8 +211,15 @@ impl Builder {
         })
     }
 
+    /// Adds (or replaces) a table under its name.
+    pub fn insert_table(&mut self, table: Table) {
+        self.names.get_mut().dirty.insert(table.name.clone());
+        self.tables.insert(table.name.clone(), table);
+    }
+
     /// The table; callers resolved it first.
     pub fn table_mut(&mut self, name: &QualifiedName) -> Result<&mut Table> {
+        self.names.get_mut().dirty.insert(name.clone());
         self.tables
             .get_mut(name)
             .ok_or_else(|| Fail::new(format!("unknown table `{}`", name.display())))
@@ -169,31 +229,91 @@ impl Builder {
     /// index, or the index behind a PRIMARY KEY / UNIQUE constraint.
     pub fn relation_taken(&self, schema: &str, name: &str) -> bool {
         let q = QualifiedName::new(schema, name);
-        self.tables.contains_key(&q)
+        let is_index = |t: &Table| {
+            t.indexes.iter().any(|i| i.name == name)
+                || t.primary_key
+                    .iter()
+                    .chain(&t.unique_constraints)
+                    .any(|k| k.name == name)
+        };
+        let taken = self.tables.contains_key(&q)
             || self.sequences.contains_key(&q)
             || self.views.contains_key(&q)
-            || self.tables_in(schema).any(|t| {
-                t.indexes.iter().any(|i| i.name == name)
-                    || t.primary_key
-                        .iter()
-                        .chain(&t.unique_constraints)
-                        .any(|k| k.name == name)
-            })
+            || self.tables_holding(schema, name).into_iter().any(is_index);
+        debug_assert_eq!(
+            taken,
+            self.tables.contains_key(&q)
+                || self.sequences.contains_key(&q)
+                || self.views.contains_key(&q)
+                || self.tables_in(schema).any(is_index),
+            "the name index missed {schema}.{name}"
+        );
+        taken
     }
 
     /// Whether a constraint called `name` exists on any table of `schema`
     /// (PostgreSQL's `ConstraintNameExists`).
     pub fn constraint_taken(&self, schema: &str, name: &str) -> bool {
-        self.tables_in(schema).any(|t| {
+        let has = |t: &Table| {
             t.primary_key
                 .iter()
                 .chain(&t.unique_constraints)
                 .any(|k| k.name == name)
                 || t.foreign_keys.iter().any(|f| f.name == name)
                 || t.checks.iter().any(|c| c.name == name)
+        };
+        let taken = self.tables_holding(schema, name).into_iter().any(has);
+        debug_assert_eq!(
+            taken,
+            self.tables_in(schema).any(has),
+            "the name index missed {schema}.{name}"
+        );
+        taken
+    }
+
+    /// The tables of `schema` that may have a constraint or index called
+    /// `name`, sorted by name; see [`NameIndex`].
+    fn tables_holding(&self, schema: &str, name: &str) -> Vec<&Table> {
+        let mut names = self.names.borrow_mut();
+        names.refresh(&self.tables);
+        names.owners.get(name).map_or_else(Vec::new, |owners| {
+            owners
+                .iter()
+                .filter(|t| t.schema == schema)
+                .filter_map(|t| self.tables.get(t))
+                .collect()
         })
     }
 
+    /// Direct children of `table` (partitions, and with `inherited` also
+    /// `INHERITS` children), sorted by name.
+    pub fn children_of(&self, table: &QualifiedName, inherited: bool) -> Vec<QualifiedName> {
+        let is_child = |t: &Table| {
+            t.partition_of.as_ref() == Some(table) || (inherited && t.inherits.contains(table))
+        };
+        let mut names = self.names.borrow_mut();
+        names.refresh(&self.tables);
+        let children: Vec<QualifiedName> = names.children.get(table).map_or_else(Vec::new, |c| {
+            c.iter()
+                .filter(|n| self.tables.get(*n).is_some_and(is_child))
+                .cloned()
+                .collect()
+        });
+        debug_assert_eq!(
+            children,
+            self.tables
+                .values()
+                .filter(|t| is_child(t))
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>(),
+            "the child index missed a child of {}",
+            table.display()
+        );
+        children
+    }
+
+    /// Every table of `schema`: what [`Builder::tables_holding`] narrows,
+    /// for the debug checks.
     fn tables_in<'a>(&'a self, schema: &'a str) -> impl Iterator<Item = &'a Table> + 'a {
         self.tables
             .values()
@@ -202,9 +322,18 @@ impl Builder {
 
     /// The table owning index `name` in `schema`.
     pub fn index_owner(&self, schema: &str, name: &str) -> Option<QualifiedName> {
-        self.tables_in(schema)
-            .find(|t| t.indexes.iter().any(|i| i.name == name))
-            .map(|t| t.name.clone())
+        let has = |t: &&Table| t.indexes.iter().any(|i| i.name == name);
+        let owner = self
+            .tables_holding(schema, name)
+            .into_iter()
+            .find(has)
+            .map(|t| t.name.clone());
+        debug_assert_eq!(
+            owner,
+            self.tables_in(schema).find(has).map(|t| t.name.clone()),
+            "the name index missed {schema}.{name}"
+        );
+        owner
     }
 
     /// A function named in a trigger: created by the script, or else built in.

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Everything that must stop the migration, unsorted.
 pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<Blocker> {
     let mut out = Vec::new();
-    let converted = |name: &crate::catalog::QualifiedName| tables.iter().any(|t| &t.table == name);
+    let converted: BTreeMap<&QualifiedName, &TablePlan> =
+        tables.iter().map(|t| (&t.table, t)).collect();
 
     for plan in tables {
         let table = catalog.table(&plan.table).expect("planned tables exist");
@@ -55,16 +56,11 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
             continue;
         }
         for fk in &table.foreign_keys {
-            if converted(&fk.referenced_table)
-                && tables
+            if converted.get(&fk.referenced_table).is_some_and(|t| {
+                t.columns
                     .iter()
-                    .find(|t| t.table == fk.referenced_table)
-                    .is_some_and(|t| {
-                        t.columns
-                            .iter()
-                            .any(|c| fk.referenced_columns.contains(&c.name))
-                    })
-            {
+                    .any(|c| fk.referenced_columns.contains(&c.name))
+            }) {
                 out.push(Blocker {
                     object: format!("constraint {} on {}", fk.name, table.name.display()),
                     reason: format!(
@@ -176,11 +172,12 @@ fn trigger_warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
     // One warning per function, not per trigger: a schema that stamps
     // `last_updated` on every table would otherwise bury the one trigger
     // that matters under a dozen identical lines.
+    let on_converted: BTreeSet<&QualifiedName> = tables.iter().map(|p| &p.table).collect();
     let mut by_function: BTreeMap<&QualifiedName, Vec<&Trigger>> = BTreeMap::new();
     for t in catalog
         .triggers
         .iter()
-        .filter(|t| tables.iter().any(|p| p.table == t.table))
+        .filter(|t| on_converted.contains(&t.table))
     {
         by_function.entry(&t.function).or_default().push(t);
     }

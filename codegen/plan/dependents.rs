@@ -57,10 +57,11 @@ pub fn on_tables<T>(
     tables: &[TablePlan],
     table_and_name: impl Fn(&T) -> (&QualifiedName, &String),
 ) -> Vec<DependentOnTable> {
+    let converted: BTreeSet<&QualifiedName> = tables.iter().map(|p| &p.table).collect();
     objects
         .iter()
         .map(table_and_name)
-        .filter(|(table, _)| tables.iter().any(|p| &p.table == *table))
+        .filter(|(table, _)| converted.contains(table))
         .map(|(table, name)| DependentOnTable {
             table: table.clone(),
             name: name.clone(),
@@ -107,10 +108,11 @@ pub fn views(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<
 /// A replacement query for a view forward does not recreate would be
 /// silently ignored; say so instead.
 pub fn unused_view_queries(options: &Options, views: &[DependentView]) -> Vec<Blocker> {
+    let recreated: BTreeSet<&QualifiedName> = views.iter().map(|v| &v.name).collect();
     options
         .view_queries
         .keys()
-        .filter(|name| !views.iter().any(|v| &v.name == *name))
+        .filter(|name| !recreated.contains(name))
         .map(|name| Blocker {
             object: format!("view {}", name.display()),
             reason: "has a replacement query, but it is not a view that reads a converted table, so forward never recreates it".into(),

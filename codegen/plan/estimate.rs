@@ -16,8 +16,9 @@
 //! much.
 
 use super::TablePlan;
-use crate::catalog::{Catalog, IndexKey, IntKind, QualifiedName, Table, TableKind};
+use crate::catalog::{Catalog, IndexKey, IntKind, QualifiedName, Table, TableKind, TableStats};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Per-row overhead of a heap tuple (header plus line pointer), in bytes.
 const HEAP_TUPLE_OVERHEAD: i64 = 24 + 4;
@@ -106,6 +107,14 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
         extra_after_bytes: 0,
         unknown: Vec::new(),
     };
+    // Reversed, so that of duplicate entries the first wins, as it would
+    // for a search of the list.
+    let stats_of: BTreeMap<&QualifiedName, &TableStats> = catalog
+        .table_stats
+        .iter()
+        .rev()
+        .map(|s| (&s.table, s))
+        .collect();
     // A partitioned table's rows are its partitions'; its own estimate
     // (their sum, once analyzed) must not be counted again.
     let rows_of = |name: &QualifiedName| {
@@ -115,14 +124,10 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
         if partitioned {
             return Some(0);
         }
-        catalog
-            .table_stats
-            .iter()
-            .find(|s| &s.table == name)
-            .and_then(|s| s.row_estimate)
+        stats_of.get(name).and_then(|s| s.row_estimate)
     };
     for plan in tables {
-        let stats = catalog.table_stats.iter().find(|s| s.table == plan.table);
+        let stats = stats_of.get(&plan.table);
         let (Some(stats), Some(table)) = (stats, catalog.table(&plan.table)) else {
             continue;
         };

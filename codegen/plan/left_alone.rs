@@ -2,11 +2,23 @@
 //! reviewer needs to agree with leaving it.
 
 use super::{ColumnRoots, LeftAlone, Options};
-use crate::catalog::{Catalog, Table};
+use crate::catalog::{Catalog, ForeignKey, QualifiedName, Table};
+use std::collections::BTreeMap;
 
 /// Every table and integer key that stays as it is, sorted.
 pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<LeftAlone> {
     let mut out = Vec::new();
+    // Who references each table, gathered once in catalog order: asking
+    // every table of every other table's keys was quadratic.
+    let mut referenced_by: BTreeMap<&QualifiedName, Vec<(&Table, &ForeignKey)>> = BTreeMap::new();
+    for child in &catalog.tables {
+        for fk in &child.foreign_keys {
+            referenced_by
+                .entry(&fk.referenced_table)
+                .or_default()
+                .push((child, fk));
+        }
+    }
     for table in &catalog.tables {
         if options.exclude_tables.contains(&table.name) {
             out.push(LeftAlone {
@@ -24,7 +36,10 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Le
             continue;
         }
         primary_key_reason(table, roots, &mut out);
-        referenced_non_keys(catalog, table, roots, &mut out);
+        let referencing = referenced_by
+            .get(&table.name)
+            .map_or(&[][..], Vec::as_slice);
+        referenced_non_keys(table, referencing, roots, &mut out);
     }
     for r in &options.references {
         if roots.root_of(&r.table, &r.column).is_none()
@@ -122,31 +137,26 @@ fn primary_key_reason(table: &Table, roots: &ColumnRoots, out: &mut Vec<LeftAlon
 /// Integer columns that other tables reference through a UNIQUE constraint
 /// rather than the primary key: those values are not keys keyshift moves.
 fn referenced_non_keys(
-    catalog: &Catalog,
     table: &Table,
+    referencing: &[(&Table, &ForeignKey)],
     roots: &ColumnRoots,
     out: &mut Vec<LeftAlone>,
 ) {
-    for child in &catalog.tables {
-        for fk in &child.foreign_keys {
-            if fk.referenced_table != table.name {
-                continue;
-            }
-            for column in &fk.referenced_columns {
-                let is_int = table
-                    .column(column)
-                    .is_some_and(|c| c.data_type.int_kind.is_some());
-                if is_int && roots.root_of(&table.name, column).is_none() {
-                    out.push(LeftAlone {
-                        table: table.name.clone(),
-                        column: Some(column.clone()),
-                        reason: format!(
-                            "integer column referenced by {}.{} through a UNIQUE constraint, not a primary key; it and its references stay integers",
-                            child.name.display(),
-                            fk.name
-                        ),
-                    });
-                }
+    for &(child, fk) in referencing {
+        for column in &fk.referenced_columns {
+            let is_int = table
+                .column(column)
+                .is_some_and(|c| c.data_type.int_kind.is_some());
+            if is_int && roots.root_of(&table.name, column).is_none() {
+                out.push(LeftAlone {
+                    table: table.name.clone(),
+                    column: Some(column.clone()),
+                    reason: format!(
+                        "integer column referenced by {}.{} through a UNIQUE constraint, not a primary key; it and its references stay integers",
+                        child.name.display(),
+                        fk.name
+                    ),
+                });
             }
         }
     }

@@ -107,6 +107,11 @@ pub struct Plan {
     /// Extra disk the migration needs; only live sources know sizes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<estimate::DiskEstimate>,
+    /// Each converted table's index in `tables`, built once: rendering
+    /// looks a table up for every converted column, and a search of
+    /// `tables` per lookup made that quadratic.
+    #[serde(skip)]
+    table_index: BTreeMap<QualifiedName, usize>,
 }
 
 /// One table whose columns change type.
@@ -319,7 +324,9 @@ impl Plan {
             .collect();
         // Partitions and children follow the top of their family, whose
         // statements change them.
-        tables.sort_by_key(|t| {
+        // Cached: the key walks the family and clones names, and a
+        // comparison sort would compute it O(n log n) times.
+        tables.sort_by_cached_key(|t| {
             let top = family::top(catalog, &t.table);
             (
                 position(&top),
@@ -345,7 +352,7 @@ impl Plan {
                     .is_some_and(|r| r.kind == TableKind::Partitioned),
             })
             .collect();
-        foreign_keys.sort_by_key(|f| {
+        foreign_keys.sort_by_cached_key(|f| {
             (
                 position(&f.table),
                 f.table.clone(),
@@ -377,7 +384,13 @@ impl Plan {
         blockers.sort();
         blockers.dedup();
 
+        let table_index = tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.table.clone(), i))
+            .collect();
         Plan {
+            table_index,
             disk: estimate::estimate(catalog, &tables),
             views,
             policies: dependents::on_tables(&catalog.policies, &tables, |p| (&p.table, &p.name)),
@@ -411,7 +424,7 @@ impl Plan {
 
     /// The plan entry of a converted table.
     pub fn table(&self, name: &QualifiedName) -> Option<&TablePlan> {
-        self.tables.iter().find(|t| &t.table == name)
+        self.table_index.get(name).map(|&i| &self.tables[i])
     }
 
     /// The mapping table that holds the keys of root table `root`.

@@ -632,9 +632,16 @@ fn id_map_export(tables: &[TableView]) -> String {
 /// are marked so reviewers see the blast radius at a glance.
 fn mermaid(plan: &Plan) -> String {
     let mut out = String::from("flowchart LR");
-    let id = |t: &crate::catalog::QualifiedName| {
-        format!("t{}", plan.order.iter().position(|o| o == t).unwrap_or(0))
-    };
+    // Node numbers come from one index of the order, not a search per edge.
+    let positions: std::collections::BTreeMap<&crate::catalog::QualifiedName, usize> = plan
+        .order
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, t)| (t, i))
+        .collect();
+    let position = |t: &crate::catalog::QualifiedName| positions.get(t).copied().unwrap_or(0);
+    let id = |t: &crate::catalog::QualifiedName| format!("t{}", position(t));
     for t in &plan.order {
         let label = mermaid_label(&t.display());
         let marker = if plan.table(t).is_some() {
@@ -647,17 +654,12 @@ fn mermaid(plan: &Plan) -> String {
     let mut edges: Vec<(usize, usize, String)> = Vec::new();
     for f in &plan.foreign_keys {
         edges.push((
-            plan.order.iter().position(|o| o == &f.table).unwrap_or(0),
-            plan.order
-                .iter()
-                .position(|o| o == &f.constraint.referenced_table)
-                .unwrap_or(0),
+            position(&f.table),
+            position(&f.constraint.referenced_table),
             mermaid_label(&f.constraint.name),
         ));
     }
     // References keyshift.toml declares are dotted: no constraint holds them.
-    let position =
-        |t: &crate::catalog::QualifiedName| plan.order.iter().position(|o| o == t).unwrap_or(0);
     let mut declared: Vec<(usize, usize, String)> = plan
         .declared_references
         .iter()
@@ -723,14 +725,35 @@ fn plan_json(plan: &Plan, common: &Common) -> String {
 /// contract refuse to run against a database migrated by another plan. The
 /// disk estimate is left out: it describes the data, not the migration, so
 /// the same schema gives the same SQL whether read from a file or a server.
+///
+/// The JSON is hashed as it is written (FNV-1a over the same bytes as
+/// `serde_json::to_string`), and the plan is copied only when it has an
+/// estimate to leave out: at 10,000 tables the text alone is tens of MB.
 pub fn plan_hash(plan: &Plan) -> String {
-    let migration = Plan {
-        disk: None,
-        ..plan.clone()
+    let mut hash = Fnv1a(0xcbf2_9ce4_8422_2325);
+    let written = if plan.disk.is_none() {
+        serde_json::to_writer(&mut hash, plan)
+    } else {
+        let mut migration = plan.clone();
+        migration.disk = None;
+        serde_json::to_writer(&mut hash, &migration)
     };
-    let text = serde_json::to_string(&migration).expect("plan serializes");
-    let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{h:016x}")
+    written.expect("plan serializes");
+    format!("{:016x}", hash.0)
+}
+
+/// 64-bit FNV-1a as an `io::Write`.
+struct Fnv1a(u64);
+
+impl std::io::Write for Fnv1a {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

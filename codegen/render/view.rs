@@ -460,11 +460,12 @@ fn identity_options(s: &crate::catalog::Sequence) -> String {
 /// dropped once.
 pub fn sequences(tables: &[TableView]) -> Vec<&SequenceView> {
     let mut seen = Vec::<&SequenceView>::new();
+    let mut names = std::collections::BTreeSet::<&str>::new();
     for s in tables
         .iter()
         .filter_map(|t| t.root.as_ref()?.sequence.as_ref())
     {
-        if !seen.iter().any(|x| x.quoted == s.quoted) {
+        if names.insert(&s.quoted) {
             seen.push(s);
         }
     }
