@@ -87,7 +87,7 @@ pub fn polymorphic_column(plan: &Plan, t: &TablePlan, p: &PolymorphicColumn) -> 
     let holds = format!(
         "the table {} names, a polymorphic reference declared in {}: {}",
         code(&p.type_column),
-        config_name(plan),
+        code(config_name(plan)),
         p.targets
             .iter()
             .map(|(value, target)| format!("{} → {}", code(value), code(&target.root.display())))

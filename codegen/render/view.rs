@@ -409,7 +409,7 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
             if declared {
                 format!(
                     " (a reference declared in {}, not a foreign key)",
-                    plan.config_name.as_deref().unwrap_or("keyshift.toml")
+                    code(plan.config_name.as_deref().unwrap_or("keyshift.toml"))
                 )
             } else {
                 String::new()
