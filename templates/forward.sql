@@ -6,6 +6,7 @@
 -- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
 
 {% include "_assert.sql" %}
+{% include "_progress.sql" %}
 {%- if !polymorphic.is_empty() %}
 
 -- A polymorphic row whose type keyshift.toml does not map stops forward.
@@ -20,6 +21,7 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -56,6 +58,7 @@ CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint 
 {%- for t in tables %}
 INSERT INTO keyshift.row_digest SELECT {{ t.literal }}, count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ t.quoted }} t;
 {%- endfor %}
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -82,6 +85,7 @@ SELECT pg_temp.keyshift_assert(count(*) = {{ key_defaults }}, format('expected {
 CREATE TABLE {{ r.map }} AS SELECT {{ r.column }} AS old_id, keyshift.uuid_for({{ t.literal }}, {{ r.column }}) AS new_id FROM {{ r.scan }};
 ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
+SELECT pg_temp.keyshift_progress('built the id map of', {{ t.literal }}, {{ r.map_regclass }});
 {%- endif %}{% endfor %}
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
@@ -175,6 +179,7 @@ ALTER TABLE {{ t.quoted }}
     {% endif %}ALTER COLUMN {{ c.quoted }} TYPE uuid USING {{ c.forward_using }}{% if c.is_root %},
     ALTER COLUMN {{ c.quoted }} SET DEFAULT gen_random_uuid(){% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
+SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
 {%- endif %}
 {%- for c in t.altered %}{% if let Some(d) = c.default %}
 {{ "Keep the default pointing at the same parent row: {} DEFAULT {}."|format(c.display, d)|comment }}
@@ -199,6 +204,7 @@ SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) A
 {{ "  {}: {} {}"|format(f.table_display, f.name_display, f.definition)|comment }}
 {%- endfor %}
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated {{ foreign_keys.len() }} foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

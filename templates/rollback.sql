@@ -7,11 +7,13 @@
 -- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
 
 {% include "_assert.sql" %}
+{% include "_progress.sql" %}
 
 BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -95,6 +97,7 @@ ALTER TABLE {{ t.quoted }}
     ALTER COLUMN {{ c.quoted }} SET DEFAULT {{ d }}
     {%- endif %}{% endif %}{% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
+SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
 {%- endif %}
 {%- if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}{% if let Some(kind) = r.identity %}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} ADD GENERATED {{ kind }} AS IDENTITY ({{ s.identity_options }});
@@ -137,6 +140,7 @@ WHERE s.sequence_name = {{ s.regclass }};
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated {{ foreign_keys.len() }} foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

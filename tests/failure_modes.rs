@@ -721,3 +721,36 @@ fn preflight_refuses_citus_distributed_and_reference_tables() {
         ],
     );
 }
+
+/// A long forward or rollback tells whoever watches psql where it is: an
+/// INFO line per id map and per rewritten table, with its row estimate and
+/// the time so far.
+#[test]
+fn forward_and_rollback_report_progress() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, bundle) = vibes(server, "progress");
+    db.psql_sql("ANALYZE").expect("analyze");
+    let forward = db
+        .psql_file_stderr(&bundle.path().join("forward.sql"), Some(bundle.path()))
+        .expect("forward");
+    for needle in [
+        "INFO:  keyshift: built the id map of public.journals (about 5 rows)",
+        "INFO:  keyshift: rewrote public.journals (about 5 rows): ",
+        "INFO:  keyshift: recreated and validated 9 foreign keys: ",
+        " s so far",
+    ] {
+        assert!(
+            forward.contains(needle),
+            "forward did not say {needle:?}:\n{forward}"
+        );
+    }
+    let rollback = db
+        .psql_file_stderr(&bundle.path().join("rollback.sql"), Some(bundle.path()))
+        .expect("rollback");
+    assert!(
+        rollback.contains("INFO:  keyshift: rewrote public.journals (about 5 rows): "),
+        "{rollback}"
+    );
+}

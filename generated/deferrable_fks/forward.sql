@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -48,6 +70,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.authors', count(*), coalesce(sum(
 INSERT INTO keyshift.row_digest SELECT 'public.books', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."books" t;
 INSERT INTO keyshift.row_digest SELECT 'public.book_authors', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."book_authors" t;
 INSERT INTO keyshift.row_digest SELECT 'public.royalties', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."royalties" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -60,12 +83,15 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."royalties_id_seq"', last_v
 CREATE TABLE "keyshift"."authors_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.authors', "id") AS new_id FROM ONLY "public"."authors";
 ALTER TABLE "keyshift"."authors_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."authors_ids" IS 'keyshift: old public.authors.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.authors', '"keyshift"."authors_ids"');
 CREATE TABLE "keyshift"."books_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.books', "id") AS new_id FROM ONLY "public"."books";
 ALTER TABLE "keyshift"."books_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."books_ids" IS 'keyshift: old public.books.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.books', '"keyshift"."books_ids"');
 CREATE TABLE "keyshift"."royalties_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.royalties', "id") AS new_id FROM ONLY "public"."royalties";
 ALTER TABLE "keyshift"."royalties_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."royalties_ids" IS 'keyshift: old public.royalties.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.royalties', '"keyshift"."royalties_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -147,6 +173,7 @@ ALTER TABLE "public"."authors"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.authors', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.authors', '"public"."authors"');
 
 -- public.books
 ALTER TABLE "public"."books"
@@ -156,11 +183,13 @@ ALTER TABLE "public"."books"
     ALTER COLUMN "author_id" TYPE uuid USING keyshift.uuid_for('public.authors', "author_id"),
     ALTER COLUMN "editor_id" TYPE uuid USING keyshift.uuid_for('public.authors', "editor_id"),
     ALTER COLUMN "sequel_of" TYPE uuid USING keyshift.uuid_for('public.books', "sequel_of");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.books', '"public"."books"');
 
 -- public.book_authors
 ALTER TABLE "public"."book_authors"
     ALTER COLUMN "book_id" TYPE uuid USING keyshift.uuid_for('public.books', "book_id"),
     ALTER COLUMN "author_id" TYPE uuid USING keyshift.uuid_for('public.authors', "author_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.book_authors', '"public"."book_authors"');
 
 -- public.royalties
 ALTER TABLE "public"."royalties"
@@ -169,6 +198,7 @@ ALTER TABLE "public"."royalties"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "book_id" TYPE uuid USING keyshift.uuid_for('public.books', "book_id"),
     ALTER COLUMN "author_id" TYPE uuid USING keyshift.uuid_for('public.authors', "author_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.royalties', '"public"."royalties"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.books: books_author_id_fkey FOREIGN KEY ("author_id") REFERENCES "public"."authors" ("id") DEFERRABLE INITIALLY DEFERRED
@@ -178,6 +208,7 @@ ALTER TABLE "public"."royalties"
 --   public.book_authors: book_authors_book_id_fkey FOREIGN KEY ("book_id") REFERENCES "public"."books" ("id") DEFERRABLE INITIALLY DEFERRED
 --   public.royalties: royalties_book_author_fkey FOREIGN KEY ("book_id", "author_id") REFERENCES "public"."book_authors" ("book_id", "author_id") MATCH FULL ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 6 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

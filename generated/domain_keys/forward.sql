@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -47,6 +69,7 @@ CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint 
 INSERT INTO keyshift.row_digest SELECT 'geo.regions', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "geo"."regions" t;
 INSERT INTO keyshift.row_digest SELECT 'public.accounts', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."accounts" t;
 INSERT INTO keyshift.row_digest SELECT 'public.projects', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."projects" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -57,12 +80,15 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."projects_id_seq"', last_va
 CREATE TABLE "keyshift"."geo_regions_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('geo.regions', "id") AS new_id FROM ONLY "geo"."regions";
 ALTER TABLE "keyshift"."geo_regions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."geo_regions_ids" IS 'keyshift: old geo.regions.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'geo.regions', '"keyshift"."geo_regions_ids"');
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.accounts', "id") AS new_id FROM ONLY "public"."accounts";
 ALTER TABLE "keyshift"."accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE TABLE "keyshift"."projects_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.projects', "id") AS new_id FROM ONLY "public"."projects";
 ALTER TABLE "keyshift"."projects_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"keyshift"."projects_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -138,6 +164,7 @@ ALTER TABLE "geo"."regions"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('geo.regions', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'geo.regions', '"geo"."regions"');
 
 -- public.accounts
 ALTER TABLE "public"."accounts"
@@ -145,6 +172,7 @@ ALTER TABLE "public"."accounts"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.accounts', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "region_id" TYPE uuid USING keyshift.uuid_for('geo.regions', "region_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.accounts', '"public"."accounts"');
 
 -- public.projects
 ALTER TABLE "public"."projects"
@@ -153,12 +181,14 @@ ALTER TABLE "public"."projects"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "owner_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "owner_id"),
     ALTER COLUMN "backup" TYPE uuid USING keyshift.uuid_for('public.accounts', "backup");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.projects', '"public"."projects"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.accounts: accounts_region_id_fkey FOREIGN KEY ("region_id") REFERENCES "geo"."regions" ("id")
 --   public.projects: projects_backup_fkey FOREIGN KEY ("backup") REFERENCES "public"."accounts" ("id") ON DELETE SET NULL
 --   public.projects: projects_owner_id_fkey FOREIGN KEY ("owner_id") REFERENCES "public"."accounts" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 3 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

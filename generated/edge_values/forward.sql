@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -49,6 +71,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.ledger', count(*), coalesce(sum(h
 INSERT INTO keyshift.row_digest SELECT 'public.archived_entries', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."archived_entries" t;
 INSERT INTO keyshift.row_digest SELECT 'public.scratch', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."scratch" t;
 INSERT INTO keyshift.row_digest SELECT 'public.transfers', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."transfers" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -62,18 +85,23 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."transfers_id_seq"', last_v
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.accounts', "id") AS new_id FROM ONLY "public"."accounts";
 ALTER TABLE "keyshift"."accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE TABLE "keyshift"."ledger_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.ledger', "id") AS new_id FROM ONLY "public"."ledger";
 ALTER TABLE "keyshift"."ledger_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."ledger_ids" IS 'keyshift: old public.ledger.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.ledger', '"keyshift"."ledger_ids"');
 CREATE TABLE "keyshift"."archived_entries_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.archived_entries', "id") AS new_id FROM ONLY "public"."archived_entries";
 ALTER TABLE "keyshift"."archived_entries_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."archived_entries_ids" IS 'keyshift: old public.archived_entries.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.archived_entries', '"keyshift"."archived_entries_ids"');
 CREATE TABLE "keyshift"."scratch_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.scratch', "id") AS new_id FROM ONLY "public"."scratch";
 ALTER TABLE "keyshift"."scratch_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."scratch_ids" IS 'keyshift: old public.scratch.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.scratch', '"keyshift"."scratch_ids"');
 CREATE TABLE "keyshift"."transfers_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.transfers', "id") AS new_id FROM ONLY "public"."transfers";
 ALTER TABLE "keyshift"."transfers_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."transfers_ids" IS 'keyshift: old public.transfers.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.transfers', '"keyshift"."transfers_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -155,6 +183,7 @@ ALTER TABLE "public"."accounts"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.accounts', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.accounts', '"public"."accounts"');
 
 -- public.ledger
 ALTER TABLE "public"."ledger"
@@ -162,6 +191,7 @@ ALTER TABLE "public"."ledger"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.ledger', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "account_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "account_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.ledger', '"public"."ledger"');
 
 -- public.archived_entries
 ALTER TABLE "public"."archived_entries"
@@ -169,6 +199,7 @@ ALTER TABLE "public"."archived_entries"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.archived_entries', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "ledger_id" TYPE uuid USING keyshift.uuid_for('public.ledger', "ledger_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.archived_entries', '"public"."archived_entries"');
 
 -- public.scratch
 ALTER TABLE "public"."scratch"
@@ -176,6 +207,7 @@ ALTER TABLE "public"."scratch"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.scratch', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "account_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "account_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.scratch', '"public"."scratch"');
 
 -- public.transfers
 ALTER TABLE "public"."transfers"
@@ -184,6 +216,7 @@ ALTER TABLE "public"."transfers"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "from_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "from_id"),
     ALTER COLUMN "reviewer_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "reviewer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.transfers', '"public"."transfers"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.ledger: ledger_account_fkey FOREIGN KEY ("region", "account_id") REFERENCES "public"."accounts" ("region", "id") ON UPDATE CASCADE
@@ -192,6 +225,7 @@ ALTER TABLE "public"."transfers"
 --   public.transfers: transfers_from_id_fkey FOREIGN KEY ("from_id") REFERENCES "public"."accounts" ("id")
 --   public.transfers: transfers_reviewer_id_fkey FOREIGN KEY ("reviewer_id") REFERENCES "public"."accounts" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 5 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

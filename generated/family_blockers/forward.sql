@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -63,6 +85,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.shards_odd', count(*), coalesce(s
 INSERT INTO keyshift.row_digest SELECT 'public.tagged', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."tagged" t;
 INSERT INTO keyshift.row_digest SELECT 'public.tasks', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."tasks" t;
 INSERT INTO keyshift.row_digest SELECT 'public.archived_tasks', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."archived_tasks" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -77,18 +100,23 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."tasks_id_seq"', last_value
 CREATE TABLE "keyshift"."customers_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.customers', "id") AS new_id FROM ONLY "public"."customers";
 ALTER TABLE "keyshift"."customers_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."customers_ids" IS 'keyshift: old public.customers.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.customers', '"keyshift"."customers_ids"');
 CREATE TABLE "keyshift"."devices_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.devices', "id") AS new_id FROM "public"."devices";
 ALTER TABLE "keyshift"."devices_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."devices_ids" IS 'keyshift: old public.devices.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.devices', '"keyshift"."devices_ids"');
 CREATE TABLE "keyshift"."ledger_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.ledger', "id") AS new_id FROM "public"."ledger";
 ALTER TABLE "keyshift"."ledger_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."ledger_ids" IS 'keyshift: old public.ledger.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.ledger', '"keyshift"."ledger_ids"');
 CREATE TABLE "keyshift"."notes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.notes', "id") AS new_id FROM "public"."notes";
 ALTER TABLE "keyshift"."notes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."notes_ids" IS 'keyshift: old public.notes.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.notes', '"keyshift"."notes_ids"');
 CREATE TABLE "keyshift"."tasks_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.tasks', "id") AS new_id FROM "public"."tasks";
 ALTER TABLE "keyshift"."tasks_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."tasks_ids" IS 'keyshift: old public.tasks.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.tasks', '"keyshift"."tasks_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -168,6 +196,7 @@ ALTER TABLE "public"."customers"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.customers', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.customers', '"public"."customers"');
 
 -- public.devices
 ALTER TABLE "public"."devices" ALTER COLUMN "id" DROP IDENTITY;
@@ -175,6 +204,7 @@ ALTER TABLE "public"."devices"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.devices', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.devices', '"public"."devices"');
 
 -- public.phones: changes with public.devices
 
@@ -184,6 +214,7 @@ ALTER TABLE "public"."ledger"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.ledger', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "customer_id" TYPE uuid USING keyshift.uuid_for('public.customers', "customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.ledger', '"public"."ledger"');
 
 -- public.ledger_0: changes with public.ledger
 
@@ -194,18 +225,21 @@ ALTER TABLE "public"."notes"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.notes', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.notes', '"public"."notes"');
 
 -- public.pinned_notes: changes with public.notes
 
 -- public.owned
 ALTER TABLE "public"."owned"
     ALTER COLUMN "owner_id" TYPE uuid USING keyshift.uuid_for('public.customers', "owner_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.owned', '"public"."owned"');
 
 -- public.owned_tagged: changes with public.owned
 
 -- public.readings
 ALTER TABLE "public"."readings"
     ALTER COLUMN "customer_id" TYPE uuid USING keyshift.uuid_for('public.customers', "customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.readings', '"public"."readings"');
 
 -- public.readings_high: changes with public.readings
 
@@ -214,6 +248,7 @@ ALTER TABLE "public"."readings"
 -- public.shards
 ALTER TABLE "public"."shards"
     ALTER COLUMN "customer_id" TYPE uuid USING keyshift.uuid_for('public.customers', "customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.shards', '"public"."shards"');
 
 -- public.shards_even: changes with public.shards
 
@@ -226,6 +261,7 @@ ALTER TABLE "public"."tasks"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.tasks', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.tasks', '"public"."tasks"');
 
 -- public.archived_tasks: changes with public.tasks
 
@@ -235,6 +271,7 @@ ALTER TABLE "public"."tasks"
 --   public.readings: readings_customer_id_fkey FOREIGN KEY ("customer_id") REFERENCES "public"."customers" ("id")
 --   public.shards: shards_customer_id_fkey FOREIGN KEY ("customer_id") REFERENCES "public"."customers" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 4 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -59,6 +81,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.children', count(*), coalesce(sum
 INSERT INTO keyshift.row_digest SELECT 'public.memberships', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."memberships" t;
 INSERT INTO keyshift.row_digest SELECT 'public.membership_audit', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."membership_audit" t;
 INSERT INTO keyshift.row_digest SELECT 'public.membership_notes', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."membership_notes" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -72,18 +95,23 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."membership_notes_id_seq"',
 CREATE TABLE "keyshift"."groups_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.groups', "id") AS new_id FROM ONLY "public"."groups";
 ALTER TABLE "keyshift"."groups_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."groups_ids" IS 'keyshift: old public.groups.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.groups', '"keyshift"."groups_ids"');
 CREATE TABLE "keyshift"."parents_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.parents', "id") AS new_id FROM ONLY "public"."parents";
 ALTER TABLE "keyshift"."parents_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."parents_ids" IS 'keyshift: old public.parents.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.parents', '"keyshift"."parents_ids"');
 CREATE TABLE "keyshift"."children_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.children', "id") AS new_id FROM ONLY "public"."children";
 ALTER TABLE "keyshift"."children_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."children_ids" IS 'keyshift: old public.children.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.children', '"keyshift"."children_ids"');
 CREATE TABLE "keyshift"."membership_audit_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.membership_audit', "id") AS new_id FROM ONLY "public"."membership_audit";
 ALTER TABLE "keyshift"."membership_audit_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."membership_audit_ids" IS 'keyshift: old public.membership_audit.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.membership_audit', '"keyshift"."membership_audit_ids"');
 CREATE TABLE "keyshift"."membership_notes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.membership_notes', "id") AS new_id FROM ONLY "public"."membership_notes";
 ALTER TABLE "keyshift"."membership_notes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."membership_notes_ids" IS 'keyshift: old public.membership_notes.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.membership_notes', '"keyshift"."membership_notes_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -175,12 +203,14 @@ ALTER TABLE "public"."groups"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.groups', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.groups', '"public"."groups"');
 
 -- public.parents
 ALTER TABLE "public"."parents"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.parents', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.parents', '"public"."parents"');
 
 -- public.children
 ALTER TABLE "public"."children"
@@ -194,6 +224,7 @@ ALTER TABLE "public"."children"
     ALTER COLUMN "set_default_parent_id" DROP DEFAULT,
     ALTER COLUMN "set_default_parent_id" TYPE uuid USING keyshift.uuid_for('public.parents', "set_default_parent_id"),
     ALTER COLUMN "mixed_parent_id" TYPE uuid USING keyshift.uuid_for('public.parents', "mixed_parent_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.children', '"public"."children"');
 -- Keep the default pointing at the same parent row: set_default_parent_id DEFAULT 0.
 SELECT keyshift.set_uuid_default('"public"."children"', 'set_default_parent_id', keyshift.uuid_for('public.parents', 0));
 
@@ -201,6 +232,7 @@ SELECT keyshift.set_uuid_default('"public"."children"', 'set_default_parent_id',
 ALTER TABLE "public"."memberships"
     ALTER COLUMN "parent_id" TYPE uuid USING keyshift.uuid_for('public.parents', "parent_id"),
     ALTER COLUMN "group_id" TYPE uuid USING keyshift.uuid_for('public.groups', "group_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.memberships', '"public"."memberships"');
 
 -- public.membership_audit
 ALTER TABLE "public"."membership_audit"
@@ -211,6 +243,7 @@ ALTER TABLE "public"."membership_audit"
     ALTER COLUMN "parent_id" TYPE uuid USING keyshift.uuid_for('public.parents', "parent_id"),
     ALTER COLUMN "group_id" DROP DEFAULT,
     ALTER COLUMN "group_id" TYPE uuid USING keyshift.uuid_for('public.groups', "group_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.membership_audit', '"public"."membership_audit"');
 -- Keep the default pointing at the same parent row: parent_id DEFAULT 0.
 SELECT keyshift.set_uuid_default('"public"."membership_audit"', 'parent_id', keyshift.uuid_for('public.parents', 0));
 -- Keep the default pointing at the same parent row: group_id DEFAULT 1.
@@ -225,6 +258,7 @@ ALTER TABLE "public"."membership_notes"
     ALTER COLUMN "parent_id" TYPE uuid USING keyshift.uuid_for('public.parents', "parent_id"),
     ALTER COLUMN "group_id" DROP DEFAULT,
     ALTER COLUMN "group_id" TYPE uuid USING keyshift.uuid_for('public.groups', "group_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.membership_notes', '"public"."membership_notes"');
 -- Keep the default pointing at the same parent row: parent_id DEFAULT 0.
 SELECT keyshift.set_uuid_default('"public"."membership_notes"', 'parent_id', keyshift.uuid_for('public.parents', 0));
 -- Keep the default pointing at the same parent row: group_id DEFAULT 1.
@@ -242,6 +276,7 @@ SELECT keyshift.set_uuid_default('"public"."membership_notes"', 'group_id', keys
 --   public.membership_audit: membership_audit_membership_fkey FOREIGN KEY ("parent_id", "group_id") REFERENCES "public"."memberships" ("parent_id", "group_id") ON DELETE SET DEFAULT
 --   public.membership_notes: membership_notes_membership_fkey FOREIGN KEY ("parent_id", "group_id") REFERENCES "public"."memberships" ("parent_id", "group_id") ON UPDATE CASCADE ON DELETE SET NULL
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 10 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

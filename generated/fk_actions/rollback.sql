@@ -19,11 +19,33 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -156,6 +178,7 @@ ALTER TABLE "public"."membership_notes"
     ALTER COLUMN "group_id" DROP DEFAULT,
     ALTER COLUMN "group_id" TYPE integer USING "keyshift"."groups_ids_old_id"("group_id"),
     ALTER COLUMN "group_id" SET DEFAULT 1;
+SELECT pg_temp.keyshift_progress('rewrote', 'public.membership_notes', '"public"."membership_notes"');
 
 -- public.membership_audit
 ALTER TABLE "public"."membership_audit"
@@ -168,11 +191,13 @@ ALTER TABLE "public"."membership_audit"
     ALTER COLUMN "group_id" DROP DEFAULT,
     ALTER COLUMN "group_id" TYPE integer USING "keyshift"."groups_ids_old_id"("group_id"),
     ALTER COLUMN "group_id" SET DEFAULT 1;
+SELECT pg_temp.keyshift_progress('rewrote', 'public.membership_audit', '"public"."membership_audit"');
 
 -- public.memberships
 ALTER TABLE "public"."memberships"
     ALTER COLUMN "parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("parent_id"),
     ALTER COLUMN "group_id" TYPE integer USING "keyshift"."groups_ids_old_id"("group_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.memberships', '"public"."memberships"');
 
 -- public.children
 ALTER TABLE "public"."children"
@@ -187,17 +212,20 @@ ALTER TABLE "public"."children"
     ALTER COLUMN "set_default_parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("set_default_parent_id"),
     ALTER COLUMN "set_default_parent_id" SET DEFAULT 0,
     ALTER COLUMN "mixed_parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("mixed_parent_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.children', '"public"."children"');
 
 -- public.parents
 ALTER TABLE "public"."parents"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE integer USING "keyshift"."parents_ids_old_id"("id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.parents', '"public"."parents"');
 
 -- public.groups
 ALTER TABLE "public"."groups"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE integer USING "keyshift"."groups_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.groups_id_seq'::regclass);
+SELECT pg_temp.keyshift_progress('rewrote', 'public.groups', '"public"."groups"');
 
 -- Sequences continue after the highest id handed out, or exactly where
 -- they were when nothing was written after forward.
@@ -218,6 +246,7 @@ WHERE s.sequence_name = '"public"."membership_notes_id_seq"';
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 10 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

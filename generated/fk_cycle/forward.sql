@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -47,6 +69,7 @@ CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint 
 INSERT INTO keyshift.row_digest SELECT 'public.staff', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."staff" t;
 INSERT INTO keyshift.row_digest SELECT 'public.stores', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."stores" t;
 INSERT INTO keyshift.row_digest SELECT 'public.sales', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."sales" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -59,12 +82,15 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."sales_id_seq"', last_value
 CREATE TABLE "keyshift"."staff_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.staff', "id") AS new_id FROM ONLY "public"."staff";
 ALTER TABLE "keyshift"."staff_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."staff_ids" IS 'keyshift: old public.staff.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.staff', '"keyshift"."staff_ids"');
 CREATE TABLE "keyshift"."stores_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.stores', "id") AS new_id FROM ONLY "public"."stores";
 ALTER TABLE "keyshift"."stores_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."stores_ids" IS 'keyshift: old public.stores.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.stores', '"keyshift"."stores_ids"');
 CREATE TABLE "keyshift"."sales_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.sales', "id") AS new_id FROM ONLY "public"."sales";
 ALTER TABLE "keyshift"."sales_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."sales_ids" IS 'keyshift: old public.sales.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.sales', '"keyshift"."sales_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -143,6 +169,7 @@ ALTER TABLE "public"."staff"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.staff', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "store_id" TYPE uuid USING keyshift.uuid_for('public.stores', "store_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.staff', '"public"."staff"');
 
 -- public.stores
 ALTER TABLE "public"."stores"
@@ -150,6 +177,7 @@ ALTER TABLE "public"."stores"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.stores', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "manager_id" TYPE uuid USING keyshift.uuid_for('public.staff', "manager_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.stores', '"public"."stores"');
 
 -- public.sales
 ALTER TABLE "public"."sales"
@@ -158,6 +186,7 @@ ALTER TABLE "public"."sales"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "store_id" TYPE uuid USING keyshift.uuid_for('public.stores', "store_id"),
     ALTER COLUMN "staff_id" TYPE uuid USING keyshift.uuid_for('public.staff', "staff_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.sales', '"public"."sales"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.staff: staff_store_id_fkey FOREIGN KEY ("store_id") REFERENCES "public"."stores" ("id")
@@ -165,6 +194,7 @@ ALTER TABLE "public"."sales"
 --   public.sales: sales_staff_id_fkey FOREIGN KEY ("staff_id") REFERENCES "public"."staff" ("id") ON DELETE SET NULL
 --   public.sales: sales_store_id_fkey FOREIGN KEY ("store_id") REFERENCES "public"."stores" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 4 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

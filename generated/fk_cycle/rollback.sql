@@ -19,11 +19,33 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -102,6 +124,7 @@ ALTER TABLE "public"."sales"
     ALTER COLUMN "id" SET DEFAULT nextval('public.sales_id_seq'::regclass),
     ALTER COLUMN "store_id" TYPE integer USING "keyshift"."stores_ids_old_id"("store_id"),
     ALTER COLUMN "staff_id" TYPE integer USING "keyshift"."staff_ids_old_id"("staff_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.sales', '"public"."sales"');
 
 -- public.stores
 ALTER TABLE "public"."stores"
@@ -109,6 +132,7 @@ ALTER TABLE "public"."stores"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."stores_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.stores_id_seq'::regclass),
     ALTER COLUMN "manager_id" TYPE integer USING "keyshift"."staff_ids_old_id"("manager_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.stores', '"public"."stores"');
 
 -- public.staff
 ALTER TABLE "public"."staff"
@@ -116,6 +140,7 @@ ALTER TABLE "public"."staff"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."staff_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.staff_id_seq'::regclass),
     ALTER COLUMN "store_id" TYPE integer USING "keyshift"."stores_ids_old_id"("store_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.staff', '"public"."staff"');
 
 -- Sequences continue after the highest id handed out, or exactly where
 -- they were when nothing was written after forward.
@@ -133,6 +158,7 @@ WHERE s.sequence_name = '"public"."sales_id_seq"';
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 4 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

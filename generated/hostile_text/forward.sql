@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -50,6 +72,7 @@ INSERT INTO keyshift.row_digest SELECT E'public."acct
 INSERT INTO keyshift.row_digest SELECT E'public."a$keyshift$b
 \\i pw_i"', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."a$keyshift$b
 \i pw_i" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -78,6 +101,9 @@ COMMENT ON TABLE "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" IS E'keyshift: old public."acct
 \\! touch pw_t ;*/$$''\\\\".id
 \\o pw_o values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', E'public."acct
+\\! touch pw_t ;*/$$''\\\\"', E'"keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids"');
 CREATE TABLE "keyshift"."a$keyshift$b
 \i pw_i_ids" AS SELECT "id
 \o pw_o" AS old_id, keyshift.uuid_for(E'public."a$keyshift$b
@@ -90,6 +116,9 @@ COMMENT ON TABLE "keyshift"."a$keyshift$b
 \i pw_i_ids" IS E'keyshift: old public."a$keyshift$b
 \\i pw_i".id
 \\o pw_o values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', E'public."a$keyshift$b
+\\i pw_i"', E'"keyshift"."a$keyshift$b
+\\i pw_i_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -400,6 +429,9 @@ ALTER TABLE "public"."acct
 \o pw_o"),
     ALTER COLUMN "id
 \o pw_o" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', E'public."acct
+\\! touch pw_t ;*/$$''\\\\"', E'"public"."acct
+\\! touch pw_t ;*/$$''\\\\"');
 
 -- public."a$keyshift$b
 -- \i pw_i"
@@ -417,6 +449,9 @@ ALTER TABLE "public"."a$keyshift$b
 \! touch pw_fk" TYPE uuid USING keyshift.uuid_for(E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', "acct
 \! touch pw_fk");
+SELECT pg_temp.keyshift_progress('rewrote', E'public."a$keyshift$b
+\\i pw_i"', E'"public"."a$keyshift$b
+\\i pw_i"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public."a$keyshift$b
@@ -426,6 +461,7 @@ ALTER TABLE "public"."a$keyshift$b
 -- \! touch pw_t ;*/$$'\\" ("id
 -- \o pw_o")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 1 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -19,11 +19,33 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -134,6 +156,9 @@ ALTER TABLE "public"."a$keyshift$b
 \! touch pw_fk" TYPE bigint USING "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids_old_id"("acct
 \! touch pw_fk");
+SELECT pg_temp.keyshift_progress('rewrote', E'public."a$keyshift$b
+\\i pw_i"', E'"public"."a$keyshift$b
+\\i pw_i"');
 
 -- public."acct
 -- \! touch pw_t ;*/$$'\\"
@@ -149,6 +174,9 @@ ALTER TABLE "public"."acct
 \o pw_o" SET DEFAULT nextval(E'public."acct
 \\! touch pw_t ;*/$$''\\\\_id
 \\o pw_o_seq"'::regclass);
+SELECT pg_temp.keyshift_progress('rewrote', E'public."acct
+\\! touch pw_t ;*/$$''\\\\"', E'"public"."acct
+\\! touch pw_t ;*/$$''\\\\"');
 
 -- Sequences continue after the highest id handed out, or exactly where
 -- they were when nothing was written after forward.
@@ -175,6 +203,7 @@ WHERE s.sequence_name = E'"public"."a$keyshift$b
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 1 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -52,6 +74,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.t_serial', count(*), coalesce(sum
 INSERT INTO keyshift.row_digest SELECT 'public.t_shared_seq', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."t_shared_seq" t;
 INSERT INTO keyshift.row_digest SELECT 'public.t_smallserial', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."t_smallserial" t;
 INSERT INTO keyshift.row_digest SELECT 'public.links', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."links" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -68,27 +91,35 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."links_id_seq"', last_value
 CREATE TABLE "keyshift"."t_bigserial_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.t_bigserial', "id") AS new_id FROM ONLY "public"."t_bigserial";
 ALTER TABLE "keyshift"."t_bigserial_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."t_bigserial_ids" IS 'keyshift: old public.t_bigserial.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_bigserial', '"keyshift"."t_bigserial_ids"');
 CREATE TABLE "keyshift"."t_identity_always_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.t_identity_always', "id") AS new_id FROM ONLY "public"."t_identity_always";
 ALTER TABLE "keyshift"."t_identity_always_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."t_identity_always_ids" IS 'keyshift: old public.t_identity_always.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_identity_always', '"keyshift"."t_identity_always_ids"');
 CREATE TABLE "keyshift"."t_identity_default_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.t_identity_default', "id") AS new_id FROM ONLY "public"."t_identity_default";
 ALTER TABLE "keyshift"."t_identity_default_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."t_identity_default_ids" IS 'keyshift: old public.t_identity_default.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_identity_default', '"keyshift"."t_identity_default_ids"');
 CREATE TABLE "keyshift"."t_manual_seq_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.t_manual_seq', "id") AS new_id FROM ONLY "public"."t_manual_seq";
 ALTER TABLE "keyshift"."t_manual_seq_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."t_manual_seq_ids" IS 'keyshift: old public.t_manual_seq.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_manual_seq', '"keyshift"."t_manual_seq_ids"');
 CREATE TABLE "keyshift"."t_serial_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.t_serial', "id") AS new_id FROM ONLY "public"."t_serial";
 ALTER TABLE "keyshift"."t_serial_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."t_serial_ids" IS 'keyshift: old public.t_serial.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_serial', '"keyshift"."t_serial_ids"');
 CREATE TABLE "keyshift"."t_shared_seq_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.t_shared_seq', "id") AS new_id FROM ONLY "public"."t_shared_seq";
 ALTER TABLE "keyshift"."t_shared_seq_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."t_shared_seq_ids" IS 'keyshift: old public.t_shared_seq.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_shared_seq', '"keyshift"."t_shared_seq_ids"');
 CREATE TABLE "keyshift"."t_smallserial_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.t_smallserial', "id") AS new_id FROM ONLY "public"."t_smallserial";
 ALTER TABLE "keyshift"."t_smallserial_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."t_smallserial_ids" IS 'keyshift: old public.t_smallserial.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_smallserial', '"keyshift"."t_smallserial_ids"');
 CREATE TABLE "keyshift"."links_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.links', "id") AS new_id FROM ONLY "public"."links";
 ALTER TABLE "keyshift"."links_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."links_ids" IS 'keyshift: old public.links.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.links', '"keyshift"."links_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -177,6 +208,7 @@ ALTER TABLE "public"."t_bigserial"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.t_bigserial', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.t_bigserial', '"public"."t_bigserial"');
 
 -- public.t_identity_always
 ALTER TABLE "public"."t_identity_always" ALTER COLUMN "id" DROP IDENTITY;
@@ -184,6 +216,7 @@ ALTER TABLE "public"."t_identity_always"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.t_identity_always', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.t_identity_always', '"public"."t_identity_always"');
 
 -- public.t_identity_default
 ALTER TABLE "public"."t_identity_default" ALTER COLUMN "id" DROP IDENTITY;
@@ -191,30 +224,35 @@ ALTER TABLE "public"."t_identity_default"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.t_identity_default', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.t_identity_default', '"public"."t_identity_default"');
 
 -- public.t_manual_seq
 ALTER TABLE "public"."t_manual_seq"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.t_manual_seq', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.t_manual_seq', '"public"."t_manual_seq"');
 
 -- public.t_serial
 ALTER TABLE "public"."t_serial"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.t_serial', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.t_serial', '"public"."t_serial"');
 
 -- public.t_shared_seq
 ALTER TABLE "public"."t_shared_seq"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.t_shared_seq', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.t_shared_seq', '"public"."t_shared_seq"');
 
 -- public.t_smallserial
 ALTER TABLE "public"."t_smallserial"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.t_smallserial', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.t_smallserial', '"public"."t_smallserial"');
 
 -- public.links
 ALTER TABLE "public"."links"
@@ -228,6 +266,7 @@ ALTER TABLE "public"."links"
     ALTER COLUMN "default_id" TYPE uuid USING keyshift.uuid_for('public.t_identity_default', "default_id"),
     ALTER COLUMN "manual_id" TYPE uuid USING keyshift.uuid_for('public.t_manual_seq', "manual_id"),
     ALTER COLUMN "shared_id" TYPE uuid USING keyshift.uuid_for('public.t_shared_seq', "shared_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.links', '"public"."links"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.links: links_always_id_fkey FOREIGN KEY ("always_id") REFERENCES "public"."t_identity_always" ("id")
@@ -238,6 +277,7 @@ ALTER TABLE "public"."links"
 --   public.links: links_shared_id_fkey FOREIGN KEY ("shared_id") REFERENCES "public"."t_shared_seq" ("id")
 --   public.links: links_smallserial_id_fkey FOREIGN KEY ("smallserial_id") REFERENCES "public"."t_smallserial" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 7 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -52,6 +74,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.photos', count(*), coalesce(sum(h
 INSERT INTO keyshift.row_digest SELECT 'public.videos', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."videos" t;
 INSERT INTO keyshift.row_digest SELECT 'public.media_views', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."media_views" t;
 INSERT INTO keyshift.row_digest SELECT 'public.photo_tags', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."photo_tags" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -65,15 +88,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."photo_tags_id_seq"', last_
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.accounts', "id") AS new_id FROM ONLY "public"."accounts";
 ALTER TABLE "keyshift"."accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE TABLE "keyshift"."albums_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.albums', "id") AS new_id FROM ONLY "public"."albums";
 ALTER TABLE "keyshift"."albums_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."albums_ids" IS 'keyshift: old public.albums.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.albums', '"keyshift"."albums_ids"');
 CREATE TABLE "keyshift"."media_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.media', "id") AS new_id FROM "public"."media";
 ALTER TABLE "keyshift"."media_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."media_ids" IS 'keyshift: old public.media.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.media', '"keyshift"."media_ids"');
 CREATE TABLE "keyshift"."photo_tags_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.photo_tags', "id") AS new_id FROM ONLY "public"."photo_tags";
 ALTER TABLE "keyshift"."photo_tags_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."photo_tags_ids" IS 'keyshift: old public.photo_tags.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.photo_tags', '"keyshift"."photo_tags_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -158,6 +185,7 @@ ALTER TABLE "public"."accounts"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.accounts', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.accounts', '"public"."accounts"');
 
 -- public.albums
 ALTER TABLE "public"."albums"
@@ -165,6 +193,7 @@ ALTER TABLE "public"."albums"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.albums', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "owner_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "owner_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.albums', '"public"."albums"');
 
 -- public.media
 ALTER TABLE "public"."media"
@@ -172,20 +201,24 @@ ALTER TABLE "public"."media"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.media', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "owner_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "owner_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.media', '"public"."media"');
 
 -- public.live_videos; inherited columns change with public.media
 ALTER TABLE "public"."live_videos"
     ALTER COLUMN "host_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "host_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.live_videos', '"public"."live_videos"');
 
 -- public.photos; inherited columns change with public.media
 ALTER TABLE "public"."photos"
     ALTER COLUMN "album_id" TYPE uuid USING keyshift.uuid_for('public.albums', "album_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.photos', '"public"."photos"');
 
 -- public.videos: changes with public.media
 
 -- public.media_views
 ALTER TABLE "public"."media_views"
     ALTER COLUMN "viewer_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "viewer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.media_views', '"public"."media_views"');
 
 -- public.photo_tags
 ALTER TABLE "public"."photo_tags"
@@ -193,6 +226,7 @@ ALTER TABLE "public"."photo_tags"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.photo_tags', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "photo_id" TYPE uuid USING keyshift.uuid_for('public.media', "photo_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.photo_tags', '"public"."photo_tags"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.albums: albums_owner_id_fkey FOREIGN KEY ("owner_id") REFERENCES "public"."accounts" ("id")
@@ -203,6 +237,7 @@ ALTER TABLE "public"."photo_tags"
 --   public.photos: photos_owner_id_fkey FOREIGN KEY ("owner_id") REFERENCES "public"."accounts" ("id")
 --   public.photo_tags: photo_tags_photo_id_fkey FOREIGN KEY ("photo_id") REFERENCES "public"."photos" ("id") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 7 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -19,11 +19,33 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -135,20 +157,24 @@ ALTER TABLE "public"."photo_tags"
     ALTER COLUMN "id" TYPE bigint USING "keyshift"."photo_tags_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.photo_tags_id_seq'::regclass),
     ALTER COLUMN "photo_id" TYPE integer USING "keyshift"."media_ids_old_id"("photo_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.photo_tags', '"public"."photo_tags"');
 
 -- public.media_views
 ALTER TABLE "public"."media_views"
     ALTER COLUMN "viewer_id" TYPE integer USING "keyshift"."accounts_ids_old_id"("viewer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.media_views', '"public"."media_views"');
 
 -- public.videos: changes with public.media
 
 -- public.photos; inherited columns change with public.media
 ALTER TABLE "public"."photos"
     ALTER COLUMN "album_id" TYPE integer USING "keyshift"."albums_ids_old_id"("album_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.photos', '"public"."photos"');
 
 -- public.live_videos; inherited columns change with public.media
 ALTER TABLE "public"."live_videos"
     ALTER COLUMN "host_id" TYPE integer USING "keyshift"."accounts_ids_old_id"("host_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.live_videos', '"public"."live_videos"');
 
 -- public.media
 ALTER TABLE "public"."media"
@@ -156,6 +182,7 @@ ALTER TABLE "public"."media"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."media_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.media_id_seq'::regclass),
     ALTER COLUMN "owner_id" TYPE integer USING "keyshift"."accounts_ids_old_id"("owner_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.media', '"public"."media"');
 
 -- public.albums
 ALTER TABLE "public"."albums"
@@ -163,12 +190,14 @@ ALTER TABLE "public"."albums"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."albums_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.albums_id_seq'::regclass),
     ALTER COLUMN "owner_id" TYPE integer USING "keyshift"."accounts_ids_old_id"("owner_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.albums', '"public"."albums"');
 
 -- public.accounts
 ALTER TABLE "public"."accounts"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE integer USING "keyshift"."accounts_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.accounts_id_seq'::regclass);
+SELECT pg_temp.keyshift_progress('rewrote', 'public.accounts', '"public"."accounts"');
 
 -- Sequences continue after the highest id handed out, or exactly where
 -- they were when nothing was written after forward.
@@ -189,6 +218,7 @@ WHERE s.sequence_name = '"public"."photo_tags_id_seq"';
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 7 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

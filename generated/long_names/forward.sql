@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -47,6 +69,7 @@ CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint 
 INSERT INTO keyshift.row_digest SELECT 'public.subscription_billing_account_history_records_for_annual_reviews', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t;
 INSERT INTO keyshift.row_digest SELECT 'public."order_line_items_with_delivery_addresses_and_package_größe"', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t;
 INSERT INTO keyshift.row_digest SELECT 'public.payment_reconciliation_entries_referencing_billing_history_rows', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -59,12 +82,15 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."payment_reconciliation_ent
 CREATE TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" AS SELECT "subscription_billing_account_history_record_surrogate_key_value" AS old_id, keyshift.uuid_for('public.subscription_billing_account_history_records_for_annual_reviews', "subscription_billing_account_history_record_surrogate_key_value") AS new_id FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews";
 ALTER TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" IS 'keyshift: old public.subscription_billing_account_history_records_for_annual_reviews.subscription_billing_account_history_record_surrogate_key_value values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.subscription_billing_account_history_records_for_annual_reviews', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"');
 CREATE TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" AS SELECT "id" AS old_id, keyshift.uuid_for('public."order_line_items_with_delivery_addresses_and_package_größe"', "id") AS new_id FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe";
 ALTER TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" IS 'keyshift: old public."order_line_items_with_delivery_addresses_and_package_größe".id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"');
 CREATE TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" AS SELECT "entry_identifier_with_a_rather_long_but_still_legal_column_name" AS old_id, keyshift.uuid_for('public.payment_reconciliation_entries_referencing_billing_history_rows', "entry_identifier_with_a_rather_long_but_still_legal_column_name") AS new_id FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows";
 ALTER TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" IS 'keyshift: old public.payment_reconciliation_entries_referencing_billing_history_rows.entry_identifier_with_a_rather_long_but_still_legal_column_name values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -142,6 +168,7 @@ ALTER TABLE "public"."subscription_billing_account_history_records_for_annual_re
     ALTER COLUMN "subscription_billing_account_history_record_surrogate_key_value" DROP DEFAULT,
     ALTER COLUMN "subscription_billing_account_history_record_surrogate_key_value" TYPE uuid USING keyshift.uuid_for('public.subscription_billing_account_history_records_for_annual_reviews', "subscription_billing_account_history_record_surrogate_key_value"),
     ALTER COLUMN "subscription_billing_account_history_record_surrogate_key_value" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
 
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
 ALTER TABLE "public"."order_line_items_with_delivery_addresses_and_package_größe"
@@ -149,6 +176,7 @@ ALTER TABLE "public"."order_line_items_with_delivery_addresses_and_package_grö�
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public."order_line_items_with_delivery_addresses_and_package_größe"', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "subscription_billing_account_history_record_surrogate_key_value" TYPE uuid USING keyshift.uuid_for('public.subscription_billing_account_history_records_for_annual_reviews', "subscription_billing_account_history_record_surrogate_key_value");
+SELECT pg_temp.keyshift_progress('rewrote', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
 
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
 ALTER TABLE "public"."payment_reconciliation_entries_referencing_billing_history_rows" ALTER COLUMN "entry_identifier_with_a_rather_long_but_still_legal_column_name" DROP IDENTITY;
@@ -159,6 +187,7 @@ ALTER TABLE "public"."payment_reconciliation_entries_referencing_billing_history
     ALTER COLUMN "subscription_billing_account_history_record_reference_primary" TYPE uuid USING keyshift.uuid_for('public.subscription_billing_account_history_records_for_annual_reviews', "subscription_billing_account_history_record_reference_primary"),
     ALTER COLUMN "subscription_billing_account_history_record_reference_secondary" TYPE uuid USING keyshift.uuid_for('public.subscription_billing_account_history_records_for_annual_reviews', "subscription_billing_account_history_record_reference_secondary"),
     ALTER COLUMN "order_line_items_package_größe_ref" TYPE uuid USING keyshift.uuid_for('public."order_line_items_with_delivery_addresses_and_package_größe"', "order_line_items_package_größe_ref");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public."order_line_items_with_delivery_addresses_and_package_größe": order_line_items_with_deliver_subscription_billing_account_fkey FOREIGN KEY ("subscription_billing_account_history_record_surrogate_key_value") REFERENCES "public"."subscription_billing_account_history_records_for_annual_reviews" ("subscription_billing_account_history_record_surrogate_key_value")
@@ -166,6 +195,7 @@ ALTER TABLE "public"."payment_reconciliation_entries_referencing_billing_history
 --   public.payment_reconciliation_entries_referencing_billing_history_rows: payment_reconciliation_entrie_order_line_items_package_gr_fkey FOREIGN KEY ("order_line_items_package_größe_ref") REFERENCES "public"."order_line_items_with_delivery_addresses_and_package_größe" ("id")
 --   public.payment_reconciliation_entries_referencing_billing_history_rows: payment_reconciliation_entrie_subscription_billing_account_fkey FOREIGN KEY ("subscription_billing_account_history_record_reference_primary") REFERENCES "public"."subscription_billing_account_history_records_for_annual_reviews" ("subscription_billing_account_history_record_surrogate_key_value") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 4 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

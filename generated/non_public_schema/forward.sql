@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -50,6 +72,7 @@ INSERT INTO keyshift.row_digest SELECT 'billing.invoices', count(*), coalesce(su
 INSERT INTO keyshift.row_digest SELECT 'billing.events', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "billing"."events" t;
 INSERT INTO keyshift.row_digest SELECT 'public.accounts', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."accounts" t;
 INSERT INTO keyshift.row_digest SELECT 'public.notes', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."notes" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -65,21 +88,27 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."notes_id_seq"', last_value
 CREATE TABLE "keyshift"."app_accounts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('app.accounts', "id") AS new_id FROM ONLY "app"."accounts";
 ALTER TABLE "keyshift"."app_accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."app_accounts_ids" IS 'keyshift: old app.accounts.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'app.accounts', '"keyshift"."app_accounts_ids"');
 CREATE TABLE "keyshift"."app_events_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('app.events', "id") AS new_id FROM ONLY "app"."events";
 ALTER TABLE "keyshift"."app_events_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."app_events_ids" IS 'keyshift: old app.events.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'app.events', '"keyshift"."app_events_ids"');
 CREATE TABLE "keyshift"."billing_invoices_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('billing.invoices', "id") AS new_id FROM ONLY "billing"."invoices";
 ALTER TABLE "keyshift"."billing_invoices_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."billing_invoices_ids" IS 'keyshift: old billing.invoices.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'billing.invoices', '"keyshift"."billing_invoices_ids"');
 CREATE TABLE "keyshift"."billing_events_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('billing.events', "id") AS new_id FROM ONLY "billing"."events";
 ALTER TABLE "keyshift"."billing_events_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."billing_events_ids" IS 'keyshift: old billing.events.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'billing.events', '"keyshift"."billing_events_ids"');
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.accounts', "id") AS new_id FROM ONLY "public"."accounts";
 ALTER TABLE "keyshift"."accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE TABLE "keyshift"."notes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.notes', "id") AS new_id FROM ONLY "public"."notes";
 ALTER TABLE "keyshift"."notes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."notes_ids" IS 'keyshift: old public.notes.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.notes', '"keyshift"."notes_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -164,6 +193,7 @@ ALTER TABLE "app"."accounts"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('app.accounts', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'app.accounts', '"app"."accounts"');
 
 -- app.events
 ALTER TABLE "app"."events"
@@ -171,6 +201,7 @@ ALTER TABLE "app"."events"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('app.events', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "account_id" TYPE uuid USING keyshift.uuid_for('app.accounts', "account_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'app.events', '"app"."events"');
 
 -- billing.invoices
 ALTER TABLE "billing"."invoices"
@@ -178,6 +209,7 @@ ALTER TABLE "billing"."invoices"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('billing.invoices', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "account_id" TYPE uuid USING keyshift.uuid_for('app.accounts', "account_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'billing.invoices', '"billing"."invoices"');
 
 -- billing.events
 ALTER TABLE "billing"."events"
@@ -186,12 +218,14 @@ ALTER TABLE "billing"."events"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "invoice_id" TYPE uuid USING keyshift.uuid_for('billing.invoices', "invoice_id"),
     ALTER COLUMN "account_id" TYPE uuid USING keyshift.uuid_for('app.accounts', "account_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'billing.events', '"billing"."events"');
 
 -- public.accounts
 ALTER TABLE "public"."accounts"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.accounts', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.accounts', '"public"."accounts"');
 
 -- public.notes
 ALTER TABLE "public"."notes"
@@ -200,6 +234,7 @@ ALTER TABLE "public"."notes"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "invoice_id" TYPE uuid USING keyshift.uuid_for('billing.invoices', "invoice_id"),
     ALTER COLUMN "account_id" TYPE uuid USING keyshift.uuid_for('public.accounts', "account_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.notes', '"public"."notes"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   app.events: events_account_id_fkey FOREIGN KEY ("account_id") REFERENCES "app"."accounts" ("id") ON DELETE CASCADE
@@ -209,6 +244,7 @@ ALTER TABLE "public"."notes"
 --   public.notes: notes_account_id_fkey FOREIGN KEY ("account_id") REFERENCES "public"."accounts" ("id")
 --   public.notes: notes_invoice_id_fkey FOREIGN KEY ("invoice_id") REFERENCES "billing"."invoices" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 6 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

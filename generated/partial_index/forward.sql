@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -48,6 +70,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.users', count(*), coalesce(sum(ha
 INSERT INTO keyshift.row_digest SELECT 'public.projects', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."projects" t;
 INSERT INTO keyshift.row_digest SELECT 'public.tickets', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."tickets" t;
 INSERT INTO keyshift.row_digest SELECT 'public.user_emails', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."user_emails" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -61,15 +84,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."user_emails_id_seq"', last
 CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.users', "id") AS new_id FROM ONLY "public"."users";
 ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
 CREATE TABLE "keyshift"."projects_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.projects', "id") AS new_id FROM ONLY "public"."projects";
 ALTER TABLE "keyshift"."projects_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"keyshift"."projects_ids"');
 CREATE TABLE "keyshift"."tickets_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.tickets', "id") AS new_id FROM ONLY "public"."tickets";
 ALTER TABLE "keyshift"."tickets_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."tickets_ids" IS 'keyshift: old public.tickets.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.tickets', '"keyshift"."tickets_ids"');
 CREATE TABLE "keyshift"."user_emails_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.user_emails', "id") AS new_id FROM ONLY "public"."user_emails";
 ALTER TABLE "keyshift"."user_emails_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."user_emails_ids" IS 'keyshift: old public.user_emails.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.user_emails', '"keyshift"."user_emails_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -150,6 +177,7 @@ ALTER TABLE "public"."users"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.users', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.users', '"public"."users"');
 
 -- public.projects
 ALTER TABLE "public"."projects"
@@ -157,6 +185,7 @@ ALTER TABLE "public"."projects"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.projects', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "owner_id" TYPE uuid USING keyshift.uuid_for('public.users', "owner_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.projects', '"public"."projects"');
 
 -- public.tickets
 ALTER TABLE "public"."tickets"
@@ -166,6 +195,7 @@ ALTER TABLE "public"."tickets"
     ALTER COLUMN "project_id" TYPE uuid USING keyshift.uuid_for('public.projects', "project_id"),
     ALTER COLUMN "reporter_id" TYPE uuid USING keyshift.uuid_for('public.users', "reporter_id"),
     ALTER COLUMN "assignee_id" TYPE uuid USING keyshift.uuid_for('public.users', "assignee_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.tickets', '"public"."tickets"');
 
 -- public.user_emails
 ALTER TABLE "public"."user_emails"
@@ -173,6 +203,7 @@ ALTER TABLE "public"."user_emails"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.user_emails', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.user_emails', '"public"."user_emails"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.projects: projects_owner_id_fkey FOREIGN KEY ("owner_id") REFERENCES "public"."users" ("id")
@@ -181,6 +212,7 @@ ALTER TABLE "public"."user_emails"
 --   public.tickets: tickets_reporter_id_fkey FOREIGN KEY ("reporter_id") REFERENCES "public"."users" ("id")
 --   public.user_emails: user_emails_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 5 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

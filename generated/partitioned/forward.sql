@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -61,6 +83,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.orders_2024', count(*), coalesce(
 INSERT INTO keyshift.row_digest SELECT 'public.orders_2025', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."orders_2025" t;
 INSERT INTO keyshift.row_digest SELECT 'public.orders_default', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."orders_default" t;
 INSERT INTO keyshift.row_digest SELECT 'public.sessions', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."sessions" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -76,21 +99,27 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."sessions_id_seq"', last_va
 CREATE TABLE "keyshift"."coupons_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.coupons', "id") AS new_id FROM ONLY "public"."coupons";
 ALTER TABLE "keyshift"."coupons_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."coupons_ids" IS 'keyshift: old public.coupons.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.coupons', '"keyshift"."coupons_ids"');
 CREATE TABLE "keyshift"."customers_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.customers', "id") AS new_id FROM ONLY "public"."customers";
 ALTER TABLE "keyshift"."customers_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."customers_ids" IS 'keyshift: old public.customers.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.customers', '"keyshift"."customers_ids"');
 CREATE TABLE "keyshift"."account_limits_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.account_limits', "id") AS new_id FROM ONLY "public"."account_limits";
 ALTER TABLE "keyshift"."account_limits_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."account_limits_ids" IS 'keyshift: old public.account_limits.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.account_limits', '"keyshift"."account_limits_ids"');
 CREATE TABLE "keyshift"."events_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.events', "id") AS new_id FROM "public"."events";
 ALTER TABLE "keyshift"."events_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."events_ids" IS 'keyshift: old public.events.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.events', '"keyshift"."events_ids"');
 CREATE TABLE "keyshift"."event_notes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.event_notes', "id") AS new_id FROM ONLY "public"."event_notes";
 ALTER TABLE "keyshift"."event_notes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."event_notes_ids" IS 'keyshift: old public.event_notes.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.event_notes', '"keyshift"."event_notes_ids"');
 CREATE TABLE "keyshift"."sessions_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.sessions', "id") AS new_id FROM ONLY "public"."sessions";
 ALTER TABLE "keyshift"."sessions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."sessions_ids" IS 'keyshift: old public.sessions.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.sessions', '"keyshift"."sessions_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -179,16 +208,19 @@ ALTER TABLE "public"."coupons"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.coupons', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.coupons', '"public"."coupons"');
 
 -- public.customers
 ALTER TABLE "public"."customers"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.customers', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.customers', '"public"."customers"');
 
 -- public.accounts
 ALTER TABLE "public"."accounts"
     ALTER COLUMN "customer_id" TYPE uuid USING keyshift.uuid_for('public.customers', "customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.accounts', '"public"."accounts"');
 
 -- public.accounts_eu: changes with public.accounts
 
@@ -204,6 +236,7 @@ ALTER TABLE "public"."account_limits"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.account_limits', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "customer_id" TYPE uuid USING keyshift.uuid_for('public.customers', "customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.account_limits', '"public"."account_limits"');
 
 -- public.events
 ALTER TABLE "public"."events"
@@ -211,6 +244,7 @@ ALTER TABLE "public"."events"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.events', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "customer_id" TYPE uuid USING keyshift.uuid_for('public.customers', "customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.events', '"public"."events"');
 
 -- public.events_2024: changes with public.events
 
@@ -222,11 +256,13 @@ ALTER TABLE "public"."event_notes"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.event_notes', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "event_id" TYPE uuid USING keyshift.uuid_for('public.events', "event_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.event_notes', '"public"."event_notes"');
 
 -- public.orders
 ALTER TABLE "public"."orders"
     ALTER COLUMN "customer_id" TYPE uuid USING keyshift.uuid_for('public.customers', "customer_id"),
     ALTER COLUMN "coupon_id" TYPE uuid USING keyshift.uuid_for('public.coupons', "coupon_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.orders', '"public"."orders"');
 
 -- public.orders_2024: changes with public.orders
 
@@ -240,6 +276,7 @@ ALTER TABLE "public"."sessions"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.sessions', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "customer_id" TYPE uuid USING keyshift.uuid_for('public.customers', "customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.sessions', '"public"."sessions"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.accounts: accounts_customer_id_fkey FOREIGN KEY ("customer_id") REFERENCES "public"."customers" ("id")
@@ -251,6 +288,7 @@ ALTER TABLE "public"."sessions"
 --   public.orders_2025: orders_2025_coupon_id_fkey FOREIGN KEY ("coupon_id") REFERENCES "public"."coupons" ("id") ON DELETE SET NULL
 --   public.sessions: sessions_customer_id_fkey FOREIGN KEY ("customer_id") REFERENCES "public"."customers" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 8 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -19,11 +19,33 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -184,6 +206,7 @@ ALTER TABLE "public"."sessions"
     ALTER COLUMN "id" TYPE bigint USING "keyshift"."sessions_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.sessions_id_seq'::regclass),
     ALTER COLUMN "customer_id" TYPE integer USING "keyshift"."customers_ids_old_id"("customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.sessions', '"public"."sessions"');
 
 -- public.orders_default: changes with public.orders
 
@@ -195,6 +218,7 @@ ALTER TABLE "public"."sessions"
 ALTER TABLE "public"."orders"
     ALTER COLUMN "customer_id" TYPE integer USING "keyshift"."customers_ids_old_id"("customer_id"),
     ALTER COLUMN "coupon_id" TYPE bigint USING "keyshift"."coupons_ids_old_id"("coupon_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.orders', '"public"."orders"');
 
 -- public.event_notes
 ALTER TABLE "public"."event_notes"
@@ -202,6 +226,7 @@ ALTER TABLE "public"."event_notes"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."event_notes_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.event_notes_id_seq'::regclass),
     ALTER COLUMN "event_id" TYPE integer USING "keyshift"."events_ids_old_id"("event_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.event_notes', '"public"."event_notes"');
 
 -- public.events_rest: changes with public.events
 
@@ -213,6 +238,7 @@ ALTER TABLE "public"."events"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."events_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.events_id_seq'::regclass),
     ALTER COLUMN "customer_id" TYPE integer USING "keyshift"."customers_ids_old_id"("customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.events', '"public"."events"');
 
 -- public.account_limits
 ALTER TABLE "public"."account_limits"
@@ -220,6 +246,7 @@ ALTER TABLE "public"."account_limits"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."account_limits_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.account_limits_id_seq'::regclass),
     ALTER COLUMN "customer_id" TYPE integer USING "keyshift"."customers_ids_old_id"("customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.account_limits', '"public"."account_limits"');
 
 -- public.accounts_us_us: changes with public.accounts
 
@@ -232,18 +259,21 @@ ALTER TABLE "public"."account_limits"
 -- public.accounts
 ALTER TABLE "public"."accounts"
     ALTER COLUMN "customer_id" TYPE integer USING "keyshift"."customers_ids_old_id"("customer_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.accounts', '"public"."accounts"');
 
 -- public.customers
 ALTER TABLE "public"."customers"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE integer USING "keyshift"."customers_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.customers_id_seq'::regclass);
+SELECT pg_temp.keyshift_progress('rewrote', 'public.customers', '"public"."customers"');
 
 -- public.coupons
 ALTER TABLE "public"."coupons"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE bigint USING "keyshift"."coupons_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.coupons_id_seq'::regclass);
+SELECT pg_temp.keyshift_progress('rewrote', 'public.coupons', '"public"."coupons"');
 
 -- Sequences continue after the highest id handed out, or exactly where
 -- they were when nothing was written after forward.
@@ -270,6 +300,7 @@ WHERE s.sequence_name = '"public"."sessions_id_seq"';
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 8 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -52,6 +74,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.useraccounts', count(*), coalesce
 INSERT INTO keyshift.row_digest SELECT 'public."Ünïcödé"', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."Ünïcödé" t;
 INSERT INTO keyshift.row_digest SELECT 'public."weird""name"', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."weird""name" t;
 INSERT INTO keyshift.row_digest SELECT 'public."Bob''s Table"', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."Bob's Table" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -68,27 +91,35 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."Bob''s Table_id_seq"', las
 CREATE TABLE "keyshift"."UserAccounts_ids" AS SELECT "userId" AS old_id, keyshift.uuid_for('public."UserAccounts"', "userId") AS new_id FROM ONLY "public"."UserAccounts";
 ALTER TABLE "keyshift"."UserAccounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."UserAccounts_ids" IS 'keyshift: old public."UserAccounts".userId values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public."UserAccounts"', '"keyshift"."UserAccounts_ids"');
 CREATE TABLE "keyshift"."user_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.user', "id") AS new_id FROM ONLY "public"."user";
 ALTER TABLE "keyshift"."user_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."user_ids" IS 'keyshift: old public.user.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.user', '"keyshift"."user_ids"');
 CREATE TABLE "keyshift"."order_ids" AS SELECT "order" AS old_id, keyshift.uuid_for('public.order', "order") AS new_id FROM ONLY "public"."order";
 ALTER TABLE "keyshift"."order_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."order_ids" IS 'keyshift: old public.order.order values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.order', '"keyshift"."order_ids"');
 CREATE TABLE "keyshift"."café_ids" AS SELECT "clé" AS old_id, keyshift.uuid_for('public."café"', "clé") AS new_id FROM ONLY "public"."café";
 ALTER TABLE "keyshift"."café_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."café_ids" IS 'keyshift: old public."café".clé values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public."café"', '"keyshift"."café_ids"');
 CREATE TABLE "keyshift"."useraccounts_ids" AS SELECT "userid" AS old_id, keyshift.uuid_for('public.useraccounts', "userid") AS new_id FROM ONLY "public"."useraccounts";
 ALTER TABLE "keyshift"."useraccounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."useraccounts_ids" IS 'keyshift: old public.useraccounts.userid values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.useraccounts', '"keyshift"."useraccounts_ids"');
 CREATE TABLE "keyshift"."Ünïcödé_ids" AS SELECT "ïd" AS old_id, keyshift.uuid_for('public."Ünïcödé"', "ïd") AS new_id FROM ONLY "public"."Ünïcödé";
 ALTER TABLE "keyshift"."Ünïcödé_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."Ünïcödé_ids" IS 'keyshift: old public."Ünïcödé".ïd values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public."Ünïcödé"', '"keyshift"."Ünïcödé_ids"');
 CREATE TABLE "keyshift"."weird""name_ids" AS SELECT "id""x" AS old_id, keyshift.uuid_for('public."weird""name"', "id""x") AS new_id FROM ONLY "public"."weird""name";
 ALTER TABLE "keyshift"."weird""name_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."weird""name_ids" IS 'keyshift: old public."weird""name".id"x values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public."weird""name"', '"keyshift"."weird""name_ids"');
 CREATE TABLE "keyshift"."Bob's Table_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public."Bob''s Table"', "id") AS new_id FROM ONLY "public"."Bob's Table";
 ALTER TABLE "keyshift"."Bob's Table_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."Bob's Table_ids" IS 'keyshift: old public."Bob''s Table".id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public."Bob''s Table"', '"keyshift"."Bob''s Table_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -179,6 +210,7 @@ ALTER TABLE "public"."UserAccounts"
     ALTER COLUMN "userId" DROP DEFAULT,
     ALTER COLUMN "userId" TYPE uuid USING keyshift.uuid_for('public."UserAccounts"', "userId"),
     ALTER COLUMN "userId" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public."UserAccounts"', '"public"."UserAccounts"');
 
 -- public.user
 ALTER TABLE "public"."user"
@@ -186,6 +218,7 @@ ALTER TABLE "public"."user"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.user', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "UserAccountId" TYPE uuid USING keyshift.uuid_for('public."UserAccounts"', "UserAccountId");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.user', '"public"."user"');
 
 -- public.order
 ALTER TABLE "public"."order"
@@ -193,6 +226,7 @@ ALTER TABLE "public"."order"
     ALTER COLUMN "order" TYPE uuid USING keyshift.uuid_for('public.order', "order"),
     ALTER COLUMN "order" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user" TYPE uuid USING keyshift.uuid_for('public.user', "user");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.order', '"public"."order"');
 
 -- public."café"
 ALTER TABLE "public"."café"
@@ -200,12 +234,14 @@ ALTER TABLE "public"."café"
     ALTER COLUMN "clé" TYPE uuid USING keyshift.uuid_for('public."café"', "clé"),
     ALTER COLUMN "clé" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "order" TYPE uuid USING keyshift.uuid_for('public.order', "order");
+SELECT pg_temp.keyshift_progress('rewrote', 'public."café"', '"public"."café"');
 
 -- public.useraccounts
 ALTER TABLE "public"."useraccounts"
     ALTER COLUMN "userid" DROP DEFAULT,
     ALTER COLUMN "userid" TYPE uuid USING keyshift.uuid_for('public.useraccounts', "userid"),
     ALTER COLUMN "userid" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.useraccounts', '"public"."useraccounts"');
 
 -- public."Ünïcödé"
 ALTER TABLE "public"."Ünïcödé" ALTER COLUMN "ïd" DROP IDENTITY;
@@ -214,6 +250,7 @@ ALTER TABLE "public"."Ünïcödé"
     ALTER COLUMN "ïd" TYPE uuid USING keyshift.uuid_for('public."Ünïcödé"', "ïd"),
     ALTER COLUMN "ïd" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "caféClé" TYPE uuid USING keyshift.uuid_for('public."café"', "caféClé");
+SELECT pg_temp.keyshift_progress('rewrote', 'public."Ünïcödé"', '"public"."Ünïcödé"');
 
 -- public."weird""name"
 ALTER TABLE "public"."weird""name"
@@ -223,6 +260,7 @@ ALTER TABLE "public"."weird""name"
     ALTER COLUMN "ref.id" TYPE uuid USING keyshift.uuid_for('public."Ünïcödé"', "ref.id"),
     ALTER COLUMN "user id" TYPE uuid USING keyshift.uuid_for('public.user', "user id"),
     ALTER COLUMN "owner's id" TYPE uuid USING keyshift.uuid_for('public."UserAccounts"', "owner's id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public."weird""name"', '"public"."weird""name"');
 
 -- public."Bob's Table"
 ALTER TABLE "public"."Bob's Table"
@@ -230,6 +268,7 @@ ALTER TABLE "public"."Bob's Table"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public."Bob''s Table"', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "weird""ref" TYPE uuid USING keyshift.uuid_for('public."weird""name"', "weird""ref");
+SELECT pg_temp.keyshift_progress('rewrote', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.user: FK_User_UserAccount FOREIGN KEY ("UserAccountId") REFERENCES "public"."UserAccounts" ("userId")
@@ -241,6 +280,7 @@ ALTER TABLE "public"."Bob's Table"
 --   public."weird""name": weird"name_user id_fkey FOREIGN KEY ("user id") REFERENCES "public"."user" ("id")
 --   public."Bob's Table": Bob's Table_weird"ref_fkey FOREIGN KEY ("weird""ref") REFERENCES "public"."weird""name" ("id""x")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 8 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,6 +18,27 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 -- A polymorphic row whose type keyshift.toml does not map stops forward.
 CREATE FUNCTION pg_temp.keyshift_unmapped_type(message text) RETURNS uuid
@@ -30,6 +51,7 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -59,6 +81,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.users', count(*), coalesce(sum(ha
 INSERT INTO keyshift.row_digest SELECT 'public.posts', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."posts" t;
 INSERT INTO keyshift.row_digest SELECT 'public.comments', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."comments" t;
 INSERT INTO keyshift.row_digest SELECT 'public.taggings', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."taggings" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -75,24 +98,31 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."taggings_id_seq"', last_va
 CREATE TABLE "keyshift"."notifications_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.notifications', "id") AS new_id FROM ONLY "public"."notifications";
 ALTER TABLE "keyshift"."notifications_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."notifications_ids" IS 'keyshift: old public.notifications.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.notifications', '"keyshift"."notifications_ids"');
 CREATE TABLE "keyshift"."page_views_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.page_views', "id") AS new_id FROM ONLY "public"."page_views";
 ALTER TABLE "keyshift"."page_views_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."page_views_ids" IS 'keyshift: old public.page_views.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.page_views', '"keyshift"."page_views_ids"');
 CREATE TABLE "keyshift"."tags_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.tags', "id") AS new_id FROM ONLY "public"."tags";
 ALTER TABLE "keyshift"."tags_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."tags_ids" IS 'keyshift: old public.tags.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.tags', '"keyshift"."tags_ids"');
 CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.users', "id") AS new_id FROM ONLY "public"."users";
 ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
 CREATE TABLE "keyshift"."posts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.posts', "id") AS new_id FROM ONLY "public"."posts";
 ALTER TABLE "keyshift"."posts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."posts_ids" IS 'keyshift: old public.posts.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.posts', '"keyshift"."posts_ids"');
 CREATE TABLE "keyshift"."comments_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.comments', "id") AS new_id FROM ONLY "public"."comments";
 ALTER TABLE "keyshift"."comments_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."comments_ids" IS 'keyshift: old public.comments.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.comments', '"keyshift"."comments_ids"');
 CREATE TABLE "keyshift"."taggings_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.taggings', "id") AS new_id FROM ONLY "public"."taggings";
 ALTER TABLE "keyshift"."taggings_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."taggings_ids" IS 'keyshift: old public.taggings.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.taggings', '"keyshift"."taggings_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -170,24 +200,28 @@ ALTER TABLE "public"."notifications"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.notifications', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.notifications', '"public"."notifications"');
 
 -- public.page_views
 ALTER TABLE "public"."page_views"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.page_views', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.page_views', '"public"."page_views"');
 
 -- public.tags
 ALTER TABLE "public"."tags"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.tags', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.tags', '"public"."tags"');
 
 -- public.users
 ALTER TABLE "public"."users"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.users', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.users', '"public"."users"');
 
 -- public.posts
 ALTER TABLE "public"."posts"
@@ -195,6 +229,7 @@ ALTER TABLE "public"."posts"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.posts', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "author_id" TYPE uuid USING keyshift.uuid_for('public.users', "author_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.posts', '"public"."posts"');
 
 -- public.comments
 ALTER TABLE "public"."comments"
@@ -203,6 +238,7 @@ ALTER TABLE "public"."comments"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "post_id" TYPE uuid USING keyshift.uuid_for('public.posts', "post_id"),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.comments', '"public"."comments"');
 
 -- public.taggings
 ALTER TABLE "public"."taggings"
@@ -211,6 +247,7 @@ ALTER TABLE "public"."taggings"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "tag_id" TYPE uuid USING keyshift.uuid_for('public.tags', "tag_id"),
     ALTER COLUMN "taggable_id" TYPE uuid USING CASE WHEN "taggable_id" IS NULL THEN NULL WHEN "taggable_type"::text = 'Post' THEN keyshift.uuid_for('public.posts', "taggable_id") WHEN "taggable_type"::text = 'User' THEN keyshift.uuid_for('public.users', "taggable_id") ELSE pg_temp.keyshift_unmapped_type(format('public.taggings has a row with taggable_type %L, which keyshift.toml does not map to a table; run preflight.sql', "taggable_type")) END;
+SELECT pg_temp.keyshift_progress('rewrote', 'public.taggings', '"public"."taggings"');
 
 -- References keyshift.toml declares have no constraint: a row written
 -- since preflight could point at no row. Every table is locked by now, so
@@ -224,6 +261,7 @@ SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.taggings with taggab
 --   public.comments: comments_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id")
 --   public.taggings: taggings_tag_id_fkey FOREIGN KEY ("tag_id") REFERENCES "public"."tags" ("id") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 2 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -49,6 +71,7 @@ INSERT INTO keyshift.row_digest SELECT 'north.users', count(*), coalesce(sum(has
 INSERT INTO keyshift.row_digest SELECT 'north.posts', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "north"."posts" t;
 INSERT INTO keyshift.row_digest SELECT 'south.users', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "south"."users" t;
 INSERT INTO keyshift.row_digest SELECT 'south.posts', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "south"."posts" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -63,18 +86,23 @@ INSERT INTO keyshift.sequence_state SELECT '"south"."posts_id_seq"', last_value,
 CREATE TABLE "keyshift"."north_labels_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('north.labels', "id") AS new_id FROM ONLY "north"."labels";
 ALTER TABLE "keyshift"."north_labels_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."north_labels_ids" IS 'keyshift: old north.labels.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'north.labels', '"keyshift"."north_labels_ids"');
 CREATE TABLE "keyshift"."north_users_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('north.users', "id") AS new_id FROM ONLY "north"."users";
 ALTER TABLE "keyshift"."north_users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."north_users_ids" IS 'keyshift: old north.users.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'north.users', '"keyshift"."north_users_ids"');
 CREATE TABLE "keyshift"."north_posts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('north.posts', "id") AS new_id FROM ONLY "north"."posts";
 ALTER TABLE "keyshift"."north_posts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."north_posts_ids" IS 'keyshift: old north.posts.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'north.posts', '"keyshift"."north_posts_ids"');
 CREATE TABLE "keyshift"."south_users_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('south.users', "id") AS new_id FROM ONLY "south"."users";
 ALTER TABLE "keyshift"."south_users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."south_users_ids" IS 'keyshift: old south.users.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'south.users', '"keyshift"."south_users_ids"');
 CREATE TABLE "keyshift"."south_posts_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('south.posts', "id") AS new_id FROM ONLY "south"."posts";
 ALTER TABLE "keyshift"."south_posts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."south_posts_ids" IS 'keyshift: old south.posts.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'south.posts', '"keyshift"."south_posts_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -360,12 +388,14 @@ ALTER TABLE "north"."labels"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('north.labels', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'north.labels', '"north"."labels"');
 
 -- north.users
 ALTER TABLE "north"."users"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('north.users', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'north.users', '"north"."users"');
 
 -- north.posts
 ALTER TABLE "north"."posts"
@@ -373,12 +403,14 @@ ALTER TABLE "north"."posts"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('north.posts', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('north.users', "user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'north.posts', '"north"."posts"');
 
 -- south.users
 ALTER TABLE "south"."users"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('south.users', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'south.users', '"south"."users"');
 
 -- south.posts
 ALTER TABLE "south"."posts"
@@ -386,11 +418,13 @@ ALTER TABLE "south"."posts"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('south.posts', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('south.users', "user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'south.posts', '"south"."posts"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   north.posts: posts_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "north"."users" ("id")
 --   south.posts: posts_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "south"."users" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 2 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

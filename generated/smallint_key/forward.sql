@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -48,6 +70,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.colors', count(*), coalesce(sum(h
 INSERT INTO keyshift.row_digest SELECT 'public.sizes', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."sizes" t;
 INSERT INTO keyshift.row_digest SELECT 'public.legacy_stock', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."legacy_stock" t;
 INSERT INTO keyshift.row_digest SELECT 'public.variants', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."variants" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -60,15 +83,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."variants_id_seq"', last_va
 CREATE TABLE "keyshift"."colors_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.colors', "id") AS new_id FROM ONLY "public"."colors";
 ALTER TABLE "keyshift"."colors_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."colors_ids" IS 'keyshift: old public.colors.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.colors', '"keyshift"."colors_ids"');
 CREATE TABLE "keyshift"."sizes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.sizes', "id") AS new_id FROM ONLY "public"."sizes";
 ALTER TABLE "keyshift"."sizes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."sizes_ids" IS 'keyshift: old public.sizes.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.sizes', '"keyshift"."sizes_ids"');
 CREATE TABLE "keyshift"."legacy_stock_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.legacy_stock', "id") AS new_id FROM ONLY "public"."legacy_stock";
 ALTER TABLE "keyshift"."legacy_stock_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."legacy_stock_ids" IS 'keyshift: old public.legacy_stock.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.legacy_stock', '"keyshift"."legacy_stock_ids"');
 CREATE TABLE "keyshift"."variants_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.variants', "id") AS new_id FROM ONLY "public"."variants";
 ALTER TABLE "keyshift"."variants_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."variants_ids" IS 'keyshift: old public.variants.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.variants', '"keyshift"."variants_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -147,12 +174,14 @@ ALTER TABLE "public"."colors"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.colors', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.colors', '"public"."colors"');
 
 -- public.sizes
 ALTER TABLE "public"."sizes"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.sizes', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.sizes', '"public"."sizes"');
 
 -- public.legacy_stock
 ALTER TABLE "public"."legacy_stock"
@@ -161,6 +190,7 @@ ALTER TABLE "public"."legacy_stock"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "size_id" TYPE uuid USING keyshift.uuid_for('public.sizes', "size_id"),
     ALTER COLUMN "color_id" TYPE uuid USING keyshift.uuid_for('public.colors', "color_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.legacy_stock', '"public"."legacy_stock"');
 
 -- public.variants
 ALTER TABLE "public"."variants"
@@ -169,6 +199,7 @@ ALTER TABLE "public"."variants"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "size_id" TYPE uuid USING keyshift.uuid_for('public.sizes', "size_id"),
     ALTER COLUMN "color_id" TYPE uuid USING keyshift.uuid_for('public.colors', "color_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.variants', '"public"."variants"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.legacy_stock: legacy_stock_color_id_fkey FOREIGN KEY ("color_id") REFERENCES "public"."colors" ("id")
@@ -176,6 +207,7 @@ ALTER TABLE "public"."variants"
 --   public.variants: variants_color_id_fkey FOREIGN KEY ("color_id") REFERENCES "public"."colors" ("id") ON DELETE SET NULL
 --   public.variants: variants_size_id_fkey FOREIGN KEY ("size_id") REFERENCES "public"."sizes" ("id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 4 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

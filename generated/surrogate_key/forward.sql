@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -49,6 +71,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.projects', count(*), coalesce(sum
 INSERT INTO keyshift.row_digest SELECT 'public.project_members', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."project_members" t;
 INSERT INTO keyshift.row_digest SELECT 'public.assignments', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."assignments" t;
 INSERT INTO keyshift.row_digest SELECT 'public.time_entries', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."time_entries" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -62,15 +85,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."time_entries_id_seq"', las
 CREATE TABLE "keyshift"."members_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.members', "id") AS new_id FROM ONLY "public"."members";
 ALTER TABLE "keyshift"."members_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."members_ids" IS 'keyshift: old public.members.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.members', '"keyshift"."members_ids"');
 CREATE TABLE "keyshift"."projects_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.projects', "id") AS new_id FROM ONLY "public"."projects";
 ALTER TABLE "keyshift"."projects_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"keyshift"."projects_ids"');
 CREATE TABLE "keyshift"."assignments_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.assignments', "id") AS new_id FROM ONLY "public"."assignments";
 ALTER TABLE "keyshift"."assignments_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."assignments_ids" IS 'keyshift: old public.assignments.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.assignments', '"keyshift"."assignments_ids"');
 CREATE TABLE "keyshift"."time_entries_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.time_entries', "id") AS new_id FROM ONLY "public"."time_entries";
 ALTER TABLE "keyshift"."time_entries_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."time_entries_ids" IS 'keyshift: old public.time_entries.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.time_entries', '"keyshift"."time_entries_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -151,17 +178,20 @@ ALTER TABLE "public"."members"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.members', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.members', '"public"."members"');
 
 -- public.projects
 ALTER TABLE "public"."projects"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.projects', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.projects', '"public"."projects"');
 
 -- public.project_members
 ALTER TABLE "public"."project_members"
     ALTER COLUMN "project_id" TYPE uuid USING keyshift.uuid_for('public.projects', "project_id"),
     ALTER COLUMN "member_id" TYPE uuid USING keyshift.uuid_for('public.members', "member_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.project_members', '"public"."project_members"');
 
 -- public.assignments
 ALTER TABLE "public"."assignments"
@@ -170,6 +200,7 @@ ALTER TABLE "public"."assignments"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "project_id" TYPE uuid USING keyshift.uuid_for('public.projects', "project_id"),
     ALTER COLUMN "member_id" TYPE uuid USING keyshift.uuid_for('public.members', "member_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.assignments', '"public"."assignments"');
 
 -- public.time_entries
 ALTER TABLE "public"."time_entries"
@@ -179,6 +210,7 @@ ALTER TABLE "public"."time_entries"
     ALTER COLUMN "project_id" TYPE uuid USING keyshift.uuid_for('public.projects', "project_id"),
     ALTER COLUMN "member_id" TYPE uuid USING keyshift.uuid_for('public.members', "member_id"),
     ALTER COLUMN "approver_id" TYPE uuid USING keyshift.uuid_for('public.members', "approver_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.time_entries', '"public"."time_entries"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.project_members: project_members_member_id_fkey FOREIGN KEY ("member_id") REFERENCES "public"."members" ("id") ON DELETE CASCADE
@@ -187,6 +219,7 @@ ALTER TABLE "public"."time_entries"
 --   public.time_entries: time_entries_approver_fkey FOREIGN KEY ("project_id", "approver_id") REFERENCES "public"."project_members" ("project_id", "member_id")
 --   public.time_entries: time_entries_worker_fkey FOREIGN KEY ("project_id", "member_id") REFERENCES "public"."project_members" ("project_id", "member_id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 5 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -48,6 +70,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.products', count(*), coalesce(sum
 INSERT INTO keyshift.row_digest SELECT 'public.api_keys', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."api_keys" t;
 INSERT INTO keyshift.row_digest SELECT 'public.legacy_orders', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."legacy_orders" t;
 INSERT INTO keyshift.row_digest SELECT 'public.prices', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."prices" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -61,15 +84,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."prices_id_seq"', last_valu
 CREATE TABLE "keyshift"."products_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.products', "id") AS new_id FROM ONLY "public"."products";
 ALTER TABLE "keyshift"."products_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."products_ids" IS 'keyshift: old public.products.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.products', '"keyshift"."products_ids"');
 CREATE TABLE "keyshift"."api_keys_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.api_keys', "id") AS new_id FROM ONLY "public"."api_keys";
 ALTER TABLE "keyshift"."api_keys_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."api_keys_ids" IS 'keyshift: old public.api_keys.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.api_keys', '"keyshift"."api_keys_ids"');
 CREATE TABLE "keyshift"."legacy_orders_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.legacy_orders', "id") AS new_id FROM ONLY "public"."legacy_orders";
 ALTER TABLE "keyshift"."legacy_orders_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."legacy_orders_ids" IS 'keyshift: old public.legacy_orders.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.legacy_orders', '"keyshift"."legacy_orders_ids"');
 CREATE TABLE "keyshift"."prices_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.prices', "id") AS new_id FROM ONLY "public"."prices";
 ALTER TABLE "keyshift"."prices_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."prices_ids" IS 'keyshift: old public.prices.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.prices', '"keyshift"."prices_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -144,6 +171,7 @@ ALTER TABLE "public"."products"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.products', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.products', '"public"."products"');
 
 -- public.api_keys
 ALTER TABLE "public"."api_keys"
@@ -151,12 +179,14 @@ ALTER TABLE "public"."api_keys"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.api_keys', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "product_id" TYPE uuid USING keyshift.uuid_for('public.products', "product_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.api_keys', '"public"."api_keys"');
 
 -- public.legacy_orders
 ALTER TABLE "public"."legacy_orders"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.legacy_orders', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.legacy_orders', '"public"."legacy_orders"');
 
 -- public.prices
 ALTER TABLE "public"."prices"
@@ -164,11 +194,13 @@ ALTER TABLE "public"."prices"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.prices', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "product_id" TYPE uuid USING keyshift.uuid_for('public.products', "product_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.prices', '"public"."prices"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.api_keys: api_keys_product_id_fkey FOREIGN KEY ("product_id") REFERENCES "public"."products" ("id")
 --   public.prices: prices_product_id_fkey FOREIGN KEY ("product_id") REFERENCES "public"."products" ("id") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 2 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -19,11 +19,33 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -110,12 +132,14 @@ ALTER TABLE "public"."prices"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."prices_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.prices_id_seq'::regclass),
     ALTER COLUMN "product_id" TYPE integer USING "keyshift"."products_ids_old_id"("product_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.prices', '"public"."prices"');
 
 -- public.legacy_orders
 ALTER TABLE "public"."legacy_orders"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE integer USING "keyshift"."legacy_orders_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.legacy_orders_id_seq'::regclass);
+SELECT pg_temp.keyshift_progress('rewrote', 'public.legacy_orders', '"public"."legacy_orders"');
 
 -- public.api_keys
 ALTER TABLE "public"."api_keys"
@@ -123,12 +147,14 @@ ALTER TABLE "public"."api_keys"
     ALTER COLUMN "id" TYPE bigint USING "keyshift"."api_keys_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.api_keys_id_seq'::regclass),
     ALTER COLUMN "product_id" TYPE integer USING "keyshift"."products_ids_old_id"("product_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.api_keys', '"public"."api_keys"');
 
 -- public.products
 ALTER TABLE "public"."products"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE integer USING "keyshift"."products_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.products_id_seq'::regclass);
+SELECT pg_temp.keyshift_progress('rewrote', 'public.products', '"public"."products"');
 
 -- Sequences continue after the highest id handed out, or exactly where
 -- they were when nothing was written after forward.
@@ -149,6 +175,7 @@ WHERE s.sequence_name = '"public"."prices_id_seq"';
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 2 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -52,6 +74,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.tags', count(*), coalesce(sum(has
 INSERT INTO keyshift.row_digest SELECT 'public.journal_tags', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."journal_tags" t;
 INSERT INTO keyshift.row_digest SELECT 'public.secret_tags', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."secret_tags" t;
 INSERT INTO keyshift.row_digest SELECT 'public.user_sessions', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."user_sessions" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -68,24 +91,31 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."user_sessions_id_seq"', la
 CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.users', "id") AS new_id FROM ONLY "public"."users";
 ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
 CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.audit_logs', "id") AS new_id FROM ONLY "public"."audit_logs";
 ALTER TABLE "keyshift"."audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."audit_logs_ids" IS 'keyshift: old public.audit_logs.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.audit_logs', '"keyshift"."audit_logs_ids"');
 CREATE TABLE "keyshift"."journals_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.journals', "id") AS new_id FROM ONLY "public"."journals";
 ALTER TABLE "keyshift"."journals_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."journals_ids" IS 'keyshift: old public.journals.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.journals', '"keyshift"."journals_ids"');
 CREATE TABLE "keyshift"."reminders_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.reminders', "id") AS new_id FROM ONLY "public"."reminders";
 ALTER TABLE "keyshift"."reminders_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."reminders_ids" IS 'keyshift: old public.reminders.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.reminders', '"keyshift"."reminders_ids"');
 CREATE TABLE "keyshift"."tags_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.tags', "id") AS new_id FROM ONLY "public"."tags";
 ALTER TABLE "keyshift"."tags_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."tags_ids" IS 'keyshift: old public.tags.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.tags', '"keyshift"."tags_ids"');
 CREATE TABLE "keyshift"."secret_tags_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.secret_tags', "id") AS new_id FROM ONLY "public"."secret_tags";
 ALTER TABLE "keyshift"."secret_tags_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."secret_tags_ids" IS 'keyshift: old public.secret_tags.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.secret_tags', '"keyshift"."secret_tags_ids"');
 CREATE TABLE "keyshift"."user_sessions_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.user_sessions', "id") AS new_id FROM ONLY "public"."user_sessions";
 ALTER TABLE "keyshift"."user_sessions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."user_sessions_ids" IS 'keyshift: old public.user_sessions.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.user_sessions', '"keyshift"."user_sessions_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -177,6 +207,7 @@ ALTER TABLE "public"."users"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.users', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.users', '"public"."users"');
 
 -- public.audit_logs
 ALTER TABLE "public"."audit_logs"
@@ -184,6 +215,7 @@ ALTER TABLE "public"."audit_logs"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.audit_logs', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.audit_logs', '"public"."audit_logs"');
 
 -- public.journals
 ALTER TABLE "public"."journals"
@@ -191,6 +223,7 @@ ALTER TABLE "public"."journals"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.journals', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.journals', '"public"."journals"');
 
 -- public.reminders
 ALTER TABLE "public"."reminders"
@@ -199,6 +232,7 @@ ALTER TABLE "public"."reminders"
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id"),
     ALTER COLUMN "journal_id" TYPE uuid USING keyshift.uuid_for('public.journals', "journal_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.reminders', '"public"."reminders"');
 
 -- public.tags
 ALTER TABLE "public"."tags"
@@ -206,11 +240,13 @@ ALTER TABLE "public"."tags"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.tags', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.tags', '"public"."tags"');
 
 -- public.journal_tags
 ALTER TABLE "public"."journal_tags"
     ALTER COLUMN "journal_id" TYPE uuid USING keyshift.uuid_for('public.journals', "journal_id"),
     ALTER COLUMN "tag_id" TYPE uuid USING keyshift.uuid_for('public.tags', "tag_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.journal_tags', '"public"."journal_tags"');
 
 -- public.secret_tags
 ALTER TABLE "public"."secret_tags"
@@ -218,6 +254,7 @@ ALTER TABLE "public"."secret_tags"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.secret_tags', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "tag_id" TYPE uuid USING keyshift.uuid_for('public.tags', "tag_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.secret_tags', '"public"."secret_tags"');
 
 -- public.user_sessions
 ALTER TABLE "public"."user_sessions"
@@ -225,6 +262,7 @@ ALTER TABLE "public"."user_sessions"
     ALTER COLUMN "id" TYPE uuid USING keyshift.uuid_for('public.user_sessions', "id"),
     ALTER COLUMN "id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.user_sessions', '"public"."user_sessions"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.audit_logs: audit_logs_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE SET NULL
@@ -237,6 +275,7 @@ ALTER TABLE "public"."user_sessions"
 --   public.secret_tags: secret_tags_tag_id_fkey FOREIGN KEY ("tag_id") REFERENCES "public"."tags" ("id") ON DELETE CASCADE
 --   public.user_sessions: user_sessions_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 9 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

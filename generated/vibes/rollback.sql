@@ -19,11 +19,33 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -176,6 +198,7 @@ ALTER TABLE "public"."user_sessions"
     ALTER COLUMN "id" TYPE bigint USING "keyshift"."user_sessions_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.user_sessions_id_seq'::regclass),
     ALTER COLUMN "user_id" TYPE integer USING "keyshift"."users_ids_old_id"("user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.user_sessions', '"public"."user_sessions"');
 
 -- public.secret_tags
 ALTER TABLE "public"."secret_tags"
@@ -183,11 +206,13 @@ ALTER TABLE "public"."secret_tags"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."secret_tags_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.secret_tags_id_seq'::regclass),
     ALTER COLUMN "tag_id" TYPE integer USING "keyshift"."tags_ids_old_id"("tag_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.secret_tags', '"public"."secret_tags"');
 
 -- public.journal_tags
 ALTER TABLE "public"."journal_tags"
     ALTER COLUMN "journal_id" TYPE bigint USING "keyshift"."journals_ids_old_id"("journal_id"),
     ALTER COLUMN "tag_id" TYPE integer USING "keyshift"."tags_ids_old_id"("tag_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.journal_tags', '"public"."journal_tags"');
 
 -- public.tags
 ALTER TABLE "public"."tags"
@@ -195,6 +220,7 @@ ALTER TABLE "public"."tags"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."tags_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.tags_id_seq'::regclass),
     ALTER COLUMN "user_id" TYPE integer USING "keyshift"."users_ids_old_id"("user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.tags', '"public"."tags"');
 
 -- public.reminders
 ALTER TABLE "public"."reminders"
@@ -203,6 +229,7 @@ ALTER TABLE "public"."reminders"
     ALTER COLUMN "id" SET DEFAULT nextval('public.reminders_id_seq'::regclass),
     ALTER COLUMN "user_id" TYPE integer USING "keyshift"."users_ids_old_id"("user_id"),
     ALTER COLUMN "journal_id" TYPE bigint USING "keyshift"."journals_ids_old_id"("journal_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.reminders', '"public"."reminders"');
 
 -- public.journals
 ALTER TABLE "public"."journals"
@@ -210,6 +237,7 @@ ALTER TABLE "public"."journals"
     ALTER COLUMN "id" TYPE bigint USING "keyshift"."journals_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.journals_id_seq'::regclass),
     ALTER COLUMN "user_id" TYPE integer USING "keyshift"."users_ids_old_id"("user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.journals', '"public"."journals"');
 
 -- public.audit_logs
 ALTER TABLE "public"."audit_logs"
@@ -217,12 +245,14 @@ ALTER TABLE "public"."audit_logs"
     ALTER COLUMN "id" TYPE bigint USING "keyshift"."audit_logs_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.audit_logs_id_seq'::regclass),
     ALTER COLUMN "user_id" TYPE integer USING "keyshift"."users_ids_old_id"("user_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.audit_logs', '"public"."audit_logs"');
 
 -- public.users
 ALTER TABLE "public"."users"
     ALTER COLUMN "id" DROP DEFAULT,
     ALTER COLUMN "id" TYPE integer USING "keyshift"."users_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.users_id_seq'::regclass);
+SELECT pg_temp.keyshift_progress('rewrote', 'public.users', '"public"."users"');
 
 -- Sequences continue after the highest id handed out, or exactly where
 -- they were when nothing was written after forward.
@@ -252,6 +282,7 @@ WHERE s.sequence_name = '"public"."user_sessions_id_seq"';
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 9 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -18,10 +18,32 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -64,6 +86,7 @@ INSERT INTO keyshift.row_digest SELECT 'public.cycle_report_planning_attributes'
 INSERT INTO keyshift.row_digest SELECT 'public.cycle_report_scoping_attributes', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."cycle_report_scoping_attributes" t;
 INSERT INTO keyshift.row_digest SELECT 'public.test_executions', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."test_executions" t;
 INSERT INTO keyshift.row_digest SELECT 'public.observations', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."observations" t;
+SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -89,54 +112,71 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."observations_observation_i
 CREATE TABLE "keyshift"."lobs_ids" AS SELECT "lob_id" AS old_id, keyshift.uuid_for('public.lobs', "lob_id") AS new_id FROM ONLY "public"."lobs";
 ALTER TABLE "keyshift"."lobs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."lobs_ids" IS 'keyshift: old public.lobs.lob_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.lobs', '"keyshift"."lobs_ids"');
 CREATE TABLE "keyshift"."users_ids" AS SELECT "user_id" AS old_id, keyshift.uuid_for('public.users', "user_id") AS new_id FROM ONLY "public"."users";
 ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.user_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
 CREATE TABLE "keyshift"."permissions_ids" AS SELECT "permission_id" AS old_id, keyshift.uuid_for('public.permissions', "permission_id") AS new_id FROM ONLY "public"."permissions";
 ALTER TABLE "keyshift"."permissions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."permissions_ids" IS 'keyshift: old public.permissions.permission_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.permissions', '"keyshift"."permissions_ids"');
 CREATE TABLE "keyshift"."reports_ids" AS SELECT "report_id" AS old_id, keyshift.uuid_for('public.reports', "report_id") AS new_id FROM ONLY "public"."reports";
 ALTER TABLE "keyshift"."reports_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."reports_ids" IS 'keyshift: old public.reports.report_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.reports', '"keyshift"."reports_ids"');
 CREATE TABLE "keyshift"."report_attributes_ids" AS SELECT "attribute_id" AS old_id, keyshift.uuid_for('public.report_attributes', "attribute_id") AS new_id FROM ONLY "public"."report_attributes";
 ALTER TABLE "keyshift"."report_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."report_attributes_ids" IS 'keyshift: old public.report_attributes.attribute_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.report_attributes', '"keyshift"."report_attributes_ids"');
 CREATE TABLE "keyshift"."roles_ids" AS SELECT "role_id" AS old_id, keyshift.uuid_for('public.roles', "role_id") AS new_id FROM ONLY "public"."roles";
 ALTER TABLE "keyshift"."roles_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."roles_ids" IS 'keyshift: old public.roles.role_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.roles', '"keyshift"."roles_ids"');
 CREATE TABLE "keyshift"."test_cycles_ids" AS SELECT "cycle_id" AS old_id, keyshift.uuid_for('public.test_cycles', "cycle_id") AS new_id FROM ONLY "public"."test_cycles";
 ALTER TABLE "keyshift"."test_cycles_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."test_cycles_ids" IS 'keyshift: old public.test_cycles.cycle_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.test_cycles', '"keyshift"."test_cycles_ids"');
 CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT "audit_id" AS old_id, keyshift.uuid_for('public.audit_logs', "audit_id") AS new_id FROM ONLY "public"."audit_logs";
 ALTER TABLE "keyshift"."audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."audit_logs_ids" IS 'keyshift: old public.audit_logs.audit_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.audit_logs', '"keyshift"."audit_logs_ids"');
 CREATE TABLE "keyshift"."data_profiling_rules_ids" AS SELECT "rule_id" AS old_id, keyshift.uuid_for('public.data_profiling_rules', "rule_id") AS new_id FROM ONLY "public"."data_profiling_rules";
 ALTER TABLE "keyshift"."data_profiling_rules_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."data_profiling_rules_ids" IS 'keyshift: old public.data_profiling_rules.rule_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.data_profiling_rules', '"keyshift"."data_profiling_rules_ids"');
 CREATE TABLE "keyshift"."llm_audit_logs_ids" AS SELECT "log_id" AS old_id, keyshift.uuid_for('public.llm_audit_logs', "log_id") AS new_id FROM ONLY "public"."llm_audit_logs";
 ALTER TABLE "keyshift"."llm_audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."llm_audit_logs_ids" IS 'keyshift: old public.llm_audit_logs.log_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.llm_audit_logs', '"keyshift"."llm_audit_logs_ids"');
 CREATE TABLE "keyshift"."sample_selections_ids" AS SELECT "sample_id" AS old_id, keyshift.uuid_for('public.sample_selections', "sample_id") AS new_id FROM ONLY "public"."sample_selections";
 ALTER TABLE "keyshift"."sample_selections_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."sample_selections_ids" IS 'keyshift: old public.sample_selections.sample_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.sample_selections', '"keyshift"."sample_selections_ids"');
 CREATE TABLE "keyshift"."rfi_requests_ids" AS SELECT "rfi_id" AS old_id, keyshift.uuid_for('public.rfi_requests', "rfi_id") AS new_id FROM ONLY "public"."rfi_requests";
 ALTER TABLE "keyshift"."rfi_requests_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."rfi_requests_ids" IS 'keyshift: old public.rfi_requests.rfi_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.rfi_requests', '"keyshift"."rfi_requests_ids"');
 CREATE TABLE "keyshift"."workflow_phases_ids" AS SELECT "phase_id" AS old_id, keyshift.uuid_for('public.workflow_phases', "phase_id") AS new_id FROM ONLY "public"."workflow_phases";
 ALTER TABLE "keyshift"."workflow_phases_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."workflow_phases_ids" IS 'keyshift: old public.workflow_phases.phase_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.workflow_phases', '"keyshift"."workflow_phases_ids"');
 CREATE TABLE "keyshift"."cycle_report_planning_attributes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.cycle_report_planning_attributes', "id") AS new_id FROM ONLY "public"."cycle_report_planning_attributes";
 ALTER TABLE "keyshift"."cycle_report_planning_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."cycle_report_planning_attributes_ids" IS 'keyshift: old public.cycle_report_planning_attributes.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.cycle_report_planning_attributes', '"keyshift"."cycle_report_planning_attributes_ids"');
 CREATE TABLE "keyshift"."cycle_report_scoping_attributes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.cycle_report_scoping_attributes', "id") AS new_id FROM ONLY "public"."cycle_report_scoping_attributes";
 ALTER TABLE "keyshift"."cycle_report_scoping_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."cycle_report_scoping_attributes_ids" IS 'keyshift: old public.cycle_report_scoping_attributes.id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.cycle_report_scoping_attributes', '"keyshift"."cycle_report_scoping_attributes_ids"');
 CREATE TABLE "keyshift"."test_executions_ids" AS SELECT "execution_id" AS old_id, keyshift.uuid_for('public.test_executions', "execution_id") AS new_id FROM ONLY "public"."test_executions";
 ALTER TABLE "keyshift"."test_executions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."test_executions_ids" IS 'keyshift: old public.test_executions.execution_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.test_executions', '"keyshift"."test_executions_ids"');
 CREATE TABLE "keyshift"."observations_ids" AS SELECT "observation_id" AS old_id, keyshift.uuid_for('public.observations', "observation_id") AS new_id FROM ONLY "public"."observations";
 ALTER TABLE "keyshift"."observations_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."observations_ids" IS 'keyshift: old public.observations.observation_id values (old_id) and the uuids that replaced them (new_id)';
+SELECT pg_temp.keyshift_progress('built the id map of', 'public.observations', '"keyshift"."observations_ids"');
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -353,6 +393,7 @@ ALTER TABLE "public"."lobs"
     ALTER COLUMN "parent_lob_id" TYPE uuid USING keyshift.uuid_for('public.lobs', "parent_lob_id"),
     ALTER COLUMN "created_by" TYPE uuid USING keyshift.uuid_for('public.users', "created_by"),
     ALTER COLUMN "updated_by" TYPE uuid USING keyshift.uuid_for('public.users', "updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.lobs', '"public"."lobs"');
 
 -- public.users
 ALTER TABLE "public"."users"
@@ -360,6 +401,7 @@ ALTER TABLE "public"."users"
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id"),
     ALTER COLUMN "user_id" SET DEFAULT gen_random_uuid(),
     ALTER COLUMN "lob_id" TYPE uuid USING keyshift.uuid_for('public.lobs', "lob_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.users', '"public"."users"');
 
 -- public.permissions
 ALTER TABLE "public"."permissions" ALTER COLUMN "permission_id" DROP IDENTITY;
@@ -367,6 +409,7 @@ ALTER TABLE "public"."permissions"
     ALTER COLUMN "permission_id" DROP DEFAULT,
     ALTER COLUMN "permission_id" TYPE uuid USING keyshift.uuid_for('public.permissions', "permission_id"),
     ALTER COLUMN "permission_id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.permissions', '"public"."permissions"');
 
 -- public.reports
 ALTER TABLE "public"."reports"
@@ -377,6 +420,7 @@ ALTER TABLE "public"."reports"
     ALTER COLUMN "report_owner_id" TYPE uuid USING keyshift.uuid_for('public.users', "report_owner_id"),
     ALTER COLUMN "created_by" TYPE uuid USING keyshift.uuid_for('public.users', "created_by"),
     ALTER COLUMN "updated_by" TYPE uuid USING keyshift.uuid_for('public.users', "updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.reports', '"public"."reports"');
 
 -- public.report_attributes
 ALTER TABLE "public"."report_attributes"
@@ -386,6 +430,7 @@ ALTER TABLE "public"."report_attributes"
     ALTER COLUMN "report_id" TYPE uuid USING keyshift.uuid_for('public.reports', "report_id"),
     ALTER COLUMN "master_attribute_id" TYPE uuid USING keyshift.uuid_for('public.report_attributes', "master_attribute_id"),
     ALTER COLUMN "created_by" TYPE uuid USING keyshift.uuid_for('public.users', "created_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.report_attributes', '"public"."report_attributes"');
 
 -- public.roles
 ALTER TABLE "public"."roles" ALTER COLUMN "role_id" DROP IDENTITY;
@@ -393,12 +438,14 @@ ALTER TABLE "public"."roles"
     ALTER COLUMN "role_id" DROP DEFAULT,
     ALTER COLUMN "role_id" TYPE uuid USING keyshift.uuid_for('public.roles', "role_id"),
     ALTER COLUMN "role_id" SET DEFAULT gen_random_uuid();
+SELECT pg_temp.keyshift_progress('rewrote', 'public.roles', '"public"."roles"');
 
 -- public.role_permissions
 ALTER TABLE "public"."role_permissions"
     ALTER COLUMN "role_id" TYPE uuid USING keyshift.uuid_for('public.roles', "role_id"),
     ALTER COLUMN "permission_id" TYPE uuid USING keyshift.uuid_for('public.permissions', "permission_id"),
     ALTER COLUMN "granted_by" TYPE uuid USING keyshift.uuid_for('public.users', "granted_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.role_permissions', '"public"."role_permissions"');
 
 -- public.test_cycles
 ALTER TABLE "public"."test_cycles"
@@ -408,6 +455,7 @@ ALTER TABLE "public"."test_cycles"
     ALTER COLUMN "test_manager_id" TYPE uuid USING keyshift.uuid_for('public.users', "test_manager_id"),
     ALTER COLUMN "created_by" TYPE uuid USING keyshift.uuid_for('public.users', "created_by"),
     ALTER COLUMN "updated_by" TYPE uuid USING keyshift.uuid_for('public.users', "updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.test_cycles', '"public"."test_cycles"');
 
 -- public.cycle_reports
 ALTER TABLE "public"."cycle_reports"
@@ -416,6 +464,7 @@ ALTER TABLE "public"."cycle_reports"
     ALTER COLUMN "tester_id" TYPE uuid USING keyshift.uuid_for('public.users', "tester_id"),
     ALTER COLUMN "created_by" TYPE uuid USING keyshift.uuid_for('public.users', "created_by"),
     ALTER COLUMN "updated_by" TYPE uuid USING keyshift.uuid_for('public.users', "updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.cycle_reports', '"public"."cycle_reports"');
 
 -- public.audit_logs
 ALTER TABLE "public"."audit_logs"
@@ -425,6 +474,7 @@ ALTER TABLE "public"."audit_logs"
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id"),
     ALTER COLUMN "cycle_id" TYPE uuid USING keyshift.uuid_for('public.test_cycles', "cycle_id"),
     ALTER COLUMN "report_id" TYPE uuid USING keyshift.uuid_for('public.reports', "report_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.audit_logs', '"public"."audit_logs"');
 
 -- public.data_profiling_rules
 ALTER TABLE "public"."data_profiling_rules"
@@ -436,6 +486,7 @@ ALTER TABLE "public"."data_profiling_rules"
     ALTER COLUMN "attribute_id" TYPE uuid USING keyshift.uuid_for('public.report_attributes', "attribute_id"),
     ALTER COLUMN "created_by" TYPE uuid USING keyshift.uuid_for('public.users', "created_by"),
     ALTER COLUMN "updated_by" TYPE uuid USING keyshift.uuid_for('public.users', "updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 
 -- public.llm_audit_logs
 ALTER TABLE "public"."llm_audit_logs" ALTER COLUMN "log_id" DROP IDENTITY;
@@ -446,6 +497,7 @@ ALTER TABLE "public"."llm_audit_logs"
     ALTER COLUMN "cycle_id" TYPE uuid USING keyshift.uuid_for('public.test_cycles', "cycle_id"),
     ALTER COLUMN "report_id" TYPE uuid USING keyshift.uuid_for('public.reports', "report_id"),
     ALTER COLUMN "executed_by" TYPE uuid USING keyshift.uuid_for('public.users', "executed_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 
 -- public.sample_selections
 ALTER TABLE "public"."sample_selections"
@@ -456,6 +508,7 @@ ALTER TABLE "public"."sample_selections"
     ALTER COLUMN "report_id" TYPE uuid USING keyshift.uuid_for('public.reports', "report_id"),
     ALTER COLUMN "selected_by" TYPE uuid USING keyshift.uuid_for('public.users', "selected_by"),
     ALTER COLUMN "approved_by" TYPE uuid USING keyshift.uuid_for('public.users', "approved_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.sample_selections', '"public"."sample_selections"');
 
 -- public.rfi_requests
 ALTER TABLE "public"."rfi_requests"
@@ -468,12 +521,14 @@ ALTER TABLE "public"."rfi_requests"
     ALTER COLUMN "attribute_id" TYPE uuid USING keyshift.uuid_for('public.report_attributes', "attribute_id"),
     ALTER COLUMN "data_owner_id" TYPE uuid USING keyshift.uuid_for('public.users', "data_owner_id"),
     ALTER COLUMN "requested_by" TYPE uuid USING keyshift.uuid_for('public.users', "requested_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.rfi_requests', '"public"."rfi_requests"');
 
 -- public.user_roles
 ALTER TABLE "public"."user_roles"
     ALTER COLUMN "user_id" TYPE uuid USING keyshift.uuid_for('public.users', "user_id"),
     ALTER COLUMN "role_id" TYPE uuid USING keyshift.uuid_for('public.roles', "role_id"),
     ALTER COLUMN "assigned_by" TYPE uuid USING keyshift.uuid_for('public.users', "assigned_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.user_roles', '"public"."user_roles"');
 
 -- public.workflow_phases
 ALTER TABLE "public"."workflow_phases"
@@ -484,6 +539,7 @@ ALTER TABLE "public"."workflow_phases"
     ALTER COLUMN "report_id" TYPE uuid USING keyshift.uuid_for('public.reports', "report_id"),
     ALTER COLUMN "started_by" TYPE uuid USING keyshift.uuid_for('public.users', "started_by"),
     ALTER COLUMN "completed_by" TYPE uuid USING keyshift.uuid_for('public.users', "completed_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.workflow_phases', '"public"."workflow_phases"');
 
 -- public.cycle_report_planning_attributes
 ALTER TABLE "public"."cycle_report_planning_attributes"
@@ -497,6 +553,7 @@ ALTER TABLE "public"."cycle_report_planning_attributes"
     ALTER COLUMN "approved_by" TYPE uuid USING keyshift.uuid_for('public.users', "approved_by"),
     ALTER COLUMN "created_by" TYPE uuid USING keyshift.uuid_for('public.users', "created_by"),
     ALTER COLUMN "updated_by" TYPE uuid USING keyshift.uuid_for('public.users', "updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 
 -- public.cycle_report_scoping_attributes
 ALTER TABLE "public"."cycle_report_scoping_attributes" ALTER COLUMN "id" DROP IDENTITY;
@@ -508,6 +565,7 @@ ALTER TABLE "public"."cycle_report_scoping_attributes"
     ALTER COLUMN "cycle_id" TYPE uuid USING keyshift.uuid_for('public.test_cycles', "cycle_id"),
     ALTER COLUMN "report_id" TYPE uuid USING keyshift.uuid_for('public.reports', "report_id"),
     ALTER COLUMN "decided_by" TYPE uuid USING keyshift.uuid_for('public.users', "decided_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 
 -- public.test_executions
 ALTER TABLE "public"."test_executions"
@@ -520,6 +578,7 @@ ALTER TABLE "public"."test_executions"
     ALTER COLUMN "sample_id" TYPE uuid USING keyshift.uuid_for('public.sample_selections', "sample_id"),
     ALTER COLUMN "attribute_id" TYPE uuid USING keyshift.uuid_for('public.report_attributes', "attribute_id"),
     ALTER COLUMN "executed_by" TYPE uuid USING keyshift.uuid_for('public.users', "executed_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.test_executions', '"public"."test_executions"');
 
 -- public.observations
 ALTER TABLE "public"."observations"
@@ -533,6 +592,7 @@ ALTER TABLE "public"."observations"
     ALTER COLUMN "assigned_to" TYPE uuid USING keyshift.uuid_for('public.users', "assigned_to"),
     ALTER COLUMN "created_by" TYPE uuid USING keyshift.uuid_for('public.users', "created_by"),
     ALTER COLUMN "updated_by" TYPE uuid USING keyshift.uuid_for('public.users', "updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.observations', '"public"."observations"');
 
 -- Recreate the foreign keys exactly as they were, in their original order:
 --   public.lobs: lobs_created_by_fkey FOREIGN KEY ("created_by") REFERENCES "public"."users" ("user_id")
@@ -601,6 +661,7 @@ ALTER TABLE "public"."observations"
 --   public.observations: observations_test_execution_id_fkey FOREIGN KEY ("test_execution_id") REFERENCES "public"."test_executions" ("execution_id") ON DELETE SET NULL
 --   public.observations: observations_updated_by_fkey FOREIGN KEY ("updated_by") REFERENCES "public"."users" ("user_id")
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 65 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -19,11 +19,33 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Progress for whoever watches psql: after each long step an INFO line
+-- (shown whatever client_min_messages says) names the step and its table
+-- with the table's row estimate, the step's time and the time so far.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_progress(step text, label text, tbl text)
+RETURNS void LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    now timestamptz := clock_timestamp();
+    started timestamptz := coalesce(nullif(current_setting('keyshift.started', true), '')::timestamptz, now);
+    previous timestamptz := coalesce(nullif(current_setting('keyshift.previous', true), '')::timestamptz, started);
+    estimate real := (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(tbl));
+BEGIN
+    RAISE INFO '%', format('keyshift: %s%s: %s s, %s s so far', step,
+        CASE WHEN label IS NULL THEN ''
+             WHEN estimate IS NULL OR estimate < 0 THEN ' ' || label || ' (rows not yet counted by ANALYZE)'
+             ELSE ' ' || label || ' (about ' || estimate::bigint || ' rows)' END,
+        round(extract(epoch FROM now - previous)::numeric, 1),
+        round(extract(epoch FROM now - started)::numeric, 1));
+    PERFORM set_config('keyshift.previous', now::text, true);
+    PERFORM set_config('keyshift.started', started::text, true);
+END
+$keyshift$;
 
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
     to_regclass('keyshift.state') IS NOT NULL,
@@ -516,6 +538,7 @@ ALTER TABLE "public"."observations"
     ALTER COLUMN "assigned_to" TYPE integer USING "keyshift"."users_ids_old_id"("assigned_to"),
     ALTER COLUMN "created_by" TYPE integer USING "keyshift"."users_ids_old_id"("created_by"),
     ALTER COLUMN "updated_by" TYPE integer USING "keyshift"."users_ids_old_id"("updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.observations', '"public"."observations"');
 
 -- public.test_executions
 ALTER TABLE "public"."test_executions"
@@ -528,6 +551,7 @@ ALTER TABLE "public"."test_executions"
     ALTER COLUMN "sample_id" TYPE bigint USING "keyshift"."sample_selections_ids_old_id"("sample_id"),
     ALTER COLUMN "attribute_id" TYPE integer USING "keyshift"."report_attributes_ids_old_id"("attribute_id"),
     ALTER COLUMN "executed_by" TYPE integer USING "keyshift"."users_ids_old_id"("executed_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.test_executions', '"public"."test_executions"');
 
 -- public.cycle_report_scoping_attributes
 ALTER TABLE "public"."cycle_report_scoping_attributes"
@@ -537,6 +561,7 @@ ALTER TABLE "public"."cycle_report_scoping_attributes"
     ALTER COLUMN "cycle_id" TYPE integer USING "keyshift"."test_cycles_ids_old_id"("cycle_id"),
     ALTER COLUMN "report_id" TYPE bigint USING "keyshift"."reports_ids_old_id"("report_id"),
     ALTER COLUMN "decided_by" TYPE integer USING "keyshift"."users_ids_old_id"("decided_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 ALTER TABLE "public"."cycle_report_scoping_attributes" ALTER COLUMN "id" ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "public"."cycle_report_scoping_attributes_id_seq" START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1);
 
 -- public.cycle_report_planning_attributes
@@ -551,6 +576,7 @@ ALTER TABLE "public"."cycle_report_planning_attributes"
     ALTER COLUMN "approved_by" TYPE integer USING "keyshift"."users_ids_old_id"("approved_by"),
     ALTER COLUMN "created_by" TYPE integer USING "keyshift"."users_ids_old_id"("created_by"),
     ALTER COLUMN "updated_by" TYPE integer USING "keyshift"."users_ids_old_id"("updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 
 -- public.workflow_phases
 ALTER TABLE "public"."workflow_phases"
@@ -561,12 +587,14 @@ ALTER TABLE "public"."workflow_phases"
     ALTER COLUMN "report_id" TYPE bigint USING "keyshift"."reports_ids_old_id"("report_id"),
     ALTER COLUMN "started_by" TYPE integer USING "keyshift"."users_ids_old_id"("started_by"),
     ALTER COLUMN "completed_by" TYPE integer USING "keyshift"."users_ids_old_id"("completed_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.workflow_phases', '"public"."workflow_phases"');
 
 -- public.user_roles
 ALTER TABLE "public"."user_roles"
     ALTER COLUMN "user_id" TYPE integer USING "keyshift"."users_ids_old_id"("user_id"),
     ALTER COLUMN "role_id" TYPE integer USING "keyshift"."roles_ids_old_id"("role_id"),
     ALTER COLUMN "assigned_by" TYPE integer USING "keyshift"."users_ids_old_id"("assigned_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.user_roles', '"public"."user_roles"');
 
 -- public.rfi_requests
 ALTER TABLE "public"."rfi_requests"
@@ -579,6 +607,7 @@ ALTER TABLE "public"."rfi_requests"
     ALTER COLUMN "attribute_id" TYPE integer USING "keyshift"."report_attributes_ids_old_id"("attribute_id"),
     ALTER COLUMN "data_owner_id" TYPE integer USING "keyshift"."users_ids_old_id"("data_owner_id"),
     ALTER COLUMN "requested_by" TYPE integer USING "keyshift"."users_ids_old_id"("requested_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.rfi_requests', '"public"."rfi_requests"');
 
 -- public.sample_selections
 ALTER TABLE "public"."sample_selections"
@@ -589,6 +618,7 @@ ALTER TABLE "public"."sample_selections"
     ALTER COLUMN "report_id" TYPE bigint USING "keyshift"."reports_ids_old_id"("report_id"),
     ALTER COLUMN "selected_by" TYPE integer USING "keyshift"."users_ids_old_id"("selected_by"),
     ALTER COLUMN "approved_by" TYPE integer USING "keyshift"."users_ids_old_id"("approved_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.sample_selections', '"public"."sample_selections"');
 
 -- public.llm_audit_logs
 ALTER TABLE "public"."llm_audit_logs"
@@ -597,6 +627,7 @@ ALTER TABLE "public"."llm_audit_logs"
     ALTER COLUMN "cycle_id" TYPE integer USING "keyshift"."test_cycles_ids_old_id"("cycle_id"),
     ALTER COLUMN "report_id" TYPE bigint USING "keyshift"."reports_ids_old_id"("report_id"),
     ALTER COLUMN "executed_by" TYPE integer USING "keyshift"."users_ids_old_id"("executed_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 ALTER TABLE "public"."llm_audit_logs" ALTER COLUMN "log_id" ADD GENERATED BY DEFAULT AS IDENTITY (SEQUENCE NAME "public"."llm_audit_logs_log_id_seq" START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1);
 
 -- public.data_profiling_rules
@@ -609,6 +640,7 @@ ALTER TABLE "public"."data_profiling_rules"
     ALTER COLUMN "attribute_id" TYPE integer USING "keyshift"."report_attributes_ids_old_id"("attribute_id"),
     ALTER COLUMN "created_by" TYPE integer USING "keyshift"."users_ids_old_id"("created_by"),
     ALTER COLUMN "updated_by" TYPE integer USING "keyshift"."users_ids_old_id"("updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 
 -- public.audit_logs
 ALTER TABLE "public"."audit_logs"
@@ -618,6 +650,7 @@ ALTER TABLE "public"."audit_logs"
     ALTER COLUMN "user_id" TYPE integer USING "keyshift"."users_ids_old_id"("user_id"),
     ALTER COLUMN "cycle_id" TYPE integer USING "keyshift"."test_cycles_ids_old_id"("cycle_id"),
     ALTER COLUMN "report_id" TYPE bigint USING "keyshift"."reports_ids_old_id"("report_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.audit_logs', '"public"."audit_logs"');
 
 -- public.cycle_reports
 ALTER TABLE "public"."cycle_reports"
@@ -626,6 +659,7 @@ ALTER TABLE "public"."cycle_reports"
     ALTER COLUMN "tester_id" TYPE integer USING "keyshift"."users_ids_old_id"("tester_id"),
     ALTER COLUMN "created_by" TYPE integer USING "keyshift"."users_ids_old_id"("created_by"),
     ALTER COLUMN "updated_by" TYPE integer USING "keyshift"."users_ids_old_id"("updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.cycle_reports', '"public"."cycle_reports"');
 
 -- public.test_cycles
 ALTER TABLE "public"."test_cycles"
@@ -635,17 +669,20 @@ ALTER TABLE "public"."test_cycles"
     ALTER COLUMN "test_manager_id" TYPE integer USING "keyshift"."users_ids_old_id"("test_manager_id"),
     ALTER COLUMN "created_by" TYPE integer USING "keyshift"."users_ids_old_id"("created_by"),
     ALTER COLUMN "updated_by" TYPE integer USING "keyshift"."users_ids_old_id"("updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.test_cycles', '"public"."test_cycles"');
 
 -- public.role_permissions
 ALTER TABLE "public"."role_permissions"
     ALTER COLUMN "role_id" TYPE integer USING "keyshift"."roles_ids_old_id"("role_id"),
     ALTER COLUMN "permission_id" TYPE integer USING "keyshift"."permissions_ids_old_id"("permission_id"),
     ALTER COLUMN "granted_by" TYPE integer USING "keyshift"."users_ids_old_id"("granted_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.role_permissions', '"public"."role_permissions"');
 
 -- public.roles
 ALTER TABLE "public"."roles"
     ALTER COLUMN "role_id" DROP DEFAULT,
     ALTER COLUMN "role_id" TYPE integer USING "keyshift"."roles_ids_old_id"("role_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.roles', '"public"."roles"');
 ALTER TABLE "public"."roles" ALTER COLUMN "role_id" ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "public"."roles_role_id_seq" START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1);
 
 -- public.report_attributes
@@ -656,6 +693,7 @@ ALTER TABLE "public"."report_attributes"
     ALTER COLUMN "report_id" TYPE bigint USING "keyshift"."reports_ids_old_id"("report_id"),
     ALTER COLUMN "master_attribute_id" TYPE integer USING "keyshift"."report_attributes_ids_old_id"("master_attribute_id"),
     ALTER COLUMN "created_by" TYPE integer USING "keyshift"."users_ids_old_id"("created_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.report_attributes', '"public"."report_attributes"');
 
 -- public.reports
 ALTER TABLE "public"."reports"
@@ -665,11 +703,13 @@ ALTER TABLE "public"."reports"
     ALTER COLUMN "report_owner_id" TYPE integer USING "keyshift"."users_ids_old_id"("report_owner_id"),
     ALTER COLUMN "created_by" TYPE integer USING "keyshift"."users_ids_old_id"("created_by"),
     ALTER COLUMN "updated_by" TYPE integer USING "keyshift"."users_ids_old_id"("updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.reports', '"public"."reports"');
 
 -- public.permissions
 ALTER TABLE "public"."permissions"
     ALTER COLUMN "permission_id" DROP DEFAULT,
     ALTER COLUMN "permission_id" TYPE integer USING "keyshift"."permissions_ids_old_id"("permission_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.permissions', '"public"."permissions"');
 ALTER TABLE "public"."permissions" ALTER COLUMN "permission_id" ADD GENERATED BY DEFAULT AS IDENTITY (SEQUENCE NAME "public"."permissions_permission_id_seq" START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1);
 
 -- public.users
@@ -678,6 +718,7 @@ ALTER TABLE "public"."users"
     ALTER COLUMN "user_id" TYPE integer USING "keyshift"."users_ids_old_id"("user_id"),
     ALTER COLUMN "user_id" SET DEFAULT nextval('public.users_user_id_seq'::regclass),
     ALTER COLUMN "lob_id" TYPE integer USING "keyshift"."lobs_ids_old_id"("lob_id");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.users', '"public"."users"');
 
 -- public.lobs
 ALTER TABLE "public"."lobs"
@@ -687,6 +728,7 @@ ALTER TABLE "public"."lobs"
     ALTER COLUMN "parent_lob_id" TYPE integer USING "keyshift"."lobs_ids_old_id"("parent_lob_id"),
     ALTER COLUMN "created_by" TYPE integer USING "keyshift"."users_ids_old_id"("created_by"),
     ALTER COLUMN "updated_by" TYPE integer USING "keyshift"."users_ids_old_id"("updated_by");
+SELECT pg_temp.keyshift_progress('rewrote', 'public.lobs', '"public"."lobs"');
 
 -- Sequences continue after the highest id handed out, or exactly where
 -- they were when nothing was written after forward.
@@ -743,6 +785,7 @@ WHERE s.sequence_name = '"public"."observations_observation_id_seq"';
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
+SELECT pg_temp.keyshift_progress('recreated and validated 65 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -133,6 +133,34 @@ impl<'s> Database<'s> {
         run_checked(cmd, None)
     }
 
+    /// Like [`Database::psql_file`], but returns what psql wrote to stderr
+    /// too (notices, INFO lines), for tests of what a user watching sees.
+    pub fn psql_file_stderr(&self, path: &Path, cwd: Option<&Path>) -> Result<String, PsqlError> {
+        let mut cmd = script_command(self.server, &self.name);
+        cmd.arg("-f").arg(path);
+        if let Some(dir) = cwd {
+            cmd.current_dir(dir);
+        }
+        let command = process::describe(&cmd);
+        match process::run(&mut cmd, None) {
+            Ok(out) if out.status.success() => {
+                Ok(String::from_utf8_lossy(&out.stderr).into_owned())
+            }
+            Ok(out) => Err(PsqlError {
+                command,
+                code: out.status.code(),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }),
+            Err(e) => Err(PsqlError {
+                command,
+                code: None,
+                stdout: String::new(),
+                stderr: format!("cannot run: {e}"),
+            }),
+        }
+    }
+
     /// Runs `sql` (statements and psql meta-commands) as a script fed on stdin, with
     /// `ON_ERROR_STOP`: each statement in its own transaction, as with a file.
     pub fn psql_sql(&self, sql: &str) -> Result<String, PsqlError> {
