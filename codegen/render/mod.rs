@@ -10,4 +10,5 @@ mod surrogate;
 mod view;
 
 pub use bundle::Bundle;
-pub use files::{PLAN_FORMAT_VERSION, render};
+pub use bundle::{DriftCheck, Sink, Staging};
+pub use files::{PLAN_FORMAT_VERSION, render, render_into};
