@@ -206,6 +206,12 @@ fn push_display_ident(out: &mut String, name: &str) {
 /// line and paragraph separators with `␤`: prose shows them, nothing
 /// interprets them.
 pub fn control_pictures(text: &str) -> String {
+    if text
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..b'\x7f').contains(&b))
+    {
+        return text.to_string();
+    }
     text.chars()
         .map(|c| match c {
             '\t' => c,
