@@ -1,5 +1,7 @@
-//! Rendering: plan → the files of a bundle, in memory. Writing them out is
-//! [`bundle::Bundle::write_to`]'s job, so everything here is pure.
+//! Rendering: plan → the files of a bundle, each handed to a
+//! [`bundle::Sink`] as it is made. Only the sinks in `bundle.rs`
+//! ([`bundle::Staging`], [`bundle::DriftCheck`], [`bundle::Bundle::write_to`])
+//! touch the disk, so everything else here is pure.
 
 pub mod bundle;
 pub mod comment;
