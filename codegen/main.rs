@@ -7,6 +7,7 @@ use keyshift::config::Config;
 use keyshift::introspect::{self, Filter, source};
 use keyshift::pipeline;
 use keyshift::plan::Options;
+use keyshift::render::{DriftCheck, Staging};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -200,18 +201,20 @@ fn run(command: Command) -> Result<ExitCode, String> {
             filter,
             plan,
         } => {
-            let output = build(schema, &filter, &plan)?;
+            let mut output = build(schema, &filter, &plan)?;
             if !output.plan.blockers.is_empty() && !allow_blockers && !check {
                 return Err(format!(
                     "{} blocker(s) above: nothing written. Resolve them, or pass --allow-blockers to write a bundle whose preflight.sql fails on them; `keyshift plan` prints the whole plan",
                     output.plan.blockers.len()
                 ));
             }
+            // Rendering reads only the plan; free the catalog first.
+            output.catalog = Catalog::default();
             if check {
-                let drift = output
-                    .bundle
-                    .drift(&out)
-                    .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+                let cannot_read = |e| format!("cannot read {}: {e}", out.display());
+                let mut drift = DriftCheck::new(&out).map_err(cannot_read)?;
+                output.render_into(&mut drift).map_err(cannot_read)?;
+                let drift = drift.finish().map_err(cannot_read)?;
                 if drift.diffs.is_empty() {
                     eprintln!("{} is up to date", out.display());
                     return Ok(ExitCode::SUCCESS);
@@ -226,10 +229,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 );
                 return Ok(ExitCode::FAILURE);
             }
-            output
-                .bundle
-                .write_to(&out)
-                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            let cannot_write = |e| format!("cannot write {}: {e}", out.display());
+            let mut staging = Staging::new(&out).map_err(cannot_write)?;
+            output.render_into(&mut staging).map_err(cannot_write)?;
+            staging.commit().map_err(cannot_write)?;
+            // The process ends here: freeing the plan would only cost time.
+            std::mem::forget(output);
             eprintln!(
                 "wrote {}; start with {}/PLAN.md",
                 out.display(),
@@ -277,7 +282,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             filter,
             plan,
         } => {
-            let output = build(schema, &filter, &plan)?;
+            let output = build(schema, &filter, &plan)?.render();
             print!("{}", output.bundle.get("PLAN.md").unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
@@ -290,7 +295,7 @@ fn build(
     schema: Option<String>,
     filter: &FilterArgs,
     plan: &PlanArgs,
-) -> Result<pipeline::Output, String> {
+) -> Result<pipeline::Planned, String> {
     let options = plan.options()?;
     let config = plan.config()?;
     let (filter, read_location) = merged_filter(filter, config.as_ref())?;
@@ -298,7 +303,7 @@ fn build(
     let schema = or_database_url(schema)?;
     if source::is_database_url(&schema) {
         let catalog = read_live(&schema, &filter)?;
-        let output = pipeline::from_catalog_configured(
+        let output = pipeline::plan_from_catalog_configured(
             &source::redact(&schema),
             catalog,
             Default::default(),
@@ -328,7 +333,7 @@ fn build(
         let mut catalog: Catalog = serde_json::from_str(&sql)
             .map_err(|e| format!("{source} is not a keyshift catalog: {e}"))?;
         catalog.normalize();
-        let output = pipeline::from_catalog_configured(
+        let output = pipeline::plan_from_catalog_configured(
             &source,
             catalog,
             Default::default(),
@@ -339,7 +344,7 @@ fn build(
         return Ok(summarise(&source, output));
     }
     let output =
-        pipeline::run_configured(&source, &sql, &options, config).map_err(|e| match e {
+        pipeline::plan_configured(&source, &sql, &options, config).map_err(|e| match e {
             pipeline::InputError::Ddl(e) => {
                 let report = miette::Report::new(*e);
                 format!("{report:?}")
@@ -396,7 +401,7 @@ fn or_database_url(source: Option<String>) -> Result<String, String> {
 }
 
 /// Prints what was read and what blocks the migration.
-fn summarise(source: &str, output: pipeline::Output) -> pipeline::Output {
+fn summarise(source: &str, output: pipeline::Planned) -> pipeline::Planned {
     let skipped: Vec<String> = output
         .skipped
         .iter()

@@ -23,6 +23,38 @@ pub struct Output {
     pub bundle: Bundle,
 }
 
+/// Everything before rendering: what the CLI needs to decide whether to
+/// write, and to render straight to disk with [`Planned::render_into`].
+pub struct Planned {
+    /// The schema as parsed. Rendering does not read it, so a caller may
+    /// replace it with an empty one to free its memory first.
+    pub catalog: Catalog,
+    /// Statements that did not change the model, counted by kind.
+    pub skipped: BTreeMap<String, usize>,
+    /// The plan.
+    pub plan: Plan,
+    source: String,
+    table_count: usize,
+}
+
+impl Planned {
+    /// Hands each file of the bundle to `sink` as it is rendered.
+    pub fn render_into(&self, sink: &mut dyn render::Sink) -> std::io::Result<()> {
+        render::render_into(&self.plan, &self.source, self.table_count, sink)
+    }
+
+    /// Renders the bundle in memory.
+    pub fn render(self) -> Output {
+        let bundle = render::render(&self.plan, &self.source, self.table_count);
+        Output {
+            catalog: self.catalog,
+            skipped: self.skipped,
+            plan: self.plan,
+            bundle,
+        }
+    }
+}
+
 /// Runs every stage on `sql`, which was read from `source` (used in
 /// messages and file headers exactly as given).
 pub fn run(source: &str, sql: &str, options: &Options) -> Result<Output, Box<DdlError>> {
@@ -38,9 +70,20 @@ pub fn run_configured(
     options: &Options,
     config: Option<&Config>,
 ) -> Result<Output, InputError> {
+    plan_configured(source, sql, options, config).map(Planned::render)
+}
+
+/// As [`run_configured`], stopping before rendering.
+pub fn plan_configured(
+    source: &str,
+    sql: &str,
+    options: &Options,
+    config: Option<&Config>,
+) -> Result<Planned, InputError> {
     let ParsedSchema { catalog, skipped } =
         ddl::parse_schema(source, sql).map_err(|e| InputError::Ddl(Box::new(e)))?;
-    from_catalog_configured(source, catalog, skipped, options, config).map_err(InputError::Config)
+    plan_from_catalog_configured(source, catalog, skipped, options, config)
+        .map_err(InputError::Config)
 }
 
 /// As [`from_catalog`], with a configuration file checked against
@@ -52,11 +95,22 @@ pub fn from_catalog_configured(
     options: &Options,
     config: Option<&Config>,
 ) -> Result<Output, ConfigError> {
+    plan_from_catalog_configured(source, catalog, skipped, options, config).map(Planned::render)
+}
+
+/// As [`from_catalog_configured`], stopping before rendering.
+pub fn plan_from_catalog_configured(
+    source: &str,
+    catalog: Catalog,
+    skipped: BTreeMap<String, usize>,
+    options: &Options,
+    config: Option<&Config>,
+) -> Result<Planned, ConfigError> {
     let mut options = options.clone();
     if let Some(config) = config {
         config.apply(&catalog, &mut options)?;
     }
-    Ok(from_catalog(source, catalog, skipped, &options))
+    Ok(plan_from_catalog(source, catalog, skipped, &options))
 }
 
 /// Bad input: the schema does not parse, or the configuration file does
@@ -77,14 +131,24 @@ pub fn from_catalog(
     skipped: BTreeMap<String, usize>,
     options: &Options,
 ) -> Output {
+    plan_from_catalog(source, catalog, skipped, options).render()
+}
+
+/// As [`from_catalog`], stopping before rendering.
+pub fn plan_from_catalog(
+    source: &str,
+    catalog: Catalog,
+    skipped: BTreeMap<String, usize>,
+    options: &Options,
+) -> Planned {
     let graph = FkGraph::build_with(&catalog, &declared_edges(options));
     let plan = Plan::build(&catalog, &graph, options);
-    let bundle = render::render(&plan, source, catalog.tables.len());
-    Output {
+    Planned {
+        source: source.to_string(),
+        table_count: catalog.tables.len(),
         catalog,
         skipped,
         plan,
-        bundle,
     }
 }
 

@@ -42,17 +42,21 @@ impl QualifiedName {
 
     /// The name in SQL, each part quoted.
     pub fn quoted(&self) -> String {
-        format!("{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+        let mut out = String::with_capacity(self.schema.len() + self.name.len() + 5);
+        push_quoted_ident(&mut out, &self.schema);
+        out.push('.');
+        push_quoted_ident(&mut out, &self.name);
+        out
     }
 
     /// The name as a reader would write it, quoting only where needed; used
     /// in prose and in `regclass` literals.
     pub fn display(&self) -> String {
-        format!(
-            "{}.{}",
-            display_ident(&self.schema),
-            display_ident(&self.name)
-        )
+        let mut out = String::with_capacity(self.schema.len() + self.name.len() + 5);
+        push_display_ident(&mut out, &self.schema);
+        out.push('.');
+        push_display_ident(&mut out, &self.name);
+        out
     }
 }
 
@@ -105,7 +109,22 @@ pub fn split_identifier_list(text: &str) -> Option<Vec<String>> {
 /// Always-quoted identifier; every identifier keyshift writes into SQL goes
 /// through here (or [`QualifiedName::quoted`]), never spliced raw.
 pub fn quote_ident(name: &str) -> String {
-    postgres_protocol::escape::escape_identifier(name)
+    let mut out = String::with_capacity(name.len() + 2);
+    push_quoted_ident(&mut out, name);
+    out
+}
+
+/// Appends `name` double-quoted, each `"` doubled: what
+/// `postgres_protocol::escape::escape_identifier` returns, without an
+/// allocation of its own.
+fn push_quoted_ident(out: &mut String, name: &str) {
+    out.push('"');
+    if name.contains('"') {
+        out.push_str(&name.replace('"', "\"\""));
+    } else {
+        out.push_str(name);
+    }
+    out.push('"');
 }
 
 /// Quotes a string literal. Text with a backslash becomes an `E'…'` string
@@ -115,12 +134,25 @@ pub fn quote_ident(name: &str) -> String {
 /// setting, and a literal that ended early under it would hand the rest of
 /// the line to psql, where `\!` runs a shell command.
 pub fn quote_literal(text: &str) -> String {
-    let quoted = text.replace('\'', "''");
-    if text.contains('\\') {
-        format!("E'{}'", quoted.replace('\\', "\\\\"))
-    } else {
-        format!("'{quoted}'")
+    let escape = text.contains('\\');
+    let mut out = String::with_capacity(text.len() + 3);
+    if escape {
+        out.push('E');
     }
+    out.push('\'');
+    if !escape && !text.contains('\'') {
+        out.push_str(text);
+    } else {
+        for c in text.chars() {
+            match c {
+                '\'' => out.push_str("''"),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// Dollar-quotes `body` with the first tag of `$keyshift$`, `$keyshift1$`,
@@ -148,18 +180,24 @@ pub fn dollar_quote(body: &str) -> String {
 /// Markdown filters (`render::comment`, `render::markdown`) make it safe
 /// where it is shown.
 pub fn display_ident(name: &str) -> String {
-    let plain = !name.is_empty()
+    let mut out = String::with_capacity(name.len() + 2);
+    push_display_ident(&mut out, name);
+    out
+}
+
+/// Appends [`display_ident`] of `name`.
+fn push_display_ident(out: &mut String, name: &str) {
+    let plain = name
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == b'_')
         && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'$');
     if plain {
-        name.to_string()
+        out.push_str(name);
     } else {
-        quote_ident(name)
+        push_quoted_ident(out, name);
     }
 }
 
@@ -168,6 +206,12 @@ pub fn display_ident(name: &str) -> String {
 /// line and paragraph separators with `␤`: prose shows them, nothing
 /// interprets them.
 pub fn control_pictures(text: &str) -> String {
+    if text
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..b'\x7f').contains(&b))
+    {
+        return text.to_string();
+    }
     text.chars()
         .map(|c| match c {
             '\t' => c,

@@ -58,6 +58,11 @@ impl<'a> LocationMap<'a> {
             return self.text.len();
         };
         let col = usize::try_from(loc.column).unwrap_or(1).saturating_sub(1);
+        // Columns count characters; over ASCII they are bytes.
+        let rest = &self.text.as_bytes()[start..];
+        if col <= rest.len() && rest[..col].is_ascii() {
+            return start + col;
+        }
         self.text[start..]
             .char_indices()
             .nth(col)

@@ -25,7 +25,8 @@ type ColumnId = (QualifiedName, String);
 /// The root table of every converted column.
 #[derive(Debug, Clone, Default)]
 pub struct ColumnRoots {
-    roots: BTreeMap<ColumnId, QualifiedName>,
+    /// Table → column → root; nested so a lookup borrows its key.
+    roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>>,
     /// The columns whose own values are a root key's: a single-column
     /// integer primary key, or the top column of a family group in which
     /// some member has one.
@@ -48,11 +49,14 @@ impl ColumnRoots {
             conflicts: Vec::new(),
             root_keys: BTreeSet::new(),
         };
-        let mut roots = BTreeMap::new();
+        let mut roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>> = BTreeMap::new();
         for table in &catalog.tables {
             for column in &table.columns {
                 if let Some(root) = resolver.root(&table.name, &column.name) {
-                    roots.insert((table.name.clone(), column.name.clone()), root);
+                    roots
+                        .entry(table.name.clone())
+                        .or_default()
+                        .insert(column.name.clone(), root);
                 }
             }
         }
@@ -72,7 +76,7 @@ impl ColumnRoots {
 
     /// The root table whose key values `table.column` holds, if converted.
     pub fn root_of(&self, table: &QualifiedName, column: &str) -> Option<&QualifiedName> {
-        self.roots.get(&(table.clone(), column.to_string()))
+        self.roots.get(table)?.get(column)
     }
 
     /// Whether a foreign key has a converted column on either side, and so

@@ -1,9 +1,24 @@
 //! The rendered files of a bundle, and the only code that writes them.
+//!
+//! Rendering hands each file to a [`Sink`] as it is made: the in-memory
+//! [`Bundle`], a [`Staging`] directory that becomes the bundle's directory
+//! at once, or a [`DriftCheck`] against one. The last two hold one file at
+//! a time, so a bundle far larger than memory wants never sits in it whole.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Where rendered files go, one at a time, in the order they are made.
+pub trait Sink {
+    /// Takes the file `name`, whose contents `write` produces.
+    fn file(
+        &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()>;
+}
 
 /// File name → contents, ordered so every listing and diff is stable.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -38,6 +53,58 @@ impl Bundle {
     /// sibling temporary directory first, which is then renamed into place,
     /// so a failure never leaves a half-written bundle behind.
     pub fn write_to(&self, dir: &Path) -> io::Result<()> {
+        let mut staging = Staging::new(dir)?;
+        for (name, text) in &self.files {
+            staging.file(name, &mut |w| w.write_all(text.as_bytes()))?;
+        }
+        staging.commit()
+    }
+
+    /// Compares the bundle with what `dir` holds: changed, missing and
+    /// extra files each produce a unified diff.
+    pub fn drift(&self, dir: &Path) -> io::Result<Drift> {
+        let mut check = DriftCheck::new(dir)?;
+        for (name, text) in &self.files {
+            check.file(name, &mut |w| w.write_all(text.as_bytes()))?;
+        }
+        check.finish()
+    }
+}
+
+impl Sink for Bundle {
+    fn file(
+        &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let text = render_to_string(write)?;
+        self.insert(name, text);
+        Ok(())
+    }
+}
+
+/// One file's contents as text.
+fn render_to_string(
+    write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    write(&mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// A bundle being written: files go to a sibling temporary directory of
+/// `dir` as they come, and [`Staging::commit`] renames it into place. If
+/// anything fails before that, dropping it removes the temporary
+/// directory, and `dir` is untouched.
+pub struct Staging {
+    dir: PathBuf,
+    parent: PathBuf,
+    staging: tempfile::TempDir,
+}
+
+impl Staging {
+    /// Starts a bundle that will replace `dir`.
+    pub fn new(dir: &Path) -> io::Result<Self> {
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -46,9 +113,20 @@ impl Bundle {
         let staging = tempfile::Builder::new()
             .prefix(".keyshift-")
             .tempdir_in(parent)?;
-        for (name, text) in &self.files {
-            fs::write(staging.path().join(name), text)?;
-        }
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            parent: parent.to_path_buf(),
+            staging,
+        })
+    }
+
+    /// Replaces `dir` with the files written so far.
+    pub fn commit(self) -> io::Result<()> {
+        let Staging {
+            dir,
+            parent,
+            staging,
+        } = self;
         let old = parent.join(format!(
             ".keyshift-old-{}",
             dir.file_name()
@@ -60,12 +138,12 @@ impl Bundle {
         }
         let had_old = dir.exists();
         if had_old {
-            fs::rename(dir, &old)?;
+            fs::rename(&dir, &old)?;
         }
         let staged = staging.keep();
-        if let Err(e) = fs::rename(&staged, dir) {
+        if let Err(e) = fs::rename(&staged, &dir) {
             if had_old {
-                fs::rename(&old, dir)?;
+                fs::rename(&old, &dir)?;
             }
             let _ = fs::remove_dir_all(&staged);
             return Err(e);
@@ -75,38 +153,97 @@ impl Bundle {
         }
         Ok(())
     }
+}
 
-    /// Compares the bundle with what `dir` holds: changed, missing and
-    /// extra files each produce a unified diff.
-    pub fn drift(&self, dir: &Path) -> io::Result<Drift> {
-        let mut on_disk = BTreeMap::new();
+impl Sink for Staging {
+    fn file(
+        &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let file = fs::File::create(self.staging.path().join(name))?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        Ok(())
+    }
+}
+
+/// `--check`: compares each file with the one in `dir` as it is rendered,
+/// keeping only the diffs; [`DriftCheck::finish`] adds the files `dir`
+/// holds that the bundle does not.
+pub struct DriftCheck {
+    dir: PathBuf,
+    /// The regular files in `dir` not compared yet.
+    on_disk: BTreeSet<String>,
+    diffs: BTreeMap<String, String>,
+}
+
+impl DriftCheck {
+    /// Lists the files `dir` holds (none when it does not exist).
+    pub fn new(dir: &Path) -> io::Result<Self> {
+        let mut on_disk = BTreeSet::new();
         if dir.exists() {
             for entry in fs::read_dir(dir)? {
                 let entry = entry?;
                 if entry.file_type()?.is_file() {
-                    let name = entry.file_name().to_string_lossy().into_owned();
-                    on_disk.insert(name, fs::read_to_string(entry.path())?);
+                    on_disk.insert(entry.file_name().to_string_lossy().into_owned());
                 }
             }
         }
-        let mut names: Vec<&String> = self.files.keys().chain(on_disk.keys()).collect();
-        names.sort();
-        names.dedup();
-        let mut drift = Drift::default();
-        for name in names {
-            let want = self.files.get(name).map(String::as_str).unwrap_or("");
-            let have = on_disk.get(name).map(String::as_str).unwrap_or("");
-            if want == have && self.files.contains_key(name) == on_disk.contains_key(name) {
-                continue;
-            }
-            let old_label = format!("a/{name}");
-            let new_label = format!("b/{name}");
-            let diff = similar::TextDiff::from_lines(have, want)
-                .unified_diff()
-                .header(&old_label, &new_label)
-                .to_string();
-            drift.diffs.push(diff);
+        Ok(DriftCheck {
+            dir: dir.to_path_buf(),
+            on_disk,
+            diffs: BTreeMap::new(),
+        })
+    }
+
+    /// The file `name` in `dir`, if it is there and not compared yet.
+    fn take(&mut self, name: &str) -> io::Result<Option<String>> {
+        if self.on_disk.remove(name) {
+            fs::read_to_string(self.dir.join(name)).map(Some)
+        } else {
+            Ok(None)
         }
-        Ok(drift)
+    }
+
+    /// Compares `want` (None: not in the bundle) with `have`, the file
+    /// `name` on disk (None: not there), and keeps the diff when they differ.
+    fn compare(&mut self, name: &str, want: Option<&str>, have: Option<String>) {
+        let (want_text, have_text) = (want.unwrap_or(""), have.as_deref().unwrap_or(""));
+        if want_text == have_text && want.is_some() == have.is_some() {
+            return;
+        }
+        let old_label = format!("a/{name}");
+        let new_label = format!("b/{name}");
+        let diff = similar::TextDiff::from_lines(have_text, want_text)
+            .unified_diff()
+            .header(&old_label, &new_label)
+            .to_string();
+        self.diffs.insert(name.to_string(), diff);
+    }
+
+    /// The diffs, in name order, with the extra files on disk.
+    pub fn finish(mut self) -> io::Result<Drift> {
+        for name in std::mem::take(&mut self.on_disk) {
+            let have = fs::read_to_string(self.dir.join(&name))?;
+            self.compare(&name, None, Some(have));
+        }
+        Ok(Drift {
+            diffs: self.diffs.into_values().collect(),
+        })
+    }
+}
+
+impl Sink for DriftCheck {
+    fn file(
+        &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let text = render_to_string(write)?;
+        let have = self.take(name)?;
+        self.compare(name, Some(&text), have);
+        Ok(())
     }
 }

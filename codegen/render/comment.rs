@@ -16,6 +16,18 @@ use crate::catalog::control_pictures;
 /// characters show as control pictures, so no terminal escape sequence
 /// hides text from a reviewer.
 pub fn sql_comment(text: &str) -> String {
+    // One line of printable ASCII (the usual case) needs no splitting and
+    // no pictures.
+    if !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..b'\x7f').contains(&b))
+    {
+        let mut out = String::with_capacity(text.len() + 3);
+        out.push_str("-- ");
+        out.push_str(text);
+        return out;
+    }
     let mut out = String::with_capacity(text.len() + 4);
     let mut chars = text.chars().peekable();
     let mut line = String::new();

@@ -1,6 +1,6 @@
 //! One askama template per file of the bundle, fed by the view models.
 
-use super::bundle::Bundle;
+use super::bundle::{Bundle, Sink};
 use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
 use super::surrogate::{self, SurrogateView};
 use super::view::{self, ColumnView, DependentObjectView, ForeignKeyView, TableView};
@@ -9,6 +9,7 @@ use crate::plan::{Blocker, LeftAlone, Plan};
 use askama::Template;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::io;
 
 /// The version of `plan.json`'s layout. Scripts and migration runners read
 /// that file; this number changes whenever a key they may rely on changes
@@ -125,7 +126,7 @@ struct VerifyForward<'a> {
     header: String,
     plan_hash: &'a str,
     tables: &'a [TableView],
-    expected_uuid_columns: String,
+    expected_uuid_columns: &'a str,
     surrogates: &'a [SurrogateView],
     /// What forward dropped and recreated; each must exist again.
     dependents: &'a [DependentObjectView],
@@ -152,7 +153,7 @@ struct VerifyRollback<'a> {
     header: String,
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
-    expected_int_columns: String,
+    expected_int_columns: &'a str,
     surrogates: &'a [SurrogateView],
     /// What rollback dropped and recreated; each must exist again.
     dependents: &'a [DependentObjectView],
@@ -177,7 +178,7 @@ struct VerifyContract<'a> {
     header: String,
     tables: &'a [TableView],
     keep_id_map: bool,
-    expected_uuid_columns: String,
+    expected_uuid_columns: &'a str,
 }
 
 #[derive(Template)]
@@ -293,6 +294,19 @@ struct PlanJson<'a> {
 /// Renders every file of the bundle for `plan`. `source` is the input as
 /// the user named it, `table_count` the number of tables in the catalog.
 pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
+    let mut bundle = Bundle::default();
+    render_into(plan, source, table_count, &mut bundle).expect("a bundle in memory renders");
+    bundle
+}
+
+/// As [`render`], handing each file to `sink` as it is made, so only one
+/// file's text is ever held (none, when `sink` writes it out).
+pub fn render_into(
+    plan: &Plan,
+    source: &str,
+    table_count: usize,
+    sink: &mut dyn Sink,
+) -> io::Result<()> {
     let common = Common {
         source: source.to_string(),
         plan_hash: plan_hash(plan),
@@ -319,11 +333,7 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     let sequences = view::sequences(tables);
     let sequences = sequences.as_slice();
 
-    let mut bundle = Bundle::default();
-    let mut put = |name: &str, text: String| bundle.insert(name, text);
-
-    put(
-        "preflight.sql",
+    sink.file("preflight.sql", &mut |w| {
         Preflight {
             header: common.header(
                 "preflight.sql",
@@ -344,11 +354,9 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             candidates: &common.candidates,
             surrogates: &common.surrogates,
         }
-        .render()
-        .expect("preflight template renders"),
-    );
-    put(
-        "forward.sql",
+        .write_into(w)
+    })?;
+    sink.file("forward.sql", &mut |w| {
         Forward {
             sequences,
             header: common.header("forward.sql", "Moves the keys to uuid."),
@@ -363,11 +371,9 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             polymorphic: &common.polymorphic,
             surrogates: &common.surrogates,
         }
-        .render()
-        .expect("forward template renders"),
-    );
-    put(
-        "verify_forward.sql",
+        .write_into(w)
+    })?;
+    sink.file("verify_forward.sql", &mut |w| {
         VerifyForward {
             header: common.header(
                 "verify_forward.sql",
@@ -375,15 +381,13 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             ),
             plan_hash: h,
             tables,
-            expected_uuid_columns: uuid_columns.clone(),
+            expected_uuid_columns: &uuid_columns,
             surrogates: &common.surrogates,
             dependents: &common.dependents,
         }
-        .render()
-        .expect("verify_forward template renders"),
-    );
-    put(
-        "rollback.sql",
+        .write_into(w)
+    })?;
+    sink.file("rollback.sql", &mut |w| {
         Rollback {
             sequences,
             header: common.header("rollback.sql", "Moves the keys back to integers."),
@@ -396,11 +400,9 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             key_defaults,
             surrogates: &common.surrogates,
         }
-        .render()
-        .expect("rollback template renders"),
-    );
-    put(
-        "verify_rollback.sql",
+        .write_into(w)
+    })?;
+    sink.file("verify_rollback.sql", &mut |w| {
         VerifyRollback {
             header: common.header(
                 "verify_rollback.sql",
@@ -408,15 +410,13 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             ),
             tables,
             foreign_keys: &common.foreign_keys,
-            expected_int_columns: int_columns,
+            expected_int_columns: &int_columns,
             surrogates: &common.surrogates,
             dependents: &common.dependents,
         }
-        .render()
-        .expect("verify_rollback template renders"),
-    );
-    put(
-        "contract.sql",
+        .write_into(w)
+    })?;
+    sink.file("contract.sql", &mut |w| {
         Contract {
             sequences,
             header: common.header(
@@ -429,11 +429,9 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             has_column_defaults,
             has_dependents,
         }
-        .render()
-        .expect("contract template renders"),
-    );
-    put(
-        "verify_contract.sql",
+        .write_into(w)
+    })?;
+    sink.file("verify_contract.sql", &mut |w| {
         VerifyContract {
             sequences,
             header: common.header(
@@ -442,21 +440,21 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
             ),
             tables,
             keep_id_map: plan.keep_id_map,
-            expected_uuid_columns: uuid_columns,
+            expected_uuid_columns: &uuid_columns,
         }
-        .render()
-        .expect("verify_contract template renders"),
-    );
-    put("PLAN.md", plan_md(plan, &common, table_count));
-    put("plan.json", plan_json(plan, &common));
-    bundle
+        .write_into(w)
+    })?;
+    sink.file("PLAN.md", &mut |w| {
+        plan_md(plan, &common, table_count).write_into(w)
+    })?;
+    sink.file("plan.json", &mut |w| plan_json(plan, &common, w))
 }
 
 fn run_command(file: &str) -> String {
     format!("psql -X -v ON_ERROR_STOP=1 -f {file}")
 }
 
-fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
+fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd<'a> {
     let names = |list: &[crate::catalog::QualifiedName]| {
         if list.is_empty() {
             "none".to_string()
@@ -577,8 +575,6 @@ fn plan_md(plan: &Plan, common: &Common, table_count: usize) -> String {
             .map(|f| run_command(f))
             .collect(),
     }
-    .render()
-    .expect("PLAN.md template renders")
 }
 
 /// A fenced block of `\\copy` commands that write each id map to a CSV file
@@ -702,7 +698,7 @@ fn mermaid_label(text: &str) -> String {
     crate::catalog::control_pictures(text).replace('"', "#quot;")
 }
 
-fn plan_json(plan: &Plan, common: &Common) -> String {
+fn plan_json(plan: &Plan, common: &Common, w: &mut dyn io::Write) -> io::Result<()> {
     let run = STAGES
         .iter()
         .map(|(stage, file)| (*stage, vec![*file]))
@@ -716,9 +712,8 @@ fn plan_json(plan: &Plan, common: &Common) -> String {
         run_order: STAGES.iter().map(|(stage, _)| *stage).collect(),
         plan,
     };
-    let mut text = serde_json::to_string_pretty(&json).expect("plan serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *w, &json)?;
+    w.write_all(b"\n")
 }
 
 /// A short, stable fingerprint of the plan. Files record it so rollback and

@@ -17,11 +17,17 @@ pub fn code(text: &str) -> String {
     let pad = text.starts_with('`')
         || text.ends_with('`')
         || (text.len() > 1 && text.starts_with(' ') && text.ends_with(' '));
+    let mut out = String::with_capacity(text.len() + 2 * fence.len() + 2);
+    out.push_str(&fence);
     if pad {
-        format!("{fence} {text} {fence}")
-    } else {
-        format!("{fence}{text}{fence}")
+        out.push(' ');
     }
+    out.push_str(&text);
+    if pad {
+        out.push(' ');
+    }
+    out.push_str(&fence);
+    out
 }
 
 /// [`code`] for a table cell: a `|` would end the cell even inside a code

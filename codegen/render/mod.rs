@@ -1,5 +1,7 @@
-//! Rendering: plan → the files of a bundle, in memory. Writing them out is
-//! [`bundle::Bundle::write_to`]'s job, so everything here is pure.
+//! Rendering: plan → the files of a bundle, each handed to a
+//! [`bundle::Sink`] as it is made. Only the sinks in `bundle.rs`
+//! ([`bundle::Staging`], [`bundle::DriftCheck`], [`bundle::Bundle::write_to`])
+//! touch the disk, so everything else here is pure.
 
 pub mod bundle;
 pub mod comment;
@@ -10,4 +12,5 @@ mod surrogate;
 mod view;
 
 pub use bundle::Bundle;
-pub use files::{PLAN_FORMAT_VERSION, render};
+pub use bundle::{DriftCheck, Sink, Staging};
+pub use files::{PLAN_FORMAT_VERSION, render, render_into};

@@ -206,7 +206,11 @@ fn regclass(q: &QualifiedName) -> String {
 }
 
 pub(super) fn keyshift(name: &str) -> String {
-    format!("{}.{}", quote_ident("keyshift"), quote_ident(name))
+    let quoted = quote_ident(name);
+    let mut out = String::with_capacity(quoted.len() + 11);
+    out.push_str("\"keyshift\".");
+    out.push_str(&quoted);
+    out
 }
 
 fn int_type(kind: IntKind) -> &'static str {
