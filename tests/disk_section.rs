@@ -35,6 +35,7 @@ fn totals_are_lower_bounds_while_a_table_is_unanalyzed() {
         "{md}"
     );
     assert!(md.contains("ANALYZE \"public\".\"posts\";"), "{md}");
+    assert!(md.contains("Estimated time: forward at least "), "{md}");
 
     let md = plan_md([None, None]);
     assert!(
@@ -46,6 +47,12 @@ fn totals_are_lower_bounds_while_a_table_is_unanalyzed() {
         "{md}"
     );
 
+    assert!(md.contains("Estimated time: forward unknown"), "{md}");
+
     let md = plan_md([Some(1000), Some(5000)]);
     assert!(!md.contains("at least") && !md.contains("unknown"), "{md}");
+    assert!(
+        md.contains("Estimated time: forward under 1 s, all of it"),
+        "{md}"
+    );
 }
