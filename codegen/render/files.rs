@@ -272,25 +272,18 @@ fn disk_view(plan: &Plan) -> Option<DiskView> {
     let d = plan.disk.as_ref()?;
     // A table never analyzed has no row estimate, so a total without it is
     // only a lower bound, and with no table known at all it is no number.
-    let bound = |bytes: i64| {
+    let bounded = |known: String| {
         if d.unknown.is_empty() {
-            human(bytes)
+            known
         } else if d.tables.is_empty() {
             "unknown".to_string()
         } else {
-            format!("at least {}", human(bytes))
+            format!("at least {known}")
         }
     };
+    let bound = |bytes: i64| bounded(human(bytes));
     let data: i64 = d.tables.iter().map(|t| t.bytes_now).sum::<i64>() + d.map_bytes;
-    let time = |rate: f64| {
-        if d.unknown.is_empty() {
-            duration(data, rate)
-        } else if d.tables.is_empty() {
-            "unknown".to_string()
-        } else {
-            format!("at least {}", duration(data, rate))
-        }
-    };
+    let time = |rate: f64| bounded(duration(data, rate));
     Some(DiskView {
         forward_time: time(FORWARD_BYTES_PER_SEC),
         rollback_time: time(ROLLBACK_BYTES_PER_SEC),
@@ -663,10 +656,7 @@ fn id_map_export(tables: &[TableView]) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    let body = lines.join("\n");
-    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
-    format!("{fence}\n{body}\n{fence}")
+    super::markdown::code_block(&lines.join("\n"))
 }
 
 /// The FK graph in Mermaid, nodes in processing order; converted tables

@@ -10,8 +10,7 @@ use crate::catalog::control_pictures;
 /// pictures, so the span stays on one line.
 pub fn code(text: &str) -> String {
     let text = control_pictures(text);
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
+    let fence = fence_for(&text, 1);
     // CommonMark strips one space from each end when both ends have one,
     // and a backtick at either end would join the fence: pad in both cases.
     let pad = text.starts_with('`')
@@ -28,6 +27,19 @@ pub fn code(text: &str) -> String {
     }
     out.push_str(&fence);
     out
+}
+
+/// `body` as a fenced code block that no line of it can close: the fence
+/// is at least three backticks and longer than any run inside.
+pub fn code_block(body: &str) -> String {
+    let fence = fence_for(body, 3);
+    format!("{fence}\n{body}\n{fence}")
+}
+
+/// A run of backticks longer than any in `text`, and at least `min` long.
+fn fence_for(text: &str, min: usize) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat((longest + 1).max(min))
 }
 
 /// [`code`] for a table cell: a `|` would end the cell even inside a code
@@ -59,7 +71,7 @@ pub fn prose(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{code, code_cell, prose};
+    use super::{code, code_block, code_cell, prose};
 
     #[test]
     fn spans_cannot_be_closed_from_inside() {
@@ -68,6 +80,8 @@ mod tests {
         assert_eq!(code("`x``"), "``` `x`` ```");
         assert_eq!(code("a\n# Heading"), "`a␊# Heading`");
         assert_eq!(code_cell("a|b"), "`a\\|b`");
+        assert_eq!(code_block("x"), "```\nx\n```");
+        assert_eq!(code_block("````"), "`````\n````\n`````");
     }
 
     #[test]

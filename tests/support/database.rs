@@ -125,40 +125,23 @@ impl<'s> Database<'s> {
     /// `psql -q -v ON_ERROR_STOP=1 -f FILE`, run in `cwd` if given (scripts may `\i`
     /// their siblings by relative path). Returns stdout.
     pub fn psql_file(&self, path: &Path, cwd: Option<&Path>) -> Result<String, PsqlError> {
-        let mut cmd = script_command(self.server, &self.name);
-        cmd.arg("-f").arg(path);
-        if let Some(dir) = cwd {
-            cmd.current_dir(dir);
-        }
-        run_checked(cmd, None)
+        run_checked(self.file_command(path, cwd), None)
     }
 
     /// Like [`Database::psql_file`], but returns what psql wrote to stderr
-    /// too (notices, INFO lines), for tests of what a user watching sees.
+    /// (notices, INFO lines), for tests of what a user watching psql sees.
     pub fn psql_file_stderr(&self, path: &Path, cwd: Option<&Path>) -> Result<String, PsqlError> {
+        run_output(self.file_command(path, cwd), None).map(|(_, stderr)| stderr)
+    }
+
+    /// `psql … -f FILE`, run in `cwd` if given.
+    fn file_command(&self, path: &Path, cwd: Option<&Path>) -> Command {
         let mut cmd = script_command(self.server, &self.name);
         cmd.arg("-f").arg(path);
         if let Some(dir) = cwd {
             cmd.current_dir(dir);
         }
-        let command = process::describe(&cmd);
-        match process::run(&mut cmd, None) {
-            Ok(out) if out.status.success() => {
-                Ok(String::from_utf8_lossy(&out.stderr).into_owned())
-            }
-            Ok(out) => Err(PsqlError {
-                command,
-                code: out.status.code(),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            }),
-            Err(e) => Err(PsqlError {
-                command,
-                code: None,
-                stdout: String::new(),
-                stderr: format!("cannot run: {e}"),
-            }),
-        }
+        cmd
     }
 
     /// Runs `sql` (statements and psql meta-commands) as a script fed on stdin, with
@@ -236,10 +219,18 @@ fn script_command(server: &Server, dbname: &str) -> Command {
 }
 
 /// Runs a client command; `Ok(stdout)` if it exited 0.
-fn run_checked(mut cmd: Command, stdin: Option<&str>) -> Result<String, PsqlError> {
+fn run_checked(cmd: Command, stdin: Option<&str>) -> Result<String, PsqlError> {
+    run_output(cmd, stdin).map(|(stdout, _)| stdout)
+}
+
+/// Runs a client command; `Ok((stdout, stderr))` if it exited 0.
+fn run_output(mut cmd: Command, stdin: Option<&str>) -> Result<(String, String), PsqlError> {
     let command = process::describe(&cmd);
     match process::run(&mut cmd, stdin) {
-        Ok(out) if out.status.success() => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Ok(out) if out.status.success() => Ok((
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )),
         Ok(out) => Err(PsqlError {
             command,
             code: out.status.code(),
