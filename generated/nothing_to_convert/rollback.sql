@@ -5,9 +5,13 @@
 -- Puts every converted key back to its integer type, in one transaction.
 -- Rows that existed before forward get their old ids back from the maps;
 -- rows written since get fresh ids after the highest id ever handed out,
--- and every reference to them follows. Afterwards pg_dump --schema-only
--- matches the database before forward byte for byte.
--- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
+-- and every reference to them follows. Rebuilt tables are rebuilt again,
+-- from their current rows, and swapped in; the others are altered back in
+-- place. Afterwards pg_dump --schema-only matches the database before
+-- forward byte for byte.
+-- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
+-- swap, then ACCESS EXCLUSIVE until COMMIT; a table altered in place holds
+-- ACCESS EXCLUSIVE from its ALTER on.
 
 -- Every check below goes through this session-local helper, so a failed
 -- check stops psql (ON_ERROR_STOP) with a message naming what is wrong.
@@ -58,7 +62,9 @@ SELECT pg_temp.keyshift_assert(
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 
--- A referencing value with no map entry would silently become NULL.
+-- A referencing value with no map entry would silently become NULL. (In a
+-- rebuilt table every such column is a foreign key, so every value it
+-- holds is a parent's key, which the map has by now.)
 
 
 
