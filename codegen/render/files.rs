@@ -95,6 +95,8 @@ impl Common {
 #[derive(Template)]
 #[template(path = "preflight.sql")]
 struct Preflight<'a> {
+    /// `ARRAY['"public"."users"', …]`: the rebuilt tables, or empty.
+    rebuilt_regclasses: String,
     header: String,
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
@@ -396,6 +398,18 @@ pub fn render_into(
 
     sink.file("preflight.sql", &mut |w| {
         Preflight {
+            rebuilt_regclasses: {
+                let rebuilt: Vec<&str> = tables
+                    .iter()
+                    .filter(|t| t.rebuild.is_some())
+                    .map(|t| t.regclass.as_str())
+                    .collect();
+                if rebuilt.is_empty() {
+                    String::new()
+                } else {
+                    format!("ARRAY[{}]", rebuilt.join(", "))
+                }
+            },
             header: common.header(
                 "preflight.sql",
                 "Read-only checks to run before forward.sql.",
