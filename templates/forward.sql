@@ -273,7 +273,9 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 {{ "  {}: {} {}"|format(f.table_display, f.name_display, f.definition)|comment }}
 {%- endfor %}
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated {{ foreign_keys.len() }} foreign keys', NULL, NULL);
+{%- if in_place_foreign_keys > 0 %}
+SELECT pg_temp.keyshift_progress('recreated and validated {{ in_place_foreign_keys }} foreign keys of tables altered in place', NULL, NULL);
+{%- endif %}
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

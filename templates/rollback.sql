@@ -187,7 +187,9 @@ WHERE s.sequence_name = {{ s.regclass }};
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated {{ foreign_keys.len() }} foreign keys', NULL, NULL);
+{%- if in_place_foreign_keys > 0 %}
+SELECT pg_temp.keyshift_progress('recreated and validated {{ in_place_foreign_keys }} foreign keys of tables altered in place', NULL, NULL);
+{%- endif %}
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

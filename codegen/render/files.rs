@@ -113,6 +113,8 @@ struct Preflight<'a> {
 #[derive(Template)]
 #[template(path = "forward.sql")]
 struct Forward<'a> {
+    /// Foreign keys dropped and recreated around an in-place ALTER.
+    in_place_foreign_keys: usize,
     /// The rows of `keyshift.swap`, one per line.
     swap_rows: String,
     /// Whether any table is altered in place.
@@ -148,6 +150,8 @@ struct VerifyForward<'a> {
 #[derive(Template)]
 #[template(path = "rollback.sql")]
 struct Rollback<'a> {
+    /// Foreign keys dropped and recreated around an in-place ALTER.
+    in_place_foreign_keys: usize,
     rebuilt_list: &'a str,
     rebuild_schemas: &'a [RebuildSchemaView],
     sequences: &'a [&'a view::SequenceView],
@@ -433,6 +437,7 @@ pub fn render_into(
     })?;
     sink.file("forward.sql", &mut |w| {
         Forward {
+            in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
             swap_rows: tables
                 .iter()
                 .filter_map(|t| t.rebuild.as_ref())
@@ -473,6 +478,7 @@ pub fn render_into(
     })?;
     sink.file("rollback.sql", &mut |w| {
         Rollback {
+            in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
             rebuilt_list: &common.rebuilt_list,
             rebuild_schemas: &common.rebuild_schemas,
             sequences,

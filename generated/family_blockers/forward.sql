@@ -284,7 +284,7 @@ SELECT pg_temp.keyshift_progress('rewrote', 'public.tasks', '"public"."tasks"');
 --   public.readings: readings_customer_id_fkey FOREIGN KEY ("customer_id") REFERENCES "public"."customers" ("id")
 --   public.shards: shards_customer_id_fkey FOREIGN KEY ("customer_id") REFERENCES "public"."customers" ("id")
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 4 foreign keys', NULL, NULL);
+SELECT pg_temp.keyshift_progress('recreated and validated 4 foreign keys of tables altered in place', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

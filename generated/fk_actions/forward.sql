@@ -289,7 +289,7 @@ SELECT keyshift.set_uuid_default('"public"."membership_notes"', 'group_id', keys
 --   public.membership_audit: membership_audit_membership_fkey FOREIGN KEY ("parent_id", "group_id") REFERENCES "public"."memberships" ("parent_id", "group_id") ON DELETE SET DEFAULT
 --   public.membership_notes: membership_notes_membership_fkey FOREIGN KEY ("parent_id", "group_id") REFERENCES "public"."memberships" ("parent_id", "group_id") ON UPDATE CASCADE ON DELETE SET NULL
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 10 foreign keys', NULL, NULL);
+SELECT pg_temp.keyshift_progress('recreated and validated 10 foreign keys of tables altered in place', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -902,7 +902,6 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 -- \! touch pw_t ;*/$$'\\" ("id
 -- \o pw_o")
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 1 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -250,7 +250,7 @@ SELECT pg_temp.keyshift_progress('rewrote', 'public.photo_tags', '"public"."phot
 --   public.photos: photos_owner_id_fkey FOREIGN KEY ("owner_id") REFERENCES "public"."accounts" ("id")
 --   public.photo_tags: photo_tags_photo_id_fkey FOREIGN KEY ("photo_id") REFERENCES "public"."photos" ("id") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 7 foreign keys', NULL, NULL);
+SELECT pg_temp.keyshift_progress('recreated and validated 7 foreign keys of tables altered in place', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -594,7 +594,6 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 --   public.referrals: referrals_referred_id_fkey FOREIGN KEY ("referred_id") REFERENCES "public"."users" ("id") ON DELETE SET NULL
 --   public.referrals: referrals_referrer_id_fkey FOREIGN KEY ("referrer_id") REFERENCES "public"."users" ("id") ON DELETE SET NULL
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 3 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

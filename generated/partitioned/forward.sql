@@ -301,7 +301,7 @@ SELECT pg_temp.keyshift_progress('rewrote', 'public.sessions', '"public"."sessio
 --   public.orders_2025: orders_2025_coupon_id_fkey FOREIGN KEY ("coupon_id") REFERENCES "public"."coupons" ("id") ON DELETE SET NULL
 --   public.sessions: sessions_customer_id_fkey FOREIGN KEY ("customer_id") REFERENCES "public"."customers" ("id")
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 8 foreign keys', NULL, NULL);
+SELECT pg_temp.keyshift_progress('recreated and validated 8 foreign keys of tables altered in place', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

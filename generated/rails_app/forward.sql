@@ -683,7 +683,7 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 --   public.comments: comments_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id")
 --   public.taggings: taggings_tag_id_fkey FOREIGN KEY ("tag_id") REFERENCES "public"."tags" ("id") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 2 foreign keys', NULL, NULL);
+SELECT pg_temp.keyshift_progress('recreated and validated 2 foreign keys of tables altered in place', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -232,7 +232,7 @@ SELECT pg_temp.keyshift_progress('rewrote', 'public.time_entries', '"public"."ti
 --   public.time_entries: time_entries_approver_fkey FOREIGN KEY ("project_id", "approver_id") REFERENCES "public"."project_members" ("project_id", "member_id")
 --   public.time_entries: time_entries_worker_fkey FOREIGN KEY ("project_id", "member_id") REFERENCES "public"."project_members" ("project_id", "member_id")
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 5 foreign keys', NULL, NULL);
+SELECT pg_temp.keyshift_progress('recreated and validated 5 foreign keys of tables altered in place', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

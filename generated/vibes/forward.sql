@@ -731,7 +731,6 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 --   public.secret_tags: secret_tags_tag_id_fkey FOREIGN KEY ("tag_id") REFERENCES "public"."tags" ("id") ON DELETE CASCADE
 --   public.user_sessions: user_sessions_user_id_fkey FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 9 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

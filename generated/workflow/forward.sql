@@ -1208,7 +1208,6 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 --   public.observations: observations_test_execution_id_fkey FOREIGN KEY ("test_execution_id") REFERENCES "public"."test_executions" ("execution_id") ON DELETE SET NULL
 --   public.observations: observations_updated_by_fkey FOREIGN KEY ("updated_by") REFERENCES "public"."users" ("user_id")
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 65 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))
