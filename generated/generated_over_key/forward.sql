@@ -499,12 +499,18 @@ BEGIN
                 after := after || format('COMMENT ON STATISTICS %s IS %L', r.name, r.note);
             END IF;
         END LOOP;
-        FOR r IN SELECT p.pubname, pg_get_expr(pr.prqual, pr.prrelid) AS qual,
-                        (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
-                         FROM unnest(string_to_array(nullif(pr.prattrs::text, ''), ' ')::int2[]) WITH ORDINALITY AS k (num, ord)
-                         JOIN pg_attribute a ON a.attrelid = live AND a.attnum = k.num) AS cols
-                 FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
-                 WHERE pr.prrelid = live ORDER BY p.pubname LOOP
+        -- Row filters and column lists exist from PostgreSQL 15 on; the
+        -- query that reads them is only planned there.
+        FOR r IN EXECUTE CASE WHEN current_setting('server_version_num')::integer >= 150000 THEN $q$
+                     SELECT p.pubname, pg_get_expr(pr.prqual, pr.prrelid) AS qual,
+                            (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
+                             FROM unnest(string_to_array(nullif(pr.prattrs::text, ''), ' ')::int2[]) WITH ORDINALITY AS k (num, ord)
+                             JOIN pg_attribute a ON a.attrelid = pr.prrelid AND a.attnum = k.num) AS cols
+                     FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
+                     WHERE pr.prrelid = $1 ORDER BY p.pubname $q$ ELSE $q$
+                     SELECT p.pubname, NULL::text AS qual, NULL::text AS cols
+                     FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
+                     WHERE pr.prrelid = $1 ORDER BY p.pubname $q$ END USING live LOOP
             before := before || format('ALTER PUBLICATION %I DROP TABLE %s', r.pubname, live);
             after := after || format('ALTER PUBLICATION %I ADD TABLE ONLY %s%s%s', r.pubname, s.live,
                                      coalesce(' (' || r.cols || ')', ''), coalesce(' WHERE (' || r.qual || ')', ''));
