@@ -43,9 +43,13 @@ DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 {%- if !rebuild_schemas.is_empty() %}
 DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclass), keyshift.run(regclass, text[]),
     keyshift.check_copyable(regclass), keyshift.create_copy(regclass, name, boolean), keyshift.copy_indexes(regclass, regclass),
-    keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text);
+    keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]);
 DROP TABLE keyshift.swap, keyshift.rebuilt_column;
 {%- endif %}
+{%- for t in tables %}{% if t.rebuild.is_some() %}{% if let Some(r) = t.root %}
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+{%- endif %}{% endif %}{% endfor %}
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan {{ plan_hash }}';
 {%- else %}

@@ -25,6 +25,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 {%- if !rebuild_schemas.is_empty() %}
 
@@ -98,7 +100,15 @@ SELECT pg_temp.keyshift_assert(count(*) = {{ key_defaults }}, format('expected {
 -- uuid_for's, which the ALTER computes again without a join.
 {%- for t in tables %}{% if let Some(r) = t.root %}
 CREATE TABLE {{ r.map }} AS SELECT {{ r.column }} AS old_id, {% if t.rebuild.is_some() %}gen_random_uuid(){% else %}keyshift.uuid_for({{ t.literal }}, {{ r.column }}){% endif %} AS new_id FROM {{ r.scan }};
+{%- if t.rebuild.is_some() %}
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE {{ r.map }} ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE {{ r.map }};
+{%- else %}
 ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+{%- endif %}
 COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
 SELECT pg_temp.keyshift_progress('built the id map of', {{ t.literal }}, {{ r.map_regclass }});
 {%- endif %}{% endfor %}
@@ -195,6 +205,7 @@ SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attr
 
 {{ t.display|comment }}
 SELECT keyshift.create_copy({{ t.regclass }}, {{ b.build_schema_literal }}, true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
 {{ b.fill_forward }};
 SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
 SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));

@@ -17,6 +17,8 @@ BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -36,6 +38,9 @@ LOCK TABLE {{ rebuilt_list }} IN SHARE MODE;
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 {%- for t in tables %}{% if let Some(r) = t.root %}
+{%- if t.rebuild.is_some() %}
+SELECT keyshift.fit_maps(ARRAY[{{ r.map_regclass }}]::regclass[]) IS NOT NULL AS work_mem_set;
+{%- endif %}
 WITH fresh AS (
     INSERT INTO {{ r.map }} (old_id, new_id)
     SELECT b.base + {{ r.increment }} * row_number() OVER (ORDER BY t.{{ r.column }}), t.{{ r.column }}
@@ -82,6 +87,7 @@ CREATE SCHEMA {{ s.replaced }};
 
 {{ t.display|comment }}
 SELECT keyshift.create_copy({{ t.regclass }}, {{ b.build_schema_literal }}, false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
 {{ b.fill_rollback }};
 SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
 SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));

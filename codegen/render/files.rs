@@ -182,6 +182,7 @@ struct VerifyRollback<'a> {
 #[derive(Template)]
 #[template(path = "contract.sql")]
 struct Contract<'a> {
+    tables: &'a [TableView],
     rebuild_schemas: &'a [RebuildSchemaView],
     sequences: &'a [&'a view::SequenceView],
     header: String,
@@ -511,6 +512,7 @@ pub fn render_into(
     })?;
     sink.file("contract.sql", &mut |w| {
         Contract {
+            tables,
             rebuild_schemas: &common.rebuild_schemas,
             sequences,
             header: common.header(

@@ -39,6 +39,8 @@ pub struct RebuildView {
     pub columns: String,
     /// Statements recording each converted column in `keyshift.rebuilt_column`.
     pub record_columns: Vec<String>,
+    /// `ARRAY['"keyshift"."users_ids"']::regclass[]`: the maps the fill joins.
+    pub maps: String,
     /// The `INSERT … SELECT` that fills the uuid copy.
     pub fill_forward: String,
     /// The `INSERT … SELECT` that fills the integer copy.
@@ -121,6 +123,16 @@ pub fn rebuild(
                 )
             })
             .collect(),
+        maps: {
+            let mut maps: Vec<String> = t
+                .columns
+                .iter()
+                .map(|c| quote_literal(&super::view::keyshift(plan.map_table_of(&c.root))))
+                .collect();
+            maps.sort();
+            maps.dedup();
+            format!("ARRAY[{}]::regclass[]", maps.join(", "))
+        },
         fill_forward: fill(plan, t, &in_build, ("old_id", "new_id")),
         fill_rollback: fill(plan, t, &in_build, ("new_id", "old_id")),
     }

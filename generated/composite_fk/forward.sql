@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -90,19 +92,35 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."time_entries_entry_id_seq"
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."members_ids" AS SELECT "member_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."members";
-ALTER TABLE "keyshift"."members_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."members_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."members_ids";
 COMMENT ON TABLE "keyshift"."members_ids" IS 'keyshift: old public.members.member_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.members', '"keyshift"."members_ids"');
 CREATE TABLE "keyshift"."projects_ids" AS SELECT "project_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects";
-ALTER TABLE "keyshift"."projects_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."projects_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."projects_ids";
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.project_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"keyshift"."projects_ids"');
 CREATE TABLE "keyshift"."assignments_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."assignments";
-ALTER TABLE "keyshift"."assignments_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."assignments_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."assignments_ids";
 COMMENT ON TABLE "keyshift"."assignments_ids" IS 'keyshift: old public.assignments.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.assignments', '"keyshift"."assignments_ids"');
 CREATE TABLE "keyshift"."time_entries_ids" AS SELECT "entry_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."time_entries";
-ALTER TABLE "keyshift"."time_entries_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."time_entries_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."time_entries_ids";
 COMMENT ON TABLE "keyshift"."time_entries_ids" IS 'keyshift: old public.time_entries.entry_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.time_entries', '"keyshift"."time_entries_ids"');
 
@@ -246,6 +264,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -586,6 +616,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."time_entries"', 'approver_
 
 -- public.members
 SELECT keyshift.create_copy('"public"."members"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."members" ("member_id", "handle")
 SELECT m1.new_id, t."handle"
 FROM ONLY "public"."members" t
@@ -596,6 +627,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.members', '"publ
 
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."projects" ("project_id", "code", "title")
 SELECT m1.new_id, t."code", t."title"
 FROM ONLY "public"."projects" t
@@ -606,6 +638,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"pub
 
 -- public.project_members
 SELECT keyshift.create_copy('"public"."project_members"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."project_members" ("member_id", "project_id", "role", "joined_on")
 SELECT m1.new_id, m2.new_id, t."role", t."joined_on"
 FROM ONLY "public"."project_members" t
@@ -617,6 +650,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.project_members'
 
 -- public.assignments
 SELECT keyshift.create_copy('"public"."assignments"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."assignments" ("id", "task", "proj_ref", "who_ref", "due_on")
 SELECT m1.new_id, t."task", m2.new_id, m3.new_id, t."due_on"
 FROM ONLY "public"."assignments" t
@@ -629,6 +663,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.assignments', '"
 
 -- public.time_entries
 SELECT keyshift.create_copy('"public"."time_entries"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"', '"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."time_entries" ("entry_id", "project_id", "member_id", "approver_id", "minutes", "note")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."minutes", t."note"
 FROM ONLY "public"."time_entries" t

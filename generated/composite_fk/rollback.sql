@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."members", "public"."projects", "public"."project_members", 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."members_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."member_id"), t."member_id"
@@ -78,6 +81,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.members', NULL, max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."members_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."members_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."projects_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."project_id"), t."project_id"
@@ -93,6 +97,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.projects', '"public"."projects_project_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."projects_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."projects_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."assignments_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."assignments_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -108,6 +113,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.assignments', '"public"."assignments_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."assignments_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."assignments_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."time_entries_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."entry_id"), t."entry_id"
@@ -135,6 +141,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.members
 SELECT keyshift.create_copy('"public"."members"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."members" ("member_id", "handle")
 SELECT m1.old_id, t."handle"
 FROM ONLY "public"."members" t
@@ -145,6 +152,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.members', '"publ
 
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."projects" ("project_id", "code", "title")
 SELECT m1.old_id, t."code", t."title"
 FROM ONLY "public"."projects" t
@@ -155,6 +163,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"pub
 
 -- public.project_members
 SELECT keyshift.create_copy('"public"."project_members"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."project_members" ("member_id", "project_id", "role", "joined_on")
 SELECT m1.old_id, m2.old_id, t."role", t."joined_on"
 FROM ONLY "public"."project_members" t
@@ -166,6 +175,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.project_members'
 
 -- public.assignments
 SELECT keyshift.create_copy('"public"."assignments"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."assignments" ("id", "task", "proj_ref", "who_ref", "due_on")
 SELECT m1.old_id, t."task", m2.old_id, m3.old_id, t."due_on"
 FROM ONLY "public"."assignments" t
@@ -178,6 +188,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.assignments', '"
 
 -- public.time_entries
 SELECT keyshift.create_copy('"public"."time_entries"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"', '"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."time_entries" ("entry_id", "project_id", "member_id", "approver_id", "minutes", "note")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."minutes", t."note"
 FROM ONLY "public"."time_entries" t

@@ -38,8 +38,14 @@ DROP FUNCTION keyshift.recreate_foreign_keys();
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclass), keyshift.run(regclass, text[]),
     keyshift.check_copyable(regclass), keyshift.create_copy(regclass, name, boolean), keyshift.copy_indexes(regclass, regclass),
-    keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text);
+    keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]);
 DROP TABLE keyshift.swap, keyshift.rebuilt_column;
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."authors_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."books_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."royalties_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan 247e1c8a7d04dbde';
 

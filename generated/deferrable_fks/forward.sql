@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -90,15 +92,27 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."royalties_id_seq"', last_v
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."authors_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."authors";
-ALTER TABLE "keyshift"."authors_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."authors_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."authors_ids";
 COMMENT ON TABLE "keyshift"."authors_ids" IS 'keyshift: old public.authors.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.authors', '"keyshift"."authors_ids"');
 CREATE TABLE "keyshift"."books_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."books";
-ALTER TABLE "keyshift"."books_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."books_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."books_ids";
 COMMENT ON TABLE "keyshift"."books_ids" IS 'keyshift: old public.books.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.books', '"keyshift"."books_ids"');
 CREATE TABLE "keyshift"."royalties_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."royalties";
-ALTER TABLE "keyshift"."royalties_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."royalties_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."royalties_ids";
 COMMENT ON TABLE "keyshift"."royalties_ids" IS 'keyshift: old public.royalties.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.royalties', '"keyshift"."royalties_ids"');
 
@@ -242,6 +256,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -578,6 +604,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."royalties"', 'author_id', 
 
 -- public.authors
 SELECT keyshift.create_copy('"public"."authors"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."authors" ("id", "name")
 SELECT m1.new_id, t."name"
 FROM ONLY "public"."authors" t
@@ -588,6 +615,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.authors', '"publ
 
 -- public.books
 SELECT keyshift.create_copy('"public"."books"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."books" ("id", "title", "author_id", "editor_id", "sequel_of")
 SELECT m1.new_id, t."title", m2.new_id, m3.new_id, m4.new_id
 FROM ONLY "public"."books" t
@@ -601,6 +629,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.books', '"public
 
 -- public.book_authors
 SELECT keyshift.create_copy('"public"."book_authors"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."book_authors" ("book_id", "author_id", "position")
 SELECT m1.new_id, m2.new_id, t."position"
 FROM ONLY "public"."book_authors" t
@@ -612,6 +641,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.book_authors', '
 
 -- public.royalties
 SELECT keyshift.create_copy('"public"."royalties"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_ids"', '"keyshift"."royalties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."royalties" ("id", "book_id", "author_id", "amount", "note")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."amount", t."note"
 FROM ONLY "public"."royalties" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -89,11 +91,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."posts_id_seq"', last_value
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users";
-ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
 CREATE TABLE "keyshift"."posts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."posts";
-ALTER TABLE "keyshift"."posts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."posts_ids";
 COMMENT ON TABLE "keyshift"."posts_ids" IS 'keyshift: old public.posts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.posts', '"keyshift"."posts_ids"');
 
@@ -454,6 +464,18 @@ BEGIN
 END
 $keyshift$;
 
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
+
 -- Refuses what a copy cannot carry, naming it.
 CREATE FUNCTION keyshift.check_copyable(src regclass) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
@@ -775,6 +797,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."posts"', 'author_id', 'int
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("id", "name", "active")
 SELECT m1.new_id, t."name", t."active"
 FROM ONLY "public"."users" t
@@ -785,6 +808,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.posts
 SELECT keyshift.create_copy('"public"."posts"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."posts" ("id", "author_id", "title", "likes")
 SELECT m1.new_id, m2.new_id, t."title", t."likes"
 FROM ONLY "public"."posts" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -88,15 +90,27 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."projects_id_seq"', last_va
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."geo_regions_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "geo"."regions";
-ALTER TABLE "keyshift"."geo_regions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."geo_regions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."geo_regions_ids";
 COMMENT ON TABLE "keyshift"."geo_regions_ids" IS 'keyshift: old geo.regions.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'geo.regions', '"keyshift"."geo_regions_ids"');
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts";
-ALTER TABLE "keyshift"."accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE TABLE "keyshift"."projects_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects";
-ALTER TABLE "keyshift"."projects_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."projects_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."projects_ids";
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"keyshift"."projects_ids"');
 
@@ -237,6 +251,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -568,6 +594,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'backup', '"pu
 
 -- geo.regions
 SELECT keyshift.create_copy('"geo"."regions"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."regions" ("id", "name")
 SELECT m1.new_id, t."name"
 FROM ONLY "geo"."regions" t
@@ -578,6 +605,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'geo.regions', '"geo"."r
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_2', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_2"."accounts" ("id", "region_id", "name")
 SELECT m1.new_id, m2.new_id, t."name"
 FROM ONLY "public"."accounts" t
@@ -589,6 +617,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_2', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_2"."projects" ("id", "owner_id", "backup", "title")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."title"
 FROM ONLY "public"."projects" t

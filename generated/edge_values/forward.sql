@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -91,23 +93,43 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."transfers_id_seq"', last_v
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts";
-ALTER TABLE "keyshift"."accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE TABLE "keyshift"."ledger_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."ledger";
-ALTER TABLE "keyshift"."ledger_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."ledger_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."ledger_ids";
 COMMENT ON TABLE "keyshift"."ledger_ids" IS 'keyshift: old public.ledger.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.ledger', '"keyshift"."ledger_ids"');
 CREATE TABLE "keyshift"."archived_entries_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."archived_entries";
-ALTER TABLE "keyshift"."archived_entries_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."archived_entries_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."archived_entries_ids";
 COMMENT ON TABLE "keyshift"."archived_entries_ids" IS 'keyshift: old public.archived_entries.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.archived_entries', '"keyshift"."archived_entries_ids"');
 CREATE TABLE "keyshift"."scratch_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."scratch";
-ALTER TABLE "keyshift"."scratch_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."scratch_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."scratch_ids";
 COMMENT ON TABLE "keyshift"."scratch_ids" IS 'keyshift: old public.scratch.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.scratch', '"keyshift"."scratch_ids"');
 CREATE TABLE "keyshift"."transfers_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."transfers";
-ALTER TABLE "keyshift"."transfers_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."transfers_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."transfers_ids";
 COMMENT ON TABLE "keyshift"."transfers_ids" IS 'keyshift: old public.transfers.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.transfers', '"keyshift"."transfers_ids"');
 
@@ -252,6 +274,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -591,6 +625,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."transfers"', 'reviewer_id'
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."accounts" ("id", "region", "label")
 SELECT m1.new_id, t."region", t."label"
 FROM ONLY "public"."accounts" t
@@ -601,6 +636,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 
 -- public.ledger
 SELECT keyshift.create_copy('"public"."ledger"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."ledger" ("id", "region", "account_id", "amount")
 SELECT m1.new_id, t."region", m2.new_id, t."amount"
 FROM ONLY "public"."ledger" t
@@ -612,6 +648,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"publi
 
 -- public.archived_entries
 SELECT keyshift.create_copy('"public"."archived_entries"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."archived_entries" ("id", "ledger_id", "archived")
 SELECT m1.new_id, m2.new_id, t."archived"
 FROM ONLY "public"."archived_entries" t
@@ -623,6 +660,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries
 
 -- public.scratch
 SELECT keyshift.create_copy('"public"."scratch"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."scratch" ("id", "account_id", "note")
 SELECT m1.new_id, m2.new_id, t."note"
 FROM ONLY "public"."scratch" t
@@ -634,6 +672,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.scratch', '"publ
 
 -- public.transfers
 SELECT keyshift.create_copy('"public"."transfers"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."transfers" ("id", "from_id", "reviewer_id")
 SELECT m1.new_id, m2.new_id, m3.new_id
 FROM ONLY "public"."transfers" t

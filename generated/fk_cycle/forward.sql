@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -90,15 +92,27 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."sales_id_seq"', last_value
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."staff_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."staff";
-ALTER TABLE "keyshift"."staff_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."staff_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."staff_ids";
 COMMENT ON TABLE "keyshift"."staff_ids" IS 'keyshift: old public.staff.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.staff', '"keyshift"."staff_ids"');
 CREATE TABLE "keyshift"."stores_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."stores";
-ALTER TABLE "keyshift"."stores_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."stores_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."stores_ids";
 COMMENT ON TABLE "keyshift"."stores_ids" IS 'keyshift: old public.stores.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.stores', '"keyshift"."stores_ids"');
 CREATE TABLE "keyshift"."sales_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sales";
-ALTER TABLE "keyshift"."sales_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."sales_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."sales_ids";
 COMMENT ON TABLE "keyshift"."sales_ids" IS 'keyshift: old public.sales.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.sales', '"keyshift"."sales_ids"');
 
@@ -240,6 +254,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -570,6 +596,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."sales"', 'staff_id', 'inte
 
 -- public.staff
 SELECT keyshift.create_copy('"public"."staff"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."staff" ("id", "store_id", "name", "email")
 SELECT m1.new_id, m2.new_id, t."name", t."email"
 FROM ONLY "public"."staff" t
@@ -581,6 +608,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.staff', '"public
 
 -- public.stores
 SELECT keyshift.create_copy('"public"."stores"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."stores" ("id", "name", "manager_id", "opened_on")
 SELECT m1.new_id, t."name", m2.new_id, t."opened_on"
 FROM ONLY "public"."stores" t
@@ -592,6 +620,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.stores', '"publi
 
 -- public.sales
 SELECT keyshift.create_copy('"public"."sales"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."sales_ids"', '"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."sales" ("id", "store_id", "staff_id", "amount", "sold_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."amount", t."sold_at"
 FROM ONLY "public"."sales" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -102,8 +104,13 @@ CREATE TABLE "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" AS SELECT "id
 \o pw_o" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."acct
 \! touch pw_t ;*/$$'\\";
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
 ALTER TABLE "keyshift"."acct
-\! touch pw_t ;*/$$'\\_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+\! touch pw_t ;*/$$'\\_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."acct
+\! touch pw_t ;*/$$'\\_ids";
 COMMENT ON TABLE "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" IS E'keyshift: old public."acct
 \\! touch pw_t ;*/$$''\\\\".id
@@ -115,8 +122,13 @@ CREATE TABLE "keyshift"."a$keyshift$b
 \i pw_i_ids" AS SELECT "id
 \o pw_o" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."a$keyshift$b
 \i pw_i";
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
 ALTER TABLE "keyshift"."a$keyshift$b
-\i pw_i_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+\i pw_i_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."a$keyshift$b
+\i pw_i_ids";
 COMMENT ON TABLE "keyshift"."a$keyshift$b
 \i pw_i_ids" IS E'keyshift: old public."a$keyshift$b
 \\i pw_i".id
@@ -491,6 +503,18 @@ BEGIN
 END
 $keyshift$;
 
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
+
 -- Refuses what a copy cannot carry, naming it.
 CREATE FUNCTION keyshift.check_copyable(src regclass) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
@@ -837,6 +861,8 @@ INSERT INTO keyshift.rebuilt_column SELECT E'"public"."a$keyshift$b
 -- \! touch pw_t ;*/$$'\\"
 SELECT keyshift.create_copy(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."acct
 \! touch pw_t ;*/$$'\\" ("id
 \o pw_o", "note")
@@ -860,6 +886,9 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', E'public."acct
 -- \i pw_i"
 SELECT keyshift.create_copy(E'"public"."a$keyshift$b
 \\i pw_i"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
+\\i pw_i_ids"', E'"keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."a$keyshift$b
 \i pw_i" ("id
 \o pw_o", "acct

@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -67,6 +69,8 @@ LOCK TABLE "public"."acct
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" (old_id, new_id)
@@ -98,6 +102,8 @@ CREATE FUNCTION "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
+\\i pw_i_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."a$keyshift$b
 \i pw_i_ids" (old_id, new_id)
@@ -143,6 +149,8 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- \! touch pw_t ;*/$$'\\"
 SELECT keyshift.create_copy(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."acct
 \! touch pw_t ;*/$$'\\" ("id
 \o pw_o", "note")
@@ -166,6 +174,9 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', E'public."acct
 -- \i pw_i"
 SELECT keyshift.create_copy(E'"public"."a$keyshift$b
 \\i pw_i"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
+\\i pw_i_ids"', E'"keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."a$keyshift$b
 \i pw_i" ("id
 \o pw_o", "acct

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -94,35 +96,67 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."links_id_seq"', last_value
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."t_bigserial_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_bigserial";
-ALTER TABLE "keyshift"."t_bigserial_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."t_bigserial_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."t_bigserial_ids";
 COMMENT ON TABLE "keyshift"."t_bigserial_ids" IS 'keyshift: old public.t_bigserial.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_bigserial', '"keyshift"."t_bigserial_ids"');
 CREATE TABLE "keyshift"."t_identity_always_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_identity_always";
-ALTER TABLE "keyshift"."t_identity_always_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."t_identity_always_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."t_identity_always_ids";
 COMMENT ON TABLE "keyshift"."t_identity_always_ids" IS 'keyshift: old public.t_identity_always.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_identity_always', '"keyshift"."t_identity_always_ids"');
 CREATE TABLE "keyshift"."t_identity_default_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_identity_default";
-ALTER TABLE "keyshift"."t_identity_default_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."t_identity_default_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."t_identity_default_ids";
 COMMENT ON TABLE "keyshift"."t_identity_default_ids" IS 'keyshift: old public.t_identity_default.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_identity_default', '"keyshift"."t_identity_default_ids"');
 CREATE TABLE "keyshift"."t_manual_seq_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_manual_seq";
-ALTER TABLE "keyshift"."t_manual_seq_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."t_manual_seq_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."t_manual_seq_ids";
 COMMENT ON TABLE "keyshift"."t_manual_seq_ids" IS 'keyshift: old public.t_manual_seq.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_manual_seq', '"keyshift"."t_manual_seq_ids"');
 CREATE TABLE "keyshift"."t_serial_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_serial";
-ALTER TABLE "keyshift"."t_serial_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."t_serial_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."t_serial_ids";
 COMMENT ON TABLE "keyshift"."t_serial_ids" IS 'keyshift: old public.t_serial.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_serial', '"keyshift"."t_serial_ids"');
 CREATE TABLE "keyshift"."t_shared_seq_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_shared_seq";
-ALTER TABLE "keyshift"."t_shared_seq_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."t_shared_seq_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."t_shared_seq_ids";
 COMMENT ON TABLE "keyshift"."t_shared_seq_ids" IS 'keyshift: old public.t_shared_seq.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_shared_seq', '"keyshift"."t_shared_seq_ids"');
 CREATE TABLE "keyshift"."t_smallserial_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_smallserial";
-ALTER TABLE "keyshift"."t_smallserial_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."t_smallserial_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."t_smallserial_ids";
 COMMENT ON TABLE "keyshift"."t_smallserial_ids" IS 'keyshift: old public.t_smallserial.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_smallserial', '"keyshift"."t_smallserial_ids"');
 CREATE TABLE "keyshift"."links_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."links";
-ALTER TABLE "keyshift"."links_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."links_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."links_ids";
 COMMENT ON TABLE "keyshift"."links_ids" IS 'keyshift: old public.links.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.links', '"keyshift"."links_ids"');
 
@@ -272,6 +306,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -625,6 +671,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'shared_id', 'int
 
 -- public.t_bigserial
 SELECT keyshift.create_copy('"public"."t_bigserial"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_bigserial" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_bigserial" t
@@ -635,6 +682,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"
 
 -- public.t_identity_always
 SELECT keyshift.create_copy('"public"."t_identity_always"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_identity_always" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_identity_always" t
@@ -645,6 +693,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_alway
 
 -- public.t_identity_default
 SELECT keyshift.create_copy('"public"."t_identity_default"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_identity_default" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_identity_default" t
@@ -655,6 +704,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_defau
 
 -- public.t_manual_seq
 SELECT keyshift.create_copy('"public"."t_manual_seq"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_manual_seq" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_manual_seq" t
@@ -665,6 +715,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '
 
 -- public.t_serial
 SELECT keyshift.create_copy('"public"."t_serial"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_serial" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_serial" t
@@ -675,6 +726,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_serial', '"pub
 
 -- public.t_shared_seq
 SELECT keyshift.create_copy('"public"."t_shared_seq"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_shared_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_shared_seq" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_shared_seq" t
@@ -685,6 +737,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '
 
 -- public.t_smallserial
 SELECT keyshift.create_copy('"public"."t_smallserial"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_smallserial" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_smallserial" t
@@ -695,6 +748,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', 
 
 -- public.links
 SELECT keyshift.create_copy('"public"."links"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_shared_seq_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."links" ("id", "note", "serial_id", "bigserial_id", "smallserial_id", "always_id", "default_id", "manual_id", "shared_id")
 SELECT m1.new_id, t."note", m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, m7.new_id, m8.new_id
 FROM ONLY "public"."links" t

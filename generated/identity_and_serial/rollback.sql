@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."t_bigserial", "public"."t_identity_always", "public"."t_ide
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_bigserial_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_bigserial', '"public"."t_bigserial_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."t_bigserial_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_bigserial_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_identity_always_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -95,6 +99,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_identity_always', '"public"."t_identity_always_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."t_identity_always_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_identity_always_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_identity_default_ids" (old_id, new_id)
     SELECT b.base + 5 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -110,6 +115,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_identity_default', '"public"."t_identity_default_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."t_identity_default_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_identity_default_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_manual_seq_ids" (old_id, new_id)
     SELECT b.base + 10 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -125,6 +131,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_manual_seq', '"public"."manual_ids"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."t_manual_seq_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_manual_seq_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_serial_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -140,6 +147,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_serial', '"public"."t_serial_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."t_serial_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_serial_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_shared_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_shared_seq_ids" (old_id, new_id)
     SELECT b.base + 10 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -155,6 +163,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_shared_seq', '"public"."manual_ids"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."t_shared_seq_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_shared_seq_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_smallserial_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -170,6 +179,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_smallserial', '"public"."t_smallserial_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."t_smallserial_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_smallserial_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."links_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -197,6 +207,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.t_bigserial
 SELECT keyshift.create_copy('"public"."t_bigserial"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_bigserial" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_bigserial" t
@@ -207,6 +218,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"
 
 -- public.t_identity_always
 SELECT keyshift.create_copy('"public"."t_identity_always"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_identity_always" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_always" t
@@ -217,6 +229,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_alway
 
 -- public.t_identity_default
 SELECT keyshift.create_copy('"public"."t_identity_default"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_identity_default" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_default" t
@@ -227,6 +240,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_defau
 
 -- public.t_manual_seq
 SELECT keyshift.create_copy('"public"."t_manual_seq"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_manual_seq" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_manual_seq" t
@@ -237,6 +251,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '
 
 -- public.t_serial
 SELECT keyshift.create_copy('"public"."t_serial"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_serial" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_serial" t
@@ -247,6 +262,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_serial', '"pub
 
 -- public.t_shared_seq
 SELECT keyshift.create_copy('"public"."t_shared_seq"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_shared_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_shared_seq" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_shared_seq" t
@@ -257,6 +273,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '
 
 -- public.t_smallserial
 SELECT keyshift.create_copy('"public"."t_smallserial"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."t_smallserial" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_smallserial" t
@@ -267,6 +284,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', 
 
 -- public.links
 SELECT keyshift.create_copy('"public"."links"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_shared_seq_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."links" ("id", "note", "serial_id", "bigserial_id", "smallserial_id", "always_id", "default_id", "manual_id", "shared_id")
 SELECT m1.old_id, t."note", m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, m8.old_id
 FROM ONLY "public"."links" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -88,7 +90,11 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."tenants_id_seq"', last_val
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."tenants_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tenants";
-ALTER TABLE "keyshift"."tenants_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."tenants_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."tenants_ids";
 COMMENT ON TABLE "keyshift"."tenants_ids" IS 'keyshift: old public.tenants.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.tenants', '"keyshift"."tenants_ids"');
 
@@ -435,6 +441,18 @@ BEGIN
 END
 $keyshift$;
 
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
+
 -- Refuses what a copy cannot carry, naming it.
 CREATE FUNCTION keyshift.check_copyable(src regclass) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
@@ -751,6 +769,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."tenants"', 'id', 'integer'
 
 -- public.tenants
 SELECT keyshift.create_copy('"public"."tenants"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."tenants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."tenants" ("id", "name")
 SELECT m1.new_id, t."name"
 FROM ONLY "public"."tenants" t

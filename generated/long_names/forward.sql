@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -90,15 +92,27 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."payment_reconciliation_ent
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" AS SELECT "subscription_billing_account_history_record_surrogate_key_value" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews";
-ALTER TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07";
 COMMENT ON TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" IS 'keyshift: old public.subscription_billing_account_history_records_for_annual_reviews.subscription_billing_account_history_record_surrogate_key_value values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.subscription_billing_account_history_records_for_annual_reviews', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"');
 CREATE TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe";
-ALTER TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662";
 COMMENT ON TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" IS 'keyshift: old public."order_line_items_with_delivery_addresses_and_package_größe".id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"');
 CREATE TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" AS SELECT "entry_identifier_with_a_rather_long_but_still_legal_column_name" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows";
-ALTER TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377";
 COMMENT ON TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" IS 'keyshift: old public.payment_reconciliation_entries_referencing_billing_history_rows.entry_identifier_with_a_rather_long_but_still_legal_column_name values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"');
 
@@ -240,6 +254,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -570,6 +596,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."payment_reconciliation_ent
 
 -- public.subscription_billing_account_history_records_for_annual_reviews
 SELECT keyshift.create_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews" ("subscription_billing_account_history_record_surrogate_key_value", "review_label", "reviewed_at")
 SELECT m1.new_id, t."review_label", t."reviewed_at"
 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
@@ -580,6 +607,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_bil
 
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
 SELECT keyshift.create_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe" ("id", "subscription_billing_account_history_record_surrogate_key_value", "größe_label")
 SELECT m1.new_id, m2.new_id, t."größe_label"
 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
@@ -591,6 +619,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_item
 
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
 SELECT keyshift.create_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows" ("entry_identifier_with_a_rather_long_but_still_legal_column_name", "subscription_billing_account_history_record_reference_primary", "subscription_billing_account_history_record_reference_secondary", "order_line_items_package_größe_ref", "memo")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."memo"
 FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t

@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."subscription_billing_account_history_records_for_annual_rev
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."subscription_billing_account_history_record_surrogate_key_value"), t."subscription_billing_account_history_record_surrogate_key_value"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account__subscription_billing_account__seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -95,6 +99,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."entry_identifier_with_a_rather_long_but_still_legal_column_name"), t."entry_identifier_with_a_rather_long_but_still_legal_column_name"
@@ -122,6 +127,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.subscription_billing_account_history_records_for_annual_reviews
 SELECT keyshift.create_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews" ("subscription_billing_account_history_record_surrogate_key_value", "review_label", "reviewed_at")
 SELECT m1.old_id, t."review_label", t."reviewed_at"
 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
@@ -132,6 +138,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_bil
 
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
 SELECT keyshift.create_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe" ("id", "subscription_billing_account_history_record_surrogate_key_value", "größe_label")
 SELECT m1.old_id, m2.old_id, t."größe_label"
 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
@@ -143,6 +150,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_item
 
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
 SELECT keyshift.create_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows" ("entry_identifier_with_a_rather_long_but_still_legal_column_name", "subscription_billing_account_history_record_reference_primary", "subscription_billing_account_history_record_reference_secondary", "order_line_items_package_größe_ref", "memo")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."memo"
 FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t

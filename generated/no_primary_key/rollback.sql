@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."users", "public"."page_views", "public"."referrals" IN SHAR
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -92,6 +95,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("id", "login")
 SELECT m1.old_id, t."login"
 FROM ONLY "public"."users" t
@@ -102,6 +106,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.page_views
 SELECT keyshift.create_copy('"public"."page_views"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."page_views" ("user_id", "path", "viewed_at")
 SELECT m1.old_id, t."path", t."viewed_at"
 FROM ONLY "public"."page_views" t
@@ -112,6 +117,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"p
 
 -- public.referrals
 SELECT keyshift.create_copy('"public"."referrals"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."referrals" ("referrer_id", "referred_id", "code")
 SELECT m1.old_id, m2.old_id, t."code"
 FROM ONLY "public"."referrals" t

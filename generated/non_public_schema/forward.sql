@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -93,27 +95,51 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."notes_id_seq"', last_value
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."app_accounts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "app"."accounts";
-ALTER TABLE "keyshift"."app_accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."app_accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."app_accounts_ids";
 COMMENT ON TABLE "keyshift"."app_accounts_ids" IS 'keyshift: old app.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'app.accounts', '"keyshift"."app_accounts_ids"');
 CREATE TABLE "keyshift"."app_events_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "app"."events";
-ALTER TABLE "keyshift"."app_events_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."app_events_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."app_events_ids";
 COMMENT ON TABLE "keyshift"."app_events_ids" IS 'keyshift: old app.events.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'app.events', '"keyshift"."app_events_ids"');
 CREATE TABLE "keyshift"."billing_invoices_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "billing"."invoices";
-ALTER TABLE "keyshift"."billing_invoices_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."billing_invoices_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."billing_invoices_ids";
 COMMENT ON TABLE "keyshift"."billing_invoices_ids" IS 'keyshift: old billing.invoices.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'billing.invoices', '"keyshift"."billing_invoices_ids"');
 CREATE TABLE "keyshift"."billing_events_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "billing"."events";
-ALTER TABLE "keyshift"."billing_events_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."billing_events_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."billing_events_ids";
 COMMENT ON TABLE "keyshift"."billing_events_ids" IS 'keyshift: old billing.events.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'billing.events', '"keyshift"."billing_events_ids"');
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts";
-ALTER TABLE "keyshift"."accounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE TABLE "keyshift"."notes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."notes";
-ALTER TABLE "keyshift"."notes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."notes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."notes_ids";
 COMMENT ON TABLE "keyshift"."notes_ids" IS 'keyshift: old public.notes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.notes', '"keyshift"."notes_ids"');
 
@@ -260,6 +286,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -608,6 +646,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'account_id', 'in
 
 -- app.accounts
 SELECT keyshift.create_copy('"app"."accounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."accounts" ("id", "name", "created_at")
 SELECT m1.new_id, t."name", t."created_at"
 FROM ONLY "app"."accounts" t
@@ -618,6 +657,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.accounts', '"app"."
 
 -- app.events
 SELECT keyshift.create_copy('"app"."events"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."events" ("id", "account_id", "kind", "payload")
 SELECT m1.new_id, m2.new_id, t."kind", t."payload"
 FROM ONLY "app"."events" t
@@ -629,6 +669,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.events', '"app"."ev
 
 -- billing.invoices
 SELECT keyshift.create_copy('"billing"."invoices"', 'keyshift_build_2', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_2"."invoices" ("id", "account_id", "number", "total")
 SELECT m1.new_id, m2.new_id, t."number", t."total"
 FROM ONLY "billing"."invoices" t
@@ -640,6 +681,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.invoices', '"bi
 
 -- billing.events
 SELECT keyshift.create_copy('"billing"."events"', 'keyshift_build_2', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_events_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_2"."events" ("id", "invoice_id", "account_id", "kind")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."kind"
 FROM ONLY "billing"."events" t
@@ -652,6 +694,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.events', '"bill
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_3', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_3"."accounts" ("id", "name")
 SELECT m1.new_id, t."name"
 FROM ONLY "public"."accounts" t
@@ -662,6 +705,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 
 -- public.notes
 SELECT keyshift.create_copy('"public"."notes"', 'keyshift_build_3', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."billing_invoices_ids"', '"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_3"."notes" ("id", "invoice_id", "account_id", "body")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."body"
 FROM ONLY "public"."notes" t

@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."users", "public"."projects", "public"."tickets", "public"."
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."projects_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -95,6 +99,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.projects', '"public"."projects_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."projects_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."projects_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."tickets_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."tickets_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -110,6 +115,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.tickets', '"public"."tickets_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."tickets_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."tickets_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_emails_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."user_emails_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -137,6 +143,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("id", "handle")
 SELECT m1.old_id, t."handle"
 FROM ONLY "public"."users" t
@@ -147,6 +154,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."projects" ("id", "name", "owner_id")
 SELECT m1.old_id, t."name", m2.old_id
 FROM ONLY "public"."projects" t
@@ -158,6 +166,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"pub
 
 -- public.tickets
 SELECT keyshift.create_copy('"public"."tickets"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."tickets_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."tickets" ("id", "project_id", "reporter_id", "assignee_id", "title", "status", "priority", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."status", t."priority", t."created_at"
 FROM ONLY "public"."tickets" t
@@ -171,6 +180,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"publ
 
 -- public.user_emails
 SELECT keyshift.create_copy('"public"."user_emails"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_emails_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."user_emails" ("id", "user_id", "email", "is_primary")
 SELECT m1.old_id, m2.old_id, t."email", t."is_primary"
 FROM ONLY "public"."user_emails" t

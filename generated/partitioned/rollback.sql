@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(

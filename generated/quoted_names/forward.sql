@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -94,35 +96,67 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."Bob''s Table_id_seq"', las
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."UserAccounts_ids" AS SELECT "userId" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."UserAccounts";
-ALTER TABLE "keyshift"."UserAccounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."UserAccounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."UserAccounts_ids";
 COMMENT ON TABLE "keyshift"."UserAccounts_ids" IS 'keyshift: old public."UserAccounts".userId values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."UserAccounts"', '"keyshift"."UserAccounts_ids"');
 CREATE TABLE "keyshift"."user_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user";
-ALTER TABLE "keyshift"."user_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."user_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."user_ids";
 COMMENT ON TABLE "keyshift"."user_ids" IS 'keyshift: old public.user.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.user', '"keyshift"."user_ids"');
 CREATE TABLE "keyshift"."order_ids" AS SELECT "order" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."order";
-ALTER TABLE "keyshift"."order_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."order_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."order_ids";
 COMMENT ON TABLE "keyshift"."order_ids" IS 'keyshift: old public.order.order values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.order', '"keyshift"."order_ids"');
 CREATE TABLE "keyshift"."café_ids" AS SELECT "clé" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."café";
-ALTER TABLE "keyshift"."café_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."café_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."café_ids";
 COMMENT ON TABLE "keyshift"."café_ids" IS 'keyshift: old public."café".clé values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."café"', '"keyshift"."café_ids"');
 CREATE TABLE "keyshift"."useraccounts_ids" AS SELECT "userid" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."useraccounts";
-ALTER TABLE "keyshift"."useraccounts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."useraccounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."useraccounts_ids";
 COMMENT ON TABLE "keyshift"."useraccounts_ids" IS 'keyshift: old public.useraccounts.userid values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.useraccounts', '"keyshift"."useraccounts_ids"');
 CREATE TABLE "keyshift"."Ünïcödé_ids" AS SELECT "ïd" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."Ünïcödé";
-ALTER TABLE "keyshift"."Ünïcödé_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."Ünïcödé_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."Ünïcödé_ids";
 COMMENT ON TABLE "keyshift"."Ünïcödé_ids" IS 'keyshift: old public."Ünïcödé".ïd values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."Ünïcödé"', '"keyshift"."Ünïcödé_ids"');
 CREATE TABLE "keyshift"."weird""name_ids" AS SELECT "id""x" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."weird""name";
-ALTER TABLE "keyshift"."weird""name_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."weird""name_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."weird""name_ids";
 COMMENT ON TABLE "keyshift"."weird""name_ids" IS 'keyshift: old public."weird""name".id"x values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."weird""name"', '"keyshift"."weird""name_ids"');
 CREATE TABLE "keyshift"."Bob's Table_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."Bob's Table";
-ALTER TABLE "keyshift"."Bob's Table_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."Bob's Table_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."Bob's Table_ids";
 COMMENT ON TABLE "keyshift"."Bob's Table_ids" IS 'keyshift: old public."Bob''s Table".id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."Bob''s Table"', '"keyshift"."Bob''s Table_ids"');
 
@@ -273,6 +307,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -627,6 +673,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."Bob''s Table"', 'weird"ref
 
 -- public."UserAccounts"
 SELECT keyshift.create_copy('"public"."UserAccounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."UserAccounts" ("userId", "Email", "select")
 SELECT m1.new_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
@@ -637,6 +684,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"',
 
 -- public.user
 SELECT keyshift.create_copy('"public"."user"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."user" ("id", "UserAccountId", "select")
 SELECT m1.new_id, m2.new_id, t."select"
 FROM ONLY "public"."user" t
@@ -648,6 +696,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"
 
 -- public.order
 SELECT keyshift.create_copy('"public"."order"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."order" ("order", "user", "from", "Order Total")
 SELECT m1.new_id, m2.new_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
@@ -659,6 +708,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public
 
 -- public."café"
 SELECT keyshift.create_copy('"public"."café"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."café" ("clé", "nom", "order")
 SELECT m1.new_id, t."nom", m2.new_id
 FROM ONLY "public"."café" t
@@ -670,6 +720,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"publ
 
 -- public.useraccounts
 SELECT keyshift.create_copy('"public"."useraccounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."useraccounts" ("userid", "email")
 SELECT m1.new_id, t."email"
 FROM ONLY "public"."useraccounts" t
@@ -680,6 +731,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '
 
 -- public."Ünïcödé"
 SELECT keyshift.create_copy('"public"."Ünïcödé"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."Ünïcödé" ("ïd", "caféClé", "ñame")
 SELECT m1.new_id, m2.new_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
@@ -691,6 +743,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', 
 
 -- public."weird""name"
 SELECT keyshift.create_copy('"public"."weird""name"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."weird""name" ("id""x", "ref.id", "user id", "owner's id", "label")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."label"
 FROM ONLY "public"."weird""name" t
@@ -704,6 +757,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', 
 
 -- public."Bob's Table"
 SELECT keyshift.create_copy('"public"."Bob''s Table"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."Bob's Table" ("id", "weird""ref", "Price$", "note")
 SELECT m1.new_id, m2.new_id, t."Price$", t."note"
 FROM ONLY "public"."Bob's Table" t

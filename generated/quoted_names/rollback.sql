@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."UserAccounts", "public"."user", "public"."order", "public".
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."UserAccounts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."userId"), t."userId"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public."UserAccounts"', '"public"."UserAccounts_userId_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."UserAccounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."UserAccounts_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."user_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -93,6 +97,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.user', NULL, max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."user_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."user_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."order_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."order"), t."order"
@@ -108,6 +113,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.order', '"public"."order_order_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."order_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."order_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."café_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."clé"), t."clé"
@@ -123,6 +129,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public."café"', '"public"."café_clé_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."café_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."café_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."useraccounts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."userid"), t."userid"
@@ -138,6 +145,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.useraccounts', '"public"."useraccounts_userid_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."useraccounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."useraccounts_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."Ünïcödé_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."ïd"), t."ïd"
@@ -153,6 +161,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public."Ünïcödé"', '"public"."Ünïcödé_ïd_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."Ünïcödé_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."Ünïcödé_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."weird""name_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id""x"), t."id""x"
@@ -168,6 +177,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public."weird""name"', '"public"."weird""name_id""x_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."weird""name_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."weird""name_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."Bob's Table_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -195,6 +205,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public."UserAccounts"
 SELECT keyshift.create_copy('"public"."UserAccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."UserAccounts" ("userId", "Email", "select")
 SELECT m1.old_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
@@ -205,6 +216,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"',
 
 -- public.user
 SELECT keyshift.create_copy('"public"."user"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."user" ("id", "UserAccountId", "select")
 SELECT m1.old_id, m2.old_id, t."select"
 FROM ONLY "public"."user" t
@@ -216,6 +228,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"
 
 -- public.order
 SELECT keyshift.create_copy('"public"."order"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."order" ("order", "user", "from", "Order Total")
 SELECT m1.old_id, m2.old_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
@@ -227,6 +240,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public
 
 -- public."café"
 SELECT keyshift.create_copy('"public"."café"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."café" ("clé", "nom", "order")
 SELECT m1.old_id, t."nom", m2.old_id
 FROM ONLY "public"."café" t
@@ -238,6 +252,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"publ
 
 -- public.useraccounts
 SELECT keyshift.create_copy('"public"."useraccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."useraccounts" ("userid", "email")
 SELECT m1.old_id, t."email"
 FROM ONLY "public"."useraccounts" t
@@ -248,6 +263,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '
 
 -- public."Ünïcödé"
 SELECT keyshift.create_copy('"public"."Ünïcödé"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."Ünïcödé" ("ïd", "caféClé", "ñame")
 SELECT m1.old_id, m2.old_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
@@ -259,6 +275,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', 
 
 -- public."weird""name"
 SELECT keyshift.create_copy('"public"."weird""name"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."weird""name" ("id""x", "ref.id", "user id", "owner's id", "label")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."label"
 FROM ONLY "public"."weird""name" t
@@ -272,6 +289,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', 
 
 -- public."Bob's Table"
 SELECT keyshift.create_copy('"public"."Bob''s Table"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."Bob's Table" ("id", "weird""ref", "Price$", "note")
 SELECT m1.old_id, m2.old_id, t."Price$", t."note"
 FROM ONLY "public"."Bob's Table" t

@@ -55,6 +55,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -107,11 +109,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."taggings_id_seq"', last_va
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."notifications_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."notifications";
-ALTER TABLE "keyshift"."notifications_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."notifications_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."notifications_ids";
 COMMENT ON TABLE "keyshift"."notifications_ids" IS 'keyshift: old public.notifications.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.notifications', '"keyshift"."notifications_ids"');
 CREATE TABLE "keyshift"."page_views_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."page_views";
-ALTER TABLE "keyshift"."page_views_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."page_views_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."page_views_ids";
 COMMENT ON TABLE "keyshift"."page_views_ids" IS 'keyshift: old public.page_views.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.page_views', '"keyshift"."page_views_ids"');
 CREATE TABLE "keyshift"."tags_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.tags', "id") AS new_id FROM ONLY "public"."tags";
@@ -275,6 +285,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -597,6 +619,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."page_views"', 'id', 'bigin
 
 -- public.notifications
 SELECT keyshift.create_copy('"public"."notifications"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."notifications_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."notifications" ("id", "subject_type", "subject_id", "message")
 SELECT m1.new_id, t."subject_type", t."subject_id", t."message"
 FROM ONLY "public"."notifications" t
@@ -607,6 +630,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notifications', 
 
 -- public.page_views
 SELECT keyshift.create_copy('"public"."page_views"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."page_views_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."page_views" ("id", "post_id", "viewed_on")
 SELECT m1.new_id, t."post_id", t."viewed_on"
 FROM ONLY "public"."page_views" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -92,23 +94,43 @@ INSERT INTO keyshift.sequence_state SELECT '"south"."posts_id_seq"', last_value,
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."north_labels_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."labels";
-ALTER TABLE "keyshift"."north_labels_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."north_labels_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."north_labels_ids";
 COMMENT ON TABLE "keyshift"."north_labels_ids" IS 'keyshift: old north.labels.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'north.labels', '"keyshift"."north_labels_ids"');
 CREATE TABLE "keyshift"."north_users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."users";
-ALTER TABLE "keyshift"."north_users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."north_users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."north_users_ids";
 COMMENT ON TABLE "keyshift"."north_users_ids" IS 'keyshift: old north.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'north.users', '"keyshift"."north_users_ids"');
 CREATE TABLE "keyshift"."north_posts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."posts";
-ALTER TABLE "keyshift"."north_posts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."north_posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."north_posts_ids";
 COMMENT ON TABLE "keyshift"."north_posts_ids" IS 'keyshift: old north.posts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'north.posts', '"keyshift"."north_posts_ids"');
 CREATE TABLE "keyshift"."south_users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "south"."users";
-ALTER TABLE "keyshift"."south_users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."south_users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."south_users_ids";
 COMMENT ON TABLE "keyshift"."south_users_ids" IS 'keyshift: old south.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'south.users', '"keyshift"."south_users_ids"');
 CREATE TABLE "keyshift"."south_posts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "south"."posts";
-ALTER TABLE "keyshift"."south_posts_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."south_posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."south_posts_ids";
 COMMENT ON TABLE "keyshift"."south_posts_ids" IS 'keyshift: old south.posts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'south.posts', '"keyshift"."south_posts_ids"');
 
@@ -461,6 +483,18 @@ BEGIN
 END
 $keyshift$;
 
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
+
 -- Refuses what a copy cannot carry, naming it.
 CREATE FUNCTION keyshift.check_copyable(src regclass) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
@@ -797,6 +831,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"south"."posts"', 'user_id', 'bigint
 
 -- north.labels
 SELECT keyshift.create_copy('"north"."labels"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."labels" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "north"."labels" t
@@ -807,6 +842,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.labels', '"north"
 
 -- north.users
 SELECT keyshift.create_copy('"north"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("id", "name")
 SELECT m1.new_id, t."name"
 FROM ONLY "north"."users" t
@@ -817,6 +853,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.users', '"north".
 
 -- north.posts
 SELECT keyshift.create_copy('"north"."posts"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_posts_ids"', '"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."posts" ("id", "user_id", "title")
 SELECT m1.new_id, m2.new_id, t."title"
 FROM ONLY "north"."posts" t
@@ -828,6 +865,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.posts', '"north".
 
 -- south.users
 SELECT keyshift.create_copy('"south"."users"', 'keyshift_build_2', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_2"."users" ("id", "handle")
 SELECT m1.new_id, t."handle"
 FROM ONLY "south"."users" t
@@ -838,6 +876,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.users', '"south".
 
 -- south.posts
 SELECT keyshift.create_copy('"south"."posts"', 'keyshift_build_2', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_posts_ids"', '"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_2"."posts" ("id", "user_id", "body")
 SELECT m1.new_id, m2.new_id, t."body"
 FROM ONLY "south"."posts" t

@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "north"."labels", "north"."users", "north"."posts", "south"."users", 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."north_labels_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'north.labels', '"north"."labels_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."north_labels_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."north_labels_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."north_users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -95,6 +99,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'north.users', '"north"."users_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."north_users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."north_users_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_posts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."north_posts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -110,6 +115,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'north.posts', '"north"."posts_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."north_posts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."north_posts_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."south_users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -125,6 +131,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'south.users', '"south"."users_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."south_users_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."south_users_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_posts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."south_posts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -154,6 +161,7 @@ CREATE SCHEMA "keyshift_replaced_2";
 
 -- north.labels
 SELECT keyshift.create_copy('"north"."labels"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."labels" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "north"."labels" t
@@ -164,6 +172,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.labels', '"north"
 
 -- north.users
 SELECT keyshift.create_copy('"north"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("id", "name")
 SELECT m1.old_id, t."name"
 FROM ONLY "north"."users" t
@@ -174,6 +183,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.users', '"north".
 
 -- north.posts
 SELECT keyshift.create_copy('"north"."posts"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_posts_ids"', '"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."posts" ("id", "user_id", "title")
 SELECT m1.old_id, m2.old_id, t."title"
 FROM ONLY "north"."posts" t
@@ -185,6 +195,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.posts', '"north".
 
 -- south.users
 SELECT keyshift.create_copy('"south"."users"', 'keyshift_build_2', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_2"."users" ("id", "handle")
 SELECT m1.old_id, t."handle"
 FROM ONLY "south"."users" t
@@ -195,6 +206,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.users', '"south".
 
 -- south.posts
 SELECT keyshift.create_copy('"south"."posts"', 'keyshift_build_2', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_posts_ids"', '"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_2"."posts" ("id", "user_id", "body")
 SELECT m1.old_id, m2.old_id, t."body"
 FROM ONLY "south"."posts" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -88,11 +90,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."categories_id_seq"', last_
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."categories_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."categories";
-ALTER TABLE "keyshift"."categories_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."categories_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."categories_ids";
 COMMENT ON TABLE "keyshift"."categories_ids" IS 'keyshift: old public.categories.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.categories', '"keyshift"."categories_ids"');
 CREATE TABLE "keyshift"."employees_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."employees";
-ALTER TABLE "keyshift"."employees_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."employees_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."employees_ids";
 COMMENT ON TABLE "keyshift"."employees_ids" IS 'keyshift: old public.employees.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.employees', '"keyshift"."employees_ids"');
 
@@ -232,6 +242,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -557,6 +579,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."employees"', 'mentor_id', 
 
 -- public.categories
 SELECT keyshift.create_copy('"public"."categories"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."categories" ("id", "name", "parent_id", "sort_key")
 SELECT m1.new_id, t."name", m2.new_id, t."sort_key"
 FROM ONLY "public"."categories" t
@@ -568,6 +591,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.categories', '"p
 
 -- public.employees
 SELECT keyshift.create_copy('"public"."employees"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."employees_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."employees" ("id", "full_name", "title", "manager_id", "mentor_id", "hired_on")
 SELECT m1.new_id, t."full_name", t."title", m2.new_id, m3.new_id, t."hired_on"
 FROM ONLY "public"."employees" t

@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."categories", "public"."employees" IN SHARE MODE;
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."categories_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.categories', '"public"."categories_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."categories_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."categories_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."employees_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."employees_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -105,6 +109,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.categories
 SELECT keyshift.create_copy('"public"."categories"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."categories" ("id", "name", "parent_id", "sort_key")
 SELECT m1.old_id, t."name", m2.old_id, t."sort_key"
 FROM ONLY "public"."categories" t
@@ -116,6 +121,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.categories', '"p
 
 -- public.employees
 SELECT keyshift.create_copy('"public"."employees"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."employees_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."employees" ("id", "full_name", "title", "manager_id", "mentor_id", "hired_on")
 SELECT m1.old_id, t."full_name", t."title", m2.old_id, m3.old_id, t."hired_on"
 FROM ONLY "public"."employees" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -90,19 +92,35 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."variants_id_seq"', last_va
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."colors_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."colors";
-ALTER TABLE "keyshift"."colors_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."colors_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."colors_ids";
 COMMENT ON TABLE "keyshift"."colors_ids" IS 'keyshift: old public.colors.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.colors', '"keyshift"."colors_ids"');
 CREATE TABLE "keyshift"."sizes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sizes";
-ALTER TABLE "keyshift"."sizes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."sizes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."sizes_ids";
 COMMENT ON TABLE "keyshift"."sizes_ids" IS 'keyshift: old public.sizes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.sizes', '"keyshift"."sizes_ids"');
 CREATE TABLE "keyshift"."legacy_stock_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."legacy_stock";
-ALTER TABLE "keyshift"."legacy_stock_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."legacy_stock_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."legacy_stock_ids";
 COMMENT ON TABLE "keyshift"."legacy_stock_ids" IS 'keyshift: old public.legacy_stock.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.legacy_stock', '"keyshift"."legacy_stock_ids"');
 CREATE TABLE "keyshift"."variants_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."variants";
-ALTER TABLE "keyshift"."variants_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."variants_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."variants_ids";
 COMMENT ON TABLE "keyshift"."variants_ids" IS 'keyshift: old public.variants.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.variants', '"keyshift"."variants_ids"');
 
@@ -245,6 +263,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -579,6 +609,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."variants"', 'color_id', 's
 
 -- public.colors
 SELECT keyshift.create_copy('"public"."colors"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."colors" ("id", "name", "hex")
 SELECT m1.new_id, t."name", t."hex"
 FROM ONLY "public"."colors" t
@@ -589,6 +620,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.colors', '"publi
 
 -- public.sizes
 SELECT keyshift.create_copy('"public"."sizes"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."sizes" ("id", "label")
 SELECT m1.new_id, t."label"
 FROM ONLY "public"."sizes" t
@@ -599,6 +631,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sizes', '"public
 
 -- public.legacy_stock
 SELECT keyshift.create_copy('"public"."legacy_stock"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."legacy_stock_ids"', '"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."legacy_stock" ("id", "size_id", "color_id", "quantity")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."quantity"
 FROM ONLY "public"."legacy_stock" t
@@ -611,6 +644,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_stock', '
 
 -- public.variants
 SELECT keyshift.create_copy('"public"."variants"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."sizes_ids"', '"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."variants" ("id", "sku", "size_id", "color_id")
 SELECT m1.new_id, t."sku", m2.new_id, m3.new_id
 FROM ONLY "public"."variants" t

@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."colors", "public"."sizes", "public"."legacy_stock", "public
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."colors_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.colors', '"public"."colors_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."colors_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."colors_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."sizes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -93,6 +97,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.sizes', NULL, max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."sizes_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."sizes_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_stock_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."legacy_stock_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -108,6 +113,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.legacy_stock', '"public"."legacy_stock_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."legacy_stock_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."legacy_stock_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."variants_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -135,6 +141,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.colors
 SELECT keyshift.create_copy('"public"."colors"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."colors" ("id", "name", "hex")
 SELECT m1.old_id, t."name", t."hex"
 FROM ONLY "public"."colors" t
@@ -145,6 +152,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.colors', '"publi
 
 -- public.sizes
 SELECT keyshift.create_copy('"public"."sizes"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."sizes" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."sizes" t
@@ -155,6 +163,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sizes', '"public
 
 -- public.legacy_stock
 SELECT keyshift.create_copy('"public"."legacy_stock"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."legacy_stock_ids"', '"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."legacy_stock" ("id", "size_id", "color_id", "quantity")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."quantity"
 FROM ONLY "public"."legacy_stock" t
@@ -167,6 +176,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_stock', '
 
 -- public.variants
 SELECT keyshift.create_copy('"public"."variants"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."sizes_ids"', '"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."variants" ("id", "sku", "size_id", "color_id")
 SELECT m1.old_id, t."sku", m2.old_id, m3.old_id
 FROM ONLY "public"."variants" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -91,19 +93,35 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."prices_id_seq"', last_valu
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."products_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."products";
-ALTER TABLE "keyshift"."products_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."products_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."products_ids";
 COMMENT ON TABLE "keyshift"."products_ids" IS 'keyshift: old public.products.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.products', '"keyshift"."products_ids"');
 CREATE TABLE "keyshift"."api_keys_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."api_keys";
-ALTER TABLE "keyshift"."api_keys_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."api_keys_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."api_keys_ids";
 COMMENT ON TABLE "keyshift"."api_keys_ids" IS 'keyshift: old public.api_keys.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.api_keys', '"keyshift"."api_keys_ids"');
 CREATE TABLE "keyshift"."legacy_orders_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."legacy_orders";
-ALTER TABLE "keyshift"."legacy_orders_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."legacy_orders_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."legacy_orders_ids";
 COMMENT ON TABLE "keyshift"."legacy_orders_ids" IS 'keyshift: old public.legacy_orders.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.legacy_orders', '"keyshift"."legacy_orders_ids"');
 CREATE TABLE "keyshift"."prices_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."prices";
-ALTER TABLE "keyshift"."prices_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."prices_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."prices_ids";
 COMMENT ON TABLE "keyshift"."prices_ids" IS 'keyshift: old public.prices.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.prices', '"keyshift"."prices_ids"');
 
@@ -244,6 +262,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -576,6 +606,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."prices"', 'product_id', 'i
 
 -- public.products
 SELECT keyshift.create_copy('"public"."products"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."products" ("id", "legacy_code", "name")
 SELECT m1.new_id, t."legacy_code", t."name"
 FROM ONLY "public"."products" t
@@ -586,6 +617,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.products', '"pub
 
 -- public.api_keys
 SELECT keyshift.create_copy('"public"."api_keys"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."api_keys_ids"', '"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."api_keys" ("id", "client_id", "product_id", "key_hash")
 SELECT m1.new_id, t."client_id", m2.new_id, t."key_hash"
 FROM ONLY "public"."api_keys" t
@@ -597,6 +629,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.api_keys', '"pub
 
 -- public.legacy_orders
 SELECT keyshift.create_copy('"public"."legacy_orders"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."legacy_orders" ("id", "product_code", "quantity", "note")
 SELECT m1.new_id, t."product_code", t."quantity", t."note"
 FROM ONLY "public"."legacy_orders" t
@@ -607,6 +640,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_orders', 
 
 -- public.prices
 SELECT keyshift.create_copy('"public"."prices"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."prices_ids"', '"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."prices" ("id", "product_id", "currency_code", "amount")
 SELECT m1.new_id, m2.new_id, t."currency_code", t."amount"
 FROM ONLY "public"."prices" t

@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."products", "public"."api_keys", "public"."legacy_orders", "
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."products_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.products', '"public"."products_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."products_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."products_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."api_keys_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."api_keys_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -95,6 +99,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.api_keys', '"public"."api_keys_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."api_keys_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."api_keys_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."legacy_orders_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -110,6 +115,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.legacy_orders', '"public"."legacy_orders_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."legacy_orders_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."legacy_orders_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."prices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."prices_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -137,6 +143,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.products
 SELECT keyshift.create_copy('"public"."products"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."products" ("id", "legacy_code", "name")
 SELECT m1.old_id, t."legacy_code", t."name"
 FROM ONLY "public"."products" t
@@ -147,6 +154,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.products', '"pub
 
 -- public.api_keys
 SELECT keyshift.create_copy('"public"."api_keys"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."api_keys_ids"', '"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."api_keys" ("id", "client_id", "product_id", "key_hash")
 SELECT m1.old_id, t."client_id", m2.old_id, t."key_hash"
 FROM ONLY "public"."api_keys" t
@@ -158,6 +166,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.api_keys', '"pub
 
 -- public.legacy_orders
 SELECT keyshift.create_copy('"public"."legacy_orders"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."legacy_orders" ("id", "product_code", "quantity", "note")
 SELECT m1.old_id, t."product_code", t."quantity", t."note"
 FROM ONLY "public"."legacy_orders" t
@@ -168,6 +177,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_orders', 
 
 -- public.prices
 SELECT keyshift.create_copy('"public"."prices"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."prices_ids"', '"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."prices" ("id", "product_id", "currency_code", "amount")
 SELECT m1.old_id, m2.old_id, t."currency_code", t."amount"
 FROM ONLY "public"."prices" t

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -94,31 +96,59 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."user_sessions_id_seq"', la
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users";
-ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
 CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."audit_logs";
-ALTER TABLE "keyshift"."audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."audit_logs_ids";
 COMMENT ON TABLE "keyshift"."audit_logs_ids" IS 'keyshift: old public.audit_logs.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.audit_logs', '"keyshift"."audit_logs_ids"');
 CREATE TABLE "keyshift"."journals_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."journals";
-ALTER TABLE "keyshift"."journals_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."journals_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."journals_ids";
 COMMENT ON TABLE "keyshift"."journals_ids" IS 'keyshift: old public.journals.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.journals', '"keyshift"."journals_ids"');
 CREATE TABLE "keyshift"."reminders_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."reminders";
-ALTER TABLE "keyshift"."reminders_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."reminders_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."reminders_ids";
 COMMENT ON TABLE "keyshift"."reminders_ids" IS 'keyshift: old public.reminders.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.reminders', '"keyshift"."reminders_ids"');
 CREATE TABLE "keyshift"."tags_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tags";
-ALTER TABLE "keyshift"."tags_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."tags_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."tags_ids";
 COMMENT ON TABLE "keyshift"."tags_ids" IS 'keyshift: old public.tags.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.tags', '"keyshift"."tags_ids"');
 CREATE TABLE "keyshift"."secret_tags_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."secret_tags";
-ALTER TABLE "keyshift"."secret_tags_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."secret_tags_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."secret_tags_ids";
 COMMENT ON TABLE "keyshift"."secret_tags_ids" IS 'keyshift: old public.secret_tags.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.secret_tags', '"keyshift"."secret_tags_ids"');
 CREATE TABLE "keyshift"."user_sessions_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user_sessions";
-ALTER TABLE "keyshift"."user_sessions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."user_sessions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."user_sessions_ids";
 COMMENT ON TABLE "keyshift"."user_sessions_ids" IS 'keyshift: old public.user_sessions.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.user_sessions', '"keyshift"."user_sessions_ids"');
 
@@ -269,6 +299,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -623,6 +665,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_sessions"', 'user_id'
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("id", "email", "display_name", "password_hash", "is_active", "timezone", "created_at", "updated_at")
 SELECT m1.new_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
@@ -633,6 +676,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."audit_logs" ("id", "user_id", "action", "entity_type", "entity_id", "details", "ip_address", "created_at")
 SELECT m1.new_id, m2.new_id, t."action", t."entity_type", t."entity_id", t."details", t."ip_address", t."created_at"
 FROM ONLY "public"."audit_logs" t
@@ -644,6 +688,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 
 -- public.journals
 SELECT keyshift.create_copy('"public"."journals"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."journals" ("id", "user_id", "title", "body", "mood", "is_private", "created_at", "updated_at", "deleted_at")
 SELECT m1.new_id, m2.new_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
 FROM ONLY "public"."journals" t
@@ -655,6 +700,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"pub
 
 -- public.reminders
 SELECT keyshift.create_copy('"public"."reminders"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."reminders" ("id", "user_id", "journal_id", "remind_at", "message", "is_sent", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."remind_at", t."message", t."is_sent", t."created_at"
 FROM ONLY "public"."reminders" t
@@ -667,6 +713,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reminders', '"pu
 
 -- public.tags
 SELECT keyshift.create_copy('"public"."tags"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."tags" ("id", "user_id", "name", "color", "created_at")
 SELECT m1.new_id, m2.new_id, t."name", t."color", t."created_at"
 FROM ONLY "public"."tags" t
@@ -678,6 +725,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"
 
 -- public.journal_tags
 SELECT keyshift.create_copy('"public"."journal_tags"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."journal_tags" ("journal_id", "tag_id", "tagged_at")
 SELECT m1.new_id, m2.new_id, t."tagged_at"
 FROM ONLY "public"."journal_tags" t
@@ -689,6 +737,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '
 
 -- public.secret_tags
 SELECT keyshift.create_copy('"public"."secret_tags"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."secret_tags" ("id", "tag_id", "hint", "encrypted_label", "created_at")
 SELECT m1.new_id, m2.new_id, t."hint", t."encrypted_label", t."created_at"
 FROM ONLY "public"."secret_tags" t
@@ -700,6 +749,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"
 
 -- public.user_sessions
 SELECT keyshift.create_copy('"public"."user_sessions"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."user_sessions" ("id", "user_id", "token_hash", "user_agent", "created_at", "expires_at", "revoked_at")
 SELECT m1.new_id, m2.new_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
 FROM ONLY "public"."user_sessions" t

@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."users", "public"."audit_logs", "public"."journals", "public
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."audit_logs_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -95,6 +99,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.audit_logs', '"public"."audit_logs_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."audit_logs_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."audit_logs_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."journals_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -110,6 +115,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.journals', '"public"."journals_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."journals_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."journals_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."reminders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."reminders_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -125,6 +131,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.reminders', '"public"."reminders_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."reminders_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."reminders_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."tags_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -140,6 +147,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.tags', '"public"."tags_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."tags_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."tags_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."secret_tags_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -155,6 +163,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.secret_tags', '"public"."secret_tags_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."secret_tags_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."secret_tags_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."user_sessions_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -182,6 +191,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("id", "email", "display_name", "password_hash", "is_active", "timezone", "created_at", "updated_at")
 SELECT m1.old_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
@@ -192,6 +202,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."audit_logs" ("id", "user_id", "action", "entity_type", "entity_id", "details", "ip_address", "created_at")
 SELECT m1.old_id, m2.old_id, t."action", t."entity_type", t."entity_id", t."details", t."ip_address", t."created_at"
 FROM ONLY "public"."audit_logs" t
@@ -203,6 +214,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 
 -- public.journals
 SELECT keyshift.create_copy('"public"."journals"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."journals" ("id", "user_id", "title", "body", "mood", "is_private", "created_at", "updated_at", "deleted_at")
 SELECT m1.old_id, m2.old_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
 FROM ONLY "public"."journals" t
@@ -214,6 +226,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"pub
 
 -- public.reminders
 SELECT keyshift.create_copy('"public"."reminders"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."reminders" ("id", "user_id", "journal_id", "remind_at", "message", "is_sent", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."remind_at", t."message", t."is_sent", t."created_at"
 FROM ONLY "public"."reminders" t
@@ -226,6 +239,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reminders', '"pu
 
 -- public.tags
 SELECT keyshift.create_copy('"public"."tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."tags" ("id", "user_id", "name", "color", "created_at")
 SELECT m1.old_id, m2.old_id, t."name", t."color", t."created_at"
 FROM ONLY "public"."tags" t
@@ -237,6 +251,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"
 
 -- public.journal_tags
 SELECT keyshift.create_copy('"public"."journal_tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."journal_tags" ("journal_id", "tag_id", "tagged_at")
 SELECT m1.old_id, m2.old_id, t."tagged_at"
 FROM ONLY "public"."journal_tags" t
@@ -248,6 +263,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '
 
 -- public.secret_tags
 SELECT keyshift.create_copy('"public"."secret_tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."secret_tags" ("id", "tag_id", "hint", "encrypted_label", "created_at")
 SELECT m1.old_id, m2.old_id, t."hint", t."encrypted_label", t."created_at"
 FROM ONLY "public"."secret_tags" t
@@ -259,6 +275,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"
 
 -- public.user_sessions
 SELECT keyshift.create_copy('"public"."user_sessions"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."user_sessions" ("id", "user_id", "token_hash", "user_agent", "created_at", "expires_at", "revoked_at")
 SELECT m1.old_id, m2.old_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
 FROM ONLY "public"."user_sessions" t

@@ -47,8 +47,42 @@ DROP FUNCTION keyshift.recreate_foreign_keys();
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclass), keyshift.run(regclass, text[]),
     keyshift.check_copyable(regclass), keyshift.create_copy(regclass, name, boolean), keyshift.copy_indexes(regclass, regclass),
-    keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text);
+    keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]);
 DROP TABLE keyshift.swap, keyshift.rebuilt_column;
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."lobs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."permissions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."reports_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."report_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."roles_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."test_cycles_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."data_profiling_rules_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."llm_audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."sample_selections_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."rfi_requests_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."workflow_phases_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."cycle_report_planning_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."cycle_report_scoping_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."test_executions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+-- Forward left this map unindexed; lookups by old id or uuid need both.
+ALTER TABLE "keyshift"."observations_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan 3823211d49be9a8b';
 

@@ -47,6 +47,8 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- SHARE keeps every write out of the tables that are rebuilt while their
@@ -103,71 +105,139 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."observations_observation_i
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join.
 CREATE TABLE "keyshift"."lobs_ids" AS SELECT "lob_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."lobs";
-ALTER TABLE "keyshift"."lobs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."lobs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."lobs_ids";
 COMMENT ON TABLE "keyshift"."lobs_ids" IS 'keyshift: old public.lobs.lob_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.lobs', '"keyshift"."lobs_ids"');
 CREATE TABLE "keyshift"."users_ids" AS SELECT "user_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users";
-ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.user_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
 CREATE TABLE "keyshift"."permissions_ids" AS SELECT "permission_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."permissions";
-ALTER TABLE "keyshift"."permissions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."permissions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."permissions_ids";
 COMMENT ON TABLE "keyshift"."permissions_ids" IS 'keyshift: old public.permissions.permission_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.permissions', '"keyshift"."permissions_ids"');
 CREATE TABLE "keyshift"."reports_ids" AS SELECT "report_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."reports";
-ALTER TABLE "keyshift"."reports_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."reports_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."reports_ids";
 COMMENT ON TABLE "keyshift"."reports_ids" IS 'keyshift: old public.reports.report_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.reports', '"keyshift"."reports_ids"');
 CREATE TABLE "keyshift"."report_attributes_ids" AS SELECT "attribute_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."report_attributes";
-ALTER TABLE "keyshift"."report_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."report_attributes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."report_attributes_ids";
 COMMENT ON TABLE "keyshift"."report_attributes_ids" IS 'keyshift: old public.report_attributes.attribute_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.report_attributes', '"keyshift"."report_attributes_ids"');
 CREATE TABLE "keyshift"."roles_ids" AS SELECT "role_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."roles";
-ALTER TABLE "keyshift"."roles_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."roles_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."roles_ids";
 COMMENT ON TABLE "keyshift"."roles_ids" IS 'keyshift: old public.roles.role_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.roles', '"keyshift"."roles_ids"');
 CREATE TABLE "keyshift"."test_cycles_ids" AS SELECT "cycle_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."test_cycles";
-ALTER TABLE "keyshift"."test_cycles_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."test_cycles_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."test_cycles_ids";
 COMMENT ON TABLE "keyshift"."test_cycles_ids" IS 'keyshift: old public.test_cycles.cycle_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.test_cycles', '"keyshift"."test_cycles_ids"');
 CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT "audit_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."audit_logs";
-ALTER TABLE "keyshift"."audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."audit_logs_ids";
 COMMENT ON TABLE "keyshift"."audit_logs_ids" IS 'keyshift: old public.audit_logs.audit_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.audit_logs', '"keyshift"."audit_logs_ids"');
 CREATE TABLE "keyshift"."data_profiling_rules_ids" AS SELECT "rule_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."data_profiling_rules";
-ALTER TABLE "keyshift"."data_profiling_rules_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."data_profiling_rules_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."data_profiling_rules_ids";
 COMMENT ON TABLE "keyshift"."data_profiling_rules_ids" IS 'keyshift: old public.data_profiling_rules.rule_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.data_profiling_rules', '"keyshift"."data_profiling_rules_ids"');
 CREATE TABLE "keyshift"."llm_audit_logs_ids" AS SELECT "log_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."llm_audit_logs";
-ALTER TABLE "keyshift"."llm_audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."llm_audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."llm_audit_logs_ids";
 COMMENT ON TABLE "keyshift"."llm_audit_logs_ids" IS 'keyshift: old public.llm_audit_logs.log_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.llm_audit_logs', '"keyshift"."llm_audit_logs_ids"');
 CREATE TABLE "keyshift"."sample_selections_ids" AS SELECT "sample_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sample_selections";
-ALTER TABLE "keyshift"."sample_selections_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."sample_selections_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."sample_selections_ids";
 COMMENT ON TABLE "keyshift"."sample_selections_ids" IS 'keyshift: old public.sample_selections.sample_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.sample_selections', '"keyshift"."sample_selections_ids"');
 CREATE TABLE "keyshift"."rfi_requests_ids" AS SELECT "rfi_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."rfi_requests";
-ALTER TABLE "keyshift"."rfi_requests_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."rfi_requests_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."rfi_requests_ids";
 COMMENT ON TABLE "keyshift"."rfi_requests_ids" IS 'keyshift: old public.rfi_requests.rfi_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.rfi_requests', '"keyshift"."rfi_requests_ids"');
 CREATE TABLE "keyshift"."workflow_phases_ids" AS SELECT "phase_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."workflow_phases";
-ALTER TABLE "keyshift"."workflow_phases_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."workflow_phases_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."workflow_phases_ids";
 COMMENT ON TABLE "keyshift"."workflow_phases_ids" IS 'keyshift: old public.workflow_phases.phase_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.workflow_phases', '"keyshift"."workflow_phases_ids"');
 CREATE TABLE "keyshift"."cycle_report_planning_attributes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."cycle_report_planning_attributes";
-ALTER TABLE "keyshift"."cycle_report_planning_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."cycle_report_planning_attributes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."cycle_report_planning_attributes_ids";
 COMMENT ON TABLE "keyshift"."cycle_report_planning_attributes_ids" IS 'keyshift: old public.cycle_report_planning_attributes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.cycle_report_planning_attributes', '"keyshift"."cycle_report_planning_attributes_ids"');
 CREATE TABLE "keyshift"."cycle_report_scoping_attributes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."cycle_report_scoping_attributes";
-ALTER TABLE "keyshift"."cycle_report_scoping_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."cycle_report_scoping_attributes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."cycle_report_scoping_attributes_ids";
 COMMENT ON TABLE "keyshift"."cycle_report_scoping_attributes_ids" IS 'keyshift: old public.cycle_report_scoping_attributes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.cycle_report_scoping_attributes', '"keyshift"."cycle_report_scoping_attributes_ids"');
 CREATE TABLE "keyshift"."test_executions_ids" AS SELECT "execution_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."test_executions";
-ALTER TABLE "keyshift"."test_executions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."test_executions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."test_executions_ids";
 COMMENT ON TABLE "keyshift"."test_executions_ids" IS 'keyshift: old public.test_executions.execution_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.test_executions', '"keyshift"."test_executions_ids"');
 CREATE TABLE "keyshift"."observations_ids" AS SELECT "observation_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."observations";
-ALTER TABLE "keyshift"."observations_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE "keyshift"."observations_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE "keyshift"."observations_ids";
 COMMENT ON TABLE "keyshift"."observations_ids" IS 'keyshift: old public.observations.observation_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.observations', '"keyshift"."observations_ids"');
 
@@ -384,6 +454,18 @@ BEGIN
         END;
     END LOOP;
 END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -849,6 +931,7 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'updated_b
 
 -- public.lobs
 SELECT keyshift.create_copy('"public"."lobs"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."lobs" ("lob_id", "lob_name", "parent_lob_id", "description", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.new_id, t."lob_name", m2.new_id, t."description", m3.new_id, m4.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."lobs" t
@@ -862,6 +945,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("user_id", "email", "first_name", "last_name", "phone", "lob_id", "is_active", "created_at", "updated_at")
 SELECT m1.new_id, t."email", t."first_name", t."last_name", t."phone", m2.new_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
@@ -873,6 +957,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.permissions
 SELECT keyshift.create_copy('"public"."permissions"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."permissions" ("permission_id", "resource", "action", "description")
 SELECT m1.new_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
@@ -883,6 +968,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"
 
 -- public.reports
 SELECT keyshift.create_copy('"public"."reports"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."reports" ("report_id", "report_name", "lob_id", "report_owner_id", "regulation", "frequency", "is_active", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.new_id, t."report_name", m2.new_id, m3.new_id, t."regulation", t."frequency", t."is_active", m4.new_id, m5.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."reports" t
@@ -897,6 +983,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"publ
 
 -- public.report_attributes
 SELECT keyshift.create_copy('"public"."report_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."report_attributes" ("attribute_id", "report_id", "attribute_name", "data_type", "description", "is_primary_key", "is_cde", "version_number", "master_attribute_id", "created_by", "created_at")
 SELECT m1.new_id, m2.new_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.new_id, m4.new_id, t."created_at"
 FROM ONLY "public"."report_attributes" t
@@ -910,6 +997,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attribute
 
 -- public.roles
 SELECT keyshift.create_copy('"public"."roles"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."roles" ("role_id", "role_name", "description", "is_system", "created_at")
 SELECT m1.new_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
@@ -920,6 +1008,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public
 
 -- public.role_permissions
 SELECT keyshift.create_copy('"public"."role_permissions"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."role_permissions" ("role_id", "permission_id", "granted_by", "granted_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."granted_at"
 FROM ONLY "public"."role_permissions" t
@@ -932,6 +1021,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions
 
 -- public.test_cycles
 SELECT keyshift.create_copy('"public"."test_cycles"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."test_cycles" ("cycle_id", "cycle_name", "description", "start_date", "end_date", "status", "test_manager_id", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.new_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.new_id, m3.new_id, m4.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."test_cycles" t
@@ -945,6 +1035,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_cycles', '"
 
 -- public.cycle_reports
 SELECT keyshift.create_copy('"public"."cycle_reports"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."cycle_reports" ("cycle_id", "report_id", "tester_id", "status", "started_at", "completed_at", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."status", t."started_at", t."completed_at", m4.new_id, m5.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."cycle_reports" t
@@ -959,6 +1050,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', 
 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."audit_logs" ("audit_id", "user_id", "action", "table_name", "record_id", "cycle_id", "report_id", "old_values", "new_values", "ip_address", "timestamp")
 SELECT m1.new_id, m2.new_id, t."action", t."table_name", t."record_id", m3.new_id, m4.new_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
 FROM ONLY "public"."audit_logs" t
@@ -972,6 +1064,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 
 -- public.data_profiling_rules
 SELECT keyshift.create_copy('"public"."data_profiling_rules"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."data_profiling_rules" ("rule_id", "cycle_id", "report_id", "attribute_id", "rule_name", "rule_type", "rule_logic", "severity", "is_executable", "created_by", "updated_by", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.new_id, m6.new_id, t."created_at"
 FROM ONLY "public"."data_profiling_rules" t
@@ -987,6 +1080,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_r
 
 -- public.llm_audit_logs
 SELECT keyshift.create_copy('"public"."llm_audit_logs"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."llm_audit_logs" ("log_id", "cycle_id", "report_id", "llm_provider", "model_name", "prompt_template", "request_payload", "response_payload", "token_usage", "execution_time_ms", "executed_by", "executed_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.new_id, t."executed_at"
 FROM ONLY "public"."llm_audit_logs" t
@@ -1000,6 +1094,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs',
 
 -- public.sample_selections
 SELECT keyshift.create_copy('"public"."sample_selections"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."sample_selections" ("sample_id", "cycle_id", "report_id", "sample_identifier", "sample_data", "selection_method", "selected_by", "approved_by", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."sample_identifier", t."sample_data", t."selection_method", m4.new_id, m5.new_id, t."created_at"
 FROM ONLY "public"."sample_selections" t
@@ -1014,6 +1109,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selection
 
 -- public.rfi_requests
 SELECT keyshift.create_copy('"public"."rfi_requests"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."rfi_requests" ("rfi_id", "cycle_id", "report_id", "sample_id", "attribute_id", "data_owner_id", "requested_by", "question", "response", "due_date", "status", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, m7.new_id, t."question", t."response", t."due_date", t."status", t."created_at"
 FROM ONLY "public"."rfi_requests" t
@@ -1030,6 +1126,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '
 
 -- public.user_roles
 SELECT keyshift.create_copy('"public"."user_roles"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."user_roles" ("user_id", "role_id", "assigned_by", "assigned_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."assigned_at"
 FROM ONLY "public"."user_roles" t
@@ -1042,6 +1139,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"p
 
 -- public.workflow_phases
 SELECT keyshift.create_copy('"public"."workflow_phases"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."workflow_phases" ("phase_id", "cycle_id", "report_id", "phase_name", "status", "planned_start_date", "planned_end_date", "actual_start_date", "actual_end_date", "started_by", "completed_by", "notes", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.new_id, m5.new_id, t."notes", t."created_at"
 FROM ONLY "public"."workflow_phases" t
@@ -1056,6 +1154,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases'
 
 -- public.cycle_report_planning_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_planning_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."cycle_report_planning_attributes" ("id", "cycle_id", "report_id", "attribute_id", "phase_id", "information_security_classification", "is_scoped", "approved_by", "approved_at", "created_by", "updated_by", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."information_security_classification", t."is_scoped", m6.new_id, t."approved_at", m7.new_id, m8.new_id, t."created_at"
 FROM ONLY "public"."cycle_report_planning_attributes" t
@@ -1073,6 +1172,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_pla
 
 -- public.cycle_report_scoping_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_scoping_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."cycle_report_scoping_attributes" ("id", "planning_attribute_id", "cycle_id", "report_id", "version", "is_in_scope", "tester_rationale", "decision", "decided_by", "decided_at", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.new_id, t."decided_at", t."created_at"
 FROM ONLY "public"."cycle_report_scoping_attributes" t
@@ -1087,6 +1187,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_sco
 
 -- public.test_executions
 SELECT keyshift.create_copy('"public"."test_executions"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."test_executions" ("execution_id", "cycle_id", "report_id", "phase_id", "sample_id", "attribute_id", "result", "expected_value", "actual_value", "executed_by", "executed_at", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, t."result", t."expected_value", t."actual_value", m7.new_id, t."executed_at", t."created_at"
 FROM ONLY "public"."test_executions" t
@@ -1103,6 +1204,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions'
 
 -- public.observations
 SELECT keyshift.create_copy('"public"."observations"', 'keyshift_build_1', true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."observations" ("observation_id", "cycle_id", "report_id", "test_execution_id", "attribute_id", "title", "description", "severity", "status", "assigned_to", "created_by", "updated_by", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."title", t."description", t."severity", t."status", m6.new_id, m7.new_id, m8.new_id, t."created_at"
 FROM ONLY "public"."observations" t

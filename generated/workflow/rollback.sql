@@ -49,6 +49,8 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -65,6 +67,7 @@ LOCK TABLE "public"."lobs", "public"."users", "public"."permissions", "public"."
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."lobs_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."lob_id"), t."lob_id"
@@ -80,6 +83,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.lobs', '"public"."lobs_lob_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."lobs_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."lobs_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."user_id"), t."user_id"
@@ -95,6 +99,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_user_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."permissions_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."permission_id"), t."permission_id"
@@ -110,6 +115,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.permissions', '"public"."permissions_permission_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."permissions_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."permissions_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."reports_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."report_id"), t."report_id"
@@ -123,6 +129,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.reports', NULL, max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."reports_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."reports_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."report_attributes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."attribute_id"), t."attribute_id"
@@ -138,6 +145,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.report_attributes', '"public"."report_attributes_attribute_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."report_attributes_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."report_attributes_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."roles_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."role_id"), t."role_id"
@@ -153,6 +161,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.roles', '"public"."roles_role_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."roles_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."roles_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_cycles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."test_cycles_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."cycle_id"), t."cycle_id"
@@ -168,6 +177,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.test_cycles', '"public"."test_cycles_cycle_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."test_cycles_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."test_cycles_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."audit_logs_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."audit_id"), t."audit_id"
@@ -183,6 +193,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.audit_logs', '"public"."audit_logs_audit_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."audit_logs_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."audit_logs_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."data_profiling_rules_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."rule_id"), t."rule_id"
@@ -198,6 +209,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.data_profiling_rules', '"public"."data_profiling_rules_rule_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."data_profiling_rules_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."data_profiling_rules_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."llm_audit_logs_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."log_id"), t."log_id"
@@ -213,6 +225,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.llm_audit_logs', '"public"."llm_audit_logs_log_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."llm_audit_logs_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."llm_audit_logs_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."sample_selections_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."sample_selections_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."sample_id"), t."sample_id"
@@ -228,6 +241,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.sample_selections', '"public"."sample_selections_sample_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."sample_selections_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."sample_selections_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."rfi_requests_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."rfi_requests_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."rfi_id"), t."rfi_id"
@@ -243,6 +257,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.rfi_requests', '"public"."rfi_requests_rfi_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."rfi_requests_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."rfi_requests_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."workflow_phases_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."phase_id"), t."phase_id"
@@ -258,6 +273,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.workflow_phases', '"public"."workflow_phases_phase_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."workflow_phases_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."workflow_phases_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."cycle_report_planning_attributes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -273,6 +289,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."cycle_report_planning_attributes_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."cycle_report_planning_attributes_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_scoping_attributes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."cycle_report_scoping_attributes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
@@ -288,6 +305,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."cycle_report_scoping_attributes_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."cycle_report_scoping_attributes_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_executions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."test_executions_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."execution_id"), t."execution_id"
@@ -303,6 +321,7 @@ WITH fresh AS (
 INSERT INTO keyshift.fresh_ids SELECT 'public.test_executions', '"public"."test_executions_execution_id_seq"', max(old_id) FROM fresh;
 CREATE FUNCTION "keyshift"."test_executions_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."test_executions_ids" WHERE new_id = u $keyshift$;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."observations_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 WITH fresh AS (
     INSERT INTO "keyshift"."observations_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY t."observation_id"), t."observation_id"
@@ -330,6 +349,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.lobs
 SELECT keyshift.create_copy('"public"."lobs"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."lobs" ("lob_id", "lob_name", "parent_lob_id", "description", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.old_id, t."lob_name", m2.old_id, t."description", m3.old_id, m4.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."lobs" t
@@ -343,6 +363,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."users" ("user_id", "email", "first_name", "last_name", "phone", "lob_id", "is_active", "created_at", "updated_at")
 SELECT m1.old_id, t."email", t."first_name", t."last_name", t."phone", m2.old_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
@@ -354,6 +375,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.permissions
 SELECT keyshift.create_copy('"public"."permissions"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."permissions" ("permission_id", "resource", "action", "description")
 SELECT m1.old_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
@@ -364,6 +386,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"
 
 -- public.reports
 SELECT keyshift.create_copy('"public"."reports"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."reports" ("report_id", "report_name", "lob_id", "report_owner_id", "regulation", "frequency", "is_active", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.old_id, t."report_name", m2.old_id, m3.old_id, t."regulation", t."frequency", t."is_active", m4.old_id, m5.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."reports" t
@@ -378,6 +401,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"publ
 
 -- public.report_attributes
 SELECT keyshift.create_copy('"public"."report_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."report_attributes" ("attribute_id", "report_id", "attribute_name", "data_type", "description", "is_primary_key", "is_cde", "version_number", "master_attribute_id", "created_by", "created_at")
 SELECT m1.old_id, m2.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.old_id, m4.old_id, t."created_at"
 FROM ONLY "public"."report_attributes" t
@@ -391,6 +415,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attribute
 
 -- public.roles
 SELECT keyshift.create_copy('"public"."roles"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."roles" ("role_id", "role_name", "description", "is_system", "created_at")
 SELECT m1.old_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
@@ -401,6 +426,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public
 
 -- public.role_permissions
 SELECT keyshift.create_copy('"public"."role_permissions"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."role_permissions" ("role_id", "permission_id", "granted_by", "granted_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."granted_at"
 FROM ONLY "public"."role_permissions" t
@@ -413,6 +439,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions
 
 -- public.test_cycles
 SELECT keyshift.create_copy('"public"."test_cycles"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."test_cycles" ("cycle_id", "cycle_name", "description", "start_date", "end_date", "status", "test_manager_id", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.old_id, m3.old_id, m4.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."test_cycles" t
@@ -426,6 +453,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_cycles', '"
 
 -- public.cycle_reports
 SELECT keyshift.create_copy('"public"."cycle_reports"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."cycle_reports" ("cycle_id", "report_id", "tester_id", "status", "started_at", "completed_at", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."status", t."started_at", t."completed_at", m4.old_id, m5.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."cycle_reports" t
@@ -440,6 +468,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', 
 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."audit_logs" ("audit_id", "user_id", "action", "table_name", "record_id", "cycle_id", "report_id", "old_values", "new_values", "ip_address", "timestamp")
 SELECT m1.old_id, m2.old_id, t."action", t."table_name", t."record_id", m3.old_id, m4.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
 FROM ONLY "public"."audit_logs" t
@@ -453,6 +482,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 
 -- public.data_profiling_rules
 SELECT keyshift.create_copy('"public"."data_profiling_rules"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."data_profiling_rules" ("rule_id", "cycle_id", "report_id", "attribute_id", "rule_name", "rule_type", "rule_logic", "severity", "is_executable", "created_by", "updated_by", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.old_id, m6.old_id, t."created_at"
 FROM ONLY "public"."data_profiling_rules" t
@@ -468,6 +498,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_r
 
 -- public.llm_audit_logs
 SELECT keyshift.create_copy('"public"."llm_audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."llm_audit_logs" ("log_id", "cycle_id", "report_id", "llm_provider", "model_name", "prompt_template", "request_payload", "response_payload", "token_usage", "execution_time_ms", "executed_by", "executed_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.old_id, t."executed_at"
 FROM ONLY "public"."llm_audit_logs" t
@@ -481,6 +512,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs',
 
 -- public.sample_selections
 SELECT keyshift.create_copy('"public"."sample_selections"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."sample_selections" ("sample_id", "cycle_id", "report_id", "sample_identifier", "sample_data", "selection_method", "selected_by", "approved_by", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."sample_identifier", t."sample_data", t."selection_method", m4.old_id, m5.old_id, t."created_at"
 FROM ONLY "public"."sample_selections" t
@@ -495,6 +527,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selection
 
 -- public.rfi_requests
 SELECT keyshift.create_copy('"public"."rfi_requests"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."rfi_requests" ("rfi_id", "cycle_id", "report_id", "sample_id", "attribute_id", "data_owner_id", "requested_by", "question", "response", "due_date", "status", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, t."question", t."response", t."due_date", t."status", t."created_at"
 FROM ONLY "public"."rfi_requests" t
@@ -511,6 +544,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '
 
 -- public.user_roles
 SELECT keyshift.create_copy('"public"."user_roles"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."user_roles" ("user_id", "role_id", "assigned_by", "assigned_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."assigned_at"
 FROM ONLY "public"."user_roles" t
@@ -523,6 +557,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"p
 
 -- public.workflow_phases
 SELECT keyshift.create_copy('"public"."workflow_phases"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."workflow_phases" ("phase_id", "cycle_id", "report_id", "phase_name", "status", "planned_start_date", "planned_end_date", "actual_start_date", "actual_end_date", "started_by", "completed_by", "notes", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.old_id, m5.old_id, t."notes", t."created_at"
 FROM ONLY "public"."workflow_phases" t
@@ -537,6 +572,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases'
 
 -- public.cycle_report_planning_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_planning_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."cycle_report_planning_attributes" ("id", "cycle_id", "report_id", "attribute_id", "phase_id", "information_security_classification", "is_scoped", "approved_by", "approved_at", "created_by", "updated_by", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."information_security_classification", t."is_scoped", m6.old_id, t."approved_at", m7.old_id, m8.old_id, t."created_at"
 FROM ONLY "public"."cycle_report_planning_attributes" t
@@ -554,6 +590,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_pla
 
 -- public.cycle_report_scoping_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_scoping_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."cycle_report_scoping_attributes" ("id", "planning_attribute_id", "cycle_id", "report_id", "version", "is_in_scope", "tester_rationale", "decision", "decided_by", "decided_at", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.old_id, t."decided_at", t."created_at"
 FROM ONLY "public"."cycle_report_scoping_attributes" t
@@ -568,6 +605,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_sco
 
 -- public.test_executions
 SELECT keyshift.create_copy('"public"."test_executions"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."test_executions" ("execution_id", "cycle_id", "report_id", "phase_id", "sample_id", "attribute_id", "result", "expected_value", "actual_value", "executed_by", "executed_at", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."result", t."expected_value", t."actual_value", m7.old_id, t."executed_at", t."created_at"
 FROM ONLY "public"."test_executions" t
@@ -584,6 +622,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions'
 
 -- public.observations
 SELECT keyshift.create_copy('"public"."observations"', 'keyshift_build_1', false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 INSERT INTO "keyshift_build_1"."observations" ("observation_id", "cycle_id", "report_id", "test_execution_id", "attribute_id", "title", "description", "severity", "status", "assigned_to", "created_by", "updated_by", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."title", t."description", t."severity", t."status", m6.old_id, m7.old_id, m8.old_id, t."created_at"
 FROM ONLY "public"."observations" t
