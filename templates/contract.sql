@@ -46,10 +46,23 @@ DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclas
     keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]);
 DROP TABLE keyshift.swap, keyshift.rebuilt_column;
 {%- endif %}
+{%- if !rebuild_schemas.is_empty() %}
+
+-- Forward left the maps of rebuilt tables unindexed; lookups by old id or
+-- uuid need both. (A map that has gone missing is verify_contract's to
+-- report.)
+CREATE FUNCTION pg_temp.keyshift_index_map(map text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    IF to_regclass(map) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = to_regclass(map)) THEN
+        EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id)', to_regclass(map));
+    END IF;
+END
+$keyshift$;
 {%- for t in tables %}{% if t.rebuild.is_some() %}{% if let Some(r) = t.root %}
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+SELECT pg_temp.keyshift_index_map({{ r.map_regclass }});
 {%- endif %}{% endif %}{% endfor %}
+{%- endif %}
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan {{ plan_hash }}';
 {%- else %}

@@ -9,7 +9,9 @@
 //! Peak extra disk is the new size of every converted table plus the maps.
 //! A partitioned table holds no rows itself; the map of a key a family
 //! shares holds the rows of every member.
-//! After COMMIT the old files are freed, leaving the growth plus the maps.
+//! After COMMIT the old files of a table altered in place are freed,
+//! leaving the growth plus the maps; a rebuilt table's original is kept
+//! until contract, so its whole copy counts after forward too.
 //! Alignment padding, TOAST and free-space differences are ignored, and so
 //! is the space the rewrite reclaims by rebuilding loosely packed indexes,
 //! which makes the estimate conservative; tests/estimate.rs measures by how
@@ -154,7 +156,12 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
             out.map_bytes += disk(map_rows * (heap + old_id_index + uuid_index));
         }
         out.peak_extra_bytes += bytes_after;
-        out.extra_after_bytes += bytes_after - stats.total_bytes;
+        // A rebuilt table's original is kept, whole, until contract.
+        out.extra_after_bytes += if plan.conversion.is_rebuild() {
+            bytes_after
+        } else {
+            bytes_after - stats.total_bytes
+        };
         out.tables.push(TableEstimate {
             table: plan.table.clone(),
             rows,

@@ -49,40 +49,35 @@ DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclas
     keyshift.check_copyable(regclass), keyshift.create_copy(regclass, name, boolean), keyshift.copy_indexes(regclass, regclass),
     keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]);
 DROP TABLE keyshift.swap, keyshift.rebuilt_column;
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."lobs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."users_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."permissions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."reports_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."report_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."roles_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."test_cycles_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."data_profiling_rules_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."llm_audit_logs_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."sample_selections_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."rfi_requests_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."workflow_phases_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."cycle_report_planning_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."cycle_report_scoping_attributes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."test_executions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
--- Forward left this map unindexed; lookups by old id or uuid need both.
-ALTER TABLE "keyshift"."observations_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id);
+
+-- Forward left the maps of rebuilt tables unindexed; lookups by old id or
+-- uuid need both. (A map that has gone missing is verify_contract's to
+-- report.)
+CREATE FUNCTION pg_temp.keyshift_index_map(map text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    IF to_regclass(map) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = to_regclass(map)) THEN
+        EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id)', to_regclass(map));
+    END IF;
+END
+$keyshift$;
+SELECT pg_temp.keyshift_index_map('"keyshift"."lobs_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."users_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."permissions_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."reports_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."report_attributes_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."roles_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."test_cycles_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."audit_logs_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."data_profiling_rules_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."llm_audit_logs_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."sample_selections_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."rfi_requests_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."workflow_phases_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."cycle_report_planning_attributes_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."cycle_report_scoping_attributes_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."test_executions_ids"');
+SELECT pg_temp.keyshift_index_map('"keyshift"."observations_ids"');
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan 3823211d49be9a8b';
 
