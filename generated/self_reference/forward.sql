@@ -43,6 +43,11 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+
+-- Forward runs once: the schema keyshift it creates outlives it.
+SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL,
+    'forward.sql already ran on this database (schema keyshift exists; rollback.sql undoes forward); this run changed nothing');
+
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
