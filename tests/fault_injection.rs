@@ -32,6 +32,8 @@
 //! KEYSHIFT_FAULTS=all cargo test --release --test fault_injection -- --nocapture
 //! ```
 //!
+//! (`KEYSHIFT_FAULTS=vibes,workflow` runs the same on the cases named.)
+//!
 //! `--nocapture` prints one line per case, file and kind of kill: the
 //! statements killed after and what each showed.
 //!
@@ -59,24 +61,47 @@ const SLICE_CASE: &str = "dependent_objects";
 const STOP_STRIDE: usize = 8;
 
 /// Kill points of one file checked at once on the shared server (each on a
-/// database of its own). Immediate stops go one at a time.
+/// database of its own). Immediate stops go one at a time on a server.
 const WORKERS: usize = 2;
+
+/// Servers of their own the long run stops, each taking the next case.
+const STOP_SERVERS: usize = 2;
 
 /// The files that are killed.
 const FILES: [&str; 2] = ["forward.sql", "rollback.sql"];
 
-/// Whether `KEYSHIFT_FAULTS=all` asks for the long run.
-fn long_run() -> bool {
-    std::env::var("KEYSHIFT_FAULTS").is_ok_and(|v| v.trim() == "all")
+/// `KEYSHIFT_FAULTS`: unset for the slice; `all`, or case names separated
+/// by commas, for the long run of those cases.
+fn requested() -> Option<String> {
+    std::env::var("KEYSHIFT_FAULTS")
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
-/// The cases to kill: the slice's, or every schema case preflight accepts.
+/// Whether this is the long run: every statement, both ways.
+fn long_run() -> bool {
+    requested().is_some()
+}
+
+/// The cases to kill: the slice's, or those `KEYSHIFT_FAULTS` asks for
+/// among the schema cases preflight accepts.
 fn cases() -> Vec<Case> {
-    matrix::schema_cases()
+    let wanted = requested();
+    let picked: Vec<Case> = matrix::schema_cases()
         .into_iter()
         .filter(|c| c.refusals.is_empty())
-        .filter(|c| long_run() || c.name == SLICE_CASE)
-        .collect()
+        .filter(|c| match wanted.as_deref() {
+            None => c.name == SLICE_CASE,
+            Some("all") => true,
+            Some(list) => list.split(',').any(|n| n.trim() == c.name),
+        })
+        .collect();
+    assert!(
+        !picked.is_empty(),
+        "KEYSHIFT_FAULTS={wanted:?} names no schema case that preflight accepts"
+    );
+    picked
 }
 
 #[test]
@@ -86,22 +111,28 @@ fn pg_terminate_backend_after_every_statement() {
     };
     let mut failures = Vec::new();
     let mut moved = 0;
-    for case in cases() {
-        let scenario = Scenario::prepare(server, &case, false);
-        for file in FILES {
-            let (failed, outcomes) = kill_file(&scenario, file, Kill::Terminate, None, WORKERS);
-            failures.extend(failed);
-            moved += outcomes
-                .iter()
-                .filter(|o| **o == Outcome::SequencesMoved)
-                .count();
-        }
+    let cases = cases();
+    let ran_slice = cases.iter().any(|c| c.name == SLICE_CASE);
+    for case in cases {
+        failures.extend(guarded(&case.name, || {
+            let scenario = Scenario::prepare(server, &case, false);
+            let mut failures = Vec::new();
+            for file in FILES {
+                let (failed, outcomes) = kill_file(&scenario, file, Kill::Terminate, None, WORKERS);
+                failures.extend(failed);
+                moved += outcomes
+                    .iter()
+                    .filter(|o| **o == Outcome::SequencesMoved)
+                    .count();
+            }
+            failures
+        }));
     }
     report_failures(Kill::Terminate, &failures);
     // The slice's rollback moves users_id_seq (faults/known.rs): once no
     // kill shows that any more, the tolerance must go.
     assert!(
-        moved > 0,
+        moved > 0 || !ran_slice,
         "no kill of rollback.sql left a sequence moved by setval: the defect \
          tests/faults/known.rs tolerates is fixed, so remove that tolerance"
     );
@@ -112,22 +143,53 @@ fn immediate_stop_after_sampled_statements() {
     if support::server_or_skip().is_none() {
         return;
     }
-    let server = match ServerSpec::from_env().and_then(Server::start) {
-        Ok(server) => server,
-        Err(why) => {
-            support::skip_or_panic::<()>(Missing::Server, &why);
-            return;
-        }
-    };
-    let stride = (!long_run()).then_some(STOP_STRIDE);
-    let mut failures = Vec::new();
-    for case in cases() {
-        let scenario = Scenario::prepare(&server, &case, true);
-        for file in FILES {
-            failures.extend(kill_file(&scenario, file, Kill::ImmediateStop, stride, 1).0);
+    let cases = cases();
+    let count = if long_run() { STOP_SERVERS } else { 1 }.min(cases.len());
+    let mut servers = Vec::new();
+    for _ in 0..count {
+        // A COMMIT psql saw complete must survive the stop: the harness's
+        // `synchronous_commit = off` would let the stop take it back.
+        let spec = ServerSpec::from_env().map(|mut spec| {
+            spec.extra_conf.push("synchronous_commit = on".to_owned());
+            spec
+        });
+        match spec.and_then(Server::start) {
+            Ok(server) => servers.push(server),
+            Err(why) => {
+                support::skip_or_panic::<()>(Missing::Server, &why);
+                return;
+            }
         }
     }
-    report_failures(Kill::ImmediateStop, &failures);
+    let stride = (!long_run()).then_some(STOP_STRIDE);
+    let next = AtomicUsize::new(0);
+    let failures: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for server in &servers {
+            let (next, failures, cases) = (&next, &failures, &cases);
+            scope.spawn(move || {
+                while let Some(case) = cases.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let failed = guarded(&case.name, || {
+                        let scenario = Scenario::prepare(server, case, true);
+                        FILES
+                            .iter()
+                            .flat_map(|file| {
+                                kill_file(&scenario, file, Kill::ImmediateStop, stride, 1).0
+                            })
+                            .collect()
+                    });
+                    failures
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend(failed);
+                }
+            });
+        }
+    });
+    report_failures(
+        Kill::ImmediateStop,
+        &failures.into_inner().unwrap_or_else(|e| e.into_inner()),
+    );
 }
 
 /// Forward, then forward again; rollback, then rollback again: each second
@@ -247,6 +309,12 @@ fn kill_file(
     }
     let outcomes = results.into_iter().filter_map(|(_, r)| r.ok()).collect();
     (failures, outcomes)
+}
+
+/// `check`'s failures, or its panic (a case that cannot be set up) as one.
+fn guarded(case: &str, check: impl FnOnce() -> Vec<String>) -> Vec<String> {
+    catch_unwind(AssertUnwindSafe(check))
+        .unwrap_or_else(|payload| vec![format!("{case}: {}", panic_text(payload.as_ref()))])
 }
 
 /// Panics listing every failed kill point, the first few in full.

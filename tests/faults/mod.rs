@@ -92,10 +92,11 @@ pub struct Scenario<'s> {
 
 impl<'s> Scenario<'s> {
     /// Loads `case` on `server` and writes its bundle. With `settle`, the
-    /// server is stopped immediately once after loading: crash recovery
-    /// empties unlogged tables, so every later crash starts from a state
-    /// it cannot change any more, and what a kill test then sees is the
-    /// bundle's doing.
+    /// server is stopped immediately once both databases are ready: crash
+    /// recovery empties unlogged tables, so every later crash starts from
+    /// a state it cannot change any more, and what a kill test then sees is
+    /// the bundle's doing. (A `CHECKPOINT` first, so that recovery does not
+    /// replay the sequences' logged-ahead positions of the load.)
     pub fn prepare(server: &'s Server, case: &Case, settle: bool) -> Scenario<'s> {
         let (source, sql) = matrix::read_ddl(case);
         let output = matrix::run_pipeline(case, &source, &sql);
@@ -105,12 +106,6 @@ impl<'s> Scenario<'s> {
             .write_to(&work.path().join("bundle"))
             .expect("write bundle");
         let loaded = matrix::load(server, case, work.path());
-        if settle {
-            checkpoint(&loaded);
-            server
-                .restart_immediate()
-                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-        }
         let forwarded = server.copy_database(&format!("{}_fwd", case.name), &loaded);
         let bundle = work.path().join("bundle");
         forwarded
@@ -122,6 +117,11 @@ impl<'s> Scenario<'s> {
                 .unwrap_or_else(|e| panic!("{}: writes after forward failed: {e}", case.name));
         }
         checkpoint(&loaded);
+        if settle {
+            server
+                .restart_immediate()
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        }
         Scenario {
             case: case.name.clone(),
             server,
