@@ -20,46 +20,112 @@
 
 use super::points::BundleFile;
 use super::state::Exact;
-use std::collections::BTreeSet;
+use crate::support::Database;
+use keyshift::catalog::quote_literal;
+use std::collections::BTreeMap;
 
-/// Whether `found`, after a kill of `file` after statement `k` and before
-/// any COMMIT, differs from `before` only as the defect above: the same
-/// schema dump, and data that differs only in the position of sequences
-/// whose `setval` had run by then, in rollback.sql.
+/// Each sequence's position, `"<regclass as JSON>" <last_value> <is_called>`:
+/// one line per sequence, whatever its name holds.
+const SEQUENCES_SQL: &str = r#"
+SELECT format('SELECT %L || '' '' || last_value || '' '' || is_called FROM %s',
+              to_json(c.oid::regclass::text), c.oid::regclass)
+FROM pg_class c
+WHERE c.relkind = 'S'
+\gexec
+"#;
+
+/// regclass text → `last_value is_called`, for every sequence of `db`.
+pub fn sequences(db: &Database) -> BTreeMap<String, String> {
+    db.query_rows(SEQUENCES_SQL)
+        .iter()
+        .filter_map(|line| {
+            let (rest, called) = line.rsplit_once(' ')?;
+            let (name, value) = rest.rsplit_once(' ')?;
+            let name: String = serde_json::from_str(name).ok()?;
+            Some((name, format!("{value} {called}")))
+        })
+        .collect()
+}
+
+/// Whether `db`, killed in `file` after statement `k` before any COMMIT,
+/// differs from the state before the file (`before`, whose sequences stood
+/// at `sequences_before`) only as the defect above: in rollback.sql, only
+/// sequences that a `setval` run by then names have moved. Decided by
+/// putting those sequences back where they stood, then comparing the schema
+/// dump and data snapshot exactly; so when this returns `true`, `db` is
+/// exactly as before the file.
 pub fn sequences_moved_by_setval(
+    db: &Database,
     file: &BundleFile,
     k: usize,
     before: &Exact,
-    found: &Exact,
+    sequences_before: &BTreeMap<String, String>,
 ) -> bool {
-    if file.name != "rollback.sql" || before.dump != found.dump || before.data == found.data {
+    if file.name != "rollback.sql" {
         return false;
     }
-    let set: Vec<String> = file.statements[..=k]
-        .iter()
-        .filter_map(|s| {
-            let head = s.head.replace('"', "");
-            let rest = head.strip_prefix("SELECT setval('")?;
-            Some(rest.split('\'').next()?.to_owned())
+    let targets: Vec<String> = (0..=k)
+        .filter_map(|i| setval_target(file.text_of(i)))
+        .map(|literal| {
+            let rows = db.query_rows(&format!("SELECT to_json(({literal})::regclass::text)"));
+            serde_json::from_str(rows.first().map_or("null", String::as_str)).unwrap_or_default()
         })
         .collect();
-    let (was, is): (BTreeSet<&str>, BTreeSet<&str>) =
-        (before.data.lines().collect(), found.data.lines().collect());
-    let old: Vec<&str> = was.difference(&is).copied().collect();
-    let new: Vec<&str> = is.difference(&was).copied().collect();
-    let names = |lines: &[&str]| -> Option<Vec<String>> {
-        lines
-            .iter()
-            .map(|l| match l.split(' ').collect::<Vec<_>>().as_slice() {
-                [name, value, "true" | "false"] if value.parse::<i64>().is_ok() => {
-                    Some(name.to_string())
-                }
-                _ => None,
-            })
-            .collect()
-    };
-    match (names(&old), names(&new)) {
-        (Some(a), Some(b)) => a == b && a.iter().all(|n| set.contains(n)),
-        _ => false,
+    let now = sequences(db);
+    let moved: Vec<(&String, &String)> = sequences_before
+        .iter()
+        .filter(|(name, at)| now.get(*name) != Some(*at))
+        .collect();
+    if moved.is_empty() || !moved.iter().all(|(name, _)| targets.contains(name)) {
+        return false;
+    }
+    for (name, at) in moved {
+        let (value, called) = at.split_once(' ').unwrap_or_default();
+        db.psql_sql(&format!(
+            "SELECT setval({}::regclass, {value}, {called});",
+            quote_literal(name)
+        ))
+        .unwrap_or_else(|e| panic!("cannot put {name} back: {e}"));
+    }
+    Exact::of(db) == *before
+}
+
+/// The first argument of `SELECT setval('…', …)` (a string literal, `E''`
+/// or not), as written.
+fn setval_target(statement: &str) -> Option<&str> {
+    let rest = statement.strip_prefix("SELECT setval(")?;
+    let bytes = rest.as_bytes();
+    let escapes = bytes.first() == Some(&b'E');
+    let mut i = usize::from(escapes);
+    if bytes.get(i) != Some(&b'\'') {
+        return None;
+    }
+    i += 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if escapes => i += 2,
+            b'\'' if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\'' => return Some(&rest[..=i]),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::setval_target;
+
+    #[test]
+    fn setval_targets_are_read_as_literals() {
+        assert_eq!(
+            setval_target("SELECT setval('\"public\".\"s\"', 1)"),
+            Some("'\"public\".\"s\"'")
+        );
+        assert_eq!(
+            setval_target("SELECT setval(E'\"a''b\\\\\\n\"', coalesce(x))"),
+            Some("E'\"a''b\\\\\\n\"'")
+        );
+        assert_eq!(setval_target("SELECT 1"), None);
     }
 }
