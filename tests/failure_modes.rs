@@ -123,7 +123,7 @@ fn stages_refuse_to_run_out_of_order() {
         &db,
         bundle.path(),
         "forward.sql",
-        &["schema \"keyshift\" already exists"],
+        &["forward.sql already ran on this database"],
     );
     expect_failure(
         &db,

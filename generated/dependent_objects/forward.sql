@@ -47,6 +47,10 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+
+-- Forward runs once: the schema keyshift it creates outlives it.
+SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL,
+    'forward.sql already ran on this database (schema keyshift exists; rollback.sql undoes forward); this run changed nothing');
 -- Compiling the few large statements below would cost more than it saves.
 SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
