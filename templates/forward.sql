@@ -38,6 +38,12 @@ SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 -- copies are made, and lets reads go on.
 LOCK TABLE {{ rebuilt_list }} IN SHARE MODE;
 {%- endif %}
+{%- if !in_place_list.is_empty() %}
+
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
+{%- endif %}
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.

@@ -33,6 +33,12 @@ SELECT pg_temp.keyshift_assert(
 -- copies are made, and lets reads go on.
 LOCK TABLE {{ rebuilt_list }} IN SHARE MODE;
 {%- endif %}
+{%- if !in_place_list.is_empty() %}
+
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
+{%- endif %}
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.

@@ -77,6 +77,8 @@ struct Common {
     rebuild_schemas: Vec<RebuildSchemaView>,
     /// `"public"."users", "public"."journals"`: the rebuilt tables, for LOCK.
     rebuilt_list: String,
+    /// The tables altered in place, likewise.
+    in_place_list: String,
 }
 
 impl Common {
@@ -113,6 +115,7 @@ struct Preflight<'a> {
 #[derive(Template)]
 #[template(path = "forward.sql")]
 struct Forward<'a> {
+    in_place_list: &'a str,
     /// Foreign keys dropped and recreated around an in-place ALTER.
     in_place_foreign_keys: usize,
     /// The rows of `keyshift.swap`, one per line.
@@ -150,6 +153,7 @@ struct VerifyForward<'a> {
 #[derive(Template)]
 #[template(path = "rollback.sql")]
 struct Rollback<'a> {
+    in_place_list: &'a str,
     /// Foreign keys dropped and recreated around an in-place ALTER.
     in_place_foreign_keys: usize,
     rebuilt_list: &'a str,
@@ -385,6 +389,13 @@ pub fn render_into(
             .map(|t| t.table.quoted())
             .collect::<Vec<_>>()
             .join(", "),
+        in_place_list: plan
+            .tables
+            .iter()
+            .filter(|t| !t.conversion.is_rebuild())
+            .map(|t| t.table.quoted())
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     let tables = &common.tables;
     let int_columns = view::column_values(tables, |c: &ColumnView| c.int_type.to_string());
@@ -438,6 +449,7 @@ pub fn render_into(
     })?;
     sink.file("forward.sql", &mut |w| {
         Forward {
+            in_place_list: &common.in_place_list,
             in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
             swap_rows: tables
                 .iter()
@@ -479,6 +491,7 @@ pub fn render_into(
     })?;
     sink.file("rollback.sql", &mut |w| {
         Rollback {
+            in_place_list: &common.in_place_list,
             in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
             rebuilt_list: &common.rebuilt_list,
             rebuild_schemas: &common.rebuild_schemas,

@@ -55,6 +55,10 @@ SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL,
 SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."customers", "public"."devices", "public"."phones", "public"."ledger", "public"."ledger_0", "public"."ledger_1", "public"."notes", "public"."pinned_notes", "public"."owned", "public"."owned_tagged", "public"."readings", "public"."readings_high", "public"."readings_low", "public"."shards", "public"."shards_even", "public"."shards_odd", "public"."tagged", "public"."tasks", "public"."archived_tasks" IN ACCESS EXCLUSIVE MODE;
+
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;

@@ -60,6 +60,10 @@ SELECT pg_temp.keyshift_assert(
     (SELECT stage = 'forward' AND plan_hash = '301f9097032cf9c7' FROM keyshift.state),
     (SELECT format('keyshift.state says stage %s of plan %s; this rollback belongs to plan 301f9097032cf9c7 after forward', stage, plan_hash) FROM keyshift.state));
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."customers", "public"."devices", "public"."phones", "public"."ledger", "public"."ledger_0", "public"."ledger_1", "public"."notes", "public"."pinned_notes", "public"."owned", "public"."owned_tagged", "public"."readings", "public"."readings_high", "public"."readings_low", "public"."shards", "public"."shards_even", "public"."shards_odd", "public"."tagged", "public"."tasks", "public"."archived_tasks" IN ACCESS EXCLUSIVE MODE;
+
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);

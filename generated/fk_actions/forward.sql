@@ -55,6 +55,10 @@ SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL,
 SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."groups", "public"."parents", "public"."children", "public"."memberships", "public"."membership_audit", "public"."membership_notes" IN ACCESS EXCLUSIVE MODE;
+
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;

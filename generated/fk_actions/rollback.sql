@@ -60,6 +60,10 @@ SELECT pg_temp.keyshift_assert(
     (SELECT stage = 'forward' AND plan_hash = 'e905da5c869d2169' FROM keyshift.state),
     (SELECT format('keyshift.state says stage %s of plan %s; this rollback belongs to plan e905da5c869d2169 after forward', stage, plan_hash) FROM keyshift.state));
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."groups", "public"."parents", "public"."children", "public"."memberships", "public"."membership_audit", "public"."membership_notes" IN ACCESS EXCLUSIVE MODE;
+
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);

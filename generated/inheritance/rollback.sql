@@ -60,6 +60,10 @@ SELECT pg_temp.keyshift_assert(
     (SELECT stage = 'forward' AND plan_hash = 'd7e4fef663723ccd' FROM keyshift.state),
     (SELECT format('keyshift.state says stage %s of plan %s; this rollback belongs to plan d7e4fef663723ccd after forward', stage, plan_hash) FROM keyshift.state));
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."accounts", "public"."albums", "public"."media", "public"."live_videos", "public"."photos", "public"."videos", "public"."media_views", "public"."photo_tags" IN ACCESS EXCLUSIVE MODE;
+
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);

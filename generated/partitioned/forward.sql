@@ -55,6 +55,10 @@ SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL,
 SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."coupons", "public"."customers", "public"."accounts", "public"."accounts_eu", "public"."accounts_us", "public"."accounts_us_ca", "public"."accounts_us_us", "public"."account_limits", "public"."events", "public"."events_2024", "public"."events_rest", "public"."event_notes", "public"."orders", "public"."orders_2024", "public"."orders_2025", "public"."orders_default", "public"."sessions" IN ACCESS EXCLUSIVE MODE;
+
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;

@@ -60,6 +60,10 @@ SELECT pg_temp.keyshift_assert(
     (SELECT stage = 'forward' AND plan_hash = '3c2ce9f365a2055a' FROM keyshift.state),
     (SELECT format('keyshift.state says stage %s of plan %s; this rollback belongs to plan 3c2ce9f365a2055a after forward', stage, plan_hash) FROM keyshift.state));
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."coupons", "public"."customers", "public"."accounts", "public"."accounts_eu", "public"."accounts_us", "public"."accounts_us_ca", "public"."accounts_us_us", "public"."account_limits", "public"."events", "public"."events_2024", "public"."events_rest", "public"."event_notes", "public"."orders", "public"."orders_2024", "public"."orders_2025", "public"."orders_default", "public"."sessions" IN ACCESS EXCLUSIVE MODE;
+
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);

@@ -67,6 +67,10 @@ SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 -- copies are made, and lets reads go on.
 LOCK TABLE "public"."notifications", "public"."page_views" IN SHARE MODE;
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."tags", "public"."users", "public"."posts", "public"."comments", "public"."taggings" IN ACCESS EXCLUSIVE MODE;
+
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;

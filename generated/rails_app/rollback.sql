@@ -64,6 +64,10 @@ SELECT pg_temp.keyshift_assert(
 -- copies are made, and lets reads go on.
 LOCK TABLE "public"."notifications", "public"."page_views" IN SHARE MODE;
 
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE "public"."tags", "public"."users", "public"."posts", "public"."comments", "public"."taggings" IN ACCESS EXCLUSIVE MODE;
+
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);

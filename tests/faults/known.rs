@@ -66,9 +66,13 @@ pub fn sequences_moved_by_setval(
     }
     let targets: Vec<String> = (0..=k)
         .filter_map(|i| setval_target(file.text_of(i)))
-        .map(|literal| {
-            let rows = db.query_rows(&format!("SELECT to_json(({literal})::regclass::text)"));
-            serde_json::from_str(rows.first().map_or("null", String::as_str)).unwrap_or_default()
+        // A sequence the killed file would have created (an identity's,
+        // which rollback adds back) does not exist: it cannot have moved.
+        .filter_map(|literal| {
+            let rows = db.query_rows(&format!("SELECT to_json(to_regclass({literal})::text)"));
+            serde_json::from_str::<Option<String>>(rows.first().map_or("null", String::as_str))
+                .ok()
+                .flatten()
         })
         .collect();
     let now = sequences(db);
