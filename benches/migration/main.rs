@@ -37,17 +37,16 @@
 //!
 //! The order of the steps at each size:
 //!
-//! 1. S0, watched by the reader, the writer and the lock sampler like the
-//!    bundle's files, so every step runs under the same background load;
-//! 2. forward.sql then rollback.sql, each watched the same way, once per
-//!    run. verify_forward.sql does not run between them: it compares the
-//!    data with the fingerprint forward took, and so fails, by design,
-//!    once the application has written, and the writer's blocked insert
-//!    lands the moment forward commits. After each file the writer's rows
-//!    are counted: rows written during forward must survive rollback. A
-//!    file that fails while the writer runs is reported and run again
-//!    without it;
-//! 3. forward.sql once more, unobserved and not counted, then the sizes it
+//! 1. S0, forward.sql and rollback.sql in rounds, one round per run, each
+//!    watched by the reader, the writer and the lock sampler (S0 too, so
+//!    every step runs under the same background load). After each, the
+//!    writer's rows are counted: rows written during forward must survive
+//!    rollback. A file that fails while the writer runs is reported and run
+//!    again without it. verify_forward.sql does not run in these rounds:
+//!    it compares the data with the fingerprint forward took, and so fails,
+//!    by design, once the application has written, and the writer's
+//!    blocked insert lands the moment forward commits;
+//! 2. forward.sql once more, unobserved and not counted, then the sizes it
 //!    leaves (and S0's copy of the converted tables, untimed),
 //!    verify_forward.sql (watched without the writer), and last the
 //!    primary-key index hook, whose inserts change the data.
@@ -203,8 +202,7 @@ fn bench_size(server: &Server, bundle: &Bundle, users: u64, runs: usize) -> Size
         writes: WriterLedger::default(),
         problems: Vec::new(),
     };
-    let (s0, copy_bytes) = bench.s0();
-    let (forward, rollback) = bench.forward_and_rollback();
+    let (s0, forward, rollback, copy_bytes) = bench.rounds();
     let after = bench.forward_once_more();
     let verify = bench.verify_forward();
     let key_index =
@@ -252,35 +250,36 @@ struct AfterForward {
 }
 
 impl SizeBench<'_, '_> {
-    /// S0 under every observer; returns its runs and the copies' size.
-    fn s0(&mut self) -> (Step, u64) {
-        let mut step = Step::default();
-        let mut bytes = 0;
+    /// S0, forward.sql and rollback.sql, in that order once per run, each
+    /// under every observer. S0 runs in every round, not only first, so
+    /// that its fastest run comes from the same stretch of time (and load
+    /// on a shared machine) as the files'. Also returns the size of S0's
+    /// copies in the first round, on the data as loaded.
+    fn rounds(&mut self) -> (Step, Step, Step, u64) {
+        let (mut s0, mut forward, mut rollback) = Default::default();
+        let mut copy_bytes = None;
         for _ in 0..self.runs {
-            let db = self.db;
-            let (sample, copy) =
-                self.measure(Watch::ReadsAndWrites, "S0", || Ok(baseline::run(db)));
-            let copy = copy.expect("S0");
-            assert!(
-                copy.index_mismatches.is_empty(),
-                "S0 must rebuild every index of the tables, no fewer: {:?}",
-                copy.index_mismatches
-            );
-            self.check_writer_rows(&sample, "S0");
-            step.samples.push(sample);
-            bytes = copy.bytes;
+            let (sample, bytes) = self.s0_once();
+            s0 = push(s0, sample);
+            copy_bytes.get_or_insert(bytes);
+            forward = push(forward, self.watched_file("forward.sql"));
+            rollback = push(rollback, self.watched_file("rollback.sql"));
         }
-        (step, bytes)
+        (s0, forward, rollback, copy_bytes.expect("at least one run"))
     }
 
-    /// forward.sql then rollback.sql, once per run, under every observer.
-    fn forward_and_rollback(&mut self) -> (Step, Step) {
-        let (mut forward, mut rollback) = (Step::default(), Step::default());
-        for _ in 0..self.runs {
-            forward.samples.push(self.watched_file("forward.sql"));
-            rollback.samples.push(self.watched_file("rollback.sql"));
-        }
-        (forward, rollback)
+    /// One S0 run, and the size of its copies.
+    fn s0_once(&mut self) -> (Sample, u64) {
+        let db = self.db;
+        let (sample, copy) = self.measure(Watch::ReadsAndWrites, "S0", || Ok(baseline::run(db)));
+        let copy = copy.expect("S0");
+        assert!(
+            copy.index_mismatches.is_empty(),
+            "S0 must rebuild every index of the tables, no fewer: {:?}",
+            copy.index_mismatches
+        );
+        self.check_writer_rows(&sample, "S0");
+        (sample, copy.bytes)
     }
 
     /// Runs `file` watched by the reader, the writer and the lock sampler.
@@ -361,12 +360,14 @@ impl SizeBench<'_, '_> {
         let elapsed = start.elapsed();
         let wal = self.monitor.wal_since(&wal_before);
         let observed = observers.finish();
+        let load = load_average();
         let failed = if out.is_err() { " (failed)" } else { "" };
         eprintln!("{name}: {elapsed:.2?}{failed}");
         let sample = Sample {
             elapsed,
             wal,
             observed,
+            load,
         };
         (sample, out)
     }
@@ -375,6 +376,19 @@ impl SizeBench<'_, '_> {
         let problem = self.writes.check(&mut self.monitor, sample, after);
         self.problems.extend(problem);
     }
+}
+
+/// The one-minute load average (`/proc/loadavg`), printed beside each
+/// step: on a shared machine it tells a slow engine from a busy machine.
+fn load_average() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// `step` with one more run.
+fn push(mut step: Step, sample: Sample) -> Step {
+    step.samples.push(sample);
+    step
 }
 
 /// Creates the schema and fills it: `users` users and `journals` journals,

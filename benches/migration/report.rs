@@ -13,6 +13,8 @@ pub struct Sample {
     /// WAL bytes written while it ran.
     pub wal: u64,
     pub observed: Observed,
+    /// The machine's one-minute load average when it ended.
+    pub load: Option<f64>,
 }
 
 /// Every run of one step. The fastest run counts, for every figure: other
@@ -50,6 +52,10 @@ impl Step {
     /// `None` when no writer ran during that run.
     pub fn writes_waited(&self) -> Option<Duration> {
         self.best().observed.writes.as_ref().map(|w| w.longest)
+    }
+
+    pub fn load(&self) -> Option<f64> {
+        self.best().load
     }
 
     /// The longest gap between two lock samples: the sampler's resolution.
@@ -110,9 +116,10 @@ impl SizeResult {
 pub fn print_table(r: &SizeResult, server_version: &str) {
     println!();
     println!(
-        "== {} users, {} journals (PostgreSQL {server_version}) ==",
+        "== {} users, {} journals (PostgreSQL {server_version}, {} cores) ==",
         thousands(r.users),
-        thousands(r.journals)
+        thousands(r.journals),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
     );
     println!(
         "{}",
@@ -123,6 +130,7 @@ pub fn print_table(r: &SizeResult, server_version: &str) {
             "reads waited",
             "writes waited",
             "ACCESS EXCLUSIVE",
+            "load",
         ]
         .map(str::to_owned))
     );
@@ -141,6 +149,7 @@ pub fn print_table(r: &SizeResult, server_version: &str) {
                 seconds(step.reads_waited()),
                 step.writes_waited().map_or("-".to_owned(), seconds),
                 seconds(step.lock_held()),
+                step.load().map_or("?".to_owned(), |l| format!("{l:.1}")),
             ])
         );
     }
@@ -153,8 +162,8 @@ pub fn print_table(r: &SizeResult, server_version: &str) {
 }
 
 /// One line of the table: the step left-aligned, the figures right-aligned.
-fn row(cells: [String; 6]) -> String {
-    const WIDTHS: [usize; 6] = [24, 17, 20, 15, 15, 18];
+fn row(cells: [String; 7]) -> String {
+    const WIDTHS: [usize; 7] = [24, 17, 20, 15, 15, 18, 7];
     let mut line = format!("{:<w$}", cells[0], w = WIDTHS[0]);
     for (cell, width) in cells.iter().zip(WIDTHS).skip(1) {
         line.push_str(&format!("{cell:>width$}"));
@@ -179,7 +188,7 @@ fn notes(r: &SizeResult) -> Vec<String> {
              every {} ms) and of a writer (one users row every {} ms; none during verify_forward, \
              which must see the data as forward left it); ACCESS EXCLUSIVE: longest stretch \
              pg_locks showed one held or awaited on users or journals (sampled every {} ms, \
-             longest gap {} ms)",
+             longest gap {} ms); load: the machine's one-minute load average as the run ended",
             READ_PAUSE.as_millis(),
             WRITE_PAUSE.as_millis(),
             LOCK_PAUSE.as_millis(),
@@ -258,35 +267,38 @@ fn writes(step: &Step) -> String {
 
 /// One line for every size.
 pub fn print_summary(results: &[SizeResult]) {
-    let parts: Vec<String> = results
-        .iter()
-        .map(|r| {
-            format!(
-                "{}/{}: forward {:.2}× S0, rollback {:.2}×, verify_forward {:.2}×; \
-                 reads waited {:.1} s / {:.1} s (forward / rollback), writes {} / {}; \
-                 WAL {:.2}× / {:.2}×; size {:.2}×{}",
-                short(r.users),
-                short(r.journals),
-                r.ratio(&r.forward),
-                r.ratio(&r.rollback),
-                r.ratio(&r.verify),
-                r.forward.reads_waited().as_secs_f64(),
-                r.rollback.reads_waited().as_secs_f64(),
-                writes(&r.forward),
-                writes(&r.rollback),
-                r.wal_ratio(&r.forward),
-                r.wal_ratio(&r.rollback),
-                r.forward_bytes as f64 / r.copy_bytes as f64,
-                if r.problems.is_empty() && observer_problems(r).is_empty() {
-                    ""
-                } else {
-                    " (PROBLEMS above)"
-                },
-            )
-        })
-        .collect();
+    let parts: Vec<String> = results.iter().map(summary_of).collect();
     println!();
     println!("summary: {}", parts.join(" | "));
+}
+
+/// One size's part of the summary line.
+fn summary_of(r: &SizeResult) -> String {
+    let load = r
+        .steps()
+        .iter()
+        .filter_map(|(_, s)| s.load())
+        .reduce(f64::max);
+    let problems = !r.problems.is_empty() || !observer_problems(r).is_empty();
+    format!(
+        "{}/{}: forward {:.2}× S0, rollback {:.2}×, verify_forward {:.2}×; \
+         reads waited {:.1} s / {:.1} s (forward / rollback), writes {} / {}; \
+         WAL {:.2}× / {:.2}×; size {:.2}×; load up to {}{}",
+        short(r.users),
+        short(r.journals),
+        r.ratio(&r.forward),
+        r.ratio(&r.rollback),
+        r.ratio(&r.verify),
+        r.forward.reads_waited().as_secs_f64(),
+        r.rollback.reads_waited().as_secs_f64(),
+        writes(&r.forward),
+        writes(&r.rollback),
+        r.wal_ratio(&r.forward),
+        r.wal_ratio(&r.rollback),
+        r.forward_bytes as f64 / r.copy_bytes as f64,
+        load.map_or("?".to_owned(), |l| format!("{l:.1}")),
+        if problems { " (PROBLEMS above)" } else { "" },
+    )
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
