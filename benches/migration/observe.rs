@@ -58,6 +58,21 @@ pub enum Watch {
     ReadsOnly,
 }
 
+/// Statements that failed: an observer that got an error is evidence too.
+#[derive(Debug, Clone, Default)]
+pub struct Errors {
+    pub count: u64,
+    /// The first one, as the server put it.
+    pub first: Option<String>,
+}
+
+impl Errors {
+    fn record(&mut self, e: &postgres::Error) {
+        self.count += 1;
+        self.first.get_or_insert_with(|| describe(e));
+    }
+}
+
 /// How long one kind of statement took, at worst.
 #[derive(Debug, Clone, Default)]
 pub struct Latency {
@@ -65,9 +80,7 @@ pub struct Latency {
     pub longest: Duration,
     /// Statements that succeeded (for the writer: rows inserted).
     pub ok: u64,
-    /// Statements that failed, and the first error.
-    pub errors: u64,
-    pub first_error: Option<String>,
+    pub errors: Errors,
 }
 
 impl Latency {
@@ -75,13 +88,8 @@ impl Latency {
         self.longest = self.longest.max(took);
         match result {
             Ok(_) => self.ok += 1,
-            Err(e) => self.error(&e),
+            Err(e) => self.errors.record(&e),
         }
-    }
-
-    fn error(&mut self, e: &postgres::Error) {
-        self.errors += 1;
-        self.first_error.get_or_insert_with(|| describe(e));
     }
 }
 
@@ -94,9 +102,7 @@ pub struct LockWatch {
     /// Samples taken, and the longest gap between two (the resolution).
     pub samples: u64,
     pub longest_gap: Duration,
-    /// Samples that failed, and the first error.
-    pub errors: u64,
-    pub first_error: Option<String>,
+    pub errors: Errors,
 }
 
 /// Everything the observers saw during one step.
@@ -195,8 +201,7 @@ fn sample_locks(mut client: Client, stop: &AtomicBool) -> LockWatch {
     let statement = match client.prepare(LOCK_SQL) {
         Ok(statement) => statement,
         Err(e) => {
-            watch.errors += 1;
-            watch.first_error = Some(describe(&e));
+            watch.errors.record(&e);
             return watch;
         }
     };
@@ -213,10 +218,7 @@ fn sample_locks(mut client: Client, stop: &AtomicBool) -> LockWatch {
                 watch.samples += 1;
                 stretch.sample(at, row.get(0));
             }
-            Err(e) => {
-                watch.errors += 1;
-                watch.first_error.get_or_insert_with(|| describe(&e));
-            }
+            Err(e) => watch.errors.record(&e),
         }
         thread::sleep(LOCK_PAUSE);
     }

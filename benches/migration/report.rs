@@ -239,18 +239,16 @@ fn observer_problems(r: &SizeResult) -> Vec<String> {
         for s in &step.samples {
             let o = &s.observed;
             let kinds = [
-                ("reader", o.reads.errors, &o.reads.first_error),
-                ("lock sampler", o.lock.errors, &o.lock.first_error),
+                ("reader", &o.reads.errors),
+                ("lock sampler", &o.lock.errors),
             ];
-            let writer = o
-                .writes
-                .as_ref()
-                .map(|w| ("writer", w.errors, &w.first_error));
-            for (who, errors, first) in kinds.into_iter().chain(writer) {
-                if errors > 0 {
+            let writer = o.writes.as_ref().map(|w| ("writer", &w.errors));
+            for (who, errors) in kinds.into_iter().chain(writer) {
+                if errors.count > 0 {
                     problems.push(format!(
-                        "{name}: the {who} got {errors} errors, the first: {}",
-                        first.as_deref().unwrap_or("?")
+                        "{name}: the {who} got {} errors, the first: {}",
+                        errors.count,
+                        errors.first.as_deref().unwrap_or("?")
                     ));
                 }
             }
