@@ -89,7 +89,8 @@ pub struct SizeResult {
     /// every step (the bundle promises to keep them).
     pub writer_rows: u64,
     pub writer_rows_kept: bool,
-    /// What went wrong without stopping the bench (lost rows, observer errors).
+    /// Findings that did not stop the bench: a file that failed while the
+    /// writer ran, lost rows, indexes that differ after forward.
     pub problems: Vec<String>,
 }
 
