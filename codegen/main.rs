@@ -130,6 +130,10 @@ struct PlanArgs {
     /// rebuilding it beside the original and swapping it in.
     #[arg(long)]
     in_place: bool,
+    /// The new keys' UUID version: v4 (random; the default) or v7
+    /// (time-ordered, for denser indexes). Wins over `uuid` in keyshift.toml.
+    #[arg(long, value_name = "VERSION", value_parser = ["v4", "v7"])]
+    uuid: Option<String>,
     /// keyshift.toml: references without foreign keys, polymorphic pairs,
     /// tables to leave alone (see README).
     #[arg(long, value_name = "FILE")]
@@ -148,6 +152,7 @@ impl PlanArgs {
             exclude_tables: exclude,
             drop_id_map: self.drop_id_map,
             in_place: self.in_place,
+            uuid: self.uuid.as_deref().map(str::parse).transpose()?,
             ..Options::default()
         })
     }

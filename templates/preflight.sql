@@ -619,6 +619,14 @@ SELECT format('%s already has a column %s, which repointing %s would add', {{ r.
 FROM pg_attribute a WHERE a.attrelid = to_regclass({{ r.table_regclass }}) AND a.attname = {{ r.column_literal }} AND NOT a.attisdropped;
 {%- endfor %}
 {%- endfor %}
+{%- for s in uuid.schemas %}
+
+-- Version 7 keys: before PostgreSQL 18, forward makes this function for
+-- new rows' defaults, and never replaces one that exists.
+INSERT INTO pg_temp.keyshift_problems
+SELECT format('function %s exists; forward makes it for version 7 defaults and would not replace it', {{ s.regprocedure }})
+WHERE current_setting('server_version_num')::int < 180000 AND to_regprocedure({{ s.regprocedure }}) IS NOT NULL;
+{%- endfor %}
 {% for b in blockers %}
 INSERT INTO pg_temp.keyshift_problems VALUES ({{ b }});
 {%- endfor %}

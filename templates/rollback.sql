@@ -214,5 +214,11 @@ SELECT keyshift.recreate_dependents(false);
 {%- endif %}
 
 DROP SCHEMA keyshift{% for s in rebuild_schemas %}, {{ s.before }}, {{ s.replaced }}{% endfor %} CASCADE;
+{%- if uuid.v7 %}
+-- New rows' version 7 default before PostgreSQL 18 (none from 18 on).
+{%- for s in uuid.schemas %}
+DROP FUNCTION IF EXISTS {{ s.function }};
+{%- endfor %}
+{%- endif %}
 
 COMMIT;

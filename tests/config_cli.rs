@@ -64,7 +64,7 @@ fn the_rails_config_generates() {
 fn unknown_keys_are_refused_where_they_are() {
     refused(
         "exclude_table = [\"public.audit_log\"]\n",
-        "keyshift.toml:1:1: unknown field `exclude_table`, expected one of `exclude_tables`, `drop_id_map`, `read`, `reference`, `polymorphic`, `tables`, `views`",
+        "keyshift.toml:1:1: unknown field `exclude_table`, expected one of `exclude_tables`, `drop_id_map`, `uuid`, `read`, `reference`, `polymorphic`, `tables`, `views`",
     );
     refused(
         "[[reference]]\nform = \"public.comments.post_id\"\nto = \"public.posts.id\"\n",
@@ -72,7 +72,7 @@ fn unknown_keys_are_refused_where_they_are() {
     );
     refused(
         "[tables.\"public.posts\"]\nsurrogate = true\n",
-        "keyshift.toml:2:1: unknown field `surrogate`, expected `surrogate_key`",
+        "keyshift.toml:2:1: unknown field `surrogate`, expected `surrogate_key` or `uuid_time`",
     );
 }
 

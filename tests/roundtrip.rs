@@ -82,6 +82,7 @@ schema_cases!(
     generated_over_key,
     key_compared_to_integer,
     same_name_schemas,
+    uuid_v7,
 );
 
 #[test]

@@ -18,8 +18,10 @@
 //!   S0's fresh copy and against the same copy made of the converted
 //!   tables (which tells bloat from wider keys);
 //! - the `users` primary-key index after 10% more users
-//!   (`probe::primary_key_index_after_inserts`, the hook a `--uuid v7`
-//!   option will call for each uuid flavour).
+//!   (`probe::primary_key_index_after_inserts`), for version 4 keys and
+//!   again, on the same data, after forward.sql of a `--uuid v7` bundle
+//!   (`users` timed by `created_at`, `journals` in old-id order), whose
+//!   time is reported too.
 //!
 //! It assumes nothing about the SQL inside the bundle: only that
 //! forward.sql, verify_forward.sql and rollback.sql run in that order with
@@ -59,10 +61,11 @@ mod observe;
 mod probe;
 mod report;
 
-use keyshift::plan::Options;
+use keyshift::catalog::QualifiedName;
+use keyshift::plan::{Options, UuidVersion};
 use observe::{Observers, Watch};
 use probe::Monitor;
-use report::{Sample, SizeResult, Step};
+use report::{Sample, SizeResult, Step, V7Figures};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use support::{Database, Server};
@@ -95,10 +98,11 @@ fn main() {
         return;
     };
     let config = Config::from_env();
-    let bundle = Bundle::generate();
+    let bundle = Bundle::generate(&Options::default());
+    let v7_bundle = Bundle::generate(&v7_options());
     let mut results = Vec::new();
     for &users in &config.users {
-        let result = bench_size(server, &bundle, users, config.runs_for(users));
+        let result = bench_size(server, [&bundle, &v7_bundle], users, config.runs_for(users));
         report::print_table(&result, server.version());
         results.push(result);
     }
@@ -153,9 +157,8 @@ struct Bundle {
 }
 
 impl Bundle {
-    fn generate() -> Bundle {
-        let output =
-            keyshift::pipeline::run("bench.sql", SCHEMA, &Options::default()).expect("plan");
+    fn generate(options: &Options) -> Bundle {
+        let output = keyshift::pipeline::run("bench.sql", SCHEMA, options).expect("plan");
         let dir = tempfile::tempdir().expect("temp dir");
         output.bundle.write_to(dir.path()).expect("bundle");
         Bundle { dir }
@@ -185,8 +188,26 @@ impl Bundle {
     }
 }
 
+/// `--uuid v7`, with `users` taking its keys' times from `created_at` and
+/// `journals` (no time column) following its old ids' order.
+fn v7_options() -> Options {
+    let mut options = Options {
+        uuid: Some(UuidVersion::V7),
+        ..Options::default()
+    };
+    options
+        .uuid_times
+        .insert(QualifiedName::new("public", "users"), "created_at".into());
+    options
+}
+
 /// Every measurement at one size, in the order the module docs give.
-fn bench_size(server: &Server, bundle: &Bundle, users: u64, runs: usize) -> SizeResult {
+fn bench_size(
+    server: &Server,
+    [bundle, v7_bundle]: [&Bundle; 2],
+    users: u64,
+    runs: usize,
+) -> SizeResult {
     let journals = users * JOURNALS_PER_USER;
     eprintln!(
         "{users} users, {journals} journals, {runs} run(s) per step; bundle in {}",
@@ -207,6 +228,7 @@ fn bench_size(server: &Server, bundle: &Bundle, users: u64, runs: usize) -> Size
     let verify = bench.verify_forward();
     let key_index =
         probe::primary_key_index_after_inserts(&mut bench.monitor, users / EXTRA_USERS_DIVISOR);
+    let v7 = bench.v7_once_more(v7_bundle, users / EXTRA_USERS_DIVISOR);
     SizeResult {
         users,
         journals,
@@ -221,6 +243,7 @@ fn bench_size(server: &Server, bundle: &Bundle, users: u64, runs: usize) -> Size
         database_growth: after.database_growth,
         extra_forward: after.elapsed,
         key_index,
+        v7,
         writer_rows: bench.writes.expected,
         writer_rows_kept: bench.writes.kept,
         problems: bench.problems,
@@ -324,6 +347,23 @@ impl SizeBench<'_, '_> {
             tables_bytes,
             copy_bytes: copy.bytes,
             database_growth,
+        }
+    }
+
+    /// The same data with version 7 keys: the index hook's users go, the
+    /// v4 keys are rolled back, and the v7 bundle's forward.sql runs once
+    /// (unobserved) before the hook again.
+    fn v7_once_more(&mut self, v7_bundle: &Bundle, extra_users: u64) -> V7Figures {
+        self.bundle.must_run(self.db, "rollback.sql");
+        probe::forget_index_users(&mut self.monitor);
+        self.monitor.checkpoint();
+        let start = Instant::now();
+        v7_bundle.must_run(self.db, "forward.sql");
+        let forward = start.elapsed();
+        eprintln!("forward.sql with --uuid v7 (unobserved): {forward:.2?}");
+        V7Figures {
+            forward,
+            key_index: probe::primary_key_index_after_inserts(&mut self.monitor, extra_users),
         }
     }
 

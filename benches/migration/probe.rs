@@ -111,9 +111,8 @@ pub struct KeyIndexFigure {
 /// `extra_users` rows into `users`, each taking the key's default, and
 /// reads the primary-key index with `pgstattuple`'s `pgstatindex` before
 /// and after. Random (v4) uuids land all over the index and split pages
-/// half full; time-ordered (v7) ones append at its right edge. A later
-/// `--uuid v7` option will call this for both flavours, each on its own
-/// database, so it depends on nothing but that state.
+/// half full; time-ordered (v7) ones append at its right edge. The bench
+/// calls it for both flavours, so it depends on nothing but that state.
 pub fn primary_key_index_after_inserts(monitor: &mut Monitor, extra_users: u64) -> KeyIndexFigure {
     monitor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple");
     let key_default = users_key_default(monitor);
@@ -133,6 +132,12 @@ pub fn primary_key_index_after_inserts(monitor: &mut Monitor, extra_users: u64) 
         inserted: extra_users,
         after_inserts: users_key_index(monitor),
     }
+}
+
+/// Deletes the users [`primary_key_index_after_inserts`] added, so that
+/// the next flavour starts from the same rows.
+pub fn forget_index_users(monitor: &mut Monitor) {
+    monitor.execute("DELETE FROM users WHERE email LIKE 'bench-index-%'");
 }
 
 /// `pgstatindex` of the index behind `users`' primary key, found by

@@ -64,6 +64,14 @@ impl Step {
     }
 }
 
+/// The same data migrated with `--uuid v7`.
+#[derive(Debug, Clone)]
+pub struct V7Figures {
+    /// forward.sql, once and unobserved.
+    pub forward: Duration,
+    pub key_index: KeyIndexFigure,
+}
+
 /// Everything measured at one size.
 #[derive(Debug, Clone)]
 pub struct SizeResult {
@@ -85,6 +93,7 @@ pub struct SizeResult {
     /// The unobserved forward run before verify_forward (not in `forward`).
     pub extra_forward: Duration,
     pub key_index: KeyIndexFigure,
+    pub v7: V7Figures,
     /// Rows the writer inserted, and whether all were still there after
     /// every step (the bundle promises to keep them).
     pub writer_rows: u64,
@@ -217,6 +226,19 @@ fn notes(r: &SizeResult) -> Vec<String> {
             thousands(k.inserted),
         ),
         format!(
+            "with --uuid v7 (users timed by created_at, journals in old-id order): forward.sql \
+             {:.2} s = {:.2}× S0 (once, unobserved); users primary key (default {}): {:.1} MiB, \
+             leaf density {:.1}% after forward; {:.1} MiB, {:.1}% after {} more users",
+            r.v7.forward.as_secs_f64(),
+            r.v7.forward.as_secs_f64() / r.s0.time().as_secs_f64(),
+            r.v7.key_index.key_default,
+            mib(r.v7.key_index.after_forward.bytes),
+            r.v7.key_index.after_forward.leaf_density,
+            mib(r.v7.key_index.after_inserts.bytes),
+            r.v7.key_index.after_inserts.leaf_density,
+            thousands(r.v7.key_index.inserted),
+        ),
+        format!(
             "writer: {} rows inserted, {}",
             thousands(r.writer_rows),
             if r.writer_rows_kept {
@@ -282,7 +304,8 @@ fn summary_of(r: &SizeResult) -> String {
     format!(
         "{}/{}: forward {:.2}× S0, rollback {:.2}×, verify_forward {:.2}×; \
          reads waited {:.1} s / {:.1} s (forward / rollback), writes {} / {}; \
-         WAL {:.2}× / {:.2}×; size {:.2}×; load up to {}{}",
+         WAL {:.2}× / {:.2}×; size {:.2}×; users key after inserts v4 {:.1} MiB ({:.0}%), \
+         v7 {:.1} MiB ({:.0}%), v7 forward {:.2}×; load up to {}{}",
         short(r.users),
         short(r.journals),
         r.ratio(&r.forward),
@@ -295,6 +318,11 @@ fn summary_of(r: &SizeResult) -> String {
         r.wal_ratio(&r.forward),
         r.wal_ratio(&r.rollback),
         r.forward_bytes as f64 / r.copy_bytes as f64,
+        mib(r.key_index.after_inserts.bytes),
+        r.key_index.after_inserts.leaf_density,
+        mib(r.v7.key_index.after_inserts.bytes),
+        r.v7.key_index.after_inserts.leaf_density,
+        r.v7.forward.as_secs_f64() / r.s0.time().as_secs_f64(),
         load.map_or("?".to_owned(), |l| format!("{l:.1}")),
         if problems { " (PROBLEMS above)" } else { "" },
     )

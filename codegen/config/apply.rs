@@ -5,7 +5,7 @@
 
 use super::{Config, ConfigError, Polymorphic, Reference};
 use crate::catalog::{Catalog, Column, QualifiedName, Table, split_identifier_list};
-use crate::plan::{ColumnRoots, DeclaredReference, Options, PolymorphicReference};
+use crate::plan::{ColumnRoots, DeclaredReference, Options, PolymorphicReference, UuidVersion};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -21,9 +21,20 @@ impl Config {
             options.exclude_tables.insert(table.name.clone());
             options.excluded_in_config.insert(table.name.clone());
         }
+        if let Some(uuid) = &self.raw.uuid {
+            let version = uuid
+                .get_ref()
+                .parse::<UuidVersion>()
+                .map_err(|e| self.error(uuid.span().start, e))?;
+            options.uuid.get_or_insert(version);
+        }
         let mut surrogates = Vec::new();
+        let mut uuid_times = Vec::new();
         for (name, settings) in &self.raw.tables {
             let table = self.table(catalog, name)?;
+            if let Some(column) = &settings.get_ref().uuid_time {
+                uuid_times.push((column, table));
+            }
             if let Some(flag) = &settings.get_ref().surrogate_key
                 && *flag.get_ref()
             {
@@ -111,6 +122,10 @@ impl Config {
                 ));
             }
         }
+        for (column, table) in uuid_times {
+            let name = self.uuid_time(options, &roots, table, column)?;
+            options.uuid_times.insert(table.name.clone(), name);
+        }
         for (at, table) in surrogates {
             let excluded = options.exclude_tables.contains(&table.name);
             let checked = if excluded {
@@ -160,6 +175,56 @@ impl Config {
             options.polymorphic.push(reference);
         }
         Ok(())
+    }
+
+    /// Checks `uuid_time = "column"` of `table`: only version 7 UUIDs have a
+    /// time, the table's own key must get new UUIDs, and the column must
+    /// hold a point in time.
+    fn uuid_time(
+        &self,
+        options: &Options,
+        roots: &ColumnRoots,
+        table: &Table,
+        column: &Spanned<String>,
+    ) -> Result<String, ConfigError> {
+        let fail = |message: String| {
+            Err(self.error(
+                column.span().start,
+                format!("uuid_time for {}: {message}", table.name.display()),
+            ))
+        };
+        if options.uuid != Some(UuidVersion::V7) {
+            return fail(match &self.raw.uuid {
+                Some(v) if v.get_ref() == "v7" => {
+                    "--uuid v4 overrides uuid = \"v7\", and version 4 UUIDs carry no time".into()
+                }
+                _ => "only version 7 UUIDs carry a time; set uuid = \"v7\" (or pass --uuid v7)"
+                    .into(),
+            });
+        }
+        let own_key =
+            single_key(table).is_some_and(|k| roots.root_of(&table.name, k) == Some(&table.name));
+        if !own_key {
+            return fail(if options.exclude_tables.contains(&table.name) {
+                "the table is excluded".into()
+            } else {
+                "its own key does not get new UUIDs (see PLAN.md); name the table whose key it is"
+                    .into()
+            });
+        }
+        let name = split_identifier_list(column.get_ref())
+            .and_then(|parts| <[String; 1]>::try_from(parts).ok())
+            .map(|[name]| name);
+        let Some(c) = name.as_deref().and_then(|n| table.column(n)) else {
+            return fail(format!("no column {} in the table", column.get_ref()));
+        };
+        if !crate::plan::is_time_type(&c.data_type.name) {
+            return fail(format!(
+                "{} is {}; the time must come from a timestamp, timestamptz or date column",
+                c.name, c.data_type.name
+            ));
+        }
+        Ok(c.name.clone())
     }
 
     /// `schema.name` or `name` (meaning `public`), for a `what` ("table",

@@ -39,6 +39,9 @@ struct Raw {
     /// As `--drop-id-map`.
     #[serde(default)]
     drop_id_map: bool,
+    /// As `--uuid` (which wins when both are given): `"v4"` or `"v7"`.
+    #[serde(default)]
+    uuid: Option<Spanned<String>>,
     /// What to read from a live database, as `-n/-N/-t`.
     #[serde(default)]
     read: Option<Spanned<Read>>,
@@ -91,6 +94,10 @@ struct Polymorphic {
 struct TableSettings {
     #[serde(default)]
     surrogate_key: Option<Spanned<bool>>,
+    /// Version 7 UUIDs: the column whose time each existing row's UUID
+    /// gets, instead of times that follow the old ids' order.
+    #[serde(default)]
+    uuid_time: Option<Spanned<String>>,
 }
 
 /// `[views."schema.view"]`.
@@ -145,6 +152,7 @@ impl Config {
             raw: Raw {
                 exclude_tables: Vec::new(),
                 drop_id_map: false,
+                uuid: None,
                 read: None,
                 reference: Vec::new(),
                 polymorphic: Vec::new(),

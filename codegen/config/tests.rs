@@ -1,6 +1,6 @@
 use super::Config;
 use crate::catalog::{Catalog, QualifiedName};
-use crate::plan::{Options, Plan};
+use crate::plan::{Options, Plan, UuidVersion};
 
 const SCHEMA: &str = "
 CREATE TABLE users (id bigserial PRIMARY KEY, email text);
@@ -245,4 +245,82 @@ fn view_queries_name_a_view_of_the_schema() {
             .unwrap_err()
             .starts_with("keyshift.toml:2:1: unknown field `sql`"),
     );
+}
+
+const TIMED: &str = "
+CREATE TABLE users (id bigserial PRIMARY KEY, created_at timestamptz NOT NULL, name text);
+CREATE TABLE posts (id serial PRIMARY KEY, user_id bigint REFERENCES users (id), posted timestamp(3) without time zone, day date);
+CREATE TABLE notes (user_id bigint PRIMARY KEY REFERENCES users (id), at timestamptz);
+";
+
+/// `apply` on the `TIMED` schema, with `--uuid` as given on the command line.
+fn apply_timed(text: &str, cli: Option<UuidVersion>) -> Result<Options, String> {
+    let catalog = crate::ddl::parse_schema("schema.sql", TIMED)
+        .expect("schema parses")
+        .catalog;
+    let config = Config::parse("keyshift.toml", text).map_err(|e| e.to_string())?;
+    let mut options = Options {
+        uuid: cli,
+        ..Options::default()
+    };
+    config
+        .apply(&catalog, &mut options)
+        .map_err(|e| e.to_string())?;
+    Ok(options)
+}
+
+#[test]
+fn uuid_version_and_times_come_from_the_file_unless_the_command_line_says() {
+    let text = "uuid = \"v7\"\n[tables.users]\nuuid_time = \"created_at\"\n[tables.posts]\nuuid_time = '\"posted\"'\n";
+    let options = apply_timed(text, None).expect("valid");
+    assert_eq!(options.uuid, Some(UuidVersion::V7));
+    assert_eq!(
+        options
+            .uuid_times
+            .get(&QualifiedName::new("public", "posts"))
+            .map(String::as_str),
+        Some("posted")
+    );
+    assert_eq!(
+        apply_timed("uuid = \"v7\"", Some(UuidVersion::V4))
+            .expect("valid")
+            .uuid,
+        Some(UuidVersion::V4),
+        "--uuid wins over the file"
+    );
+    assert_eq!(
+        apply_timed(text, Some(UuidVersion::V4)).unwrap_err(),
+        "keyshift.toml:5:13: uuid_time for public.posts: --uuid v4 overrides uuid = \"v7\", and version 4 UUIDs carry no time"
+    );
+}
+
+#[test]
+fn uuid_settings_are_refused_where_they_cannot_apply() {
+    let cases = [
+        (
+            "uuid = \"v8\"",
+            "keyshift.toml:1:8: unknown uuid version \"v8\": use \"v4\" or \"v7\"",
+        ),
+        (
+            "[tables.users]\nuuid_time = \"created_at\"",
+            "keyshift.toml:2:13: uuid_time for public.users: only version 7 UUIDs carry a time; set uuid = \"v7\" (or pass --uuid v7)",
+        ),
+        (
+            "uuid = \"v7\"\n[tables.users]\nuuid_time = \"name\"",
+            "keyshift.toml:3:13: uuid_time for public.users: name is text; the time must come from a timestamp, timestamptz or date column",
+        ),
+        (
+            "uuid = \"v7\"\n[tables.users]\nuuid_time = \"born\"",
+            "keyshift.toml:3:13: uuid_time for public.users: no column born in the table",
+        ),
+        (
+            "uuid = \"v7\"\n[tables.notes]\nuuid_time = \"at\"",
+            "keyshift.toml:3:13: uuid_time for public.notes: its own key does not get new UUIDs (see PLAN.md); name the table whose key it is",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(apply_timed(text, None).unwrap_err(), expected, "{text}");
+    }
+    apply_timed("uuid = \"v7\"\n[tables.posts]\nuuid_time = \"day\"", None)
+        .expect("a date column gives a time");
 }

@@ -246,6 +246,7 @@ pub fn table_plan(
                             .collect()
                     })
                     .unwrap_or_default(),
+                uuid_time: None,
             }
         });
     Some(TablePlan {

@@ -14,6 +14,7 @@ mod family_blockers;
 mod keys;
 mod left_alone;
 pub mod surrogate;
+mod uuid;
 
 use crate::catalog::{
     Catalog, FkAction, ForeignKey, IntKind, MatchType, QualifiedName, Sequence, TableKind,
@@ -30,6 +31,7 @@ pub use declared::{
 };
 pub use dependents::{DependentOnTable, DependentView};
 pub use keys::ColumnRoots;
+pub use uuid::{UuidVersion, is_time_type};
 
 /// What the user asked for beyond the schema itself.
 #[derive(Debug, Clone, Default)]
@@ -57,6 +59,11 @@ pub struct Options {
     /// Alter every table in place instead of rebuilding it (`--in-place`):
     /// for what the bundle's copy refuses at run time.
     pub in_place: bool,
+    /// `--uuid`, or `uuid` in the configuration file; v4 when neither says.
+    pub uuid: Option<UuidVersion>,
+    /// Version 7 only: the column whose time each existing row's UUID gets,
+    /// by root table (`uuid_time` in the configuration file).
+    pub uuid_times: BTreeMap<QualifiedName, String>,
 }
 
 /// The whole migration as data.
@@ -93,6 +100,9 @@ pub struct Plan {
     pub self_references: Vec<QualifiedName>,
     /// Whether `contract` keeps the id mapping tables.
     pub keep_id_map: bool,
+    /// The UUID version of the new keys.
+    #[serde(skip_serializing_if = "UuidVersion::is_v4")]
+    pub uuid: UuidVersion,
     /// Declared references whose column converts (see [`DeclaredReference`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub declared_references: Vec<DeclaredReference>,
@@ -161,6 +171,10 @@ pub struct RootKey {
     /// covers their rows, and the key column changes once, here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<QualifiedName>,
+    /// Version 7 only: the column that gives each existing row's UUID its
+    /// time; without one, the times follow the old ids' order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid_time: Option<String>,
 }
 
 /// How a root key got its values before the migration.
@@ -347,6 +361,13 @@ impl Plan {
             )
         });
         keys::assign_map_tables(&mut tables);
+        if options.uuid == Some(UuidVersion::V7) {
+            for t in &mut tables {
+                if let Some(r) = &mut t.root {
+                    r.uuid_time = options.uuid_times.get(&t.table).cloned();
+                }
+            }
+        }
 
         let mut foreign_keys: Vec<ForeignKeyPlan> = catalog
             .tables
@@ -442,6 +463,7 @@ impl Plan {
             cycles: graph.cycles.clone(),
             self_references: graph.self_references.clone(),
             keep_id_map: !options.drop_id_map,
+            uuid: options.uuid.unwrap_or_default(),
             declared_references,
             candidates: candidates::find(catalog, &roots, options),
             polymorphic_candidates: candidates::find_polymorphic(catalog, &roots, options),

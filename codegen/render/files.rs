@@ -4,6 +4,7 @@ use super::bundle::{Bundle, Sink};
 use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
 use super::rebuild::RebuildSchemaView;
 use super::surrogate::{self, SurrogateView};
+use super::uuid::UuidView;
 use super::view::{self, ColumnView, DependentObjectView, ForeignKeyView, TableView};
 use crate::catalog::{QualifiedName, quote_literal};
 use crate::plan::{Blocker, LeftAlone, Plan};
@@ -79,6 +80,7 @@ struct Common {
     rebuilt_list: String,
     /// The tables altered in place, likewise.
     in_place_list: String,
+    uuid: UuidView,
 }
 
 impl Common {
@@ -97,6 +99,7 @@ impl Common {
 #[derive(Template)]
 #[template(path = "preflight.sql")]
 struct Preflight<'a> {
+    uuid: &'a UuidView,
     /// `ARRAY['"public"."users"', …]`: the rebuilt tables, or empty.
     rebuilt_regclasses: String,
     header: String,
@@ -115,6 +118,7 @@ struct Preflight<'a> {
 #[derive(Template)]
 #[template(path = "forward.sql")]
 struct Forward<'a> {
+    uuid: &'a UuidView,
     in_place_list: &'a str,
     /// Foreign keys dropped and recreated around an in-place ALTER.
     in_place_foreign_keys: usize,
@@ -153,6 +157,7 @@ struct VerifyForward<'a> {
 #[derive(Template)]
 #[template(path = "rollback.sql")]
 struct Rollback<'a> {
+    uuid: &'a UuidView,
     in_place_list: &'a str,
     /// Foreign keys dropped and recreated around an in-place ALTER.
     in_place_foreign_keys: usize,
@@ -396,6 +401,7 @@ pub fn render_into(
             .map(|t| t.table.quoted())
             .collect::<Vec<_>>()
             .join(", "),
+        uuid: super::uuid::view(plan),
     };
     let tables = &common.tables;
     let int_columns = view::column_values(tables, |c: &ColumnView| c.int_type.to_string());
@@ -414,6 +420,7 @@ pub fn render_into(
 
     sink.file("preflight.sql", &mut |w| {
         Preflight {
+            uuid: &common.uuid,
             rebuilt_regclasses: {
                 let rebuilt: Vec<&str> = tables
                     .iter()
@@ -449,6 +456,7 @@ pub fn render_into(
     })?;
     sink.file("forward.sql", &mut |w| {
         Forward {
+            uuid: &common.uuid,
             in_place_list: &common.in_place_list,
             in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
             swap_rows: tables
@@ -491,6 +499,7 @@ pub fn render_into(
     })?;
     sink.file("rollback.sql", &mut |w| {
         Rollback {
+            uuid: &common.uuid,
             in_place_list: &common.in_place_list,
             in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
             rebuilt_list: &common.rebuilt_list,

@@ -10,6 +10,7 @@ mod files;
 pub mod markdown;
 mod rebuild;
 mod surrogate;
+mod uuid;
 mod view;
 
 pub use bundle::Bundle;

@@ -116,9 +116,9 @@ pub fn rebuild(
                     col = quote_literal(&c.name),
                     int_type = quote_literal(&super::view::int_type_sql(c)),
                     uuid_default = if is_root {
-                        "'gen_random_uuid()'"
+                        super::uuid::new_row_default(plan, "a.attrelid")
                     } else {
-                        "NULL"
+                        "NULL".to_string()
                     },
                 )
             })
@@ -138,10 +138,13 @@ pub fn rebuild(
     }
 }
 
-/// `INSERT INTO copy (…) SELECT … FROM ONLY table t JOIN map …`: every
-/// converted column is looked up in its root's map by the value it holds
-/// (`from`) and gets the map's other side (`to`); the parent's values were
-/// made once, in the map, and children join to them.
+/// `INSERT INTO copy (…) SELECT … FROM ONLY table t LEFT JOIN map …`:
+/// every converted column is looked up in its root's map by the value it
+/// holds (`from`) and gets the map's other side (`to`); the parent's values
+/// were made once, in the map, and children join to them. Every join is a
+/// LEFT JOIN, which costs the same as an inner one here: a value the map
+/// lacks becomes NULL, which the copy's NOT NULL on a key refuses loudly,
+/// where an inner join would leave the row out of the copy without a word.
 fn fill(plan: &Plan, t: &TablePlan, copy: &QualifiedName, (from, to): (&str, &str)) -> String {
     let mut select = Vec::new();
     let mut joins = Vec::new();
@@ -154,14 +157,8 @@ fn fill(plan: &Plan, t: &TablePlan, copy: &QualifiedName, (from, to): (&str, &st
         match t.columns.iter().find(|c| &c.name == name) {
             Some(c) => {
                 let alias = format!("m{}", joins.len() + 1);
-                let is_root = t.root.as_ref().is_some_and(|r| r.column == c.name);
-                let join = if is_root || c.not_null {
-                    "JOIN"
-                } else {
-                    "LEFT JOIN"
-                };
                 joins.push(format!(
-                    "{join} {} {alias} ON {alias}.{from} = t.{quoted}",
+                    "LEFT JOIN {} {alias} ON {alias}.{from} = t.{quoted}",
                     super::view::keyshift(plan.map_table_of(&c.root))
                 ));
                 select.push(format!("{alias}.{to}"));

@@ -108,6 +108,13 @@ pub struct RootView {
     pub comment: String,
     /// One sentence on how new ids were made before, for PLAN.md.
     pub source_note: String,
+    /// What the key becomes, for PLAN.md (`uuid::values_note`).
+    pub values_note: String,
+    /// The `SELECT` that fills the map (`uuid::map_select`).
+    pub map_select: String,
+    /// An expression for the text of the key's new default, over
+    /// `pg_attribute a` (`uuid::new_row_default`).
+    pub expected_default: String,
     /// `'a'`, `'d'` or `''`: `pg_attribute.attidentity` before forward.
     pub identity_code: String,
     /// `"keyshift"."users_ids_old_id"`.
@@ -310,16 +317,17 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                     None,
                 ),
             };
+            let scan = if r.members.is_empty() {
+                format!("ONLY {}", t.table.quoted())
+            } else {
+                t.table.quoted()
+            };
             RootView {
                 column: quote_ident(&r.column),
                 display: r.column.clone(),
                 literal: quote_literal(&r.column),
                 map: keyshift(&r.map_table),
-                scan: if r.members.is_empty() {
-                    format!("ONLY {}", t.table.quoted())
-                } else {
-                    t.table.quoted()
-                },
+                scan: scan.clone(),
                 members: r.members.iter().map(QualifiedName::display).collect(),
                 id_map_rows: std::iter::once(&t.table)
                     .chain(&r.members)
@@ -333,6 +341,9 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                     t.table.display(),
                     r.column
                 )),
+                values_note: super::uuid::values_note(plan, t, r),
+                map_select: super::uuid::map_select(plan, t, r, &scan),
+                expected_default: super::uuid::new_row_default(plan, "a.attrelid"),
                 source_note: match &r.source {
                     KeySource::None => "It had no default; rollback hands rows written after forward ids above the highest old id.".to_string(),
                     KeySource::Default { expression } => format!("Its default {} is recorded by forward as the server prints it, restored from that record by rollback, and compared by verify_rollback.", code(expression)),

@@ -145,7 +145,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT N
 INSERT INTO "keyshift_build_1"."members" ("member_id", "handle")
 SELECT m1.old_id, t."handle"
 FROM ONLY "public"."members" t
-JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id";
+LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.members', '"public"."members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.members', '"public"."members"');
@@ -156,7 +156,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT 
 INSERT INTO "keyshift_build_1"."projects" ("project_id", "code", "title")
 SELECT m1.old_id, t."code", t."title"
 FROM ONLY "public"."projects" t
-JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id";
+LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
@@ -167,8 +167,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects
 INSERT INTO "keyshift_build_1"."project_members" ("member_id", "project_id", "role", "joined_on")
 SELECT m1.old_id, m2.old_id, t."role", t."joined_on"
 FROM ONLY "public"."project_members" t
-JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id"
-JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id";
+LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id"
+LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.project_members', '"public"."project_members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."project_members"'), to_regclass('"keyshift_build_1"."project_members"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.project_members', '"public"."project_members"');
@@ -179,9 +179,9 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."memb
 INSERT INTO "keyshift_build_1"."assignments" ("id", "task", "proj_ref", "who_ref", "due_on")
 SELECT m1.old_id, t."task", m2.old_id, m3.old_id, t."due_on"
 FROM ONLY "public"."assignments" t
-JOIN "keyshift"."assignments_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."proj_ref"
-JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."who_ref";
+LEFT JOIN "keyshift"."assignments_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."proj_ref"
+LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."who_ref";
 SELECT pg_temp.keyshift_progress('copied', 'public.assignments', '"public"."assignments"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."assignments"'), to_regclass('"keyshift_build_1"."assignments"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.assignments', '"public"."assignments"');
@@ -192,9 +192,9 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects
 INSERT INTO "keyshift_build_1"."time_entries" ("entry_id", "project_id", "member_id", "approver_id", "minutes", "note")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."minutes", t."note"
 FROM ONLY "public"."time_entries" t
-JOIN "keyshift"."time_entries_ids" m1 ON m1.new_id = t."entry_id"
-JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
-JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."member_id"
+LEFT JOIN "keyshift"."time_entries_ids" m1 ON m1.new_id = t."entry_id"
+LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
+LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."member_id"
 LEFT JOIN "keyshift"."members_ids" m4 ON m4.new_id = t."approver_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.time_entries', '"public"."time_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."time_entries"'), to_regclass('"keyshift_build_1"."time_entries"'));

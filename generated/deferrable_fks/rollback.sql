@@ -131,7 +131,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"']::regclass[]) IS NOT N
 INSERT INTO "keyshift_build_1"."authors" ("id", "name")
 SELECT m1.old_id, t."name"
 FROM ONLY "public"."authors" t
-JOIN "keyshift"."authors_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."authors_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.authors', '"public"."authors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."authors"'), to_regclass('"keyshift_build_1"."authors"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.authors', '"public"."authors"');
@@ -142,8 +142,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_id
 INSERT INTO "keyshift_build_1"."books" ("id", "title", "author_id", "editor_id", "sequel_of")
 SELECT m1.old_id, t."title", m2.old_id, m3.old_id, m4.old_id
 FROM ONLY "public"."books" t
-JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."authors_ids" m2 ON m2.new_id = t."author_id"
+LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."authors_ids" m2 ON m2.new_id = t."author_id"
 LEFT JOIN "keyshift"."authors_ids" m3 ON m3.new_id = t."editor_id"
 LEFT JOIN "keyshift"."books_ids" m4 ON m4.new_id = t."sequel_of";
 SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
@@ -156,8 +156,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_id
 INSERT INTO "keyshift_build_1"."book_authors" ("book_id", "author_id", "position")
 SELECT m1.old_id, m2.old_id, t."position"
 FROM ONLY "public"."book_authors" t
-JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."book_id"
-JOIN "keyshift"."authors_ids" m2 ON m2.new_id = t."author_id";
+LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."book_id"
+LEFT JOIN "keyshift"."authors_ids" m2 ON m2.new_id = t."author_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.book_authors', '"public"."book_authors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."book_authors"'), to_regclass('"keyshift_build_1"."book_authors"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.book_authors', '"public"."book_authors"');
@@ -168,7 +168,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_id
 INSERT INTO "keyshift_build_1"."royalties" ("id", "book_id", "author_id", "amount", "note")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."amount", t."note"
 FROM ONLY "public"."royalties" t
-JOIN "keyshift"."royalties_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."royalties_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."books_ids" m2 ON m2.new_id = t."book_id"
 LEFT JOIN "keyshift"."authors_ids" m3 ON m3.new_id = t."author_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.royalties', '"public"."royalties"');

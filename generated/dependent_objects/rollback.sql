@@ -115,7 +115,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NUL
 INSERT INTO "keyshift_build_1"."users" ("id", "name", "active")
 SELECT m1.old_id, t."name", t."active"
 FROM ONLY "public"."users" t
-JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
@@ -126,8 +126,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."users_ids"
 INSERT INTO "keyshift_build_1"."posts" ("id", "author_id", "title", "likes")
 SELECT m1.old_id, m2.old_id, t."title", t."likes"
 FROM ONLY "public"."posts" t
-JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id";
+LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.posts', '"public"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.posts', '"public"."posts"');

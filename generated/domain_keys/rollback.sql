@@ -129,7 +129,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."geo_regions_ids"']::regclass[]) IS N
 INSERT INTO "keyshift_build_1"."regions" ("id", "name")
 SELECT m1.old_id, t."name"
 FROM ONLY "geo"."regions" t
-JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'geo.regions', '"geo"."regions"');
 SELECT keyshift.copy_indexes(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'geo.regions', '"geo"."regions"');
@@ -140,7 +140,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."geo_reg
 INSERT INTO "keyshift_build_2"."accounts" ("id", "region_id", "name")
 SELECT m1.old_id, m2.old_id, t."name"
 FROM ONLY "public"."accounts" t
-JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."geo_regions_ids" m2 ON m2.new_id = t."region_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_2"."accounts"'));
@@ -152,8 +152,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."project
 INSERT INTO "keyshift_build_2"."projects" ("id", "owner_id", "backup", "title")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."title"
 FROM ONLY "public"."projects" t
-JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id"
+LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."backup";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_2"."projects"'));

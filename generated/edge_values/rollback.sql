@@ -161,7 +161,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT 
 INSERT INTO "keyshift_build_1"."accounts" ("id", "region", "label")
 SELECT m1.old_id, t."region", t."label"
 FROM ONLY "public"."accounts" t
-JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
@@ -172,8 +172,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_
 INSERT INTO "keyshift_build_1"."ledger" ("id", "region", "account_id", "amount")
 SELECT m1.old_id, t."region", m2.old_id, t."amount"
 FROM ONLY "public"."ledger" t
-JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id";
+LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.ledger', '"public"."ledger"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."ledger"'), to_regclass('"keyshift_build_1"."ledger"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"public"."ledger"');
@@ -184,8 +184,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift".
 INSERT INTO "keyshift_build_1"."archived_entries" ("id", "ledger_id", "archived")
 SELECT m1.old_id, m2.old_id, t."archived"
 FROM ONLY "public"."archived_entries" t
-JOIN "keyshift"."archived_entries_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id";
+LEFT JOIN "keyshift"."archived_entries_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.archived_entries', '"public"."archived_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."archived_entries"'), to_regclass('"keyshift_build_1"."archived_entries"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries', '"public"."archived_entries"');
@@ -196,7 +196,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch
 INSERT INTO "keyshift_build_1"."scratch" ("id", "account_id", "note")
 SELECT m1.old_id, m2.old_id, t."note"
 FROM ONLY "public"."scratch" t
-JOIN "keyshift"."scratch_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."scratch_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.scratch', '"public"."scratch"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."scratch"'), to_regclass('"keyshift_build_1"."scratch"'));
@@ -208,8 +208,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfe
 INSERT INTO "keyshift_build_1"."transfers" ("id", "from_id", "reviewer_id")
 SELECT m1.old_id, m2.old_id, m3.old_id
 FROM ONLY "public"."transfers" t
-JOIN "keyshift"."transfers_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."from_id"
+LEFT JOIN "keyshift"."transfers_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."from_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."reviewer_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.transfers', '"public"."transfers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'));

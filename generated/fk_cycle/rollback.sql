@@ -131,8 +131,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids
 INSERT INTO "keyshift_build_1"."staff" ("id", "store_id", "name", "email")
 SELECT m1.old_id, m2.old_id, t."name", t."email"
 FROM ONLY "public"."staff" t
-JOIN "keyshift"."staff_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id";
+LEFT JOIN "keyshift"."staff_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.staff', '"public"."staff"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.staff', '"public"."staff"');
@@ -143,7 +143,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids
 INSERT INTO "keyshift_build_1"."stores" ("id", "name", "manager_id", "opened_on")
 SELECT m1.old_id, t."name", m2.old_id, t."opened_on"
 FROM ONLY "public"."stores" t
-JOIN "keyshift"."stores_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."stores_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."staff_ids" m2 ON m2.new_id = t."manager_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.stores', '"public"."stores"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."stores"'), to_regclass('"keyshift_build_1"."stores"'));
@@ -155,8 +155,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."sales_ids"', '"keyshift"."staff_ids"
 INSERT INTO "keyshift_build_1"."sales" ("id", "store_id", "staff_id", "amount", "sold_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."amount", t."sold_at"
 FROM ONLY "public"."sales" t
-JOIN "keyshift"."sales_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id"
+LEFT JOIN "keyshift"."sales_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id"
 LEFT JOIN "keyshift"."staff_ids" m3 ON m3.new_id = t."staff_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.sales', '"public"."sales"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sales"'), to_regclass('"keyshift_build_1"."sales"'));

@@ -46,17 +46,17 @@ FROM (VALUES
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.staff', 'id'))
+       format('%s.%s should default to %s', 'public.staff', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."staff"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.stores', 'id'))
+       format('%s.%s should default to %s', 'public.stores', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."stores"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.sales', 'id'))
+       format('%s.%s should default to %s', 'public.sales', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."sales"') AND a.attname = 'id';
 

@@ -113,7 +113,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."tickets_ids"']::regclass[]) IS NOT N
 INSERT INTO "keyshift_build_1"."tickets" ("id", "title")
 SELECT m1.old_id, t."title"
 FROM ONLY "public"."tickets" t
-JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"public"."tickets"');
@@ -124,8 +124,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."replies_ids"', '"keyshift"."tickets_
 INSERT INTO "keyshift_build_1"."replies" ("id", "ticket_id", "body")
 SELECT m1.old_id, m2.old_id, t."body"
 FROM ONLY "public"."replies" t
-JOIN "keyshift"."replies_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."tickets_ids" m2 ON m2.new_id = t."ticket_id";
+LEFT JOIN "keyshift"."replies_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."tickets_ids" m2 ON m2.new_id = t."ticket_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.replies', '"public"."replies"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."replies"'), to_regclass('"keyshift_build_1"."replies"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.replies', '"public"."replies"');

@@ -42,12 +42,12 @@ FROM (VALUES
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.tickets', 'id'))
+       format('%s.%s should default to %s', 'public.tickets', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.replies', 'id'))
+       format('%s.%s should default to %s', 'public.replies', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."replies"') AND a.attname = 'id';
 

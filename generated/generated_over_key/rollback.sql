@@ -115,7 +115,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."shelves_ids"']::regclass[]) IS NOT N
 INSERT INTO "keyshift_build_1"."shelves" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."shelves" t
-JOIN "keyshift"."shelves_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."shelves_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.shelves', '"public"."shelves"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."shelves"'), to_regclass('"keyshift_build_1"."shelves"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.shelves', '"public"."shelves"');
@@ -126,8 +126,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."books_ids"', '"keyshift"."shelves_id
 INSERT INTO "keyshift_build_1"."books" ("id", "shelf_id", "title")
 SELECT m1.old_id, m2.old_id, t."title"
 FROM ONLY "public"."books" t
-JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."shelves_ids" m2 ON m2.new_id = t."shelf_id";
+LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."shelves_ids" m2 ON m2.new_id = t."shelf_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.books', '"public"."books"');

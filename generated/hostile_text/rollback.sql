@@ -157,7 +157,7 @@ INSERT INTO "keyshift_build_1"."acct
 SELECT m1.old_id, t."note"
 FROM ONLY "public"."acct
 \! touch pw_t ;*/$$'\\" t
-JOIN "keyshift"."acct
+LEFT JOIN "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" m1 ON m1.new_id = t."id
 \o pw_o";
 SELECT pg_temp.keyshift_progress('copied', E'public."acct
@@ -184,7 +184,7 @@ INSERT INTO "keyshift_build_1"."a$keyshift$b
 SELECT m1.old_id, m2.old_id, t."note"
 FROM ONLY "public"."a$keyshift$b
 \i pw_i" t
-JOIN "keyshift"."a$keyshift$b
+LEFT JOIN "keyshift"."a$keyshift$b
 \i pw_i_ids" m1 ON m1.new_id = t."id
 \o pw_o"
 LEFT JOIN "keyshift"."acct

@@ -48,18 +48,18 @@ FROM (VALUES
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', E'public."acct
+       format('%s.%s should default to %s', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', E'id
-\\o pw_o'))
+\\o pw_o', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"') AND a.attname = E'id
 \\o pw_o';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', E'public."a$keyshift$b
+       format('%s.%s should default to %s', E'public."a$keyshift$b
 \\i pw_i"', E'id
-\\o pw_o'))
+\\o pw_o', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass(E'"public"."a$keyshift$b
 \\i pw_i"') AND a.attname = E'id

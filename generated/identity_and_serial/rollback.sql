@@ -211,7 +211,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS N
 INSERT INTO "keyshift_build_1"."t_bigserial" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_bigserial" t
-JOIN "keyshift"."t_bigserial_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_bigserial_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_bigserial', '"public"."t_bigserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"public"."t_bigserial"');
@@ -222,7 +222,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]
 INSERT INTO "keyshift_build_1"."t_identity_always" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_always" t
-JOIN "keyshift"."t_identity_always_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_identity_always_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_always', '"public"."t_identity_always"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_always"'), to_regclass('"keyshift_build_1"."t_identity_always"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_always', '"public"."t_identity_always"');
@@ -233,7 +233,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[
 INSERT INTO "keyshift_build_1"."t_identity_default" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_default" t
-JOIN "keyshift"."t_identity_default_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_identity_default_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_default', '"public"."t_identity_default"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_default"'), to_regclass('"keyshift_build_1"."t_identity_default"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_default', '"public"."t_identity_default"');
@@ -244,7 +244,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS 
 INSERT INTO "keyshift_build_1"."t_manual_seq" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_manual_seq" t
-JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_manual_seq', '"public"."t_manual_seq"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_manual_seq"'), to_regclass('"keyshift_build_1"."t_manual_seq"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '"public"."t_manual_seq"');
@@ -255,7 +255,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT 
 INSERT INTO "keyshift_build_1"."t_serial" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_serial" t
-JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_serial', '"public"."t_serial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_serial"'), to_regclass('"keyshift_build_1"."t_serial"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_serial', '"public"."t_serial"');
@@ -266,7 +266,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_shared_seq_ids"']::regclass[]) IS 
 INSERT INTO "keyshift_build_1"."t_shared_seq" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_shared_seq" t
-JOIN "keyshift"."t_shared_seq_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_shared_seq_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_shared_seq', '"public"."t_shared_seq"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_shared_seq"'), to_regclass('"keyshift_build_1"."t_shared_seq"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '"public"."t_shared_seq"');
@@ -277,7 +277,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS
 INSERT INTO "keyshift_build_1"."t_smallserial" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_smallserial" t
-JOIN "keyshift"."t_smallserial_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_smallserial_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_smallserial', '"public"."t_smallserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_smallserial"'), to_regclass('"keyshift_build_1"."t_smallserial"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', '"public"."t_smallserial"');
@@ -288,7 +288,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigseria
 INSERT INTO "keyshift_build_1"."links" ("id", "note", "serial_id", "bigserial_id", "smallserial_id", "always_id", "default_id", "manual_id", "shared_id")
 SELECT m1.old_id, t."note", m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, m8.old_id
 FROM ONLY "public"."links" t
-JOIN "keyshift"."links_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."links_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."t_serial_ids" m2 ON m2.new_id = t."serial_id"
 LEFT JOIN "keyshift"."t_bigserial_ids" m3 ON m3.new_id = t."bigserial_id"
 LEFT JOIN "keyshift"."t_smallserial_ids" m4 ON m4.new_id = t."smallserial_id"

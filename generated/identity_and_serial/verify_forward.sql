@@ -54,42 +54,42 @@ FROM (VALUES
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.t_bigserial', 'id'))
+       format('%s.%s should default to %s', 'public.t_bigserial', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."t_bigserial"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.t_identity_always', 'id'))
+       format('%s.%s should default to %s', 'public.t_identity_always', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."t_identity_always"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.t_identity_default', 'id'))
+       format('%s.%s should default to %s', 'public.t_identity_default', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."t_identity_default"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.t_manual_seq', 'id'))
+       format('%s.%s should default to %s', 'public.t_manual_seq', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."t_manual_seq"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.t_serial', 'id'))
+       format('%s.%s should default to %s', 'public.t_serial', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."t_serial"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.t_shared_seq', 'id'))
+       format('%s.%s should default to %s', 'public.t_shared_seq', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."t_shared_seq"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.t_smallserial', 'id'))
+       format('%s.%s should default to %s', 'public.t_smallserial', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."t_smallserial"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.links', 'id'))
+       format('%s.%s should default to %s', 'public.links', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'id';
 

@@ -55,22 +55,22 @@ FROM (VALUES
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.accounts', 'id'))
+       format('%s.%s should default to %s', 'public.accounts', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."accounts"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.albums', 'id'))
+       format('%s.%s should default to %s', 'public.albums', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."albums"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.media', 'id'))
+       format('%s.%s should default to %s', 'public.media', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."media"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.photo_tags', 'id'))
+       format('%s.%s should default to %s', 'public.photo_tags', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."photo_tags"') AND a.attname = 'id';
 

@@ -99,7 +99,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."tenants_ids"']::regclass[]) IS NOT N
 INSERT INTO "keyshift_build_1"."tenants" ("id", "name")
 SELECT m1.old_id, t."name"
 FROM ONLY "public"."tenants" t
-JOIN "keyshift"."tenants_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."tenants_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tenants', '"public"."tenants"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tenants', '"public"."tenants"');

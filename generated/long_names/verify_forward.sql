@@ -46,17 +46,17 @@ FROM (VALUES
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.subscription_billing_account_history_records_for_annual_reviews', 'subscription_billing_account_history_record_surrogate_key_value'))
+       format('%s.%s should default to %s', 'public.subscription_billing_account_history_records_for_annual_reviews', 'subscription_billing_account_history_record_surrogate_key_value', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"') AND a.attname = 'subscription_billing_account_history_record_surrogate_key_value';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public."order_line_items_with_delivery_addresses_and_package_größe"', 'id'))
+       format('%s.%s should default to %s', 'public."order_line_items_with_delivery_addresses_and_package_größe"', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.payment_reconciliation_entries_referencing_billing_history_rows', 'entry_identifier_with_a_rather_long_but_still_legal_column_name'))
+       format('%s.%s should default to %s', 'public.payment_reconciliation_entries_referencing_billing_history_rows', 'entry_identifier_with_a_rather_long_but_still_legal_column_name', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"') AND a.attname = 'entry_identifier_with_a_rather_long_but_still_legal_column_name';
 

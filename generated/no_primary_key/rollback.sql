@@ -99,7 +99,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NUL
 INSERT INTO "keyshift_build_1"."users" ("id", "login")
 SELECT m1.old_id, t."login"
 FROM ONLY "public"."users" t
-JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
@@ -110,7 +110,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NUL
 INSERT INTO "keyshift_build_1"."page_views" ("user_id", "path", "viewed_at")
 SELECT m1.old_id, t."path", t."viewed_at"
 FROM ONLY "public"."page_views" t
-JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"public"."page_views"');

@@ -183,7 +183,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS 
 INSERT INTO "keyshift_build_1"."accounts" ("id", "name", "created_at")
 SELECT m1.old_id, t."name", t."created_at"
 FROM ONLY "app"."accounts" t
-JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'app.accounts', '"app"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.accounts', '"app"."accounts"');
@@ -194,8 +194,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."app
 INSERT INTO "keyshift_build_1"."events" ("id", "account_id", "kind", "payload")
 SELECT m1.old_id, m2.old_id, t."kind", t."payload"
 FROM ONLY "app"."events" t
-JOIN "keyshift"."app_events_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id";
+LEFT JOIN "keyshift"."app_events_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'app.events', '"app"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."events"'), to_regclass('"keyshift_build_1"."events"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.events', '"app"."events"');
@@ -206,8 +206,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."bil
 INSERT INTO "keyshift_build_2"."invoices" ("id", "account_id", "number", "total")
 SELECT m1.old_id, m2.old_id, t."number", t."total"
 FROM ONLY "billing"."invoices" t
-JOIN "keyshift"."billing_invoices_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id";
+LEFT JOIN "keyshift"."billing_invoices_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'billing.invoices', '"billing"."invoices"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."invoices"'), to_regclass('"keyshift_build_2"."invoices"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.invoices', '"billing"."invoices"');
@@ -218,8 +218,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."bil
 INSERT INTO "keyshift_build_2"."events" ("id", "invoice_id", "account_id", "kind")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."kind"
 FROM ONLY "billing"."events" t
-JOIN "keyshift"."billing_events_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
+LEFT JOIN "keyshift"."billing_events_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
 LEFT JOIN "keyshift"."app_accounts_ids" m3 ON m3.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'billing.events', '"billing"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."events"'), to_regclass('"keyshift_build_2"."events"'));
@@ -231,7 +231,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT 
 INSERT INTO "keyshift_build_3"."accounts" ("id", "name")
 SELECT m1.old_id, t."name"
 FROM ONLY "public"."accounts" t
-JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_3"."accounts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
@@ -242,7 +242,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."billing
 INSERT INTO "keyshift_build_3"."notes" ("id", "invoice_id", "account_id", "body")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."body"
 FROM ONLY "public"."notes" t
-JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');

@@ -147,7 +147,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NUL
 INSERT INTO "keyshift_build_1"."users" ("id", "handle")
 SELECT m1.old_id, t."handle"
 FROM ONLY "public"."users" t
-JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
@@ -158,8 +158,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."users_i
 INSERT INTO "keyshift_build_1"."projects" ("id", "name", "owner_id")
 SELECT m1.old_id, t."name", m2.old_id
 FROM ONLY "public"."projects" t
-JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."owner_id";
+LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."owner_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
@@ -170,9 +170,9 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."tickets
 INSERT INTO "keyshift_build_1"."tickets" ("id", "project_id", "reporter_id", "assignee_id", "title", "status", "priority", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."status", t."priority", t."created_at"
 FROM ONLY "public"."tickets" t
-JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
-JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."reporter_id"
+LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."reporter_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."assignee_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
@@ -184,8 +184,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_emails_ids"', '"keyshift"."user
 INSERT INTO "keyshift_build_1"."user_emails" ("id", "user_id", "email", "is_primary")
 SELECT m1.old_id, m2.old_id, t."email", t."is_primary"
 FROM ONLY "public"."user_emails" t
-JOIN "keyshift"."user_emails_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."user_emails_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_emails', '"public"."user_emails"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_emails"'), to_regclass('"keyshift_build_1"."user_emails"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_emails', '"public"."user_emails"');

@@ -209,7 +209,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS 
 INSERT INTO "keyshift_build_1"."UserAccounts" ("userId", "Email", "select")
 SELECT m1.old_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
-JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId";
+LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId";
 SELECT pg_temp.keyshift_progress('copied', 'public."UserAccounts"', '"public"."UserAccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"', '"public"."UserAccounts"');
@@ -220,7 +220,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."use
 INSERT INTO "keyshift_build_1"."user" ("id", "UserAccountId", "select")
 SELECT m1.old_id, m2.old_id, t."select"
 FROM ONLY "public"."user" t
-JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId";
 SELECT pg_temp.keyshift_progress('copied', 'public.user', '"public"."user"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'));
@@ -232,8 +232,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"'
 INSERT INTO "keyshift_build_1"."order" ("order", "user", "from", "Order Total")
 SELECT m1.old_id, m2.old_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
-JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"
-JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user";
+LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"
+LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user";
 SELECT pg_temp.keyshift_progress('copied', 'public.order', '"public"."order"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public"."order"');
@@ -244,7 +244,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"
 INSERT INTO "keyshift_build_1"."café" ("clé", "nom", "order")
 SELECT m1.old_id, t."nom", m2.old_id
 FROM ONLY "public"."café" t
-JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."clé"
+LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."clé"
 LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order";
 SELECT pg_temp.keyshift_progress('copied', 'public."café"', '"public"."café"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'));
@@ -256,7 +256,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS 
 INSERT INTO "keyshift_build_1"."useraccounts" ("userid", "email")
 SELECT m1.old_id, t."email"
 FROM ONLY "public"."useraccounts" t
-JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid";
+LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid";
 SELECT pg_temp.keyshift_progress('copied', 'public.useraccounts', '"public"."useraccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '"public"."useraccounts"');
@@ -267,7 +267,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcöd�
 INSERT INTO "keyshift_build_1"."Ünïcödé" ("ïd", "caféClé", "ñame")
 SELECT m1.old_id, m2.old_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
-JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ïd"
+LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ïd"
 LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé";
 SELECT pg_temp.keyshift_progress('copied', 'public."Ünïcödé"', '"public"."Ünïcödé"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'));
@@ -279,7 +279,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."use
 INSERT INTO "keyshift_build_1"."weird""name" ("id""x", "ref.id", "user id", "owner's id", "label")
 SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."label"
 FROM ONLY "public"."weird""name" t
-JOIN "keyshift"."weird""name_ids" m1 ON m1.new_id = t."id""x"
+LEFT JOIN "keyshift"."weird""name_ids" m1 ON m1.new_id = t."id""x"
 LEFT JOIN "keyshift"."Ünïcödé_ids" m2 ON m2.new_id = t."ref.id"
 LEFT JOIN "keyshift"."user_ids" m3 ON m3.new_id = t."user id"
 LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner's id";
@@ -293,7 +293,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."wei
 INSERT INTO "keyshift_build_1"."Bob's Table" ("id", "weird""ref", "Price$", "note")
 SELECT m1.old_id, m2.old_id, t."Price$", t."note"
 FROM ONLY "public"."Bob's Table" t
-JOIN "keyshift"."Bob's Table_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."Bob's Table_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.new_id = t."weird""ref";
 SELECT pg_temp.keyshift_progress('copied', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'));

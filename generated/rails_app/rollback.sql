@@ -204,7 +204,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."notifications_ids"']::regclass[]) IS
 INSERT INTO "keyshift_build_1"."notifications" ("id", "subject_type", "subject_id", "message")
 SELECT m1.old_id, t."subject_type", t."subject_id", t."message"
 FROM ONLY "public"."notifications" t
-JOIN "keyshift"."notifications_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."notifications_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.notifications', '"public"."notifications"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notifications', '"public"."notifications"');
@@ -215,7 +215,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."page_views_ids"']::regclass[]) IS NO
 INSERT INTO "keyshift_build_1"."page_views" ("id", "post_id", "viewed_on")
 SELECT m1.old_id, t."post_id", t."viewed_on"
 FROM ONLY "public"."page_views" t
-JOIN "keyshift"."page_views_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."page_views_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"public"."page_views"');

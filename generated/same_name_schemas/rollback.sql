@@ -165,7 +165,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS 
 INSERT INTO "keyshift_build_1"."labels" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "north"."labels" t
-JOIN "keyshift"."north_labels_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."north_labels_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'north.labels', '"north"."labels"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.labels', '"north"."labels"');
@@ -176,7 +176,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS N
 INSERT INTO "keyshift_build_1"."users" ("id", "name")
 SELECT m1.old_id, t."name"
 FROM ONLY "north"."users" t
-JOIN "keyshift"."north_users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."north_users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'north.users', '"north"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."users"'), to_regclass('"keyshift_build_1"."users"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.users', '"north"."users"');
@@ -187,8 +187,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_posts_ids"', '"keyshift"."nort
 INSERT INTO "keyshift_build_1"."posts" ("id", "user_id", "title")
 SELECT m1.old_id, m2.old_id, t."title"
 FROM ONLY "north"."posts" t
-JOIN "keyshift"."north_posts_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."north_users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."north_posts_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."north_users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'north.posts', '"north"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.posts', '"north"."posts"');
@@ -199,7 +199,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS N
 INSERT INTO "keyshift_build_2"."users" ("id", "handle")
 SELECT m1.old_id, t."handle"
 FROM ONLY "south"."users" t
-JOIN "keyshift"."south_users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."south_users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'south.users', '"south"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."users"'), to_regclass('"keyshift_build_2"."users"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.users', '"south"."users"');
@@ -210,8 +210,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_posts_ids"', '"keyshift"."sout
 INSERT INTO "keyshift_build_2"."posts" ("id", "user_id", "body")
 SELECT m1.old_id, m2.old_id, t."body"
 FROM ONLY "south"."posts" t
-JOIN "keyshift"."south_posts_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."south_users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."south_posts_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."south_users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'south.posts', '"south"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."posts"'), to_regclass('"keyshift_build_2"."posts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.posts', '"south"."posts"');

@@ -113,7 +113,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NO
 INSERT INTO "keyshift_build_1"."categories" ("id", "name", "parent_id", "sort_key")
 SELECT m1.old_id, t."name", m2.old_id, t."sort_key"
 FROM ONLY "public"."categories" t
-JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.categories', '"public"."categories"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'));
@@ -125,7 +125,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."employees_ids"']::regclass[]) IS NOT
 INSERT INTO "keyshift_build_1"."employees" ("id", "full_name", "title", "manager_id", "mentor_id", "hired_on")
 SELECT m1.old_id, t."full_name", t."title", m2.old_id, m3.old_id, t."hired_on"
 FROM ONLY "public"."employees" t
-JOIN "keyshift"."employees_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."employees_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."employees_ids" m2 ON m2.new_id = t."manager_id"
 LEFT JOIN "keyshift"."employees_ids" m3 ON m3.new_id = t."mentor_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.employees', '"public"."employees"');

@@ -145,7 +145,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NU
 INSERT INTO "keyshift_build_1"."colors" ("id", "name", "hex")
 SELECT m1.old_id, t."name", t."hex"
 FROM ONLY "public"."colors" t
-JOIN "keyshift"."colors_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."colors_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.colors', '"public"."colors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."colors"'), to_regclass('"keyshift_build_1"."colors"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.colors', '"public"."colors"');
@@ -156,7 +156,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NUL
 INSERT INTO "keyshift_build_1"."sizes" ("id", "label")
 SELECT m1.old_id, t."label"
 FROM ONLY "public"."sizes" t
-JOIN "keyshift"."sizes_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."sizes_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.sizes', '"public"."sizes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sizes"'), to_regclass('"keyshift_build_1"."sizes"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sizes', '"public"."sizes"');
@@ -167,8 +167,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."legacy_st
 INSERT INTO "keyshift_build_1"."legacy_stock" ("id", "size_id", "color_id", "quantity")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."quantity"
 FROM ONLY "public"."legacy_stock" t
-JOIN "keyshift"."legacy_stock_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."sizes_ids" m2 ON m2.new_id = t."size_id"
+LEFT JOIN "keyshift"."legacy_stock_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."sizes_ids" m2 ON m2.new_id = t."size_id"
 LEFT JOIN "keyshift"."colors_ids" m3 ON m3.new_id = t."color_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.legacy_stock', '"public"."legacy_stock"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."legacy_stock"'), to_regclass('"keyshift_build_1"."legacy_stock"'));
@@ -180,8 +180,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."sizes_ids
 INSERT INTO "keyshift_build_1"."variants" ("id", "sku", "size_id", "color_id")
 SELECT m1.old_id, t."sku", m2.old_id, m3.old_id
 FROM ONLY "public"."variants" t
-JOIN "keyshift"."variants_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."sizes_ids" m2 ON m2.new_id = t."size_id"
+LEFT JOIN "keyshift"."variants_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."sizes_ids" m2 ON m2.new_id = t."size_id"
 LEFT JOIN "keyshift"."colors_ids" m3 ON m3.new_id = t."color_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.variants', '"public"."variants"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."variants"'), to_regclass('"keyshift_build_1"."variants"'));

@@ -147,7 +147,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."products_ids"']::regclass[]) IS NOT 
 INSERT INTO "keyshift_build_1"."products" ("id", "legacy_code", "name")
 SELECT m1.old_id, t."legacy_code", t."name"
 FROM ONLY "public"."products" t
-JOIN "keyshift"."products_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."products_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.products', '"public"."products"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."products"'), to_regclass('"keyshift_build_1"."products"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.products', '"public"."products"');
@@ -158,7 +158,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."api_keys_ids"', '"keyshift"."product
 INSERT INTO "keyshift_build_1"."api_keys" ("id", "client_id", "product_id", "key_hash")
 SELECT m1.old_id, t."client_id", m2.old_id, t."key_hash"
 FROM ONLY "public"."api_keys" t
-JOIN "keyshift"."api_keys_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."api_keys_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.api_keys', '"public"."api_keys"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."api_keys"'), to_regclass('"keyshift_build_1"."api_keys"'));
@@ -170,7 +170,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_orders_ids"']::regclass[]) IS
 INSERT INTO "keyshift_build_1"."legacy_orders" ("id", "product_code", "quantity", "note")
 SELECT m1.old_id, t."product_code", t."quantity", t."note"
 FROM ONLY "public"."legacy_orders" t
-JOIN "keyshift"."legacy_orders_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."legacy_orders_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.legacy_orders', '"public"."legacy_orders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."legacy_orders"'), to_regclass('"keyshift_build_1"."legacy_orders"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_orders', '"public"."legacy_orders"');
@@ -181,8 +181,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."prices_ids"', '"keyshift"."products_
 INSERT INTO "keyshift_build_1"."prices" ("id", "product_id", "currency_code", "amount")
 SELECT m1.old_id, m2.old_id, t."currency_code", t."amount"
 FROM ONLY "public"."prices" t
-JOIN "keyshift"."prices_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id";
+LEFT JOIN "keyshift"."prices_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.prices', '"public"."prices"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."prices"'), to_regclass('"keyshift_build_1"."prices"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.prices', '"public"."prices"');

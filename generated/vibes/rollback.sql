@@ -195,7 +195,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NUL
 INSERT INTO "keyshift_build_1"."users" ("id", "email", "display_name", "password_hash", "is_active", "timezone", "created_at", "updated_at")
 SELECT m1.old_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
-JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
@@ -206,7 +206,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."users
 INSERT INTO "keyshift_build_1"."audit_logs" ("id", "user_id", "action", "entity_type", "entity_id", "details", "ip_address", "created_at")
 SELECT m1.old_id, m2.old_id, t."action", t."entity_type", t."entity_id", t."details", t."ip_address", t."created_at"
 FROM ONLY "public"."audit_logs" t
-JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
@@ -218,8 +218,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_i
 INSERT INTO "keyshift_build_1"."journals" ("id", "user_id", "title", "body", "mood", "is_private", "created_at", "updated_at", "deleted_at")
 SELECT m1.old_id, m2.old_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
 FROM ONLY "public"."journals" t
-JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.journals', '"public"."journals"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journals"'), to_regclass('"keyshift_build_1"."journals"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"public"."journals"');
@@ -230,8 +230,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminde
 INSERT INTO "keyshift_build_1"."reminders" ("id", "user_id", "journal_id", "remind_at", "message", "is_sent", "created_at")
 SELECT m1.old_id, m2.old_id, m3.old_id, t."remind_at", t."message", t."is_sent", t."created_at"
 FROM ONLY "public"."reminders" t
-JOIN "keyshift"."reminders_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
+LEFT JOIN "keyshift"."reminders_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
 LEFT JOIN "keyshift"."journals_ids" m3 ON m3.new_id = t."journal_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.reminders', '"public"."reminders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reminders"'), to_regclass('"keyshift_build_1"."reminders"'));
@@ -243,8 +243,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"'
 INSERT INTO "keyshift_build_1"."tags" ("id", "user_id", "name", "color", "created_at")
 SELECT m1.old_id, m2.old_id, t."name", t."color", t."created_at"
 FROM ONLY "public"."tags" t
-JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tags', '"public"."tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"."tags"');
@@ -255,8 +255,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_id
 INSERT INTO "keyshift_build_1"."journal_tags" ("journal_id", "tag_id", "tagged_at")
 SELECT m1.old_id, m2.old_id, t."tagged_at"
 FROM ONLY "public"."journal_tags" t
-JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."journal_id"
-JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id";
+LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."journal_id"
+LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.journal_tags', '"public"."journal_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journal_tags"'), to_regclass('"keyshift_build_1"."journal_tags"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '"public"."journal_tags"');
@@ -267,8 +267,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags
 INSERT INTO "keyshift_build_1"."secret_tags" ("id", "tag_id", "hint", "encrypted_label", "created_at")
 SELECT m1.old_id, m2.old_id, t."hint", t."encrypted_label", t."created_at"
 FROM ONLY "public"."secret_tags" t
-JOIN "keyshift"."secret_tags_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id";
+LEFT JOIN "keyshift"."secret_tags_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.secret_tags', '"public"."secret_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."secret_tags"'), to_regclass('"keyshift_build_1"."secret_tags"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"public"."secret_tags"');
@@ -279,8 +279,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."us
 INSERT INTO "keyshift_build_1"."user_sessions" ("id", "user_id", "token_hash", "user_agent", "created_at", "expires_at", "revoked_at")
 SELECT m1.old_id, m2.old_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
 FROM ONLY "public"."user_sessions" t
-JOIN "keyshift"."user_sessions_ids" m1 ON m1.new_id = t."id"
-JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."user_sessions_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_sessions', '"public"."user_sessions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_sessions"'), to_regclass('"keyshift_build_1"."user_sessions"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_sessions', '"public"."user_sessions"');

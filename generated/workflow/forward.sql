@@ -107,7 +107,13 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."observations_observation_i
 -- map of a key that partitions or child tables share covers their rows too.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
--- uuid_for's, which the ALTER computes again without a join.
+-- uuid_for's, which the ALTER computes again without a join (version 4).
+-- Drawing a uuid costs far more than reading a row, which the planner
+-- cannot know; at zero parallel costs, workers draw the uuids of a big
+-- table's map while this session writes them (1.5x faster at 5M rows on
+-- two cores). Tables below min_parallel_table_scan_size stay serial.
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."lobs_ids" AS SELECT "lob_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."lobs";
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
@@ -244,6 +250,8 @@ ALTER TABLE "keyshift"."observations_ids" ALTER COLUMN old_id SET NOT NULL, ALTE
 ANALYZE "keyshift"."observations_ids";
 COMMENT ON TABLE "keyshift"."observations_ids" IS 'keyshift: old public.observations.observation_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.observations', '"keyshift"."observations_ids"');
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -939,7 +947,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"'
 INSERT INTO "keyshift_build_1"."lobs" ("lob_id", "lob_name", "parent_lob_id", "description", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.new_id, t."lob_name", m2.new_id, t."description", m3.new_id, m4.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."lobs" t
-JOIN "keyshift"."lobs_ids" m1 ON m1.old_id = t."lob_id"
+LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.old_id = t."lob_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."parent_lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."updated_by";
@@ -953,7 +961,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"'
 INSERT INTO "keyshift_build_1"."users" ("user_id", "email", "first_name", "last_name", "phone", "lob_id", "is_active", "created_at", "updated_at")
 SELECT m1.new_id, t."email", t."first_name", t."last_name", t."phone", m2.new_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
-JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."user_id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."user_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."lob_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
@@ -965,7 +973,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS N
 INSERT INTO "keyshift_build_1"."permissions" ("permission_id", "resource", "action", "description")
 SELECT m1.new_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
-JOIN "keyshift"."permissions_ids" m1 ON m1.old_id = t."permission_id";
+LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.old_id = t."permission_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.permissions', '"public"."permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"public"."permissions"');
@@ -976,8 +984,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids
 INSERT INTO "keyshift_build_1"."reports" ("report_id", "report_name", "lob_id", "report_owner_id", "regulation", "frequency", "is_active", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.new_id, t."report_name", m2.new_id, m3.new_id, t."regulation", t."frequency", t."is_active", m4.new_id, m5.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."reports" t
-JOIN "keyshift"."reports_ids" m1 ON m1.old_id = t."report_id"
-JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."lob_id"
+LEFT JOIN "keyshift"."reports_ids" m1 ON m1.old_id = t."report_id"
+LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."report_owner_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."updated_by";
@@ -991,8 +999,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"
 INSERT INTO "keyshift_build_1"."report_attributes" ("attribute_id", "report_id", "attribute_name", "data_type", "description", "is_primary_key", "is_cde", "version_number", "master_attribute_id", "created_by", "created_at")
 SELECT m1.new_id, m2.new_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.new_id, m4.new_id, t."created_at"
 FROM ONLY "public"."report_attributes" t
-JOIN "keyshift"."report_attributes_ids" m1 ON m1.old_id = t."attribute_id"
-JOIN "keyshift"."reports_ids" m2 ON m2.old_id = t."report_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m1 ON m1.old_id = t."attribute_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.old_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.old_id = t."master_attribute_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.report_attributes', '"public"."report_attributes"');
@@ -1005,7 +1013,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NUL
 INSERT INTO "keyshift_build_1"."roles" ("role_id", "role_name", "description", "is_system", "created_at")
 SELECT m1.new_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
-JOIN "keyshift"."roles_ids" m1 ON m1.old_id = t."role_id";
+LEFT JOIN "keyshift"."roles_ids" m1 ON m1.old_id = t."role_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.roles', '"public"."roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public"."roles"');
@@ -1016,8 +1024,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."role
 INSERT INTO "keyshift_build_1"."role_permissions" ("role_id", "permission_id", "granted_by", "granted_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."granted_at"
 FROM ONLY "public"."role_permissions" t
-JOIN "keyshift"."roles_ids" m1 ON m1.old_id = t."role_id"
-JOIN "keyshift"."permissions_ids" m2 ON m2.old_id = t."permission_id"
+LEFT JOIN "keyshift"."roles_ids" m1 ON m1.old_id = t."role_id"
+LEFT JOIN "keyshift"."permissions_ids" m2 ON m2.old_id = t."permission_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."granted_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.role_permissions', '"public"."role_permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'));
@@ -1029,7 +1037,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."user
 INSERT INTO "keyshift_build_1"."test_cycles" ("cycle_id", "cycle_name", "description", "start_date", "end_date", "status", "test_manager_id", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.new_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.new_id, m3.new_id, m4.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."test_cycles" t
-JOIN "keyshift"."test_cycles_ids" m1 ON m1.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."test_manager_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."updated_by";
@@ -1043,8 +1051,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cyc
 INSERT INTO "keyshift_build_1"."cycle_reports" ("cycle_id", "report_id", "tester_id", "status", "started_at", "completed_at", "created_by", "updated_by", "created_at", "updated_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."status", t."started_at", t."completed_at", m4.new_id, m5.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."cycle_reports" t
-JOIN "keyshift"."test_cycles_ids" m1 ON m1.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m2 ON m2.old_id = t."report_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."tester_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."updated_by";
@@ -1058,7 +1066,7 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."repor
 INSERT INTO "keyshift_build_1"."audit_logs" ("audit_id", "user_id", "action", "table_name", "record_id", "cycle_id", "report_id", "old_values", "new_values", "ip_address", "timestamp")
 SELECT m1.new_id, m2.new_id, t."action", t."table_name", t."record_id", m3.new_id, m4.new_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
 FROM ONLY "public"."audit_logs" t
-JOIN "keyshift"."audit_logs_ids" m1 ON m1.old_id = t."audit_id"
+LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.old_id = t."audit_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."user_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m4 ON m4.old_id = t."report_id";
@@ -1072,10 +1080,10 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshi
 INSERT INTO "keyshift_build_1"."data_profiling_rules" ("rule_id", "cycle_id", "report_id", "attribute_id", "rule_name", "rule_type", "rule_logic", "severity", "is_executable", "created_by", "updated_by", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.new_id, m6.new_id, t."created_at"
 FROM ONLY "public"."data_profiling_rules" t
-JOIN "keyshift"."data_profiling_rules_ids" m1 ON m1.old_id = t."rule_id"
-JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
-JOIN "keyshift"."report_attributes_ids" m4 ON m4.old_id = t."attribute_id"
+LEFT JOIN "keyshift"."data_profiling_rules_ids" m1 ON m1.old_id = t."rule_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
@@ -1088,10 +1096,10 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."r
 INSERT INTO "keyshift_build_1"."llm_audit_logs" ("log_id", "cycle_id", "report_id", "llm_provider", "model_name", "prompt_template", "request_payload", "response_payload", "token_usage", "execution_time_ms", "executed_by", "executed_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.new_id, t."executed_at"
 FROM ONLY "public"."llm_audit_logs" t
-JOIN "keyshift"."llm_audit_logs_ids" m1 ON m1.old_id = t."log_id"
+LEFT JOIN "keyshift"."llm_audit_logs_ids" m1 ON m1.old_id = t."log_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
-JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."executed_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."executed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
@@ -1102,9 +1110,9 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_s
 INSERT INTO "keyshift_build_1"."sample_selections" ("sample_id", "cycle_id", "report_id", "sample_identifier", "sample_data", "selection_method", "selected_by", "approved_by", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."sample_identifier", t."sample_data", t."selection_method", m4.new_id, m5.new_id, t."created_at"
 FROM ONLY "public"."sample_selections" t
-JOIN "keyshift"."sample_selections_ids" m1 ON m1.old_id = t."sample_id"
-JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
+LEFT JOIN "keyshift"."sample_selections_ids" m1 ON m1.old_id = t."sample_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."selected_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."approved_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.sample_selections', '"public"."sample_selections"');
@@ -1117,13 +1125,13 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"
 INSERT INTO "keyshift_build_1"."rfi_requests" ("rfi_id", "cycle_id", "report_id", "sample_id", "attribute_id", "data_owner_id", "requested_by", "question", "response", "due_date", "status", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, m7.new_id, t."question", t."response", t."due_date", t."status", t."created_at"
 FROM ONLY "public"."rfi_requests" t
-JOIN "keyshift"."rfi_requests_ids" m1 ON m1.old_id = t."rfi_id"
-JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
+LEFT JOIN "keyshift"."rfi_requests_ids" m1 ON m1.old_id = t."rfi_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m4 ON m4.old_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."data_owner_id"
-JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."requested_by";
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."requested_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.rfi_requests', '"public"."rfi_requests"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '"public"."rfi_requests"');
@@ -1134,8 +1142,8 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"
 INSERT INTO "keyshift_build_1"."user_roles" ("user_id", "role_id", "assigned_by", "assigned_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."assigned_at"
 FROM ONLY "public"."user_roles" t
-JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."user_id"
-JOIN "keyshift"."roles_ids" m2 ON m2.old_id = t."role_id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."user_id"
+LEFT JOIN "keyshift"."roles_ids" m2 ON m2.old_id = t."role_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."assigned_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_roles', '"public"."user_roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'));
@@ -1147,9 +1155,9 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cyc
 INSERT INTO "keyshift_build_1"."workflow_phases" ("phase_id", "cycle_id", "report_id", "phase_name", "status", "planned_start_date", "planned_end_date", "actual_start_date", "actual_end_date", "started_by", "completed_by", "notes", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.new_id, m5.new_id, t."notes", t."created_at"
 FROM ONLY "public"."workflow_phases" t
-JOIN "keyshift"."workflow_phases_ids" m1 ON m1.old_id = t."phase_id"
-JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
+LEFT JOIN "keyshift"."workflow_phases_ids" m1 ON m1.old_id = t."phase_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."started_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."completed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.workflow_phases', '"public"."workflow_phases"');
@@ -1162,10 +1170,10 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids
 INSERT INTO "keyshift_build_1"."cycle_report_planning_attributes" ("id", "cycle_id", "report_id", "attribute_id", "phase_id", "information_security_classification", "is_scoped", "approved_by", "approved_at", "created_by", "updated_by", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."information_security_classification", t."is_scoped", m6.new_id, t."approved_at", m7.new_id, m8.new_id, t."created_at"
 FROM ONLY "public"."cycle_report_planning_attributes" t
-JOIN "keyshift"."cycle_report_planning_attributes_ids" m1 ON m1.old_id = t."id"
-JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
-JOIN "keyshift"."report_attributes_ids" m4 ON m4.old_id = t."attribute_id"
+LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m1 ON m1.old_id = t."id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m5 ON m5.old_id = t."phase_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."approved_by"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."created_by"
@@ -1180,10 +1188,10 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids
 INSERT INTO "keyshift_build_1"."cycle_report_scoping_attributes" ("id", "planning_attribute_id", "cycle_id", "report_id", "version", "is_in_scope", "tester_rationale", "decision", "decided_by", "decided_at", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.new_id, t."decided_at", t."created_at"
 FROM ONLY "public"."cycle_report_scoping_attributes" t
-JOIN "keyshift"."cycle_report_scoping_attributes_ids" m1 ON m1.old_id = t."id"
-JOIN "keyshift"."cycle_report_planning_attributes_ids" m2 ON m2.old_id = t."planning_attribute_id"
-JOIN "keyshift"."test_cycles_ids" m3 ON m3.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m4 ON m4.old_id = t."report_id"
+LEFT JOIN "keyshift"."cycle_report_scoping_attributes_ids" m1 ON m1.old_id = t."id"
+LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m2 ON m2.old_id = t."planning_attribute_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m4 ON m4.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."decided_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
@@ -1195,12 +1203,12 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"
 INSERT INTO "keyshift_build_1"."test_executions" ("execution_id", "cycle_id", "report_id", "phase_id", "sample_id", "attribute_id", "result", "expected_value", "actual_value", "executed_by", "executed_at", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, t."result", t."expected_value", t."actual_value", m7.new_id, t."executed_at", t."created_at"
 FROM ONLY "public"."test_executions" t
-JOIN "keyshift"."test_executions_ids" m1 ON m1.old_id = t."execution_id"
-JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
+LEFT JOIN "keyshift"."test_executions_ids" m1 ON m1.old_id = t."execution_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m4 ON m4.old_id = t."phase_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m5 ON m5.old_id = t."sample_id"
-JOIN "keyshift"."report_attributes_ids" m6 ON m6.old_id = t."attribute_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m6 ON m6.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."executed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.test_executions', '"public"."test_executions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
@@ -1212,9 +1220,9 @@ SELECT keyshift.fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."rep
 INSERT INTO "keyshift_build_1"."observations" ("observation_id", "cycle_id", "report_id", "test_execution_id", "attribute_id", "title", "description", "severity", "status", "assigned_to", "created_by", "updated_by", "created_at")
 SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."title", t."description", t."severity", t."status", m6.new_id, m7.new_id, m8.new_id, t."created_at"
 FROM ONLY "public"."observations" t
-JOIN "keyshift"."observations_ids" m1 ON m1.old_id = t."observation_id"
-JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
-JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
+LEFT JOIN "keyshift"."observations_ids" m1 ON m1.old_id = t."observation_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."test_executions_ids" m4 ON m4.old_id = t."test_execution_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."assigned_to"

@@ -130,87 +130,87 @@ FROM (VALUES
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.lobs', 'lob_id'))
+       format('%s.%s should default to %s', 'public.lobs', 'lob_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."lobs"') AND a.attname = 'lob_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.users', 'user_id'))
+       format('%s.%s should default to %s', 'public.users', 'user_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'user_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.permissions', 'permission_id'))
+       format('%s.%s should default to %s', 'public.permissions', 'permission_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."permissions"') AND a.attname = 'permission_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.reports', 'report_id'))
+       format('%s.%s should default to %s', 'public.reports', 'report_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."reports"') AND a.attname = 'report_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.report_attributes', 'attribute_id'))
+       format('%s.%s should default to %s', 'public.report_attributes', 'attribute_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."report_attributes"') AND a.attname = 'attribute_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.roles', 'role_id'))
+       format('%s.%s should default to %s', 'public.roles', 'role_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."roles"') AND a.attname = 'role_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.test_cycles', 'cycle_id'))
+       format('%s.%s should default to %s', 'public.test_cycles', 'cycle_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."test_cycles"') AND a.attname = 'cycle_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.audit_logs', 'audit_id'))
+       format('%s.%s should default to %s', 'public.audit_logs', 'audit_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'audit_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.data_profiling_rules', 'rule_id'))
+       format('%s.%s should default to %s', 'public.data_profiling_rules', 'rule_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."data_profiling_rules"') AND a.attname = 'rule_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.llm_audit_logs', 'log_id'))
+       format('%s.%s should default to %s', 'public.llm_audit_logs', 'log_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."llm_audit_logs"') AND a.attname = 'log_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.sample_selections', 'sample_id'))
+       format('%s.%s should default to %s', 'public.sample_selections', 'sample_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."sample_selections"') AND a.attname = 'sample_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.rfi_requests', 'rfi_id'))
+       format('%s.%s should default to %s', 'public.rfi_requests', 'rfi_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'rfi_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.workflow_phases', 'phase_id'))
+       format('%s.%s should default to %s', 'public.workflow_phases', 'phase_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."workflow_phases"') AND a.attname = 'phase_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.cycle_report_planning_attributes', 'id'))
+       format('%s.%s should default to %s', 'public.cycle_report_planning_attributes', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.cycle_report_scoping_attributes', 'id'))
+       format('%s.%s should default to %s', 'public.cycle_report_scoping_attributes', 'id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND a.attname = 'id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.test_executions', 'execution_id'))
+       format('%s.%s should default to %s', 'public.test_executions', 'execution_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'execution_id';
 
 SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()' AND a.attidentity = '',
-       format('%s.%s should default to gen_random_uuid()', 'public.observations', 'observation_id'))
+       format('%s.%s should default to %s', 'public.observations', 'observation_id', 'gen_random_uuid()'))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'observation_id';
 
