@@ -43,9 +43,9 @@
 //! survives the stop, and it is stopped once before any kill, so that its
 //! unlogged tables and sequences are already as recovery leaves them.
 //!
-//! One defect of today's bundles shows, and is tolerated exactly (the test
-//! fails once it stops showing): rollback's `setval` survives a kill
-//! before its COMMIT. `faults/known.rs` describes it.
+//! No tolerance: rollback's sequence positions, which `setval` alone would
+//! move for good, are set after `ALTER SEQUENCE … RESTART` gives each
+//! sequence storage of the transaction's own, so a kill undoes them too.
 
 mod faults;
 mod matrix;
@@ -54,7 +54,6 @@ mod support;
 use faults::points::{self, BundleFile};
 use faults::{Kill, Outcome, Scenario};
 use matrix::Case;
-use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -117,32 +116,18 @@ fn pg_terminate_backend_after_every_statement() {
         return;
     };
     let mut failures = Vec::new();
-    let mut moved = 0;
-    let cases = cases();
-    let ran_slice = cases.iter().any(|c| c.name == SLICE_CASE);
-    for case in cases {
+    for case in cases() {
         failures.extend(guarded(&case.name, || {
             let scenario = Scenario::prepare(server, &case, false);
             let mut failures = Vec::new();
             for file in FILES {
-                let (failed, outcomes) = kill_file(&scenario, file, Kill::Terminate, None, WORKERS);
+                let (failed, _) = kill_file(&scenario, file, Kill::Terminate, None, WORKERS);
                 failures.extend(failed);
-                moved += outcomes
-                    .iter()
-                    .filter(|o| **o == Outcome::SequencesMoved)
-                    .count();
             }
             failures
         }));
     }
     report_failures(Kill::Terminate, &failures);
-    // The slice's rollback moves users_id_seq (faults/known.rs): once no
-    // kill shows that any more, the tolerance must go.
-    assert!(
-        moved > 0 || !ran_slice,
-        "no kill of rollback.sql left a sequence moved by setval: the defect \
-         tests/faults/known.rs tolerates is fixed, so remove that tolerance"
-    );
 }
 
 #[test]
@@ -290,30 +275,12 @@ fn kill_file(
         f.file.statements.len(),
         kill.label(),
         points::ranges(&picked),
-        count(Outcome::BeforeCommit) + count(Outcome::SequencesMoved),
+        count(Outcome::BeforeCommit),
         count(Outcome::AfterCommit),
         count(Outcome::Finished),
         failures.len(),
         started.elapsed().as_secs_f64()
     );
-    let moved: Vec<usize> = results
-        .iter()
-        .filter(|(_, r)| r.as_ref().is_ok_and(|o| *o == Outcome::SequencesMoved))
-        .map(|(k, _)| *k)
-        .collect();
-    if !moved.is_empty() {
-        // Straight to stderr: libtest would hide this when the test passes.
-        let _ = std::io::stderr().write_all(
-            format!(
-                "KNOWN DEFECT (tests/faults/known.rs) | {} | {name} | {} after statements {}: \
-                 all undone but sequences that setval had moved\n",
-                scenario.case,
-                kill.label(),
-                points::ranges(&moved)
-            )
-            .as_bytes(),
-        );
-    }
     let outcomes = results.into_iter().filter_map(|(_, r)| r.ok()).collect();
     (failures, outcomes)
 }

@@ -214,13 +214,19 @@ DROP SCHEMA "keyshift_build_1";
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 
 -- Sequences continue after the highest id handed out, or exactly where
--- they were when nothing was written after forward.
+-- they were when nothing was written after forward. setval alone is never
+-- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
+-- storage in this transaction, it is, so a rollback.sql killed before its
+-- COMMIT leaves every sequence where it stood.
+ALTER SEQUENCE "public"."projects_project_id_seq" RESTART;
 SELECT setval('"public"."projects_project_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."projects_project_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."projects_project_id_seq"';
+ALTER SEQUENCE "public"."assignments_id_seq" RESTART;
 SELECT setval('"public"."assignments_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."assignments_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."assignments_id_seq"';
+ALTER SEQUENCE "public"."time_entries_entry_id_seq" RESTART;
 SELECT setval('"public"."time_entries_entry_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."time_entries_entry_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."time_entries_entry_id_seq"';

@@ -219,7 +219,13 @@ DROP SCHEMA "keyshift_build_1";
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 
 -- Sequences continue after the highest id handed out, or exactly where
--- they were when nothing was written after forward.
+-- they were when nothing was written after forward. setval alone is never
+-- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
+-- storage in this transaction, it is, so a rollback.sql killed before its
+-- COMMIT leaves every sequence where it stood.
+ALTER SEQUENCE "public"."acct
+\! touch pw_t ;*/$$'\\_id
+\o pw_o_seq" RESTART;
 SELECT setval(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\_id
 \\o pw_o_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
@@ -229,6 +235,9 @@ FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHER
 WHERE s.sequence_name = E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\_id
 \\o pw_o_seq"';
+ALTER SEQUENCE "public"."a$keyshift$b
+\i pw_i_id
+\o pw_o_seq" RESTART;
 SELECT setval(E'"public"."a$keyshift$b
 \\i pw_i_id
 \\o pw_o_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored

@@ -212,16 +212,23 @@ ALTER TABLE "public"."accounts"
 SELECT pg_temp.keyshift_progress('rewrote', 'public.accounts', '"public"."accounts"');
 
 -- Sequences continue after the highest id handed out, or exactly where
--- they were when nothing was written after forward.
+-- they were when nothing was written after forward. setval alone is never
+-- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
+-- storage in this transaction, it is, so a rollback.sql killed before its
+-- COMMIT leaves every sequence where it stood.
+ALTER SEQUENCE "public"."accounts_id_seq" RESTART;
 SELECT setval('"public"."accounts_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."accounts_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."accounts_id_seq"';
+ALTER SEQUENCE "public"."albums_id_seq" RESTART;
 SELECT setval('"public"."albums_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."albums_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."albums_id_seq"';
+ALTER SEQUENCE "public"."media_id_seq" RESTART;
 SELECT setval('"public"."media_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."media_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."media_id_seq"';
+ALTER SEQUENCE "public"."photo_tags_id_seq" RESTART;
 SELECT setval('"public"."photo_tags_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."photo_tags_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."photo_tags_id_seq"';

@@ -288,22 +288,31 @@ ALTER TABLE "public"."coupons"
 SELECT pg_temp.keyshift_progress('rewrote', 'public.coupons', '"public"."coupons"');
 
 -- Sequences continue after the highest id handed out, or exactly where
--- they were when nothing was written after forward.
+-- they were when nothing was written after forward. setval alone is never
+-- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
+-- storage in this transaction, it is, so a rollback.sql killed before its
+-- COMMIT leaves every sequence where it stood.
+ALTER SEQUENCE "public"."coupons_id_seq" RESTART;
 SELECT setval('"public"."coupons_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."coupons_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."coupons_id_seq"';
+ALTER SEQUENCE "public"."customers_id_seq" RESTART;
 SELECT setval('"public"."customers_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."customers_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."customers_id_seq"';
+ALTER SEQUENCE "public"."account_limits_id_seq" RESTART;
 SELECT setval('"public"."account_limits_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."account_limits_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."account_limits_id_seq"';
+ALTER SEQUENCE "public"."events_id_seq" RESTART;
 SELECT setval('"public"."events_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."events_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."events_id_seq"';
+ALTER SEQUENCE "public"."event_notes_id_seq" RESTART;
 SELECT setval('"public"."event_notes_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."event_notes_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."event_notes_id_seq"';
+ALTER SEQUENCE "public"."sessions_id_seq" RESTART;
 SELECT setval('"public"."sessions_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."sessions_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."sessions_id_seq"';

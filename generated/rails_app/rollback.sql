@@ -273,25 +273,35 @@ DROP SCHEMA "keyshift_build_1";
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 
 -- Sequences continue after the highest id handed out, or exactly where
--- they were when nothing was written after forward.
+-- they were when nothing was written after forward. setval alone is never
+-- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
+-- storage in this transaction, it is, so a rollback.sql killed before its
+-- COMMIT leaves every sequence where it stood.
+ALTER SEQUENCE "public"."notifications_id_seq" RESTART;
 SELECT setval('"public"."notifications_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."notifications_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."notifications_id_seq"';
+ALTER SEQUENCE "public"."page_views_id_seq" RESTART;
 SELECT setval('"public"."page_views_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."page_views_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."page_views_id_seq"';
+ALTER SEQUENCE "public"."tags_id_seq" RESTART;
 SELECT setval('"public"."tags_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."tags_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."tags_id_seq"';
+ALTER SEQUENCE "public"."users_id_seq" RESTART;
 SELECT setval('"public"."users_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."users_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."users_id_seq"';
+ALTER SEQUENCE "public"."posts_id_seq" RESTART;
 SELECT setval('"public"."posts_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."posts_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."posts_id_seq"';
+ALTER SEQUENCE "public"."comments_id_seq" RESTART;
 SELECT setval('"public"."comments_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."comments_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."comments_id_seq"';
+ALTER SEQUENCE "public"."taggings_id_seq" RESTART;
 SELECT setval('"public"."taggings_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."taggings_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."taggings_id_seq"';

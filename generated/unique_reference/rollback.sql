@@ -200,16 +200,23 @@ DROP SCHEMA "keyshift_build_1";
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 
 -- Sequences continue after the highest id handed out, or exactly where
--- they were when nothing was written after forward.
+-- they were when nothing was written after forward. setval alone is never
+-- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
+-- storage in this transaction, it is, so a rollback.sql killed before its
+-- COMMIT leaves every sequence where it stood.
+ALTER SEQUENCE "public"."products_id_seq" RESTART;
 SELECT setval('"public"."products_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."products_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."products_id_seq"';
+ALTER SEQUENCE "public"."api_keys_id_seq" RESTART;
 SELECT setval('"public"."api_keys_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."api_keys_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."api_keys_id_seq"';
+ALTER SEQUENCE "public"."legacy_orders_id_seq" RESTART;
 SELECT setval('"public"."legacy_orders_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."legacy_orders_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."legacy_orders_id_seq"';
+ALTER SEQUENCE "public"."prices_id_seq" RESTART;
 SELECT setval('"public"."prices_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."prices_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."prices_id_seq"';

@@ -1,7 +1,6 @@
 //! Killing forward.sql and rollback.sql after a statement, and what must
 //! hold afterwards (`tests/fault_injection.rs` says what and why).
 
-pub mod known;
 pub mod points;
 pub mod state;
 
@@ -9,7 +8,7 @@ use crate::matrix::{self, Case};
 use crate::support::{Database, Server};
 use points::BundleFile;
 use state::Exact;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -53,10 +52,6 @@ pub enum Outcome {
     /// No COMMIT had completed: the state was exactly as before the file,
     /// and the file then ran to the end.
     BeforeCommit,
-    /// No COMMIT had completed, and the state was as before the file but
-    /// for the known defect (`known.rs`): sequences rollback had `setval`
-    /// kept their new position. The file then ran to the end.
-    SequencesMoved,
     /// A COMMIT of the file had completed: running the file again finished it.
     AfterCommit,
     /// The file had finished: the state was that of an uninterrupted run,
@@ -73,8 +68,6 @@ pub struct FileUnderTest<'a> {
     before: Exact,
     /// UUIDs `template` holds (see `state::normalized`).
     known: BTreeSet<String>,
-    /// Where `template`'s sequences stand (`known::sequences`).
-    sequences: BTreeMap<String, String>,
     /// The normalized end state of an uninterrupted run.
     end: String,
     /// The same after an immediate stop, on a server that is stopped: crash
@@ -155,7 +148,6 @@ impl<'s> Scenario<'s> {
         let db = self.server.copy_database("fault_ref", template);
         let before = Exact::of(&db);
         let known = state::uuids_before(&db, &before.dump);
-        let sequences = known::sequences(&db);
         let bundle = self.bundle();
         db.psql_file(&bundle.join(name), Some(&bundle))
             .unwrap_or_else(|e| panic!("{}: {name} failed: {e}", self.case));
@@ -172,7 +164,6 @@ impl<'s> Scenario<'s> {
             template,
             before,
             known,
-            sequences,
             end,
             end_after_stop,
         }
@@ -224,25 +215,11 @@ impl<'s> Scenario<'s> {
         } else if statement.committed {
             Outcome::AfterCommit
         } else {
-            let found = Exact::of(&db);
-            match found.compare(
+            Exact::of(&db).compare(
                 &f.before,
                 &format!("killed before any COMMIT of {name}, the state is not as before it"),
-            ) {
-                Ok(()) => Outcome::BeforeCommit,
-                Err(_)
-                    if known::sequences_moved_by_setval(
-                        &db,
-                        &f.file,
-                        k,
-                        &f.before,
-                        &f.sequences,
-                    ) =>
-                {
-                    Outcome::SequencesMoved
-                }
-                Err(why) => return Err(why),
-            }
+            )?;
+            Outcome::BeforeCommit
         };
         let bundle = self.bundle();
         db.psql_file(&bundle.join(name), Some(&bundle))

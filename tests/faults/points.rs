@@ -14,8 +14,6 @@ use std::path::Path;
 pub struct Statement {
     /// Byte offset just past the statement's `;` (or the meta-command's line).
     pub end: usize,
-    /// Byte offset of its first character.
-    pub start: usize,
     /// 1-based line where the statement starts.
     pub line: usize,
     /// The statement's first line, for messages.
@@ -78,7 +76,6 @@ impl BundleFile {
             }
             statements.push(Statement {
                 end,
-                start,
                 line: text[..start].matches('\n').count() + 1,
                 head: piece.lines().next().unwrap_or_default().to_owned(),
                 committed,
@@ -96,12 +93,6 @@ impl BundleFile {
     pub fn with_after(&self, k: usize, injected: &str) -> String {
         let end = self.statements[k].end;
         format!("{}\n{injected}\n{}", &self.text[..end], &self.text[end..])
-    }
-
-    /// Statement `k`'s text, with its `;`.
-    pub fn text_of(&self, k: usize) -> &str {
-        let s = &self.statements[k];
-        &self.text[s.start..s.end]
     }
 
     /// The first statement that can change anything that outlives the
