@@ -372,7 +372,7 @@ pub fn render_into(
     let sequences = sequences.as_slice();
 
     sink.file("preflight.sql", &mut |w| {
-        Preflight {
+        buffered(w, |w| Preflight {
             header: common.header(
                 "preflight.sql",
                 "Read-only checks to run before forward.sql.",
@@ -392,10 +392,10 @@ pub fn render_into(
             candidates: &common.candidates,
             surrogates: &common.surrogates,
         }
-        .write_into(w)
+        .write_into(w))
     })?;
     sink.file("forward.sql", &mut |w| {
-        Forward {
+        buffered(w, |w| Forward {
             sequences,
             header: common.header("forward.sql", "Moves the keys to uuid."),
             plan_hash: h,
@@ -409,10 +409,10 @@ pub fn render_into(
             polymorphic: &common.polymorphic,
             surrogates: &common.surrogates,
         }
-        .write_into(w)
+        .write_into(w))
     })?;
     sink.file("verify_forward.sql", &mut |w| {
-        VerifyForward {
+        buffered(w, |w| VerifyForward {
             header: common.header(
                 "verify_forward.sql",
                 "Read-only proof that forward.sql worked.",
@@ -423,10 +423,10 @@ pub fn render_into(
             surrogates: &common.surrogates,
             dependents: &common.dependents,
         }
-        .write_into(w)
+        .write_into(w))
     })?;
     sink.file("rollback.sql", &mut |w| {
-        Rollback {
+        buffered(w, |w| Rollback {
             sequences,
             header: common.header("rollback.sql", "Moves the keys back to integers."),
             plan_hash: h,
@@ -438,10 +438,10 @@ pub fn render_into(
             key_defaults,
             surrogates: &common.surrogates,
         }
-        .write_into(w)
+        .write_into(w))
     })?;
     sink.file("verify_rollback.sql", &mut |w| {
-        VerifyRollback {
+        buffered(w, |w| VerifyRollback {
             header: common.header(
                 "verify_rollback.sql",
                 "Read-only proof that rollback.sql worked.",
@@ -452,10 +452,10 @@ pub fn render_into(
             surrogates: &common.surrogates,
             dependents: &common.dependents,
         }
-        .write_into(w)
+        .write_into(w))
     })?;
     sink.file("contract.sql", &mut |w| {
-        Contract {
+        buffered(w, |w| Contract {
             sequences,
             header: common.header(
                 "contract.sql",
@@ -467,10 +467,10 @@ pub fn render_into(
             has_column_defaults,
             has_dependents,
         }
-        .write_into(w)
+        .write_into(w))
     })?;
     sink.file("verify_contract.sql", &mut |w| {
-        VerifyContract {
+        buffered(w, |w| VerifyContract {
             sequences,
             header: common.header(
                 "verify_contract.sql",
@@ -480,12 +480,24 @@ pub fn render_into(
             keep_id_map: plan.keep_id_map,
             expected_uuid_columns: &uuid_columns,
         }
-        .write_into(w)
+        .write_into(w))
     })?;
     sink.file("PLAN.md", &mut |w| {
-        plan_md(plan, &common, table_count).write_into(w)
+        buffered(w, |w| plan_md(plan, &common, table_count).write_into(w))
     })?;
-    sink.file("plan.json", &mut |w| plan_json(plan, &common, w))
+    sink.file("plan.json", &mut |w| buffered(w, |w| plan_json(plan, &common, w)))
+}
+
+/// Runs `write` against a buffer in front of `w`. Templates and serde_json
+/// write a file in millions of small pieces; through the buffer each is an
+/// inlined copy rather than a call through `dyn io::Write`.
+fn buffered<'w>(
+    w: &'w mut dyn io::Write,
+    write: impl FnOnce(&mut io::BufWriter<&'w mut dyn io::Write>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, w);
+    write(&mut out)?;
+    io::Write::flush(&mut out)
 }
 
 fn run_command(file: &str) -> String {
@@ -733,7 +745,7 @@ fn mermaid_label(text: &str) -> String {
     crate::catalog::control_pictures(text).replace('"', "#quot;")
 }
 
-fn plan_json(plan: &Plan, common: &Common, w: &mut dyn io::Write) -> io::Result<()> {
+fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result<()> {
     let run = STAGES
         .iter()
         .map(|(stage, file)| (*stage, vec![*file]))
