@@ -18,6 +18,7 @@ use super::{Blocker, ConvertedColumn, KeySource, Options, PolymorphicColumn, Roo
 use crate::catalog::{
     Catalog, ForeignKey, QualifiedName, Sequence, Table, TableKind, derived_name,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The root table of every converted column.
@@ -119,20 +120,28 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// The memo entry of `table.column`.
-    fn memo(&mut self, table: &QualifiedName, column: &str) -> &mut Memo {
-        let slot = self
+    /// Where `table.column` sits in `memo`: its table's index (the catalog
+    /// is sorted by name) and its own index there.
+    fn slot(&self, table: &QualifiedName, column: &str) -> Option<(usize, usize)> {
+        let ti = self
             .catalog
             .tables
             .binary_search_by(|t| t.name.cmp(table))
-            .ok()
-            .and_then(|ti| {
-                let ci = self.catalog.tables[ti]
-                    .columns
-                    .iter()
-                    .position(|c| c.name == column)?;
-                Some((ti, ci))
-            });
+            .ok()?;
+        let ci = self.catalog.tables[ti]
+            .columns
+            .iter()
+            .position(|c| c.name == column)?;
+        Some((ti, ci))
+    }
+
+    /// The memo entry of `table.column`, found at `slot`.
+    fn memo(
+        &mut self,
+        slot: Option<(usize, usize)>,
+        table: &QualifiedName,
+        column: &str,
+    ) -> &mut Memo {
         match slot {
             Some((ti, ci)) => &mut self.memo[ti][ci],
             None => self
@@ -144,16 +153,21 @@ impl Resolver<'_> {
 
     fn root(&mut self, table: &QualifiedName, column: &str) -> Option<usize> {
         // Every member of a family group resolves as its owner.
-        let owner = self.groups.owner(table, column).clone();
-        match *self.memo(&owner, column) {
+        let owner = match self.groups.group(table, column) {
+            Some(group) => Cow::Owned(group.owner().clone()),
+            None => Cow::Borrowed(table),
+        };
+        let slot = self.slot(&owner, column);
+        let memo = self.memo(slot, &owner, column);
+        match *memo {
             Memo::Known(found) => return found,
             // A loop of foreign keys between key columns: the loop itself
             // carries no values, so it resolves through primary keys below.
             Memo::Visiting => return None,
-            Memo::Unknown => *self.memo(&owner, column) = Memo::Visiting,
+            Memo::Unknown => *memo = Memo::Visiting,
         }
         let found = self.resolve_uncached(&owner, column);
-        *self.memo(&owner, column) = Memo::Known(found);
+        *self.memo(slot, &owner, column) = Memo::Known(found);
         found
     }
 
