@@ -372,120 +372,136 @@ pub fn render_into(
     let sequences = sequences.as_slice();
 
     sink.file("preflight.sql", &mut |w| {
-        buffered(w, |w| Preflight {
-            header: common.header(
-                "preflight.sql",
-                "Read-only checks to run before forward.sql.",
-            ),
-            tables,
-            foreign_keys: &common.foreign_keys,
-            dependents: &common.dependents,
-            int_column_rows: view::column_rows(tables, |c: &ColumnView| c.int_type.to_string()),
-            blockers: plan
-                .blockers
-                .iter()
-                .map(|b| quote_literal(&format!("{} {}. help: {}", b.object, b.reason, b.help)))
-                .collect(),
-            warnings: &plan.warnings,
-            declared: &common.declared,
-            polymorphic: &common.polymorphic,
-            candidates: &common.candidates,
-            surrogates: &common.surrogates,
-        }
-        .write_into(w))
+        buffered(w, |w| {
+            Preflight {
+                header: common.header(
+                    "preflight.sql",
+                    "Read-only checks to run before forward.sql.",
+                ),
+                tables,
+                foreign_keys: &common.foreign_keys,
+                dependents: &common.dependents,
+                int_column_rows: view::column_rows(tables, |c: &ColumnView| c.int_type.to_string()),
+                blockers: plan
+                    .blockers
+                    .iter()
+                    .map(|b| quote_literal(&format!("{} {}. help: {}", b.object, b.reason, b.help)))
+                    .collect(),
+                warnings: &plan.warnings,
+                declared: &common.declared,
+                polymorphic: &common.polymorphic,
+                candidates: &common.candidates,
+                surrogates: &common.surrogates,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("forward.sql", &mut |w| {
-        buffered(w, |w| Forward {
-            sequences,
-            header: common.header("forward.sql", "Moves the keys to uuid."),
-            plan_hash: h,
-            lock_timeout: LOCK_TIMEOUT,
-            tables,
-            foreign_keys: &common.foreign_keys,
-            dependents: &common.dependents,
-            has_column_defaults,
-            key_defaults,
-            declared: &common.declared,
-            polymorphic: &common.polymorphic,
-            surrogates: &common.surrogates,
-        }
-        .write_into(w))
+        buffered(w, |w| {
+            Forward {
+                sequences,
+                header: common.header("forward.sql", "Moves the keys to uuid."),
+                plan_hash: h,
+                lock_timeout: LOCK_TIMEOUT,
+                tables,
+                foreign_keys: &common.foreign_keys,
+                dependents: &common.dependents,
+                has_column_defaults,
+                key_defaults,
+                declared: &common.declared,
+                polymorphic: &common.polymorphic,
+                surrogates: &common.surrogates,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("verify_forward.sql", &mut |w| {
-        buffered(w, |w| VerifyForward {
-            header: common.header(
-                "verify_forward.sql",
-                "Read-only proof that forward.sql worked.",
-            ),
-            plan_hash: h,
-            tables,
-            expected_uuid_columns: &uuid_columns,
-            surrogates: &common.surrogates,
-            dependents: &common.dependents,
-        }
-        .write_into(w))
+        buffered(w, |w| {
+            VerifyForward {
+                header: common.header(
+                    "verify_forward.sql",
+                    "Read-only proof that forward.sql worked.",
+                ),
+                plan_hash: h,
+                tables,
+                expected_uuid_columns: &uuid_columns,
+                surrogates: &common.surrogates,
+                dependents: &common.dependents,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("rollback.sql", &mut |w| {
-        buffered(w, |w| Rollback {
-            sequences,
-            header: common.header("rollback.sql", "Moves the keys back to integers."),
-            plan_hash: h,
-            lock_timeout: LOCK_TIMEOUT,
-            tables,
-            tables_reversed: tables.iter().rev().collect(),
-            foreign_keys: &common.foreign_keys,
-            has_dependents,
-            key_defaults,
-            surrogates: &common.surrogates,
-        }
-        .write_into(w))
+        buffered(w, |w| {
+            Rollback {
+                sequences,
+                header: common.header("rollback.sql", "Moves the keys back to integers."),
+                plan_hash: h,
+                lock_timeout: LOCK_TIMEOUT,
+                tables,
+                tables_reversed: tables.iter().rev().collect(),
+                foreign_keys: &common.foreign_keys,
+                has_dependents,
+                key_defaults,
+                surrogates: &common.surrogates,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("verify_rollback.sql", &mut |w| {
-        buffered(w, |w| VerifyRollback {
-            header: common.header(
-                "verify_rollback.sql",
-                "Read-only proof that rollback.sql worked.",
-            ),
-            tables,
-            foreign_keys: &common.foreign_keys,
-            expected_int_columns: &int_columns,
-            surrogates: &common.surrogates,
-            dependents: &common.dependents,
-        }
-        .write_into(w))
+        buffered(w, |w| {
+            VerifyRollback {
+                header: common.header(
+                    "verify_rollback.sql",
+                    "Read-only proof that rollback.sql worked.",
+                ),
+                tables,
+                foreign_keys: &common.foreign_keys,
+                expected_int_columns: &int_columns,
+                surrogates: &common.surrogates,
+                dependents: &common.dependents,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("contract.sql", &mut |w| {
-        buffered(w, |w| Contract {
-            sequences,
-            header: common.header(
-                "contract.sql",
-                "IRREVERSIBLE clean-up after a successful forward.",
-            ),
-            plan_hash: h,
-            lock_timeout: LOCK_TIMEOUT,
-            keep_id_map: plan.keep_id_map,
-            has_column_defaults,
-            has_dependents,
-        }
-        .write_into(w))
+        buffered(w, |w| {
+            Contract {
+                sequences,
+                header: common.header(
+                    "contract.sql",
+                    "IRREVERSIBLE clean-up after a successful forward.",
+                ),
+                plan_hash: h,
+                lock_timeout: LOCK_TIMEOUT,
+                keep_id_map: plan.keep_id_map,
+                has_column_defaults,
+                has_dependents,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("verify_contract.sql", &mut |w| {
-        buffered(w, |w| VerifyContract {
-            sequences,
-            header: common.header(
-                "verify_contract.sql",
-                "Read-only proof that contract.sql worked.",
-            ),
-            tables,
-            keep_id_map: plan.keep_id_map,
-            expected_uuid_columns: &uuid_columns,
-        }
-        .write_into(w))
+        buffered(w, |w| {
+            VerifyContract {
+                sequences,
+                header: common.header(
+                    "verify_contract.sql",
+                    "Read-only proof that contract.sql worked.",
+                ),
+                tables,
+                keep_id_map: plan.keep_id_map,
+                expected_uuid_columns: &uuid_columns,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("PLAN.md", &mut |w| {
         buffered(w, |w| plan_md(plan, &common, table_count).write_into(w))
     })?;
-    sink.file("plan.json", &mut |w| buffered(w, |w| plan_json(plan, &common, w)))
+    sink.file("plan.json", &mut |w| {
+        buffered(w, |w| plan_json(plan, &common, w))
+    })
 }
 
 /// Runs `write` against a buffer in front of `w`. Templates and serde_json
