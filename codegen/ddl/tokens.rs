@@ -128,6 +128,11 @@ impl<'a> Tokens<'a> {
         self.toks.len()
     }
 
+    /// Significant token `i`, which must exist.
+    fn kind(&self, i: usize) -> &Token {
+        &self.raw[self.toks[i].raw].token
+    }
+
     /// The significant tokens, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Token> {
         self.toks.iter().map(|t| &self.raw[t.raw].token)
@@ -179,8 +184,8 @@ impl<'a> Tokens<'a> {
     /// Index of the `)` matching the `(` at `open`.
     pub fn close_paren(&self, open: usize) -> Option<usize> {
         let mut depth = 0usize;
-        for (i, t) in self.iter().enumerate().skip(open) {
-            match t {
+        for i in open..self.toks.len() {
+            match self.kind(i) {
                 Token::LParen | Token::LBracket => depth += 1,
                 Token::RParen | Token::RBracket => {
                     depth = depth.checked_sub(1)?;
@@ -199,8 +204,8 @@ impl<'a> Tokens<'a> {
         let mut parts = Vec::new();
         let mut depth = 0usize;
         let mut start = lo;
-        for (i, t) in self.iter().enumerate().take(hi).skip(lo) {
-            match t {
+        for i in lo..hi.min(self.toks.len()) {
+            match self.kind(i) {
                 Token::LParen | Token::LBracket => depth += 1,
                 Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
                 Token::Comma if depth == 0 => {
@@ -219,8 +224,8 @@ impl<'a> Tokens<'a> {
     /// First index in `lo..hi` at parenthesis depth 0 satisfying `pred`.
     pub fn find_top(&self, lo: usize, hi: usize, pred: impl Fn(usize) -> bool) -> Option<usize> {
         let mut depth = 0usize;
-        for (i, t) in self.iter().enumerate().take(hi).skip(lo) {
-            match t {
+        for i in lo..hi.min(self.toks.len()) {
+            match self.kind(i) {
                 Token::LParen | Token::LBracket => {
                     if depth == 0 && pred(i) {
                         return Some(i);
