@@ -128,11 +128,6 @@ impl<'a> Tokens<'a> {
         self.toks.len()
     }
 
-    /// Significant token `i`, which must exist.
-    fn kind(&self, i: usize) -> &Token {
-        &self.raw[self.toks[i].raw].token
-    }
-
     /// The significant tokens, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Token> {
         self.toks.iter().map(|t| &self.raw[t.raw].token)
@@ -184,8 +179,8 @@ impl<'a> Tokens<'a> {
     /// Index of the `)` matching the `(` at `open`.
     pub fn close_paren(&self, open: usize) -> Option<usize> {
         let mut depth = 0usize;
-        for i in open..self.toks.len() {
-            match self.kind(i) {
+        for (i, t) in self.iter().enumerate().skip(open) {
+            match t {
                 Token::LParen | Token::LBracket => depth += 1,
                 Token::RParen | Token::RBracket => {
                     depth = depth.checked_sub(1)?;
@@ -204,8 +199,8 @@ impl<'a> Tokens<'a> {
         let mut parts = Vec::new();
         let mut depth = 0usize;
         let mut start = lo;
-        for i in lo..hi.min(self.toks.len()) {
-            match self.kind(i) {
+        for (i, t) in self.iter().enumerate().take(hi).skip(lo) {
+            match t {
                 Token::LParen | Token::LBracket => depth += 1,
                 Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
                 Token::Comma if depth == 0 => {
@@ -224,8 +219,8 @@ impl<'a> Tokens<'a> {
     /// First index in `lo..hi` at parenthesis depth 0 satisfying `pred`.
     pub fn find_top(&self, lo: usize, hi: usize, pred: impl Fn(usize) -> bool) -> Option<usize> {
         let mut depth = 0usize;
-        for i in lo..hi.min(self.toks.len()) {
-            match self.kind(i) {
+        for (i, t) in self.iter().enumerate().take(hi).skip(lo) {
+            match t {
                 Token::LParen | Token::LBracket => {
                     if depth == 0 && pred(i) {
                         return Some(i);
