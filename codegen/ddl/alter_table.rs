@@ -29,7 +29,7 @@ use sqlparser::tokenizer::Token;
 
 /// Handles one `ALTER TABLE` statement.
 pub(crate) fn alter_table(b: &mut Builder, text: &str, statement_start: usize) -> Result<()> {
-    let mut t = tokenize(text)?;
+    let t = tokenize(text)?;
     let mut c = t.cursor(0, t.len());
     c.expect_kw("ALTER")?;
     c.expect_kw("TABLE")?;

@@ -395,8 +395,8 @@ pub(crate) fn index_storage_clauses(t: &Tokens) -> Vec<(usize, usize)> {
     // The `(` matching each `)`, found in one pass.
     let mut opener = vec![None; t.len()];
     let mut stack = Vec::new();
-    for (i, tok) in t.iter().enumerate() {
-        match tok {
+    for (i, tok) in t.toks.iter().enumerate() {
+        match tok.token {
             Token::LParen => stack.push(i),
             Token::RParen => opener[i] = stack.pop(),
             _ => {}

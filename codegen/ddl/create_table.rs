@@ -33,7 +33,7 @@ const CONSTRAINT_START: &[&str] = &[
 
 /// Handles one `CREATE TABLE` statement.
 pub(crate) fn create_table(b: &mut Builder, text: &str, statement_start: usize) -> Result<()> {
-    let mut t = tokenize(text)?;
+    let t = tokenize(text)?;
     reject_action_column_lists(&t)?;
     let identity = identity_options(&t)?;
     let mut hidden = identity.hidden.clone();

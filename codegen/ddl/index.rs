@@ -16,7 +16,7 @@ use sqlparser::tokenizer::Token;
 
 /// Handles one `CREATE INDEX` statement.
 pub(crate) fn create_index(b: &mut Builder, text: &str) -> Result<()> {
-    let mut t = tokenize(text)?;
+    let t = tokenize(text)?;
     // sqlparser cannot read `ON ONLY t`; the flag matters for partitioning.
     let on = t.find_top(0, t.len(), |i| t.is_kw(i, "ON"));
     let only = on.filter(|&i| t.is_kw(i + 1, "ONLY"));

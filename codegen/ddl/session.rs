@@ -33,13 +33,13 @@ pub(crate) fn set(b: &mut Builder, text: &str) -> Result<()> {
     }
     let mut path = Vec::new();
     for (lo, hi) in t.split_commas(c.pos, t.len()) {
-        match t.token(lo) {
-            Some(tok) if hi == lo + 1 => match tok {
+        match &t.toks[lo..hi] {
+            [tok] => match &tok.token {
                 Token::Word(w) => path.push(fold_word(w)),
                 Token::SingleQuotedString(s) => path.extend(
-                    path_list(s).ok_or_else(|| Fail::at("bad search_path entry", t.offset(lo)))?,
+                    path_list(s).ok_or_else(|| Fail::at("bad search_path entry", tok.start))?,
                 ),
-                _ => return Err(Fail::at("bad search_path entry", t.offset(lo))),
+                _ => return Err(Fail::at("bad search_path entry", tok.start)),
             },
             _ => return Err(Fail::at("bad search_path entry", t.offset(lo))),
         }
@@ -72,11 +72,11 @@ pub(crate) fn select(b: &mut Builder, text: &str) -> Result<()> {
     let call = (0..t.len()).find(|&i| {
         t.is_kw(i, "set_config")
             && t.is(i + 1, &Token::LParen)
-            && matches!(t.token(i + 2), Some(Token::SingleQuotedString(s)) if s.eq_ignore_ascii_case("search_path"))
+            && matches!(&t.toks.get(i + 2).map(|x| &x.token), Some(Token::SingleQuotedString(s)) if s.eq_ignore_ascii_case("search_path"))
             && t.is(i + 3, &Token::Comma)
     });
     if let Some(i) = call
-        && let Some(Token::SingleQuotedString(value)) = t.token(i + 4)
+        && let Some(Token::SingleQuotedString(value)) = t.toks.get(i + 4).map(|x| &x.token)
     {
         b.search_path = Some(
             path_list(value).ok_or_else(|| Fail::at("bad search_path value", t.offset(i + 4)))?,

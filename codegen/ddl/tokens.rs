@@ -13,11 +13,11 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Word};
 
-/// Where one significant token (no whitespace or comments) of a statement
-/// is; the token itself stays in [`Tokens::raw`], so a statement's tokens
-/// are held once.
+/// One significant token (no whitespace or comments) of a statement.
 #[derive(Debug, Clone)]
 pub(crate) struct Tok {
+    /// The token itself.
+    pub token: Token,
     /// Byte offset of its first byte in the statement text.
     pub start: usize,
     /// Byte offset one past its last byte.
@@ -31,7 +31,7 @@ pub(crate) struct Tokens<'a> {
     /// The statement text the offsets refer to.
     pub text: &'a str,
     /// Everything the tokenizer produced, whitespace included, for the parser.
-    raw: Vec<TokenWithSpan>,
+    pub raw: Vec<TokenWithSpan>,
     /// The significant tokens.
     pub toks: Vec<Tok>,
 }
@@ -85,6 +85,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Tokens<'_>> {
         .enumerate()
         .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
         .map(|(i, t)| Tok {
+            token: t.token.clone(),
             start: map.offset(t.span.start),
             end: map.offset(t.span.end),
             raw: i,
@@ -128,14 +129,9 @@ impl<'a> Tokens<'a> {
         self.toks.len()
     }
 
-    /// The significant tokens, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &Token> {
-        self.toks.iter().map(|t| &self.raw[t.raw].token)
-    }
-
     /// The unquoted keyword/identifier at `i`, if it is one.
     pub fn word(&self, i: usize) -> Option<&Word> {
-        match self.token(i)? {
+        match &self.toks.get(i)?.token {
             Token::Word(w) => Some(w),
             _ => None,
         }
@@ -154,12 +150,12 @@ impl<'a> Tokens<'a> {
 
     /// The token at `i`.
     pub fn token(&self, i: usize) -> Option<&Token> {
-        self.toks.get(i).map(|t| &self.raw[t.raw].token)
+        self.toks.get(i).map(|t| &t.token)
     }
 
     /// True when token `i` is `tok`.
     pub fn is(&self, i: usize, tok: &Token) -> bool {
-        self.token(i) == Some(tok)
+        self.toks.get(i).is_some_and(|t| &t.token == tok)
     }
 
     /// Byte offset of token `i` (the end of the text past the last token).
@@ -179,8 +175,8 @@ impl<'a> Tokens<'a> {
     /// Index of the `)` matching the `(` at `open`.
     pub fn close_paren(&self, open: usize) -> Option<usize> {
         let mut depth = 0usize;
-        for (i, t) in self.iter().enumerate().skip(open) {
-            match t {
+        for (i, t) in self.toks.iter().enumerate().skip(open) {
+            match t.token {
                 Token::LParen | Token::LBracket => depth += 1,
                 Token::RParen | Token::RBracket => {
                     depth = depth.checked_sub(1)?;
@@ -199,8 +195,8 @@ impl<'a> Tokens<'a> {
         let mut parts = Vec::new();
         let mut depth = 0usize;
         let mut start = lo;
-        for (i, t) in self.iter().enumerate().take(hi).skip(lo) {
-            match t {
+        for i in lo..hi.min(self.toks.len()) {
+            match self.toks[i].token {
                 Token::LParen | Token::LBracket => depth += 1,
                 Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
                 Token::Comma if depth == 0 => {
@@ -219,8 +215,8 @@ impl<'a> Tokens<'a> {
     /// First index in `lo..hi` at parenthesis depth 0 satisfying `pred`.
     pub fn find_top(&self, lo: usize, hi: usize, pred: impl Fn(usize) -> bool) -> Option<usize> {
         let mut depth = 0usize;
-        for (i, t) in self.iter().enumerate().take(hi).skip(lo) {
-            match t {
+        for i in lo..hi.min(self.toks.len()) {
+            match self.toks[i].token {
                 Token::LParen | Token::LBracket => {
                     if depth == 0 && pred(i) {
                         return Some(i);
@@ -236,34 +232,27 @@ impl<'a> Tokens<'a> {
     }
 
     /// Parses the statement with sqlparser, leaving out the significant
-    /// tokens whose indexes are in `drop`. With nothing to leave out, the
-    /// parser borrows [`Tokens::raw`] and hands it back, rather than
-    /// getting a copy of every token.
-    pub fn parse_without(&mut self, what: &str, drop: &[(usize, usize)]) -> Result<Statement> {
-        let raw = if drop.is_empty() {
-            std::mem::take(&mut self.raw)
-        } else {
-            let mut dropped_raw = vec![false; self.raw.len()];
-            for &(lo, hi) in drop {
-                for t in &self.toks[lo.min(self.toks.len())..hi.min(self.toks.len())] {
-                    dropped_raw[t.raw] = true;
-                }
+    /// tokens whose indexes are in `drop`.
+    pub fn parse_without(&self, what: &str, drop: &[(usize, usize)]) -> Result<Statement> {
+        let mut dropped_raw = vec![false; self.raw.len()];
+        for &(lo, hi) in drop {
+            for t in &self.toks[lo.min(self.toks.len())..hi.min(self.toks.len())] {
+                dropped_raw[t.raw] = true;
             }
-            self.raw
-                .iter()
-                .zip(&dropped_raw)
-                .filter(|(_, dropped)| !**dropped)
-                .map(|(t, _)| t.clone())
-                .collect()
-        };
+        }
+        let raw: Vec<TokenWithSpan> = self
+            .raw
+            .iter()
+            .zip(&dropped_raw)
+            .filter(|(_, dropped)| !**dropped)
+            .map(|(t, _)| t.clone())
+            .collect();
         let dialect = PostgreSqlDialect {};
         let mut parser = Parser::new(&dialect).with_tokens_with_locations(raw);
-        let parsed = parser.parse_statement();
+        let statement = parser
+            .parse_statement()
+            .map_err(|e| parser_fail(self.text, what, &e))?;
         let next = parser.peek_token();
-        if drop.is_empty() {
-            self.raw = parser.into_tokens();
-        }
-        let statement = parsed.map_err(|e| parser_fail(self.text, what, &e))?;
         if !matches!(next.token, Token::EOF | Token::SemiColon) {
             let at = LocationMap::new(self.text).offset(next.span.start);
             return Err(Fail::at(
@@ -305,7 +294,7 @@ impl Cursor<'_, '_> {
         if self.at_end() {
             return None;
         }
-        self.t.token(self.pos)
+        self.t.toks.get(self.pos).map(|t| &t.token)
     }
 
     /// True when the current token is keyword `kw`.

@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 
 /// Handles one `CREATE [OR REPLACE] [MATERIALIZED] VIEW` statement.
 pub(crate) fn create_view(b: &mut Builder, text: &str) -> Result<()> {
-    let mut t = tokenize(text)?;
+    let t = tokenize(text)?;
     let n = t.len();
     let mut hidden = Vec::new();
     let recursive = (0..n.min(6)).find(|&i| t.is_kw(i, "RECURSIVE"));
