@@ -132,6 +132,10 @@ struct PlanArgs {
     /// Let contract.sql drop the old id → uuid maps instead of keeping them.
     #[arg(long)]
     drop_id_map: bool,
+    /// Alter every table in place (ACCESS EXCLUSIVE throughout) instead of
+    /// rebuilding it beside the original and swapping it in.
+    #[arg(long)]
+    in_place: bool,
     /// keyshift.toml: references without foreign keys, polymorphic pairs,
     /// tables to leave alone (see README).
     #[arg(long, value_name = "FILE")]
@@ -149,6 +153,7 @@ impl PlanArgs {
         Ok(Options {
             exclude_tables: exclude,
             drop_id_map: self.drop_id_map,
+            in_place: self.in_place,
             ..Options::default()
         })
     }

@@ -2,6 +2,10 @@
 -- IRREVERSIBLE. Run only once the application works on uuid keys and you
 -- no longer need rollback.sql: it removes what forward kept for rollback.
 --   * the sequences that fed the old integer keys;
+{%- if !rebuild_schemas.is_empty() %}
+--   * the tables as they were before forward, which forward kept beside
+--     the rebuilt ones (schemas keyshift_before_*);
+{%- endif %}
 --   * the fingerprints and helper functions in schema keyshift.
 {%- if keep_id_map %}
 -- The old id → uuid maps stay in schema keyshift, so ids found in logs,
@@ -19,6 +23,9 @@ SET LOCAL client_min_messages = warning;
 
 SELECT pg_temp.keyshift_assert(to_regclass('keyshift.state') IS NOT NULL, 'contract needs forward.sql of plan {{ plan_hash }} to have run, and not rollback.sql');
 SELECT pg_temp.keyshift_assert((SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state), 'contract needs forward.sql of plan {{ plan_hash }} to have run, and not rollback.sql');
+{%- for s in rebuild_schemas %}
+DROP SCHEMA {{ s.before }} CASCADE;
+{%- endfor %}
 {%- for s in sequences %}{% if !s.is_identity %}
 DROP SEQUENCE {{ s.quoted }};
 {%- endif %}{% endfor %}
@@ -33,6 +40,29 @@ DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);
 DROP TABLE keyshift.dependent;
 {%- endif %}
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
+{%- if !rebuild_schemas.is_empty() %}
+DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclass), keyshift.run(regclass, text[]),
+    keyshift.check_copyable(regclass), keyshift.create_copy(regclass, name, boolean), keyshift.copy_indexes(regclass, regclass),
+    keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]);
+DROP TABLE keyshift.swap, keyshift.rebuilt_column;
+{%- endif %}
+{%- if !rebuild_schemas.is_empty() %}
+
+-- Forward left the maps of rebuilt tables unindexed; lookups by old id or
+-- uuid need both. (A map that has gone missing is verify_contract's to
+-- report.)
+CREATE FUNCTION pg_temp.keyshift_index_map(map text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    IF to_regclass(map) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = to_regclass(map)) THEN
+        EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id)', to_regclass(map));
+    END IF;
+END
+$keyshift$;
+{%- for t in tables %}{% if t.rebuild.is_some() %}{% if let Some(r) = t.root %}
+SELECT pg_temp.keyshift_index_map({{ r.map_regclass }});
+{%- endif %}{% endif %}{% endfor %}
+{%- endif %}
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan {{ plan_hash }}';
 {%- else %}

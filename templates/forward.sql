@@ -1,9 +1,13 @@
 {{ header }}
 -- Moves every planned key to uuid in one transaction: either all of it
--- happens or none of it does. Each table is rewritten once, except those
--- PLAN.md names (inheritance children with converted columns of their own,
--- tables that get a surrogate key), which are rewritten twice.
--- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
+-- happens or none of it does. Tables PLAN.md lists as rebuilt get a copy
+-- with the new values, built beside them and swapped in at the end; the
+-- others are altered in place, each rewritten once, except those PLAN.md
+-- names (inheritance children with converted columns of their own, tables
+-- that get a surrogate key), which are rewritten twice.
+-- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
+-- swap, then ACCESS EXCLUSIVE for the swap's catalog changes until COMMIT;
+-- a table altered in place holds ACCESS EXCLUSIVE from its ALTER on.
 
 {% include "_assert.sql" %}
 {% include "_progress.sql" %}
@@ -21,7 +25,25 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;
+
+-- Forward runs once: the schema keyshift it creates outlives it.
+SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL,
+    'forward.sql already ran on this database (schema keyshift exists; rollback.sql undoes forward); this run changed nothing');
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
+{%- if !rebuild_schemas.is_empty() %}
+
+-- SHARE keeps every write out of the tables that are rebuilt while their
+-- copies are made, and lets reads go on.
+LOCK TABLE {{ rebuilt_list }} IN SHARE MODE;
+{%- endif %}
+{%- if !in_place_list.is_empty() %}
+
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
+{%- endif %}
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
@@ -52,13 +74,15 @@ END
 $keyshift$;
 {%- endif %}
 
--- Fingerprint of every converted table, so verify_forward.sql can prove
--- that each row, translated back through the maps, is unchanged.
+-- Fingerprint of every table altered in place, so verify_forward.sql can
+-- prove that each row, translated back through the maps, is unchanged. A
+-- rebuilt table needs none: forward keeps the original until contract, and
+-- verify_forward compares with it.
 CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
-{%- for t in tables %}
+{%- for t in tables %}{% if t.rebuild.is_none() %}
 INSERT INTO keyshift.row_digest SELECT {{ t.literal }}, count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ t.quoted }} t;
-{%- endfor %}
-SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
+{%- endif %}{% endfor %}
+SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
@@ -81,9 +105,20 @@ SELECT pg_temp.keyshift_assert(count(*) = {{ key_defaults }}, format('expected {
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
 -- map of a key that partitions or child tables share covers their rows too.
+-- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
+-- the copies of its children join this map. A key altered in place gets
+-- uuid_for's, which the ALTER computes again without a join.
 {%- for t in tables %}{% if let Some(r) = t.root %}
-CREATE TABLE {{ r.map }} AS SELECT {{ r.column }} AS old_id, keyshift.uuid_for({{ t.literal }}, {{ r.column }}) AS new_id FROM {{ r.scan }};
+CREATE TABLE {{ r.map }} AS SELECT {{ r.column }} AS old_id, {% if t.rebuild.is_some() %}gen_random_uuid(){% else %}keyshift.uuid_for({{ t.literal }}, {{ r.column }}){% endif %} AS new_id FROM {{ r.scan }};
+{%- if t.rebuild.is_some() %}
+-- No index: the copies join it whole, and the copies' keys prove both
+-- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
+-- planner see that the map, not the table, is the side to hash.
+ALTER TABLE {{ r.map }} ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ANALYZE {{ r.map }};
+{%- else %}
 ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+{%- endif %}
 COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
 SELECT pg_temp.keyshift_progress('built the id map of', {{ t.literal }}, {{ r.map_regclass }});
 {%- endif %}{% endfor %}
@@ -128,9 +163,11 @@ $keyshift$;
 -- The foreign keys dropped below, exactly as PostgreSQL holds them, with
 -- their creation order: PostgreSQL fires foreign-key triggers in that
 -- order, and whether a delete cascades or is refused can depend on it.
-CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, PRIMARY KEY (table_name, name));
+-- A rebuilt table's keys are not dropped: its copy gets them from the live
+-- catalog. They are recorded all the same, to be checked at the end.
+CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
 {%- for f in foreign_keys %}
-INSERT INTO keyshift.foreign_key SELECT {{ f.table_regclass }}, conname, pg_get_constraintdef(oid), oid FROM pg_constraint WHERE conrelid = to_regclass({{ f.table_regclass }}) AND conname = {{ f.name_literal }};
+INSERT INTO keyshift.foreign_key SELECT {{ f.table_regclass }}, conname, pg_get_constraintdef(oid), oid, {{ f.rebuilt }} FROM pg_constraint WHERE conrelid = to_regclass({{ f.table_regclass }}) AND conname = {{ f.name_literal }};
 {%- endfor %}
 SELECT pg_temp.keyshift_assert(count(*) = {{ foreign_keys.len() }}, format('expected {{ foreign_keys.len() }} foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
@@ -140,7 +177,7 @@ LANGUAGE plpgsql AS $keyshift$
 DECLARE
     k record;
 BEGIN
-    FOR k IN SELECT * FROM keyshift.foreign_key ORDER BY creation_order LOOP
+    FOR k IN SELECT * FROM keyshift.foreign_key WHERE NOT rebuilt ORDER BY creation_order LOOP
         EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.table_name, k.name, k.definition);
     END LOOP;
 END
@@ -153,20 +190,60 @@ $keyshift$;
 {{ d.display|comment }}
 SELECT {{ d.record }};
 {%- endfor %}
+{%- endif %}
+{%- if !rebuild_schemas.is_empty() %}
+
+{% include "_swap.sql" %}
+{%- for s in rebuild_schemas %}
+CREATE SCHEMA {{ s.build }};
+CREATE SCHEMA {{ s.before }};
+{%- endfor %}
+INSERT INTO keyshift.swap VALUES
+    {{ swap_rows }};
+{%- for t in tables %}{% if let Some(b) = t.rebuild %}
+SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass({{ t.regclass }}) AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = {{ b.columns }},
+       format('the columns of %s are not those this bundle was made for; generate it again', {{ t.literal }}));
+{%- for r in b.record_columns %}
+{{ r }};
+{%- endfor %}
+{%- endif %}{% endfor %}
+
+-- The copies: rows written once with their new values, then the indexes
+-- and constraints built on the full data, then the foreign keys, once
+-- every copy they reference exists.
+{%- for t in tables %}{% if let Some(b) = t.rebuild %}
+
+{{ t.display|comment }}
+SELECT keyshift.create_copy({{ t.regclass }}, {{ b.build_schema_literal }}, true) IS NOT NULL AS created;
+SELECT keyshift.fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
+{{ b.fill_forward }};
+SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
+SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
+SELECT pg_temp.keyshift_progress('indexed the copy of', {{ t.literal }}, {{ t.regclass }});
+{%- endif %}{% endfor %}
+{% for t in tables %}{% if let Some(b) = t.rebuild %}
+SELECT keyshift.copy_foreign_keys(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
+{%- endif %}{% endfor %}
+SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
+{%- endif %}
+{%- if !dependents.is_empty() %}
+
 SELECT keyshift.drop_dependents();
 {%- endif %}
+{%- if in_place %}
 
 -- Foreign keys cannot span an integer and a uuid column, so every key that
--- touches a converted column is dropped first and recreated at the end.
-{%- for f in foreign_keys %}
+-- touches a column altered in place is dropped first and recreated at the
+-- end.
+{%- for f in foreign_keys %}{% if !f.rebuilt %}
 ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
-{%- endfor %}
+{%- endif %}{% endfor %}
 
 -- One rewrite per table: all its converted columns change in one statement.
 -- A column that partitions or child tables inherit changes on the table
 -- that declares it; PostgreSQL carries the change, the default included,
 -- to every partition and child.
-{%- for t in tables %}
+{%- for t in tables %}{% if t.rebuild.is_none() %}
 
 {{ t.heading()|comment }}
 {%- if let Some(r) = t.root %}{% if r.identity.is_some() %}
@@ -185,7 +262,8 @@ SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
 {{ "Keep the default pointing at the same parent row: {} DEFAULT {}."|format(c.display, d)|comment }}
 SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.uuid_for({{ c.root_literal }}, {{ d }}));
 {%- endif %}{% endfor %}
-{%- endfor %}
+{%- endif %}{% endfor %}
+{%- endif %}
 {%- if !declared.is_empty() || !polymorphic.is_empty() %}
 
 -- References keyshift.toml declares have no constraint: a row written
@@ -199,12 +277,26 @@ SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) A
 {%- endfor %}{% endfor %}
 {%- endif %}
 
--- Recreate the foreign keys exactly as they were, in their original order:
+{%- if !rebuild_schemas.is_empty() %}
+
+-- The swap: catalog changes only. The originals stay, in schema
+-- keyshift_before_*, until contract.sql.
+SELECT keyshift.swap_tables('kept');
+{%- for s in rebuild_schemas %}
+DROP SCHEMA {{ s.build }};
+{%- endfor %}
+SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
+{%- endif %}
+
+-- Recreate the foreign keys exactly as they were, in their original order
+-- (those of rebuilt tables came with their copies):
 {%- for f in foreign_keys %}
 {{ "  {}: {} {}"|format(f.table_display, f.name_display, f.definition)|comment }}
 {%- endfor %}
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated {{ foreign_keys.len() }} foreign keys', NULL, NULL);
+{%- if in_place_foreign_keys > 0 %}
+SELECT pg_temp.keyshift_progress('recreated and validated {{ in_place_foreign_keys }} foreign keys of tables altered in place', NULL, NULL);
+{%- endif %}
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

@@ -632,6 +632,47 @@ COMMIT;
 {% endif %}
 SELECT problem AS "keyshift preflight problem" FROM pg_temp.keyshift_problems ORDER BY problem;
 
+{% if !rebuilt_regclasses.is_empty() %}
+
+-- Forward rebuilds these tables: it builds a copy beside each and swaps it
+-- in. The copy must carry everything that names the table, so what would
+-- go on naming the original instead, or what a copy cannot have, is a
+-- problem here (forward checks the same again and fails without changing
+-- anything). `generate --in-place` alters every table instead.
+CREATE FUNCTION pg_temp.keyshift_rebuild_problems(tbl text, rebuilt text[]) RETURNS SETOF text
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT format('table %s %s; generate the bundle again from the live database, or with --in-place', quote_ident(n.nspname) || '.' || quote_ident(c.relname), why)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+    LATERAL (
+        SELECT 'is partitioned, a partition or in an inheritance family now, which the bundle did not plan for'
+        WHERE c.relkind <> 'r' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = c.oid OR inhparent = c.oid)
+        UNION ALL
+        SELECT 'has its row type used by ' || string_agg(pg_describe_object(d.classid, d.objid, d.objsubid), ', ') || ', which a rebuilt table cannot keep'
+        FROM pg_depend d
+        WHERE d.refclassid = 'pg_type'::regclass AND d.refobjid IN (c.reltype, (SELECT typarray FROM pg_type WHERE oid = c.reltype)) AND d.deptype = 'n'
+        HAVING count(*) > 0
+        UNION ALL
+        SELECT format('has the identity column %I besides its key, whose sequence a rebuilt table cannot keep', a.attname)
+        FROM pg_attribute a
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity <> ''
+          AND a.attname NOT IN (SELECT col FROM pg_temp.keyshift_columns WHERE to_regclass(keyshift_columns.tbl) = c.oid)
+        UNION ALL
+        SELECT 'has security labels, which a rebuilt table would not keep'
+        WHERE EXISTS (SELECT 1 FROM pg_seclabel WHERE classoid = 'pg_class'::regclass AND objoid = c.oid)
+        UNION ALL
+        SELECT 'belongs to an extension'
+        WHERE EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_class'::regclass AND objid = c.oid AND deptype = 'e')
+        UNION ALL
+        SELECT format('is referenced by foreign key %I of %s, which forward does not rebuild', k.conname, quote_ident(kn.nspname) || '.' || quote_ident(kc.relname))
+        FROM pg_constraint k JOIN pg_class kc ON kc.oid = k.conrelid JOIN pg_namespace kn ON kn.oid = kc.relnamespace
+        WHERE k.contype = 'f' AND k.confrelid = c.oid AND k.conrelid NOT IN (SELECT to_regclass(r) FROM unnest(rebuilt) AS r)
+    ) AS p (why)
+    WHERE c.oid = to_regclass(tbl)
+$keyshift$;
+INSERT INTO pg_temp.keyshift_problems
+SELECT p FROM unnest({{ rebuilt_regclasses }}::text[]) AS r (tbl), pg_temp.keyshift_rebuild_problems(r.tbl, {{ rebuilt_regclasses }}::text[]) AS p;
+{%- endif %}
+
 SELECT pg_temp.keyshift_assert(
     NOT EXISTS (SELECT 1 FROM pg_temp.keyshift_problems),
     (SELECT count(*) || ' preflight problem(s): ' || string_agg(problem, '; ' ORDER BY problem) FROM pg_temp.keyshift_problems)

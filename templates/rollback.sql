@@ -2,9 +2,13 @@
 -- Puts every converted key back to its integer type, in one transaction.
 -- Rows that existed before forward get their old ids back from the maps;
 -- rows written since get fresh ids after the highest id ever handed out,
--- and every reference to them follows. Afterwards pg_dump --schema-only
--- matches the database before forward byte for byte.
--- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
+-- and every reference to them follows. Rebuilt tables are rebuilt again,
+-- from their current rows, and swapped in; the others are altered back in
+-- place. Afterwards pg_dump --schema-only matches the database before
+-- forward byte for byte.
+-- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
+-- swap, then ACCESS EXCLUSIVE until COMMIT; a table altered in place holds
+-- ACCESS EXCLUSIVE from its ALTER on.
 
 {% include "_assert.sql" %}
 {% include "_progress.sql" %}
@@ -13,6 +17,8 @@ BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL client_min_messages = warning;
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('rollback started', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(
@@ -21,11 +27,26 @@ SELECT pg_temp.keyshift_assert(
 SELECT pg_temp.keyshift_assert(
     (SELECT stage = 'forward' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
     (SELECT format('keyshift.state says stage %s of plan %s; this rollback belongs to plan {{ plan_hash }} after forward', stage, plan_hash) FROM keyshift.state));
+{%- if !rebuild_schemas.is_empty() %}
+
+-- SHARE keeps every write out of the tables that are rebuilt while their
+-- copies are made, and lets reads go on.
+LOCK TABLE {{ rebuilt_list }} IN SHARE MODE;
+{%- endif %}
+{%- if !in_place_list.is_empty() %}
+
+-- Tables altered in place are locked whole from the start, so no row can
+-- be written between reading their ids and rewriting them.
+LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
+{%- endif %}
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 {%- for t in tables %}{% if let Some(r) = t.root %}
+{%- if t.rebuild.is_some() %}
+SELECT keyshift.fit_maps(ARRAY[{{ r.map_regclass }}]::regclass[]) IS NOT NULL AS work_mem_set;
+{%- endif %}
 WITH fresh AS (
     INSERT INTO {{ r.map }} (old_id, new_id)
     SELECT b.base + {{ r.increment }} * row_number() OVER (ORDER BY t.{{ r.column }}), t.{{ r.column }}
@@ -53,11 +74,36 @@ LANGUAGE sql STABLE PARALLEL SAFE AS {{ r.old_id_body }};
 {%- endfor %}{% endfor %}
 {%- endif %}
 
--- A referencing value with no map entry would silently become NULL.
-{%- for t in tables %}{% for c in t.columns %}{% if !c.is_root %}
+-- A referencing value with no map entry would silently become NULL. (In a
+-- rebuilt table every such column is a foreign key, so every value it
+-- holds is a parent's key, which the map has by now.)
+{%- for t in tables %}{% if t.rebuild.is_none() %}{% for c in t.columns %}{% if !c.is_root %}
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, {{ t.literal }}, {{ c.display_literal }}, {{ c.root_literal }}))
 FROM ({{ c.unmapped }}) AS o (n);
-{%- endif %}{% endfor %}{% endfor %}
+{%- endif %}{% endfor %}{% endif %}{% endfor %}
+{%- if !rebuild_schemas.is_empty() %}
+
+-- The integer copies: rows written once with their old ids, then the
+-- indexes and constraints, then the foreign keys.
+{%- for s in rebuild_schemas %}
+CREATE SCHEMA {{ s.build }};
+CREATE SCHEMA {{ s.replaced }};
+{%- endfor %}
+{%- for t in tables %}{% if let Some(b) = t.rebuild %}
+
+{{ t.display|comment }}
+SELECT keyshift.create_copy({{ t.regclass }}, {{ b.build_schema_literal }}, false) IS NOT NULL AS created;
+SELECT keyshift.fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
+{{ b.fill_rollback }};
+SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
+SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
+SELECT pg_temp.keyshift_progress('indexed the copy of', {{ t.literal }}, {{ t.regclass }});
+{%- endif %}{% endfor %}
+{% for t in tables %}{% if let Some(b) = t.rebuild %}
+SELECT keyshift.copy_foreign_keys(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
+{%- endif %}{% endfor %}
+SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
+{%- endif %}
 
 {%- if has_dependents %}
 
@@ -65,9 +111,9 @@ FROM ({{ c.unmapped }}) AS o (n);
 -- recreated below from the definitions forward recorded.
 SELECT keyshift.drop_dependents();
 {%- endif %}
-{%- for f in foreign_keys %}
+{%- for f in foreign_keys %}{% if !f.rebuilt %}
 ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
-{%- endfor %}
+{%- endif %}{% endfor %}
 {%- if !surrogates.is_empty() %}
 
 -- Surrogate keys: drop what forward added and put the old key back.
@@ -82,7 +128,7 @@ ALTER TABLE {{ s.quoted }}
     ADD CONSTRAINT {{ s.primary_key }} PRIMARY KEY ({{ s.key_columns }});
 {%- endfor %}
 {%- endif %}
-{%- for t in tables_reversed %}
+{%- for t in tables_reversed %}{% if t.rebuild.is_none() %}
 
 {{ t.heading()|comment }}
 {%- if !t.altered.is_empty() %}
@@ -102,7 +148,20 @@ SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
 {%- if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}{% if let Some(kind) = r.identity %}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} ADD GENERATED {{ kind }} AS IDENTITY ({{ s.identity_options }});
 {%- endif %}{% endif %}{% endif %}
+{%- endif %}{% endfor %}
+{%- if !rebuild_schemas.is_empty() %}
+
+-- The swap: catalog changes only. The uuid tables move aside and are
+-- dropped with keyshift's schemas at the end.
+SELECT keyshift.swap_tables('replaced');
+{%- for s in rebuild_schemas %}
+DROP SCHEMA {{ s.build }};
 {%- endfor %}
+SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
+{%- for t in tables %}{% if t.rebuild.is_some() %}{% if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}{% if let Some(kind) = r.identity %}
+ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} ADD GENERATED {{ kind }} AS IDENTITY ({{ s.identity_options }});
+{%- endif %}{% endif %}{% endif %}{% endif %}{% endfor %}
+{%- endif %}
 {%- if key_defaults > 0 %}
 
 -- Key defaults other than a sequence's come back from forward's record of
@@ -140,7 +199,9 @@ WHERE s.sequence_name = {{ s.regclass }};
 
 -- Recreate the foreign keys as forward found them, in their original order.
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated {{ foreign_keys.len() }} foreign keys', NULL, NULL);
+{%- if in_place_foreign_keys > 0 %}
+SELECT pg_temp.keyshift_progress('recreated and validated {{ in_place_foreign_keys }} foreign keys of tables altered in place', NULL, NULL);
+{%- endif %}
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))
@@ -152,6 +213,6 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 SELECT keyshift.recreate_dependents(false);
 {%- endif %}
 
-DROP SCHEMA keyshift CASCADE;
+DROP SCHEMA keyshift{% for s in rebuild_schemas %}, {{ s.before }}, {{ s.replaced }}{% endfor %} CASCADE;
 
 COMMIT;

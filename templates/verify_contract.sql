@@ -27,6 +27,9 @@ LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.co
 {%- for s in sequences %}
 SELECT pg_temp.keyshift_assert(to_regclass({{ s.regclass }}) IS NULL, format('sequence %s still exists', {{ s.literal }}));
 {%- endfor %}
+{%- for s in rebuild_schemas %}
+SELECT pg_temp.keyshift_assert(to_regnamespace({{ s.before_literal }}) IS NULL, format('schema %s, which held the tables before forward, still exists', {{ s.before_literal }}));
+{%- endfor %}
 
 COMMIT;
 SELECT 'verify_contract: ok' AS keyshift;

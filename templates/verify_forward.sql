@@ -4,7 +4,8 @@
 -- fingerprint forward took before changing anything.
 --
 -- Each converted table's rows, with every uuid translated back to the
--- integer it replaced, must hash to exactly the fingerprint. Because the
+-- integer it replaced, must hash to exactly the fingerprint (of the
+-- original, which forward keeps, for a rebuilt table). Because the
 -- maps are one-to-one, a child row whose reference translates back to its
 -- old parent id points at the same parent row as before: the parent's own
 -- rows pass the same test. Types, defaults and foreign keys are checked
@@ -68,13 +69,19 @@ SELECT pg_temp.keyshift_assert(
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', {{ t.literal }}, d.row_count, now.n))
+{%- if let Some(b) = t.rebuild %}
+FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ b.before }} t) AS d (row_count, row_hash),
+{%- else %}
 FROM keyshift.row_digest d,
+{%- endif %}
      (SELECT count(*), coalesce(sum(hashtextextended({{ t.old_row }}::text, 0)), 0)
       FROM ONLY {{ t.quoted }} t
       {%- for j in t.old_row_joins %}
       {{ j }}
       {%- endfor %}) AS now (n, h)
-WHERE d.table_name = {{ t.literal }};
+{%- if t.rebuild.is_none() %}
+WHERE d.table_name = {{ t.literal }}
+{%- endif %};
 {%- endfor %}
 
 COMMIT;

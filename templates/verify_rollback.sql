@@ -10,6 +10,10 @@ BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
 
 SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL, 'schema keyshift still exists');
+{%- for s in rebuild_schemas %}
+SELECT pg_temp.keyshift_assert(to_regnamespace({{ s.before_literal }}) IS NULL AND to_regnamespace({{ s.build_literal }}) IS NULL,
+       format('schema %s or %s still exists', {{ s.before_literal }}, {{ s.build_literal }}));
+{%- endfor %}
 
 SELECT pg_temp.keyshift_assert(format_type(a.atttypid, a.atttypmod) = e.typ,
        format('column %s.%s is %s, expected %s', e.tbl, e.col, coalesce(format_type(a.atttypid, a.atttypmod), 'missing'), e.typ))

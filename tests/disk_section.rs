@@ -52,7 +52,7 @@ fn totals_are_lower_bounds_while_a_table_is_unanalyzed() {
     let md = plan_md([Some(1000), Some(5000)]);
     assert!(!md.contains("at least") && !md.contains("unknown"), "{md}");
     assert!(
-        md.contains("Estimated time: forward under 1 s, all of it"),
+        md.contains("Estimated time: forward under 1 s**, during which writes"),
         "{md}"
     );
 }

@@ -123,7 +123,7 @@ fn stages_refuse_to_run_out_of_order() {
         &db,
         bundle.path(),
         "forward.sql",
-        &["schema \"keyshift\" already exists"],
+        &["forward.sql already ran on this database"],
     );
     expect_failure(
         &db,
@@ -737,8 +737,10 @@ fn forward_and_rollback_report_progress() {
         .expect("forward");
     for needle in [
         "INFO:  keyshift: built the id map of public.journals (about 5 rows)",
-        "INFO:  keyshift: rewrote public.journals (about 5 rows): ",
-        "INFO:  keyshift: recreated and validated 9 foreign keys: ",
+        "INFO:  keyshift: copied public.journals (about 5 rows): ",
+        "INFO:  keyshift: indexed the copy of public.journals (about 5 rows): ",
+        "INFO:  keyshift: validated the foreign keys of the copies: ",
+        "INFO:  keyshift: swapped the copies in: ",
         " s so far",
     ] {
         assert!(
@@ -750,7 +752,7 @@ fn forward_and_rollback_report_progress() {
         .psql_file_stderr(&bundle.path().join("rollback.sql"), Some(bundle.path()))
         .expect("rollback");
     assert!(
-        rollback.contains("INFO:  keyshift: rewrote public.journals (about 5 rows): "),
+        rollback.contains("INFO:  keyshift: copied public.journals (about 5 rows): "),
         "{rollback}"
     );
 }

@@ -930,8 +930,11 @@ fn pg_dump_storage_clauses_and_partition_bounds() {
     assert_eq!(p.skipped.get("EXCLUDE constraint"), Some(&1));
 }
 
+/// A statement with thousands of clauses parses whole. (No time limit
+/// here: timed tests fail on a loaded machine; `cargo bench --bench
+/// codegen` measures speed.)
 #[test]
-fn huge_statements_stay_fast() {
+fn huge_statements_parse() {
     let columns: Vec<String> = (0..3000)
         .map(|i| format!("c{i} int CHECK (c{i} > 0) REFERENCES p (id)"))
         .collect();
@@ -939,10 +942,8 @@ fn huge_statements_stay_fast() {
         "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE t ({}, PRIMARY KEY (c0) WITH (fillfactor = 70));",
         columns.join(",\n")
     );
-    let started = std::time::Instant::now();
     let c = catalog(&sql);
     assert_eq!(table(&c, "t").foreign_keys.len(), 3000);
-    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
 
 /// Truncated and mangled input is reported, never a panic.

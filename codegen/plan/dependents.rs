@@ -170,7 +170,9 @@ mod tests {
             root: None,
             columns: Vec::new(),
             all_columns: Vec::new(),
+            generated_columns: Vec::new(),
             partitioned: false,
+            conversion: crate::plan::Conversion::Rebuild,
             polymorphic: Vec::new(),
         }
     }

@@ -5,11 +5,15 @@
 //! Model: forward runs in one transaction, so every rewritten table and
 //! index exists twice until COMMIT. Each converted value grows from its
 //! integer width to 16 bytes, in the heap and in every index holding the
-//! column. Each root table also gets a map (old id, uuid) with two indexes.
+//! column. Each root table also gets a map (old id, uuid), with two indexes
+//! when the table is altered in place (a rebuilt table's map gets them only
+//! from contract).
 //! Peak extra disk is the new size of every converted table plus the maps.
 //! A partitioned table holds no rows itself; the map of a key a family
 //! shares holds the rows of every member.
-//! After COMMIT the old files are freed, leaving the growth plus the maps.
+//! After COMMIT the old files of a table altered in place are freed,
+//! leaving the growth plus the maps; a rebuilt table's original is kept
+//! until contract, so its whole copy counts after forward too.
 //! Alignment padding, TOAST and free-space differences are ignored, and so
 //! is the space the rewrite reclaims by rebuilding loosely packed indexes,
 //! which makes the estimate conservative; tests/estimate.rs measures by how
@@ -151,10 +155,21 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
             // The map of a key a family shares holds every member's rows;
             // members never analyzed are listed as unknown on their own.
             let map_rows: i64 = rows + root.members.iter().filter_map(&rows_of).sum::<i64>();
-            out.map_bytes += disk(map_rows * (heap + old_id_index + uuid_index));
+            // The map of a rebuilt table has no indexes until contract.
+            let indexes = if plan.conversion.is_rebuild() {
+                0
+            } else {
+                old_id_index + uuid_index
+            };
+            out.map_bytes += disk(map_rows * (heap + indexes));
         }
         out.peak_extra_bytes += bytes_after;
-        out.extra_after_bytes += bytes_after - stats.total_bytes;
+        // A rebuilt table's original is kept, whole, until contract.
+        out.extra_after_bytes += if plan.conversion.is_rebuild() {
+            bytes_after
+        } else {
+            bytes_after - stats.total_bytes
+        };
         out.tables.push(TableEstimate {
             table: plan.table.clone(),
             rows,

@@ -315,7 +315,15 @@ pub fn table_plan(
         columns,
         polymorphic,
         all_columns: table.columns.iter().map(|c| c.name.clone()).collect(),
+        generated_columns: table
+            .columns
+            .iter()
+            .filter(|c| c.generated.is_some())
+            .map(|c| c.name.clone())
+            .collect(),
         partitioned: table.kind == TableKind::Partitioned,
+        // Decided once the whole plan is known.
+        conversion: super::Conversion::Rebuild,
     })
 }
 

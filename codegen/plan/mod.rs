@@ -5,6 +5,7 @@
 
 mod blockers;
 mod candidates;
+mod conversion;
 mod declared;
 mod dependents;
 pub mod estimate;
@@ -22,6 +23,7 @@ use crate::graph::FkGraph;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use conversion::Conversion;
 pub use declared::{
     Candidate, DeclaredReference, PolymorphicCandidate, PolymorphicColumn, PolymorphicReference,
     PolymorphicTarget,
@@ -52,6 +54,9 @@ pub struct Options {
     pub config_name: Option<String>,
     /// Tables with a composite key that get a surrogate uuid key.
     pub surrogate_keys: BTreeSet<QualifiedName>,
+    /// Alter every table in place instead of rebuilding it (`--in-place`):
+    /// for what the bundle's copy refuses at run time.
+    pub in_place: bool,
 }
 
 /// The whole migration as data.
@@ -130,6 +135,11 @@ pub struct TablePlan {
     pub polymorphic: Vec<PolymorphicColumn>,
     /// All column names in physical order; verification rebuilds whole rows.
     pub all_columns: Vec<String>,
+    /// Generated columns, which a rebuilt copy computes itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generated_columns: Vec<String>,
+    /// Rebuilt and swapped in, or altered in place, and why.
+    pub conversion: Conversion,
     /// A partitioned table holds no rows itself (`FROM ONLY` sees none);
     /// its partitions are planned as tables of their own.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -384,6 +394,33 @@ impl Plan {
         blockers.sort();
         blockers.dedup();
 
+        let declared_references: Vec<DeclaredReference> = {
+            let mut declared: Vec<DeclaredReference> = options
+                .references
+                .iter()
+                .filter(|r| roots.root_of(&r.table, &r.column).is_some())
+                .cloned()
+                .collect();
+            declared.sort();
+            declared
+        };
+        let surrogate_tables: Vec<QualifiedName> = surrogate_keys
+            .iter()
+            .flat_map(|s| std::iter::once(&s.table).chain(s.repoints.iter().map(|r| &r.table)))
+            .cloned()
+            .collect();
+        let conversions = conversion::decide(
+            catalog,
+            &tables,
+            &foreign_keys,
+            &declared_references,
+            options,
+            &surrogate_tables,
+        );
+        for (t, c) in tables.iter_mut().zip(conversions) {
+            t.conversion = c;
+        }
+
         let table_index = tables
             .iter()
             .enumerate()
@@ -405,16 +442,7 @@ impl Plan {
             cycles: graph.cycles.clone(),
             self_references: graph.self_references.clone(),
             keep_id_map: !options.drop_id_map,
-            declared_references: {
-                let mut declared: Vec<DeclaredReference> = options
-                    .references
-                    .iter()
-                    .filter(|r| roots.root_of(&r.table, &r.column).is_some())
-                    .cloned()
-                    .collect();
-                declared.sort();
-                declared
-            },
+            declared_references,
             candidates: candidates::find(catalog, &roots, options),
             polymorphic_candidates: candidates::find_polymorphic(catalog, &roots, options),
             surrogate_keys,

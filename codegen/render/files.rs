@@ -2,6 +2,7 @@
 
 use super::bundle::{Bundle, Sink};
 use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
+use super::rebuild::RebuildSchemaView;
 use super::surrogate::{self, SurrogateView};
 use super::view::{self, ColumnView, DependentObjectView, ForeignKeyView, TableView};
 use crate::catalog::{QualifiedName, quote_literal};
@@ -72,6 +73,12 @@ struct Common {
     polymorphic: Vec<PolymorphicView>,
     candidates: Vec<CandidateView>,
     surrogates: Vec<SurrogateView>,
+    /// keyshift's schemas for rebuilt tables, one set per user schema.
+    rebuild_schemas: Vec<RebuildSchemaView>,
+    /// `"public"."users", "public"."journals"`: the rebuilt tables, for LOCK.
+    rebuilt_list: String,
+    /// The tables altered in place, likewise.
+    in_place_list: String,
 }
 
 impl Common {
@@ -90,6 +97,8 @@ impl Common {
 #[derive(Template)]
 #[template(path = "preflight.sql")]
 struct Preflight<'a> {
+    /// `ARRAY['"public"."users"', …]`: the rebuilt tables, or empty.
+    rebuilt_regclasses: String,
     header: String,
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
@@ -106,6 +115,15 @@ struct Preflight<'a> {
 #[derive(Template)]
 #[template(path = "forward.sql")]
 struct Forward<'a> {
+    in_place_list: &'a str,
+    /// Foreign keys dropped and recreated around an in-place ALTER.
+    in_place_foreign_keys: usize,
+    /// The rows of `keyshift.swap`, one per line.
+    swap_rows: String,
+    /// Whether any table is altered in place.
+    in_place: bool,
+    rebuilt_list: &'a str,
+    rebuild_schemas: &'a [RebuildSchemaView],
     sequences: &'a [&'a view::SequenceView],
     header: String,
     plan_hash: &'a str,
@@ -135,6 +153,11 @@ struct VerifyForward<'a> {
 #[derive(Template)]
 #[template(path = "rollback.sql")]
 struct Rollback<'a> {
+    in_place_list: &'a str,
+    /// Foreign keys dropped and recreated around an in-place ALTER.
+    in_place_foreign_keys: usize,
+    rebuilt_list: &'a str,
+    rebuild_schemas: &'a [RebuildSchemaView],
     sequences: &'a [&'a view::SequenceView],
     header: String,
     plan_hash: &'a str,
@@ -150,6 +173,7 @@ struct Rollback<'a> {
 #[derive(Template)]
 #[template(path = "verify_rollback.sql")]
 struct VerifyRollback<'a> {
+    rebuild_schemas: &'a [RebuildSchemaView],
     header: String,
     tables: &'a [TableView],
     foreign_keys: &'a [ForeignKeyView],
@@ -162,6 +186,8 @@ struct VerifyRollback<'a> {
 #[derive(Template)]
 #[template(path = "contract.sql")]
 struct Contract<'a> {
+    tables: &'a [TableView],
+    rebuild_schemas: &'a [RebuildSchemaView],
     sequences: &'a [&'a view::SequenceView],
     header: String,
     plan_hash: &'a str,
@@ -174,6 +200,7 @@ struct Contract<'a> {
 #[derive(Template)]
 #[template(path = "verify_contract.sql")]
 struct VerifyContract<'a> {
+    rebuild_schemas: &'a [RebuildSchemaView],
     sequences: &'a [&'a view::SequenceView],
     header: String,
     tables: &'a [TableView],
@@ -199,7 +226,6 @@ struct PlanMd<'a> {
     self_references: String,
     mermaid: String,
     locked: String,
-    rewrites: String,
     contract_drops: String,
     keep_id_map: bool,
     /// A fenced psql block that exports every map as CSV, or empty.
@@ -355,6 +381,21 @@ pub fn render_into(
         polymorphic: declared::polymorphic(plan),
         candidates: declared::candidates(plan),
         surrogates: surrogate::surrogates(plan),
+        rebuild_schemas: super::rebuild::schemas(&super::rebuild::schema_numbers(plan)),
+        rebuilt_list: plan
+            .tables
+            .iter()
+            .filter(|t| t.conversion.is_rebuild())
+            .map(|t| t.table.quoted())
+            .collect::<Vec<_>>()
+            .join(", "),
+        in_place_list: plan
+            .tables
+            .iter()
+            .filter(|t| !t.conversion.is_rebuild())
+            .map(|t| t.table.quoted())
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     let tables = &common.tables;
     let int_columns = view::column_values(tables, |c: &ColumnView| c.int_type.to_string());
@@ -374,6 +415,18 @@ pub fn render_into(
     sink.file("preflight.sql", &mut |w| {
         buffered(w, |w| {
             Preflight {
+                rebuilt_regclasses: {
+                    let rebuilt: Vec<&str> = tables
+                        .iter()
+                        .filter(|t| t.rebuild.is_some())
+                        .map(|t| t.regclass.as_str())
+                        .collect();
+                    if rebuilt.is_empty() {
+                        String::new()
+                    } else {
+                        format!("ARRAY[{}]", rebuilt.join(", "))
+                    }
+                },
                 header: common.header(
                     "preflight.sql",
                     "Read-only checks to run before forward.sql.",
@@ -399,6 +452,17 @@ pub fn render_into(
     sink.file("forward.sql", &mut |w| {
         buffered(w, |w| {
             Forward {
+                in_place_list: &common.in_place_list,
+                in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
+                swap_rows: tables
+                    .iter()
+                    .filter_map(|t| t.rebuild.as_ref())
+                    .map(|b| b.swap_row.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",\n    "),
+                in_place: tables.iter().any(|t| t.rebuild.is_none()),
+                rebuilt_list: &common.rebuilt_list,
+                rebuild_schemas: &common.rebuild_schemas,
                 sequences,
                 header: common.header("forward.sql", "Moves the keys to uuid."),
                 plan_hash: h,
@@ -434,6 +498,10 @@ pub fn render_into(
     sink.file("rollback.sql", &mut |w| {
         buffered(w, |w| {
             Rollback {
+                in_place_list: &common.in_place_list,
+                in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
+                rebuilt_list: &common.rebuilt_list,
+                rebuild_schemas: &common.rebuild_schemas,
                 sequences,
                 header: common.header("rollback.sql", "Moves the keys back to integers."),
                 plan_hash: h,
@@ -451,6 +519,7 @@ pub fn render_into(
     sink.file("verify_rollback.sql", &mut |w| {
         buffered(w, |w| {
             VerifyRollback {
+                rebuild_schemas: &common.rebuild_schemas,
                 header: common.header(
                     "verify_rollback.sql",
                     "Read-only proof that rollback.sql worked.",
@@ -467,6 +536,8 @@ pub fn render_into(
     sink.file("contract.sql", &mut |w| {
         buffered(w, |w| {
             Contract {
+                tables,
+                rebuild_schemas: &common.rebuild_schemas,
                 sequences,
                 header: common.header(
                     "contract.sql",
@@ -484,6 +555,7 @@ pub fn render_into(
     sink.file("verify_contract.sql", &mut |w| {
         buffered(w, |w| {
             VerifyContract {
+                rebuild_schemas: &common.rebuild_schemas,
                 sequences,
                 header: common.header(
                     "verify_contract.sql",
@@ -556,15 +628,32 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
             twice.join(", ")
         )
     };
-    let locked = if common.tables.is_empty() {
-        "no tables".to_string()
-    } else {
+    let names_of = |rebuilt: bool| {
         common
             .tables
             .iter()
+            .filter(|t| t.rebuild.is_some() == rebuilt)
             .map(|t| super::markdown::code(&t.display))
             .collect::<Vec<_>>()
-            .join(", ")
+    };
+    let (rebuilt, altered) = (names_of(true), names_of(false));
+    let mut locks = Vec::new();
+    if !rebuilt.is_empty() {
+        locks.push(format!(
+            "SHARE on {} while their copies are built (reads go on, writes wait), then ACCESS EXCLUSIVE from the swap, which only changes the catalog, until commit",
+            rebuilt.join(", ")
+        ));
+    }
+    if !altered.is_empty() {
+        locks.push(format!(
+            "ACCESS EXCLUSIVE on {} from its ALTER until commit; {rewrites}",
+            altered.join(", ")
+        ));
+    }
+    let locked = if locks.is_empty() {
+        "none on user tables".to_string()
+    } else {
+        locks.join("; ")
     };
     let sequences: Vec<String> = common
         .tables
@@ -578,11 +667,16 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
         })
         .collect();
     let contract_drops = format!(
-        "{}the migration's fingerprints and helper functions{}",
+        "{}{}the migration's fingerprints and helper functions{}",
         if sequences.is_empty() {
             String::new()
         } else {
             format!("the old key sequences ({}), ", sequences.join(", "))
+        },
+        if rebuilt.is_empty() {
+            String::new()
+        } else {
+            "the rebuilt tables as they were before forward (kept in the `keyshift_before_*` schemas), ".to_string()
         },
         if plan.keep_id_map {
             ""
@@ -606,7 +700,6 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
         self_references: names(&plan.self_references),
         mermaid: mermaid(plan),
         locked,
-        rewrites,
         contract_drops,
         keep_id_map: plan.keep_id_map,
         id_map_export: id_map_export(&common.tables),

@@ -36,6 +36,10 @@ pub struct TableView {
     /// Literal of the `ALTER TABLE` subcommands preflight applies to an
     /// empty copy of the table to see whether PostgreSQL accepts them.
     pub probe_change: String,
+    /// Set when the table is rebuilt and swapped in rather than altered.
+    pub rebuild: Option<super::rebuild::RebuildView>,
+    /// Why the table is altered in place, for PLAN.md.
+    pub in_place_reason: Option<String>,
 }
 
 /// A converted column.
@@ -172,6 +176,10 @@ pub struct ForeignKeyView {
     pub orphans: String,
     /// Whether the constraint was validated.
     pub validated: bool,
+    /// Whether its table is rebuilt: the copy gets the key from the live
+    /// catalog, so forward and rollback neither drop nor recreate it, only
+    /// check that it came back the same.
+    pub rebuilt: bool,
 }
 
 pub(super) fn lit(q: &QualifiedName) -> String {
@@ -219,10 +227,21 @@ fn int_type(kind: IntKind) -> &'static str {
 
 /// Builds the table views in plan order.
 pub fn tables(plan: &Plan) -> Vec<TableView> {
-    plan.tables.iter().map(|t| table(plan, t)).collect()
+    let numbers = super::rebuild::schema_numbers(plan);
+    let mut rebuilt = 0;
+    plan.tables
+        .iter()
+        .map(|t| {
+            let rebuild = t.conversion.is_rebuild().then(|| {
+                rebuilt += 1;
+                super::rebuild::rebuild(plan, t, &numbers, rebuilt)
+            });
+            table(plan, t, rebuild)
+        })
+        .collect()
 }
 
-fn table(plan: &Plan, t: &TablePlan) -> TableView {
+fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView>) -> TableView {
     let mut columns: Vec<ColumnView> = t.columns.iter().map(|c| column(plan, t, c)).collect();
     columns.extend(
         t.polymorphic
@@ -365,6 +384,11 @@ fn table(plan: &Plan, t: &TablePlan) -> TableView {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
+        rebuild,
+        in_place_reason: match &t.conversion {
+            crate::plan::Conversion::InPlace { reason } => Some(reason.clone()),
+            crate::plan::Conversion::Rebuild => None,
+        },
         old_row: format!("ROW({})", parts.join(", ")),
         old_row_joins: joins,
         // Polymorphic columns are not in `t.columns`; they are altered here.
@@ -424,16 +448,21 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
         display: c.name.clone(),
         display_literal: quote_literal(&c.name),
         int_type: c.type_name.clone(),
-        int_type_sql: if c.type_name == c.int_kind.sql_name() {
-            c.type_name.clone()
-        } else {
-            QualifiedName::parse_regclass_literal(&c.type_name)
-                .map_or_else(|| c.int_kind.sql_name().to_string(), |q| q.quoted())
-        },
+        int_type_sql: int_type_sql(c),
         root_literal: lit(&c.root),
         default: c.default.clone(),
         is_root: t.root.as_ref().is_some_and(|r| r.column == c.name),
         not_null: c.not_null,
+    }
+}
+
+/// The column's integer type for SQL, a domain's name quoted.
+pub(super) fn int_type_sql(c: &ConvertedColumn) -> String {
+    if c.type_name == c.int_kind.sql_name() {
+        c.type_name.clone()
+    } else {
+        QualifiedName::parse_regclass_literal(&c.type_name)
+            .map_or_else(|| c.int_kind.sql_name().to_string(), |q| q.quoted())
     }
 }
 
@@ -478,10 +507,18 @@ pub fn sequences(tables: &[TableView]) -> Vec<&SequenceView> {
 
 /// Builds the foreign-key views in plan order.
 pub fn foreign_keys(plan: &Plan) -> Vec<ForeignKeyView> {
-    plan.foreign_keys.iter().map(foreign_key).collect()
+    plan.foreign_keys
+        .iter()
+        .map(|f| {
+            let rebuilt = plan
+                .table(&f.table)
+                .is_some_and(|t| t.conversion.is_rebuild());
+            foreign_key(f, rebuilt)
+        })
+        .collect()
 }
 
-fn foreign_key(f: &ForeignKeyPlan) -> ForeignKeyView {
+fn foreign_key(f: &ForeignKeyPlan, rebuilt: bool) -> ForeignKeyView {
     let fk = &f.constraint;
     let child_cols: Vec<String> = fk
         .columns
@@ -521,6 +558,7 @@ fn foreign_key(f: &ForeignKeyPlan) -> ForeignKeyView {
         definition: f.definition(),
         orphans: quote_literal(&orphans),
         validated: fk.validated,
+        rebuilt,
     }
 }
 

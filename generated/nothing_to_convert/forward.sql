@@ -3,10 +3,14 @@
 -- Run: psql -X -v ON_ERROR_STOP=1 -f forward.sql
 \set ON_ERROR_STOP on
 -- Moves every planned key to uuid in one transaction: either all of it
--- happens or none of it does. Each table is rewritten once, except those
--- PLAN.md names (inheritance children with converted columns of their own,
--- tables that get a surrogate key), which are rewritten twice.
--- Locks: ACCESS EXCLUSIVE on every converted table until COMMIT.
+-- happens or none of it does. Tables PLAN.md lists as rebuilt get a copy
+-- with the new values, built beside them and swapped in at the end; the
+-- others are altered in place, each rewritten once, except those PLAN.md
+-- names (inheritance children with converted columns of their own, tables
+-- that get a surrogate key), which are rewritten twice.
+-- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
+-- swap, then ACCESS EXCLUSIVE for the swap's catalog changes until COMMIT;
+-- a table altered in place holds ACCESS EXCLUSIVE from its ALTER on.
 
 -- Every check below goes through this session-local helper, so a failed
 -- check stops psql (ON_ERROR_STOP) with a message naming what is wrong.
@@ -43,6 +47,12 @@ $keyshift$;
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
+
+-- Forward runs once: the schema keyshift it creates outlives it.
+SELECT pg_temp.keyshift_assert(to_regnamespace('keyshift') IS NULL,
+    'forward.sql already ran on this database (schema keyshift exists; rollback.sql undoes forward); this run changed nothing');
+-- Compiling the few large statements below would cost more than it saves.
+SET LOCAL jit = off;
 SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 
 -- Migration state lives in its own schema. rollback.sql drops it whole;
@@ -63,16 +73,21 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$
     SELECT overlay(overlay(md5(current_setting('keyshift.key') || ':' || root || ':' || id::text) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid
 $keyshift$;
 
--- Fingerprint of every converted table, so verify_forward.sql can prove
--- that each row, translated back through the maps, is unchanged.
+-- Fingerprint of every table altered in place, so verify_forward.sql can
+-- prove that each row, translated back through the maps, is unchanged. A
+-- rebuilt table needs none: forward keeps the original until contract, and
+-- verify_forward compares with it.
 CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
-SELECT pg_temp.keyshift_progress('fingerprinted every converted table', NULL, NULL);
+SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.
 CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
 -- map of a key that partitions or child tables share covers their rows too.
+-- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
+-- the copies of its children join this map. A key altered in place gets
+-- uuid_for's, which the ALTER computes again without a join.
 
 -- Which map translates the ids of which table, for keyshift.new_id() and
 -- keyshift.old_id(): applications translate ids found in logs, URLs and
@@ -111,7 +126,9 @@ $keyshift$;
 -- The foreign keys dropped below, exactly as PostgreSQL holds them, with
 -- their creation order: PostgreSQL fires foreign-key triggers in that
 -- order, and whether a delete cascades or is refused can depend on it.
-CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, PRIMARY KEY (table_name, name));
+-- A rebuilt table's keys are not dropped: its copy gets them from the live
+-- catalog. They are recorded all the same, to be checked at the end.
+CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
 SELECT pg_temp.keyshift_assert(count(*) = 0, format('expected 0 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -120,23 +137,15 @@ LANGUAGE plpgsql AS $keyshift$
 DECLARE
     k record;
 BEGIN
-    FOR k IN SELECT * FROM keyshift.foreign_key ORDER BY creation_order LOOP
+    FOR k IN SELECT * FROM keyshift.foreign_key WHERE NOT rebuilt ORDER BY creation_order LOOP
         EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.table_name, k.name, k.definition);
     END LOOP;
 END
 $keyshift$;
 
--- Foreign keys cannot span an integer and a uuid column, so every key that
--- touches a converted column is dropped first and recreated at the end.
-
--- One rewrite per table: all its converted columns change in one statement.
--- A column that partitions or child tables inherit changes on the table
--- that declares it; PostgreSQL carries the change, the default included,
--- to every partition and child.
-
--- Recreate the foreign keys exactly as they were, in their original order:
+-- Recreate the foreign keys exactly as they were, in their original order
+-- (those of rebuilt tables came with their copies):
 SELECT keyshift.recreate_foreign_keys();
-SELECT pg_temp.keyshift_progress('recreated and validated 0 foreign keys', NULL, NULL);
 
 SELECT pg_temp.keyshift_assert(pg_get_constraintdef(c.oid) = k.definition,
        format('foreign key %s on %s came back as %s instead of %s', k.name, k.table_name, pg_get_constraintdef(c.oid), k.definition))

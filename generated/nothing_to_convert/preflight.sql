@@ -228,6 +228,8 @@ COMMIT;
 
 SELECT problem AS "keyshift preflight problem" FROM pg_temp.keyshift_problems ORDER BY problem;
 
+
+
 SELECT pg_temp.keyshift_assert(
     NOT EXISTS (SELECT 1 FROM pg_temp.keyshift_problems),
     (SELECT count(*) || ' preflight problem(s): ' || string_agg(problem, '; ' ORDER BY problem) FROM pg_temp.keyshift_problems)

@@ -7,7 +7,8 @@
 -- fingerprint forward took before changing anything.
 --
 -- Each converted table's rows, with every uuid translated back to the
--- integer it replaced, must hash to exactly the fingerprint. Because the
+-- integer it replaced, must hash to exactly the fingerprint (of the
+-- original, which forward keeps, for a rebuilt table). Because the
 -- maps are one-to-one, a child row whose reference translates back to its
 -- old parent id points at the same parent row as before: the parent's own
 -- rows pass the same test. Types, defaults and foreign keys are checked

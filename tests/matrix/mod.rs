@@ -235,7 +235,7 @@ fn prepare_load_file(file: &Path, work: &Path) -> PathBuf {
 }
 
 /// A fresh database on `server` with the case loaded.
-fn load<'s>(server: &'s Server, case: &Case, work: &Path) -> Database<'s> {
+pub fn load<'s>(server: &'s Server, case: &Case, work: &Path) -> Database<'s> {
     let db = server.create_database(&case.name);
     if let Some(setup) = case.setup {
         db.psql_sql(setup).expect("setup");
@@ -249,7 +249,7 @@ fn load<'s>(server: &'s Server, case: &Case, work: &Path) -> Database<'s> {
 }
 
 /// The DDL file's text, decoded as the CLI decodes it.
-fn read_ddl(case: &Case) -> (String, String) {
+pub fn read_ddl(case: &Case) -> (String, String) {
     let source = case.ddl.to_string_lossy().replace('\\', "/");
     let bytes =
         fs::read(repo().join(&case.ddl)).unwrap_or_else(|e| panic!("cannot read {source}: {e}"));
@@ -339,7 +339,7 @@ pub fn parity(server: &Server, case: &Case) {
 }
 
 /// The offline pipeline on `sql`, with the case's options and config.
-fn run_pipeline(case: &Case, source: &str, sql: &str) -> keyshift::pipeline::Output {
+pub fn run_pipeline(case: &Case, source: &str, sql: &str) -> keyshift::pipeline::Output {
     keyshift::pipeline::run_configured(source, sql, &case.options, case.config.as_ref())
         .unwrap_or_else(|e| match e {
             keyshift::pipeline::InputError::Ddl(e) => panic!("{}: {e}", case.name),

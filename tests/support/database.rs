@@ -93,10 +93,19 @@ ORDER BY n.nspname, c.relname
 "#;
 
 impl<'s> Database<'s> {
-    /// Creates `<prefix>_<n>_<pid>` on `server`; panics if that fails.
-    pub(super) fn create(server: &'s Server, prefix: &str, n: u64) -> Database<'s> {
+    /// Creates `<prefix>_<n>_<pid>` on `server`, a copy of `template` if
+    /// given (no session may be connected to it); panics if that fails.
+    pub(super) fn create(
+        server: &'s Server,
+        prefix: &str,
+        n: u64,
+        template: Option<&str>,
+    ) -> Database<'s> {
         let name = format!("{}_{n}_{}", sanitize(prefix), std::process::id());
-        let create = format!("CREATE DATABASE {}", quote_ident(&name));
+        let mut create = format!("CREATE DATABASE {}", quote_ident(&name));
+        if let Some(template) = template {
+            create.push_str(&format!(" TEMPLATE {}", quote_ident(template)));
+        }
         if let Err(e) = run_checked(script_command(server, "postgres"), Some(&create)) {
             panic!("cannot create test database {name}: {e}");
         }

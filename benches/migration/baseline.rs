@@ -1,0 +1,73 @@
+//! S0, what every figure is divided by: a `CREATE TABLE … AS` copy of each
+//! converted table plus rebuilding its indexes. Any migration that rewrites
+//! the tables must at least do this much, so a ratio to S0 says how far a
+//! bundle is from the physical limit on this machine, in this run, on this
+//! data.
+//!
+//! The copies must get exactly the indexes of the tables they copy (read
+//! back inside the same transaction: a baseline with fewer indexes would
+//! flatter every ratio), and their size is read before the transaction
+//! rolls back, as the size of a freshly built copy to compare with the
+//! tables after forward. The same copy of the tables after forward (uuid
+//! keys are wider than integers) tells how much of their size is bloat.
+
+use crate::support::Database;
+use std::collections::BTreeMap;
+
+const BASELINE: &str = "
+BEGIN;
+CREATE TABLE users_s0 AS SELECT * FROM users;
+CREATE TABLE journals_s0 AS SELECT * FROM journals;
+ALTER TABLE users_s0 ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX ON users_s0 (email);
+ALTER TABLE journals_s0 ADD PRIMARY KEY (id);
+CREATE INDEX ON journals_s0 (user_id);
+SELECT 'indexes', c.relname, string_agg(s.shape, '; ' ORDER BY s.shape)
+FROM pg_class c
+JOIN pg_index i ON i.indrelid = c.oid
+CROSS JOIN LATERAL (SELECT concat_ws(' ',
+    CASE WHEN i.indisprimary THEN 'PRIMARY KEY' WHEN i.indisunique THEN 'UNIQUE' END,
+    substring(pg_get_indexdef(i.indexrelid) FROM ' USING (.*)$')) AS shape) s
+WHERE c.relnamespace = 'public'::regnamespace
+  AND c.relname IN ('users', 'journals', 'users_s0', 'journals_s0')
+GROUP BY c.relname;
+SELECT 'bytes', '', pg_total_relation_size('users_s0') + pg_total_relation_size('journals_s0');
+ROLLBACK;
+";
+
+/// What one S0 run built.
+pub struct Copy {
+    /// The copies with their indexes, before the transaction rolled back.
+    pub bytes: u64,
+    /// Each converted table whose indexes the copy does not rebuild
+    /// exactly, with both sets.
+    pub index_mismatches: Vec<String>,
+}
+
+/// Runs S0 once through psql, as the bundle's files are run.
+pub fn run(db: &Database) -> Copy {
+    let mut indexes = BTreeMap::new();
+    let mut bytes = None;
+    for line in db.query_rows(BASELINE) {
+        match line.splitn(3, '|').collect::<Vec<_>>()[..] {
+            ["indexes", table, shape] => {
+                indexes.insert(table.to_owned(), shape.to_owned());
+            }
+            ["bytes", _, n] => bytes = n.parse().ok(),
+            _ => panic!("unexpected S0 output: {line}"),
+        }
+    }
+    let index_mismatches = crate::probe::TABLES
+        .iter()
+        .filter_map(|table| {
+            let table_has = indexes.get(*table);
+            let copy_has = indexes.get(&format!("{table}_s0"));
+            (table_has != copy_has)
+                .then(|| format!("{table} has {table_has:?}, its copy {copy_has:?}"))
+        })
+        .collect();
+    Copy {
+        bytes: bytes.expect("S0 reports the size of its copies"),
+        index_mismatches,
+    }
+}

@@ -1,0 +1,186 @@
+//! View models of the tables forward and rollback rebuild and swap in
+//! (see `templates/_swap.sql`): where each copy is built, where the table
+//! it replaces goes, and the one statement that writes its rows.
+
+use crate::catalog::{QualifiedName, quote_ident, quote_literal};
+use crate::plan::{Plan, TablePlan};
+use std::collections::BTreeMap;
+
+/// The schemas keyshift uses for the tables of one user schema. Copies are
+/// built under the original names, so each user schema needs its own:
+/// index and constraint names are unique per schema.
+pub struct RebuildSchemaView {
+    /// `"keyshift_build_1"`: where the copies are built; empty after the swap.
+    pub build: String,
+    /// `"keyshift_before_1"`: where forward moves the originals, which
+    /// verify_forward compares with and contract drops.
+    pub before: String,
+    /// `"keyshift_replaced_1"`: where rollback moves the uuid tables it
+    /// replaces, dropped at its end.
+    pub replaced: String,
+    /// `'keyshift_before_1'`, for checks that it is gone.
+    pub before_literal: String,
+    /// `'keyshift_build_1'`.
+    pub build_literal: String,
+}
+
+/// One rebuilt table.
+pub struct RebuildView {
+    /// Its row in `keyshift.swap`.
+    pub swap_row: String,
+    /// `'"keyshift_build_1"."users"'`: the copy, for `to_regclass`.
+    pub copy_regclass: String,
+    /// `'keyshift_build_1'`: where `create_copy` builds the copy.
+    pub build_schema_literal: String,
+    /// `"keyshift_before_1"."users"`: the original after forward.
+    pub before: String,
+    /// `ARRAY['id', 'email']::name[]`: the columns the bundle was made for,
+    /// in order; forward refuses a table whose columns differ.
+    pub columns: String,
+    /// Statements recording each converted column in `keyshift.rebuilt_column`.
+    pub record_columns: Vec<String>,
+    /// `ARRAY['"keyshift"."users_ids"']::regclass[]`: the maps the fill joins.
+    pub maps: String,
+    /// The `INSERT … SELECT` that fills the uuid copy.
+    pub fill_forward: String,
+    /// The `INSERT … SELECT` that fills the integer copy.
+    pub fill_rollback: String,
+}
+
+/// Numbers the user schemas that hold rebuilt tables, in name order.
+pub fn schema_numbers(plan: &Plan) -> BTreeMap<&str, usize> {
+    let mut numbers: BTreeMap<&str, usize> = plan
+        .tables
+        .iter()
+        .filter(|t| t.conversion.is_rebuild())
+        .map(|t| (t.table.schema.as_str(), 0))
+        .collect();
+    for (i, n) in numbers.values_mut().enumerate() {
+        *n = i + 1;
+    }
+    numbers
+}
+
+/// The keyshift schemas, in the order of [`schema_numbers`].
+pub fn schemas(numbers: &BTreeMap<&str, usize>) -> Vec<RebuildSchemaView> {
+    numbers
+        .values()
+        .map(|n| RebuildSchemaView {
+            build: quote_ident(&format!("keyshift_build_{n}")),
+            before: quote_ident(&format!("keyshift_before_{n}")),
+            replaced: quote_ident(&format!("keyshift_replaced_{n}")),
+            before_literal: quote_literal(&format!("keyshift_before_{n}")),
+            build_literal: quote_literal(&format!("keyshift_build_{n}")),
+        })
+        .collect()
+}
+
+/// The view of a rebuilt table; `position` counts rebuilt tables from 1.
+pub fn rebuild(
+    plan: &Plan,
+    t: &TablePlan,
+    numbers: &BTreeMap<&str, usize>,
+    position: usize,
+) -> RebuildView {
+    let n = numbers[t.table.schema.as_str()];
+    let build = format!("keyshift_build_{n}");
+    let regclass = quote_literal(&t.table.quoted());
+    let in_build = QualifiedName::new(&build, &t.table.name);
+    RebuildView {
+        swap_row: format!(
+            "({position}, {regclass}, {}, {}, {}, {}, {})",
+            quote_literal(&t.table.schema),
+            quote_literal(&t.table.name),
+            quote_literal(&build),
+            quote_literal(&format!("keyshift_before_{n}")),
+            quote_literal(&format!("keyshift_replaced_{n}")),
+        ),
+        copy_regclass: quote_literal(&in_build.quoted()),
+        build_schema_literal: quote_literal(&build),
+        before: QualifiedName::new(format!("keyshift_before_{n}"), &t.table.name).quoted(),
+        columns: format!(
+            "ARRAY[{}]::name[]",
+            t.all_columns
+                .iter()
+                .map(|c| quote_literal(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        record_columns: t
+            .columns
+            .iter()
+            .map(|c| {
+                let is_root = t.root.as_ref().is_some_and(|r| r.column == c.name);
+                format!(
+                    "INSERT INTO keyshift.rebuilt_column SELECT {regclass}, {col}, {int_type}, pg_get_expr(d.adbin, d.adrelid), {uuid_default} FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({regclass}) AND a.attname = {col}",
+                    col = quote_literal(&c.name),
+                    int_type = quote_literal(&super::view::int_type_sql(c)),
+                    uuid_default = if is_root {
+                        "'gen_random_uuid()'"
+                    } else {
+                        "NULL"
+                    },
+                )
+            })
+            .collect(),
+        maps: {
+            let mut maps: Vec<String> = t
+                .columns
+                .iter()
+                .map(|c| quote_literal(&super::view::keyshift(plan.map_table_of(&c.root))))
+                .collect();
+            maps.sort();
+            maps.dedup();
+            format!("ARRAY[{}]::regclass[]", maps.join(", "))
+        },
+        fill_forward: fill(plan, t, &in_build, ("old_id", "new_id")),
+        fill_rollback: fill(plan, t, &in_build, ("new_id", "old_id")),
+    }
+}
+
+/// `INSERT INTO copy (…) SELECT … FROM ONLY table t JOIN map …`: every
+/// converted column is looked up in its root's map by the value it holds
+/// (`from`) and gets the map's other side (`to`); the parent's values were
+/// made once, in the map, and children join to them.
+fn fill(plan: &Plan, t: &TablePlan, copy: &QualifiedName, (from, to): (&str, &str)) -> String {
+    let mut select = Vec::new();
+    let mut joins = Vec::new();
+    for name in t
+        .all_columns
+        .iter()
+        .filter(|c| !t.generated_columns.contains(c))
+    {
+        let quoted = quote_ident(name);
+        match t.columns.iter().find(|c| &c.name == name) {
+            Some(c) => {
+                let alias = format!("m{}", joins.len() + 1);
+                let is_root = t.root.as_ref().is_some_and(|r| r.column == c.name);
+                let join = if is_root || c.not_null {
+                    "JOIN"
+                } else {
+                    "LEFT JOIN"
+                };
+                joins.push(format!(
+                    "{join} {} {alias} ON {alias}.{from} = t.{quoted}",
+                    super::view::keyshift(plan.map_table_of(&c.root))
+                ));
+                select.push(format!("{alias}.{to}"));
+            }
+            None => select.push(format!("t.{quoted}")),
+        }
+    }
+    let columns: Vec<String> = t
+        .all_columns
+        .iter()
+        .filter(|c| !t.generated_columns.contains(c))
+        .map(|c| quote_ident(c))
+        .collect();
+    format!(
+        "INSERT INTO {} ({})\nSELECT {}\nFROM ONLY {} t{}",
+        copy.quoted(),
+        columns.join(", "),
+        select.join(", "),
+        t.table.quoted(),
+        joins.iter().map(|j| format!("\n{j}")).collect::<String>()
+    )
+}

@@ -1,0 +1,393 @@
+-- Build and swap. A table converted this way is never altered: a copy is
+-- built beside it (in a schema of keyshift's own, under the same names, so
+-- every index and constraint gets its real name), its rows are written
+-- once with the new key values, its indexes and constraints are built on
+-- the full data, and a short swap at the end moves the copy into place and
+-- the original aside. Until the swap the original holds at most SHARE:
+-- reads go on, writes wait.
+--
+-- Everything below reads the live catalog at run time, so the copy carries
+-- what pg_dump shows of the table even where the bundle was made from a
+-- DDL file that did not say it. What a copy cannot carry stops the
+-- transaction with a message that names it; nothing is changed.
+CREATE TABLE keyshift.swap (
+    position integer PRIMARY KEY,
+    -- The table as to_regclass reads it: '"public"."users"'.
+    live text NOT NULL UNIQUE,
+    schema_name name NOT NULL,
+    table_name name NOT NULL,
+    -- Where the copy is built.
+    stage_schema name NOT NULL,
+    -- Where forward moves the original (kept until contract), and where
+    -- rollback moves the uuid table it replaces (dropped at its end).
+    kept_schema name NOT NULL,
+    discard_schema name NOT NULL
+);
+
+-- The converted columns of each rebuilt table: the integer type and the
+-- default each had before forward (as the server printed it under this
+-- file's search_path, so it names its functions and sequences with their
+-- schemas), and the default forward gives it.
+CREATE TABLE keyshift.rebuilt_column (
+    table_name text NOT NULL,
+    column_name name NOT NULL,
+    int_type text NOT NULL,
+    int_default text,
+    uuid_default text,
+    PRIMARY KEY (table_name, column_name)
+);
+
+-- GRANT statements that rebuild an ACL in its original order, which is
+-- the order pg_dump prints.
+CREATE FUNCTION keyshift.grants(target text, col name, acl aclitem[]) RETURNS text[]
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT coalesce(array_agg(format('GRANT %s ON %s TO %s%s', g.privileges, target, g.grantee,
+                                     CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END) ORDER BY g.first), '{}')
+    FROM (SELECT min(e.ord) AS first,
+                 CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(e.grantee)) END AS grantee,
+                 e.is_grantable AS grantable,
+                 string_agg(e.privilege_type || coalesce(' (' || quote_ident(col) || ')', ''), ', ' ORDER BY e.ord) AS privileges
+          FROM aclexplode(acl) WITH ORDINALITY AS e (grantor, grantee, privilege_type, is_grantable, ord)
+          GROUP BY e.grantee, e.is_grantable) AS g
+$keyshift$;
+
+-- `"schema"."table"` as the server prints a relation it must qualify.
+CREATE FUNCTION keyshift.qualified(rel regclass) RETURNS text
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel
+$keyshift$;
+
+-- Runs each statement, naming the table it was for when one fails.
+CREATE FUNCTION keyshift.run(about regclass, statements text[]) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    statement text;
+BEGIN
+    FOREACH statement IN ARRAY coalesce(statements, '{}') LOOP
+        CONTINUE WHEN statement IS NULL;
+        BEGIN
+            EXECUTE statement;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'keyshift: could not rebuild %: %', about, SQLERRM
+                USING DETAIL = statement,
+                      HINT = 'The transaction rolls back as a whole, so nothing has changed.';
+        END;
+    END LOOP;
+END
+$keyshift$;
+
+-- Raises work_mem, for this transaction only, until the maps a copy joins
+-- fit in memory together: then the planner hashes the maps and reads the
+-- table once, where it would otherwise hash the (wider) table or spill
+-- both to disk. Returns the setting.
+CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
+
+-- Refuses what a copy cannot carry, naming it.
+CREATE FUNCTION keyshift.check_copyable(src regclass) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    c pg_class;
+    what text;
+BEGIN
+    SELECT * INTO c FROM pg_class WHERE oid = src;
+    IF c.relkind <> 'r' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = src OR inhparent = src) THEN
+        RAISE EXCEPTION 'keyshift: % is partitioned, a partition or in an inheritance family now; run preflight.sql', src;
+    END IF;
+    SELECT string_agg(pg_describe_object(d.classid, d.objid, d.objsubid), ', ') INTO what
+    FROM pg_depend d
+    WHERE d.refclassid = 'pg_type'::regclass AND d.refobjid IN (c.reltype, (SELECT typarray FROM pg_type WHERE oid = c.reltype))
+      AND d.deptype = 'n';
+    IF what IS NOT NULL THEN
+        RAISE EXCEPTION 'keyshift: the row type of % is used by %; a rebuilt table would get a new row type', src, what
+            USING HINT = 'Change those objects so they do not use the row type, or exclude the table.';
+    END IF;
+    SELECT string_agg(format('%I', a.attname), ', ') INTO what
+    FROM pg_attribute a WHERE a.attrelid = src AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity <> ''
+      AND a.attname <> ALL (SELECT column_name FROM keyshift.rebuilt_column WHERE to_regclass(table_name) = src);
+    IF what IS NOT NULL THEN
+        RAISE EXCEPTION 'keyshift: % has the identity column % besides its key; a rebuilt table cannot keep its sequence', src, what;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_seclabel WHERE classoid = 'pg_class'::regclass AND objoid = src) THEN
+        RAISE EXCEPTION 'keyshift: % has security labels, which a rebuilt table would not keep', src;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_class'::regclass AND objid = src AND deptype = 'e') THEN
+        RAISE EXCEPTION 'keyshift: % belongs to an extension', src;
+    END IF;
+END
+$keyshift$;
+
+-- Creates the copy's table with LIKE, which copies expression trees
+-- (defaults, generated columns, CHECK constraints, index expressions and
+-- predicates) as PostgreSQL holds them: printed and parsed again, some
+-- come back different (an IN list over a varchar column does). LIKE also
+-- brings column order, types, collations, NOT NULL, storage, compression
+-- and comments. The bundle adds what LIKE leaves out: persistence, access
+-- method, options, tablespace, owner, grants, the table's comment, row
+-- security, statistics targets and column options.
+--
+-- Indexes whose keys are plain columns (the primary key, most unique and
+-- ordinary indexes) are dropped again while the table is empty and built
+-- after the rows are in, from their definitions, which hold no expression
+-- that could change; the others keep LIKE's exact copy, under their real
+-- names, and are filled as rows arrive. Validated CHECK constraints stay,
+-- so rows are checked as they arrive; LIKE would make a NOT VALID one
+-- valid, so it goes and comes back NOT VALID after the rows.
+CREATE FUNCTION keyshift.create_copy(src regclass, dest_schema name, to_uuid boolean) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    c pg_class;
+    dest text;
+    stmts text[] := '{}';
+    renames text[] := '{}';
+    a record;
+    opts text[];
+BEGIN
+    PERFORM keyshift.check_copyable(src);
+    SELECT * INTO c FROM pg_class WHERE oid = src;
+    dest := quote_ident(dest_schema) || '.' || quote_ident(c.relname);
+    opts := coalesce(c.reloptions, '{}')
+         || coalesce((SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) AS o WHERE t.oid = c.reltoastrelid), '{}');
+    PERFORM keyshift.run(src, ARRAY[format(
+        'CREATE %sTABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS INCLUDING INDEXES) USING %I%s%s',
+        CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, dest, src,
+        (SELECT amname FROM pg_am WHERE oid = c.relam),
+        CASE WHEN cardinality(opts) > 0 THEN ' WITH (' || array_to_string(opts, ', ') || ')' ELSE '' END,
+        CASE WHEN c.reltablespace <> 0 THEN format(' TABLESPACE %I', (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)) ELSE '' END)]);
+    -- LIKE creates the indexes in the original's index order (by OID);
+    -- each pair must have the same shape, or the copy is refused.
+    FOR a IN SELECT o.indexrelid AS src_index, n.indexrelid AS dest_index, ox.relname AS src_name, nx.relname AS dest_name,
+                    o.indexprs IS NULL AND o.indpred IS NULL AS plain,
+                    (SELECT conname FROM pg_constraint WHERE conindid = n.indexrelid AND conrelid = n.indrelid) AS dest_constraint,
+                    o.indkey::text = n.indkey::text AND o.indisunique = n.indisunique AND o.indisprimary = n.indisprimary AS same
+             FROM (SELECT i.*, row_number() OVER (ORDER BY i.indexrelid) AS ord FROM pg_index i WHERE i.indrelid = src) o
+             FULL JOIN (SELECT i.*, row_number() OVER (ORDER BY i.indexrelid) AS ord FROM pg_index i WHERE i.indrelid = dest::regclass) n USING (ord)
+             LEFT JOIN pg_class ox ON ox.oid = o.indexrelid
+             LEFT JOIN pg_class nx ON nx.oid = n.indexrelid LOOP
+        IF a.same IS NOT TRUE THEN
+            RAISE EXCEPTION 'keyshift: the indexes LIKE copied from % do not match its own (% and %)', src, a.src_name, a.dest_name;
+        END IF;
+        IF a.plain AND a.dest_constraint IS NOT NULL THEN
+            stmts := stmts || format('ALTER TABLE %s DROP CONSTRAINT %I', dest, a.dest_constraint);
+        ELSIF a.plain THEN
+            stmts := stmts || format('DROP INDEX %I.%I', dest_schema, a.dest_name);
+        ELSE
+            -- Through a name of keyshift's own, in case LIKE's choice is
+            -- another index's real name.
+            stmts := stmts || format('ALTER INDEX %I.%I RENAME TO %I', dest_schema, a.dest_name, 'keyshift_index_' || a.src_index);
+            renames := renames || format('ALTER INDEX %I.%I RENAME TO %I', dest_schema, 'keyshift_index_' || a.src_index, a.src_name);
+        END IF;
+    END LOOP;
+    stmts := stmts || renames;
+    FOR a IN SELECT conname FROM pg_constraint WHERE conrelid = src AND contype = 'c' AND NOT convalidated LOOP
+        stmts := stmts || format('ALTER TABLE %s DROP CONSTRAINT %I', dest, a.conname);
+    END LOOP;
+    -- All converted columns change in one statement, as in place: an
+    -- index or constraint over two of them must never see mixed types.
+    stmts := stmts || (SELECT 'ALTER TABLE ' || dest || ' ' || string_agg(
+                                  format('ALTER COLUMN %I DROP DEFAULT, ALTER COLUMN %I TYPE %s USING NULL', k.column_name, k.column_name,
+                                         CASE WHEN to_uuid THEN 'uuid' ELSE k.int_type END)
+                                  || coalesce(format(', ALTER COLUMN %I SET DEFAULT ', k.column_name)
+                                              || CASE WHEN to_uuid THEN k.uuid_default ELSE k.int_default END, ''),
+                                  ', ' ORDER BY k.column_name)
+                       FROM keyshift.rebuilt_column k WHERE to_regclass(k.table_name) = src);
+    FOR a IN SELECT * FROM pg_attribute WHERE attrelid = src AND attnum > 0 AND NOT attisdropped ORDER BY attnum LOOP
+        IF coalesce(a.attstattarget::integer, -1) >= 0 THEN
+            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET STATISTICS %s', dest, a.attname, a.attstattarget);
+        END IF;
+        IF a.attoptions IS NOT NULL THEN
+            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET (%s)', dest, a.attname, array_to_string(a.attoptions, ', '));
+        END IF;
+        IF a.attacl IS NOT NULL THEN
+            stmts := stmts || keyshift.grants(dest, a.attname, a.attacl);
+        END IF;
+    END LOOP;
+    PERFORM keyshift.run(src, stmts
+        || format('ALTER TABLE %s OWNER TO %I', dest, pg_get_userbyid(c.relowner))
+        || CASE WHEN c.relacl IS NOT NULL
+                THEN format('REVOKE ALL ON %s FROM %I', dest, pg_get_userbyid(c.relowner)) || keyshift.grants(dest, NULL, c.relacl)
+                ELSE '{}'::text[] END
+        || (SELECT format('COMMENT ON TABLE %s IS %L', dest, description)
+            FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid = src AND objsubid = 0)
+        || CASE WHEN c.relrowsecurity THEN format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', dest) END
+        || CASE WHEN c.relforcerowsecurity THEN format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', dest) END);
+    RETURN dest::regclass;
+END
+$keyshift$;
+
+-- Once the rows are in: the indexes create_copy left out (primary key,
+-- unique and exclusion constraints and indexes over plain columns), built
+-- on the full data under their real names, the NOT VALID checks, their
+-- comments, the index the table is clustered on and its replica identity.
+CREATE FUNCTION keyshift.copy_indexes(src regclass, dest regclass) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    r record;
+    stmts text[] := '{}';
+    nsp text := (SELECT quote_ident(n.nspname) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = dest);
+    prefix text;
+BEGIN
+    FOR r IN SELECT con.oid, con.conname, con.contype, con.conindid, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
+             LEFT JOIN pg_index i ON i.indexrelid = con.conindid
+             WHERE con.conrelid = src
+               AND ((con.contype IN ('p', 'u', 'x') AND i.indexprs IS NULL AND i.indpred IS NULL) OR (con.contype = 'c' AND NOT con.convalidated))
+             ORDER BY con.oid LOOP
+        stmts := stmts || format('ALTER TABLE %s ADD CONSTRAINT %I %s', dest, r.conname, r.def)
+                       || (SELECT array_agg(format('COMMENT ON CONSTRAINT %I ON %s IS %L', r.conname, dest, description))
+                           FROM pg_description WHERE classoid = 'pg_constraint'::regclass AND objoid = r.oid)
+                       || (SELECT array_agg(format('COMMENT ON INDEX %s.%I IS %L', nsp, x.relname, description))
+                           FROM pg_description JOIN pg_class x ON x.oid = objoid
+                           WHERE classoid = 'pg_class'::regclass AND objoid = r.conindid AND r.contype <> 'c');
+    END LOOP;
+    FOR r IN SELECT i.indexrelid, x.relname, x.reltablespace, i.indisunique, pg_get_indexdef(i.indexrelid) AS def
+             FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+             WHERE i.indrelid = src AND i.indexprs IS NULL AND i.indpred IS NULL
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = src)
+             ORDER BY i.indexrelid LOOP
+        prefix := format('CREATE %sINDEX %I ON %s USING ', CASE WHEN r.indisunique THEN 'UNIQUE ' ELSE '' END, r.relname, keyshift.qualified(src));
+        IF left(r.def, length(prefix)) <> prefix THEN
+            RAISE EXCEPTION 'keyshift: index % of % does not print as expected: %', r.relname, src, r.def;
+        END IF;
+        -- pg_get_indexdef leaves the tablespace out, as pg_dump does.
+        stmts := stmts || format('SET LOCAL default_tablespace = %L', coalesce((SELECT spcname FROM pg_tablespace WHERE oid = r.reltablespace), ''))
+                       || (format('CREATE %sINDEX %I ON %s USING ', CASE WHEN r.indisunique THEN 'UNIQUE ' ELSE '' END, r.relname, dest)
+                           || substr(r.def, length(prefix) + 1))
+                       || (SELECT array_agg(format('COMMENT ON INDEX %s.%I IS %L', nsp, r.relname, description))
+                           FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid = r.indexrelid);
+    END LOOP;
+    stmts := stmts || 'SET LOCAL default_tablespace = '''''::text;
+    FOR r IN SELECT x.relname, i.indisclustered, i.indisreplident FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = src LOOP
+        IF r.indisclustered THEN
+            stmts := stmts || format('ALTER TABLE %s CLUSTER ON %I', dest, r.relname);
+        END IF;
+        IF r.indisreplident THEN
+            stmts := stmts || format('ALTER TABLE %s REPLICA IDENTITY USING INDEX %I', dest, r.relname);
+        END IF;
+    END LOOP;
+    stmts := stmts || (SELECT CASE c.relreplident
+                                  WHEN 'n' THEN format('ALTER TABLE %s REPLICA IDENTITY NOTHING', dest)
+                                  WHEN 'f' THEN format('ALTER TABLE %s REPLICA IDENTITY FULL', dest) END
+                       FROM pg_class c WHERE c.oid = src AND c.relreplident IN ('n', 'f'));
+    PERFORM keyshift.run(src, stmts);
+END
+$keyshift$;
+
+-- The copy's foreign keys, in the original's creation order (PostgreSQL
+-- fires foreign-key triggers in that order). Each references the copy of
+-- its parent when the parent is rebuilt too, or else the parent itself.
+CREATE FUNCTION keyshift.copy_foreign_keys(src regclass, dest regclass) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    r record;
+    stmts text[] := '{}';
+    head text;
+    parent text;
+BEGIN
+    FOR r IN SELECT con.oid, con.conname, con.confrelid, pg_get_constraintdef(con.oid) AS def,
+                    (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
+                     FROM unnest(con.conkey) WITH ORDINALITY AS k (num, ord)
+                     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num) AS cols
+             FROM pg_constraint con WHERE con.conrelid = src AND con.contype = 'f' ORDER BY con.oid LOOP
+        -- The definition names the parent qualified (this file's search_path
+        -- holds no user schema); the copy's names the parent's copy instead.
+        head := format('FOREIGN KEY (%s) REFERENCES %s(', r.cols, keyshift.qualified(r.confrelid));
+        IF left(r.def, length(head)) <> head THEN
+            RAISE EXCEPTION 'keyshift: foreign key % of % does not print as expected: %', r.conname, src, r.def;
+        END IF;
+        parent := CASE WHEN r.confrelid = src THEN dest::text
+                       ELSE coalesce((SELECT quote_ident(s.stage_schema) || '.' || quote_ident(s.table_name)
+                                      FROM keyshift.swap s WHERE to_regclass(s.live) = r.confrelid),
+                                     keyshift.qualified(r.confrelid)) END;
+        stmts := stmts || (format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s(', dest, r.conname, r.cols, parent)
+                           || substr(r.def, length(head) + 1))
+                       || (SELECT array_agg(format('COMMENT ON CONSTRAINT %I ON %s IS %L', r.conname, dest, description))
+                           FROM pg_description WHERE classoid = 'pg_constraint'::regclass AND objoid = r.oid);
+    END LOOP;
+    PERFORM keyshift.run(src, stmts);
+END
+$keyshift$;
+
+-- The swap. For every rebuilt table: the original's foreign keys,
+-- statistics objects and publication memberships are dropped (the views,
+-- triggers, rules and policies that name it were dropped before, by
+-- drop_dependents), and the sequences its columns own are released; the
+-- original moves aside (taking its indexes, constraints and row type
+-- along) and the copy moves into its place; then the sequences are owned
+-- by the copy's columns, and the statistics objects and publication
+-- memberships are recreated for it. All of it is catalog work, done in
+-- milliseconds under ACCESS EXCLUSIVE.
+CREATE FUNCTION keyshift.swap_tables(aside text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    s record;
+    r record;
+    live regclass;
+    before text[] := '{}';
+    after text[] := '{}';
+    left_over text;
+BEGIN
+    FOR s IN SELECT * FROM keyshift.swap ORDER BY position LOOP
+        live := to_regclass(s.live);
+        FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = live AND contype = 'f' ORDER BY oid LOOP
+            before := before || format('ALTER TABLE %s DROP CONSTRAINT %I', live, r.conname);
+        END LOOP;
+        FOR r IN SELECT d.objid AS seq, a.attname FROM pg_depend d
+                 JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = live
+                   AND d.deptype = 'a' AND (SELECT relkind FROM pg_class WHERE oid = d.objid) = 'S'
+                 ORDER BY d.objid LOOP
+            before := before || format('ALTER SEQUENCE %s OWNED BY NONE', r.seq::regclass);
+            after := after || format('ALTER SEQUENCE %s OWNED BY %s.%I', r.seq::regclass, s.live, r.attname);
+        END LOOP;
+        FOR r IN SELECT pg_get_statisticsobjdef(x.oid) AS def, x.stxowner,
+                        quote_ident(n.nspname) || '.' || quote_ident(x.stxname) AS name,
+                        (SELECT description FROM pg_description WHERE classoid = 'pg_statistic_ext'::regclass AND objoid = x.oid) AS note
+                 FROM pg_statistic_ext x JOIN pg_namespace n ON n.oid = x.stxnamespace WHERE x.stxrelid = live ORDER BY x.oid LOOP
+            before := before || format('DROP STATISTICS %s', r.name);
+            after := after || r.def || format('ALTER STATISTICS %s OWNER TO %I', r.name, pg_get_userbyid(r.stxowner));
+            IF r.note IS NOT NULL THEN
+                after := after || format('COMMENT ON STATISTICS %s IS %L', r.name, r.note);
+            END IF;
+        END LOOP;
+        -- Row filters and column lists exist from PostgreSQL 15 on; the
+        -- query that reads them is only planned there.
+        FOR r IN EXECUTE CASE WHEN current_setting('server_version_num')::integer >= 150000 THEN $q$
+                     SELECT p.pubname, pg_get_expr(pr.prqual, pr.prrelid) AS qual,
+                            (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
+                             FROM unnest(string_to_array(nullif(pr.prattrs::text, ''), ' ')::int2[]) WITH ORDINALITY AS k (num, ord)
+                             JOIN pg_attribute a ON a.attrelid = pr.prrelid AND a.attnum = k.num) AS cols
+                     FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
+                     WHERE pr.prrelid = $1 ORDER BY p.pubname $q$ ELSE $q$
+                     SELECT p.pubname, NULL::text AS qual, NULL::text AS cols
+                     FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
+                     WHERE pr.prrelid = $1 ORDER BY p.pubname $q$ END USING live LOOP
+            before := before || format('ALTER PUBLICATION %I DROP TABLE %s', r.pubname, live);
+            after := after || format('ALTER PUBLICATION %I ADD TABLE ONLY %s%s%s', r.pubname, s.live,
+                                     coalesce(' (' || r.cols || ')', ''), coalesce(' WHERE (' || r.qual || ')', ''));
+        END LOOP;
+    END LOOP;
+    PERFORM keyshift.run(NULL, before);
+    FOR s IN SELECT * FROM keyshift.swap ORDER BY position LOOP
+        live := to_regclass(s.live);
+        -- Anything else that names the original would go on naming it.
+        SELECT string_agg(pg_describe_object(d.classid, d.objid, d.objsubid), ', ') INTO left_over
+        FROM pg_depend d
+        WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = live AND d.deptype = 'n'
+          AND NOT (d.classid = 'pg_constraint'::regclass AND (SELECT conrelid FROM pg_constraint WHERE oid = d.objid) = live)
+          AND NOT (d.classid = 'pg_class'::regclass AND (SELECT indrelid FROM pg_index WHERE indexrelid = d.objid) = live);
+        IF left_over IS NOT NULL THEN
+            RAISE EXCEPTION 'keyshift: % is still used by %, which the plan does not know; run preflight.sql', live, left_over;
+        END IF;
+        PERFORM keyshift.run(live, ARRAY[
+            format('ALTER TABLE %s SET SCHEMA %I', live, CASE aside WHEN 'kept' THEN s.kept_schema ELSE s.discard_schema END),
+            format('ALTER TABLE %I.%I SET SCHEMA %I', s.stage_schema, s.table_name, s.schema_name)]);
+    END LOOP;
+    PERFORM keyshift.run(NULL, after);
+END
+$keyshift$;

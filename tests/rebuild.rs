@@ -1,0 +1,179 @@
+//! Rebuild and swap on a real server: what forward promises about locks
+//! while it builds the copies, and what it refuses to copy.
+
+mod support;
+
+use keyshift::plan::Options;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use support::Database;
+
+const SCHEMA: &str = "
+CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
+CREATE TABLE posts (
+    id bigserial PRIMARY KEY,
+    user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    title text NOT NULL
+);
+CREATE INDEX posts_user_id_idx ON posts (user_id);
+INSERT INTO users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 200) g;
+INSERT INTO posts (user_id, title) SELECT 1 + g % 200, 'post ' || g FROM generate_series(1, 1000) g;
+";
+
+fn bundle(sql: &str, options: &Options) -> tempfile::TempDir {
+    let output = keyshift::pipeline::run("rebuild.sql", sql, options).expect("plan");
+    let dir = tempfile::tempdir().expect("temp dir");
+    output.bundle.write_to(dir.path()).expect("write bundle");
+    dir
+}
+
+fn run(db: &Database, dir: &Path, file: &str) -> Result<String, support::PsqlError> {
+    db.psql_file(&dir.join(file), Some(dir))
+}
+
+/// While forward builds the copies, the originals hold at most SHARE, so
+/// reads go on. A reader that keeps a transaction open makes forward wait
+/// at the first lock it needs that reads would wait for; at that moment
+/// every copy must be built, and forward must hold nothing stronger than
+/// SHARE on the originals.
+#[test]
+fn forward_holds_only_share_until_its_swap() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("share_until_swap");
+    db.psql_sql(SCHEMA).expect("schema");
+    let dir = bundle(SCHEMA, &Options::default());
+
+    let mut reader = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+    reader
+        .batch_execute("BEGIN; SELECT count(*) FROM users; SELECT count(*) FROM posts;")
+        .expect("reader holds ACCESS SHARE");
+
+    let forward = std::thread::scope(|scope| {
+        let running = scope.spawn(|| run(&db, dir.path(), "forward.sql"));
+        let mut watcher = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let waiting = loop {
+            let rows = watcher
+                .query(
+                    "SELECT a.pid, l.mode, c.relname FROM pg_stat_activity a
+                     JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
+                     JOIN pg_class c ON c.oid = l.relation
+                     WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()",
+                    &[],
+                )
+                .expect("watch");
+            if let Some(row) = rows.first() {
+                break (row.get::<_, i32>(0), row.get::<_, String>(1));
+            }
+            assert!(
+                !running.is_finished(),
+                "forward finished without ever waiting for the reader"
+            );
+            assert!(
+                Instant::now() < deadline,
+                "forward never waited for the reader"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(
+            waiting.1, "AccessExclusiveLock",
+            "the first lock forward waits for must be the swap's"
+        );
+        let held: Vec<String> = watcher
+            .query(
+                "SELECT c.relname || ' ' || l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE l.pid = $1 AND l.granted AND n.nspname = 'public' AND c.relname IN ('users', 'posts')
+                 ORDER BY 1",
+                &[&waiting.0],
+            )
+            .expect("locks")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for lock in &held {
+            assert!(
+                lock.ends_with(" AccessShareLock") || lock.ends_with(" ShareLock"),
+                "forward holds {lock} on an original before its swap; held: {held:?}"
+            );
+        }
+        assert!(
+            held.iter().any(|l| l == "users ShareLock")
+                && held.iter().any(|l| l == "posts ShareLock"),
+            "forward must keep writes out with SHARE; held: {held:?}"
+        );
+        let built: i64 = watcher
+            .query_one(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'keyshift_build_1' AND c.relkind = 'r'",
+                &[],
+            )
+            .expect("copies")
+            .get(0);
+        assert_eq!(built, 0, "uncommitted copies must be invisible to others");
+        reader.batch_execute("COMMIT").expect("release");
+        running.join().expect("forward thread")
+    });
+    forward.expect("forward after the reader let go");
+    run(&db, dir.path(), "verify_forward.sql").expect("verify_forward");
+}
+
+/// A function that takes the table's row type would go on naming the
+/// original's type after a swap. preflight names it, forward refuses it
+/// without changing anything, and a bundle made with `--in-place`
+/// converts the table.
+#[test]
+fn a_row_type_in_use_is_refused_and_in_place_converts_it() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let schema = format!(
+        "{SCHEMA}
+         CREATE FUNCTION user_label(u users) RETURNS text LANGUAGE sql AS $$ SELECT u.email $$;"
+    );
+    let db = server.create_database("row_type_in_use");
+    db.psql_sql(&schema).expect("schema");
+    let before = db.dump_schema();
+    let dir = bundle(&schema, &Options::default());
+    let err = run(&db, dir.path(), "preflight.sql").expect_err("preflight must refuse");
+    assert!(
+        err.to_string()
+            .contains("table public.users has its row type used by function user_label("),
+        "preflight did not name the function:\n{err}"
+    );
+    let err = run(&db, dir.path(), "forward.sql").expect_err("forward must refuse");
+    assert!(
+        err.to_string()
+            .contains("the row type of public.users is used by function public.user_label("),
+        "forward did not name the function:\n{err}"
+    );
+    assert_eq!(
+        db.dump_schema(),
+        before,
+        "a refused forward changed the schema"
+    );
+
+    let in_place = bundle(
+        &schema,
+        &Options {
+            in_place: true,
+            ..Options::default()
+        },
+    );
+    for file in [
+        "preflight.sql",
+        "forward.sql",
+        "verify_forward.sql",
+        "rollback.sql",
+        "verify_rollback.sql",
+    ] {
+        run(&db, in_place.path(), file).unwrap_or_else(|e| panic!("--in-place {file}: {e}"));
+    }
+    assert_eq!(
+        db.dump_schema(),
+        before,
+        "--in-place round trip changed the schema"
+    );
+}
