@@ -9,7 +9,7 @@ use super::coltype::TypeNames;
 use super::error::{Fail, Result};
 use crate::catalog::{Catalog, Policy, QualifiedName, Rule, Sequence, Table, Trigger, View};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Which tables may hold a constraint or an index of a given name, so that
 /// choosing a default name (`ChooseRelationName`, several per table) does
@@ -24,11 +24,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 struct NameIndex {
     /// Constraint and index name → tables that had one of that name,
     /// sorted. Most names belong to one table, and a one-element vector
-    /// costs a small allocation where a set costs a tree node. A hash map,
-    /// since it is only ever looked up: generated names share long
-    /// prefixes (`t01234_ref_0_fkey`), so each step down a tree compares
-    /// most of both strings, and a table is read again after every change.
-    owners: HashMap<String, Vec<QualifiedName>>,
+    /// costs a small allocation where a set costs a tree node.
+    owners: BTreeMap<String, Vec<QualifiedName>>,
     /// Parent → tables that had it as partition parent or `INHERITS`
     /// parent: `CREATE INDEX` looks for partitions to clone the index to.
     children: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
