@@ -137,6 +137,9 @@ pub(crate) struct Builder {
     pub foreign_tables: BTreeSet<QualifiedName>,
     /// Constraint and index names by table, for the name lookups below.
     names: RefCell<NameIndex>,
+    /// Whether statements of the commonest forms may skip sqlparser
+    /// (`fast_index`); off only to check that both paths agree.
+    pub fast_paths: bool,
 }
 
 impl Builder {
