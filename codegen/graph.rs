@@ -64,6 +64,10 @@ impl FkGraph {
 
         let mut edges = Vec::new();
         let mut self_references = BTreeSet::new();
+        // Parallel foreign keys make one graph edge. `update_edge` would
+        // find that out by scanning the parent's edges, which is quadratic
+        // when one table is referenced by thousands.
+        let mut linked: BTreeSet<(NodeIndex, NodeIndex)> = BTreeSet::new();
         let constraints = catalog.tables.iter().flat_map(|table| {
             table.foreign_keys.iter().map(|fk| Edge {
                 from: table.name.clone(),
@@ -79,7 +83,9 @@ impl FkGraph {
                 self_references.insert(edge.from.clone());
             } else {
                 // Parent → child, so a topological order lists parents first.
-                graph.update_edge(parent, child, ());
+                if linked.insert((parent, child)) {
+                    graph.add_edge(parent, child, ());
+                }
             }
             edges.push(edge);
         }

@@ -12,6 +12,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Codegen makes and frees millions of small strings (names, quoted
+/// identifiers, SQL fragments); mimalloc does that in about two thirds of
+/// the time the system allocator takes (`cargo bench --bench codegen`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The crate version and the `plan.json` format it writes, which is what a
 /// script reading bundles needs to know.
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (plan format 1)");

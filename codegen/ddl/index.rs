@@ -7,6 +7,7 @@
 use super::constraints::{Decl, DeclKind, add_all};
 use super::error::{Fail, Result};
 use super::exprtext::mentioned_columns;
+use super::fast_index;
 use super::names::{choose_name, fold_ident, name_addition, name_parts};
 use super::state::Builder;
 use super::tokens::{Tokens, tokenize};
@@ -16,6 +17,12 @@ use sqlparser::tokenizer::Token;
 
 /// Handles one `CREATE INDEX` statement.
 pub(crate) fn create_index(b: &mut Builder, text: &str) -> Result<()> {
+    if b.fast_paths
+        && let Some(simple) = fast_index::read(text)
+        && add_simple(b, simple)
+    {
+        return Ok(());
+    }
     let t = tokenize(text)?;
     // sqlparser cannot read `ON ONLY t`; the flag matters for partitioning.
     let on = t.find_top(0, t.len(), |i| t.is_kw(i, "ON"));
@@ -141,6 +148,55 @@ pub(crate) fn create_index(b: &mut Builder, text: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Adds an index read by [`fast_index::read`], as the full path below
+/// would; `false`, having changed nothing, where that path would report an
+/// error or skip the statement (an unknown table or column, a name in use),
+/// so that it runs and says so.
+fn add_simple(b: &mut Builder, simple: fast_index::SimpleIndex) -> bool {
+    let Some(table) = b.resolve(&simple.table, |q| b.tables.contains_key(q)) else {
+        return false;
+    };
+    let Some(tdef) = b.tables.get(&table) else {
+        return false;
+    };
+    if !simple
+        .columns
+        .iter()
+        .all(|c| tdef.columns.iter().any(|col| &col.name == c))
+    {
+        return false;
+    }
+    let name = match simple.name {
+        Some(name) if b.relation_taken(&table.schema, &name) => return false,
+        Some(name) => name,
+        None => choose_name(
+            &table.name,
+            Some(&name_addition(&unique_colnames(simple.columns.clone()))),
+            "idx",
+            |n| b.relation_taken(&table.schema, n),
+        ),
+    };
+    let index = Index {
+        name,
+        unique: simple.unique,
+        method: "btree".to_string(),
+        keys: simple.columns.into_iter().map(IndexKey::Column).collect(),
+        include: Vec::new(),
+        predicate: None,
+        expression_columns: Vec::new(),
+    };
+    let Ok(t) = b.table_mut(&table) else {
+        return false;
+    };
+    t.indexes.push(index.clone());
+    if !simple.only {
+        for p in b.children_of(&table, false) {
+            clone_index(b, &p, &index);
+        }
+    }
+    true
 }
 
 /// The column name PostgreSQL derives from an index expression's text.

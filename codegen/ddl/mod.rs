@@ -52,6 +52,7 @@ mod defaults;
 mod drop;
 mod error;
 mod exprtext;
+mod fast_index;
 mod index;
 mod names;
 mod objects;
@@ -88,7 +89,26 @@ pub struct ParsedSchema {
 
 /// Parses a whole script. `file_name` is only used in error messages.
 pub fn parse_schema(file_name: &str, sql: &str) -> Result<ParsedSchema, DdlError> {
+    parse_schema_with(file_name, sql, true)
+}
+
+/// As [`parse_schema`], with every statement read by sqlparser: what the
+/// fast paths (`fast_index`) are checked against.
+#[doc(hidden)]
+pub fn parse_schema_without_fast_paths(
+    file_name: &str,
+    sql: &str,
+) -> Result<ParsedSchema, DdlError> {
+    parse_schema_with(file_name, sql, false)
+}
+
+fn parse_schema_with(
+    file_name: &str,
+    sql: &str,
+    fast_paths: bool,
+) -> Result<ParsedSchema, DdlError> {
     let mut b = Builder::default();
+    b.fast_paths = fast_paths;
     for piece in split(sql) {
         let text = &sql[piece.start..piece.end];
         match piece.kind {

@@ -22,8 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// answer with a scan of the schema.
 #[derive(Debug, Default)]
 struct NameIndex {
-    /// Constraint and index name → tables that had one of that name.
-    owners: BTreeMap<String, BTreeSet<QualifiedName>>,
+    /// Constraint and index name → tables that had one of that name,
+    /// sorted. Most names belong to one table, and a one-element vector
+    /// costs a small allocation where a set costs a tree node.
+    owners: BTreeMap<String, Vec<QualifiedName>>,
     /// Parent → tables that had it as partition parent or `INHERITS`
     /// parent: `CREATE INDEX` looks for partitions to clone the index to.
     children: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
@@ -43,21 +45,37 @@ impl NameIndex {
                 .chain(t.foreign_keys.iter().map(|f| &f.name))
                 .chain(t.checks.iter().map(|c| &c.name))
                 .chain(t.indexes.iter().map(|i| &i.name));
+            // A table is read again after every change, so most names are
+            // known already: look before cloning anything.
             for parent in t.partition_of.iter().chain(&t.inherits) {
-                self.children
-                    .entry(parent.clone())
-                    .or_default()
-                    .insert(name.clone());
+                match self.children.get_mut(parent) {
+                    Some(set) => insert_missing(set, &name),
+                    None => {
+                        self.children
+                            .insert(parent.clone(), BTreeSet::from([name.clone()]));
+                    }
+                }
             }
             for n in names {
-                if let Some(set) = self.owners.get_mut(n) {
-                    set.insert(name.clone());
-                } else {
-                    self.owners
-                        .insert(n.clone(), BTreeSet::from([name.clone()]));
+                match self.owners.get_mut(n) {
+                    Some(tables) => {
+                        if let Err(at) = tables.binary_search(&name) {
+                            tables.insert(at, name.clone());
+                        }
+                    }
+                    None => {
+                        self.owners.insert(n.clone(), vec![name.clone()]);
+                    }
                 }
             }
         }
+    }
+}
+
+/// Adds `name` to `set` unless it is there, cloning it only then.
+fn insert_missing(set: &mut BTreeSet<QualifiedName>, name: &QualifiedName) {
+    if !set.contains(name) {
+        set.insert(name.clone());
     }
 }
 
@@ -119,6 +137,9 @@ pub(crate) struct Builder {
     pub foreign_tables: BTreeSet<QualifiedName>,
     /// Constraint and index names by table, for the name lookups below.
     names: RefCell<NameIndex>,
+    /// Whether statements of the commonest forms may skip sqlparser
+    /// (`fast_index`); off only to check that both paths agree.
+    pub fast_paths: bool,
 }
 
 impl Builder {
@@ -219,7 +240,7 @@ impl Builder {
 
     /// The table; callers resolved it first.
     pub fn table_mut(&mut self, name: &QualifiedName) -> Result<&mut Table> {
-        self.names.get_mut().dirty.insert(name.clone());
+        insert_missing(&mut self.names.get_mut().dirty, name);
         self.tables
             .get_mut(name)
             .ok_or_else(|| Fail::new(format!("unknown table `{}`", name.display())))

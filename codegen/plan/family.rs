@@ -33,7 +33,9 @@ impl Group {
 /// The groups of every column that a partition or inheritance edge joins.
 #[derive(Debug, Clone, Default)]
 pub struct ColumnGroups {
-    group_of: BTreeMap<ColumnId, usize>,
+    /// Table → column → index in `groups`; nested so a lookup borrows its
+    /// key: the plan asks for every column of every table.
+    group_of: BTreeMap<QualifiedName, BTreeMap<String, usize>>,
     groups: Vec<Group>,
 }
 
@@ -78,16 +80,17 @@ impl ColumnGroups {
             }
         }
         let mut out = ColumnGroups::default();
+        let mut grouped: BTreeSet<&ColumnId> = BTreeSet::new();
         for start in link.keys() {
-            if out.group_of.contains_key(start) {
+            if grouped.contains(start) {
                 continue;
             }
-            let mut seen = BTreeSet::from([start.clone()]);
-            let mut todo = vec![start.clone()];
+            let mut seen = BTreeSet::from([start]);
+            let mut todo = vec![start];
             while let Some(id) = todo.pop() {
-                for next in &link[&id] {
-                    if seen.insert(next.clone()) {
-                        todo.push(next.clone());
+                for next in &link[id] {
+                    if seen.insert(next) {
+                        todo.push(next);
                     }
                 }
             }
@@ -103,7 +106,12 @@ impl ColumnGroups {
             let index = out.groups.len();
             out.groups.push(Group { members, tops });
             for id in seen {
-                out.group_of.insert(id, index);
+                let (table, column) = id;
+                out.group_of
+                    .entry(table.clone())
+                    .or_default()
+                    .insert(column.clone(), index);
+                grouped.insert(id);
             }
         }
         out
@@ -111,9 +119,8 @@ impl ColumnGroups {
 
     /// The group `table.column` belongs to, if a family shares it.
     pub fn group(&self, table: &QualifiedName, column: &str) -> Option<&Group> {
-        self.group_of
-            .get(&(table.clone(), column.to_string()))
-            .map(|&i| &self.groups[i])
+        let &index = self.group_of.get(table)?.get(column)?;
+        Some(&self.groups[index])
     }
 
     /// The table whose `ALTER TABLE` changes `table.column`: the table

@@ -18,9 +18,8 @@ use super::{Blocker, ConvertedColumn, KeySource, Options, PolymorphicColumn, Roo
 use crate::catalog::{
     Catalog, ForeignKey, QualifiedName, Sequence, Table, TableKind, derived_name,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-
-type ColumnId = (QualifiedName, String);
 
 /// The root table of every converted column.
 #[derive(Debug, Clone, Default)]
@@ -29,8 +28,8 @@ pub struct ColumnRoots {
     roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>>,
     /// The columns whose own values are a root key's: a single-column
     /// integer primary key, or the top column of a family group in which
-    /// some member has one.
-    root_keys: BTreeSet<ColumnId>,
+    /// some member has one. Table → columns, nested like `roots`.
+    root_keys: BTreeMap<QualifiedName, BTreeSet<String>>,
     /// Columns that would hold the values of two different roots.
     pub conflicts: Vec<Blocker>,
     /// Partition trees and inheritance families, column by column.
@@ -44,10 +43,14 @@ impl ColumnRoots {
             catalog,
             options,
             groups: ColumnGroups::build(catalog),
-            memo: BTreeMap::new(),
-            visiting: BTreeSet::new(),
+            memo: catalog
+                .tables
+                .iter()
+                .map(|t| vec![Memo::Unknown; t.columns.len()])
+                .collect(),
+            elsewhere: BTreeMap::new(),
             conflicts: Vec::new(),
-            root_keys: BTreeSet::new(),
+            root_keys: BTreeMap::new(),
         };
         let mut roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>> = BTreeMap::new();
         for table in &catalog.tables {
@@ -56,7 +59,7 @@ impl ColumnRoots {
                     roots
                         .entry(table.name.clone())
                         .or_default()
-                        .insert(column.name.clone(), root);
+                        .insert(column.name.clone(), catalog.tables[root].name.clone());
                 }
             }
         }
@@ -71,7 +74,8 @@ impl ColumnRoots {
     /// Whether `table.column` is the column a root key's values start in.
     pub fn is_root_key(&self, table: &QualifiedName, column: &str) -> bool {
         self.root_keys
-            .contains(&(table.clone(), column.to_string()))
+            .get(table)
+            .is_some_and(|columns| columns.contains(column))
     }
 
     /// The root table whose key values `table.column` holds, if converted.
@@ -92,36 +96,82 @@ impl ColumnRoots {
     }
 }
 
+/// What the resolver knows of one column. A root is the index of its
+/// table in `Catalog::tables`, so the memo holds no names.
+#[derive(Debug, Clone, Copy)]
+enum Memo {
+    Unknown,
+    /// Being resolved further up the stack: a loop of foreign keys.
+    Visiting,
+    Known(Option<usize>),
+}
+
 struct Resolver<'a> {
     catalog: &'a Catalog,
     options: &'a Options,
     groups: ColumnGroups,
-    root_keys: BTreeSet<ColumnId>,
-    memo: BTreeMap<ColumnId, Option<QualifiedName>>,
-    visiting: BTreeSet<ColumnId>,
+    root_keys: BTreeMap<QualifiedName, BTreeSet<String>>,
+    /// By table index, then column index: every column resolves once, and
+    /// a lookup compares no names.
+    memo: Vec<Vec<Memo>>,
+    /// Columns the catalog does not hold (a reference may still name one).
+    elsewhere: BTreeMap<(QualifiedName, String), Memo>,
     conflicts: Vec<Blocker>,
 }
 
 impl Resolver<'_> {
-    fn root(&mut self, table: &QualifiedName, column: &str) -> Option<QualifiedName> {
-        // Every member of a family group resolves as its owner.
-        let table = &self.groups.owner(table, column).clone();
-        let id = (table.clone(), column.to_string());
-        if let Some(known) = self.memo.get(&id) {
-            return known.clone();
+    /// Where `table.column` sits in `memo`: its table's index (the catalog
+    /// is sorted by name) and its own index there.
+    fn slot(&self, table: &QualifiedName, column: &str) -> Option<(usize, usize)> {
+        let ti = self
+            .catalog
+            .tables
+            .binary_search_by(|t| t.name.cmp(table))
+            .ok()?;
+        let ci = self.catalog.tables[ti]
+            .columns
+            .iter()
+            .position(|c| c.name == column)?;
+        Some((ti, ci))
+    }
+
+    /// The memo entry of `table.column`, found at `slot`.
+    fn memo(
+        &mut self,
+        slot: Option<(usize, usize)>,
+        table: &QualifiedName,
+        column: &str,
+    ) -> &mut Memo {
+        match slot {
+            Some((ti, ci)) => &mut self.memo[ti][ci],
+            None => self
+                .elsewhere
+                .entry((table.clone(), column.to_string()))
+                .or_insert(Memo::Unknown),
         }
-        if !self.visiting.insert(id.clone()) {
+    }
+
+    fn root(&mut self, table: &QualifiedName, column: &str) -> Option<usize> {
+        // Every member of a family group resolves as its owner.
+        let owner = match self.groups.group(table, column) {
+            Some(group) => Cow::Owned(group.owner().clone()),
+            None => Cow::Borrowed(table),
+        };
+        let slot = self.slot(&owner, column);
+        let memo = self.memo(slot, &owner, column);
+        match *memo {
+            Memo::Known(found) => return found,
             // A loop of foreign keys between key columns: the loop itself
             // carries no values, so it resolves through primary keys below.
-            return None;
+            Memo::Visiting => return None,
+            Memo::Unknown => *memo = Memo::Visiting,
         }
-        let found = self.resolve_uncached(table, column);
-        self.visiting.remove(&id);
-        self.memo.insert(id, found.clone());
+        let found = self.resolve_uncached(&owner, column);
+        *self.memo(slot, &owner, column) = Memo::Known(found);
         found
     }
 
-    fn resolve_uncached(&mut self, table: &QualifiedName, column: &str) -> Option<QualifiedName> {
+    fn resolve_uncached(&mut self, table: &QualifiedName, column: &str) -> Option<usize> {
         let members: Vec<QualifiedName> = match self.groups.group(table, column) {
             Some(group) => group.members.clone(),
             None => vec![table.clone()],
@@ -169,7 +219,11 @@ impl Resolver<'_> {
             }
         }
         if via_fk.len() > 1 {
-            let names: Vec<String> = via_fk.iter().map(|r| r.display()).collect();
+            // Table indexes follow names, so this lists them in name order.
+            let names: Vec<String> = via_fk
+                .iter()
+                .map(|&r| self.catalog.tables[r].name.display())
+                .collect();
             self.conflicts.push(Blocker {
                 object: format!("column {}.{}", table.display(), column),
                 reason: format!(
@@ -183,10 +237,17 @@ impl Resolver<'_> {
             return Some(root);
         }
         let is_root = has_key && !references_unconverted;
-        if is_root {
-            self.root_keys.insert((table.clone(), column.to_string()));
+        if !is_root {
+            return None;
         }
-        is_root.then(|| table.clone())
+        self.root_keys
+            .entry(table.clone())
+            .or_default()
+            .insert(column.to_string());
+        self.catalog
+            .tables
+            .binary_search_by(|t| t.name.cmp(table))
+            .ok()
     }
 }
 

@@ -419,154 +419,182 @@ pub fn render_into(
     let sequences = sequences.as_slice();
 
     sink.file("preflight.sql", &mut |w| {
-        Preflight {
-            uuid: &common.uuid,
-            rebuilt_regclasses: {
-                let rebuilt: Vec<&str> = tables
+        buffered(w, |w| {
+            Preflight {
+                uuid: &common.uuid,
+                rebuilt_regclasses: {
+                    let rebuilt: Vec<&str> = tables
+                        .iter()
+                        .filter(|t| t.rebuild.is_some())
+                        .map(|t| t.regclass.as_str())
+                        .collect();
+                    if rebuilt.is_empty() {
+                        String::new()
+                    } else {
+                        format!("ARRAY[{}]", rebuilt.join(", "))
+                    }
+                },
+                header: common.header(
+                    "preflight.sql",
+                    "Read-only checks to run before forward.sql.",
+                ),
+                tables,
+                foreign_keys: &common.foreign_keys,
+                dependents: &common.dependents,
+                int_column_rows: view::column_rows(tables, |c: &ColumnView| c.int_type.to_string()),
+                blockers: plan
+                    .blockers
                     .iter()
-                    .filter(|t| t.rebuild.is_some())
-                    .map(|t| t.regclass.as_str())
-                    .collect();
-                if rebuilt.is_empty() {
-                    String::new()
-                } else {
-                    format!("ARRAY[{}]", rebuilt.join(", "))
-                }
-            },
-            header: common.header(
-                "preflight.sql",
-                "Read-only checks to run before forward.sql.",
-            ),
-            tables,
-            foreign_keys: &common.foreign_keys,
-            dependents: &common.dependents,
-            int_column_rows: view::column_rows(tables, |c: &ColumnView| c.int_type.to_string()),
-            blockers: plan
-                .blockers
-                .iter()
-                .map(|b| quote_literal(&format!("{} {}. help: {}", b.object, b.reason, b.help)))
-                .collect(),
-            warnings: &plan.warnings,
-            declared: &common.declared,
-            polymorphic: &common.polymorphic,
-            candidates: &common.candidates,
-            surrogates: &common.surrogates,
-        }
-        .write_into(w)
+                    .map(|b| quote_literal(&format!("{} {}. help: {}", b.object, b.reason, b.help)))
+                    .collect(),
+                warnings: &plan.warnings,
+                declared: &common.declared,
+                polymorphic: &common.polymorphic,
+                candidates: &common.candidates,
+                surrogates: &common.surrogates,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("forward.sql", &mut |w| {
-        Forward {
-            uuid: &common.uuid,
-            in_place_list: &common.in_place_list,
-            in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
-            swap_rows: tables
-                .iter()
-                .filter_map(|t| t.rebuild.as_ref())
-                .map(|b| b.swap_row.as_str())
-                .collect::<Vec<_>>()
-                .join(",\n    "),
-            in_place: tables.iter().any(|t| t.rebuild.is_none()),
-            rebuilt_list: &common.rebuilt_list,
-            rebuild_schemas: &common.rebuild_schemas,
-            sequences,
-            header: common.header("forward.sql", "Moves the keys to uuid."),
-            plan_hash: h,
-            lock_timeout: LOCK_TIMEOUT,
-            tables,
-            foreign_keys: &common.foreign_keys,
-            dependents: &common.dependents,
-            has_column_defaults,
-            key_defaults,
-            declared: &common.declared,
-            polymorphic: &common.polymorphic,
-            surrogates: &common.surrogates,
-        }
-        .write_into(w)
+        buffered(w, |w| {
+            Forward {
+                uuid: &common.uuid,
+                in_place_list: &common.in_place_list,
+                in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
+                swap_rows: tables
+                    .iter()
+                    .filter_map(|t| t.rebuild.as_ref())
+                    .map(|b| b.swap_row.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",\n    "),
+                in_place: tables.iter().any(|t| t.rebuild.is_none()),
+                rebuilt_list: &common.rebuilt_list,
+                rebuild_schemas: &common.rebuild_schemas,
+                sequences,
+                header: common.header("forward.sql", "Moves the keys to uuid."),
+                plan_hash: h,
+                lock_timeout: LOCK_TIMEOUT,
+                tables,
+                foreign_keys: &common.foreign_keys,
+                dependents: &common.dependents,
+                has_column_defaults,
+                key_defaults,
+                declared: &common.declared,
+                polymorphic: &common.polymorphic,
+                surrogates: &common.surrogates,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("verify_forward.sql", &mut |w| {
-        VerifyForward {
-            header: common.header(
-                "verify_forward.sql",
-                "Read-only proof that forward.sql worked.",
-            ),
-            plan_hash: h,
-            tables,
-            expected_uuid_columns: &uuid_columns,
-            surrogates: &common.surrogates,
-            dependents: &common.dependents,
-        }
-        .write_into(w)
+        buffered(w, |w| {
+            VerifyForward {
+                header: common.header(
+                    "verify_forward.sql",
+                    "Read-only proof that forward.sql worked.",
+                ),
+                plan_hash: h,
+                tables,
+                expected_uuid_columns: &uuid_columns,
+                surrogates: &common.surrogates,
+                dependents: &common.dependents,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("rollback.sql", &mut |w| {
-        Rollback {
-            uuid: &common.uuid,
-            in_place_list: &common.in_place_list,
-            in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
-            rebuilt_list: &common.rebuilt_list,
-            rebuild_schemas: &common.rebuild_schemas,
-            sequences,
-            header: common.header("rollback.sql", "Moves the keys back to integers."),
-            plan_hash: h,
-            lock_timeout: LOCK_TIMEOUT,
-            tables,
-            tables_reversed: tables.iter().rev().collect(),
-            foreign_keys: &common.foreign_keys,
-            has_dependents,
-            key_defaults,
-            surrogates: &common.surrogates,
-        }
-        .write_into(w)
+        buffered(w, |w| {
+            Rollback {
+                uuid: &common.uuid,
+                in_place_list: &common.in_place_list,
+                in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
+                rebuilt_list: &common.rebuilt_list,
+                rebuild_schemas: &common.rebuild_schemas,
+                sequences,
+                header: common.header("rollback.sql", "Moves the keys back to integers."),
+                plan_hash: h,
+                lock_timeout: LOCK_TIMEOUT,
+                tables,
+                tables_reversed: tables.iter().rev().collect(),
+                foreign_keys: &common.foreign_keys,
+                has_dependents,
+                key_defaults,
+                surrogates: &common.surrogates,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("verify_rollback.sql", &mut |w| {
-        VerifyRollback {
-            rebuild_schemas: &common.rebuild_schemas,
-            header: common.header(
-                "verify_rollback.sql",
-                "Read-only proof that rollback.sql worked.",
-            ),
-            tables,
-            foreign_keys: &common.foreign_keys,
-            expected_int_columns: &int_columns,
-            surrogates: &common.surrogates,
-            dependents: &common.dependents,
-        }
-        .write_into(w)
+        buffered(w, |w| {
+            VerifyRollback {
+                rebuild_schemas: &common.rebuild_schemas,
+                header: common.header(
+                    "verify_rollback.sql",
+                    "Read-only proof that rollback.sql worked.",
+                ),
+                tables,
+                foreign_keys: &common.foreign_keys,
+                expected_int_columns: &int_columns,
+                surrogates: &common.surrogates,
+                dependents: &common.dependents,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("contract.sql", &mut |w| {
-        Contract {
-            tables,
-            rebuild_schemas: &common.rebuild_schemas,
-            sequences,
-            header: common.header(
-                "contract.sql",
-                "IRREVERSIBLE clean-up after a successful forward.",
-            ),
-            plan_hash: h,
-            lock_timeout: LOCK_TIMEOUT,
-            keep_id_map: plan.keep_id_map,
-            has_column_defaults,
-            has_dependents,
-        }
-        .write_into(w)
+        buffered(w, |w| {
+            Contract {
+                tables,
+                rebuild_schemas: &common.rebuild_schemas,
+                sequences,
+                header: common.header(
+                    "contract.sql",
+                    "IRREVERSIBLE clean-up after a successful forward.",
+                ),
+                plan_hash: h,
+                lock_timeout: LOCK_TIMEOUT,
+                keep_id_map: plan.keep_id_map,
+                has_column_defaults,
+                has_dependents,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("verify_contract.sql", &mut |w| {
-        VerifyContract {
-            rebuild_schemas: &common.rebuild_schemas,
-            sequences,
-            header: common.header(
-                "verify_contract.sql",
-                "Read-only proof that contract.sql worked.",
-            ),
-            tables,
-            keep_id_map: plan.keep_id_map,
-            expected_uuid_columns: &uuid_columns,
-        }
-        .write_into(w)
+        buffered(w, |w| {
+            VerifyContract {
+                rebuild_schemas: &common.rebuild_schemas,
+                sequences,
+                header: common.header(
+                    "verify_contract.sql",
+                    "Read-only proof that contract.sql worked.",
+                ),
+                tables,
+                keep_id_map: plan.keep_id_map,
+                expected_uuid_columns: &uuid_columns,
+            }
+            .write_into(w)
+        })
     })?;
     sink.file("PLAN.md", &mut |w| {
-        plan_md(plan, &common, table_count).write_into(w)
+        buffered(w, |w| plan_md(plan, &common, table_count).write_into(w))
     })?;
-    sink.file("plan.json", &mut |w| plan_json(plan, &common, w))
+    sink.file("plan.json", &mut |w| {
+        buffered(w, |w| plan_json(plan, &common, w))
+    })
+}
+
+/// Runs `write` against a buffer in front of `w`. Templates and serde_json
+/// write a file in millions of small pieces; through the buffer each is an
+/// inlined copy rather than a call through `dyn io::Write`.
+fn buffered<'w>(
+    w: &'w mut dyn io::Write,
+    write: impl FnOnce(&mut io::BufWriter<&'w mut dyn io::Write>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, w);
+    write(&mut out)?;
+    io::Write::flush(&mut out)
 }
 
 fn run_command(file: &str) -> String {
@@ -835,7 +863,7 @@ fn mermaid_label(text: &str) -> String {
     crate::catalog::control_pictures(text).replace('"', "#quot;")
 }
 
-fn plan_json(plan: &Plan, common: &Common, w: &mut dyn io::Write) -> io::Result<()> {
+fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result<()> {
     let run = STAGES
         .iter()
         .map(|(stage, file)| (*stage, vec![*file]))
