@@ -177,3 +177,85 @@ fn a_row_type_in_use_is_refused_and_in_place_converts_it() {
         "--in-place round trip changed the schema"
     );
 }
+
+/// Rollback drops keyshift's own tables (the maps, the originals forward
+/// kept) at its end, under ACCESS EXCLUSIVE on the converted tables. A
+/// session that holds one of those tables (autovacuum does, soon after
+/// forward) must make rollback wait at its start, while the converted
+/// tables still serve reads, never at the drop.
+#[test]
+fn rollback_waits_for_its_own_tables_before_locking_out_readers() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let db = server.create_database("rollback_lock_order");
+    db.psql_sql(SCHEMA).expect("schema");
+    let dir = bundle(SCHEMA, &Options::default());
+    run(&db, dir.path(), "forward.sql").expect("forward");
+
+    let mut holder = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+    holder
+        .batch_execute("BEGIN; LOCK TABLE keyshift_before_1.posts IN SHARE UPDATE EXCLUSIVE MODE;")
+        .expect("hold a kept original as autovacuum would");
+
+    let rollback = std::thread::scope(|scope| {
+        let running = scope.spawn(|| run(&db, dir.path(), "rollback.sql"));
+        let mut watcher = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let waiter = loop {
+            let rows = watcher
+                .query(
+                    "SELECT l.pid, n.nspname || '.' || c.relname FROM pg_locks l
+                     JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+                     JOIN pg_stat_activity a ON a.pid = l.pid
+                     WHERE NOT l.granted AND a.datname = current_database() AND a.pid <> pg_backend_pid()",
+                    &[],
+                )
+                .expect("watch");
+            if let Some(row) = rows.first() {
+                break (row.get::<_, i32>(0), row.get::<_, String>(1));
+            }
+            assert!(
+                !running.is_finished(),
+                "rollback never waited for the held table"
+            );
+            assert!(
+                Instant::now() < deadline,
+                "rollback never waited for the held table"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(
+            waiter.1, "keyshift_before_1.posts",
+            "what rollback waits for"
+        );
+        let strongest: Vec<String> = watcher
+            .query(
+                "SELECT c.relname || ' ' || l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE l.pid = $1 AND l.granted AND n.nspname = 'public' AND c.relname IN ('users', 'posts')
+                   AND l.mode NOT IN ('AccessShareLock', 'ShareLock')",
+                &[&waiter.0],
+            )
+            .expect("locks")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(
+            strongest.is_empty(),
+            "rollback waits for its own table while holding {strongest:?} on the converted tables"
+        );
+        watcher
+            .batch_execute("SET statement_timeout = '5s'")
+            .expect("timeout");
+        let read: i64 = watcher
+            .query_one("SELECT count(*) FROM users", &[])
+            .expect("a reader is served while rollback waits")
+            .get(0);
+        assert_eq!(read, 200);
+        holder.batch_execute("COMMIT").expect("release");
+        running.join().expect("rollback thread")
+    });
+    rollback.expect("rollback after the holder let go");
+    run(&db, dir.path(), "verify_rollback.sql").expect("verify_rollback");
+}

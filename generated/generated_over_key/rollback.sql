@@ -64,6 +64,25 @@ SELECT pg_temp.keyshift_assert(
 -- copies are made, and lets reads go on.
 LOCK TABLE "public"."shelves", "public"."books" IN SHARE MODE;
 
+-- keyshift's own tables (the maps, and the originals forward kept) are
+-- dropped at the end, under the locks the swap takes on the converted
+-- tables. Locked now, while those tables still serve reads, so that the
+-- drop never waits there: for autovacuum, say, which vacuums tables as
+-- big as these soon after they are written and yields a lock only after
+-- deadlock_timeout.
+CREATE FUNCTION pg_temp.keyshift_lock_for_drop(schemas text[]) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    r regclass;
+BEGIN
+    FOR r IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ANY (schemas) AND c.relkind IN ('r', 'p', 'm') ORDER BY c.oid LOOP
+        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', r);
+    END LOOP;
+END
+$keyshift$;
+SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
+
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
