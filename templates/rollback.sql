@@ -210,9 +210,15 @@ LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum;
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
 {%- for s in sequences %}
-ALTER SEQUENCE {{ s.quoted }} RESTART;
-SELECT setval({{ s.regclass }}, coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage({{ s.regclass }}), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = {{ s.regclass }}) AS f (max_id)
 WHERE s.sequence_name = {{ s.regclass }};
 {%- endfor %}

@@ -263,20 +263,23 @@ SELECT pg_temp.keyshift_progress('rewrote', 'public.groups', '"public"."groups"'
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
-ALTER SEQUENCE "public"."groups_id_seq" RESTART;
-SELECT setval('"public"."groups_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
+SELECT setval(pg_temp.keyshift_new_storage('"public"."groups_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."groups_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."groups_id_seq"';
-ALTER SEQUENCE "public"."children_id_seq" RESTART;
-SELECT setval('"public"."children_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."children_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."children_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."children_id_seq"';
-ALTER SEQUENCE "public"."membership_audit_id_seq" RESTART;
-SELECT setval('"public"."membership_audit_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."membership_audit_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."membership_audit_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."membership_audit_id_seq"';
-ALTER SEQUENCE "public"."membership_notes_id_seq" RESTART;
-SELECT setval('"public"."membership_notes_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."membership_notes_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."membership_notes_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."membership_notes_id_seq"';
 

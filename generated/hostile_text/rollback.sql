@@ -242,24 +242,25 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
-ALTER SEQUENCE "public"."acct
-\! touch pw_t ;*/$$'\\_id
-\o pw_o_seq" RESTART;
-SELECT setval(E'"public"."acct
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
+SELECT setval(pg_temp.keyshift_new_storage(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\_id
-\\o pw_o_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+\\o pw_o_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\_id
 \\o pw_o_seq"') AS f (max_id)
 WHERE s.sequence_name = E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\_id
 \\o pw_o_seq"';
-ALTER SEQUENCE "public"."a$keyshift$b
-\i pw_i_id
-\o pw_o_seq" RESTART;
-SELECT setval(E'"public"."a$keyshift$b
+SELECT setval(pg_temp.keyshift_new_storage(E'"public"."a$keyshift$b
 \\i pw_i_id
-\\o pw_o_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+\\o pw_o_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = E'"public"."a$keyshift$b
 \\i pw_i_id
 \\o pw_o_seq"') AS f (max_id)

@@ -198,16 +198,20 @@ ALTER TABLE "public"."payment_reconciliation_entries_referencing_billing_history
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
-ALTER SEQUENCE "public"."subscription_billing_account__subscription_billing_account__seq" RESTART;
-SELECT setval('"public"."subscription_billing_account__subscription_billing_account__seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
+SELECT setval(pg_temp.keyshift_new_storage('"public"."subscription_billing_account__subscription_billing_account__seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."subscription_billing_account__subscription_billing_account__seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."subscription_billing_account__subscription_billing_account__seq"';
-ALTER SEQUENCE "public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq" RESTART;
-SELECT setval('"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"';
-ALTER SEQUENCE "public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq" RESTART;
-SELECT setval('"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"';
 

@@ -162,8 +162,14 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
-ALTER SEQUENCE "public"."users_id_seq" RESTART;
-SELECT setval('"public"."users_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
+SELECT setval(pg_temp.keyshift_new_storage('"public"."users_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."users_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."users_id_seq"';
 

@@ -311,28 +311,29 @@ SELECT pg_temp.keyshift_progress('rewrote', 'public.coupons', '"public"."coupons
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
-ALTER SEQUENCE "public"."coupons_id_seq" RESTART;
-SELECT setval('"public"."coupons_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
+SELECT setval(pg_temp.keyshift_new_storage('"public"."coupons_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."coupons_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."coupons_id_seq"';
-ALTER SEQUENCE "public"."customers_id_seq" RESTART;
-SELECT setval('"public"."customers_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."customers_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."customers_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."customers_id_seq"';
-ALTER SEQUENCE "public"."account_limits_id_seq" RESTART;
-SELECT setval('"public"."account_limits_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."account_limits_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."account_limits_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."account_limits_id_seq"';
-ALTER SEQUENCE "public"."events_id_seq" RESTART;
-SELECT setval('"public"."events_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."events_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."events_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."events_id_seq"';
-ALTER SEQUENCE "public"."event_notes_id_seq" RESTART;
-SELECT setval('"public"."event_notes_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."event_notes_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."event_notes_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."event_notes_id_seq"';
-ALTER SEQUENCE "public"."sessions_id_seq" RESTART;
-SELECT setval('"public"."sessions_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."sessions_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."sessions_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."sessions_id_seq"';
 

@@ -258,24 +258,26 @@ SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
-ALTER SEQUENCE "north"."labels_id_seq" RESTART;
-SELECT setval('"north"."labels_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
+SELECT setval(pg_temp.keyshift_new_storage('"north"."labels_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"north"."labels_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"north"."labels_id_seq"';
-ALTER SEQUENCE "north"."users_id_seq" RESTART;
-SELECT setval('"north"."users_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"north"."users_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"north"."users_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"north"."users_id_seq"';
-ALTER SEQUENCE "north"."posts_id_seq" RESTART;
-SELECT setval('"north"."posts_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"north"."posts_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"north"."posts_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"north"."posts_id_seq"';
-ALTER SEQUENCE "south"."users_id_seq" RESTART;
-SELECT setval('"south"."users_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"south"."users_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"south"."users_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"south"."users_id_seq"';
-ALTER SEQUENCE "south"."posts_id_seq" RESTART;
-SELECT setval('"south"."posts_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"south"."posts_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"south"."posts_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"south"."posts_id_seq"';
 

@@ -196,16 +196,20 @@ ALTER TABLE "public"."labels" ALTER COLUMN "id" ADD GENERATED ALWAYS AS IDENTITY
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
-ALTER SEQUENCE "public"."accounts_id_seq" RESTART;
-SELECT setval('"public"."accounts_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
+SELECT setval(pg_temp.keyshift_new_storage('"public"."accounts_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."accounts_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."accounts_id_seq"';
-ALTER SEQUENCE "public"."labels_id_seq" RESTART;
-SELECT setval('"public"."labels_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."labels_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."labels_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."labels_id_seq"';
-ALTER SEQUENCE "public"."notes_id_seq" RESTART;
-SELECT setval('"public"."notes_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."notes_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."notes_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."notes_id_seq"';
 

@@ -694,68 +694,59 @@ ALTER TABLE "public"."cycle_report_scoping_attributes" ALTER COLUMN "id" ADD GEN
 -- undone; after ALTER SEQUENCE … RESTART, which gives the sequence new
 -- storage in this transaction, it is, so a rollback.sql killed before its
 -- COMMIT leaves every sequence where it stood.
-ALTER SEQUENCE "public"."lobs_lob_id_seq" RESTART;
-SELECT setval('"public"."lobs_lob_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+CREATE FUNCTION pg_temp.keyshift_new_storage(seq regclass) RETURNS regclass
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER SEQUENCE %s RESTART', seq);
+    RETURN seq;
+END
+$keyshift$;
+SELECT setval(pg_temp.keyshift_new_storage('"public"."lobs_lob_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."lobs_lob_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."lobs_lob_id_seq"';
-ALTER SEQUENCE "public"."users_user_id_seq" RESTART;
-SELECT setval('"public"."users_user_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."users_user_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."users_user_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."users_user_id_seq"';
-ALTER SEQUENCE "public"."permissions_permission_id_seq" RESTART;
-SELECT setval('"public"."permissions_permission_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."permissions_permission_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."permissions_permission_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."permissions_permission_id_seq"';
-ALTER SEQUENCE "public"."report_attributes_attribute_id_seq" RESTART;
-SELECT setval('"public"."report_attributes_attribute_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."report_attributes_attribute_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."report_attributes_attribute_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."report_attributes_attribute_id_seq"';
-ALTER SEQUENCE "public"."roles_role_id_seq" RESTART;
-SELECT setval('"public"."roles_role_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."roles_role_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."roles_role_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."roles_role_id_seq"';
-ALTER SEQUENCE "public"."test_cycles_cycle_id_seq" RESTART;
-SELECT setval('"public"."test_cycles_cycle_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."test_cycles_cycle_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."test_cycles_cycle_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."test_cycles_cycle_id_seq"';
-ALTER SEQUENCE "public"."audit_logs_audit_id_seq" RESTART;
-SELECT setval('"public"."audit_logs_audit_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."audit_logs_audit_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."audit_logs_audit_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."audit_logs_audit_id_seq"';
-ALTER SEQUENCE "public"."data_profiling_rules_rule_id_seq" RESTART;
-SELECT setval('"public"."data_profiling_rules_rule_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."data_profiling_rules_rule_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."data_profiling_rules_rule_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."data_profiling_rules_rule_id_seq"';
-ALTER SEQUENCE "public"."llm_audit_logs_log_id_seq" RESTART;
-SELECT setval('"public"."llm_audit_logs_log_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."llm_audit_logs_log_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."llm_audit_logs_log_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."llm_audit_logs_log_id_seq"';
-ALTER SEQUENCE "public"."sample_selections_sample_id_seq" RESTART;
-SELECT setval('"public"."sample_selections_sample_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."sample_selections_sample_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."sample_selections_sample_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."sample_selections_sample_id_seq"';
-ALTER SEQUENCE "public"."rfi_requests_rfi_id_seq" RESTART;
-SELECT setval('"public"."rfi_requests_rfi_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."rfi_requests_rfi_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."rfi_requests_rfi_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."rfi_requests_rfi_id_seq"';
-ALTER SEQUENCE "public"."workflow_phases_phase_id_seq" RESTART;
-SELECT setval('"public"."workflow_phases_phase_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."workflow_phases_phase_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."workflow_phases_phase_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."workflow_phases_phase_id_seq"';
-ALTER SEQUENCE "public"."cycle_report_planning_attributes_id_seq" RESTART;
-SELECT setval('"public"."cycle_report_planning_attributes_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."cycle_report_planning_attributes_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."cycle_report_planning_attributes_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."cycle_report_planning_attributes_id_seq"';
-ALTER SEQUENCE "public"."cycle_report_scoping_attributes_id_seq" RESTART;
-SELECT setval('"public"."cycle_report_scoping_attributes_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."cycle_report_scoping_attributes_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."cycle_report_scoping_attributes_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."cycle_report_scoping_attributes_id_seq"';
-ALTER SEQUENCE "public"."test_executions_execution_id_seq" RESTART;
-SELECT setval('"public"."test_executions_execution_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."test_executions_execution_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."test_executions_execution_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."test_executions_execution_id_seq"';
-ALTER SEQUENCE "public"."observations_observation_id_seq" RESTART;
-SELECT setval('"public"."observations_observation_id_seq"', coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
+SELECT setval(pg_temp.keyshift_new_storage('"public"."observations_observation_id_seq"'), coalesce(f.max_id, s.last_value), f.max_id IS NOT NULL OR s.is_called) IS NOT NULL AS sequence_restored
 FROM keyshift.sequence_state s, (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."observations_observation_id_seq"') AS f (max_id)
 WHERE s.sequence_name = '"public"."observations_observation_id_seq"';
 
