@@ -252,29 +252,10 @@ fn tables_altered_in_place_round_trip_with_v7_keys() {
     }
 }
 
-/// The server of an extra major (`.ci/fetch-postgres`), or `None` after a
-/// loud warning when its binaries were never fetched; under CI, a failure.
-fn extra_server(major: u32) -> Option<&'static Server> {
-    if support::versions::version(major).is_none() {
-        let why = format!(
-            "no PostgreSQL {major} binaries under {}; run .ci/fetch-postgres",
-            support::versions::versions_dir().display()
-        );
-        assert!(
-            !support::is_ci(),
-            "the v7 test on PostgreSQL {major} must run under CI, but {why}"
-        );
-        let bar = "=".repeat(78);
-        eprintln!("\n{bar}\n=== SKIPPING v7 on PostgreSQL {major}: {why}\n{bar}\n");
-        return None;
-    }
-    Some(support::versions::shared_server(major).unwrap_or_else(|why| panic!("{why}")))
-}
-
 /// The oldest supported major, whose new rows get `keyshift_uuidv7()`.
 #[test]
 fn v7_round_trip_on_postgresql_14() {
-    if let Some(server) = extra_server(14) {
+    if let Some(server) = support::versions::server_or_skip(14, "the v7 round trip") {
         round_trip(server, false);
     }
 }
@@ -282,7 +263,7 @@ fn v7_round_trip_on_postgresql_14() {
 /// PostgreSQL 18 has `uuidv7()`, which new rows' defaults call instead.
 #[test]
 fn v7_round_trip_on_postgresql_18() {
-    if let Some(server) = extra_server(18) {
+    if let Some(server) = support::versions::server_or_skip(18, "the v7 round trip") {
         round_trip(server, false);
         round_trip(server, true);
     }

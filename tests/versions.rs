@@ -22,7 +22,6 @@
 mod matrix;
 mod support;
 
-use std::io::Write;
 use support::Server;
 
 /// The majors besides Debian's 15 that keyshift supports (issue 3: 14 to 18).
@@ -30,45 +29,10 @@ const MAJORS: [u32; 4] = [14, 16, 17, 18];
 /// Older than keyshift supports: fetched only to prove it is refused.
 const UNSUPPORTED: u32 = 13;
 
-/// The server of `major`, or `None` after a loud warning when its binaries were
-/// never fetched. Under CI a missing major, and anywhere a server that does not
-/// start, is a failure.
+/// The server of `major`, or `None` after a loud warning when its binaries
+/// were never fetched (a failure under CI).
 fn server(major: u32) -> Option<&'static Server> {
-    if support::versions::version(major).is_none() {
-        let why = format!(
-            "no PostgreSQL {major} binaries under {} (found: {:?}); run .ci/fetch-postgres \
-             or set {}",
-            support::versions::versions_dir().display(),
-            support::versions::versions()
-                .iter()
-                .map(|v| v.package_version.as_str())
-                .collect::<Vec<_>>(),
-            support::versions::VERSIONS_DIR_ENV,
-        );
-        if support::is_ci() {
-            panic!("the version matrix must run under CI, but {why}");
-        }
-        let bar = "=".repeat(78);
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n{bar}\n=== SKIPPING the PostgreSQL {major} matrix: {why}\n\
-             === With CI set, this is a failure instead.\n{bar}\n"
-        );
-        return None;
-    }
-    match support::versions::shared_server(major) {
-        Ok(server) => {
-            let want = major;
-            assert_eq!(
-                server.version_num() / 10000,
-                want,
-                "the {major} binaries run PostgreSQL {}",
-                server.version()
-            );
-            Some(server)
-        }
-        Err(why) => panic!("{why}"),
-    }
+    support::versions::server_or_skip(major, "the version matrix")
 }
 
 fn parity(major: u32) {

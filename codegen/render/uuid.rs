@@ -17,7 +17,8 @@ pub struct UuidView {
     /// defaults, and rollback drops it again.
     pub schemas: Vec<V7Schema>,
     /// Version 7: the body of `keyshift.uuid_for(root, id)`, which looks
-    /// an id up in its root's map (the maps hold times no hash can know).
+    /// an id up in its root's map (the maps hold times no hash can know);
+    /// a stub for version 4, whose templates do not use it.
     pub uuid_for_body: String,
 }
 
@@ -43,7 +44,9 @@ pub fn view(plan: &Plan) -> UuidView {
     } else {
         BTreeSet::new()
     };
+    // Only version 7 defines this uuid_for; version 4's is a keyed hash.
     let cases: String = roots()
+        .filter(|_| v7)
         .map(|t| {
             let r = t.root.as_ref().expect("filtered on root");
             format!(

@@ -105,3 +105,36 @@ pub fn shared_server(major: u32) -> Result<&'static Server, &'static str> {
     .as_ref()
     .map_err(String::as_str)
 }
+
+/// The shared server of `major` for `what` (a sentence's subject: "the
+/// version matrix"), or `None` after a loud warning when its binaries were
+/// never fetched. Under CI a missing major, and anywhere a server that does
+/// not start or runs another major, is a failure.
+pub fn server_or_skip(major: u32, what: &str) -> Option<&'static Server> {
+    if version(major).is_none() {
+        let why = format!(
+            "no PostgreSQL {major} binaries under {} (found: {:?}); run .ci/fetch-postgres \
+             or set {VERSIONS_DIR_ENV}",
+            versions_dir().display(),
+            versions()
+                .iter()
+                .map(|v| v.package_version.as_str())
+                .collect::<Vec<_>>(),
+        );
+        assert!(!super::is_ci(), "{what} must run under CI, but {why}");
+        let bar = "=".repeat(78);
+        eprintln!(
+            "\n{bar}\n=== SKIPPING {what} on PostgreSQL {major}: {why}\n\
+             === With CI set, this is a failure instead.\n{bar}\n"
+        );
+        return None;
+    }
+    let server = shared_server(major).unwrap_or_else(|why| panic!("{why}"));
+    assert_eq!(
+        server.version_num() / 10000,
+        major,
+        "the {major} binaries run PostgreSQL {}",
+        server.version()
+    );
+    Some(server)
+}
