@@ -140,6 +140,12 @@ struct PlanArgs {
     /// (time-ordered, for denser indexes). Wins over `uuid` in keyshift.toml.
     #[arg(long, value_name = "VERSION", value_parser = ["v4", "v7"])]
     uuid: Option<String>,
+    /// maintenance (the default): forward.sql, one transaction in which
+    /// writes wait. online: phases (expand, backfill, catch-up, cutover)
+    /// while the application writes; see PLAN.md. Wins over `mode` in
+    /// keyshift.toml.
+    #[arg(long, value_name = "MODE", value_parser = ["maintenance", "online"])]
+    mode: Option<String>,
     /// keyshift.toml: references without foreign keys, polymorphic pairs,
     /// tables to leave alone (see README).
     #[arg(long, value_name = "FILE")]
@@ -159,6 +165,7 @@ impl PlanArgs {
             drop_id_map: self.drop_id_map,
             in_place: self.in_place,
             uuid: self.uuid.as_deref().map(str::parse).transpose()?,
+            mode: self.mode.as_deref().map(str::parse).transpose()?,
             ..Options::default()
         })
     }

@@ -45,68 +45,8 @@ LOCK TABLE {{ rebuilt_list }} IN SHARE MODE;
 LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
 {%- endif %}
 
--- Migration state lives in its own schema. rollback.sql drops it whole;
--- contract.sql keeps only the old-id → uuid maps.
-CREATE SCHEMA keyshift;
-COMMENT ON SCHEMA keyshift IS 'keyshift migration state for plan {{ plan_hash }}';
-CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL);
-INSERT INTO keyshift.state VALUES ('{{ plan_hash }}', 'forward');
-
-{%- if uuid.v7 %}
-{% include "_uuid_v7.sql" %}
-{%- else %}
-
--- New UUIDs are a keyed hash of (table, old id). The key is random, lives
--- only in this transaction, and is never stored, so the UUIDs cannot be
--- predicted from ids; being a function, it lets every referencing column be
--- converted without joining its parent. Version and variant bits make the
--- values valid version-4 UUIDs. Uniqueness is enforced by the maps below.
-SELECT set_config('keyshift.key', encode(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()), 'hex'), true) IS NOT NULL AS key_ready;
-CREATE FUNCTION keyshift.uuid_for(root text, id bigint) RETURNS uuid
-LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$
-    SELECT overlay(overlay(md5(current_setting('keyshift.key') || ':' || root || ':' || id::text) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid
-$keyshift$;
-{%- endif %}
-{%- if has_column_defaults %}
-
--- A referencing column's default must name the parent's new uuid, which is
--- only known inside this transaction.
-CREATE FUNCTION keyshift.set_uuid_default(tbl regclass, col name, value uuid) RETURNS void
-LANGUAGE plpgsql AS $keyshift$
-BEGIN
-    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %L::uuid', tbl, col, value);
-END
-$keyshift$;
-{%- endif %}
-
--- Fingerprint of every table altered in place, so verify_forward.sql can
--- prove that each row, translated back through the maps, is unchanged. A
--- rebuilt table needs none: forward keeps the original until contract, and
--- verify_forward compares with it.
-CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
-{%- for t in tables %}{% if t.rebuild.is_none() %}
-INSERT INTO keyshift.row_digest SELECT {{ t.literal }}, count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ t.quoted }} t;
-{%- endif %}{% endfor %}
-SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
-
--- Sequence positions, so rollback.sql can put them back exactly.
-CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
-{%- for s in sequences %}
-INSERT INTO keyshift.sequence_state SELECT {{ s.regclass }}, last_value, is_called FROM {{ s.quoted }};
-{%- endfor %}
-
-{%- if key_defaults > 0 %}
-
--- Key defaults other than a sequence's, exactly as the server prints them
--- under this file's search_path, which names everything outside pg_catalog
--- with its schema: rollback.sql restores these records, so each default
--- calls the same function whatever search_path the schema was written under.
-CREATE TABLE keyshift.column_default (table_name text NOT NULL, column_name name NOT NULL, expression text NOT NULL, PRIMARY KEY (table_name, column_name));
-{%- for t in tables %}{% if let Some(r) = t.root %}{% if r.default_literal.is_some() %}
-INSERT INTO keyshift.column_default SELECT {{ t.regclass }}, a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
-{%- endif %}{% endif %}{% endfor %}
-SELECT pg_temp.keyshift_assert(count(*) = {{ key_defaults }}, format('expected {{ key_defaults }} key defaults to record, found %s; run preflight.sql', count(*))) FROM keyshift.column_default;
-{%- endif %}
+{% let stage = "forward" -%}
+{% include "_forward_state.sql" %}
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
 -- map of a key that partitions or child tables share covers their rows too.
@@ -135,99 +75,10 @@ SELECT pg_temp.keyshift_progress('built the id map of', {{ t.literal }}, {{ r.ma
 {%- endif %}{% endfor %}
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
-{%- if uuid.v7 %}
-
--- A version 7 key's uuids carry times no function of the id can know, so
--- what converts without a join (a column altered in place, a default) looks
--- each id up in its root's map.
-CREATE FUNCTION keyshift.uuid_for(root text, id bigint) RETURNS uuid
-LANGUAGE sql STABLE PARALLEL SAFE AS {{ uuid.uuid_for_body }};
-{%- endif %}
-
--- Which map translates the ids of which table, for keyshift.new_id() and
--- keyshift.old_id(): applications translate ids found in logs, URLs and
--- caches with them, for as long as the maps are kept. Names are text, not
--- regclass: pg_upgrade refuses user tables with reg* columns.
-CREATE TABLE keyshift.id_map (table_name text PRIMARY KEY, map text NOT NULL);
-{%- for t in tables %}{% if let Some(r) = t.root %}
-INSERT INTO keyshift.id_map VALUES {{ r.id_map_rows.join(", ") }};
-{%- endif %}{% endfor %}
--- keyshift.new_id(table, old id): the uuid that replaced an id, or NULL.
-CREATE FUNCTION keyshift.new_id(tbl regclass, old_id bigint) RETURNS uuid
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
-DECLARE
-    m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = tbl);
-    result uuid;
-BEGIN
-    IF m IS NULL THEN
-        RAISE EXCEPTION 'keyshift: table % has no id map', tbl;
-    END IF;
-    EXECUTE format('SELECT new_id FROM %s WHERE old_id = $1', m) INTO result USING old_id;
-    RETURN result;
-END
-$keyshift$;
--- keyshift.old_id(table, uuid): the old id a uuid replaced, or NULL.
-CREATE FUNCTION keyshift.old_id(tbl regclass, new_id uuid) RETURNS bigint
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
-DECLARE
-    m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = tbl);
-    result bigint;
-BEGIN
-    IF m IS NULL THEN
-        RAISE EXCEPTION 'keyshift: table % has no id map', tbl;
-    END IF;
-    EXECUTE format('SELECT old_id FROM %s WHERE new_id = $1', m) INTO result USING new_id;
-    RETURN result;
-END
-$keyshift$;
-
--- The foreign keys dropped below, exactly as PostgreSQL holds them, with
--- their creation order: PostgreSQL fires foreign-key triggers in that
--- order, and whether a delete cascades or is refused can depend on it.
--- A rebuilt table's keys are not dropped: its copy gets them from the live
--- catalog. They are recorded all the same, to be checked at the end.
-CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-{%- for f in foreign_keys %}
-INSERT INTO keyshift.foreign_key SELECT {{ f.table_regclass }}, conname, pg_get_constraintdef(oid), oid, {{ f.rebuilt }} FROM pg_constraint WHERE conrelid = to_regclass({{ f.table_regclass }}) AND conname = {{ f.name_literal }};
-{%- endfor %}
-SELECT pg_temp.keyshift_assert(count(*) = {{ foreign_keys.len() }}, format('expected {{ foreign_keys.len() }} foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
-
--- Used by this file and by rollback.sql.
-CREATE FUNCTION keyshift.recreate_foreign_keys() RETURNS void
-LANGUAGE plpgsql AS $keyshift$
-DECLARE
-    k record;
-BEGIN
-    FOR k IN SELECT * FROM keyshift.foreign_key WHERE NOT rebuilt ORDER BY creation_order LOOP
-        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.table_name, k.name, k.definition);
-    END LOOP;
-END
-$keyshift$;
-
-{%- if !dependents.is_empty() %}
-
-{% include "_dependents.sql" %}
-{%- for d in dependents %}
-{{ d.display|comment }}
-SELECT {{ d.record }};
-{%- endfor %}
-{%- endif %}
+{%- include "_forward_records.sql" %}
 {%- if !rebuild_schemas.is_empty() %}
 
-{% include "_swap.sql" %}
-{%- for s in rebuild_schemas %}
-CREATE SCHEMA {{ s.build }};
-CREATE SCHEMA {{ s.before }};
-{%- endfor %}
-INSERT INTO keyshift.swap VALUES
-    {{ swap_rows }};
-{%- for t in tables %}{% if let Some(b) = t.rebuild %}
-SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass({{ t.regclass }}) AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = {{ b.columns }},
-       format('the columns of %s are not those this bundle was made for; generate it again', {{ t.literal }}));
-{%- for r in b.record_columns %}
-{{ r }};
-{%- endfor %}
-{%- endif %}{% endfor %}
+{% include "_forward_swap.sql" %}
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, then the foreign keys, once
@@ -243,7 +94,7 @@ SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.cop
 SELECT pg_temp.keyshift_progress('indexed the copy of', {{ t.literal }}, {{ t.regclass }});
 {%- endif %}{% endfor %}
 {% for t in tables %}{% if let Some(b) = t.rebuild %}
-SELECT keyshift.copy_foreign_keys(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
+SELECT keyshift.copy_foreign_keys(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}), true);
 {%- endif %}{% endfor %}
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 {%- endif %}

@@ -119,7 +119,7 @@ SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.cop
 SELECT pg_temp.keyshift_progress('indexed the copy of', {{ t.literal }}, {{ t.regclass }});
 {%- endif %}{% endfor %}
 {% for t in tables %}{% if let Some(b) = t.rebuild %}
-SELECT keyshift.copy_foreign_keys(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
+SELECT keyshift.copy_foreign_keys(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}), true);
 {%- endif %}{% endfor %}
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 {%- endif %}

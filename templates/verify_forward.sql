@@ -65,6 +65,7 @@ SELECT pg_temp.keyshift_assert(
 {% let stage = "forward" -%}
 {% include "_dependents_present.sql" %}
 {%- endif %}
+{%- if rows %}
 {%- for t in tables %}
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
@@ -83,6 +84,7 @@ FROM keyshift.row_digest d,
 WHERE d.table_name = {{ t.literal }}
 {%- endif %};
 {%- endfor %}
+{%- endif %}
 
 COMMIT;
 SELECT 'verify_forward: ok' AS keyshift;

@@ -52,6 +52,7 @@ macro_rules! schema_cases {
 }
 
 schema_cases!(
+    online_shop,
     vibes,
     workflow,
     self_reference,

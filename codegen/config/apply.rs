@@ -5,7 +5,9 @@
 
 use super::{Config, ConfigError, Polymorphic, Reference};
 use crate::catalog::{Catalog, Column, QualifiedName, Table, split_identifier_list};
-use crate::plan::{ColumnRoots, DeclaredReference, Options, PolymorphicReference, UuidVersion};
+use crate::plan::{
+    ColumnRoots, DeclaredReference, Mode, Options, PolymorphicReference, UuidVersion,
+};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -27,6 +29,13 @@ impl Config {
                 .parse::<UuidVersion>()
                 .map_err(|e| self.error(uuid.span().start, e))?;
             options.uuid.get_or_insert(version);
+        }
+        if let Some(mode) = &self.raw.mode {
+            let parsed = mode
+                .get_ref()
+                .parse::<Mode>()
+                .map_err(|e| self.error(mode.span().start, e))?;
+            options.mode.get_or_insert(parsed);
         }
         let mut surrogates = Vec::new();
         let mut uuid_times = Vec::new();

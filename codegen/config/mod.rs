@@ -39,6 +39,10 @@ struct Raw {
     /// As `--drop-id-map`.
     #[serde(default)]
     drop_id_map: bool,
+    /// As `--mode` (which wins when both are given): `"maintenance"` or
+    /// `"online"`.
+    #[serde(default)]
+    mode: Option<Spanned<String>>,
     /// As `--uuid` (which wins when both are given): `"v4"` or `"v7"`.
     #[serde(default)]
     uuid: Option<Spanned<String>>,
@@ -152,6 +156,7 @@ impl Config {
             raw: Raw {
                 exclude_tables: Vec::new(),
                 drop_id_map: false,
+                mode: None,
                 uuid: None,
                 read: None,
                 reference: Vec::new(),

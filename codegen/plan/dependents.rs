@@ -172,6 +172,7 @@ mod tests {
             all_columns: Vec::new(),
             generated_columns: Vec::new(),
             partitioned: false,
+            capture_key: Vec::new(),
             conversion: crate::plan::Conversion::Rebuild,
             polymorphic: Vec::new(),
         }

@@ -323,6 +323,7 @@ pub fn table_plan(
             .map(|c| c.name.clone())
             .collect(),
         partitioned: table.kind == TableKind::Partitioned,
+        capture_key: Vec::new(),
         // Decided once the whole plan is known.
         conversion: super::Conversion::Rebuild,
     })

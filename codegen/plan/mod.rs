@@ -13,6 +13,7 @@ mod family;
 mod family_blockers;
 mod keys;
 mod left_alone;
+pub mod online;
 pub mod surrogate;
 mod uuid;
 
@@ -31,6 +32,7 @@ pub use declared::{
 };
 pub use dependents::{DependentOnTable, DependentView};
 pub use keys::ColumnRoots;
+pub use online::Mode;
 pub use uuid::{UuidVersion, is_time_type};
 
 /// What the user asked for beyond the schema itself.
@@ -64,6 +66,9 @@ pub struct Options {
     /// Version 7 only: the column whose time each existing row's UUID gets,
     /// by root table (`uuid_time` in the configuration file).
     pub uuid_times: BTreeMap<QualifiedName, String>,
+    /// `--mode`, or `mode` in the configuration file; maintenance when
+    /// neither says.
+    pub mode: Option<Mode>,
 }
 
 /// The whole migration as data.
@@ -103,6 +108,9 @@ pub struct Plan {
     /// The UUID version of the new keys.
     #[serde(skip_serializing_if = "UuidVersion::is_v4")]
     pub uuid: UuidVersion,
+    /// How the bundle runs: in one transaction, or online in phases.
+    #[serde(skip_serializing_if = "Mode::is_maintenance")]
+    pub mode: Mode,
     /// Declared references whose column converts (see [`DeclaredReference`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub declared_references: Vec<DeclaredReference>,
@@ -154,6 +162,11 @@ pub struct TablePlan {
     /// its partitions are planned as tables of their own.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partitioned: bool,
+    /// Online mode only: the primary key columns the change log records,
+    /// so a row that changed while the copy was built can be found in both
+    /// the original and the copy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capture_key: Vec<String>,
 }
 
 /// A single-column integer primary key whose values get new UUIDs.
@@ -447,7 +460,7 @@ impl Plan {
             .enumerate()
             .map(|(i, t)| (t.table.clone(), i))
             .collect();
-        Plan {
+        let mut plan = Plan {
             table_index,
             disk: estimate::estimate(catalog, &tables),
             views,
@@ -464,12 +477,20 @@ impl Plan {
             self_references: graph.self_references.clone(),
             keep_id_map: !options.drop_id_map,
             uuid: options.uuid.unwrap_or_default(),
+            mode: options.mode.unwrap_or_default(),
             declared_references,
             candidates: candidates::find(catalog, &roots, options),
             polymorphic_candidates: candidates::find_polymorphic(catalog, &roots, options),
             surrogate_keys,
             config_name: options.config_name.clone(),
+        };
+        if plan.mode == Mode::Online {
+            let mut online = online::prepare(catalog, &mut plan);
+            plan.blockers.append(&mut online);
+            plan.blockers.sort();
+            plan.blockers.dedup();
         }
+        plan
     }
 
     /// The plan entry of a converted table.

@@ -7,6 +7,7 @@ use super::surrogate::{self, SurrogateView};
 use super::uuid::UuidView;
 use super::view::{self, ColumnView, DependentObjectView, ForeignKeyView, TableView};
 use crate::catalog::{QualifiedName, quote_literal};
+use crate::plan::Mode;
 use crate::plan::{Blocker, LeftAlone, Plan};
 use askama::Template;
 use serde::Serialize;
@@ -33,6 +34,10 @@ const STAGES: [(&str, &str); 7] = [
     ("contract", "contract.sql"),
     ("verify_contract", "verify_contract.sql"),
 ];
+
+/// How many stages of [`STAGES`] make the forward path, from preflight
+/// through verify_forward: `plan.json`'s `sequence`.
+const SEQUENCE: usize = 3;
 
 /// The filters templates use for catalog text outside a quoted literal:
 /// `comment` in SQL files, `code`, `cell` and `prose` in PLAN.md.
@@ -63,6 +68,8 @@ mod filters {
         Ok(super::super::markdown::prose(&value.to_string()))
     }
 }
+
+mod online;
 
 struct Common {
     source: String,
@@ -145,6 +152,10 @@ struct Forward<'a> {
 #[derive(Template)]
 #[template(path = "verify_forward.sql")]
 struct VerifyForward<'a> {
+    /// Whether to compare every row with the original. Online mode proves
+    /// the rows before cutover (verify_shadow.sql): after it, the
+    /// application's writes make the tables differ from the originals.
+    rows: bool,
     header: String,
     plan_hash: &'a str,
     tables: &'a [TableView],
@@ -240,6 +251,11 @@ struct PlanMd<'a> {
     lock_timeout: &'a str,
     commands: Vec<String>,
     rollback_commands: Vec<String>,
+    /// Online mode: PLAN.md describes its phases instead of forward.sql.
+    online: bool,
+    online_batch_rows: u32,
+    online_cutover_most: u32,
+    abort_command: String,
     disk: Option<DiskView>,
     declared: &'a [DeclaredView],
     polymorphic: &'a [PolymorphicView],
@@ -357,6 +373,9 @@ struct PlanJson<'a> {
     plan_hash: &'a str,
     run: BTreeMap<&'static str, Vec<&'static str>>,
     run_order: Vec<&'static str>,
+    /// The stages of the forward path, preflight through verify, in the
+    /// order they run: a runner follows it without knowing their names.
+    sequence: Vec<&'static str>,
     plan: &'a Plan,
 }
 
@@ -415,6 +434,7 @@ pub fn render_into(
         .filter(|t| t.root.as_ref().is_some_and(|r| r.default_literal.is_some()))
         .count();
     let h = &common.plan_hash;
+    let online = plan.mode == Mode::Online;
     let sequences = view::sequences(tables);
     let sequences = sequences.as_slice();
 
@@ -456,40 +476,45 @@ pub fn render_into(
             .write_into(w)
         })
     })?;
-    sink.file("forward.sql", &mut |w| {
-        buffered(w, |w| {
-            Forward {
-                uuid: &common.uuid,
-                in_place_list: &common.in_place_list,
-                in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
-                swap_rows: tables
-                    .iter()
-                    .filter_map(|t| t.rebuild.as_ref())
-                    .map(|b| b.swap_row.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",\n    "),
-                in_place: tables.iter().any(|t| t.rebuild.is_none()),
-                rebuilt_list: &common.rebuilt_list,
-                rebuild_schemas: &common.rebuild_schemas,
-                sequences,
-                header: common.header("forward.sql", "Moves the keys to uuid."),
-                plan_hash: h,
-                lock_timeout: LOCK_TIMEOUT,
-                tables,
-                foreign_keys: &common.foreign_keys,
-                dependents: &common.dependents,
-                has_column_defaults,
-                key_defaults,
-                declared: &common.declared,
-                polymorphic: &common.polymorphic,
-                surrogates: &common.surrogates,
-            }
-            .write_into(w)
-        })
-    })?;
+    let forward = |header: String| Forward {
+        uuid: &common.uuid,
+        in_place_list: &common.in_place_list,
+        in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),
+        swap_rows: tables
+            .iter()
+            .filter_map(|t| t.rebuild.as_ref())
+            .map(|b| b.swap_row.as_str())
+            .collect::<Vec<_>>()
+            .join(",\n    "),
+        in_place: tables.iter().any(|t| t.rebuild.is_none()),
+        rebuilt_list: &common.rebuilt_list,
+        rebuild_schemas: &common.rebuild_schemas,
+        sequences,
+        header,
+        plan_hash: h,
+        lock_timeout: LOCK_TIMEOUT,
+        tables,
+        foreign_keys: &common.foreign_keys,
+        dependents: &common.dependents,
+        has_column_defaults,
+        key_defaults,
+        declared: &common.declared,
+        polymorphic: &common.polymorphic,
+        surrogates: &common.surrogates,
+    };
+    if online {
+        online::write(&common, &forward, plan, sink)?;
+    } else {
+        sink.file("forward.sql", &mut |w| {
+            buffered(w, |w| {
+                forward(common.header("forward.sql", "Moves the keys to uuid.")).write_into(w)
+            })
+        })?;
+    }
     sink.file("verify_forward.sql", &mut |w| {
         buffered(w, |w| {
             VerifyForward {
+                rows: !online,
                 header: common.header(
                     "verify_forward.sql",
                     "Read-only proof that forward.sql worked.",
@@ -719,9 +744,13 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
             .map(|t| crate::catalog::control_pictures(&t.display).replace('\'', "''"))
             .unwrap_or_default(),
         lock_timeout: LOCK_TIMEOUT,
-        commands: ["preflight.sql", "forward.sql", "verify_forward.sql"]
+        online: plan.mode == Mode::Online,
+        online_batch_rows: online::BATCH_ROWS,
+        online_cutover_most: online::CUTOVER_MOST,
+        abort_command: run_command("abort.sql"),
+        commands: stages(plan.mode)[..sequence_len(plan.mode)]
             .iter()
-            .map(|f| run_command(f))
+            .map(|(_, f)| run_command(f))
             .chain(std::iter::once(
                 "# once the application works on uuid keys and rollback is no longer wanted:"
                     .to_string(),
@@ -863,8 +892,24 @@ fn mermaid_label(text: &str) -> String {
     crate::catalog::control_pictures(text).replace('"', "#quot;")
 }
 
+/// The stages of a bundle in `mode`, in run order.
+fn stages(mode: Mode) -> &'static [(&'static str, &'static str)] {
+    match mode {
+        Mode::Maintenance => &STAGES,
+        Mode::Online => &online::STAGES,
+    }
+}
+
+fn sequence_len(mode: Mode) -> usize {
+    match mode {
+        Mode::Maintenance => SEQUENCE,
+        Mode::Online => online::SEQUENCE,
+    }
+}
+
 fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result<()> {
-    let run = STAGES
+    let stages = stages(plan.mode);
+    let run = stages
         .iter()
         .map(|(stage, file)| (*stage, vec![*file]))
         .collect();
@@ -874,7 +919,11 @@ fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result
         source: &common.source,
         plan_hash: &common.plan_hash,
         run,
-        run_order: STAGES.iter().map(|(stage, _)| *stage).collect(),
+        run_order: stages.iter().map(|(stage, _)| *stage).collect(),
+        sequence: stages[..sequence_len(plan.mode)]
+            .iter()
+            .map(|(stage, _)| *stage)
+            .collect(),
         plan,
     };
     serde_json::to_writer_pretty(&mut *w, &json)?;

@@ -8,10 +8,11 @@ pub mod comment;
 mod declared;
 mod files;
 pub mod markdown;
-mod rebuild;
+mod online;
+pub(crate) mod rebuild;
 mod surrogate;
 mod uuid;
-mod view;
+pub(crate) mod view;
 
 pub use bundle::Bundle;
 pub use bundle::{DriftCheck, Sink, Staging};

@@ -31,6 +31,8 @@ pub struct RebuildView {
     pub swap_row: String,
     /// `'"keyshift_build_1"."users"'`: the copy, for `to_regclass`.
     pub copy_regclass: String,
+    /// `"keyshift_build_1"."users"`: the copy.
+    pub copy: String,
     /// `'keyshift_build_1'`: where `create_copy` builds the copy.
     pub build_schema_literal: String,
     /// `"keyshift_before_1"."users"`: the original after forward.
@@ -134,8 +136,9 @@ pub fn rebuild(
             maps.dedup();
             format!("ARRAY[{}]::regclass[]", maps.join(", "))
         },
-        fill_forward: fill(plan, t, &in_build, ("old_id", "new_id")),
-        fill_rollback: fill(plan, t, &in_build, ("new_id", "old_id")),
+        fill_forward: fill(plan, t, &in_build, ("old_id", "new_id"), ""),
+        fill_rollback: fill(plan, t, &in_build, ("new_id", "old_id"), ""),
+        copy: in_build.quoted(),
     }
 }
 
@@ -147,10 +150,19 @@ pub fn rebuild(
 /// lacks becomes NULL, which the copy's NOT NULL on a key refuses loudly,
 /// where an inner join would leave the row out of the copy without a word.
 ///
+/// `rows` goes right after the table: online mode joins the rows a batch
+/// or a catch-up round covers there; empty for all rows.
+///
 /// Built as three strings written in place rather than lists of pieces
 /// joined afterwards: this runs twice per rebuilt table, and the pieces
 /// were most of render's allocations at 10,000 tables.
-fn fill(plan: &Plan, t: &TablePlan, copy: &QualifiedName, (from, to): (&str, &str)) -> String {
+pub(super) fn fill(
+    plan: &Plan,
+    t: &TablePlan,
+    copy: &QualifiedName,
+    (from, to): (&str, &str),
+    rows: &str,
+) -> String {
     let mut columns = String::new();
     let mut select = String::new();
     let mut joins = String::new();
@@ -183,7 +195,7 @@ fn fill(plan: &Plan, t: &TablePlan, copy: &QualifiedName, (from, to): (&str, &st
         }
     }
     format!(
-        "INSERT INTO {} ({columns})\nSELECT {select}\nFROM ONLY {} t{joins}",
+        "INSERT INTO {} ({columns})\nSELECT {select}\nFROM ONLY {} t{rows}{joins}",
         copy.quoted(),
         t.table.quoted(),
     )

@@ -219,11 +219,11 @@ SELECT pg_temp.keyshift_progress('copied', 'public.time_entries', '"public"."tim
 SELECT keyshift.copy_indexes(to_regclass('"public"."time_entries"'), to_regclass('"keyshift_build_1"."time_entries"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.time_entries', '"public"."time_entries"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."project_members"'), to_regclass('"keyshift_build_1"."project_members"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."assignments"'), to_regclass('"keyshift_build_1"."assignments"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."time_entries"'), to_regclass('"keyshift_build_1"."time_entries"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."project_members"'), to_regclass('"keyshift_build_1"."project_members"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."assignments"'), to_regclass('"keyshift_build_1"."assignments"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."time_entries"'), to_regclass('"keyshift_build_1"."time_entries"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

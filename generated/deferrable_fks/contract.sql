@@ -38,17 +38,20 @@ DROP FUNCTION keyshift.recreate_foreign_keys();
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclass), keyshift.run(regclass, text[]),
     keyshift.check_copyable(regclass), keyshift.create_copy(regclass, name, boolean), keyshift.copy_indexes(regclass, regclass),
-    keyshift.copy_foreign_keys(regclass, regclass), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]);
+    keyshift.copy_foreign_keys(regclass, regclass, boolean), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]);
 DROP TABLE keyshift.swap, keyshift.rebuilt_column;
 
--- Forward left the maps of rebuilt tables unindexed; lookups by old id or
--- uuid need both. (A map that has gone missing is verify_contract's to
--- report.)
+-- Forward left the maps of rebuilt tables unindexed (online mode's have a
+-- primary key already); lookups by old id or uuid need both. (A map that
+-- has gone missing is verify_contract's to report.)
 CREATE FUNCTION pg_temp.keyshift_index_map(map text) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 BEGIN
-    IF to_regclass(map) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = to_regclass(map)) THEN
-        EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id)', to_regclass(map));
+    IF to_regclass(map) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = to_regclass(map) AND indisprimary) THEN
+        EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (old_id)', to_regclass(map));
+    END IF;
+    IF to_regclass(map) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = to_regclass(map) AND indisunique AND NOT indisprimary) THEN
+        EXECUTE format('ALTER TABLE %s ADD UNIQUE (new_id)', to_regclass(map));
     END IF;
 END
 $keyshift$;

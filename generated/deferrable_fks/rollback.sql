@@ -194,10 +194,10 @@ SELECT pg_temp.keyshift_progress('copied', 'public.royalties', '"public"."royalt
 SELECT keyshift.copy_indexes(to_regclass('"public"."royalties"'), to_regclass('"keyshift_build_1"."royalties"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.royalties', '"public"."royalties"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."authors"'), to_regclass('"keyshift_build_1"."authors"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."book_authors"'), to_regclass('"keyshift_build_1"."book_authors"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."royalties"'), to_regclass('"keyshift_build_1"."royalties"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."authors"'), to_regclass('"keyshift_build_1"."authors"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."book_authors"'), to_regclass('"keyshift_build_1"."book_authors"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."royalties"'), to_regclass('"keyshift_build_1"."royalties"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

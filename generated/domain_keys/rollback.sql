@@ -178,9 +178,9 @@ SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."project
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_2"."projects"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_2"."accounts"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_2"."projects"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_2"."accounts"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_2"."projects"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -234,11 +234,11 @@ SELECT pg_temp.keyshift_progress('copied', 'public.transfers', '"public"."transf
 SELECT keyshift.copy_indexes(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.transfers', '"public"."transfers"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."ledger"'), to_regclass('"keyshift_build_1"."ledger"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."archived_entries"'), to_regclass('"keyshift_build_1"."archived_entries"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."scratch"'), to_regclass('"keyshift_build_1"."scratch"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."ledger"'), to_regclass('"keyshift_build_1"."ledger"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."archived_entries"'), to_regclass('"keyshift_build_1"."archived_entries"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."scratch"'), to_regclass('"keyshift_build_1"."scratch"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

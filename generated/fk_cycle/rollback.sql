@@ -181,9 +181,9 @@ SELECT pg_temp.keyshift_progress('copied', 'public.sales', '"public"."sales"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sales"'), to_regclass('"keyshift_build_1"."sales"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sales', '"public"."sales"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."stores"'), to_regclass('"keyshift_build_1"."stores"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."sales"'), to_regclass('"keyshift_build_1"."sales"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."stores"'), to_regclass('"keyshift_build_1"."stores"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."sales"'), to_regclass('"keyshift_build_1"."sales"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -149,8 +149,8 @@ SELECT pg_temp.keyshift_progress('copied', 'public.replies', '"public"."replies"
 SELECT keyshift.copy_indexes(to_regclass('"public"."replies"'), to_regclass('"keyshift_build_1"."replies"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.replies', '"public"."replies"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."replies"'), to_regclass('"keyshift_build_1"."replies"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."replies"'), to_regclass('"keyshift_build_1"."replies"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

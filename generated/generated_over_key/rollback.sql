@@ -151,8 +151,8 @@ SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.books', '"public"."books"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."shelves"'), to_regclass('"keyshift_build_1"."shelves"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."shelves"'), to_regclass('"keyshift_build_1"."shelves"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

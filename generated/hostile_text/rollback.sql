@@ -221,10 +221,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', E'public."a$keyshift$b
 
 SELECT keyshift.copy_foreign_keys(to_regclass(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"'), to_regclass(E'"keyshift_build_1"."acct
-\\! touch pw_t ;*/$$''\\\\"'));
+\\! touch pw_t ;*/$$''\\\\"'), true);
 SELECT keyshift.copy_foreign_keys(to_regclass(E'"public"."a$keyshift$b
 \\i pw_i"'), to_regclass(E'"keyshift_build_1"."a$keyshift$b
-\\i pw_i"'));
+\\i pw_i"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The views and policies forward recreated are dropped again, and

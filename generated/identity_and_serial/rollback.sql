@@ -319,14 +319,14 @@ SELECT pg_temp.keyshift_progress('copied', 'public.links', '"public"."links"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."links"'), to_regclass('"keyshift_build_1"."links"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.links', '"public"."links"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_identity_always"'), to_regclass('"keyshift_build_1"."t_identity_always"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_identity_default"'), to_regclass('"keyshift_build_1"."t_identity_default"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_manual_seq"'), to_regclass('"keyshift_build_1"."t_manual_seq"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_serial"'), to_regclass('"keyshift_build_1"."t_serial"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_shared_seq"'), to_regclass('"keyshift_build_1"."t_shared_seq"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_smallserial"'), to_regclass('"keyshift_build_1"."t_smallserial"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."links"'), to_regclass('"keyshift_build_1"."links"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_identity_always"'), to_regclass('"keyshift_build_1"."t_identity_always"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_identity_default"'), to_regclass('"keyshift_build_1"."t_identity_default"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_manual_seq"'), to_regclass('"keyshift_build_1"."t_manual_seq"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_serial"'), to_regclass('"keyshift_build_1"."t_serial"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_shared_seq"'), to_regclass('"keyshift_build_1"."t_shared_seq"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_smallserial"'), to_regclass('"keyshift_build_1"."t_smallserial"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."links"'), to_regclass('"keyshift_build_1"."links"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

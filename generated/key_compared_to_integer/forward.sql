@@ -657,7 +657,9 @@ $keyshift$;
 -- The copy's foreign keys, in the original's creation order (PostgreSQL
 -- fires foreign-key triggers in that order). Each references the copy of
 -- its parent when the parent is rebuilt too, or else the parent itself.
-CREATE FUNCTION keyshift.copy_foreign_keys(src regclass, dest regclass) RETURNS void
+-- Online mode's cutover creates them NOT VALID (no scan under its locks)
+-- and validate.sql validates them afterwards, with writes going on.
+CREATE FUNCTION keyshift.copy_foreign_keys(src regclass, dest regclass, validate boolean) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     r record;
@@ -665,7 +667,7 @@ DECLARE
     head text;
     parent text;
 BEGIN
-    FOR r IN SELECT con.oid, con.conname, con.confrelid, pg_get_constraintdef(con.oid) AS def,
+    FOR r IN SELECT con.oid, con.conname, con.confrelid, con.convalidated, pg_get_constraintdef(con.oid) AS def,
                     (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
                      FROM unnest(con.conkey) WITH ORDINALITY AS k (num, ord)
                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num) AS cols
@@ -681,10 +683,16 @@ BEGIN
                                       FROM keyshift.swap s WHERE to_regclass(s.live) = r.confrelid),
                                      keyshift.qualified(r.confrelid)) END;
         stmts := stmts || (format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s(', dest, r.conname, r.cols, parent)
-                           || substr(r.def, length(head) + 1))
+                           || substr(r.def, length(head) + 1)
+                           || CASE WHEN r.convalidated AND NOT validate THEN ' NOT VALID' ELSE '' END)
                        || (SELECT array_agg(format('COMMENT ON CONSTRAINT %I ON %s IS %L', r.conname, dest, description))
                            FROM pg_description WHERE classoid = 'pg_constraint'::regclass AND objoid = r.oid);
     END LOOP;
+    IF NOT validate THEN
+        INSERT INTO keyshift.to_validate
+        SELECT keyshift.qualified(src), con.conname FROM pg_constraint con
+        WHERE con.conrelid = src AND con.contype = 'f' AND con.convalidated;
+    END IF;
     PERFORM keyshift.run(src, stmts);
 END
 $keyshift$;
@@ -790,7 +798,7 @@ SELECT pg_temp.keyshift_progress('copied', 'public.tenants', '"public"."tenants"
 SELECT keyshift.copy_indexes(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tenants', '"public"."tenants"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 SELECT keyshift.drop_dependents();

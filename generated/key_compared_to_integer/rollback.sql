@@ -123,7 +123,7 @@ SELECT pg_temp.keyshift_progress('copied', 'public.tenants', '"public"."tenants"
 SELECT keyshift.copy_indexes(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tenants', '"public"."tenants"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The views and policies forward recreated are dropped again, and

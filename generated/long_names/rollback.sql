@@ -181,9 +181,9 @@ SELECT pg_temp.keyshift_progress('copied', 'public.payment_reconciliation_entrie
 SELECT keyshift.copy_indexes(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -146,9 +146,9 @@ SELECT pg_temp.keyshift_progress('copied', 'public.referrals', '"public"."referr
 SELECT keyshift.copy_indexes(to_regclass('"public"."referrals"'), to_regclass('"keyshift_build_1"."referrals"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.referrals', '"public"."referrals"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."referrals"'), to_regclass('"keyshift_build_1"."referrals"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."referrals"'), to_regclass('"keyshift_build_1"."referrals"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -268,12 +268,12 @@ SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_3"."notes"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notes', '"public"."notes"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"app"."events"'), to_regclass('"keyshift_build_1"."events"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"billing"."invoices"'), to_regclass('"keyshift_build_2"."invoices"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"billing"."events"'), to_regclass('"keyshift_build_2"."events"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_3"."accounts"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_3"."notes"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"app"."events"'), to_regclass('"keyshift_build_1"."events"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"billing"."invoices"'), to_regclass('"keyshift_build_2"."invoices"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"billing"."events"'), to_regclass('"keyshift_build_2"."events"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_3"."accounts"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_3"."notes"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

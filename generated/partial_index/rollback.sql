@@ -209,10 +209,10 @@ SELECT pg_temp.keyshift_progress('copied', 'public.user_emails', '"public"."user
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_emails"'), to_regclass('"keyshift_build_1"."user_emails"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_emails', '"public"."user_emails"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user_emails"'), to_regclass('"keyshift_build_1"."user_emails"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user_emails"'), to_regclass('"keyshift_build_1"."user_emails"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -318,14 +318,14 @@ SELECT pg_temp.keyshift_progress('copied', 'public."Bob''s Table"', '"public"."B
 SELECT keyshift.copy_indexes(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."weird""name"'), to_regclass('"keyshift_build_1"."weird""name"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."weird""name"'), to_regclass('"keyshift_build_1"."weird""name"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -239,8 +239,8 @@ SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"public"."page_views"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 ALTER TABLE "public"."comments" DROP CONSTRAINT "comments_user_id_fkey";
 ALTER TABLE "public"."taggings" DROP CONSTRAINT "taggings_tag_id_fkey";

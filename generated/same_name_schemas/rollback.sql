@@ -235,11 +235,11 @@ SELECT pg_temp.keyshift_progress('copied', 'south.posts', '"south"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."posts"'), to_regclass('"keyshift_build_2"."posts"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.posts', '"south"."posts"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"north"."users"'), to_regclass('"keyshift_build_1"."users"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"north"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"south"."users"'), to_regclass('"keyshift_build_2"."users"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"south"."posts"'), to_regclass('"keyshift_build_2"."posts"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"north"."users"'), to_regclass('"keyshift_build_1"."users"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"north"."posts"'), to_regclass('"keyshift_build_1"."posts"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"south"."users"'), to_regclass('"keyshift_build_2"."users"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"south"."posts"'), to_regclass('"keyshift_build_2"."posts"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The views and policies forward recreated are dropped again, and

@@ -151,8 +151,8 @@ SELECT pg_temp.keyshift_progress('copied', 'public.employees', '"public"."employ
 SELECT keyshift.copy_indexes(to_regclass('"public"."employees"'), to_regclass('"keyshift_build_1"."employees"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.employees', '"public"."employees"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."employees"'), to_regclass('"keyshift_build_1"."employees"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."employees"'), to_regclass('"keyshift_build_1"."employees"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

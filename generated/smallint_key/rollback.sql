@@ -206,10 +206,10 @@ SELECT pg_temp.keyshift_progress('copied', 'public.variants', '"public"."variant
 SELECT keyshift.copy_indexes(to_regclass('"public"."variants"'), to_regclass('"keyshift_build_1"."variants"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.variants', '"public"."variants"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."colors"'), to_regclass('"keyshift_build_1"."colors"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."sizes"'), to_regclass('"keyshift_build_1"."sizes"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."legacy_stock"'), to_regclass('"keyshift_build_1"."legacy_stock"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."variants"'), to_regclass('"keyshift_build_1"."variants"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."colors"'), to_regclass('"keyshift_build_1"."colors"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."sizes"'), to_regclass('"keyshift_build_1"."sizes"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."legacy_stock"'), to_regclass('"keyshift_build_1"."legacy_stock"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."variants"'), to_regclass('"keyshift_build_1"."variants"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -206,10 +206,10 @@ SELECT pg_temp.keyshift_progress('copied', 'public.prices', '"public"."prices"')
 SELECT keyshift.copy_indexes(to_regclass('"public"."prices"'), to_regclass('"keyshift_build_1"."prices"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.prices', '"public"."prices"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."products"'), to_regclass('"keyshift_build_1"."products"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."api_keys"'), to_regclass('"keyshift_build_1"."api_keys"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."legacy_orders"'), to_regclass('"keyshift_build_1"."legacy_orders"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."prices"'), to_regclass('"keyshift_build_1"."prices"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."products"'), to_regclass('"keyshift_build_1"."products"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."api_keys"'), to_regclass('"keyshift_build_1"."api_keys"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."legacy_orders"'), to_regclass('"keyshift_build_1"."legacy_orders"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."prices"'), to_regclass('"keyshift_build_1"."prices"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -179,9 +179,9 @@ SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_1"."notes"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notes', '"public"."notes"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_1"."notes"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."labels"'), to_regclass('"keyshift_build_1"."labels"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_1"."notes"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

@@ -304,14 +304,14 @@ SELECT pg_temp.keyshift_progress('copied', 'public.user_sessions', '"public"."us
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_sessions"'), to_regclass('"keyshift_build_1"."user_sessions"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_sessions', '"public"."user_sessions"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."journals"'), to_regclass('"keyshift_build_1"."journals"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."reminders"'), to_regclass('"keyshift_build_1"."reminders"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."journal_tags"'), to_regclass('"keyshift_build_1"."journal_tags"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."secret_tags"'), to_regclass('"keyshift_build_1"."secret_tags"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user_sessions"'), to_regclass('"keyshift_build_1"."user_sessions"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."journals"'), to_regclass('"keyshift_build_1"."journals"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."reminders"'), to_regclass('"keyshift_build_1"."reminders"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."journal_tags"'), to_regclass('"keyshift_build_1"."journal_tags"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."secret_tags"'), to_regclass('"keyshift_build_1"."secret_tags"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user_sessions"'), to_regclass('"keyshift_build_1"."user_sessions"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

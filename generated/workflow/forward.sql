@@ -672,7 +672,9 @@ $keyshift$;
 -- The copy's foreign keys, in the original's creation order (PostgreSQL
 -- fires foreign-key triggers in that order). Each references the copy of
 -- its parent when the parent is rebuilt too, or else the parent itself.
-CREATE FUNCTION keyshift.copy_foreign_keys(src regclass, dest regclass) RETURNS void
+-- Online mode's cutover creates them NOT VALID (no scan under its locks)
+-- and validate.sql validates them afterwards, with writes going on.
+CREATE FUNCTION keyshift.copy_foreign_keys(src regclass, dest regclass, validate boolean) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     r record;
@@ -680,7 +682,7 @@ DECLARE
     head text;
     parent text;
 BEGIN
-    FOR r IN SELECT con.oid, con.conname, con.confrelid, pg_get_constraintdef(con.oid) AS def,
+    FOR r IN SELECT con.oid, con.conname, con.confrelid, con.convalidated, pg_get_constraintdef(con.oid) AS def,
                     (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
                      FROM unnest(con.conkey) WITH ORDINALITY AS k (num, ord)
                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num) AS cols
@@ -696,10 +698,16 @@ BEGIN
                                       FROM keyshift.swap s WHERE to_regclass(s.live) = r.confrelid),
                                      keyshift.qualified(r.confrelid)) END;
         stmts := stmts || (format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s(', dest, r.conname, r.cols, parent)
-                           || substr(r.def, length(head) + 1))
+                           || substr(r.def, length(head) + 1)
+                           || CASE WHEN r.convalidated AND NOT validate THEN ' NOT VALID' ELSE '' END)
                        || (SELECT array_agg(format('COMMENT ON CONSTRAINT %I ON %s IS %L', r.conname, dest, description))
                            FROM pg_description WHERE classoid = 'pg_constraint'::regclass AND objoid = r.oid);
     END LOOP;
+    IF NOT validate THEN
+        INSERT INTO keyshift.to_validate
+        SELECT keyshift.qualified(src), con.conname FROM pg_constraint con
+        WHERE con.conrelid = src AND con.contype = 'f' AND con.convalidated;
+    END IF;
     PERFORM keyshift.run(src, stmts);
 END
 $keyshift$;
@@ -1232,26 +1240,26 @@ SELECT pg_temp.keyshift_progress('copied', 'public.observations', '"public"."obs
 SELECT keyshift.copy_indexes(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.observations', '"public"."observations"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_reports"'), to_regclass('"keyshift_build_1"."cycle_reports"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_reports"'), to_regclass('"keyshift_build_1"."cycle_reports"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The originals stay, in schema

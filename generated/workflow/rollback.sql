@@ -657,26 +657,26 @@ SELECT pg_temp.keyshift_progress('copied', 'public.observations', '"public"."obs
 SELECT keyshift.copy_indexes(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.observations', '"public"."observations"');
 
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_reports"'), to_regclass('"keyshift_build_1"."cycle_reports"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
-SELECT keyshift.copy_foreign_keys(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_reports"'), to_regclass('"keyshift_build_1"."cycle_reports"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'), true);
+SELECT keyshift.copy_foreign_keys(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'), true);
 SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NULL, NULL);
 
 -- The swap: catalog changes only. The uuid tables move aside and are

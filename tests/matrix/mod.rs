@@ -58,6 +58,8 @@
 
 #![allow(dead_code)] // shared by several test binaries, each using a part
 
+pub mod online;
+
 use crate::support::{self, Database, Server};
 use keyshift::catalog::{Catalog, IndexKey, quote_ident};
 use keyshift::plan::Options;
@@ -670,6 +672,13 @@ fn run_bundle_file(db: &Database, dir: &Path, file: &str) {
     }
 }
 
+/// Whether the case's own configuration asks for online mode, whose bundle
+/// has no forward.sql.
+pub fn is_online(case: &Case) -> bool {
+    let (source, sql) = read_ddl(case);
+    run_pipeline(case, &source, &sql).plan.mode == keyshift::plan::Mode::Online
+}
+
 /// preflight, forward, verify_forward, rollback, verify_rollback, same schema and
 /// data; forward, verify_forward, writes, rollback, verify_rollback, same schema,
 /// writes_check; forward, contract, verify_contract. A case that preflight must
@@ -677,6 +686,10 @@ fn run_bundle_file(db: &Database, dir: &Path, file: &str) {
 pub fn round_trip(server: &Server, case: &Case) {
     let (source, sql) = read_ddl(case);
     let output = run_pipeline(case, &source, &sql);
+    if output.plan.mode == keyshift::plan::Mode::Online {
+        // The case asks for online mode itself (`mode` in keyshift.toml).
+        return online::online_round_trip(server, case);
+    }
     let work = tempfile::tempdir().expect("temp dir");
     let bundle = work.path().join("bundle");
     output.bundle.write_to(&bundle).expect("write bundle");

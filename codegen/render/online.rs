@@ -1,0 +1,169 @@
+//! View models of online mode's change capture (see `templates/_online.sql`).
+//!
+//! Each rebuilt table gets a change log keyed by its primary key, filled
+//! by a trigger on the original from expand until cutover, and the
+//! statements that copy rows and replay changes into its copy. The
+//! statements are stored in `keyshift.online_table` as literals, so the
+//! procedures that run them in batches need no knowledge of any table.
+
+use super::view::{TableView, keyshift};
+use crate::catalog::{QualifiedName, dollar_quote, quote_ident, quote_literal};
+use crate::plan::{Plan, TablePlan};
+
+/// One rebuilt table in online mode.
+pub struct OnlineTableView {
+    /// Statements expand runs for this table: its log, the log's claim
+    /// table, the capture function and its row in `keyshift.online_table`.
+    pub setup: Vec<String>,
+    /// The capture trigger and the TRUNCATE guard on the original.
+    pub triggers: Vec<String>,
+    /// Their drops, for cutover and abort.
+    pub drop_triggers: Vec<String>,
+}
+
+/// The online views, in the order of `tables` (rebuilt tables only; a plan
+/// with tables altered in place is refused by online mode's blockers).
+pub fn tables(plan: &Plan, views: &[TableView]) -> Vec<OnlineTableView> {
+    plan.tables
+        .iter()
+        .zip(views)
+        .filter(|(_, v)| v.rebuild.is_some())
+        .enumerate()
+        .map(|(i, (t, v))| table(plan, t, v, i + 1))
+        .collect()
+}
+
+fn table(plan: &Plan, t: &TablePlan, v: &TableView, position: usize) -> OnlineTableView {
+    let log = keyshift(&format!("log_{position}"));
+    let claim = keyshift(&format!("claim_{position}"));
+    let capture = keyshift(&format!("capture_{position}"));
+    let b = v.rebuild.as_ref().expect("online tables are rebuilt");
+    let copy = QualifiedName::new(
+        format!(
+            "keyshift_build_{}",
+            super::rebuild::schema_numbers(plan)[t.table.schema.as_str()]
+        ),
+        &t.table.name,
+    );
+    let key: Vec<String> = t.capture_key.iter().map(|c| quote_ident(c)).collect();
+    let list = |prefix: &str| {
+        key.iter()
+            .map(|k| format!("{prefix}{k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let converted = |name: &str| t.columns.iter().find(|c| c.name == name);
+
+    // Rows of the copy whose key is claimed: converted key columns are
+    // found through their root's map.
+    let mut delete_joins = String::new();
+    let mut delete_on = Vec::new();
+    for (i, (name, quoted)) in t.capture_key.iter().zip(&key).enumerate() {
+        match converted(name) {
+            Some(c) => {
+                let map = keyshift(plan.map_table_of(&c.root));
+                delete_joins.push_str(&format!(" JOIN {map} m{i} ON m{i}.old_id = k.{quoted}"));
+                delete_on.push(format!("c.{quoted} = m{i}.new_id"));
+            }
+            None => delete_on.push(format!("c.{quoted} = k.{quoted}")),
+        }
+    }
+    let claimed = format!(
+        "\nJOIN {claim} k ON {}",
+        key.iter()
+            .map(|k| format!("t.{k} = k.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    );
+    let root = t.root.as_ref();
+    let fill_map = root.map(|r| {
+        let column = quote_ident(&r.column);
+        format!(
+            "INSERT INTO {} (old_id, new_id) SELECT t.{column}, gen_random_uuid() FROM ONLY {} t WHERE t.{column} > $1 AND t.{column} <= $2 ON CONFLICT (old_id) DO NOTHING",
+            keyshift(&r.map_table),
+            t.table.quoted()
+        )
+    });
+    let fill_copy = format!(
+        "{}\nWHERE t.ctid >= $1 AND t.ctid < $2",
+        super::rebuild::fill(plan, t, &copy, ("old_id", "new_id"), "")
+    );
+    let statements = [
+        format!(
+            "WITH d AS (DELETE FROM {log} RETURNING {keys}) INSERT INTO {claim} SELECT DISTINCT {keys} FROM d",
+            keys = list("")
+        ),
+        format!(
+            "DELETE FROM ONLY {} c USING {claim} k{delete_joins} WHERE {}",
+            copy.quoted(),
+            delete_on.join(" AND ")
+        ),
+        super::rebuild::fill(plan, t, &copy, ("old_id", "new_id"), &claimed),
+        format!("TRUNCATE {claim}"),
+    ];
+    let old_key = list("OLD.");
+    let new_key = list("NEW.");
+    let map_new_row = root
+        .map(|r| {
+            let column = quote_ident(&r.column);
+            format!(
+                "\n        IF TG_OP = 'INSERT' OR OLD.{column} IS DISTINCT FROM NEW.{column} THEN\n            INSERT INTO {} (old_id, new_id) VALUES (NEW.{column}, gen_random_uuid()) ON CONFLICT (old_id) DO NOTHING;\n        END IF;",
+                keyshift(&r.map_table)
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        "\nBEGIN\n    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({old_key}) IS DISTINCT FROM ({new_key})) THEN\n        INSERT INTO {log} VALUES ({old_key});\n    END IF;\n    IF TG_OP <> 'DELETE' THEN\n        INSERT INTO {log} VALUES ({new_key});{map_new_row}\n    END IF;\n    RETURN NULL;\nEND\n"
+    );
+    let sql_array = |items: &[String]| {
+        format!(
+            "ARRAY[{}]",
+            items
+                .iter()
+                .map(|s| quote_literal(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    OnlineTableView {
+        setup: vec![
+            format!(
+                "CREATE TABLE {log} AS SELECT {} FROM ONLY {} t LIMIT 0",
+                list("t."),
+                t.table.quoted()
+            ),
+            format!("CREATE TABLE {claim} (LIKE {log})"),
+            // SECURITY DEFINER: the application's role writes the log and
+            // the maps through it without any grant on schema keyshift.
+            format!(
+                "CREATE FUNCTION {capture}() RETURNS trigger\nLANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS {}",
+                dollar_quote(&body)
+            ),
+            format!(
+                "INSERT INTO keyshift.online_table (position, live, copy, key_column, fill_map, fill_copy, catch_up) VALUES ({position}, {}, {}, {}, {}, {}, {})",
+                v.regclass,
+                b.copy_regclass,
+                root.map_or("NULL".to_string(), |r| quote_literal(&r.column)),
+                fill_map
+                    .as_deref()
+                    .map_or("NULL".to_string(), quote_literal),
+                quote_literal(&fill_copy),
+                sql_array(&statements),
+            ),
+        ],
+        triggers: vec![
+            format!(
+                "CREATE TRIGGER keyshift_capture AFTER INSERT OR UPDATE OR DELETE ON {} FOR EACH ROW EXECUTE FUNCTION {capture}()",
+                t.table.quoted()
+            ),
+            format!(
+                "CREATE TRIGGER keyshift_no_truncate BEFORE TRUNCATE ON {} FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_truncate()",
+                t.table.quoted()
+            ),
+        ],
+        drop_triggers: vec![
+            format!("DROP TRIGGER keyshift_capture ON {}", t.table.quoted()),
+            format!("DROP TRIGGER keyshift_no_truncate ON {}", t.table.quoted()),
+        ],
+    }
+}

@@ -1,0 +1,62 @@
+-- Migration state lives in its own schema. rollback.sql drops it whole;
+-- contract.sql keeps only the old-id → uuid maps.
+CREATE SCHEMA keyshift;
+COMMENT ON SCHEMA keyshift IS 'keyshift migration state for plan {{ plan_hash }}';
+CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL);
+INSERT INTO keyshift.state VALUES ('{{ plan_hash }}', '{{ stage }}');
+
+{%- if uuid.v7 %}
+{% include "_uuid_v7.sql" %}
+{%- else %}
+
+-- New UUIDs are a keyed hash of (table, old id). The key is random, lives
+-- only in this transaction, and is never stored, so the UUIDs cannot be
+-- predicted from ids; being a function, it lets every referencing column be
+-- converted without joining its parent. Version and variant bits make the
+-- values valid version-4 UUIDs. Uniqueness is enforced by the maps below.
+SELECT set_config('keyshift.key', encode(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()), 'hex'), true) IS NOT NULL AS key_ready;
+CREATE FUNCTION keyshift.uuid_for(root text, id bigint) RETURNS uuid
+LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$
+    SELECT overlay(overlay(md5(current_setting('keyshift.key') || ':' || root || ':' || id::text) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid
+$keyshift$;
+{%- endif %}
+{%- if has_column_defaults %}
+
+-- A referencing column's default must name the parent's new uuid, which is
+-- only known inside this transaction.
+CREATE FUNCTION keyshift.set_uuid_default(tbl regclass, col name, value uuid) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %L::uuid', tbl, col, value);
+END
+$keyshift$;
+{%- endif %}
+
+-- Fingerprint of every table altered in place, so verify_forward.sql can
+-- prove that each row, translated back through the maps, is unchanged. A
+-- rebuilt table needs none: forward keeps the original until contract, and
+-- verify_forward compares with it.
+CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
+{%- for t in tables %}{% if t.rebuild.is_none() %}
+INSERT INTO keyshift.row_digest SELECT {{ t.literal }}, count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ t.quoted }} t;
+{%- endif %}{% endfor %}
+SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
+
+-- Sequence positions, so rollback.sql can put them back exactly.
+CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
+{%- for s in sequences %}
+INSERT INTO keyshift.sequence_state SELECT {{ s.regclass }}, last_value, is_called FROM {{ s.quoted }};
+{%- endfor %}
+
+{%- if key_defaults > 0 %}
+
+-- Key defaults other than a sequence's, exactly as the server prints them
+-- under this file's search_path, which names everything outside pg_catalog
+-- with its schema: rollback.sql restores these records, so each default
+-- calls the same function whatever search_path the schema was written under.
+CREATE TABLE keyshift.column_default (table_name text NOT NULL, column_name name NOT NULL, expression text NOT NULL, PRIMARY KEY (table_name, column_name));
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if r.default_literal.is_some() %}
+INSERT INTO keyshift.column_default SELECT {{ t.regclass }}, a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
+{%- endif %}{% endif %}{% endfor %}
+SELECT pg_temp.keyshift_assert(count(*) = {{ key_defaults }}, format('expected {{ key_defaults }} key defaults to record, found %s; run preflight.sql', count(*))) FROM keyshift.column_default;
+{%- endif %}

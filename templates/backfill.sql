@@ -1,0 +1,22 @@
+{{ header }}
+-- Online mode, phase 2 of 4: fills the id maps and the copies from the
+-- live tables in batches of about {{ batch_rows }} rows, each its own
+-- transaction, then builds the copies' indexes. The application goes on
+-- reading and writing: this file takes no lock on its tables that a write
+-- waits for. Interrupted (a kill, a crash, Ctrl-C), it loses at most the
+-- batch it was writing: run it again and it resumes there.
+-- To go back: abort.sql.
+
+{% include "_assert.sql" %}
+
+SET search_path = pg_catalog, pg_temp;
+SET jit = off;
+-- Each batch and each catch-up round sees one snapshot of every table.
+SET default_transaction_isolation = 'repeatable read';
+SELECT pg_temp.keyshift_assert(to_regclass('keyshift.online_table') IS NOT NULL, 'expand.sql of plan {{ plan_hash }} has not run on this database');
+SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
+       (SELECT format('keyshift.state says stage %s of plan %s; backfill.sql of plan {{ plan_hash }} runs between expand.sql and cutover.sql', stage, plan_hash) FROM keyshift.state));
+
+CALL keyshift.backfill({{ batch_rows }});
+
+SELECT 'backfill: ok; next: catch_up.sql' AS keyshift;

@@ -1,0 +1,173 @@
+//! The online round trip: the same proofs as `round_trip`, through online
+//! mode's phases. A plan that online mode refuses (a table altered in
+//! place, one without a primary key) must be refused by preflight with the
+//! same words as PLAN.md, and change nothing.
+
+use super::{
+    Case, assert_id_lookups, assert_no_meta_command_ran, assert_same, assert_same_schema, can_dump,
+    load, read_ddl, run_bundle_file, run_pipeline, schema_state,
+};
+use crate::support::Server;
+use keyshift::plan::Mode;
+use std::path::Path;
+
+/// `case` with `--mode online`.
+pub fn online(case: &Case) -> Case {
+    let mut case = case.clone();
+    case.options.mode = Some(Mode::Online);
+    case
+}
+
+/// The stages of the forward path, as plan.json publishes them.
+pub fn sequence(bundle: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(bundle.join("plan.json")).expect("plan.json");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("plan.json is JSON");
+    let run = &json["run"];
+    json["sequence"]
+        .as_array()
+        .expect("plan.json has a sequence")
+        .iter()
+        .map(|s| {
+            let stage = s.as_str().expect("a stage name");
+            run[stage][0]
+                .as_str()
+                .unwrap_or_else(|| panic!("stage {stage} has no file in run"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// Forward path (from plan.json's sequence), rollback: identical schema and
+/// data. Expand, backfill, abort: identical again. Forward path, the
+/// case's writes through uuid keys, rollback: identical schema, and the
+/// writes kept their links. Forward path, contract, verify_contract.
+pub fn online_round_trip(server: &Server, case: &Case) {
+    let case = &online(case);
+    let (source, sql) = read_ddl(case);
+    let output = run_pipeline(case, &source, &sql);
+    let work = tempfile::tempdir().expect("temp dir");
+    let bundle = work.path().join("bundle");
+    output.bundle.write_to(&bundle).expect("write bundle");
+
+    let db = load(server, case, work.path());
+    let dump = can_dump(server);
+    let schema_before = schema_state(&db, dump);
+    let data_before = db.data_snapshot();
+
+    if !output.plan.blockers.is_empty() || !case.refusals.is_empty() {
+        let err = db
+            .psql_file(&bundle.join("preflight.sql"), Some(&bundle))
+            .expect_err("preflight must refuse this case");
+        let text = err.to_string();
+        let plan_md = output.bundle.get("PLAN.md").unwrap_or_default();
+        for b in &output.plan.blockers {
+            let said = format!("{} {}", b.object, b.reason);
+            assert!(
+                text.contains(&said),
+                "{}: preflight does not say {said:?}",
+                case.name
+            );
+            assert!(
+                plan_md.contains(&said),
+                "{}: PLAN.md does not say {said:?}",
+                case.name
+            );
+        }
+        assert_same_schema(
+            &case.name,
+            "schema after preflight",
+            &schema_before,
+            &schema_state(&db, dump),
+        );
+        eprintln!(
+            "keyshift online round trip | {} | refused: {}",
+            case.name,
+            output
+                .plan
+                .blockers
+                .iter()
+                .map(|b| format!("{} {}", b.object, b.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        return;
+    }
+    let forward = sequence(&bundle);
+    assert_eq!(
+        forward.first().map(String::as_str),
+        Some("preflight.sql"),
+        "{}: the sequence starts with preflight",
+        case.name
+    );
+    let run_all = |files: &[&str]| {
+        for f in files {
+            run_bundle_file(&db, &bundle, f);
+        }
+    };
+    let forward: Vec<&str> = forward.iter().map(String::as_str).collect();
+
+    run_all(&forward);
+    assert_id_lookups(case, &output.plan, &db, "after cutover");
+    run_all(&["rollback.sql", "verify_rollback.sql"]);
+    assert_same_schema(
+        &case.name,
+        "schema after online forward and rollback",
+        &schema_before,
+        &schema_state(&db, dump),
+    );
+    assert_same(
+        &case.name,
+        "data after online forward and rollback",
+        &data_before,
+        &db.data_snapshot(),
+    );
+
+    run_all(&[
+        "expand.sql",
+        "backfill.sql",
+        "abort.sql",
+        "verify_rollback.sql",
+    ]);
+    assert_same_schema(
+        &case.name,
+        "schema after abort",
+        &schema_before,
+        &schema_state(&db, dump),
+    );
+    assert_same(
+        &case.name,
+        "data after abort",
+        &data_before,
+        &db.data_snapshot(),
+    );
+
+    run_all(&forward[1..]);
+    if let Some((writes, checks)) = &case.writes {
+        db.psql_file(writes, writes.parent())
+            .unwrap_or_else(|e| panic!("{}: writes through uuid keys failed: {e}", case.name));
+        run_all(&["rollback.sql", "verify_rollback.sql"]);
+        assert_same_schema(
+            &case.name,
+            "schema after online forward, writes and rollback",
+            &schema_before,
+            &schema_state(&db, dump),
+        );
+        for check in checks {
+            db.psql_file(check, check.parent()).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {} failed after rollback: {e}",
+                    case.name,
+                    check.display()
+                )
+            });
+        }
+        run_all(&forward[1..]);
+    }
+    run_all(&["contract.sql", "verify_contract.sql"]);
+    assert_no_meta_command_ran(case, &output.bundle, &bundle);
+    eprintln!(
+        "keyshift online round trip | {} | {} tables converted online",
+        case.name,
+        output.plan.tables.len()
+    );
+}

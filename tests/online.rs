@@ -1,0 +1,298 @@
+//! Online mode on a real server.
+//!
+//! - Every schema case, and chinook, pagila and sakila, through online
+//!   mode's phases (`matrix::online::online_round_trip`): the forward path
+//!   from plan.json's `sequence`, rollback to an identical schema dump and
+//!   data, abort after a backfill to the same, writes through the uuids
+//!   kept by rollback, contract. A case online mode refuses must be
+//!   refused by preflight, naming each table and why.
+//! - A writer that inserts parents with children, updates and deletes, on
+//!   both converted tables, through every phase including cutover: no
+//!   statement fails, and at the end every row it wrote or left is there
+//!   exactly once, pointing at the parent it was written with; after
+//!   rollback still so, and the schema dump is as before. The writer's
+//!   longest wait is printed (the bench measures it at scale; no test
+//!   asserts a time).
+
+mod matrix;
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+#[test]
+fn schema_and_corpus_cases_round_trip_online() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    matrix::run_cases(
+        "online round trip",
+        server,
+        &matrix::all_cases(),
+        matrix::online::online_round_trip,
+    );
+}
+
+const SCHEMA: &str = "
+CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL);
+CREATE INDEX users_name ON users (name);
+CREATE TABLE journals (
+    id bigserial PRIMARY KEY,
+    user_id bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    body text NOT NULL
+);
+CREATE INDEX journals_user_id ON journals (user_id);
+CREATE INDEX journals_body ON journals (body);
+INSERT INTO users (name) SELECT 'u' || i FROM generate_series(1, 20000) AS i;
+INSERT INTO journals (user_id, body) SELECT 1 + i % 20000, 'b' || i || ' of u' || (1 + i % 20000) FROM generate_series(1, 60000) AS i;
+";
+
+/// What the writer expects. Users are known by the name they were
+/// created with (`key`), which maps to their current name; journals by
+/// body, with the key of their user.
+#[derive(Default)]
+struct Ledger {
+    users: BTreeMap<String, String>,
+    journals: BTreeMap<String, String>,
+}
+
+impl Ledger {
+    fn initial() -> Ledger {
+        let mut l = Ledger::default();
+        for i in 1..=20000 {
+            l.users.insert(format!("u{i}"), format!("u{i}"));
+        }
+        for i in 1..=60000 {
+            l.journals
+                .insert(Self::body(i), format!("u{}", 1 + i % 20000));
+        }
+        l
+    }
+
+    /// The body a pre-existing journal was loaded with.
+    fn body(i: u64) -> String {
+        format!("b{i} of u{}", 1 + i % 20000)
+    }
+
+    fn delete_user(&mut self, key: &str) {
+        self.users.remove(key);
+        self.journals.retain(|_, owner| owner != key);
+    }
+
+    /// (user name, journal body joined with its user's name).
+    fn expected(&self) -> (BTreeSet<String>, BTreeSet<(String, String)>) {
+        (
+            self.users.values().cloned().collect(),
+            self.journals
+                .iter()
+                .map(|(body, owner)| (body.clone(), self.users[owner].clone()))
+                .collect(),
+        )
+    }
+}
+
+/// Runs the writer until `stop`; returns the ledger, the number of
+/// statements, the failures and the longest statement.
+fn write_until(url: &str, stop: &AtomicBool) -> (Ledger, usize, Vec<String>, (Duration, Instant)) {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    let mut ledger = Ledger::initial();
+    let mut failures = Vec::new();
+    let mut longest = (Duration::ZERO, Instant::now());
+    let mut statements = 0;
+    let mut n: u64 = 0;
+    let mut run = |client: &mut postgres::Client, sql: &str, failures: &mut Vec<String>| {
+        let started = Instant::now();
+        let result = client.execute(sql, &[]);
+        if started.elapsed() > longest.0 {
+            longest = (started.elapsed(), started);
+        }
+        statements += 1;
+        match result {
+            Ok(rows) => Some(rows),
+            Err(e) => {
+                failures.push(format!("{sql}: {e}"));
+                None
+            }
+        }
+    };
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        // A parent and its child in one statement, whatever type the key has.
+        let user = format!("w{n}");
+        let body = format!("j{n} of {user}");
+        let sql = format!(
+            "WITH u AS (INSERT INTO users (name) VALUES ('{user}') RETURNING id) INSERT INTO journals (user_id, body) SELECT id, '{body}' FROM u"
+        );
+        if run(&mut client, &sql, &mut failures) == Some(1) {
+            ledger.users.insert(user.clone(), user.clone());
+            ledger.journals.insert(body, user);
+        }
+        // A pre-existing user renamed; a pre-existing journal moved to
+        // another user, or deleted; and an earlier user of the writer's
+        // deleted, with its journal (ON DELETE CASCADE).
+        let key = format!("u{}", 1 + (n * 7919) % 20000);
+        if let Some(from) = ledger.users.get(&key).cloned() {
+            let to = format!("{key}+{n}");
+            let sql = format!("UPDATE users SET name = '{to}' WHERE name = '{from}'");
+            if run(&mut client, &sql, &mut failures) == Some(1) {
+                ledger.users.insert(key, to);
+            }
+        }
+        let body = Ledger::body(1 + (n * 104729) % 60000);
+        if ledger.journals.contains_key(&body) {
+            if n.is_multiple_of(3) {
+                let sql = format!("DELETE FROM journals WHERE body = '{body}'");
+                if run(&mut client, &sql, &mut failures) == Some(1) {
+                    ledger.journals.remove(&body);
+                }
+            } else {
+                let target = format!("u{}", 1 + (n * 31) % 20000);
+                if let Some(name) = ledger.users.get(&target).cloned() {
+                    let sql = format!(
+                        "UPDATE journals SET user_id = (SELECT id FROM users WHERE name = '{name}') WHERE body = '{body}'"
+                    );
+                    if run(&mut client, &sql, &mut failures) == Some(1) {
+                        ledger.journals.insert(body, target);
+                    }
+                }
+            }
+        }
+        if n.is_multiple_of(5) && n > 5 {
+            let gone = format!("w{}", n - 5);
+            if ledger.users.contains_key(&gone) {
+                let sql = format!("DELETE FROM users WHERE name = '{gone}'");
+                if run(&mut client, &sql, &mut failures) == Some(1) {
+                    ledger.delete_user(&gone);
+                }
+            }
+        }
+    }
+    (ledger, statements, failures, longest)
+}
+
+/// Every user and journal is there once, each journal with the user the
+/// ledger says.
+fn assert_matches(db: &support::Database, ledger: &Ledger, when: &str) {
+    let (users, journals) = ledger.expected();
+    let found: BTreeSet<String> = db
+        .query_rows("SELECT name FROM users")
+        .into_iter()
+        .collect();
+    let count = db.query_rows("SELECT count(*) FROM users");
+    assert_eq!(
+        count,
+        [users.len().to_string()],
+        "{when}: users differ in number"
+    );
+    assert!(
+        found == users,
+        "{when}: users differ from what the writer left"
+    );
+    let found: BTreeSet<(String, String)> = db
+        .query_rows(
+            "SELECT j.body || '|' || u.name FROM journals j JOIN users u ON u.id = j.user_id",
+        )
+        .into_iter()
+        .map(|l| {
+            let (b, u) = l.split_once('|').expect("body|name");
+            (b.to_string(), u.to_string())
+        })
+        .collect();
+    let count = db.query_rows("SELECT count(*) FROM journals");
+    assert_eq!(
+        count,
+        [journals.len().to_string()],
+        "{when}: journals differ in number"
+    );
+    assert!(
+        found == journals,
+        "{when}: journals lost, duplicated or relinked: {} missing, {} unexpected",
+        journals.difference(&found).count(),
+        found.difference(&journals).count()
+    );
+}
+
+#[test]
+fn online_phases_under_a_concurrent_writer() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let work = tempfile::tempdir().expect("temp dir");
+    let ddl = work.path().join("schema.sql");
+    std::fs::write(&ddl, SCHEMA).expect("write schema");
+    let options = keyshift::plan::Options {
+        mode: Some(keyshift::plan::Mode::Online),
+        ..Default::default()
+    };
+    let output = keyshift::pipeline::run_configured("schema.sql", SCHEMA, &options, None)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(
+        output.plan.blockers.is_empty(),
+        "{:?}",
+        output.plan.blockers
+    );
+    let bundle = work.path().join("bundle");
+    output.bundle.write_to(&bundle).expect("write bundle");
+
+    let db = server.create_database("online_writer");
+    db.psql_file(&ddl, None).expect("load");
+    let dump_before = db.dump_schema();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (url, stop) = (db.url(), Arc::clone(&stop));
+        std::thread::spawn(move || write_until(&url, &stop))
+    };
+    // Let the writer get going, so every phase starts with writes in flight.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut phases = Vec::new();
+    for file in matrix::online::sequence(&bundle) {
+        let started = Instant::now();
+        db.psql_file(&bundle.join(&file), Some(&bundle))
+            .unwrap_or_else(|e| panic!("{file} failed under the writer: {e}"));
+        eprintln!(
+            "online under a writer: {file} took {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+        phases.push((file, started));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, Ordering::Relaxed);
+    let (ledger, statements, failures, longest) = writer.join().expect("writer thread");
+    let during = phases
+        .iter()
+        .rev()
+        .find(|(_, started)| *started <= longest.1)
+        .map_or("before expand", |(file, _)| file.as_str());
+    eprintln!(
+        "online under a writer: {statements} statements, {} failed, longest {:.0} ms (during {during})",
+        failures.len(),
+        longest.0.as_secs_f64() * 1000.0
+    );
+    assert!(
+        failures.is_empty(),
+        "writer statements failed:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        statements > 100,
+        "the writer ran only {statements} statements"
+    );
+    assert_eq!(
+        db.query_rows(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"
+        ),
+        ["0"],
+        "every foreign key is valid after validate.sql"
+    );
+    assert_matches(&db, &ledger, "after cutover");
+
+    db.psql_file(&bundle.join("rollback.sql"), Some(&bundle))
+        .expect("rollback");
+    db.psql_file(&bundle.join("verify_rollback.sql"), Some(&bundle))
+        .expect("verify_rollback");
+    assert_matches(&db, &ledger, "after rollback");
+    assert_eq!(db.dump_schema(), dump_before, "schema dump after rollback");
+}
