@@ -16,8 +16,9 @@ CREATE TABLE keyshift.online_table (
     position integer PRIMARY KEY,
     live text NOT NULL,
     copy text NOT NULL,
-    -- The table's own key column, when it has a map.
+    -- The table's own key column and its map, when it has one.
     key_column name,
+    map text,
     -- Fills the map for keys in ($1, $2].
     fill_map text,
     -- Fills the copy from the blocks in [$1, $2).
@@ -149,6 +150,10 @@ BEGIN
             COMMIT;
             o.mapped_to := hi;
         END LOOP;
+        -- The copies' batches join the maps by index: the planner must
+        -- know how big they have become.
+        EXECUTE format('ANALYZE %s', to_regclass(o.map));
+        COMMIT;
         RAISE INFO 'keyshift: mapped %', o.live;
     END LOOP;
     FOR o IN SELECT * FROM keyshift.online_table ORDER BY position LOOP

@@ -64,7 +64,7 @@ fn the_rails_config_generates() {
 fn unknown_keys_are_refused_where_they_are() {
     refused(
         "exclude_table = [\"public.audit_log\"]\n",
-        "keyshift.toml:1:1: unknown field `exclude_table`, expected one of `exclude_tables`, `drop_id_map`, `uuid`, `read`, `reference`, `polymorphic`, `tables`, `views`",
+        "keyshift.toml:1:1: unknown field `exclude_table`, expected one of `exclude_tables`, `drop_id_map`, `mode`, `uuid`, `read`, `reference`, `polymorphic`, `tables`, `views`",
     );
     refused(
         "[[reference]]\nform = \"public.comments.post_id\"\nto = \"public.posts.id\"\n",
@@ -78,6 +78,10 @@ fn unknown_keys_are_refused_where_they_are() {
 
 #[test]
 fn values_of_the_wrong_type_and_bad_syntax_are_refused() {
+    refused(
+        "mode = \"fast\"\n",
+        "keyshift.toml:1:8: unknown mode \"fast\": use \"maintenance\" or \"online\"",
+    );
     refused(
         "drop_id_map = \"yes\"\n",
         "keyshift.toml:1:15: invalid type: string \"yes\", expected a boolean",

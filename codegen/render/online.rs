@@ -140,10 +140,13 @@ fn table(plan: &Plan, t: &TablePlan, v: &TableView, position: usize) -> OnlineTa
                 dollar_quote(&body)
             ),
             format!(
-                "INSERT INTO keyshift.online_table (position, live, copy, key_column, fill_map, fill_copy, catch_up) VALUES ({position}, {}, {}, {}, {}, {}, {})",
+                "INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES ({position}, {}, {}, {}, {}, {}, {}, {})",
                 v.regclass,
                 b.copy_regclass,
                 root.map_or("NULL".to_string(), |r| quote_literal(&r.column)),
+                root.map_or("NULL".to_string(), |r| quote_literal(&keyshift(
+                    &r.map_table
+                ))),
                 fill_map
                     .as_deref()
                     .map_or("NULL".to_string(), quote_literal),

@@ -805,8 +805,9 @@ CREATE TABLE keyshift.online_table (
     position integer PRIMARY KEY,
     live text NOT NULL,
     copy text NOT NULL,
-    -- The table's own key column, when it has a map.
+    -- The table's own key column and its map, when it has one.
     key_column name,
+    map text,
     -- Fills the map for keys in ($1, $2].
     fill_map text,
     -- Fills the copy from the blocks in [$1, $2).
@@ -938,6 +939,10 @@ BEGIN
             COMMIT;
             o.mapped_to := hi;
         END LOOP;
+        -- The copies' batches join the maps by index: the planner must
+        -- know how big they have become.
+        EXECUTE format('ANALYZE %s', to_regclass(o.map));
+        COMMIT;
         RAISE INFO 'keyshift: mapped %', o.live;
     END LOOP;
     FOR o IN SELECT * FROM keyshift.online_table ORDER BY position LOOP
@@ -1030,7 +1035,7 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, fill_map, fill_copy, catch_up) VALUES (1, '"public"."customers"', '"keyshift_build_1"."customers"', 'id', 'INSERT INTO "keyshift"."customers_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."customers" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES (1, '"public"."customers"', '"keyshift_build_1"."customers"', 'id', '"keyshift"."customers_ids"', 'INSERT INTO "keyshift"."customers_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."customers" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
 SELECT m1.new_id, t."email", m2.new_id, t."updated_at"
 FROM ONLY "public"."customers" t
 LEFT JOIN "keyshift"."customers_ids" m1 ON m1.old_id = t."id"
@@ -1058,7 +1063,7 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, fill_map, fill_copy, catch_up) VALUES (2, '"public"."orders"', '"keyshift_build_1"."orders"', 'id', 'INSERT INTO "keyshift"."orders_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."orders" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES (2, '"public"."orders"', '"keyshift_build_1"."orders"', 'id', '"keyshift"."orders_ids"', 'INSERT INTO "keyshift"."orders_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."orders" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
 SELECT m1.new_id, m2.new_id, t."currency", t."total_cents", t."placed_at"
 FROM ONLY "public"."orders" t
 LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."id"
@@ -1083,7 +1088,7 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, fill_map, fill_copy, catch_up) VALUES (3, '"public"."order_lines"', '"keyshift_build_1"."order_lines"', NULL, NULL, 'INSERT INTO "keyshift_build_1"."order_lines" ("order_id", "line_no", "sku", "quantity")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES (3, '"public"."order_lines"', '"keyshift_build_1"."order_lines"', NULL, NULL, NULL, 'INSERT INTO "keyshift_build_1"."order_lines" ("order_id", "line_no", "sku", "quantity")
 SELECT m1.new_id, t."line_no", t."sku", t."quantity"
 FROM ONLY "public"."order_lines" t
 LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."order_id"
@@ -1109,7 +1114,7 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, fill_map, fill_copy, catch_up) VALUES (4, '"public"."refunds"', '"keyshift_build_1"."refunds"', 'id', 'INSERT INTO "keyshift"."refunds_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."refunds" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES (4, '"public"."refunds"', '"keyshift_build_1"."refunds"', 'id', '"keyshift"."refunds_ids"', 'INSERT INTO "keyshift"."refunds_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."refunds" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
 SELECT m1.new_id, m2.new_id, t."cents"
 FROM ONLY "public"."refunds" t
 LEFT JOIN "keyshift"."refunds_ids" m1 ON m1.old_id = t."id"

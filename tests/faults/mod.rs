@@ -1,6 +1,8 @@
 //! Killing forward.sql and rollback.sql after a statement, and what must
 //! hold afterwards (`tests/fault_injection.rs` says what and why).
 
+#![allow(dead_code)] // shared by fault_injection.rs and online_faults.rs, each using a part
+
 pub mod points;
 pub mod state;
 

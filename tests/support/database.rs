@@ -143,8 +143,9 @@ impl<'s> Database<'s> {
         run_output(self.file_command(path, cwd), None).map(|(_, stderr)| stderr)
     }
 
-    /// `psql … -f FILE`, run in `cwd` if given.
-    fn file_command(&self, path: &Path, cwd: Option<&Path>) -> Command {
+    /// `psql … -f FILE`, run in `cwd` if given, for a test that starts it
+    /// itself (to stop the server while it runs, say).
+    pub fn file_command(&self, path: &Path, cwd: Option<&Path>) -> Command {
         let mut cmd = script_command(self.server, &self.name);
         cmd.arg("-f").arg(path);
         if let Some(dir) = cwd {

@@ -1,0 +1,419 @@
+//! Online mode's phases killed, on a real server, on `schema/online_shop`.
+//!
+//! - expand.sql, cutover.sql, validate.sql and abort.sql killed by
+//!   `pg_terminate_backend` after a statement: killed before their COMMIT,
+//!   the schema dump and data are exactly as before the file; then the file
+//!   runs again (or, once it committed, the next one runs), the rest of the
+//!   path follows, and the end is checked (below).
+//! - backfill.sql killed inside its procedure, in the transaction of its
+//!   k-th batch, for every k, by a test trigger on its progress table; the
+//!   application then writes (the case's `writes.sql`, through integer
+//!   keys), backfill.sql runs again and resumes.
+//! - the server stopped immediately in the middle of a backfill batch
+//!   (a server of this test's own), restarted, and backfill.sql run again.
+//!
+//! After each, the rest of the forward path runs (verify_shadow proves the
+//! copies equal the tables; verify_forward the structure), then
+//! rollback.sql: the schema dump and every row and sequence must be exactly
+//! those of the same writes made without any migration. Or abort.sql, with
+//! the same requirement.
+//!
+//! By default a slice: after the first statement, the last two, each
+//! COMMIT and every 8th of expand.sql (every 3rd of the others), and in
+//! every 4th batch of the backfill; `KEYSHIFT_FAULTS=all` kills after
+//! every statement and in every batch.
+
+mod faults;
+mod matrix;
+mod support;
+
+use faults::points::BundleFile;
+use faults::state::Exact;
+use matrix::Case;
+use std::path::{Path, PathBuf};
+use support::{Database, Missing, Server, ServerSpec};
+
+fn case() -> Case {
+    matrix::schema_cases()
+        .into_iter()
+        .find(|c| c.name == "online_shop")
+        .expect("schema/online_shop")
+}
+
+/// The case's bundle, written into `work`.
+fn bundle(case: &Case, work: &Path) -> PathBuf {
+    let (source, sql) = matrix::read_ddl(case);
+    let output = matrix::run_pipeline(case, &source, &sql);
+    assert_eq!(output.plan.mode, keyshift::plan::Mode::Online);
+    let dir = work.join("bundle");
+    output.bundle.write_to(&dir).expect("write bundle");
+    dir
+}
+
+fn run(db: &Database, bundle: &Path, file: &str) {
+    db.psql_file(&bundle.join(file), Some(bundle))
+        .unwrap_or_else(|e| panic!("{file} failed on {}: {e}", db.name()));
+}
+
+/// The forward path's files after `after` (all of them for `None`).
+fn rest_of_path(bundle: &Path, after: Option<&str>) -> Vec<String> {
+    let path = matrix::online::sequence(bundle);
+    match after {
+        None => path,
+        Some(file) => {
+            let at = path
+                .iter()
+                .position(|f| f == file)
+                .unwrap_or_else(|| panic!("{file} is not on the forward path"));
+            path[at + 1..].to_vec()
+        }
+    }
+}
+
+/// Runs the rest of the forward path after `after`, then rollback, and
+/// requires the state `expected`.
+fn finish_and_roll_back(
+    db: &Database,
+    bundle: &Path,
+    after: Option<&str>,
+    expected: &Exact,
+    what: &str,
+) {
+    for file in rest_of_path(bundle, after) {
+        run(db, bundle, &file);
+    }
+    run(db, bundle, "rollback.sql");
+    run(db, bundle, "verify_rollback.sql");
+    if let Err(e) = Exact::of(db).compare(expected, what) {
+        panic!("{e}");
+    }
+}
+
+fn long_run() -> bool {
+    std::env::var("KEYSHIFT_FAULTS").is_ok_and(|v| v == "all")
+}
+
+/// The statements of `file` to kill after: every one, or the first, the
+/// last two, each COMMIT and every `stride`th.
+fn kill_points(file: &BundleFile, stride: usize) -> Vec<usize> {
+    let n = file.statements.len();
+    (0..n)
+        .filter(|&k| {
+            k == 0 || k + 2 >= n || k % stride == 0 || file.statements[k].head.starts_with("COMMIT")
+        })
+        .collect()
+}
+
+/// Every statement or batch on the long run, else every `slice`th.
+fn stride(slice: usize) -> usize {
+    if long_run() { 1 } else { slice }
+}
+
+/// Kills `name` after each chosen statement on a copy of `before`, then
+/// checks and finishes as the module docs say.
+fn kill_file(
+    server: &Server,
+    bundle: &Path,
+    before: &Database,
+    name: &str,
+    stride: usize,
+    end: &Exact,
+    abort_path: bool,
+) {
+    let file = BundleFile::read(bundle, name);
+    let was = Exact::of(before);
+    for k in kill_points(&file, stride) {
+        let db = server.copy_database("online_fault", before);
+        let copy = bundle.join(format!("killed-{k}-{name}"));
+        std::fs::write(
+            &copy,
+            file.with_after(k, "SELECT pg_terminate_backend(pg_backend_pid());"),
+        )
+        .expect("write killed copy");
+        let outcome = db.psql_file(&copy, Some(bundle));
+        let _ = std::fs::remove_file(&copy);
+        match outcome {
+            Err(e) if e.code == Some(2) => {}
+            other => panic!(
+                "{name} killed after statement {k}: psql did not lose its session: {other:?}"
+            ),
+        }
+        let what = format!(
+            "{name} killed after statement {k} ({})",
+            file.statements[k].head
+        );
+        let committed = file.statements[k].committed;
+        if !committed {
+            if let Err(e) = Exact::of(&db).compare(&was, &format!("{what}, before its COMMIT")) {
+                panic!("{e}");
+            }
+            run(&db, bundle, name);
+        }
+        if abort_path {
+            if let Err(e) = Exact::of(&db).compare(end, &what) {
+                panic!("{e}");
+            }
+        } else {
+            finish_and_roll_back(&db, bundle, Some(name), end, &what);
+        }
+    }
+    eprintln!(
+        "online faults: {name}: killed after {} of {} statements, every outcome as required",
+        kill_points(&file, stride).len(),
+        file.statements.len()
+    );
+}
+
+#[test]
+fn phases_killed_after_their_statements() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let case = case();
+    let work = tempfile::tempdir().expect("temp dir");
+    let bundle = bundle(&case, work.path());
+    let loaded = matrix::load(server, &case, work.path());
+    let start = Exact::of(&loaded);
+
+    kill_file(
+        server,
+        &bundle,
+        &loaded,
+        "expand.sql",
+        stride(8),
+        &start,
+        false,
+    );
+
+    let backfilled = server.copy_database("online_backfilled", &loaded);
+    for file in ["preflight.sql", "expand.sql", "backfill.sql"] {
+        run(&backfilled, &bundle, file);
+    }
+    kill_file(
+        server,
+        &bundle,
+        &backfilled,
+        "abort.sql",
+        stride(3),
+        &start,
+        true,
+    );
+
+    let caught_up = server.copy_database("online_caught_up", &backfilled);
+    for file in ["catch_up.sql", "verify_shadow.sql"] {
+        run(&caught_up, &bundle, file);
+    }
+    kill_file(
+        server,
+        &bundle,
+        &caught_up,
+        "cutover.sql",
+        stride(3),
+        &start,
+        false,
+    );
+
+    let cut_over = server.copy_database("online_cut_over", &caught_up);
+    run(&cut_over, &bundle, "cutover.sql");
+    kill_file(
+        server,
+        &bundle,
+        &cut_over,
+        "validate.sql",
+        stride(3),
+        &start,
+        false,
+    );
+}
+
+/// Makes the k-th update of backfill's progress (each batch writes one, in
+/// its own transaction) end the session before that batch commits; or, with
+/// `sleep`, sleep there until the test stops the server.
+fn arm(db: &Database, k: usize, sleep: bool) {
+    let act = if sleep {
+        "PERFORM pg_sleep(600)"
+    } else {
+        "PERFORM pg_terminate_backend(pg_backend_pid())"
+    };
+    db.psql_sql(&format!(
+        "CREATE SEQUENCE public.test_kill_counter;
+         CREATE FUNCTION public.test_kill() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF nextval('public.test_kill_counter') = {k} THEN
+                 {act};
+             END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER test_kill BEFORE UPDATE ON keyshift.online_table
+             FOR EACH ROW EXECUTE FUNCTION public.test_kill();"
+    ))
+    .expect("arm the kill");
+}
+
+fn disarm(db: &Database) {
+    db.psql_sql(
+        "DROP TRIGGER test_kill ON keyshift.online_table;
+         DROP FUNCTION public.test_kill();
+         DROP SEQUENCE public.test_kill_counter;",
+    )
+    .expect("disarm the kill");
+}
+
+/// backfill.sql with batches of `rows` rows, so that the small case takes
+/// many batches.
+fn small_batches(bundle: &Path, rows: u32) -> String {
+    let text = std::fs::read_to_string(bundle.join("backfill.sql")).expect("backfill.sql");
+    let (head, rest) = text
+        .split_once("CALL keyshift.backfill(")
+        .expect("the CALL");
+    let (_, tail) = rest.split_once(')').expect("the CALL's end");
+    let name = format!("backfill-{rows}.sql");
+    std::fs::write(
+        bundle.join(&name),
+        format!("{head}CALL keyshift.backfill({rows}){tail}"),
+    )
+    .expect("write backfill copy");
+    name
+}
+
+#[test]
+fn backfill_killed_in_each_batch_resumes() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let case = case();
+    let work = tempfile::tempdir().expect("temp dir");
+    let bundle = bundle(&case, work.path());
+    let loaded = matrix::load(server, &case, work.path());
+    let start = Exact::of(&loaded);
+    let (writes, _) = case.writes.clone().expect("online_shop has writes.sql");
+    // The state to end in: the same writes, without any migration.
+    let reference = server.copy_database("online_reference", &loaded);
+    reference
+        .psql_file(&writes, writes.parent())
+        .expect("writes without a migration");
+    let expected = Exact::of(&reference);
+
+    let expanded = server.copy_database("online_expanded", &loaded);
+    for file in ["preflight.sql", "expand.sql"] {
+        run(&expanded, &bundle, file);
+    }
+    let backfill = small_batches(&bundle, 100);
+    let mut k = 1;
+    let mut killed = 0;
+    loop {
+        if k > 1 && (k - 1) % stride(4) != 0 {
+            // Off the slice: only learn whether batch k exists.
+            k += 1;
+            continue;
+        }
+        let db = server.copy_database("online_batch_fault", &expanded);
+        arm(&db, k, false);
+        let outcome = db.psql_file(&bundle.join(&backfill), Some(&bundle));
+        disarm(&db);
+        match outcome {
+            Ok(_) => break,
+            Err(e) if e.code == Some(2) => {}
+            Err(e) => panic!("backfill killed in batch {k} failed otherwise: {e}"),
+        }
+        db.psql_file(&writes, writes.parent())
+            .unwrap_or_else(|e| panic!("writes after the kill in batch {k} failed: {e}"));
+        run(&db, &bundle, &backfill);
+        finish_and_roll_back(
+            &db,
+            &bundle,
+            Some("backfill.sql"),
+            &expected,
+            &format!("backfill killed in batch {k}, resumed"),
+        );
+        killed += 1;
+        k += 1;
+    }
+    assert!(
+        k > 10,
+        "backfill took fewer than 10 batches; the test needs more"
+    );
+    eprintln!(
+        "online faults: backfill.sql killed in {killed} batch transactions (every {}th of about {}), each resumed",
+        stride(4),
+        k - 1
+    );
+
+    // abort after a kill in the middle of the backfill.
+    let db = server.copy_database("online_batch_abort", &expanded);
+    arm(&db, k / 2, false);
+    assert!(
+        db.psql_file(&bundle.join(&backfill), Some(&bundle))
+            .is_err()
+    );
+    disarm(&db);
+    run(&db, &bundle, "abort.sql");
+    run(&db, &bundle, "verify_rollback.sql");
+    if let Err(e) = Exact::of(&db).compare(&start, "abort after a killed backfill") {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn backfill_survives_an_immediate_stop() {
+    if support::server_or_skip().is_none() {
+        return;
+    }
+    // A server of this test's own: the stop would end every other test's
+    // sessions. COMMITs psql saw complete must survive it.
+    let spec = ServerSpec::from_env().map(|mut spec| {
+        spec.extra_conf.push("synchronous_commit = on".to_owned());
+        spec
+    });
+    let server = match spec.and_then(Server::start) {
+        Ok(server) => server,
+        Err(why) => {
+            support::skip_or_panic::<()>(Missing::Server, &why);
+            return;
+        }
+    };
+    let case = case();
+    let work = tempfile::tempdir().expect("temp dir");
+    let bundle = bundle(&case, work.path());
+    let loaded = matrix::load(&server, &case, work.path());
+    let start = Exact::of(&loaded);
+    let db = server.copy_database("online_stop", &loaded);
+    for file in ["preflight.sql", "expand.sql"] {
+        run(&db, &bundle, file);
+    }
+    let backfill = small_batches(&bundle, 100);
+    arm(&db, 8, true);
+    db.psql_sql("CHECKPOINT").expect("checkpoint");
+    let mut child = db
+        .file_command(&bundle.join(&backfill), Some(&bundle))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("psql");
+    let watch = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND wait_event = 'PgSleep'",
+        db.name()
+    );
+    let started = std::time::Instant::now();
+    while db.query_rows(&watch) != ["1"] {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "backfill never reached its 8th batch"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    server
+        .restart_immediate()
+        .expect("immediate stop and start");
+    let _ = child.wait();
+    disarm(&db);
+    run(&db, &bundle, &backfill);
+    finish_and_roll_back(
+        &db,
+        &bundle,
+        Some("backfill.sql"),
+        &start,
+        "backfill stopped by an immediate stop, resumed",
+    );
+    eprintln!("online faults: backfill.sql resumed after an immediate stop in its 8th batch");
+}
