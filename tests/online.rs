@@ -296,3 +296,62 @@ fn online_phases_under_a_concurrent_writer() {
     assert_matches(&db, &ledger, "after rollback");
     assert_eq!(db.dump_schema(), dump_before, "schema dump after rollback");
 }
+
+/// A logical replication subscriber applies its changes with
+/// `session_replication_role = replica`, where ordinary triggers do not
+/// fire: the capture triggers are ALWAYS triggers, so such rows are logged
+/// and replayed too, which verify_shadow proves.
+#[test]
+fn rows_applied_as_a_replica_are_captured() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let work = tempfile::tempdir().expect("temp dir");
+    let ddl = work.path().join("schema.sql");
+    std::fs::write(&ddl, SCHEMA).expect("write schema");
+    let options = keyshift::plan::Options {
+        mode: Some(keyshift::plan::Mode::Online),
+        ..Default::default()
+    };
+    let output = keyshift::pipeline::run_configured("schema.sql", SCHEMA, &options, None)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let bundle = work.path().join("bundle");
+    output.bundle.write_to(&bundle).expect("write bundle");
+    let db = server.create_database("online_replica");
+    db.psql_file(&ddl, None).expect("load");
+    for file in ["preflight.sql", "expand.sql", "backfill.sql"] {
+        db.psql_file(&bundle.join(file), Some(&bundle))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    db.psql_sql(
+        "SET session_replication_role = replica;
+         INSERT INTO users (name) VALUES ('replicated');
+         INSERT INTO journals (user_id, body) SELECT id, 'replicated journal' FROM users WHERE name = 'replicated';
+         UPDATE users SET name = 'u1 replicated' WHERE name = 'u1';
+         DELETE FROM journals WHERE body = 'b7 of u8';",
+    )
+    .expect("writes as a replica");
+    assert_eq!(
+        db.query_rows("SELECT (SELECT count(*) FROM keyshift.log_1) + (SELECT count(*) FROM keyshift.log_2) > 0"),
+        ["t"],
+        "the replica's writes were logged"
+    );
+    for file in [
+        "catch_up.sql",
+        "verify_shadow.sql",
+        "cutover.sql",
+        "validate.sql",
+        "verify_forward.sql",
+    ] {
+        db.psql_file(&bundle.join(file), Some(&bundle))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    assert_eq!(
+        db.query_rows("SELECT u.name FROM journals j JOIN users u ON u.id = j.user_id WHERE j.body = 'replicated journal'"),
+        ["replicated"]
+    );
+    assert_eq!(
+        db.query_rows("SELECT count(*) FROM users WHERE name = 'u1 replicated'"),
+        ["1"]
+    );
+}

@@ -163,6 +163,13 @@ fn table(plan: &Plan, t: &TablePlan, v: &TableView, position: usize) -> OnlineTa
                 "CREATE TRIGGER keyshift_no_truncate BEFORE TRUNCATE ON {} FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_truncate()",
                 t.table.quoted()
             ),
+            // ALWAYS: a logical replication subscriber applies its changes
+            // with session_replication_role = replica, where ordinary
+            // triggers stay silent; those rows must be logged too.
+            format!(
+                "ALTER TABLE {} ENABLE ALWAYS TRIGGER keyshift_capture, ENABLE ALWAYS TRIGGER keyshift_no_truncate",
+                t.table.quoted()
+            ),
         ],
         drop_triggers: vec![
             format!("DROP TRIGGER keyshift_capture ON {}", t.table.quoted()),

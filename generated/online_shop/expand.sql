@@ -1136,12 +1136,16 @@ SELECT keyshift.create_copy('"public"."refunds"', 'keyshift_build_1', true) IS N
 SELECT keyshift.lock_briefly(ARRAY['"public"."customers"', '"public"."orders"', '"public"."order_lines"', '"public"."refunds"']::regclass[], 'SHARE ROW EXCLUSIVE');
 CREATE TRIGGER keyshift_capture AFTER INSERT OR UPDATE OR DELETE ON "public"."customers" FOR EACH ROW EXECUTE FUNCTION "keyshift"."capture_1"();
 CREATE TRIGGER keyshift_no_truncate BEFORE TRUNCATE ON "public"."customers" FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_truncate();
+ALTER TABLE "public"."customers" ENABLE ALWAYS TRIGGER keyshift_capture, ENABLE ALWAYS TRIGGER keyshift_no_truncate;
 CREATE TRIGGER keyshift_capture AFTER INSERT OR UPDATE OR DELETE ON "public"."orders" FOR EACH ROW EXECUTE FUNCTION "keyshift"."capture_2"();
 CREATE TRIGGER keyshift_no_truncate BEFORE TRUNCATE ON "public"."orders" FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_truncate();
+ALTER TABLE "public"."orders" ENABLE ALWAYS TRIGGER keyshift_capture, ENABLE ALWAYS TRIGGER keyshift_no_truncate;
 CREATE TRIGGER keyshift_capture AFTER INSERT OR UPDATE OR DELETE ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "keyshift"."capture_3"();
 CREATE TRIGGER keyshift_no_truncate BEFORE TRUNCATE ON "public"."order_lines" FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_truncate();
+ALTER TABLE "public"."order_lines" ENABLE ALWAYS TRIGGER keyshift_capture, ENABLE ALWAYS TRIGGER keyshift_no_truncate;
 CREATE TRIGGER keyshift_capture AFTER INSERT OR UPDATE OR DELETE ON "public"."refunds" FOR EACH ROW EXECUTE FUNCTION "keyshift"."capture_4"();
 CREATE TRIGGER keyshift_no_truncate BEFORE TRUNCATE ON "public"."refunds" FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_truncate();
+ALTER TABLE "public"."refunds" ENABLE ALWAYS TRIGGER keyshift_capture, ENABLE ALWAYS TRIGGER keyshift_no_truncate;
 SELECT pg_temp.keyshift_progress('capturing changes', NULL, NULL);
 
 COMMIT;
