@@ -1,7 +1,7 @@
 {{ header }}
 -- Online mode, phase 4 of 4: the switch to uuid keys, in one short
 -- transaction. It takes ACCESS EXCLUSIVE on the converted tables in
--- attempts of 50 ms (so a waiting lock never queues the application for
+-- attempts of 20 ms (so a waiting lock never queues the application for
 -- long), replays the last changed rows, stops the capture, and swaps the
 -- copies in as forward.sql does; their foreign keys are created NOT VALID
 -- (validate.sql validates them, with writes going on). Reads and writes

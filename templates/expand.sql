@@ -7,7 +7,7 @@
 -- uuid at once.
 -- Locks: none on the converted tables until the last statements, which
 -- take SHARE ROW EXCLUSIVE (writes wait, reads go on) in attempts of
--- 50 ms to create the capture triggers, and hold it until COMMIT.
+-- 20 ms to create the capture triggers, and hold it until COMMIT.
 -- To go back: abort.sql.
 
 {% include "_assert.sql" %}

@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP on
 -- Online mode, before cutover: undoes expand.sql and whatever backfill and
 -- catch-up did, at any point of them. It stops the capture (a moment of
--- ACCESS EXCLUSIVE on each converted table, taken in attempts of 50 ms)
+-- ACCESS EXCLUSIVE on each converted table, taken in attempts of 20 ms)
 -- and drops keyshift's schemas with the maps, logs and copies. The tables
 -- themselves were never changed, and keep every row written meanwhile.
 -- After cutover.sql, use rollback.sql instead.

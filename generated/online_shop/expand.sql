@@ -10,7 +10,7 @@
 -- uuid at once.
 -- Locks: none on the converted tables until the last statements, which
 -- take SHARE ROW EXCLUSIVE (writes wait, reads go on) in attempts of
--- 50 ms to create the capture triggers, and hold it until COMMIT.
+-- 20 ms to create the capture triggers, and hold it until COMMIT.
 -- To go back: abort.sql.
 
 -- Every check below goes through this session-local helper, so a failed
@@ -833,7 +833,7 @@ $keyshift$;
 
 -- Takes the locks in short attempts: a lock request queues every later
 -- request on its table behind it, so a long wait would stall the
--- application's writes. Each attempt gives up after 50 ms and the next
+-- application's writes. Each attempt gives up after 20 ms and the next
 -- follows after a short random pause.
 CREATE FUNCTION keyshift.lock_briefly(tables regclass[], mode text) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
@@ -841,15 +841,15 @@ DECLARE
     previous text := current_setting('lock_timeout');
     tried integer := 0;
 BEGIN
-    PERFORM set_config('lock_timeout', '50ms', true);
+    PERFORM set_config('lock_timeout', '20ms', true);
     LOOP
         BEGIN
             EXECUTE format('LOCK TABLE %s IN %s MODE', array_to_string(tables, ', '), mode);
             EXIT;
         EXCEPTION WHEN lock_not_available THEN
             tried := tried + 1;
-            IF tried >= 600 THEN
-                RAISE EXCEPTION 'keyshift: could not take % on % in % attempts of 50 ms; nothing has changed', mode, tables, tried
+            IF tried >= 1500 THEN
+                RAISE EXCEPTION 'keyshift: could not take % on % in % attempts of 20 ms; nothing has changed', mode, tables, tried
                     USING HINT = 'A long transaction holds one of these tables; run the file again when it has ended.';
             END IF;
             PERFORM pg_sleep(0.05 + random() * 0.1);
