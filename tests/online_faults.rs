@@ -1,7 +1,8 @@
 //! Online mode's phases killed, on a real server, on `schema/online_shop`.
 //!
-//! - expand.sql, cutover.sql, validate.sql and abort.sql killed by
-//!   `pg_terminate_backend` after a statement: killed before their COMMIT,
+//! - expand.sql, catch_up.sql, verify_shadow.sql, cutover.sql,
+//!   validate.sql and abort.sql killed by `pg_terminate_backend` after a
+//!   statement: killed before their COMMIT,
 //!   the schema dump and data are exactly as before the file; then the file
 //!   runs again (or, once it committed, the next one runs), the rest of the
 //!   path follows, and the end is checked (below).
@@ -199,10 +200,28 @@ fn phases_killed_after_their_statements() {
         true,
     );
 
+    kill_file(
+        server,
+        &bundle,
+        &backfilled,
+        "catch_up.sql",
+        1,
+        &start,
+        false,
+    );
+
     let caught_up = server.copy_database("online_caught_up", &backfilled);
-    for file in ["catch_up.sql", "verify_shadow.sql"] {
-        run(&caught_up, &bundle, file);
-    }
+    run(&caught_up, &bundle, "catch_up.sql");
+    kill_file(
+        server,
+        &bundle,
+        &caught_up,
+        "verify_shadow.sql",
+        stride(3),
+        &start,
+        false,
+    );
+    run(&caught_up, &bundle, "verify_shadow.sql");
     kill_file(
         server,
         &bundle,
