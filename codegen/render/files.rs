@@ -23,16 +23,24 @@ pub const PLAN_FORMAT_VERSION: u32 = 1;
 const LOCK_TIMEOUT: &str = "10s";
 
 /// The stages of a bundle and their files, in run order. `plan.json`
-/// publishes this as its `run` object; scripts rely on it.
-const STAGES: [(&str, &str); 7] = [
+/// publishes this as its `run` object; scripts rely on it. analyze.sql is
+/// a stage twice, before and after forward: it changes no user table, and
+/// its two runs make its comparison.
+const STAGES: [(&str, &str); 9] = [
     ("preflight", "preflight.sql"),
+    ("analyze_before", "analyze.sql"),
     ("forward", "forward.sql"),
     ("verify_forward", "verify_forward.sql"),
+    ("analyze_after", "analyze.sql"),
     ("rollback", "rollback.sql"),
     ("verify_rollback", "verify_rollback.sql"),
     ("contract", "contract.sql"),
     ("verify_contract", "verify_contract.sql"),
 ];
+
+/// Files run beside a stage, in a second session, rather than as one:
+/// `plan.json` publishes them as its `alongside` object.
+const ALONGSIDE: [(&str, &str); 1] = [("monitor", "monitor.sql")];
 
 /// The filters templates use for catalog text outside a quoted literal:
 /// `comment` in SQL files, `code`, `cell` and `prose` in PLAN.md.
@@ -214,6 +222,28 @@ struct VerifyContract<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "analyze.sql")]
+struct Analyze<'a> {
+    header: String,
+    lock_timeout: &'a str,
+    samples: u32,
+    /// The rows of the probe list; see `observe::probes`.
+    probes: String,
+    /// One converted column, whose type says whether forward has run.
+    phase_values: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor.sql")]
+struct Monitor<'a> {
+    header: String,
+    /// The converted tables, as a `VALUES` list of `to_regclass` literals.
+    tables: String,
+    /// The converted columns, `(table, column, type)`.
+    columns: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "PLAN.md")]
 struct PlanMd<'a> {
     source: &'a str,
@@ -238,6 +268,8 @@ struct PlanMd<'a> {
     /// A converted table with a map, for the lookup examples.
     id_map_example: String,
     lock_timeout: &'a str,
+    /// Ids analyze.sql samples per probe.
+    samples: u32,
     commands: Vec<String>,
     rollback_commands: Vec<String>,
     disk: Option<DiskView>,
@@ -357,6 +389,7 @@ struct PlanJson<'a> {
     plan_hash: &'a str,
     run: BTreeMap<&'static str, Vec<&'static str>>,
     run_order: Vec<&'static str>,
+    alongside: BTreeMap<&'static str, Vec<&'static str>>,
     plan: &'a Plan,
 }
 
@@ -577,6 +610,34 @@ pub fn render_into(
             .write_into(w)
         })
     })?;
+    sink.file("analyze.sql", &mut |w| {
+        buffered(w, |w| {
+            Analyze {
+                header: common.header(
+                    "analyze.sql",
+                    "Query plans over the converted keys; run before forward.sql and after verify_forward.sql.",
+                ),
+                lock_timeout: LOCK_TIMEOUT,
+                samples: super::observe::SAMPLES,
+                probes: super::observe::probes(tables, &common.foreign_keys),
+                phase_values: super::observe::phase_values(tables),
+            }
+            .write_into(w)
+        })
+    })?;
+    sink.file("monitor.sql", &mut |w| {
+        buffered(w, |w| {
+            Monitor {
+                header: common.header(
+                    "monitor.sql",
+                    "Read-only; run from a second session while a stage runs.",
+                ),
+                tables: super::observe::table_values(tables),
+                columns: &uuid_columns,
+            }
+            .write_into(w)
+        })
+    })?;
     sink.file("PLAN.md", &mut |w| {
         buffered(w, |w| plan_md(plan, &common, table_count).write_into(w))
     })?;
@@ -719,19 +780,26 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
             .map(|t| crate::catalog::control_pictures(&t.display).replace('\'', "''"))
             .unwrap_or_default(),
         lock_timeout: LOCK_TIMEOUT,
-        commands: ["preflight.sql", "forward.sql", "verify_forward.sql"]
-            .iter()
-            .map(|f| run_command(f))
-            .chain(std::iter::once(
-                "# once the application works on uuid keys and rollback is no longer wanted:"
-                    .to_string(),
-            ))
-            .chain(
-                ["contract.sql", "verify_contract.sql"]
-                    .iter()
-                    .map(|f| run_command(f)),
-            )
-            .collect(),
+        samples: super::observe::SAMPLES,
+        commands: vec![
+            run_command("preflight.sql"),
+            format!("{}   # plans with integer keys", run_command("analyze.sql")),
+            format!(
+                "{}   # meanwhile, in a second terminal: psql -X -f monitor.sql",
+                run_command("forward.sql")
+            ),
+            run_command("verify_forward.sql"),
+            format!(
+                "{}   # plans with uuid keys, beside the first run's",
+                run_command("analyze.sql")
+            ),
+            "psql -X -c 'DROP SCHEMA keyshift_analyze CASCADE'   # once you have read the comparison"
+                .to_string(),
+            "# once the application works on uuid keys and rollback is no longer wanted:"
+                .to_string(),
+            run_command("contract.sql"),
+            run_command("verify_contract.sql"),
+        ],
         disk: disk_view(plan),
         declared: &common.declared,
         polymorphic: &common.polymorphic,
@@ -875,6 +943,10 @@ fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result
         plan_hash: &common.plan_hash,
         run,
         run_order: STAGES.iter().map(|(stage, _)| *stage).collect(),
+        alongside: ALONGSIDE
+            .iter()
+            .map(|(what, file)| (*what, vec![*file]))
+            .collect(),
         plan,
     };
     serde_json::to_writer_pretty(&mut *w, &json)?;

@@ -8,6 +8,7 @@ pub mod comment;
 mod declared;
 mod files;
 pub mod markdown;
+mod observe;
 mod rebuild;
 mod surrogate;
 mod uuid;

@@ -670,8 +670,9 @@ fn run_bundle_file(db: &Database, dir: &Path, file: &str) {
     }
 }
 
-/// preflight, forward, verify_forward, rollback, verify_rollback, same schema and
-/// data; forward, verify_forward, writes, rollback, verify_rollback, same schema,
+/// preflight, analyze (integer keys), forward, verify_forward, analyze (uuid
+/// keys), monitor, the analysis dropped as the runbook says, rollback,
+/// verify_rollback, same schema and data; forward, verify_forward, writes, rollback, verify_rollback, same schema,
 /// writes_check; forward, contract, verify_contract. A case that preflight must
 /// refuse checks the refusal and that nothing changed.
 pub fn round_trip(server: &Server, case: &Case) {
@@ -725,15 +726,18 @@ pub fn round_trip(server: &Server, case: &Case) {
     }
 
     let started = Instant::now();
-    for f in [
-        "preflight.sql",
-        "forward.sql",
-        "verify_forward.sql",
-        "rollback.sql",
-        "verify_rollback.sql",
-    ] {
-        run_bundle_file(&db, &bundle, f);
-    }
+    run_bundle_file(&db, &bundle, "preflight.sql");
+    let probes = output.plan.tables.len() + output.plan.foreign_keys.len();
+    run_analyze(case, &db, &bundle, "integer keys", probes);
+    run_bundle_file(&db, &bundle, "forward.sql");
+    run_bundle_file(&db, &bundle, "verify_forward.sql");
+    run_analyze(case, &db, &bundle, "uuid keys", probes);
+    run_monitor(case, &db, &bundle);
+    // analyze.sql's results belong to no stage; the runbook drops them.
+    db.psql_sql("DROP SCHEMA keyshift_analyze CASCADE;")
+        .unwrap_or_else(|e| panic!("{}: dropping keyshift_analyze failed: {e}", case.name));
+    run_bundle_file(&db, &bundle, "rollback.sql");
+    run_bundle_file(&db, &bundle, "verify_rollback.sql");
     let first_pass = started.elapsed();
     assert_same_schema(
         &case.name,
@@ -780,6 +784,46 @@ pub fn round_trip(server: &Server, case: &Case) {
     }
     assert_no_meta_command_ran(case, &output.bundle, &bundle);
     report(case, &output, first_pass);
+}
+
+/// Runs analyze.sql, which must record one result per probe (a lookup per
+/// converted table, a join per converted foreign key) under `phase`, each
+/// with a plan wherever it found rows to sample, and print the comparison.
+fn run_analyze(case: &Case, db: &Database, bundle: &Path, phase: &str, probes: usize) {
+    // With no converted column there is nothing whose type tells the phase.
+    let phase = if probes == 0 { "integer keys" } else { phase };
+    let out = db
+        .psql_file(&bundle.join("analyze.sql"), Some(bundle))
+        .unwrap_or_else(|e| panic!("{}: analyze.sql failed with {phase}: {e}", case.name));
+    assert!(
+        out.contains(&format!("analyze: {probes} probes with {phase}")),
+        "{}: analyze.sql did not run {probes} probes with {phase}:\n{out}",
+        case.name
+    );
+    assert!(
+        out.contains("plan, integer keys") && out.contains("plan, uuid keys"),
+        "{}: analyze.sql printed no comparison:\n{out}",
+        case.name
+    );
+    let phase_literal = format!("'{phase}'");
+    let rows = db.query_rows(&format!(
+        "SELECT count(*), count(*) FILTER (WHERE plan = 'no such foreign key'), \
+                count(*) FILTER (WHERE samples > 0 AND (median_ms IS NULL OR buffers IS NULL OR plan = '')) \
+         FROM keyshift_analyze.result WHERE phase = {phase_literal}"
+    ));
+    assert_eq!(
+        rows,
+        [format!("{probes}|0|0")],
+        "{}: keyshift_analyze.result with {phase} (probes, missing foreign keys, incomplete rows)",
+        case.name
+    );
+}
+
+/// Runs monitor.sql after a stage: every query must run (the live test of
+/// it during a stage is in `tests/rebuild.rs`).
+fn run_monitor(case: &Case, db: &Database, bundle: &Path) {
+    db.psql_file(&bundle.join("monitor.sql"), Some(bundle))
+        .unwrap_or_else(|e| panic!("{}: monitor.sql failed: {e}", case.name));
 }
 
 /// `keyshift.new_id` and `keyshift.old_id` agree with every row of every
