@@ -289,38 +289,8 @@ struct DiskView {
     unknown: String,
     /// `ANALYZE …;` for the tables never analyzed.
     analyze: String,
-    /// Estimated run times of forward (all of it under ACCESS EXCLUSIVE),
-    /// rollback and verify_forward.
-    forward_time: String,
-    rollback_time: String,
-    verify_time: String,
-}
-
-/// Throughputs behind PLAN.md's time estimate, in bytes of table, index and
-/// TOAST data per second. On the project's 2-core machines (PostgreSQL 15)
-/// a copy of the tables with their indexes rebuilt runs at about 200 MB/s;
-/// `cargo bench --bench migration` and the engine measurements put forward
-/// at 6–8× that copy's time and rollback at 8–9× at 1M/5M rows, growing to
-/// 12.6× and 14.9× at 4M/20M, that is 13–33 MB/s. The rates below sit
-/// under the slowest of those, so the estimate errs long; verify_forward
-/// reads every row once through the maps (about 1.5× the copy).
-const FORWARD_BYTES_PER_SEC: f64 = 12e6;
-const ROLLBACK_BYTES_PER_SEC: f64 = 12e6;
-const VERIFY_BYTES_PER_SEC: f64 = 60e6;
-
-/// `bytes` at `rate` as a rounded duration: "under 1 s", "40 s", "12 min",
-/// "2.5 h".
-fn duration(bytes: i64, rate: f64) -> String {
-    let secs = bytes as f64 / rate;
-    if secs < 1.0 {
-        "under 1 s".to_string()
-    } else if secs < 90.0 {
-        format!("{secs:.0} s")
-    } else if secs < 90.0 * 60.0 {
-        format!("{:.0} min", secs / 60.0)
-    } else {
-        format!("{:.1} h", secs / 3600.0)
-    }
+    /// Estimated run times and waits; see `timing`.
+    times: super::timing::StageTimes,
 }
 
 struct DiskRow {
@@ -345,12 +315,8 @@ fn disk_view(plan: &Plan) -> Option<DiskView> {
         }
     };
     let bound = |bytes: i64| bounded(human(bytes));
-    let data: i64 = d.tables.iter().map(|t| t.bytes_now).sum::<i64>() + d.map_bytes;
-    let time = |rate: f64| bounded(duration(data, rate));
     Some(DiskView {
-        forward_time: time(FORWARD_BYTES_PER_SEC),
-        rollback_time: time(ROLLBACK_BYTES_PER_SEC),
-        verify_time: time(VERIFY_BYTES_PER_SEC),
+        times: super::timing::stage_times(plan)?,
         rows: d
             .tables
             .iter()
@@ -987,18 +953,5 @@ impl std::io::Write for Fnv1a {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod duration_tests {
-    use super::duration;
-
-    #[test]
-    fn durations_round_to_a_readable_unit() {
-        assert_eq!(duration(5_000_000, 12e6), "under 1 s");
-        assert_eq!(duration(480_000_000, 12e6), "40 s");
-        assert_eq!(duration(12_000_000_000, 12e6), "17 min");
-        assert_eq!(duration(120_000_000_000, 12e6), "2.8 h");
     }
 }

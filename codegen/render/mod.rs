@@ -11,6 +11,7 @@ pub mod markdown;
 mod observe;
 mod rebuild;
 mod surrogate;
+mod timing;
 mod uuid;
 mod view;
 
