@@ -747,7 +747,7 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
             .unwrap_or_default(),
         lock_timeout: LOCK_TIMEOUT,
         samples: super::observe::SAMPLES,
-        commands: vec![
+        commands: [
             run_command("preflight.sql"),
             format!("{}   # plans with integer keys", run_command("analyze.sql")),
             format!(
@@ -761,11 +761,25 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
             ),
             "psql -X -c 'DROP SCHEMA keyshift_analyze CASCADE'   # once you have read the comparison"
                 .to_string(),
+        ]
+        .into_iter()
+        .chain(
+            common
+                .tables
+                .iter()
+                .any(|t| t.root.is_some())
+                .then(|| {
+                    "# old ids in logs, URLs or other systems: export the maps now (Old ids for applications, below)"
+                        .to_string()
+                }),
+        )
+        .chain([
             "# once the application works on uuid keys and rollback is no longer wanted:"
                 .to_string(),
             run_command("contract.sql"),
             run_command("verify_contract.sql"),
-        ],
+        ])
+        .collect(),
         disk: disk_view(plan),
         declared: &common.declared,
         polymorphic: &common.polymorphic,

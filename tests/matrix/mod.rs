@@ -728,11 +728,15 @@ pub fn round_trip(server: &Server, case: &Case) {
     let started = Instant::now();
     run_bundle_file(&db, &bundle, "preflight.sql");
     let probes = output.plan.tables.len() + output.plan.foreign_keys.len();
+    let observing = Instant::now();
     run_analyze(case, &db, &bundle, "integer keys", probes);
+    let mut observed = observing.elapsed();
     run_bundle_file(&db, &bundle, "forward.sql");
     run_bundle_file(&db, &bundle, "verify_forward.sql");
+    let observing = Instant::now();
     run_analyze(case, &db, &bundle, "uuid keys", probes);
     run_monitor(case, &db, &bundle);
+    observed += observing.elapsed();
     // analyze.sql's results belong to no stage; the runbook drops them.
     db.psql_sql("DROP SCHEMA keyshift_analyze CASCADE;")
         .unwrap_or_else(|e| panic!("{}: dropping keyshift_analyze failed: {e}", case.name));
@@ -783,7 +787,7 @@ pub fn round_trip(server: &Server, case: &Case) {
         assert_id_lookups(case, &output.plan, &db, "after contract");
     }
     assert_no_meta_command_ran(case, &output.bundle, &bundle);
-    report(case, &output, first_pass);
+    report(case, &output, first_pass, observed);
 }
 
 /// Runs analyze.sql, which must record one result per probe (a lookup per
@@ -880,11 +884,17 @@ fn assert_no_meta_command_ran(case: &Case, written: &keyshift::render::Bundle, d
 
 /// One line per round trip for the closing notes (`--nocapture` shows it):
 /// the size of the case and how long the first full pass of the bundle
-/// (preflight through verify_rollback) took on this machine.
-fn report(case: &Case, output: &keyshift::pipeline::Output, first_pass: Duration) {
+/// (preflight through verify_rollback) took on this machine, and of that
+/// the two runs of analyze.sql and one of monitor.sql.
+fn report(
+    case: &Case,
+    output: &keyshift::pipeline::Output,
+    first_pass: Duration,
+    observed: Duration,
+) {
     let plan = &output.plan;
     eprintln!(
-        "keyshift round trip | {} | {} tables | {} converted | {} keys | {} columns | {} FKs | {} views, {} triggers, {} rules, {} policies recreated | {:.1} s",
+        "keyshift round trip | {} | {} tables | {} converted | {} keys | {} columns | {} FKs | {} views, {} triggers, {} rules, {} policies recreated | {:.1} s, analyze and monitor {:.1} s",
         case.name,
         output.catalog.tables.len(),
         plan.tables.len(),
@@ -895,7 +905,8 @@ fn report(case: &Case, output: &keyshift::pipeline::Output, first_pass: Duration
         plan.triggers.len(),
         plan.rules.len(),
         plan.policies.len(),
-        first_pass.as_secs_f64()
+        first_pass.as_secs_f64(),
+        observed.as_secs_f64()
     );
 }
 
