@@ -2,8 +2,8 @@
 -- Plan 247e1c8a7d04dbde. Read-only; run from a second session while a stage runs.
 -- Run: psql -X -v ON_ERROR_STOP=1 -f monitor.sql
 \set ON_ERROR_STOP on
--- Read-only. Run it from a second psql while a stage runs (again and again,
--- or `\watch 5` after `\i monitor.sql` in an interactive psql): which step is
+-- Read-only. Run it from a second psql while a stage runs, as often as you
+-- like (from a shell, `watch -n 5 psql -X -f monitor.sql`): which step is
 -- running and how far it is, the locks on the converted tables and who waits
 -- for them, replication lag, and how the indexes over the new keys are used.
 -- It reads only statistics views and the catalog, never a table, so it
