@@ -1,5 +1,6 @@
 //! Rebuild and swap on a real server: what forward promises about locks
-//! while it builds the copies, and what it refuses to copy.
+//! while it builds the copies, and what it refuses to copy; and what
+//! monitor.sql shows a second session while forward waits for a lock.
 
 mod support;
 
@@ -46,6 +47,10 @@ fn forward_holds_only_share_until_its_swap() {
     let dir = bundle(SCHEMA, &Options::default());
 
     let mut reader = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+    let reader_pid: i32 = reader
+        .query_one("SELECT pg_backend_pid()", &[])
+        .expect("pid")
+        .get(0);
     reader
         .batch_execute("BEGIN; SELECT count(*) FROM users; SELECT count(*) FROM posts;")
         .expect("reader holds ACCESS SHARE");
@@ -113,11 +118,35 @@ fn forward_holds_only_share_until_its_swap() {
             .expect("copies")
             .get(0);
         assert_eq!(built, 0, "uncommitted copies must be invisible to others");
+        monitor_sees_the_wait(&db, dir.path(), waiting.0, reader_pid);
         reader.batch_execute("COMMIT").expect("release");
         running.join().expect("forward thread")
     });
     forward.expect("forward after the reader let go");
     run(&db, dir.path(), "verify_forward.sql").expect("verify_forward");
+}
+
+/// monitor.sql, run from another session while forward waits at its swap
+/// for `reader`, shows forward's last progress line, its ungranted ACCESS
+/// EXCLUSIVE lock on a converted table, and that `reader` blocks it; and
+/// it does so without waiting itself (it reads no table).
+fn monitor_sees_the_wait(db: &Database, dir: &Path, forward: i32, reader: i32) {
+    let out = run(db, dir, "monitor.sql").expect("monitor.sql while forward waits");
+    let lines: Vec<&str> = out.lines().collect();
+    let row = |needles: &[&str]| lines.iter().any(|l| needles.iter().all(|n| l.contains(n)));
+    let forward = forward.to_string();
+    assert!(
+        row(&[&forward, "keyshift ", "Lock: relation"]),
+        "monitor.sql shows no progress line for forward (pid {forward}) waiting for a lock:\n{out}"
+    );
+    assert!(
+        row(&[&forward, "AccessExclusiveLock", "| f "]),
+        "monitor.sql shows no ungranted ACCESS EXCLUSIVE lock of forward:\n{out}"
+    );
+    assert!(
+        row(&[&forward, &format!("{{{reader}}}")]),
+        "monitor.sql does not show forward blocked by the reader (pid {reader}):\n{out}"
+    );
 }
 
 /// A function that takes the table's row type would go on naming the

@@ -24,20 +24,29 @@ pub const PLAN_FORMAT_VERSION: u32 = 1;
 const LOCK_TIMEOUT: &str = "10s";
 
 /// The stages of a bundle and their files, in run order. `plan.json`
-/// publishes this as its `run` object; scripts rely on it.
-const STAGES: [(&str, &str); 7] = [
+/// publishes this as its `run` object; scripts rely on it. analyze.sql is
+/// a stage twice, before and after forward: it changes no user table, and
+/// its two runs make its comparison.
+const STAGES: [(&str, &str); 9] = [
     ("preflight", "preflight.sql"),
+    ("analyze_before", "analyze.sql"),
     ("forward", "forward.sql"),
     ("verify_forward", "verify_forward.sql"),
+    ("analyze_after", "analyze.sql"),
     ("rollback", "rollback.sql"),
     ("verify_rollback", "verify_rollback.sql"),
     ("contract", "contract.sql"),
     ("verify_contract", "verify_contract.sql"),
 ];
 
-/// How many stages of [`STAGES`] make the forward path, from preflight
-/// through verify_forward: `plan.json`'s `sequence`.
-const SEQUENCE: usize = 3;
+/// The stages of the forward path, preflight through verify_forward, in
+/// run order: `plan.json`'s `sequence`. analyze.sql is left out: it only
+/// measures, and its results must be dropped before a rollback.
+const SEQUENCE: [&str; 3] = ["preflight", "forward", "verify_forward"];
+
+/// Files run beside a stage, in a second session, rather than as one:
+/// `plan.json` publishes them as its `alongside` object.
+const ALONGSIDE: [(&str, &str); 1] = [("monitor", "monitor.sql")];
 
 /// The filters templates use for catalog text outside a quoted literal:
 /// `comment` in SQL files, `code`, `cell` and `prose` in PLAN.md.
@@ -225,6 +234,28 @@ struct VerifyContract<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "analyze.sql")]
+struct Analyze<'a> {
+    header: String,
+    lock_timeout: &'a str,
+    samples: u32,
+    /// The rows of the probe list; see `observe::probes`.
+    probes: String,
+    /// One converted column, whose type says whether forward has run.
+    phase_values: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor.sql")]
+struct Monitor<'a> {
+    header: String,
+    /// The converted tables, as a `VALUES` list of `to_regclass` literals.
+    tables: String,
+    /// The converted columns, `(table, column, type)`.
+    columns: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "PLAN.md")]
 struct PlanMd<'a> {
     source: &'a str,
@@ -249,6 +280,8 @@ struct PlanMd<'a> {
     /// A converted table with a map, for the lookup examples.
     id_map_example: String,
     lock_timeout: &'a str,
+    /// Ids analyze.sql samples per probe.
+    samples: u32,
     commands: Vec<String>,
     rollback_commands: Vec<String>,
     /// Online mode: PLAN.md describes its phases instead of forward.sql.
@@ -273,38 +306,8 @@ struct DiskView {
     unknown: String,
     /// `ANALYZE …;` for the tables never analyzed.
     analyze: String,
-    /// Estimated run times of forward (all of it under ACCESS EXCLUSIVE),
-    /// rollback and verify_forward.
-    forward_time: String,
-    rollback_time: String,
-    verify_time: String,
-}
-
-/// Throughputs behind PLAN.md's time estimate, in bytes of table, index and
-/// TOAST data per second. On the project's 2-core machines (PostgreSQL 15)
-/// a copy of the tables with their indexes rebuilt runs at about 200 MB/s;
-/// `cargo bench --bench migration` and the engine measurements put forward
-/// at 6–8× that copy's time and rollback at 8–9× at 1M/5M rows, growing to
-/// 12.6× and 14.9× at 4M/20M, that is 13–33 MB/s. The rates below sit
-/// under the slowest of those, so the estimate errs long; verify_forward
-/// reads every row once through the maps (about 1.5× the copy).
-const FORWARD_BYTES_PER_SEC: f64 = 12e6;
-const ROLLBACK_BYTES_PER_SEC: f64 = 12e6;
-const VERIFY_BYTES_PER_SEC: f64 = 60e6;
-
-/// `bytes` at `rate` as a rounded duration: "under 1 s", "40 s", "12 min",
-/// "2.5 h".
-fn duration(bytes: i64, rate: f64) -> String {
-    let secs = bytes as f64 / rate;
-    if secs < 1.0 {
-        "under 1 s".to_string()
-    } else if secs < 90.0 {
-        format!("{secs:.0} s")
-    } else if secs < 90.0 * 60.0 {
-        format!("{:.0} min", secs / 60.0)
-    } else {
-        format!("{:.1} h", secs / 3600.0)
-    }
+    /// Estimated run times and waits; see `timing`.
+    times: super::timing::StageTimes,
 }
 
 struct DiskRow {
@@ -329,12 +332,8 @@ fn disk_view(plan: &Plan) -> Option<DiskView> {
         }
     };
     let bound = |bytes: i64| bounded(human(bytes));
-    let data: i64 = d.tables.iter().map(|t| t.bytes_now).sum::<i64>() + d.map_bytes;
-    let time = |rate: f64| bounded(duration(data, rate));
     Some(DiskView {
-        forward_time: time(FORWARD_BYTES_PER_SEC),
-        rollback_time: time(ROLLBACK_BYTES_PER_SEC),
-        verify_time: time(VERIFY_BYTES_PER_SEC),
+        times: super::timing::stage_times(plan)?,
         rows: d
             .tables
             .iter()
@@ -376,6 +375,7 @@ struct PlanJson<'a> {
     /// The stages of the forward path, preflight through verify, in the
     /// order they run: a runner follows it without knowing their names.
     sequence: Vec<&'static str>,
+    alongside: BTreeMap<&'static str, Vec<&'static str>>,
     plan: &'a Plan,
 }
 
@@ -602,6 +602,34 @@ pub fn render_into(
             .write_into(w)
         })
     })?;
+    sink.file("analyze.sql", &mut |w| {
+        buffered(w, |w| {
+            Analyze {
+                header: common.header(
+                    "analyze.sql",
+                    "Query plans over the converted keys; run before forward.sql and after verify_forward.sql.",
+                ),
+                lock_timeout: LOCK_TIMEOUT,
+                samples: super::observe::SAMPLES,
+                probes: super::observe::probes(tables, &common.foreign_keys),
+                phase_values: super::observe::phase_values(tables),
+            }
+            .write_into(w)
+        })
+    })?;
+    sink.file("monitor.sql", &mut |w| {
+        buffered(w, |w| {
+            Monitor {
+                header: common.header(
+                    "monitor.sql",
+                    "Read-only; run from a second session while a stage runs.",
+                ),
+                tables: super::observe::table_values(tables),
+                columns: &uuid_columns,
+            }
+            .write_into(w)
+        })
+    })?;
     sink.file("PLAN.md", &mut |w| {
         buffered(w, |w| plan_md(plan, &common, table_count).write_into(w))
     })?;
@@ -748,19 +776,8 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
         online_batch_rows: online::BATCH_ROWS,
         online_cutover_most: online::CUTOVER_MOST,
         abort_command: run_command("abort.sql"),
-        commands: stages(plan.mode)[..sequence_len(plan.mode)]
-            .iter()
-            .map(|(_, f)| run_command(f))
-            .chain(std::iter::once(
-                "# once the application works on uuid keys and rollback is no longer wanted:"
-                    .to_string(),
-            ))
-            .chain(
-                ["contract.sql", "verify_contract.sql"]
-                    .iter()
-                    .map(|f| run_command(f)),
-            )
-            .collect(),
+        samples: super::observe::SAMPLES,
+        commands: commands(plan.mode, common.tables.iter().any(|t| t.root.is_some())),
         disk: disk_view(plan),
         declared: &common.declared,
         polymorphic: &common.polymorphic,
@@ -900,11 +917,66 @@ fn stages(mode: Mode) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-fn sequence_len(mode: Mode) -> usize {
+/// The forward path's stages in `mode`, in run order.
+fn sequence(mode: Mode) -> &'static [&'static str] {
     match mode {
-        Mode::Maintenance => SEQUENCE,
-        Mode::Online => online::SEQUENCE,
+        Mode::Maintenance => &SEQUENCE,
+        Mode::Online => &online::SEQUENCE,
     }
+}
+
+/// The file of `stage` in `mode`.
+fn file_of(mode: Mode, stage: &str) -> &'static str {
+    stages(mode)
+        .iter()
+        .find(|(s, _)| *s == stage)
+        .map(|(_, f)| *f)
+        .expect("every stage of the sequence has a file")
+}
+
+/// PLAN.md's runbook: the forward path with analyze.sql's two runs around
+/// it, then contract. `maps`: whether any key gets an id map to export.
+fn commands(mode: Mode, maps: bool) -> Vec<String> {
+    // The stage to watch with monitor.sql: the long one.
+    let watched = match mode {
+        Mode::Maintenance => "forward",
+        Mode::Online => "backfill",
+    };
+    let mut commands = Vec::new();
+    for stage in sequence(mode) {
+        let command = run_command(file_of(mode, stage));
+        commands.push(if *stage == watched {
+            format!("{command}   # meanwhile, in a second terminal: psql -X -f monitor.sql")
+        } else {
+            command
+        });
+        if *stage == "preflight" {
+            commands.push(format!(
+                "{}   # plans with integer keys",
+                run_command("analyze.sql")
+            ));
+        }
+    }
+    commands.push(format!(
+        "{}   # plans with uuid keys, beside the first run's",
+        run_command("analyze.sql")
+    ));
+    commands.push(
+        "psql -X -c 'DROP SCHEMA keyshift_analyze CASCADE'   # once you have read the comparison"
+            .to_string(),
+    );
+    if maps {
+        commands.push(
+            "# old ids in logs, URLs or other systems: export the maps now (Old ids for applications, below)"
+                .to_string(),
+        );
+    }
+    commands.push(
+        "# once the application works on uuid keys and rollback is no longer wanted:".to_string(),
+    );
+    commands.push(run_command("contract.sql"));
+    commands.push(run_command("verify_contract.sql"));
+    commands
 }
 
 fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result<()> {
@@ -920,9 +992,10 @@ fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result
         plan_hash: &common.plan_hash,
         run,
         run_order: stages.iter().map(|(stage, _)| *stage).collect(),
-        sequence: stages[..sequence_len(plan.mode)]
+        sequence: sequence(plan.mode).to_vec(),
+        alongside: ALONGSIDE
             .iter()
-            .map(|(stage, _)| *stage)
+            .map(|(what, file)| (*what, vec![*file]))
             .collect(),
         plan,
     };
@@ -964,18 +1037,5 @@ impl std::io::Write for Fnv1a {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod duration_tests {
-    use super::duration;
-
-    #[test]
-    fn durations_round_to_a_readable_unit() {
-        assert_eq!(duration(5_000_000, 12e6), "under 1 s");
-        assert_eq!(duration(480_000_000, 12e6), "40 s");
-        assert_eq!(duration(12_000_000_000, 12e6), "17 min");
-        assert_eq!(duration(120_000_000_000, 12e6), "2.8 h");
     }
 }

@@ -8,9 +8,11 @@ pub mod comment;
 mod declared;
 mod files;
 pub mod markdown;
+mod observe;
 mod online;
 pub(crate) mod rebuild;
 mod surrogate;
+mod timing;
 mod uuid;
 pub(crate) mod view;
 

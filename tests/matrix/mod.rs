@@ -679,8 +679,9 @@ pub fn is_online(case: &Case) -> bool {
     run_pipeline(case, &source, &sql).plan.mode == keyshift::plan::Mode::Online
 }
 
-/// preflight, forward, verify_forward, rollback, verify_rollback, same schema and
-/// data; forward, verify_forward, writes, rollback, verify_rollback, same schema,
+/// preflight, analyze (integer keys), forward, verify_forward, analyze (uuid
+/// keys), monitor, the analysis dropped as the runbook says, rollback,
+/// verify_rollback, same schema and data; forward, verify_forward, writes, rollback, verify_rollback, same schema,
 /// writes_check; forward, contract, verify_contract. A case that preflight must
 /// refuse checks the refusal and that nothing changed.
 pub fn round_trip(server: &Server, case: &Case) {
@@ -738,15 +739,22 @@ pub fn round_trip(server: &Server, case: &Case) {
     }
 
     let started = Instant::now();
-    for f in [
-        "preflight.sql",
-        "forward.sql",
-        "verify_forward.sql",
-        "rollback.sql",
-        "verify_rollback.sql",
-    ] {
-        run_bundle_file(&db, &bundle, f);
-    }
+    run_bundle_file(&db, &bundle, "preflight.sql");
+    let probes = output.plan.tables.len() + output.plan.foreign_keys.len();
+    let observing = Instant::now();
+    run_analyze(case, &db, &bundle, "integer keys", probes);
+    let mut observed = observing.elapsed();
+    run_bundle_file(&db, &bundle, "forward.sql");
+    run_bundle_file(&db, &bundle, "verify_forward.sql");
+    let observing = Instant::now();
+    run_analyze(case, &db, &bundle, "uuid keys", probes);
+    run_monitor(case, &db, &bundle);
+    observed += observing.elapsed();
+    // analyze.sql's results belong to no stage; the runbook drops them.
+    db.psql_sql("DROP SCHEMA keyshift_analyze CASCADE;")
+        .unwrap_or_else(|e| panic!("{}: dropping keyshift_analyze failed: {e}", case.name));
+    run_bundle_file(&db, &bundle, "rollback.sql");
+    run_bundle_file(&db, &bundle, "verify_rollback.sql");
     let first_pass = started.elapsed();
     assert_same_schema(
         &case.name,
@@ -792,7 +800,47 @@ pub fn round_trip(server: &Server, case: &Case) {
         assert_id_lookups(case, &output.plan, &db, "after contract");
     }
     assert_no_meta_command_ran(case, &output.bundle, &bundle);
-    report(case, &output, first_pass);
+    report(case, &output, first_pass, observed);
+}
+
+/// Runs analyze.sql, which must record one result per probe (a lookup per
+/// converted table, a join per converted foreign key) under `phase`, each
+/// with a plan wherever it found rows to sample, and print the comparison.
+fn run_analyze(case: &Case, db: &Database, bundle: &Path, phase: &str, probes: usize) {
+    // With no converted column there is nothing whose type tells the phase.
+    let phase = if probes == 0 { "integer keys" } else { phase };
+    let out = db
+        .psql_file(&bundle.join("analyze.sql"), Some(bundle))
+        .unwrap_or_else(|e| panic!("{}: analyze.sql failed with {phase}: {e}", case.name));
+    assert!(
+        out.contains(&format!("analyze: {probes} probes with {phase}")),
+        "{}: analyze.sql did not run {probes} probes with {phase}:\n{out}",
+        case.name
+    );
+    assert!(
+        out.contains("plan, integer keys") && out.contains("plan, uuid keys"),
+        "{}: analyze.sql printed no comparison:\n{out}",
+        case.name
+    );
+    let phase_literal = format!("'{phase}'");
+    let rows = db.query_rows(&format!(
+        "SELECT count(*), count(*) FILTER (WHERE plan = 'no such foreign key'), \
+                count(*) FILTER (WHERE samples > 0 AND (median_ms IS NULL OR buffers IS NULL OR plan = '')) \
+         FROM keyshift_analyze.result WHERE phase = {phase_literal}"
+    ));
+    assert_eq!(
+        rows,
+        [format!("{probes}|0|0")],
+        "{}: keyshift_analyze.result with {phase} (probes, missing foreign keys, incomplete rows)",
+        case.name
+    );
+}
+
+/// Runs monitor.sql after a stage: every query must run (the live test of
+/// it during a stage is in `tests/rebuild.rs`).
+fn run_monitor(case: &Case, db: &Database, bundle: &Path) {
+    db.psql_file(&bundle.join("monitor.sql"), Some(bundle))
+        .unwrap_or_else(|e| panic!("{}: monitor.sql failed: {e}", case.name));
 }
 
 /// `keyshift.new_id` and `keyshift.old_id` agree with every row of every
@@ -849,11 +897,17 @@ fn assert_no_meta_command_ran(case: &Case, written: &keyshift::render::Bundle, d
 
 /// One line per round trip for the closing notes (`--nocapture` shows it):
 /// the size of the case and how long the first full pass of the bundle
-/// (preflight through verify_rollback) took on this machine.
-fn report(case: &Case, output: &keyshift::pipeline::Output, first_pass: Duration) {
+/// (preflight through verify_rollback) took on this machine, and of that
+/// the two runs of analyze.sql and one of monitor.sql.
+fn report(
+    case: &Case,
+    output: &keyshift::pipeline::Output,
+    first_pass: Duration,
+    observed: Duration,
+) {
     let plan = &output.plan;
     eprintln!(
-        "keyshift round trip | {} | {} tables | {} converted | {} keys | {} columns | {} FKs | {} views, {} triggers, {} rules, {} policies recreated | {:.1} s",
+        "keyshift round trip | {} | {} tables | {} converted | {} keys | {} columns | {} FKs | {} views, {} triggers, {} rules, {} policies recreated | {:.1} s, analyze and monitor {:.1} s",
         case.name,
         output.catalog.tables.len(),
         plan.tables.len(),
@@ -864,7 +918,8 @@ fn report(case: &Case, output: &keyshift::pipeline::Output, first_pass: Duration
         plan.triggers.len(),
         plan.rules.len(),
         plan.policies.len(),
-        first_pass.as_secs_f64()
+        first_pass.as_secs_f64(),
+        observed.as_secs_f64()
     );
 }
 

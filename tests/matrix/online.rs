@@ -1,11 +1,12 @@
 //! The online round trip: the same proofs as `round_trip`, through online
-//! mode's phases. A plan that online mode refuses (a table altered in
-//! place, one without a primary key) must be refused by preflight with the
-//! same words as PLAN.md, and change nothing.
+//! mode's phases, with analyze.sql before and after them and monitor.sql.
+//! A plan that online mode refuses (a table altered in place, one without
+//! a primary key) must be refused by preflight with the same words as
+//! PLAN.md, and change nothing.
 
 use super::{
     Case, assert_id_lookups, assert_no_meta_command_ran, assert_same, assert_same_schema, can_dump,
-    load, read_ddl, run_bundle_file, run_pipeline, schema_state,
+    load, read_ddl, run_analyze, run_bundle_file, run_monitor, run_pipeline, schema_state,
 };
 use crate::support::Server;
 use keyshift::plan::Mode;
@@ -106,7 +107,16 @@ pub fn online_round_trip(server: &Server, case: &Case) {
     };
     let forward: Vec<&str> = forward.iter().map(String::as_str).collect();
 
-    run_all(&forward);
+    // analyze.sql around the forward path, monitor.sql after it, as the
+    // runbook has them; the analysis is dropped before rollback.
+    let probes = output.plan.tables.len() + output.plan.foreign_keys.len();
+    run_all(&forward[..1]);
+    run_analyze(case, &db, &bundle, "integer keys", probes);
+    run_all(&forward[1..]);
+    run_analyze(case, &db, &bundle, "uuid keys", probes);
+    run_monitor(case, &db, &bundle);
+    db.psql_sql("DROP SCHEMA keyshift_analyze CASCADE;")
+        .unwrap_or_else(|e| panic!("{}: dropping keyshift_analyze failed: {e}", case.name));
     assert_id_lookups(case, &output.plan, &db, "after cutover");
     run_all(&["rollback.sql", "verify_rollback.sql"]);
     assert_same_schema(

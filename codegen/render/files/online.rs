@@ -14,8 +14,9 @@ use std::io;
 use std::ops::Deref;
 
 /// Online mode's stages and files, in run order (see `super::STAGES`).
-pub(super) const STAGES: [(&str, &str); 13] = [
+pub(super) const STAGES: [(&str, &str); 15] = [
     ("preflight", "preflight.sql"),
+    ("analyze_before", "analyze.sql"),
     ("expand", "expand.sql"),
     ("backfill", "backfill.sql"),
     ("catch_up", "catch_up.sql"),
@@ -23,6 +24,7 @@ pub(super) const STAGES: [(&str, &str); 13] = [
     ("cutover", "cutover.sql"),
     ("validate", "validate.sql"),
     ("verify_forward", "verify_forward.sql"),
+    ("analyze_after", "analyze.sql"),
     ("abort", "abort.sql"),
     ("rollback", "rollback.sql"),
     ("verify_rollback", "verify_rollback.sql"),
@@ -30,8 +32,18 @@ pub(super) const STAGES: [(&str, &str); 13] = [
     ("verify_contract", "verify_contract.sql"),
 ];
 
-/// Preflight through verify_forward.
-pub(super) const SEQUENCE: usize = 8;
+/// The forward path, preflight through verify_forward (see
+/// `super::SEQUENCE`).
+pub(super) const SEQUENCE: [&str; 8] = [
+    "preflight",
+    "expand",
+    "backfill",
+    "catch_up",
+    "verify_shadow",
+    "cutover",
+    "validate",
+    "verify_forward",
+];
 
 /// Rows per backfill batch: each batch is one transaction, short enough
 /// that an interruption loses little and vacuum is never held back long.
