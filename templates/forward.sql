@@ -81,8 +81,9 @@ SET LOCAL parallel_tuple_cost TO DEFAULT;
 {% include "_forward_swap.sql" %}
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 {%- for t in tables %}{% if let Some(b) = t.rebuild %}
 
 {{ t.display|comment }}
@@ -91,6 +92,7 @@ SELECT keyshift.fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
 {{ b.fill_forward }};
 SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
 SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
+ANALYZE {{ b.copy }};
 SELECT pg_temp.keyshift_progress('indexed the copy of', {{ t.literal }}, {{ t.regclass }});
 {%- endif %}{% endfor %}
 {% for t in tables %}{% if let Some(b) = t.rebuild %}

@@ -103,7 +103,7 @@ FROM ({{ c.unmapped }}) AS o (n);
 {%- if !rebuild_schemas.is_empty() %}
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 {%- for s in rebuild_schemas %}
 CREATE SCHEMA {{ s.build }};
 CREATE SCHEMA {{ s.replaced }};
@@ -116,6 +116,7 @@ SELECT keyshift.fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
 {{ b.fill_rollback }};
 SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
 SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
+ANALYZE {{ b.copy }};
 SELECT pg_temp.keyshift_progress('indexed the copy of', {{ t.literal }}, {{ t.regclass }});
 {%- endif %}{% endfor %}
 {% for t in tables %}{% if let Some(b) = t.rebuild %}

@@ -638,8 +638,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."time_entries"', 'member_id
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."time_entries"', 'approver_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."time_entries"') AND a.attname = 'approver_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.members
 SELECT keyshift.create_copy('"public"."members"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -650,6 +651,7 @@ FROM ONLY "public"."members" t
 LEFT JOIN "keyshift"."members_ids" m1 ON m1.old_id = t."member_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.members', '"public"."members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'));
+ANALYZE "keyshift_build_1"."members";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.members', '"public"."members"');
 
 -- public.projects
@@ -661,6 +663,7 @@ FROM ONLY "public"."projects" t
 LEFT JOIN "keyshift"."projects_ids" m1 ON m1.old_id = t."project_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
+ANALYZE "keyshift_build_1"."projects";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
 
 -- public.project_members
@@ -673,6 +676,7 @@ LEFT JOIN "keyshift"."members_ids" m1 ON m1.old_id = t."member_id"
 LEFT JOIN "keyshift"."projects_ids" m2 ON m2.old_id = t."project_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.project_members', '"public"."project_members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."project_members"'), to_regclass('"keyshift_build_1"."project_members"'));
+ANALYZE "keyshift_build_1"."project_members";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.project_members', '"public"."project_members"');
 
 -- public.assignments
@@ -686,6 +690,7 @@ LEFT JOIN "keyshift"."projects_ids" m2 ON m2.old_id = t."proj_ref"
 LEFT JOIN "keyshift"."members_ids" m3 ON m3.old_id = t."who_ref";
 SELECT pg_temp.keyshift_progress('copied', 'public.assignments', '"public"."assignments"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."assignments"'), to_regclass('"keyshift_build_1"."assignments"'));
+ANALYZE "keyshift_build_1"."assignments";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.assignments', '"public"."assignments"');
 
 -- public.time_entries
@@ -700,6 +705,7 @@ LEFT JOIN "keyshift"."members_ids" m3 ON m3.old_id = t."member_id"
 LEFT JOIN "keyshift"."members_ids" m4 ON m4.old_id = t."approver_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.time_entries', '"public"."time_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."time_entries"'), to_regclass('"keyshift_build_1"."time_entries"'));
+ANALYZE "keyshift_build_1"."time_entries";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.time_entries', '"public"."time_entries"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'), true);

@@ -161,7 +161,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -174,6 +174,7 @@ FROM ONLY "public"."members" t
 LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.members', '"public"."members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'));
+ANALYZE "keyshift_build_1"."members";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.members', '"public"."members"');
 
 -- public.projects
@@ -185,6 +186,7 @@ FROM ONLY "public"."projects" t
 LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
+ANALYZE "keyshift_build_1"."projects";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
 
 -- public.project_members
@@ -197,6 +199,7 @@ LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id"
 LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.project_members', '"public"."project_members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."project_members"'), to_regclass('"keyshift_build_1"."project_members"'));
+ANALYZE "keyshift_build_1"."project_members";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.project_members', '"public"."project_members"');
 
 -- public.assignments
@@ -210,6 +213,7 @@ LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."proj_ref"
 LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."who_ref";
 SELECT pg_temp.keyshift_progress('copied', 'public.assignments', '"public"."assignments"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."assignments"'), to_regclass('"keyshift_build_1"."assignments"'));
+ANALYZE "keyshift_build_1"."assignments";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.assignments', '"public"."assignments"');
 
 -- public.time_entries
@@ -224,6 +228,7 @@ LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."member_id"
 LEFT JOIN "keyshift"."members_ids" m4 ON m4.new_id = t."approver_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.time_entries', '"public"."time_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."time_entries"'), to_regclass('"keyshift_build_1"."time_entries"'));
+ANALYZE "keyshift_build_1"."time_entries";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.time_entries', '"public"."time_entries"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'), true);

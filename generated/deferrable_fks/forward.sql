@@ -626,8 +626,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."royalties"', 'book_id', 'i
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."royalties"', 'author_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."royalties"') AND a.attname = 'author_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.authors
 SELECT keyshift.create_copy('"public"."authors"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -638,6 +639,7 @@ FROM ONLY "public"."authors" t
 LEFT JOIN "keyshift"."authors_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.authors', '"public"."authors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."authors"'), to_regclass('"keyshift_build_1"."authors"'));
+ANALYZE "keyshift_build_1"."authors";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.authors', '"public"."authors"');
 
 -- public.books
@@ -652,6 +654,7 @@ LEFT JOIN "keyshift"."authors_ids" m3 ON m3.old_id = t."editor_id"
 LEFT JOIN "keyshift"."books_ids" m4 ON m4.old_id = t."sequel_of";
 SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
+ANALYZE "keyshift_build_1"."books";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.books', '"public"."books"');
 
 -- public.book_authors
@@ -664,6 +667,7 @@ LEFT JOIN "keyshift"."books_ids" m1 ON m1.old_id = t."book_id"
 LEFT JOIN "keyshift"."authors_ids" m2 ON m2.old_id = t."author_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.book_authors', '"public"."book_authors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."book_authors"'), to_regclass('"keyshift_build_1"."book_authors"'));
+ANALYZE "keyshift_build_1"."book_authors";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.book_authors', '"public"."book_authors"');
 
 -- public.royalties
@@ -677,6 +681,7 @@ LEFT JOIN "keyshift"."books_ids" m2 ON m2.old_id = t."book_id"
 LEFT JOIN "keyshift"."authors_ids" m3 ON m3.old_id = t."author_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.royalties', '"public"."royalties"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."royalties"'), to_regclass('"keyshift_build_1"."royalties"'));
+ANALYZE "keyshift_build_1"."royalties";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.royalties', '"public"."royalties"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."authors"'), to_regclass('"keyshift_build_1"."authors"'), true);

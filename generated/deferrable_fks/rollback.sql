@@ -147,7 +147,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."r
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -160,6 +160,7 @@ FROM ONLY "public"."authors" t
 LEFT JOIN "keyshift"."authors_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.authors', '"public"."authors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."authors"'), to_regclass('"keyshift_build_1"."authors"'));
+ANALYZE "keyshift_build_1"."authors";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.authors', '"public"."authors"');
 
 -- public.books
@@ -174,6 +175,7 @@ LEFT JOIN "keyshift"."authors_ids" m3 ON m3.new_id = t."editor_id"
 LEFT JOIN "keyshift"."books_ids" m4 ON m4.new_id = t."sequel_of";
 SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
+ANALYZE "keyshift_build_1"."books";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.books', '"public"."books"');
 
 -- public.book_authors
@@ -186,6 +188,7 @@ LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."book_id"
 LEFT JOIN "keyshift"."authors_ids" m2 ON m2.new_id = t."author_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.book_authors', '"public"."book_authors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."book_authors"'), to_regclass('"keyshift_build_1"."book_authors"'));
+ANALYZE "keyshift_build_1"."book_authors";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.book_authors', '"public"."book_authors"');
 
 -- public.royalties
@@ -199,6 +202,7 @@ LEFT JOIN "keyshift"."books_ids" m2 ON m2.new_id = t."book_id"
 LEFT JOIN "keyshift"."authors_ids" m3 ON m3.new_id = t."author_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.royalties', '"public"."royalties"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."royalties"'), to_regclass('"keyshift_build_1"."royalties"'));
+ANALYZE "keyshift_build_1"."royalties";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.royalties', '"public"."royalties"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."authors"'), to_regclass('"keyshift_build_1"."authors"'), true);

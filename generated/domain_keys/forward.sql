@@ -616,8 +616,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'owner_id', '"
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'backup', '"public"."account_id"', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."projects"') AND a.attname = 'backup';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- geo.regions
 SELECT keyshift.create_copy('"geo"."regions"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -628,6 +629,7 @@ FROM ONLY "geo"."regions" t
 LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'geo.regions', '"geo"."regions"');
 SELECT keyshift.copy_indexes(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'));
+ANALYZE "keyshift_build_1"."regions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'geo.regions', '"geo"."regions"');
 
 -- public.accounts
@@ -640,6 +642,7 @@ LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."geo_regions_ids" m2 ON m2.old_id = t."region_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_2"."accounts"'));
+ANALYZE "keyshift_build_2"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
 
 -- public.projects
@@ -653,6 +656,7 @@ LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."owner_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.old_id = t."backup";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_2"."projects"'));
+ANALYZE "keyshift_build_2"."projects";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'), true);

@@ -143,7 +143,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."p
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 CREATE SCHEMA "keyshift_build_2";
@@ -158,6 +158,7 @@ FROM ONLY "geo"."regions" t
 LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'geo.regions', '"geo"."regions"');
 SELECT keyshift.copy_indexes(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'));
+ANALYZE "keyshift_build_1"."regions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'geo.regions', '"geo"."regions"');
 
 -- public.accounts
@@ -170,6 +171,7 @@ LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."geo_regions_ids" m2 ON m2.new_id = t."region_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_2"."accounts"'));
+ANALYZE "keyshift_build_2"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
 
 -- public.projects
@@ -183,6 +185,7 @@ LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."backup";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_2"."projects"'));
+ANALYZE "keyshift_build_2"."projects";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'), true);

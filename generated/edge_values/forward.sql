@@ -647,8 +647,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."transfers"', 'from_id', 'i
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."transfers"', 'reviewer_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."transfers"') AND a.attname = 'reviewer_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -659,6 +660,7 @@ FROM ONLY "public"."accounts" t
 LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
+ANALYZE "keyshift_build_1"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
 
 -- public.ledger
@@ -671,6 +673,7 @@ LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.ledger', '"public"."ledger"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."ledger"'), to_regclass('"keyshift_build_1"."ledger"'));
+ANALYZE "keyshift_build_1"."ledger";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"public"."ledger"');
 
 -- public.archived_entries
@@ -683,6 +686,7 @@ LEFT JOIN "keyshift"."archived_entries_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.old_id = t."ledger_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.archived_entries', '"public"."archived_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."archived_entries"'), to_regclass('"keyshift_build_1"."archived_entries"'));
+ANALYZE "keyshift_build_1"."archived_entries";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries', '"public"."archived_entries"');
 
 -- public.scratch
@@ -695,6 +699,7 @@ LEFT JOIN "keyshift"."scratch_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.scratch', '"public"."scratch"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."scratch"'), to_regclass('"keyshift_build_1"."scratch"'));
+ANALYZE "keyshift_build_1"."scratch";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.scratch', '"public"."scratch"');
 
 -- public.transfers
@@ -708,6 +713,7 @@ LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."from_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.old_id = t."reviewer_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.transfers', '"public"."transfers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'));
+ANALYZE "keyshift_build_1"."transfers";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.transfers', '"public"."transfers"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);

@@ -177,7 +177,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -190,6 +190,7 @@ FROM ONLY "public"."accounts" t
 LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
+ANALYZE "keyshift_build_1"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
 
 -- public.ledger
@@ -202,6 +203,7 @@ LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.ledger', '"public"."ledger"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."ledger"'), to_regclass('"keyshift_build_1"."ledger"'));
+ANALYZE "keyshift_build_1"."ledger";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"public"."ledger"');
 
 -- public.archived_entries
@@ -214,6 +216,7 @@ LEFT JOIN "keyshift"."archived_entries_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.archived_entries', '"public"."archived_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."archived_entries"'), to_regclass('"keyshift_build_1"."archived_entries"'));
+ANALYZE "keyshift_build_1"."archived_entries";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries', '"public"."archived_entries"');
 
 -- public.scratch
@@ -226,6 +229,7 @@ LEFT JOIN "keyshift"."scratch_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.scratch', '"public"."scratch"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."scratch"'), to_regclass('"keyshift_build_1"."scratch"'));
+ANALYZE "keyshift_build_1"."scratch";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.scratch', '"public"."scratch"');
 
 -- public.transfers
@@ -239,6 +243,7 @@ LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."from_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."reviewer_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.transfers', '"public"."transfers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'));
+ANALYZE "keyshift_build_1"."transfers";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.transfers', '"public"."transfers"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);

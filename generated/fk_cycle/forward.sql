@@ -618,8 +618,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."sales"', 'store_id', 'inte
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."sales"', 'staff_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sales"') AND a.attname = 'staff_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.staff
 SELECT keyshift.create_copy('"public"."staff"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -631,6 +632,7 @@ LEFT JOIN "keyshift"."staff_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."stores_ids" m2 ON m2.old_id = t."store_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.staff', '"public"."staff"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'));
+ANALYZE "keyshift_build_1"."staff";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.staff', '"public"."staff"');
 
 -- public.stores
@@ -643,6 +645,7 @@ LEFT JOIN "keyshift"."stores_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."staff_ids" m2 ON m2.old_id = t."manager_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.stores', '"public"."stores"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."stores"'), to_regclass('"keyshift_build_1"."stores"'));
+ANALYZE "keyshift_build_1"."stores";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.stores', '"public"."stores"');
 
 -- public.sales
@@ -656,6 +659,7 @@ LEFT JOIN "keyshift"."stores_ids" m2 ON m2.old_id = t."store_id"
 LEFT JOIN "keyshift"."staff_ids" m3 ON m3.old_id = t."staff_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.sales', '"public"."sales"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sales"'), to_regclass('"keyshift_build_1"."sales"'));
+ANALYZE "keyshift_build_1"."sales";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sales', '"public"."sales"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'), true);

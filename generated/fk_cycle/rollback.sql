@@ -147,7 +147,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."s
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -161,6 +161,7 @@ LEFT JOIN "keyshift"."staff_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.staff', '"public"."staff"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'));
+ANALYZE "keyshift_build_1"."staff";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.staff', '"public"."staff"');
 
 -- public.stores
@@ -173,6 +174,7 @@ LEFT JOIN "keyshift"."stores_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."staff_ids" m2 ON m2.new_id = t."manager_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.stores', '"public"."stores"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."stores"'), to_regclass('"keyshift_build_1"."stores"'));
+ANALYZE "keyshift_build_1"."stores";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.stores', '"public"."stores"');
 
 -- public.sales
@@ -186,6 +188,7 @@ LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id"
 LEFT JOIN "keyshift"."staff_ids" m3 ON m3.new_id = t."staff_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.sales', '"public"."sales"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sales"'), to_regclass('"keyshift_build_1"."sales"'));
+ANALYZE "keyshift_build_1"."sales";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sales', '"public"."sales"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'), true);

@@ -605,8 +605,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."replies"', 'id', 'integer'
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."replies"', 'ticket_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."replies"') AND a.attname = 'ticket_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.tickets
 SELECT keyshift.create_copy('"public"."tickets"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -617,6 +618,7 @@ FROM ONLY "public"."tickets" t
 LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
+ANALYZE "keyshift_build_1"."tickets";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"public"."tickets"');
 
 -- public.replies
@@ -629,6 +631,7 @@ LEFT JOIN "keyshift"."replies_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."tickets_ids" m2 ON m2.old_id = t."ticket_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.replies', '"public"."replies"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."replies"'), to_regclass('"keyshift_build_1"."replies"'));
+ANALYZE "keyshift_build_1"."replies";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.replies', '"public"."replies"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'), true);

@@ -129,7 +129,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."r
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -142,6 +142,7 @@ FROM ONLY "public"."tickets" t
 LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
+ANALYZE "keyshift_build_1"."tickets";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"public"."tickets"');
 
 -- public.replies
@@ -154,6 +155,7 @@ LEFT JOIN "keyshift"."replies_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."tickets_ids" m2 ON m2.new_id = t."ticket_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.replies', '"public"."replies"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."replies"'), to_regclass('"keyshift_build_1"."replies"'));
+ANALYZE "keyshift_build_1"."replies";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.replies', '"public"."replies"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'), true);

@@ -598,8 +598,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."books"', 'id', 'integer', 
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."books"', 'shelf_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."books"') AND a.attname = 'shelf_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.shelves
 SELECT keyshift.create_copy('"public"."shelves"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -610,6 +611,7 @@ FROM ONLY "public"."shelves" t
 LEFT JOIN "keyshift"."shelves_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.shelves', '"public"."shelves"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."shelves"'), to_regclass('"keyshift_build_1"."shelves"'));
+ANALYZE "keyshift_build_1"."shelves";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.shelves', '"public"."shelves"');
 
 -- public.books
@@ -622,6 +624,7 @@ LEFT JOIN "keyshift"."books_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."shelves_ids" m2 ON m2.old_id = t."shelf_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
+ANALYZE "keyshift_build_1"."books";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.books', '"public"."books"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."shelves"'), to_regclass('"keyshift_build_1"."shelves"'), true);

@@ -131,7 +131,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."b
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -144,6 +144,7 @@ FROM ONLY "public"."shelves" t
 LEFT JOIN "keyshift"."shelves_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.shelves', '"public"."shelves"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."shelves"'), to_regclass('"keyshift_build_1"."shelves"'));
+ANALYZE "keyshift_build_1"."shelves";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.shelves', '"public"."shelves"');
 
 -- public.books
@@ -156,6 +157,7 @@ LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."shelves_ids" m2 ON m2.new_id = t."shelf_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
+ANALYZE "keyshift_build_1"."books";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.books', '"public"."books"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."shelves"'), to_regclass('"keyshift_build_1"."shelves"'), true);

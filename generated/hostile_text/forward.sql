@@ -881,8 +881,9 @@ INSERT INTO keyshift.rebuilt_column SELECT E'"public"."a$keyshift$b
 \\! touch pw_fk';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public."acct
 -- \! touch pw_t ;*/$$'\\"
@@ -905,6 +906,8 @@ SELECT pg_temp.keyshift_progress('copied', E'public."acct
 SELECT keyshift.copy_indexes(to_regclass(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"'), to_regclass(E'"keyshift_build_1"."acct
 \\! touch pw_t ;*/$$''\\\\"'));
+ANALYZE "keyshift_build_1"."acct
+\! touch pw_t ;*/$$'\\";
 SELECT pg_temp.keyshift_progress('indexed the copy of', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"');
@@ -935,6 +938,8 @@ SELECT pg_temp.keyshift_progress('copied', E'public."a$keyshift$b
 SELECT keyshift.copy_indexes(to_regclass(E'"public"."a$keyshift$b
 \\i pw_i"'), to_regclass(E'"keyshift_build_1"."a$keyshift$b
 \\i pw_i"'));
+ANALYZE "keyshift_build_1"."a$keyshift$b
+\i pw_i";
 SELECT pg_temp.keyshift_progress('indexed the copy of', E'public."a$keyshift$b
 \\i pw_i"', E'"public"."a$keyshift$b
 \\i pw_i"');

@@ -167,7 +167,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift1$ SELECT old_id FROM "keyshift"."
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -192,6 +192,8 @@ SELECT pg_temp.keyshift_progress('copied', E'public."acct
 SELECT keyshift.copy_indexes(to_regclass(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"'), to_regclass(E'"keyshift_build_1"."acct
 \\! touch pw_t ;*/$$''\\\\"'));
+ANALYZE "keyshift_build_1"."acct
+\! touch pw_t ;*/$$'\\";
 SELECT pg_temp.keyshift_progress('indexed the copy of', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"');
@@ -222,6 +224,8 @@ SELECT pg_temp.keyshift_progress('copied', E'public."a$keyshift$b
 SELECT keyshift.copy_indexes(to_regclass(E'"public"."a$keyshift$b
 \\i pw_i"'), to_regclass(E'"keyshift_build_1"."a$keyshift$b
 \\i pw_i"'));
+ANALYZE "keyshift_build_1"."a$keyshift$b
+\i pw_i";
 SELECT pg_temp.keyshift_progress('indexed the copy of', E'public."a$keyshift$b
 \\i pw_i"', E'"public"."a$keyshift$b
 \\i pw_i"');

@@ -693,8 +693,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'manual_id', 'int
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'shared_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'shared_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.t_bigserial
 SELECT keyshift.create_copy('"public"."t_bigserial"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -705,6 +706,7 @@ FROM ONLY "public"."t_bigserial" t
 LEFT JOIN "keyshift"."t_bigserial_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_bigserial', '"public"."t_bigserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'));
+ANALYZE "keyshift_build_1"."t_bigserial";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"public"."t_bigserial"');
 
 -- public.t_identity_always
@@ -716,6 +718,7 @@ FROM ONLY "public"."t_identity_always" t
 LEFT JOIN "keyshift"."t_identity_always_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_always', '"public"."t_identity_always"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_always"'), to_regclass('"keyshift_build_1"."t_identity_always"'));
+ANALYZE "keyshift_build_1"."t_identity_always";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_always', '"public"."t_identity_always"');
 
 -- public.t_identity_default
@@ -727,6 +730,7 @@ FROM ONLY "public"."t_identity_default" t
 LEFT JOIN "keyshift"."t_identity_default_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_default', '"public"."t_identity_default"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_default"'), to_regclass('"keyshift_build_1"."t_identity_default"'));
+ANALYZE "keyshift_build_1"."t_identity_default";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_default', '"public"."t_identity_default"');
 
 -- public.t_manual_seq
@@ -738,6 +742,7 @@ FROM ONLY "public"."t_manual_seq" t
 LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_manual_seq', '"public"."t_manual_seq"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_manual_seq"'), to_regclass('"keyshift_build_1"."t_manual_seq"'));
+ANALYZE "keyshift_build_1"."t_manual_seq";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '"public"."t_manual_seq"');
 
 -- public.t_serial
@@ -749,6 +754,7 @@ FROM ONLY "public"."t_serial" t
 LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_serial', '"public"."t_serial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_serial"'), to_regclass('"keyshift_build_1"."t_serial"'));
+ANALYZE "keyshift_build_1"."t_serial";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_serial', '"public"."t_serial"');
 
 -- public.t_shared_seq
@@ -760,6 +766,7 @@ FROM ONLY "public"."t_shared_seq" t
 LEFT JOIN "keyshift"."t_shared_seq_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_shared_seq', '"public"."t_shared_seq"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_shared_seq"'), to_regclass('"keyshift_build_1"."t_shared_seq"'));
+ANALYZE "keyshift_build_1"."t_shared_seq";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '"public"."t_shared_seq"');
 
 -- public.t_smallserial
@@ -771,6 +778,7 @@ FROM ONLY "public"."t_smallserial" t
 LEFT JOIN "keyshift"."t_smallserial_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_smallserial', '"public"."t_smallserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_smallserial"'), to_regclass('"keyshift_build_1"."t_smallserial"'));
+ANALYZE "keyshift_build_1"."t_smallserial";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', '"public"."t_smallserial"');
 
 -- public.links
@@ -789,6 +797,7 @@ LEFT JOIN "keyshift"."t_manual_seq_ids" m7 ON m7.old_id = t."manual_id"
 LEFT JOIN "keyshift"."t_shared_seq_ids" m8 ON m8.old_id = t."shared_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.links', '"public"."links"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."links"'), to_regclass('"keyshift_build_1"."links"'));
+ANALYZE "keyshift_build_1"."links";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.links', '"public"."links"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'), true);

@@ -227,7 +227,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."l
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -240,6 +240,7 @@ FROM ONLY "public"."t_bigserial" t
 LEFT JOIN "keyshift"."t_bigserial_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_bigserial', '"public"."t_bigserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'));
+ANALYZE "keyshift_build_1"."t_bigserial";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"public"."t_bigserial"');
 
 -- public.t_identity_always
@@ -251,6 +252,7 @@ FROM ONLY "public"."t_identity_always" t
 LEFT JOIN "keyshift"."t_identity_always_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_always', '"public"."t_identity_always"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_always"'), to_regclass('"keyshift_build_1"."t_identity_always"'));
+ANALYZE "keyshift_build_1"."t_identity_always";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_always', '"public"."t_identity_always"');
 
 -- public.t_identity_default
@@ -262,6 +264,7 @@ FROM ONLY "public"."t_identity_default" t
 LEFT JOIN "keyshift"."t_identity_default_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_default', '"public"."t_identity_default"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_default"'), to_regclass('"keyshift_build_1"."t_identity_default"'));
+ANALYZE "keyshift_build_1"."t_identity_default";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_default', '"public"."t_identity_default"');
 
 -- public.t_manual_seq
@@ -273,6 +276,7 @@ FROM ONLY "public"."t_manual_seq" t
 LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_manual_seq', '"public"."t_manual_seq"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_manual_seq"'), to_regclass('"keyshift_build_1"."t_manual_seq"'));
+ANALYZE "keyshift_build_1"."t_manual_seq";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '"public"."t_manual_seq"');
 
 -- public.t_serial
@@ -284,6 +288,7 @@ FROM ONLY "public"."t_serial" t
 LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_serial', '"public"."t_serial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_serial"'), to_regclass('"keyshift_build_1"."t_serial"'));
+ANALYZE "keyshift_build_1"."t_serial";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_serial', '"public"."t_serial"');
 
 -- public.t_shared_seq
@@ -295,6 +300,7 @@ FROM ONLY "public"."t_shared_seq" t
 LEFT JOIN "keyshift"."t_shared_seq_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_shared_seq', '"public"."t_shared_seq"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_shared_seq"'), to_regclass('"keyshift_build_1"."t_shared_seq"'));
+ANALYZE "keyshift_build_1"."t_shared_seq";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '"public"."t_shared_seq"');
 
 -- public.t_smallserial
@@ -306,6 +312,7 @@ FROM ONLY "public"."t_smallserial" t
 LEFT JOIN "keyshift"."t_smallserial_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.t_smallserial', '"public"."t_smallserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_smallserial"'), to_regclass('"keyshift_build_1"."t_smallserial"'));
+ANALYZE "keyshift_build_1"."t_smallserial";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', '"public"."t_smallserial"');
 
 -- public.links
@@ -324,6 +331,7 @@ LEFT JOIN "keyshift"."t_manual_seq_ids" m7 ON m7.new_id = t."manual_id"
 LEFT JOIN "keyshift"."t_shared_seq_ids" m8 ON m8.new_id = t."shared_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.links', '"public"."links"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."links"'), to_regclass('"keyshift_build_1"."links"'));
+ANALYZE "keyshift_build_1"."links";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.links', '"public"."links"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'), true);

@@ -791,8 +791,9 @@ SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attr
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."tenants"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tenants"') AND a.attname = 'id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.tenants
 SELECT keyshift.create_copy('"public"."tenants"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -803,6 +804,7 @@ FROM ONLY "public"."tenants" t
 LEFT JOIN "keyshift"."tenants_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tenants', '"public"."tenants"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'));
+ANALYZE "keyshift_build_1"."tenants";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tenants', '"public"."tenants"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'), true);

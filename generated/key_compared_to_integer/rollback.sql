@@ -115,7 +115,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -128,6 +128,7 @@ FROM ONLY "public"."tenants" t
 LEFT JOIN "keyshift"."tenants_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tenants', '"public"."tenants"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'));
+ANALYZE "keyshift_build_1"."tenants";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tenants', '"public"."tenants"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'), true);

@@ -618,8 +618,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."payment_reconciliation_ent
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'order_line_items_package_größe_ref', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"') AND a.attname = 'order_line_items_package_größe_ref';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.subscription_billing_account_history_records_for_annual_reviews
 SELECT keyshift.create_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -630,6 +631,7 @@ FROM ONLY "public"."subscription_billing_account_history_records_for_annual_revi
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.old_id = t."subscription_billing_account_history_record_surrogate_key_value";
 SELECT pg_temp.keyshift_progress('copied', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'));
+ANALYZE "keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
 
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
@@ -642,6 +644,7 @@ LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.old_id = t."subscription_billing_account_history_record_surrogate_key_value";
 SELECT pg_temp.keyshift_progress('copied', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'));
+ANALYZE "keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
 
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
@@ -656,6 +659,7 @@ LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8
 LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m4 ON m4.old_id = t."order_line_items_package_größe_ref";
 SELECT pg_temp.keyshift_progress('copied', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'));
+ANALYZE "keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'), true);

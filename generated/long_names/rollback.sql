@@ -147,7 +147,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."p
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -160,6 +160,7 @@ FROM ONLY "public"."subscription_billing_account_history_records_for_annual_revi
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value";
 SELECT pg_temp.keyshift_progress('copied', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'));
+ANALYZE "keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
 
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
@@ -172,6 +173,7 @@ LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_surrogate_key_value";
 SELECT pg_temp.keyshift_progress('copied', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'));
+ANALYZE "keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
 
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
@@ -186,6 +188,7 @@ LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8
 LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m4 ON m4.new_id = t."order_line_items_package_größe_ref";
 SELECT pg_temp.keyshift_progress('copied', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'));
+ANALYZE "keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'), true);

@@ -594,8 +594,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."referrals"', 'referrer_id'
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."referrals"', 'referred_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."referrals"') AND a.attname = 'referred_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -606,6 +607,7 @@ FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.page_views
@@ -617,6 +619,7 @@ FROM ONLY "public"."page_views" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
+ANALYZE "keyshift_build_1"."page_views";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"public"."page_views"');
 
 -- public.referrals
@@ -629,6 +632,7 @@ LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."referrer_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."referred_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.referrals', '"public"."referrals"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."referrals"'), to_regclass('"keyshift_build_1"."referrals"'));
+ANALYZE "keyshift_build_1"."referrals";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.referrals', '"public"."referrals"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);

@@ -115,7 +115,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."u
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -128,6 +128,7 @@ FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.page_views
@@ -139,6 +140,7 @@ FROM ONLY "public"."page_views" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
+ANALYZE "keyshift_build_1"."page_views";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"public"."page_views"');
 
 -- public.referrals
@@ -151,6 +153,7 @@ LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."referrer_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."referred_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.referrals', '"public"."referrals"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."referrals"'), to_regclass('"keyshift_build_1"."referrals"'));
+ANALYZE "keyshift_build_1"."referrals";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.referrals', '"public"."referrals"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);

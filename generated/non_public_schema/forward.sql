@@ -668,8 +668,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'invoice_id', 'in
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'account_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'account_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- app.accounts
 SELECT keyshift.create_copy('"app"."accounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -680,6 +681,7 @@ FROM ONLY "app"."accounts" t
 LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'app.accounts', '"app"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
+ANALYZE "keyshift_build_1"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.accounts', '"app"."accounts"');
 
 -- app.events
@@ -692,6 +694,7 @@ LEFT JOIN "keyshift"."app_events_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.old_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'app.events', '"app"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."events"'), to_regclass('"keyshift_build_1"."events"'));
+ANALYZE "keyshift_build_1"."events";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.events', '"app"."events"');
 
 -- billing.invoices
@@ -704,6 +707,7 @@ LEFT JOIN "keyshift"."billing_invoices_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.old_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'billing.invoices', '"billing"."invoices"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."invoices"'), to_regclass('"keyshift_build_2"."invoices"'));
+ANALYZE "keyshift_build_2"."invoices";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.invoices', '"billing"."invoices"');
 
 -- billing.events
@@ -717,6 +721,7 @@ LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.old_id = t."invoice_id"
 LEFT JOIN "keyshift"."app_accounts_ids" m3 ON m3.old_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'billing.events', '"billing"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."events"'), to_regclass('"keyshift_build_2"."events"'));
+ANALYZE "keyshift_build_2"."events";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.events', '"billing"."events"');
 
 -- public.accounts
@@ -728,6 +733,7 @@ FROM ONLY "public"."accounts" t
 LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_3"."accounts"'));
+ANALYZE "keyshift_build_3"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
 
 -- public.notes
@@ -741,6 +747,7 @@ LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.old_id = t."invoice_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.old_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_3"."notes"'));
+ANALYZE "keyshift_build_3"."notes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notes', '"public"."notes"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);

@@ -195,7 +195,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."n
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 CREATE SCHEMA "keyshift_build_2";
@@ -212,6 +212,7 @@ FROM ONLY "app"."accounts" t
 LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'app.accounts', '"app"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
+ANALYZE "keyshift_build_1"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.accounts', '"app"."accounts"');
 
 -- app.events
@@ -224,6 +225,7 @@ LEFT JOIN "keyshift"."app_events_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'app.events', '"app"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."events"'), to_regclass('"keyshift_build_1"."events"'));
+ANALYZE "keyshift_build_1"."events";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.events', '"app"."events"');
 
 -- billing.invoices
@@ -236,6 +238,7 @@ LEFT JOIN "keyshift"."billing_invoices_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'billing.invoices', '"billing"."invoices"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."invoices"'), to_regclass('"keyshift_build_2"."invoices"'));
+ANALYZE "keyshift_build_2"."invoices";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.invoices', '"billing"."invoices"');
 
 -- billing.events
@@ -249,6 +252,7 @@ LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
 LEFT JOIN "keyshift"."app_accounts_ids" m3 ON m3.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'billing.events', '"billing"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."events"'), to_regclass('"keyshift_build_2"."events"'));
+ANALYZE "keyshift_build_2"."events";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.events', '"billing"."events"');
 
 -- public.accounts
@@ -260,6 +264,7 @@ FROM ONLY "public"."accounts" t
 LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_3"."accounts"'));
+ANALYZE "keyshift_build_3"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
 
 -- public.notes
@@ -273,6 +278,7 @@ LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
 LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."account_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_3"."notes"'));
+ANALYZE "keyshift_build_3"."notes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notes', '"public"."notes"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);

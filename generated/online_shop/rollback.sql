@@ -147,7 +147,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."r
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -161,6 +161,7 @@ LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."referred_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.customers', '"public"."customers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."customers"'), to_regclass('"keyshift_build_1"."customers"'));
+ANALYZE "keyshift_build_1"."customers";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.customers', '"public"."customers"');
 
 -- public.orders
@@ -173,6 +174,7 @@ LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.orders', '"public"."orders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."orders"'), to_regclass('"keyshift_build_1"."orders"'));
+ANALYZE "keyshift_build_1"."orders";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.orders', '"public"."orders"');
 
 -- public.order_lines
@@ -184,6 +186,7 @@ FROM ONLY "public"."order_lines" t
 LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."order_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.order_lines', '"public"."order_lines"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order_lines"'), to_regclass('"keyshift_build_1"."order_lines"'));
+ANALYZE "keyshift_build_1"."order_lines";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order_lines', '"public"."order_lines"');
 
 -- public.refunds
@@ -196,6 +199,7 @@ LEFT JOIN "keyshift"."refunds_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."orders_ids" m2 ON m2.new_id = t."order_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.refunds', '"public"."refunds"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."refunds"'), to_regclass('"keyshift_build_1"."refunds"'));
+ANALYZE "keyshift_build_1"."refunds";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.refunds', '"public"."refunds"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."customers"'), to_regclass('"keyshift_build_1"."customers"'), true);

@@ -634,8 +634,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_emails"', 'id', 'inte
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_emails"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_emails"') AND a.attname = 'user_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -646,6 +647,7 @@ FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.projects
@@ -658,6 +660,7 @@ LEFT JOIN "keyshift"."projects_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."owner_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
+ANALYZE "keyshift_build_1"."projects";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
 
 -- public.tickets
@@ -672,6 +675,7 @@ LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."reporter_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."assignee_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
+ANALYZE "keyshift_build_1"."tickets";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"public"."tickets"');
 
 -- public.user_emails
@@ -684,6 +688,7 @@ LEFT JOIN "keyshift"."user_emails_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_emails', '"public"."user_emails"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_emails"'), to_regclass('"keyshift_build_1"."user_emails"'));
+ANALYZE "keyshift_build_1"."user_emails";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_emails', '"public"."user_emails"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);

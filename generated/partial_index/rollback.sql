@@ -163,7 +163,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."u
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -176,6 +176,7 @@ FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.projects
@@ -188,6 +189,7 @@ LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."owner_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
+ANALYZE "keyshift_build_1"."projects";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"public"."projects"');
 
 -- public.tickets
@@ -202,6 +204,7 @@ LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."reporter_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."assignee_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
+ANALYZE "keyshift_build_1"."tickets";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"public"."tickets"');
 
 -- public.user_emails
@@ -214,6 +217,7 @@ LEFT JOIN "keyshift"."user_emails_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_emails', '"public"."user_emails"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_emails"'), to_regclass('"keyshift_build_1"."user_emails"'));
+ANALYZE "keyshift_build_1"."user_emails";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_emails', '"public"."user_emails"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);

@@ -695,8 +695,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."Bob''s Table"', 'id', 'int
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."Bob''s Table"', 'weird"ref', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."Bob''s Table"') AND a.attname = 'weird"ref';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public."UserAccounts"
 SELECT keyshift.create_copy('"public"."UserAccounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -707,6 +708,7 @@ FROM ONLY "public"."UserAccounts" t
 LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.old_id = t."userId";
 SELECT pg_temp.keyshift_progress('copied', 'public."UserAccounts"', '"public"."UserAccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'));
+ANALYZE "keyshift_build_1"."UserAccounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"', '"public"."UserAccounts"');
 
 -- public.user
@@ -719,6 +721,7 @@ LEFT JOIN "keyshift"."user_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.old_id = t."UserAccountId";
 SELECT pg_temp.keyshift_progress('copied', 'public.user', '"public"."user"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'));
+ANALYZE "keyshift_build_1"."user";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"."user"');
 
 -- public.order
@@ -731,6 +734,7 @@ LEFT JOIN "keyshift"."order_ids" m1 ON m1.old_id = t."order"
 LEFT JOIN "keyshift"."user_ids" m2 ON m2.old_id = t."user";
 SELECT pg_temp.keyshift_progress('copied', 'public.order', '"public"."order"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'));
+ANALYZE "keyshift_build_1"."order";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public"."order"');
 
 -- public."café"
@@ -743,6 +747,7 @@ LEFT JOIN "keyshift"."café_ids" m1 ON m1.old_id = t."clé"
 LEFT JOIN "keyshift"."order_ids" m2 ON m2.old_id = t."order";
 SELECT pg_temp.keyshift_progress('copied', 'public."café"', '"public"."café"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'));
+ANALYZE "keyshift_build_1"."café";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"public"."café"');
 
 -- public.useraccounts
@@ -754,6 +759,7 @@ FROM ONLY "public"."useraccounts" t
 LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.old_id = t."userid";
 SELECT pg_temp.keyshift_progress('copied', 'public.useraccounts', '"public"."useraccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'));
+ANALYZE "keyshift_build_1"."useraccounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '"public"."useraccounts"');
 
 -- public."Ünïcödé"
@@ -766,6 +772,7 @@ LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.old_id = t."ïd"
 LEFT JOIN "keyshift"."café_ids" m2 ON m2.old_id = t."caféClé";
 SELECT pg_temp.keyshift_progress('copied', 'public."Ünïcödé"', '"public"."Ünïcödé"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'));
+ANALYZE "keyshift_build_1"."Ünïcödé";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', '"public"."Ünïcödé"');
 
 -- public."weird""name"
@@ -780,6 +787,7 @@ LEFT JOIN "keyshift"."user_ids" m3 ON m3.old_id = t."user id"
 LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.old_id = t."owner's id";
 SELECT pg_temp.keyshift_progress('copied', 'public."weird""name"', '"public"."weird""name"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."weird""name"'), to_regclass('"keyshift_build_1"."weird""name"'));
+ANALYZE "keyshift_build_1"."weird""name";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', '"public"."weird""name"');
 
 -- public."Bob's Table"
@@ -792,6 +800,7 @@ LEFT JOIN "keyshift"."Bob's Table_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.old_id = t."weird""ref";
 SELECT pg_temp.keyshift_progress('copied', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'));
+ANALYZE "keyshift_build_1"."Bob's Table";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'), true);

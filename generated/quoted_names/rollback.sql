@@ -225,7 +225,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."B
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -238,6 +238,7 @@ FROM ONLY "public"."UserAccounts" t
 LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId";
 SELECT pg_temp.keyshift_progress('copied', 'public."UserAccounts"', '"public"."UserAccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'));
+ANALYZE "keyshift_build_1"."UserAccounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"', '"public"."UserAccounts"');
 
 -- public.user
@@ -250,6 +251,7 @@ LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId";
 SELECT pg_temp.keyshift_progress('copied', 'public.user', '"public"."user"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'));
+ANALYZE "keyshift_build_1"."user";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"."user"');
 
 -- public.order
@@ -262,6 +264,7 @@ LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"
 LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user";
 SELECT pg_temp.keyshift_progress('copied', 'public.order', '"public"."order"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'));
+ANALYZE "keyshift_build_1"."order";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public"."order"');
 
 -- public."café"
@@ -274,6 +277,7 @@ LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."clé"
 LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order";
 SELECT pg_temp.keyshift_progress('copied', 'public."café"', '"public"."café"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'));
+ANALYZE "keyshift_build_1"."café";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"public"."café"');
 
 -- public.useraccounts
@@ -285,6 +289,7 @@ FROM ONLY "public"."useraccounts" t
 LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid";
 SELECT pg_temp.keyshift_progress('copied', 'public.useraccounts', '"public"."useraccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'));
+ANALYZE "keyshift_build_1"."useraccounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '"public"."useraccounts"');
 
 -- public."Ünïcödé"
@@ -297,6 +302,7 @@ LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ïd"
 LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé";
 SELECT pg_temp.keyshift_progress('copied', 'public."Ünïcödé"', '"public"."Ünïcödé"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'));
+ANALYZE "keyshift_build_1"."Ünïcödé";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', '"public"."Ünïcödé"');
 
 -- public."weird""name"
@@ -311,6 +317,7 @@ LEFT JOIN "keyshift"."user_ids" m3 ON m3.new_id = t."user id"
 LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner's id";
 SELECT pg_temp.keyshift_progress('copied', 'public."weird""name"', '"public"."weird""name"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."weird""name"'), to_regclass('"keyshift_build_1"."weird""name"'));
+ANALYZE "keyshift_build_1"."weird""name";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', '"public"."weird""name"');
 
 -- public."Bob's Table"
@@ -323,6 +330,7 @@ LEFT JOIN "keyshift"."Bob's Table_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.new_id = t."weird""ref";
 SELECT pg_temp.keyshift_progress('copied', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'));
+ANALYZE "keyshift_build_1"."Bob's Table";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'), true);

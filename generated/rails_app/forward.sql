@@ -645,8 +645,9 @@ SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attr
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."page_views"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."page_views"') AND a.attname = 'id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.notifications
 SELECT keyshift.create_copy('"public"."notifications"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -657,6 +658,7 @@ FROM ONLY "public"."notifications" t
 LEFT JOIN "keyshift"."notifications_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.notifications', '"public"."notifications"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'));
+ANALYZE "keyshift_build_1"."notifications";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notifications', '"public"."notifications"');
 
 -- public.page_views
@@ -668,6 +670,7 @@ FROM ONLY "public"."page_views" t
 LEFT JOIN "keyshift"."page_views_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
+ANALYZE "keyshift_build_1"."page_views";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"public"."page_views"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'), true);

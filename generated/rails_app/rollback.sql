@@ -220,7 +220,7 @@ SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that
 FROM (SELECT count(*) FROM ONLY "public"."taggings" t WHERE t."taggable_id" IS NOT NULL AND NOT coalesce(CASE t."taggable_type"::text WHEN 'Post' THEN EXISTS (SELECT 1 FROM "keyshift"."posts_ids" m WHERE m.new_id = t."taggable_id") WHEN 'User' THEN EXISTS (SELECT 1 FROM "keyshift"."users_ids" m WHERE m.new_id = t."taggable_id") END, false)) AS o (n);
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -233,6 +233,7 @@ FROM ONLY "public"."notifications" t
 LEFT JOIN "keyshift"."notifications_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.notifications', '"public"."notifications"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'));
+ANALYZE "keyshift_build_1"."notifications";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notifications', '"public"."notifications"');
 
 -- public.page_views
@@ -244,6 +245,7 @@ FROM ONLY "public"."page_views" t
 LEFT JOIN "keyshift"."page_views_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
+ANALYZE "keyshift_build_1"."page_views";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"public"."page_views"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'), true);

@@ -853,8 +853,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"south"."posts"', 'id', 'bigint', pg
 INSERT INTO keyshift.rebuilt_column SELECT '"south"."posts"', 'user_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"south"."posts"') AND a.attname = 'user_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- north.labels
 SELECT keyshift.create_copy('"north"."labels"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -865,6 +866,7 @@ FROM ONLY "north"."labels" t
 LEFT JOIN "keyshift"."north_labels_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'north.labels', '"north"."labels"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
+ANALYZE "keyshift_build_1"."labels";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.labels', '"north"."labels"');
 
 -- north.users
@@ -876,6 +878,7 @@ FROM ONLY "north"."users" t
 LEFT JOIN "keyshift"."north_users_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'north.users', '"north"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.users', '"north"."users"');
 
 -- north.posts
@@ -888,6 +891,7 @@ LEFT JOIN "keyshift"."north_posts_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."north_users_ids" m2 ON m2.old_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'north.posts', '"north"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
+ANALYZE "keyshift_build_1"."posts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.posts', '"north"."posts"');
 
 -- south.users
@@ -899,6 +903,7 @@ FROM ONLY "south"."users" t
 LEFT JOIN "keyshift"."south_users_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'south.users', '"south"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."users"'), to_regclass('"keyshift_build_2"."users"'));
+ANALYZE "keyshift_build_2"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.users', '"south"."users"');
 
 -- south.posts
@@ -911,6 +916,7 @@ LEFT JOIN "keyshift"."south_posts_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."south_users_ids" m2 ON m2.old_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'south.posts', '"south"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."posts"'), to_regclass('"keyshift_build_2"."posts"'));
+ANALYZE "keyshift_build_2"."posts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.posts', '"south"."posts"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'), true);

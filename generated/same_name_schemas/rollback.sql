@@ -179,7 +179,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."s
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 CREATE SCHEMA "keyshift_build_2";
@@ -194,6 +194,7 @@ FROM ONLY "north"."labels" t
 LEFT JOIN "keyshift"."north_labels_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'north.labels', '"north"."labels"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
+ANALYZE "keyshift_build_1"."labels";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.labels', '"north"."labels"');
 
 -- north.users
@@ -205,6 +206,7 @@ FROM ONLY "north"."users" t
 LEFT JOIN "keyshift"."north_users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'north.users', '"north"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.users', '"north"."users"');
 
 -- north.posts
@@ -217,6 +219,7 @@ LEFT JOIN "keyshift"."north_posts_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."north_users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'north.posts', '"north"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
+ANALYZE "keyshift_build_1"."posts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.posts', '"north"."posts"');
 
 -- south.users
@@ -228,6 +231,7 @@ FROM ONLY "south"."users" t
 LEFT JOIN "keyshift"."south_users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'south.users', '"south"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."users"'), to_regclass('"keyshift_build_2"."users"'));
+ANALYZE "keyshift_build_2"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.users', '"south"."users"');
 
 -- south.posts
@@ -240,6 +244,7 @@ LEFT JOIN "keyshift"."south_posts_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."south_users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'south.posts', '"south"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."posts"'), to_regclass('"keyshift_build_2"."posts"'));
+ANALYZE "keyshift_build_2"."posts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.posts', '"south"."posts"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'), true);

@@ -601,8 +601,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."employees"', 'manager_id',
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."employees"', 'mentor_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."employees"') AND a.attname = 'mentor_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.categories
 SELECT keyshift.create_copy('"public"."categories"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -614,6 +615,7 @@ LEFT JOIN "keyshift"."categories_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."categories_ids" m2 ON m2.old_id = t."parent_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.categories', '"public"."categories"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'));
+ANALYZE "keyshift_build_1"."categories";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.categories', '"public"."categories"');
 
 -- public.employees
@@ -627,6 +629,7 @@ LEFT JOIN "keyshift"."employees_ids" m2 ON m2.old_id = t."manager_id"
 LEFT JOIN "keyshift"."employees_ids" m3 ON m3.old_id = t."mentor_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.employees', '"public"."employees"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."employees"'), to_regclass('"keyshift_build_1"."employees"'));
+ANALYZE "keyshift_build_1"."employees";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.employees', '"public"."employees"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'), true);

@@ -129,7 +129,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."e
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -143,6 +143,7 @@ LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.categories', '"public"."categories"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'));
+ANALYZE "keyshift_build_1"."categories";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.categories', '"public"."categories"');
 
 -- public.employees
@@ -156,6 +157,7 @@ LEFT JOIN "keyshift"."employees_ids" m2 ON m2.new_id = t."manager_id"
 LEFT JOIN "keyshift"."employees_ids" m3 ON m3.new_id = t."mentor_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.employees', '"public"."employees"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."employees"'), to_regclass('"keyshift_build_1"."employees"'));
+ANALYZE "keyshift_build_1"."employees";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.employees', '"public"."employees"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'), true);

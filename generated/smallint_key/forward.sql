@@ -631,8 +631,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."variants"', 'size_id', 'sm
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."variants"', 'color_id', 'smallint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."variants"') AND a.attname = 'color_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.colors
 SELECT keyshift.create_copy('"public"."colors"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -643,6 +644,7 @@ FROM ONLY "public"."colors" t
 LEFT JOIN "keyshift"."colors_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.colors', '"public"."colors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."colors"'), to_regclass('"keyshift_build_1"."colors"'));
+ANALYZE "keyshift_build_1"."colors";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.colors', '"public"."colors"');
 
 -- public.sizes
@@ -654,6 +656,7 @@ FROM ONLY "public"."sizes" t
 LEFT JOIN "keyshift"."sizes_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.sizes', '"public"."sizes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sizes"'), to_regclass('"keyshift_build_1"."sizes"'));
+ANALYZE "keyshift_build_1"."sizes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sizes', '"public"."sizes"');
 
 -- public.legacy_stock
@@ -667,6 +670,7 @@ LEFT JOIN "keyshift"."sizes_ids" m2 ON m2.old_id = t."size_id"
 LEFT JOIN "keyshift"."colors_ids" m3 ON m3.old_id = t."color_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.legacy_stock', '"public"."legacy_stock"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."legacy_stock"'), to_regclass('"keyshift_build_1"."legacy_stock"'));
+ANALYZE "keyshift_build_1"."legacy_stock";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_stock', '"public"."legacy_stock"');
 
 -- public.variants
@@ -680,6 +684,7 @@ LEFT JOIN "keyshift"."sizes_ids" m2 ON m2.old_id = t."size_id"
 LEFT JOIN "keyshift"."colors_ids" m3 ON m3.old_id = t."color_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.variants', '"public"."variants"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."variants"'), to_regclass('"keyshift_build_1"."variants"'));
+ANALYZE "keyshift_build_1"."variants";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.variants', '"public"."variants"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."colors"'), to_regclass('"keyshift_build_1"."colors"'), true);

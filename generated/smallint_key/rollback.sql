@@ -161,7 +161,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."v
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -174,6 +174,7 @@ FROM ONLY "public"."colors" t
 LEFT JOIN "keyshift"."colors_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.colors', '"public"."colors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."colors"'), to_regclass('"keyshift_build_1"."colors"'));
+ANALYZE "keyshift_build_1"."colors";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.colors', '"public"."colors"');
 
 -- public.sizes
@@ -185,6 +186,7 @@ FROM ONLY "public"."sizes" t
 LEFT JOIN "keyshift"."sizes_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.sizes', '"public"."sizes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sizes"'), to_regclass('"keyshift_build_1"."sizes"'));
+ANALYZE "keyshift_build_1"."sizes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sizes', '"public"."sizes"');
 
 -- public.legacy_stock
@@ -198,6 +200,7 @@ LEFT JOIN "keyshift"."sizes_ids" m2 ON m2.new_id = t."size_id"
 LEFT JOIN "keyshift"."colors_ids" m3 ON m3.new_id = t."color_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.legacy_stock', '"public"."legacy_stock"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."legacy_stock"'), to_regclass('"keyshift_build_1"."legacy_stock"'));
+ANALYZE "keyshift_build_1"."legacy_stock";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_stock', '"public"."legacy_stock"');
 
 -- public.variants
@@ -211,6 +214,7 @@ LEFT JOIN "keyshift"."sizes_ids" m2 ON m2.new_id = t."size_id"
 LEFT JOIN "keyshift"."colors_ids" m3 ON m3.new_id = t."color_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.variants', '"public"."variants"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."variants"'), to_regclass('"keyshift_build_1"."variants"'));
+ANALYZE "keyshift_build_1"."variants";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.variants', '"public"."variants"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."colors"'), to_regclass('"keyshift_build_1"."colors"'), true);

@@ -628,8 +628,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."prices"', 'id', 'integer',
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."prices"', 'product_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."prices"') AND a.attname = 'product_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.products
 SELECT keyshift.create_copy('"public"."products"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -640,6 +641,7 @@ FROM ONLY "public"."products" t
 LEFT JOIN "keyshift"."products_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.products', '"public"."products"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."products"'), to_regclass('"keyshift_build_1"."products"'));
+ANALYZE "keyshift_build_1"."products";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.products', '"public"."products"');
 
 -- public.api_keys
@@ -652,6 +654,7 @@ LEFT JOIN "keyshift"."api_keys_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."products_ids" m2 ON m2.old_id = t."product_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.api_keys', '"public"."api_keys"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."api_keys"'), to_regclass('"keyshift_build_1"."api_keys"'));
+ANALYZE "keyshift_build_1"."api_keys";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.api_keys', '"public"."api_keys"');
 
 -- public.legacy_orders
@@ -663,6 +666,7 @@ FROM ONLY "public"."legacy_orders" t
 LEFT JOIN "keyshift"."legacy_orders_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.legacy_orders', '"public"."legacy_orders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."legacy_orders"'), to_regclass('"keyshift_build_1"."legacy_orders"'));
+ANALYZE "keyshift_build_1"."legacy_orders";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_orders', '"public"."legacy_orders"');
 
 -- public.prices
@@ -675,6 +679,7 @@ LEFT JOIN "keyshift"."prices_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."products_ids" m2 ON m2.old_id = t."product_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.prices', '"public"."prices"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."prices"'), to_regclass('"keyshift_build_1"."prices"'));
+ANALYZE "keyshift_build_1"."prices";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.prices', '"public"."prices"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."products"'), to_regclass('"keyshift_build_1"."products"'), true);

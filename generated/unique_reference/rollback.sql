@@ -163,7 +163,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."p
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -176,6 +176,7 @@ FROM ONLY "public"."products" t
 LEFT JOIN "keyshift"."products_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.products', '"public"."products"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."products"'), to_regclass('"keyshift_build_1"."products"'));
+ANALYZE "keyshift_build_1"."products";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.products', '"public"."products"');
 
 -- public.api_keys
@@ -188,6 +189,7 @@ LEFT JOIN "keyshift"."api_keys_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.api_keys', '"public"."api_keys"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."api_keys"'), to_regclass('"keyshift_build_1"."api_keys"'));
+ANALYZE "keyshift_build_1"."api_keys";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.api_keys', '"public"."api_keys"');
 
 -- public.legacy_orders
@@ -199,6 +201,7 @@ FROM ONLY "public"."legacy_orders" t
 LEFT JOIN "keyshift"."legacy_orders_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.legacy_orders', '"public"."legacy_orders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."legacy_orders"'), to_regclass('"keyshift_build_1"."legacy_orders"'));
+ANALYZE "keyshift_build_1"."legacy_orders";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_orders', '"public"."legacy_orders"');
 
 -- public.prices
@@ -211,6 +214,7 @@ LEFT JOIN "keyshift"."prices_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.prices', '"public"."prices"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."prices"'), to_regclass('"keyshift_build_1"."prices"'));
+ANALYZE "keyshift_build_1"."prices";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.prices', '"public"."prices"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."products"'), to_regclass('"keyshift_build_1"."products"'), true);

@@ -662,8 +662,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'account_id', 'in
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'label_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'label_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -674,6 +675,7 @@ FROM ONLY "public"."accounts" t
 LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
+ANALYZE "keyshift_build_1"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
 
 -- public.labels
@@ -685,6 +687,7 @@ FROM ONLY "public"."labels" t
 LEFT JOIN "keyshift"."labels_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.labels', '"public"."labels"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
+ANALYZE "keyshift_build_1"."labels";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.labels', '"public"."labels"');
 
 -- public.notes
@@ -698,6 +701,7 @@ LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."account_id"
 LEFT JOIN "keyshift"."labels_ids" m3 ON m3.old_id = t."label_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_1"."notes"'));
+ANALYZE "keyshift_build_1"."notes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notes', '"public"."notes"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);

@@ -147,7 +147,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."n
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -160,6 +160,7 @@ FROM ONLY "public"."accounts" t
 LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
+ANALYZE "keyshift_build_1"."accounts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"public"."accounts"');
 
 -- public.labels
@@ -171,6 +172,7 @@ FROM ONLY "public"."labels" t
 LEFT JOIN "keyshift"."labels_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.labels', '"public"."labels"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
+ANALYZE "keyshift_build_1"."labels";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.labels', '"public"."labels"');
 
 -- public.notes
@@ -184,6 +186,7 @@ LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"
 LEFT JOIN "keyshift"."labels_ids" m3 ON m3.new_id = t."label_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_1"."notes"'));
+ANALYZE "keyshift_build_1"."notes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notes', '"public"."notes"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'), true);

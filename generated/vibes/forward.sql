@@ -687,8 +687,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_sessions"', 'id', 'bi
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_sessions"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_sessions"') AND a.attname = 'user_id';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -699,6 +700,7 @@ FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.audit_logs
@@ -711,6 +713,7 @@ LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
+ANALYZE "keyshift_build_1"."audit_logs";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"public"."audit_logs"');
 
 -- public.journals
@@ -723,6 +726,7 @@ LEFT JOIN "keyshift"."journals_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.journals', '"public"."journals"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journals"'), to_regclass('"keyshift_build_1"."journals"'));
+ANALYZE "keyshift_build_1"."journals";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"public"."journals"');
 
 -- public.reminders
@@ -736,6 +740,7 @@ LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."user_id"
 LEFT JOIN "keyshift"."journals_ids" m3 ON m3.old_id = t."journal_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.reminders', '"public"."reminders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reminders"'), to_regclass('"keyshift_build_1"."reminders"'));
+ANALYZE "keyshift_build_1"."reminders";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reminders', '"public"."reminders"');
 
 -- public.tags
@@ -748,6 +753,7 @@ LEFT JOIN "keyshift"."tags_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tags', '"public"."tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'));
+ANALYZE "keyshift_build_1"."tags";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"."tags"');
 
 -- public.journal_tags
@@ -760,6 +766,7 @@ LEFT JOIN "keyshift"."journals_ids" m1 ON m1.old_id = t."journal_id"
 LEFT JOIN "keyshift"."tags_ids" m2 ON m2.old_id = t."tag_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.journal_tags', '"public"."journal_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journal_tags"'), to_regclass('"keyshift_build_1"."journal_tags"'));
+ANALYZE "keyshift_build_1"."journal_tags";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '"public"."journal_tags"');
 
 -- public.secret_tags
@@ -772,6 +779,7 @@ LEFT JOIN "keyshift"."secret_tags_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."tags_ids" m2 ON m2.old_id = t."tag_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.secret_tags', '"public"."secret_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."secret_tags"'), to_regclass('"keyshift_build_1"."secret_tags"'));
+ANALYZE "keyshift_build_1"."secret_tags";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"public"."secret_tags"');
 
 -- public.user_sessions
@@ -784,6 +792,7 @@ LEFT JOIN "keyshift"."user_sessions_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_sessions', '"public"."user_sessions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_sessions"'), to_regclass('"keyshift_build_1"."user_sessions"'));
+ANALYZE "keyshift_build_1"."user_sessions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_sessions', '"public"."user_sessions"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);

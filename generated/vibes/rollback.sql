@@ -211,7 +211,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."u
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -224,6 +224,7 @@ FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.audit_logs
@@ -236,6 +237,7 @@ LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
+ANALYZE "keyshift_build_1"."audit_logs";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"public"."audit_logs"');
 
 -- public.journals
@@ -248,6 +250,7 @@ LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.journals', '"public"."journals"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journals"'), to_regclass('"keyshift_build_1"."journals"'));
+ANALYZE "keyshift_build_1"."journals";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"public"."journals"');
 
 -- public.reminders
@@ -261,6 +264,7 @@ LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
 LEFT JOIN "keyshift"."journals_ids" m3 ON m3.new_id = t."journal_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.reminders', '"public"."reminders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reminders"'), to_regclass('"keyshift_build_1"."reminders"'));
+ANALYZE "keyshift_build_1"."reminders";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reminders', '"public"."reminders"');
 
 -- public.tags
@@ -273,6 +277,7 @@ LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.tags', '"public"."tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'));
+ANALYZE "keyshift_build_1"."tags";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"."tags"');
 
 -- public.journal_tags
@@ -285,6 +290,7 @@ LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."journal_id"
 LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.journal_tags', '"public"."journal_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journal_tags"'), to_regclass('"keyshift_build_1"."journal_tags"'));
+ANALYZE "keyshift_build_1"."journal_tags";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '"public"."journal_tags"');
 
 -- public.secret_tags
@@ -297,6 +303,7 @@ LEFT JOIN "keyshift"."secret_tags_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.secret_tags', '"public"."secret_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."secret_tags"'), to_regclass('"keyshift_build_1"."secret_tags"'));
+ANALYZE "keyshift_build_1"."secret_tags";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"public"."secret_tags"');
 
 -- public.user_sessions
@@ -309,6 +316,7 @@ LEFT JOIN "keyshift"."user_sessions_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_sessions', '"public"."user_sessions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_sessions"'), to_regclass('"keyshift_build_1"."user_sessions"'));
+ANALYZE "keyshift_build_1"."user_sessions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_sessions', '"public"."user_sessions"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);

@@ -131,7 +131,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."p
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -144,6 +144,7 @@ FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.posts
@@ -156,6 +157,7 @@ LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.posts', '"public"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
+ANALYZE "keyshift_build_1"."posts";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.posts', '"public"."posts"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);

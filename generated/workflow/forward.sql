@@ -953,8 +953,9 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'created_b
 INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'updated_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'updated_by';
 
 -- The copies: rows written once with their new values, then the indexes
--- and constraints built on the full data, then the foreign keys, once
--- every copy they reference exists.
+-- and constraints built on the full data, and statistics (the first
+-- queries after the swap must not wait for autovacuum's), then the
+-- foreign keys, once every copy they reference exists.
 
 -- public.lobs
 SELECT keyshift.create_copy('"public"."lobs"', 'keyshift_build_1', true) IS NOT NULL AS created;
@@ -968,6 +969,7 @@ LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.lobs', '"public"."lobs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'));
+ANALYZE "keyshift_build_1"."lobs";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"."lobs"');
 
 -- public.users
@@ -980,6 +982,7 @@ LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."user_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."lob_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.permissions
@@ -991,6 +994,7 @@ FROM ONLY "public"."permissions" t
 LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.old_id = t."permission_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.permissions', '"public"."permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
+ANALYZE "keyshift_build_1"."permissions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"public"."permissions"');
 
 -- public.reports
@@ -1006,6 +1010,7 @@ LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.reports', '"public"."reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'));
+ANALYZE "keyshift_build_1"."reports";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"public"."reports"');
 
 -- public.report_attributes
@@ -1020,6 +1025,7 @@ LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.old_id = t."master_attribu
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.report_attributes', '"public"."report_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'));
+ANALYZE "keyshift_build_1"."report_attributes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attributes', '"public"."report_attributes"');
 
 -- public.roles
@@ -1031,6 +1037,7 @@ FROM ONLY "public"."roles" t
 LEFT JOIN "keyshift"."roles_ids" m1 ON m1.old_id = t."role_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.roles', '"public"."roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
+ANALYZE "keyshift_build_1"."roles";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public"."roles"');
 
 -- public.role_permissions
@@ -1044,6 +1051,7 @@ LEFT JOIN "keyshift"."permissions_ids" m2 ON m2.old_id = t."permission_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."granted_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.role_permissions', '"public"."role_permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'));
+ANALYZE "keyshift_build_1"."role_permissions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions', '"public"."role_permissions"');
 
 -- public.test_cycles
@@ -1058,6 +1066,7 @@ LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.test_cycles', '"public"."test_cycles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'));
+ANALYZE "keyshift_build_1"."test_cycles";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_cycles', '"public"."test_cycles"');
 
 -- public.cycle_reports
@@ -1073,6 +1082,7 @@ LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_reports', '"public"."cycle_reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_reports"'), to_regclass('"keyshift_build_1"."cycle_reports"'));
+ANALYZE "keyshift_build_1"."cycle_reports";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', '"public"."cycle_reports"');
 
 -- public.audit_logs
@@ -1087,6 +1097,7 @@ LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m4 ON m4.old_id = t."report_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
+ANALYZE "keyshift_build_1"."audit_logs";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"public"."audit_logs"');
 
 -- public.data_profiling_rules
@@ -1103,6 +1114,7 @@ LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'));
+ANALYZE "keyshift_build_1"."data_profiling_rules";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 
 -- public.llm_audit_logs
@@ -1117,6 +1129,7 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."executed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
+ANALYZE "keyshift_build_1"."llm_audit_logs";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 
 -- public.sample_selections
@@ -1132,6 +1145,7 @@ LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."selected_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."approved_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.sample_selections', '"public"."sample_selections"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'));
+ANALYZE "keyshift_build_1"."sample_selections";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selections', '"public"."sample_selections"');
 
 -- public.rfi_requests
@@ -1149,6 +1163,7 @@ LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."data_owner_id"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."requested_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.rfi_requests', '"public"."rfi_requests"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
+ANALYZE "keyshift_build_1"."rfi_requests";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '"public"."rfi_requests"');
 
 -- public.user_roles
@@ -1162,6 +1177,7 @@ LEFT JOIN "keyshift"."roles_ids" m2 ON m2.old_id = t."role_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."assigned_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_roles', '"public"."user_roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'));
+ANALYZE "keyshift_build_1"."user_roles";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"public"."user_roles"');
 
 -- public.workflow_phases
@@ -1177,6 +1193,7 @@ LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."started_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."completed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.workflow_phases', '"public"."workflow_phases"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'));
+ANALYZE "keyshift_build_1"."workflow_phases";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases', '"public"."workflow_phases"');
 
 -- public.cycle_report_planning_attributes
@@ -1195,6 +1212,7 @@ LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m8 ON m8.old_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'));
+ANALYZE "keyshift_build_1"."cycle_report_planning_attributes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 
 -- public.cycle_report_scoping_attributes
@@ -1210,6 +1228,7 @@ LEFT JOIN "keyshift"."reports_ids" m4 ON m4.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."decided_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
+ANALYZE "keyshift_build_1"."cycle_report_scoping_attributes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 
 -- public.test_executions
@@ -1227,6 +1246,7 @@ LEFT JOIN "keyshift"."report_attributes_ids" m6 ON m6.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."executed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.test_executions', '"public"."test_executions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
+ANALYZE "keyshift_build_1"."test_executions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions', '"public"."test_executions"');
 
 -- public.observations
@@ -1245,6 +1265,7 @@ LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m8 ON m8.old_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.observations', '"public"."observations"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
+ANALYZE "keyshift_build_1"."observations";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.observations', '"public"."observations"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'), true);

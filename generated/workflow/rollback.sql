@@ -369,7 +369,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."o
 -- holds is a parent's key, which the map has by now.)
 
 -- The integer copies: rows written once with their old ids, then the
--- indexes and constraints, then the foreign keys.
+-- indexes and constraints, and statistics, then the foreign keys.
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -385,6 +385,7 @@ LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.lobs', '"public"."lobs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'));
+ANALYZE "keyshift_build_1"."lobs";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"."lobs"');
 
 -- public.users
@@ -397,6 +398,7 @@ LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
+ANALYZE "keyshift_build_1"."users";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
 
 -- public.permissions
@@ -408,6 +410,7 @@ FROM ONLY "public"."permissions" t
 LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.permissions', '"public"."permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
+ANALYZE "keyshift_build_1"."permissions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"public"."permissions"');
 
 -- public.reports
@@ -423,6 +426,7 @@ LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.reports', '"public"."reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'));
+ANALYZE "keyshift_build_1"."reports";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"public"."reports"');
 
 -- public.report_attributes
@@ -437,6 +441,7 @@ LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.new_id = t."master_attribu
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.report_attributes', '"public"."report_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'));
+ANALYZE "keyshift_build_1"."report_attributes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attributes', '"public"."report_attributes"');
 
 -- public.roles
@@ -448,6 +453,7 @@ FROM ONLY "public"."roles" t
 LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.roles', '"public"."roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
+ANALYZE "keyshift_build_1"."roles";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public"."roles"');
 
 -- public.role_permissions
@@ -461,6 +467,7 @@ LEFT JOIN "keyshift"."permissions_ids" m2 ON m2.new_id = t."permission_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."granted_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.role_permissions', '"public"."role_permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'));
+ANALYZE "keyshift_build_1"."role_permissions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions', '"public"."role_permissions"');
 
 -- public.test_cycles
@@ -475,6 +482,7 @@ LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.test_cycles', '"public"."test_cycles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'));
+ANALYZE "keyshift_build_1"."test_cycles";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_cycles', '"public"."test_cycles"');
 
 -- public.cycle_reports
@@ -490,6 +498,7 @@ LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_reports', '"public"."cycle_reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_reports"'), to_regclass('"keyshift_build_1"."cycle_reports"'));
+ANALYZE "keyshift_build_1"."cycle_reports";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', '"public"."cycle_reports"');
 
 -- public.audit_logs
@@ -504,6 +513,7 @@ LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id";
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
+ANALYZE "keyshift_build_1"."audit_logs";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"public"."audit_logs"');
 
 -- public.data_profiling_rules
@@ -520,6 +530,7 @@ LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'));
+ANALYZE "keyshift_build_1"."data_profiling_rules";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 
 -- public.llm_audit_logs
@@ -534,6 +545,7 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."executed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
+ANALYZE "keyshift_build_1"."llm_audit_logs";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 
 -- public.sample_selections
@@ -549,6 +561,7 @@ LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."selected_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.sample_selections', '"public"."sample_selections"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'));
+ANALYZE "keyshift_build_1"."sample_selections";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selections', '"public"."sample_selections"');
 
 -- public.rfi_requests
@@ -566,6 +579,7 @@ LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."data_owner_id"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."requested_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.rfi_requests', '"public"."rfi_requests"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
+ANALYZE "keyshift_build_1"."rfi_requests";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '"public"."rfi_requests"');
 
 -- public.user_roles
@@ -579,6 +593,7 @@ LEFT JOIN "keyshift"."roles_ids" m2 ON m2.new_id = t."role_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."assigned_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.user_roles', '"public"."user_roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'));
+ANALYZE "keyshift_build_1"."user_roles";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"public"."user_roles"');
 
 -- public.workflow_phases
@@ -594,6 +609,7 @@ LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."started_by"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."completed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.workflow_phases', '"public"."workflow_phases"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'));
+ANALYZE "keyshift_build_1"."workflow_phases";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases', '"public"."workflow_phases"');
 
 -- public.cycle_report_planning_attributes
@@ -612,6 +628,7 @@ LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'));
+ANALYZE "keyshift_build_1"."cycle_report_planning_attributes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 
 -- public.cycle_report_scoping_attributes
@@ -627,6 +644,7 @@ LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."decided_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
+ANALYZE "keyshift_build_1"."cycle_report_scoping_attributes";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 
 -- public.test_executions
@@ -644,6 +662,7 @@ LEFT JOIN "keyshift"."report_attributes_ids" m6 ON m6.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."executed_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.test_executions', '"public"."test_executions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
+ANALYZE "keyshift_build_1"."test_executions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions', '"public"."test_executions"');
 
 -- public.observations
@@ -662,6 +681,7 @@ LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
 LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by";
 SELECT pg_temp.keyshift_progress('copied', 'public.observations', '"public"."observations"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
+ANALYZE "keyshift_build_1"."observations";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.observations', '"public"."observations"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'), true);
