@@ -81,6 +81,8 @@ pub enum Missing {
     Server,
     /// `../shared/corpus` is not there.
     Corpus,
+    /// The squawk linter (npm `squawk-cli`) is not installed.
+    Squawk,
 }
 
 impl Missing {
@@ -89,6 +91,7 @@ impl Missing {
         match self {
             Missing::Server => "LIVE POSTGRESQL TESTS (no server)",
             Missing::Corpus => "CORPUS TESTS (the shared corpus is missing)",
+            Missing::Squawk => "SQUAWK LINT OF generated/ (squawk is not installed)",
         }
     }
 
@@ -103,9 +106,16 @@ impl Missing {
                 "Put the corpus (with its MANIFEST.md) at ../shared/corpus beside the repository."
                     .to_owned()
             }
+            Missing::Squawk => format!(
+                "npm install --prefix {SQUAWK_PREFIX} squawk-cli@{SQUAWK_VERSION} (as .ci/run does), or set KEYSHIFT_SQUAWK to a squawk binary."
+            ),
         }
     }
 }
+
+/// Where .ci/run installs squawk, and which version.
+pub const SQUAWK_PREFIX: &str = "/var/tmp/keyshift-tools";
+pub const SQUAWK_VERSION: &str = "2.66.0";
 
 /// The banner a skip prints: the cause first, then the details and the remedy.
 pub fn banner(missing: Missing, binary: &str, why: &str) -> String {
