@@ -1,5 +1,5 @@
 {{ header }}
--- Online mode, phase 2 of 4: fills the id maps and the copies from the
+-- Online mode, after expand.sql: fills the id maps and the copies from the
 -- live tables in batches of about {{ batch_rows }} rows, each its own
 -- transaction, then builds the copies' indexes. The application goes on
 -- reading and writing: this file takes no lock on its tables that a write
@@ -19,4 +19,4 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = '{{ plan
 
 CALL keyshift.backfill({{ batch_rows }});
 
-SELECT 'backfill: ok; next: catch_up.sql' AS keyshift;
+SELECT 'backfill: ok; next: verify_shadow.sql' AS keyshift;

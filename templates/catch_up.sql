@@ -1,8 +1,8 @@
 {{ header }}
--- Online mode, phase 3 of 4: replays into the copies the rows written
+-- Online mode, before cutover.sql: replays into the copies the rows written
 -- since they were copied, in rounds that each commit, until a round finds
--- at most {{ catch_up_enough }} changed rows. Run it as often as you like; run it
--- right before cutover.sql, so that cutover has little left to replay
+-- at most {{ catch_up_enough }} changed rows. Run it as often as you like;
+-- cutover.sql runs the same rounds first, so that little is left to replay
 -- under its locks. The application goes on reading and writing.
 -- To go back: abort.sql.
 
@@ -20,4 +20,4 @@ SELECT pg_temp.keyshift_assert(coalesce(bool_and(indexed), true), 'backfill.sql 
 
 CALL keyshift.catch_up({{ catch_up_enough }}, 1000);
 
-SELECT 'catch_up: ok; next: verify_shadow.sql, then cutover.sql' AS keyshift;
+SELECT 'catch_up: ok; next: cutover.sql' AS keyshift;

@@ -1,28 +1,39 @@
 {{ header }}
--- Online mode, phase 4 of 4: the switch to uuid keys, in one short
+-- Online mode, the switch to uuid keys. First catch-up rounds, each its
+-- own transaction, until little is left to replay; then one short
 -- transaction. It takes ACCESS EXCLUSIVE on the converted tables in
 -- attempts of 20 ms (so a waiting lock never queues the application for
 -- long), replays the last changed rows, stops the capture, and swaps the
 -- copies in as forward.sql does; their foreign keys are created NOT VALID
 -- (validate.sql validates them, with writes going on). Reads and writes
--- wait from the lock to COMMIT: milliseconds when catch_up.sql ran just
--- before. From COMMIT on the application sees uuid keys.
+-- wait from the lock to COMMIT, which is catalog work and the replay of
+-- the few rows written during the last round. From COMMIT on the
+-- application sees uuid keys.
 -- To go back: before COMMIT nothing has changed (abort.sql undoes
 -- expand); after it, rollback.sql, as after forward.sql.
 
 {% include "_assert.sql" %}
 {% include "_progress.sql" %}
 
-BEGIN;
-SET LOCAL lock_timeout = '{{ lock_timeout }}';
-SET LOCAL search_path = pg_catalog, pg_temp;
-SET LOCAL jit = off;
+SET search_path = pg_catalog, pg_temp;
 SELECT pg_temp.keyshift_assert(to_regclass('keyshift.online_table') IS NOT NULL, 'expand.sql of plan {{ plan_hash }} has not run on this database');
 SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
        (SELECT format('keyshift.state says stage %s of plan %s; cutover.sql of plan {{ plan_hash }} runs once, after expand.sql', stage, plan_hash) FROM keyshift.state));
 SELECT pg_temp.keyshift_assert(coalesce(bool_and(indexed), true), 'backfill.sql has not finished; run it (again) first') FROM keyshift.online_table;
--- What is left to replay runs under the locks below: refuse a backlog.
-SELECT pg_temp.keyshift_assert(n <= {{ cutover_most }}, format('%s changed rows wait to be replayed; run catch_up.sql first', n)) FROM keyshift.pending() AS n;
+SET default_transaction_isolation = 'repeatable read';
+CALL keyshift.catch_up({{ catch_up_enough }}, 100);
+RESET default_transaction_isolation;
+
+BEGIN;
+SET LOCAL lock_timeout = '{{ lock_timeout }}';
+SET LOCAL search_path = pg_catalog, pg_temp;
+SET LOCAL jit = off;
+-- The checks again, inside the transaction that acts on them.
+SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
+       (SELECT format('keyshift.state says stage %s of plan %s; cutover.sql of plan {{ plan_hash }} runs once, after expand.sql', stage, plan_hash) FROM keyshift.state));
+-- What is left to replay runs under the locks below: refuse a backlog
+-- (a writer faster than the replay rounds).
+SELECT pg_temp.keyshift_assert(n <= {{ cutover_most }}, format('%s changed rows wait to be replayed after 100 catch-up rounds; the application writes faster than they replay: run cutover.sql again when it writes less', n)) FROM keyshift.pending() AS n;
 
 {%- if !online.is_empty() %}
 SELECT keyshift.lock_briefly(ARRAY[{{ online_regclasses }}]::regclass[], 'ACCESS EXCLUSIVE');

@@ -1,5 +1,5 @@
 {{ header }}
--- Online mode, phase 1 of 4: prepares the migration without holding up the
+-- Online mode, the first phase: prepares the migration without holding up the
 -- application. In one transaction it records what rollback needs (as
 -- forward.sql does), creates the id maps and the copies, both empty, and
 -- starts capturing changes: from its COMMIT on, every row written to a

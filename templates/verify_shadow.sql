@@ -30,4 +30,4 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 {%- endif %}{% endfor %}
 
 COMMIT;
-SELECT 'verify_shadow: ok' AS keyshift;
+SELECT 'verify_shadow: ok; next: catch_up.sql' AS keyshift;

@@ -2,7 +2,7 @@
 -- Plan ddcf49cdf3f7b5e1. Online mode: fills the maps and copies in batches.
 -- Run: psql -X -v ON_ERROR_STOP=1 -f backfill.sql
 \set ON_ERROR_STOP on
--- Online mode, phase 2 of 4: fills the id maps and the copies from the
+-- Online mode, after expand.sql: fills the id maps and the copies from the
 -- live tables in batches of about 50000 rows, each its own
 -- transaction, then builds the copies' indexes. The application goes on
 -- reading and writing: this file takes no lock on its tables that a write
@@ -31,4 +31,4 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = 'ddcf49c
 
 CALL keyshift.backfill(50000);
 
-SELECT 'backfill: ok; next: catch_up.sql' AS keyshift;
+SELECT 'backfill: ok; next: verify_shadow.sql' AS keyshift;

@@ -2,10 +2,10 @@
 -- Plan ddcf49cdf3f7b5e1. Online mode: replays the rows written meanwhile.
 -- Run: psql -X -v ON_ERROR_STOP=1 -f catch_up.sql
 \set ON_ERROR_STOP on
--- Online mode, phase 3 of 4: replays into the copies the rows written
+-- Online mode, before cutover.sql: replays into the copies the rows written
 -- since they were copied, in rounds that each commit, until a round finds
--- at most 1000 changed rows. Run it as often as you like; run it
--- right before cutover.sql, so that cutover has little left to replay
+-- at most 1000 changed rows. Run it as often as you like;
+-- cutover.sql runs the same rounds first, so that little is left to replay
 -- under its locks. The application goes on reading and writing.
 -- To go back: abort.sql.
 
@@ -32,4 +32,4 @@ SELECT pg_temp.keyshift_assert(coalesce(bool_and(indexed), true), 'backfill.sql 
 
 CALL keyshift.catch_up(1000, 1000);
 
-SELECT 'catch_up: ok; next: verify_shadow.sql, then cutover.sql' AS keyshift;
+SELECT 'catch_up: ok; next: cutover.sql' AS keyshift;

@@ -2,7 +2,7 @@
 -- Plan ddcf49cdf3f7b5e1. Online mode: records, empty copies and change capture.
 -- Run: psql -X -v ON_ERROR_STOP=1 -f expand.sql
 \set ON_ERROR_STOP on
--- Online mode, phase 1 of 4: prepares the migration without holding up the
+-- Online mode, the first phase: prepares the migration without holding up the
 -- application. In one transaction it records what rollback needs (as
 -- forward.sql does), creates the id maps and the copies, both empty, and
 -- starts capturing changes: from its COMMIT on, every row written to a

@@ -62,4 +62,4 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
       LEFT JOIN "keyshift"."orders_ids" m2 ON m2.new_id = t."order_id") AS c (n, h);
 
 COMMIT;
-SELECT 'verify_shadow: ok' AS keyshift;
+SELECT 'verify_shadow: ok; next: catch_up.sql' AS keyshift;

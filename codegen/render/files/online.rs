@@ -19,8 +19,8 @@ pub(super) const STAGES: [(&str, &str); 15] = [
     ("analyze_before", "analyze.sql"),
     ("expand", "expand.sql"),
     ("backfill", "backfill.sql"),
-    ("catch_up", "catch_up.sql"),
     ("verify_shadow", "verify_shadow.sql"),
+    ("catch_up", "catch_up.sql"),
     ("cutover", "cutover.sql"),
     ("validate", "validate.sql"),
     ("verify_forward", "verify_forward.sql"),
@@ -38,8 +38,8 @@ pub(super) const SEQUENCE: [&str; 8] = [
     "preflight",
     "expand",
     "backfill",
-    "catch_up",
     "verify_shadow",
+    "catch_up",
     "cutover",
     "validate",
     "verify_forward",
@@ -68,6 +68,7 @@ struct Expand<'a> {
 #[template(path = "cutover.sql")]
 struct Cutover<'a> {
     forward: Forward<'a>,
+    catch_up_enough: u32,
     online: &'a [OnlineTableView],
     online_regclasses: &'a str,
     cutover_most: u32,
@@ -205,6 +206,7 @@ pub(super) fn write<'a>(
                 ),
                 online: &online,
                 online_regclasses: &regclasses,
+                catch_up_enough: CATCH_UP_ENOUGH,
                 cutover_most: CUTOVER_MOST,
             }
             .write_into(w)
