@@ -20,15 +20,15 @@ fn module(m: &Migration, depends: Option<&str>, up: &[String], down: Option<&[St
     let list = |stages: &[String]| {
         let items: String = stages
             .iter()
-            .map(|s| format!("            {},\n", python_str(s)))
+            .map(|s| format!("                {},\n", python_str(s)))
             .collect();
-        format!("[\n{items}        ]")
+        format!("[\n{items}            ]")
     };
     let dependencies = depends
         .map(|d| format!("(\"{APP}\", \"{d}\")"))
         .unwrap_or_default();
     let reverse = match down {
-        Some(stages) => format!(",\n        reverse_sql={}", list(stages)),
+        Some(stages) => format!(",\n            reverse_sql={}", list(stages)),
         None => String::new(),
     };
     format!(
@@ -37,7 +37,7 @@ fn module(m: &Migration, depends: Option<&str>, up: &[String], down: Option<&[St
          # own transactions, so Django must not open one.\n\
          from django.db import migrations\n\n\n\
          class Migration(migrations.Migration):\n    atomic = False\n    dependencies = [{dependencies}]\n    operations = [\n        \
-         migrations.RunSQL(\n        sql={}{reverse},\n        ),\n    ]\n",
+         migrations.RunSQL(\n            sql={}{reverse},\n        ),\n    ]\n",
         m.generated(),
         list(up),
     )
