@@ -61,6 +61,39 @@ fn round_trip(format: Format, case: &str) {
     runner.project(&bundle, &project, &target);
 
     let started = std::time::Instant::now();
+    let refusals: Vec<String> = std::fs::read_to_string(dir.join("expected_preflight_failure.txt"))
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    if !refusals.is_empty() {
+        // Preflight must stop the up migration, naming each problem, and
+        // leave the database as it was.
+        let err = runner
+            .migrate(&project, &target, true)
+            .expect_err("preflight must refuse this case");
+        for expected in &refusals {
+            assert!(
+                err.contains(expected.as_str()),
+                "{format} on {case}: up failed, but without {expected:?}:\n{err}"
+            );
+        }
+        db.psql_sql(runner.bookkeeping())
+            .unwrap_or_else(|e| panic!("{format}: dropping its bookkeeping: {e}"));
+        assert!(
+            db.dump_schema() == schema_before,
+            "{format} on {case}: a refused up changed the schema"
+        );
+        assert!(
+            db.data_snapshot() == data_before,
+            "{format} on {case}: a refused up changed the data"
+        );
+        eprintln!("{format} on {case}: preflight refused, nothing changed");
+        return;
+    }
     if let Err(e) = runner.migrate(&project, &target, true) {
         panic!("{format} up failed on {case}:\n{e}");
     }
@@ -115,6 +148,16 @@ fn sqitch_round_trip() {
 #[test]
 fn rails_round_trip() {
     round_trip(Format::Rails, "vibes");
+}
+
+/// Every schema case through dbmate, which sends each migration's stages
+/// as one multi-statement query, the furthest from psql's one statement at
+/// a time: a round trip, or preflight's refusal with nothing changed.
+#[test]
+fn dbmate_round_trips_every_schema_case() {
+    for case in cases::names() {
+        round_trip(Format::Dbmate, &case);
+    }
 }
 
 /// The schema case with dependents (views, triggers, rules, policies):

@@ -92,7 +92,8 @@ mod tests {
     #[test]
     fn python_literals_cannot_close_early() {
         assert_eq!(python_str("a\"b"), "\"\"\"a\"b\"\"\"");
-        assert_eq!(python_str("'''\"\"\"\\"), "\"\"\"'''\\\"\\\"\\\"\\\\\"\"\"");
+        // The third quote is followed by a backslash, not a quote: it stays.
+        assert_eq!(python_str("'''\"\"\"\\"), "\"\"\"'''\\\"\\\"\"\\\\\"\"\"");
         assert_eq!(
             python_str("x\"\r\u{2028}\0"),
             "\"\"\"x\"\\x0d\\u2028\\x00\"\"\""

@@ -15,6 +15,9 @@
 //!   before that `BEGIN` ends the implicit transaction, as psql's autocommit
 //!   would have (found with keyshift's own splitter, which knows strings,
 //!   dollar quotes and comments, so text inside them is never touched).
+//!   PostgreSQL answers that `COMMIT` with "WARNING: there is no transaction
+//!   in progress" and commits the implicit transaction all the same; under
+//!   psql (Sqitch) it is a no-op with the same warning.
 //! - The stages of one migration run in one session, and several define the
 //!   same `pg_temp` helpers (preflight and forward both record dependents).
 //!   Each stage after the first starts with `DISCARD TEMP`, which drops the
