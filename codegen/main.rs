@@ -59,6 +59,11 @@ enum Command {
         /// project's latest migration.
         #[arg(long = "version", value_name = "NUMBER", value_parser = clap::value_parser!(u64).range(1..=keyshift::render::formats::MAX_VERSION))]
         migration_version: Option<u64>,
+        /// With --format django (`app_label.migration_name`) or alembic (a
+        /// revision id): the application migration the up migration
+        /// depends on, so a database migrated from scratch has its tables first.
+        #[arg(long, value_name = "MIGRATION")]
+        after: Option<String>,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -231,9 +236,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             allow_blockers,
             format,
             migration_version,
+            after,
             filter,
             plan,
         } => {
+            let runner = keyshift::render::formats::RunnerOptions {
+                version: migration_version,
+                after,
+            };
+            if let Some(after) = &runner.after {
+                keyshift::render::formats::check_after(format, after).map_err(|e| e.to_string())?;
+            }
             let mut output = build(schema, &filter, &plan)?;
             if !output.plan.blockers.is_empty() && !allow_blockers && !check {
                 return Err(format!(
@@ -247,7 +260,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 let cannot_read = |e| format!("cannot read {}: {e}", out.display());
                 let mut drift = DriftCheck::new(&out).map_err(cannot_read)?;
                 output
-                    .render_format_into(format, migration_version, &mut drift)
+                    .render_format_into(format, &runner, &mut drift)
                     .map_err(|e| format!("cannot check {}: {e}", out.display()))?;
                 let drift = drift.finish().map_err(cannot_read)?;
                 if drift.diffs.is_empty() {
@@ -267,7 +280,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let cannot_write = |e| format!("cannot write {}: {e}", out.display());
             let mut staging = Staging::new(&out).map_err(cannot_write)?;
             output
-                .render_format_into(format, migration_version, &mut staging)
+                .render_format_into(format, &runner, &mut staging)
                 .map_err(|e| match e {
                     keyshift::render::FormatError::Io(e) => cannot_write(e),
                     refused => refused.to_string(),

@@ -44,11 +44,11 @@ impl Planned {
     }
 
     /// Hands each file of the bundle, laid out for `format`, to `sink`
-    /// (see [`render::formats`]); `version` is `--version`.
+    /// (see [`render::formats`]), with `--version` and `--after`.
     pub fn render_format_into(
         &self,
         format: render::Format,
-        version: Option<u64>,
+        options: &render::formats::RunnerOptions,
         sink: &mut dyn render::Sink,
     ) -> Result<(), render::FormatError> {
         render::render_format(
@@ -56,7 +56,7 @@ impl Planned {
             &self.plan,
             &self.source,
             self.table_count,
-            version,
+            options,
             sink,
         )
     }

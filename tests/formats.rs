@@ -581,3 +581,65 @@ fn cli_writes_and_checks_each_format() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
 }
+
+#[test]
+fn after_gives_django_and_alembic_a_dependency() {
+    use keyshift::render::formats::{RunnerOptions, runner_files_with};
+    let bundle = cases::output("vibes").bundle;
+    let with = |format: Format, after: &str| {
+        let options = RunnerOptions {
+            version: None,
+            after: Some(after.to_string()),
+        };
+        runner_files_with(format, &bundle, &options)
+    };
+    let django: BTreeMap<String, String> = with(Format::Django, "blog.0042_posts")
+        .expect("renders")
+        .into_iter()
+        .collect();
+    assert!(
+        django["keyshift_migrations/migrations/0001_keyshift_uuid_keys.py"]
+            .contains("\n    dependencies = [(\"blog\", \"0042_posts\")]\n")
+    );
+    assert!(
+        django["contract/keyshift_migrations/migrations/0002_keyshift_contract.py"]
+            .contains("dependencies = [(\"keyshift_migrations\", \"0001_keyshift_uuid_keys\")]")
+    );
+    let alembic = with(Format::Alembic, "ae1027a6acf").expect("renders");
+    let up = alembic
+        .iter()
+        .find(|(n, _)| n.starts_with("versions/"))
+        .expect("up revision");
+    assert!(
+        up.1.contains("\ndepends_on = \"ae1027a6acf\"\n"),
+        "{}",
+        up.1
+    );
+    for (format, after) in [
+        (Format::Django, "blog"),
+        (Format::Django, "blog.0042\"x"),
+        (Format::Django, "1blog.0042"),
+        (Format::Alembic, "ae10-27"),
+        (Format::Rails, "x"),
+        (Format::Dbmate, "x"),
+    ] {
+        assert!(
+            matches!(with(format, after), Err(FormatError::Refused(_))),
+            "{format} took --after {after:?}"
+        );
+    }
+    let out = keyshift(&[
+        "generate",
+        "schema/vibes/schema.sql",
+        "--format",
+        "sqlx",
+        "--after",
+        "x",
+        "--out",
+        "/nonexistent/never",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--after is for --format django and alembic")
+    );
+}

@@ -124,15 +124,27 @@ impl Runner {
     pub fn project(&self, bundle: &Path, work: &Path, target: &Target) {
         copy_tree(bundle, work, &|rel| !rel.starts_with("contract"));
         match self.format {
-            "django" => write(
-                &work.join("keyshift_test_settings.py"),
-                &format!(
-                    "SECRET_KEY = \"keyshift-test\"\nINSTALLED_APPS = [\"keyshift_migrations\"]\nUSE_TZ = True\n\
+            "django" => {
+                // The application's own app, whose migration the keyshift
+                // migration follows (`generate --after`).
+                let app = work.join("keyshift_test_app/migrations");
+                std::fs::create_dir_all(&app).expect("mkdir");
+                write(&work.join("keyshift_test_app/__init__.py"), "");
+                write(&app.join("__init__.py"), "");
+                write(
+                    &app.join("0001_initial.py"),
+                    "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = []\n",
+                );
+                write(
+                    &work.join("keyshift_test_settings.py"),
+                    &format!(
+                        "SECRET_KEY = \"keyshift-test\"\nINSTALLED_APPS = [\"keyshift_test_app\", \"keyshift_migrations\"]\nUSE_TZ = True\n\
                      DATABASES = {{\"default\": {{\"ENGINE\": \"django.db.backends.postgresql\", \"NAME\": \"{}\", \
                      \"USER\": \"{}\", \"HOST\": \"{}\", \"PORT\": \"{}\"}}}}\n",
-                    target.dbname, target.user, target.host, target.port
-                ),
-            ),
+                        target.dbname, target.user, target.host, target.port
+                    ),
+                )
+            }
             "alembic" => {
                 write(
                     &work.join("alembic.ini"),

@@ -8,7 +8,9 @@ pub const NOTES: &str = "Alembic: copy `versions/` into the script directory and
 revisions are a branch of their own (`branch_labels = (\"keyshift\",)`), so they add a head beside \
 the application's. Each stage runs inside `op.get_context().autocommit_block()`, Alembic's marker \
 for SQL that holds its own transactions, through the driver with no parameters (`%` and `:name` \
-stay as written). The contract revision raises on downgrade.";
+stay as written). `generate --after REVISION` sets `depends_on`, so the branch follows the \
+application's latest revision on a database migrated from scratch. The contract revision raises \
+on downgrade.";
 
 /// One revision module.
 fn module(
@@ -24,9 +26,16 @@ fn module(
             .map(|s| format!("    {},\n", python_str(s)))
             .collect::<String>()
     };
-    let (branch, down_rev) = match down_revision {
-        Some(d) => ("None".to_string(), format!("\"{d}\"")),
-        None => ("(\"keyshift\",)".to_string(), "None".to_string()),
+    let (branch, down_rev, depends_on) = match down_revision {
+        Some(d) => ("None".to_string(), format!("\"{d}\""), "None".to_string()),
+        None => (
+            "(\"keyshift\",)".to_string(),
+            "None".to_string(),
+            // Letters, digits and `_` only (`check_after`): a plain literal.
+            m.after
+                .as_deref()
+                .map_or("None".to_string(), |a| format!("\"{a}\"")),
+        ),
     };
     let downgrade = match down {
         Some(stages) => format!("DOWN = (\n{})\n", tuple(stages)),
@@ -40,7 +49,7 @@ fn module(
          revision = \"{revision}\"\n\
          down_revision = {down_rev}\n\
          branch_labels = {branch}\n\
-         depends_on = None\n\n\
+         depends_on = {depends_on}\n\n\
          UP = (\n{})\n{downgrade}\n\n\
          def _run(stages):\n    \
          with op.get_context().autocommit_block():\n        \

@@ -11,12 +11,18 @@ pub const NOTES: &str = "Django: copy the `keyshift_migrations` package into the
 `\"keyshift_migrations\"` to `INSTALLED_APPS`, and run `python manage.py migrate keyshift_migrations`; \
 `python manage.py migrate keyshift_migrations zero` runs down. Each migration is `atomic = False`, \
 Django's marker for SQL that holds its own transactions, and runs each stage as one statement of \
-`RunSQL`. The contract migration has no `reverse_sql`, so Django refuses to unapply it. The app \
-declares no dependency on the application's own migrations: on a database migrated from scratch \
-(a test database), run it after them.";
+`RunSQL`. The contract migration has no `reverse_sql`, so Django refuses to unapply it. \
+`generate --after app_label.migration_name` makes the up migration depend on the application's \
+latest migration, so that a database migrated from scratch (a test database) gets the tables \
+first; without it the app declares no dependency.";
 
 /// One migration module.
-fn module(m: &Migration, depends: Option<&str>, up: &[String], down: Option<&[String]>) -> String {
+fn module(
+    m: &Migration,
+    depends: Option<(&str, &str)>,
+    up: &[String],
+    down: Option<&[String]>,
+) -> String {
     let list = |stages: &[String]| {
         let items: String = stages
             .iter()
@@ -25,7 +31,8 @@ fn module(m: &Migration, depends: Option<&str>, up: &[String], down: Option<&[St
         format!("[\n{items}            ]")
     };
     let dependencies = depends
-        .map(|d| format!("(\"{APP}\", \"{d}\")"))
+        // Letters, digits and `_` only (`check_after`): plain literals.
+        .map(|(app, name)| format!("(\"{app}\", \"{name}\")"))
         .unwrap_or_default();
     let reverse = match down {
         Some(stages) => format!(",\n            reverse_sql={}", list(stages)),
@@ -51,13 +58,18 @@ pub fn files(m: &Migration) -> Vec<(String, String)> {
         (format!("{APP}/migrations/__init__.py"), init),
         (
             format!("{APP}/migrations/0001_{UP_NAME}.py"),
-            module(m, None, &m.up.stages, Some(&m.down.stages)),
+            module(
+                m,
+                m.after.as_deref().and_then(|a| a.split_once('.')),
+                &m.up.stages,
+                Some(&m.down.stages),
+            ),
         ),
         (
             format!("{CONTRACT_DIR}/{APP}/migrations/0002_{CONTRACT_NAME}.py"),
             module(
                 m,
-                Some(&format!("0001_{UP_NAME}")),
+                Some((APP, &format!("0001_{UP_NAME}"))),
                 &m.contract.stages,
                 None,
             ),

@@ -155,6 +155,9 @@ pub struct Migration {
     pub down: script::Script,
     /// contract and verify_contract.
     pub contract: script::Script,
+    /// `--after`: the application migration the up migration depends on
+    /// (Django and Alembic), checked by [`check_after`].
+    pub after: Option<String>,
 }
 
 impl Migration {
@@ -200,6 +203,48 @@ pub fn default_version(plan_hash: &str) -> u64 {
 /// 64-bit versions some runners keep (sqlx).
 pub const MAX_VERSION: u64 = i64::MAX as u64 - 1;
 
+/// What `generate` says about the runner migration besides its format.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunnerOptions {
+    /// `--version`: the up migration's version; default from the plan hash.
+    pub version: Option<u64>,
+    /// `--after`: the application's migration the up migration must follow,
+    /// for runners that order migrations by dependencies rather than by
+    /// version: Django (`app_label.migration_name`) and Alembic (a
+    /// revision id).
+    pub after: Option<String>,
+}
+
+/// Checks `--after` for `format`: a Django `app_label.migration_name` or an
+/// Alembic revision id, of letters, digits and `_` only; any other format
+/// orders its migrations by `--version` and takes none.
+pub fn check_after(format: Format, after: &str) -> Result<(), FormatError> {
+    let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let ok = match format {
+        Format::Django => after.split_once('.').is_some_and(|(app, name)| {
+            word(app) && word(name) && !app.starts_with(|c: char| c.is_ascii_digit())
+        }),
+        Format::Alembic => word(after),
+        _ => {
+            return Err(FormatError::Refused(format!(
+                "--after is for --format django and alembic, which order migrations by their dependencies; {format} orders them by --version"
+            )));
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(FormatError::Refused(format!(
+            "--after {after:?}: {format} wants {}, of letters, digits and _",
+            if format == Format::Django {
+                "app_label.migration_name"
+            } else {
+                "a revision id"
+            }
+        )))
+    }
+}
+
 /// Renders `plan` in `format`. The psql format streams file by file as it
 /// always has; a runner format renders the bundle in memory, wraps it, and
 /// hands its files to `sink` only once all of them are made.
@@ -208,14 +253,17 @@ pub fn render_format(
     plan: &Plan,
     source: &str,
     table_count: usize,
-    version: Option<u64>,
+    options: &RunnerOptions,
     sink: &mut dyn Sink,
 ) -> Result<(), FormatError> {
     if format == Format::Psql {
+        if options.after.is_some() {
+            check_after(format, "")?;
+        }
         return Ok(super::render_into(plan, source, table_count, sink)?);
     }
     let bundle = super::render(plan, source, table_count);
-    let files = runner_files(format, &bundle, version)?;
+    let files = runner_files_with(format, &bundle, options)?;
     for (name, text) in &files {
         sink.file(name, &mut |w| w.write_all(text.as_bytes()))?;
     }
@@ -228,6 +276,26 @@ pub fn runner_files(
     bundle: &Bundle,
     version: Option<u64>,
 ) -> Result<Vec<(String, String)>, FormatError> {
+    runner_files_with(
+        format,
+        bundle,
+        &RunnerOptions {
+            version,
+            after: None,
+        },
+    )
+}
+
+/// As [`runner_files`], with every runner option.
+pub fn runner_files_with(
+    format: Format,
+    bundle: &Bundle,
+    options: &RunnerOptions,
+) -> Result<Vec<(String, String)>, FormatError> {
+    if let Some(after) = &options.after {
+        check_after(format, after)?;
+    }
+    let version = options.version;
     let stage = |name: &str| -> &str {
         bundle
             .get(name)
@@ -250,6 +318,7 @@ pub fn runner_files(
         down: script::Script::new(&[stage("rollback.sql"), stage("verify_rollback.sql")]),
         contract: script::Script::new(&[stage("contract.sql"), stage("verify_contract.sql")]),
         plan_hash,
+        after: options.after.clone(),
     };
     let (mut files, notes) = match format {
         Format::Psql => unreachable!("psql is the bundle itself"),
