@@ -6,10 +6,13 @@
 //! (rollback, verify_rollback), and after the runner's own bookkeeping is
 //! dropped, `pg_dump --schema-only` and every row must be as before.
 //!
-//! flyway, goose, golang-migrate, sqlx and diesel have layout tests only
-//! (`tests/formats.rs`): their runners are not in the registries CI reaches
-//! as packages, or (sqlx-cli, diesel_cli) take longer to build than the CI
-//! budget allows.
+//! flyway, goose, golang-migrate, sqlx and diesel are not run through their
+//! runners: those are not packages in the registries CI reaches, or
+//! (sqlx-cli, diesel_cli) take longer to build than the CI budget allows.
+//! For golang-migrate, sqlx, diesel and goose, `sent_as_their_runners_send_it`
+//! sends their files the way those runners do (each file, or each goose
+//! `StatementBegin … StatementEnd` block, as one simple-protocol query, with
+//! no transaction of the runner's), which proves the SQL, not the runner.
 
 mod cases;
 mod migration_runners;
@@ -204,4 +207,92 @@ fn django_round_trip_hostile_text() {
 #[test]
 fn rails_round_trip_hostile_text() {
     round_trip(Format::Rails, "hostile_text");
+}
+
+/// The pieces a runner that is not installed here would send, each as one
+/// simple-protocol query, in order: up and then down.
+fn pieces(format: Format, files: &[(String, String)]) -> (Vec<String>, Vec<String>) {
+    let file = |suffix: &str| -> String {
+        files
+            .iter()
+            .find(|(n, _)| !n.starts_with("contract/") && n.ends_with(suffix))
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| panic!("{format}: no file ending {suffix}"))
+    };
+    match format {
+        Format::GolangMigrate | Format::Sqlx => (vec![file(".up.sql")], vec![file(".down.sql")]),
+        Format::Diesel => (vec![file("/up.sql")], vec![file("/down.sql")]),
+        Format::Goose => {
+            let text = file("_keyshift_uuid_keys.sql");
+            let (up, down) = text
+                .split_once("\n-- +goose Down\n")
+                .expect("a Down section");
+            let blocks = |section: &str| -> Vec<String> {
+                section
+                    .split("-- +goose StatementBegin\n")
+                    .skip(1)
+                    .map(|b| {
+                        b.split("-- +goose StatementEnd\n")
+                            .next()
+                            .expect("block")
+                            .to_string()
+                    })
+                    .collect()
+            };
+            (blocks(up), blocks(down))
+        }
+        other => panic!("{other} is not simulated"),
+    }
+}
+
+/// golang-migrate, sqlx, diesel and goose's files on a real server, sent as
+/// those runners send them (see the module docs): up gives forward's state,
+/// down the same schema dump and rows as before.
+#[test]
+fn sent_as_their_runners_send_it() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    for format in [
+        Format::GolangMigrate,
+        Format::Sqlx,
+        Format::Diesel,
+        Format::Goose,
+    ] {
+        let output = cases::output("vibes");
+        let files =
+            keyshift::render::formats::runner_files(format, &output.bundle, None).expect("renders");
+        let (up, down) = pieces(format, &files);
+        let db = server.create_database(&format!("sent_{}", format.name().replace('-', "_")));
+        let dir = cases::repo().join("schema/vibes");
+        for file in ["schema.sql", "data.sql"] {
+            db.psql_file(&dir.join(file), Some(&dir)).expect("load");
+        }
+        let (schema_before, data_before) = (db.dump_schema(), db.data_snapshot());
+        let mut client = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+        for piece in &up {
+            client
+                .batch_execute(piece)
+                .unwrap_or_else(|e| panic!("{format} up: {}", keyshift::introspect::describe(&e)));
+        }
+        assert_eq!(
+            db.query_rows("SELECT stage FROM keyshift.state"),
+            ["forward"],
+            "{format}"
+        );
+        for piece in &down {
+            client.batch_execute(piece).unwrap_or_else(|e| {
+                panic!("{format} down: {}", keyshift::introspect::describe(&e))
+            });
+        }
+        drop(client);
+        assert!(
+            db.dump_schema() == schema_before,
+            "{format}: the schema dump differs after down"
+        );
+        assert!(
+            db.data_snapshot() == data_before,
+            "{format}: the data differs after down"
+        );
+    }
 }
