@@ -360,7 +360,7 @@ fn runner_section(
     };
     format!(
         "\n## Running with {format}\n\n\
-         This bundle is laid out for {format} (`--format {format}`, version {}; contract {}). \
+         This bundle is laid out for {format} (`--format {format}`{}). \
          The SQL is the psql bundle's, stage by stage, so the commands above name files this \
          layout does not have: the up migration runs preflight, forward and verify_forward, \
          the down migration rollback and verify_rollback.\n\n\
@@ -371,13 +371,17 @@ fn runner_section(
          Transactions: forward.sql and rollback.sql each hold one `BEGIN … COMMIT`, and the \
          read-only stages their own read-only transaction, so the runner must not wrap them \
          in one of its own. No statement in this bundle needs to run outside a transaction. \
-         Each stage is sent as one multi-statement query: a failed statement stops it, and \
-         what the stage had not committed is rolled back. The runner records the migration \
+         Except under Sqitch (which runs psql) and Flyway (which splits scripts itself), each \
+         stage is sent as one multi-statement query: a failed statement stops it, and what \
+         the stage had not committed is rolled back. The runner records the migration \
          only after its SQL has committed, so if verify_forward fails after forward \
          committed, the runner has not recorded the migration: run the down migration's SQL \
          (rollback.sql and verify_rollback.sql of `--format psql`) by hand.\n\n{notes}\n",
-        m.version,
-        m.contract_version(),
+        match format {
+            // These name their migrations by order or by change, not by version.
+            Format::Django | Format::Sqitch => String::new(),
+            _ => format!(", version {}; contract {}", m.version, m.contract_version()),
+        },
         list(false),
         list(true),
     )
