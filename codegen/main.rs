@@ -7,7 +7,7 @@ use keyshift::config::Config;
 use keyshift::introspect::{self, Filter, source};
 use keyshift::pipeline;
 use keyshift::plan::Options;
-use keyshift::render::{DriftCheck, Staging};
+use keyshift::render::{DriftCheck, Format, Staging};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +49,21 @@ enum Command {
         /// preflight.sql still fails on each), e.g. to review it.
         #[arg(long)]
         allow_blockers: bool,
+        /// Lay the bundle out for a migration runner: psql (plain files, the
+        /// default), rails, django, alembic, flyway, sqitch, dbmate, goose,
+        /// golang-migrate, sqlx or diesel.
+        #[arg(long, value_name = "FORMAT", default_value = "psql", value_parser = parse_format)]
+        format: Format,
+        /// The runner migration's version (contract gets the next number);
+        /// default: derived from the plan hash. Choose one above the
+        /// project's latest migration.
+        #[arg(long = "version", value_name = "NUMBER", value_parser = clap::value_parser!(u64).range(1..=keyshift::render::formats::MAX_VERSION))]
+        migration_version: Option<u64>,
+        /// With --format django (`app_label.migration_name`) or alembic (a
+        /// revision id): the application migration the up migration
+        /// depends on, so a database migrated from scratch has its tables first.
+        #[arg(long, value_name = "MIGRATION")]
+        after: Option<String>,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -83,6 +98,11 @@ enum Command {
     /// Print the man page (roff) to standard output, e.g.
     /// `keyshift man > /usr/local/share/man/man1/keyshift.1`.
     Man,
+}
+
+/// `--format`: one of [`Format::ALL`] by name.
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
 }
 
 /// What to read from a live database, spelled as in pg_dump. Unlike
@@ -221,9 +241,19 @@ fn run(command: Command) -> Result<ExitCode, String> {
             out,
             check,
             allow_blockers,
+            format,
+            migration_version,
+            after,
             filter,
             plan,
         } => {
+            let runner = keyshift::render::formats::RunnerOptions {
+                version: migration_version,
+                after,
+            };
+            if let Some(after) = &runner.after {
+                keyshift::render::formats::check_after(format, after).map_err(|e| e.to_string())?;
+            }
             let mut output = build(schema, &filter, &plan)?;
             if !output.plan.blockers.is_empty() && !allow_blockers && !check {
                 return Err(format!(
@@ -236,7 +266,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if check {
                 let cannot_read = |e| format!("cannot read {}: {e}", out.display());
                 let mut drift = DriftCheck::new(&out).map_err(cannot_read)?;
-                output.render_into(&mut drift).map_err(cannot_read)?;
+                output
+                    .render_format_into(format, &runner, &mut drift)
+                    .map_err(|e| format!("cannot check {}: {e}", out.display()))?;
                 let drift = drift.finish().map_err(cannot_read)?;
                 if drift.diffs.is_empty() {
                     eprintln!("{} is up to date", out.display());
@@ -254,7 +286,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             let cannot_write = |e| format!("cannot write {}: {e}", out.display());
             let mut staging = Staging::new(&out).map_err(cannot_write)?;
-            output.render_into(&mut staging).map_err(cannot_write)?;
+            output
+                .render_format_into(format, &runner, &mut staging)
+                .map_err(|e| match e {
+                    keyshift::render::FormatError::Io(e) => cannot_write(e),
+                    refused => refused.to_string(),
+                })?;
             staging.commit().map_err(cannot_write)?;
             // The process ends here: freeing the plan would only cost time.
             std::mem::forget(output);

@@ -43,6 +43,24 @@ impl Planned {
         render::render_into(&self.plan, &self.source, self.table_count, sink)
     }
 
+    /// Hands each file of the bundle, laid out for `format`, to `sink`
+    /// (see [`render::formats`]), with `--version` and `--after`.
+    pub fn render_format_into(
+        &self,
+        format: render::Format,
+        options: &render::formats::RunnerOptions,
+        sink: &mut dyn render::Sink,
+    ) -> Result<(), render::FormatError> {
+        render::render_format(
+            format,
+            &self.plan,
+            &self.source,
+            self.table_count,
+            options,
+            sink,
+        )
+    }
+
     /// Renders the bundle in memory.
     pub fn render(self) -> Output {
         let bundle = render::render(&self.plan, &self.source, self.table_count);

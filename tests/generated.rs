@@ -26,7 +26,7 @@ fn generated_is_current() {
     let mut extra: Vec<String> = std::fs::read_dir(cases::repo().join("generated"))
         .map(|d| {
             d.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-                .filter(|n| !cases::names().contains(n))
+                .filter(|n| !cases::names().contains(n) && n != "formats")
                 .collect()
         })
         .unwrap_or_default();
@@ -38,6 +38,75 @@ fn generated_is_current() {
     assert!(
         stale.is_empty(),
         "generated/ is out of date; run `UPDATE_GENERATED=1 cargo test --test generated`:\n{}",
+        stale.join("\n")
+    );
+}
+
+/// The schema cases whose bundle is also checked in every runner format.
+const FORMAT_CASES: [&str; 1] = ["vibes"];
+
+/// `generated/formats/<case>/<format>/` is exactly what `generate --format`
+/// writes now, for every runner format (psql is the case's own folder).
+#[test]
+fn runner_formats_are_current() {
+    use keyshift::render::{Bundle, Format, formats::runner_files};
+    let update = update_requested(std::env::var("UPDATE_GENERATED").ok().as_deref())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let root = cases::repo().join("generated").join("formats");
+    let mut stale = Vec::new();
+    for case in FORMAT_CASES {
+        let output = cases::output(case);
+        for format in Format::ALL.into_iter().filter(|f| *f != Format::Psql) {
+            let mut bundle = Bundle::default();
+            for (name, text) in runner_files(format, &output.bundle, None)
+                .unwrap_or_else(|e| panic!("{case} --format {format}: {e}"))
+            {
+                bundle.insert(&name, text);
+            }
+            let dir = root.join(case).join(format.name());
+            if update {
+                bundle.write_to(&dir).expect("write generated/formats/");
+                continue;
+            }
+            let drift = bundle.drift(&dir).expect("read generated/formats/");
+            if !drift.diffs.is_empty() {
+                stale.push(format!(
+                    "generated/formats/{case}/{format}:\n{}",
+                    drift.diffs.join("")
+                ));
+            }
+        }
+        let mut extra: Vec<String> = std::fs::read_dir(root.join(case))
+            .map(|d| {
+                d.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                    .filter(|n| {
+                        !Format::ALL
+                            .iter()
+                            .any(|f| f.name() == n && *f != Format::Psql)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        extra.sort();
+        assert!(
+            extra.is_empty(),
+            "generated/formats/{case} has folders of no format: {extra:?}"
+        );
+    }
+    let cases_on_disk: Vec<String> = std::fs::read_dir(&root)
+        .map(|d| {
+            d.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .filter(|n| !FORMAT_CASES.contains(&n.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        cases_on_disk.is_empty(),
+        "generated/formats/ has cases not in FORMAT_CASES: {cases_on_disk:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "generated/formats/ is out of date; run `UPDATE_GENERATED=1 cargo test --test generated`:\n{}",
         stale.join("\n")
     );
 }

@@ -161,7 +161,12 @@ impl Sink for Staging {
         name: &str,
         write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        let file = fs::File::create(self.staging.path().join(name))?;
+        // Runner formats lay their files out in folders (`db/migrate/…`).
+        let path = self.staging.path().join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let file = fs::File::create(path)?;
         let mut out = io::BufWriter::with_capacity(1 << 16, file);
         write(&mut out)?;
         out.into_inner().map_err(io::IntoInnerError::into_error)?;
@@ -180,16 +185,12 @@ pub struct DriftCheck {
 }
 
 impl DriftCheck {
-    /// Lists the files `dir` holds (none when it does not exist).
+    /// Lists the files `dir` holds, in its folders too, by their paths
+    /// relative to it with `/` between parts (none when it does not exist).
     pub fn new(dir: &Path) -> io::Result<Self> {
         let mut on_disk = BTreeSet::new();
         if dir.exists() {
-            for entry in fs::read_dir(dir)? {
-                let entry = entry?;
-                if entry.file_type()?.is_file() {
-                    on_disk.insert(entry.file_name().to_string_lossy().into_owned());
-                }
-            }
+            list_files(dir, "", &mut on_disk)?;
         }
         Ok(DriftCheck {
             dir: dir.to_path_buf(),
@@ -233,6 +234,21 @@ impl DriftCheck {
             diffs: self.diffs.into_values().collect(),
         })
     }
+}
+
+/// Adds the regular files under `dir` to `out`, named `prefix` + their path.
+fn list_files(dir: &Path, prefix: &str, out: &mut BTreeSet<String>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let kind = entry.file_type()?;
+        if kind.is_file() {
+            out.insert(name);
+        } else if kind.is_dir() {
+            list_files(&entry.path(), &format!("{name}/"), out)?;
+        }
+    }
+    Ok(())
 }
 
 impl Sink for DriftCheck {
