@@ -101,6 +101,10 @@ BEGIN
         EXECUTE o.catch_up[1];
         GET DIAGNOSTICS n = ROW_COUNT;
         IF n > 0 THEN
+            -- The claim's real size, or the planner guesses thousands of
+            -- rows and reads whole indexes to replay a few (under
+            -- cutover's locks, that is the application's wait).
+            EXECUTE format('ANALYZE keyshift.%I', 'claim_' || o.position);
             EXECUTE o.catch_up[2];
             EXECUTE o.catch_up[3];
             EXECUTE o.catch_up[4];
@@ -169,6 +173,10 @@ BEGIN
         step := greatest(1, batch_rows / greatest(o.rows_per_block, 1));
         WHILE o.copied_to < o.copy_end LOOP
             hi := least(o.copied_to + step, o.copy_end);
+            -- A batch looks its rows up in the maps by index: a hash join
+            -- would read every map whole for each batch, so the backfill
+            -- would grow with the square of the data.
+            PERFORM set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true);
             EXECUTE o.fill_copy USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid;
             UPDATE keyshift.online_table SET copied_to = hi WHERE position = o.position;
             COMMIT;

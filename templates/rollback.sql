@@ -58,6 +58,13 @@ BEGIN
 END
 $keyshift$;
 SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift'{% for s in rebuild_schemas %}, {{ s.before_literal }}{% endfor %}]);
+{%- if online %}
+
+-- After an online cutover, validate.sql may not have run yet: the copies
+-- below are built from the foreign keys as they stand, which must be the
+-- valid ones forward recorded.
+SELECT keyshift.validate_foreign_keys();
+{%- endif %}
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.

@@ -177,6 +177,8 @@ struct VerifyForward<'a> {
 #[derive(Template)]
 #[template(path = "rollback.sql")]
 struct Rollback<'a> {
+    /// Online mode: validate.sql may not have run before a rollback.
+    online: bool,
     uuid: &'a UuidView,
     in_place_list: &'a str,
     /// Foreign keys dropped and recreated around an in-place ALTER.
@@ -531,6 +533,7 @@ pub fn render_into(
     sink.file("rollback.sql", &mut |w| {
         buffered(w, |w| {
             Rollback {
+                online,
                 uuid: &common.uuid,
                 in_place_list: &common.in_place_list,
                 in_place_foreign_keys: common.foreign_keys.iter().filter(|f| !f.rebuilt).count(),

@@ -90,6 +90,11 @@ END
 $keyshift$;
 SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
+-- After an online cutover, validate.sql may not have run yet: the copies
+-- below are built from the foreign keys as they stand, which must be the
+-- valid ones forward recorded.
+SELECT keyshift.validate_foreign_keys();
+
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);

@@ -38,8 +38,8 @@ pub fn sequence(bundle: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Forward path (from plan.json's sequence), rollback: identical schema and
-/// data. Expand, backfill, abort: identical again. Forward path, the
+/// Forward path (from plan.json's sequence) through cutover, rollback
+/// before validate.sql: identical schema and data. Expand, backfill, abort: identical again. Forward path, the
 /// case's writes through uuid keys, rollback: identical schema, and the
 /// writes kept their links. Forward path, contract, verify_contract.
 pub fn online_round_trip(server: &Server, case: &Case) {
@@ -112,7 +112,12 @@ pub fn online_round_trip(server: &Server, case: &Case) {
     let probes = output.plan.tables.len() + output.plan.foreign_keys.len();
     run_all(&forward[..1]);
     run_analyze(case, &db, &bundle, "integer keys", probes);
-    run_all(&forward[1..]);
+    // Through cutover only: rollback must work before validate.sql too.
+    let cutover = forward
+        .iter()
+        .position(|f| *f == "cutover.sql")
+        .expect("cutover.sql on the forward path");
+    run_all(&forward[1..=cutover]);
     run_analyze(case, &db, &bundle, "uuid keys", probes);
     run_monitor(case, &db, &bundle);
     db.psql_sql("DROP SCHEMA keyshift_analyze CASCADE;")
