@@ -204,6 +204,23 @@ impl Bundle {
             })
     }
 
+    /// [`Bundle::run`], returning the `keyshift:` lines the file printed
+    /// to stderr (its own progress report: which step took how long).
+    fn run_reporting(&self, db: &Database, file: &str) -> Result<Vec<String>, String> {
+        let dir = self.dir.path();
+        db.psql_file_stderr(&dir.join(file), Some(dir))
+            .map(|stderr| {
+                stderr
+                    .lines()
+                    .filter_map(|l| l.split_once("keyshift: ").map(|(_, rest)| rest.to_owned()))
+                    .collect()
+            })
+            .map_err(|e| {
+                let error = e.stderr.lines().find(|l| l.contains("ERROR:"));
+                error.unwrap_or(e.stderr.trim()).to_owned()
+            })
+    }
+
     /// [`Bundle::run`] for a file that must succeed.
     fn must_run(&self, db: &Database, file: &str) {
         if let Err(e) = self.run(db, file) {

@@ -72,6 +72,8 @@ pub struct Phase {
     /// Statements of the writer that started during this phase.
     pub writer: WriterFigures,
     pub load: Option<f64>,
+    /// The `keyshift:` progress lines the phase's files printed.
+    pub progress: Vec<String>,
 }
 
 /// Everything the online round measured at one size.
@@ -187,6 +189,7 @@ impl Running {
 /// A phase as it ran, before the writer's log is split among phases.
 struct Ran {
     name: String,
+    progress: Vec<String>,
     started: Instant,
     elapsed: Duration,
     wal: u64,
@@ -265,21 +268,31 @@ impl Round<'_, '_> {
         let observers = Observers::start(&self.db.url(), Watch::ReadsOnly);
         let wal_before = self.monitor.wal_position();
         let started = Instant::now();
+        let mut progress = Vec::new();
         for file in files {
-            if let Err(e) = self.bundle.run(self.db, file) {
-                problems.push(format!(
-                    "online {file} failed under the writer after {:.1} s, and was run again: {e}",
-                    started.elapsed().as_secs_f64()
-                ));
-                self.bundle.must_run(self.db, file);
+            match self.bundle.run_reporting(self.db, file) {
+                Ok(lines) => progress.extend(lines),
+                Err(e) => {
+                    problems.push(format!(
+                        "online {file} failed under the writer after {:.1} s, and was run \
+                         again: {e}",
+                        started.elapsed().as_secs_f64()
+                    ));
+                    let lines = self.bundle.run_reporting(self.db, file);
+                    progress.extend(lines.unwrap_or_else(|e| panic!("{file} failed again: {e}")));
+                }
             }
         }
         let elapsed = started.elapsed();
         let wal = self.monitor.wal_since(&wal_before);
         let observed = observers.finish();
         eprintln!("online {name}: {elapsed:.2?}");
+        for line in &progress {
+            eprintln!("  {line}");
+        }
         Ran {
             name,
+            progress,
             started,
             elapsed,
             wal,
@@ -311,6 +324,7 @@ fn split(ran: Vec<Ran>, log: &[Statement]) -> Vec<Phase> {
                 wal: r.wal,
                 observed: r.observed,
                 load: r.load,
+                progress: r.progress,
             }
         })
         .collect()

@@ -142,6 +142,13 @@ pub fn print_table(r: &SizeResult) {
     for line in notes(r, o) {
         println!("  {line}");
     }
+    if let Some(cutover) = o.phases.iter().find(|p| p.name.contains("cutover")) {
+        println!(
+            "  {}'s own progress lines: {}",
+            cutover.name,
+            cutover.progress.join("; ")
+        );
+    }
     for failure in &o.writer_failures {
         println!("  PROBLEM: online writer statement failed: {failure}");
     }
