@@ -130,7 +130,6 @@ fn main() {
             config.runs_for(users),
         );
         report::print_table(&result, server.version());
-        online_report::print_table(&result);
         results.push(result);
     }
     report::print_summary(&results);
@@ -271,13 +270,22 @@ fn bench_size(
     };
     let (s0, forward, rollback, copy_bytes) = bench.rounds();
     let online = online_bundle.map(|online_bundle| {
-        online::Round {
+        let figures = online::Round {
             db: &db,
             bundle: online_bundle,
             monitor: &mut bench.monitor,
             users,
         }
-        .run()
+        .run();
+        let baseline = online_report::Baseline {
+            users,
+            journals,
+            runs,
+            s0: &s0,
+            copy_bytes,
+        };
+        online_report::print_table(&baseline, &figures);
+        figures
     });
     let after = bench.forward_once_more();
     let verify = bench.verify_forward();

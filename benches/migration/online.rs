@@ -273,11 +273,27 @@ impl Round<'_, '_> {
             match self.bundle.run_reporting(self.db, file) {
                 Ok(lines) => progress.extend(lines),
                 Err(e) => {
+                    // WORKAROUND, not a fix: cutover.sql refuses a replay
+                    // backlog that verify_shadow.sql (run between
+                    // catch_up.sql and cutover.sql) lets grow under writes;
+                    // its error says to run catch_up.sql first, so the bench
+                    // does, within this phase's time, and reports it.
+                    let catch_up = e.contains("run catch_up.sql first");
                     problems.push(format!(
                         "online {file} failed under the writer after {:.1} s, and was run \
-                         again: {e}",
-                        started.elapsed().as_secs_f64()
+                         again{}: {e}",
+                        started.elapsed().as_secs_f64(),
+                        if catch_up {
+                            " after catch_up.sql, as its error says (WORKAROUND in the bench; \
+                             both count in this phase's time)"
+                        } else {
+                            ""
+                        }
                     ));
+                    if catch_up {
+                        let lines = self.bundle.run_reporting(self.db, "catch_up.sql");
+                        progress.extend(lines.unwrap_or_else(|e| panic!("catch_up.sql: {e}")));
+                    }
                     let lines = self.bundle.run_reporting(self.db, file);
                     progress.extend(lines.unwrap_or_else(|e| panic!("{file} failed again: {e}")));
                 }

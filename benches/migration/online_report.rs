@@ -4,7 +4,7 @@
 
 use crate::online::{OnlineFigures, Phase};
 use crate::online_writer::PAUSE;
-use crate::report::{SizeResult, mib, short, thousands};
+use crate::report::{SizeResult, Step, mib, short, thousands};
 use std::time::Duration;
 
 /// The goals of issue 10 §4.
@@ -103,15 +103,26 @@ fn cutover_lock(o: &OnlineFigures) -> Option<Duration> {
         .map(|p| p.observed.lock.longest)
 }
 
-/// The online table for one size, if the round ran.
-pub fn print_table(r: &SizeResult) {
-    let Some(o) = &r.online else {
-        return;
-    };
+/// What the online table is set against: the size and the same run's S0.
+pub struct Baseline<'a> {
+    pub users: u64,
+    pub journals: u64,
+    pub runs: usize,
+    pub s0: &'a Step,
+    /// S0's copies of the integer tables.
+    pub copy_bytes: u64,
+}
+
+/// The online table for one size, printed as soon as the round ends (a
+/// long run cut short still shows it).
+pub fn print_table(r: &Baseline, o: &OnlineFigures) {
     let (s0, s0_wal) = (r.s0.time(), r.s0.wal());
     println!();
     println!(
-        "-- online (--mode online), the same data, a writer through every phase including cutover --"
+        "-- online (--mode online), {} users, {} journals, a writer through every phase \
+         including cutover --",
+        thousands(r.users),
+        thousands(r.journals)
     );
     println!(
         "{}",
@@ -157,7 +168,7 @@ pub fn print_table(r: &SizeResult) {
     }
 }
 
-fn notes(r: &SizeResult, o: &OnlineFigures) -> Vec<String> {
+fn notes(r: &Baseline, o: &OnlineFigures) -> Vec<String> {
     let s0 = r.s0.time().as_secs_f64();
     let ratio = o.total().as_secs_f64() / s0;
     let (stall, stall_in) = o.longest_stall();
