@@ -21,7 +21,15 @@
 //!   (`probe::primary_key_index_after_inserts`), for version 4 keys and
 //!   again, on the same data, after forward.sql of a `--uuid v7` bundle
 //!   (`users` timed by `created_at`, `journals` in old-id order), whose
-//!   time is reported too.
+//!   time is reported too;
+//! - the **online** bundle (`--mode online`) of the same schema, its
+//!   forward path (plan.json's `sequence`) and then rollback.sql run once
+//!   while an application-like writer inserts, updates and deletes through
+//!   every phase including cutover (`online.rs`, `online_writer.rs`): each
+//!   phase's time as a ratio to the same S0, the writer's longest stall and
+//!   its phase, failed statements, ACCESS EXCLUSIVE stretches, the size
+//!   afterwards and whether the writer's rows survived rollback
+//!   (`online_report.rs`). `KEYSHIFT_BENCH_ONLINE=0` skips it.
 //!
 //! It assumes nothing about the SQL inside the bundle: only that
 //! forward.sql, verify_forward.sql and rollback.sql run in that order with
@@ -48,7 +56,9 @@
 //!    it compares the data with the fingerprint forward took, and so fails,
 //!    by design, once the application has written, and the writer's
 //!    blocked insert lands the moment forward commits;
-//! 2. forward.sql once more, unobserved and not counted, then the sizes it
+//! 2. the online round (unless skipped), which leaves the database rolled
+//!    back as the rounds did;
+//! 3. forward.sql once more, unobserved and not counted, then the sizes it
 //!    leaves (and S0's copy of the converted tables, untimed),
 //!    verify_forward.sql (watched without the writer), and last the
 //!    primary-key index hook, whose inserts change the data.
@@ -58,11 +68,14 @@ mod support;
 
 mod baseline;
 mod observe;
+mod online;
+mod online_report;
+mod online_writer;
 mod probe;
 mod report;
 
 use keyshift::catalog::QualifiedName;
-use keyshift::plan::{Options, UuidVersion};
+use keyshift::plan::{Mode, Options, UuidVersion};
 use observe::{Observers, Watch};
 use probe::Monitor;
 use report::{Sample, SizeResult, Step, V7Figures};
@@ -100,13 +113,27 @@ fn main() {
     let config = Config::from_env();
     let bundle = Bundle::generate(&Options::default());
     let v7_bundle = Bundle::generate(&v7_options());
+    let online_bundle = online::enabled().then(|| {
+        Bundle::generate(&Options {
+            mode: Some(Mode::Online),
+            ..Options::default()
+        })
+    });
     let mut results = Vec::new();
     for &users in &config.users {
-        let result = bench_size(server, [&bundle, &v7_bundle], users, config.runs_for(users));
+        let bundles = [&bundle, &v7_bundle];
+        let result = bench_size(
+            server,
+            bundles,
+            online_bundle.as_ref(),
+            users,
+            config.runs_for(users),
+        );
         report::print_table(&result, server.version());
         results.push(result);
     }
     report::print_summary(&results);
+    online_report::print_summary(&results);
 }
 
 /// What the environment asks for.
@@ -176,6 +203,23 @@ impl Bundle {
             })
     }
 
+    /// [`Bundle::run`], returning the `keyshift:` lines the file printed
+    /// to stderr (its own progress report: which step took how long).
+    fn run_reporting(&self, db: &Database, file: &str) -> Result<Vec<String>, String> {
+        let dir = self.dir.path();
+        db.psql_file_stderr(&dir.join(file), Some(dir))
+            .map(|stderr| {
+                stderr
+                    .lines()
+                    .filter_map(|l| l.split_once("keyshift: ").map(|(_, rest)| rest.to_owned()))
+                    .collect()
+            })
+            .map_err(|e| {
+                let error = e.stderr.lines().find(|l| l.contains("ERROR:"));
+                error.unwrap_or(e.stderr.trim()).to_owned()
+            })
+    }
+
     /// [`Bundle::run`] for a file that must succeed.
     fn must_run(&self, db: &Database, file: &str) {
         if let Err(e) = self.run(db, file) {
@@ -205,6 +249,7 @@ fn v7_options() -> Options {
 fn bench_size(
     server: &Server,
     [bundle, v7_bundle]: [&Bundle; 2],
+    online_bundle: Option<&Bundle>,
     users: u64,
     runs: usize,
 ) -> SizeResult {
@@ -224,6 +269,24 @@ fn bench_size(
         problems: Vec::new(),
     };
     let (s0, forward, rollback, copy_bytes) = bench.rounds();
+    let online = online_bundle.map(|online_bundle| {
+        let figures = online::Round {
+            db: &db,
+            bundle: online_bundle,
+            monitor: &mut bench.monitor,
+            users,
+        }
+        .run();
+        let baseline = online_report::Baseline {
+            users,
+            journals,
+            runs,
+            s0: &s0,
+            copy_bytes,
+        };
+        online_report::print_table(&baseline, &figures);
+        figures
+    });
     let after = bench.forward_once_more();
     let verify = bench.verify_forward();
     let key_index =
@@ -247,6 +310,7 @@ fn bench_size(
         writer_rows: bench.writes.expected,
         writer_rows_kept: bench.writes.kept,
         problems: bench.problems,
+        online,
     }
 }
 

@@ -101,6 +101,8 @@ pub struct SizeResult {
     /// Findings that did not stop the bench: a file that failed while the
     /// writer ran, lost rows, indexes that differ after forward.
     pub problems: Vec<String>,
+    /// The online bundle's round, unless `KEYSHIFT_BENCH_ONLINE=0`.
+    pub online: Option<crate::online::OnlineFigures>,
 }
 
 impl SizeResult {
@@ -330,12 +332,12 @@ fn summary_of(r: &SizeResult) -> String {
 
 const MIB: f64 = 1024.0 * 1024.0;
 
-fn mib(bytes: u64) -> f64 {
+pub fn mib(bytes: u64) -> f64 {
     bytes as f64 / MIB
 }
 
 /// `1000000` as `1,000,000`.
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -348,7 +350,7 @@ fn thousands(n: u64) -> String {
 }
 
 /// `1000000` as `1M`, `50000` as `50k`.
-fn short(n: u64) -> String {
+pub fn short(n: u64) -> String {
     match n {
         n if n >= 1_000_000 && n % 100_000 == 0 => {
             format!("{}M", n as f64 / 1e6)
