@@ -214,13 +214,9 @@ fn assert_matches(db: &support::Database, ledger: &Ledger, when: &str) {
     );
 }
 
-#[test]
-fn online_phases_under_a_concurrent_writer() {
-    let Some(server) = support::server_or_skip() else {
-        return;
-    };
-    let work = tempfile::tempdir().expect("temp dir");
-    let ddl = work.path().join("schema.sql");
+/// [`SCHEMA`] written into `work`, and its online bundle.
+fn online_bundle(work: &std::path::Path) -> (std::path::PathBuf, keyshift::pipeline::Output) {
+    let ddl = work.join("schema.sql");
     std::fs::write(&ddl, SCHEMA).expect("write schema");
     let options = keyshift::plan::Options {
         mode: Some(keyshift::plan::Mode::Online),
@@ -228,6 +224,16 @@ fn online_phases_under_a_concurrent_writer() {
     };
     let output = keyshift::pipeline::run_configured("schema.sql", SCHEMA, &options, None)
         .unwrap_or_else(|e| panic!("{e:?}"));
+    (ddl, output)
+}
+
+#[test]
+fn online_phases_under_a_concurrent_writer() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let work = tempfile::tempdir().expect("temp dir");
+    let (ddl, output) = online_bundle(work.path());
     assert!(
         output.plan.blockers.is_empty(),
         "{:?}",
@@ -307,14 +313,7 @@ fn rows_applied_as_a_replica_are_captured() {
         return;
     };
     let work = tempfile::tempdir().expect("temp dir");
-    let ddl = work.path().join("schema.sql");
-    std::fs::write(&ddl, SCHEMA).expect("write schema");
-    let options = keyshift::plan::Options {
-        mode: Some(keyshift::plan::Mode::Online),
-        ..Default::default()
-    };
-    let output = keyshift::pipeline::run_configured("schema.sql", SCHEMA, &options, None)
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let (ddl, output) = online_bundle(work.path());
     let bundle = work.path().join("bundle");
     output.bundle.write_to(&bundle).expect("write bundle");
     let db = server.create_database("online_replica");

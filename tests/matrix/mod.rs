@@ -715,20 +715,7 @@ pub fn round_trip(server: &Server, case: &Case) {
         // Some refusals only the live database can see (a view that fails
         // over uuid copies, orphans); whatever the plan itself knows,
         // PLAN.md and preflight must tell a user in the same words.
-        let plan_md = output.bundle.get("PLAN.md").unwrap_or_default();
-        for b in &output.plan.blockers {
-            let said = format!("{} {}", b.object, b.reason);
-            assert!(
-                text.contains(&said),
-                "{}: preflight does not say {said:?}",
-                case.name
-            );
-            assert!(
-                plan_md.contains(&said),
-                "{}: PLAN.md does not say {said:?}",
-                case.name
-            );
-        }
+        assert_blockers_said(case, &output, &text);
         assert_same_schema(
             &case.name,
             "schema after preflight",
@@ -841,6 +828,25 @@ fn run_analyze(case: &Case, db: &Database, bundle: &Path, phase: &str, probes: u
 fn run_monitor(case: &Case, db: &Database, bundle: &Path) {
     db.psql_file(&bundle.join("monitor.sql"), Some(bundle))
         .unwrap_or_else(|e| panic!("{}: monitor.sql failed: {e}", case.name));
+}
+
+/// Each blocker of the plan is said in the same words by preflight's
+/// error (`refusal`) and by PLAN.md.
+fn assert_blockers_said(case: &Case, output: &keyshift::pipeline::Output, refusal: &str) {
+    let plan_md = output.bundle.get("PLAN.md").unwrap_or_default();
+    for b in &output.plan.blockers {
+        let said = format!("{} {}", b.object, b.reason);
+        assert!(
+            refusal.contains(&said),
+            "{}: preflight does not say {said:?}",
+            case.name
+        );
+        assert!(
+            plan_md.contains(&said),
+            "{}: PLAN.md does not say {said:?}",
+            case.name
+        );
+    }
 }
 
 /// `keyshift.new_id` and `keyshift.old_id` agree with every row of every

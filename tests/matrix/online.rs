@@ -5,8 +5,9 @@
 //! PLAN.md, and change nothing.
 
 use super::{
-    Case, assert_id_lookups, assert_no_meta_command_ran, assert_same, assert_same_schema, can_dump,
-    load, read_ddl, run_analyze, run_bundle_file, run_monitor, run_pipeline, schema_state,
+    Case, assert_blockers_said, assert_id_lookups, assert_no_meta_command_ran, assert_same,
+    assert_same_schema, can_dump, load, read_ddl, run_analyze, run_bundle_file, run_monitor,
+    run_pipeline, schema_state,
 };
 use crate::support::Server;
 use keyshift::plan::Mode;
@@ -60,20 +61,7 @@ pub fn online_round_trip(server: &Server, case: &Case) {
             .psql_file(&bundle.join("preflight.sql"), Some(&bundle))
             .expect_err("preflight must refuse this case");
         let text = err.to_string();
-        let plan_md = output.bundle.get("PLAN.md").unwrap_or_default();
-        for b in &output.plan.blockers {
-            let said = format!("{} {}", b.object, b.reason);
-            assert!(
-                text.contains(&said),
-                "{}: preflight does not say {said:?}",
-                case.name
-            );
-            assert!(
-                plan_md.contains(&said),
-                "{}: PLAN.md does not say {said:?}",
-                case.name
-            );
-        }
+        assert_blockers_said(case, &output, &text);
         assert_same_schema(
             &case.name,
             "schema after preflight",
