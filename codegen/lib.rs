@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod config;
 pub mod ddl;
+pub mod draft;
 pub mod encoding;
 pub mod graph;
 pub mod introspect;

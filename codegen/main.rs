@@ -78,6 +78,21 @@ enum Command {
         #[command(flatten)]
         plan: PlanArgs,
     },
+    /// Print a draft keyshift.toml that answers every candidate: integer
+    /// columns named like references with no foreign key. From a live
+    /// database each comes with its evidence, and those whose every value
+    /// has a parent row are declared; the rest are left for you to decide.
+    Init {
+        /// Schema file, catalog .json, or postgres:// URL (default: DATABASE_URL).
+        schema: Option<String>,
+        /// Write the draft to FILE (which must not exist) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        plan: PlanArgs,
+    },
     /// Read a live database's catalog and write it as JSON, for review and
     /// for `generate`/`plan` later without a connection.
     Inspect {
@@ -254,7 +269,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(after) = &runner.after {
                 keyshift::render::formats::check_after(format, after).map_err(|e| e.to_string())?;
             }
-            let mut output = build(schema, &filter, &plan)?;
+            let mut output = build(schema, &filter, &plan, Blockers::Print)?;
             if !output.plan.blockers.is_empty() && !allow_blockers && !check {
                 return Err(format!(
                     "{} blocker(s) above: nothing written. Resolve them, or pass --allow-blockers to write a bundle whose preflight.sql fails on them; `keyshift plan` prints the whole plan",
@@ -326,6 +341,46 @@ fn run(command: Command) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Init {
+            schema,
+            output,
+            filter,
+            plan,
+        } => {
+            if let Some(path) = &output
+                && path.exists()
+            {
+                return Err(format!(
+                    "{} exists; init never overwrites a configuration (print the draft to standard output, or choose another file)",
+                    path.display()
+                ));
+            }
+            let schema = or_database_url(schema)?;
+            // The draft answers the candidate blockers; listing them too
+            // would bury the rest.
+            let planned = build(Some(schema.clone()), &filter, &plan, Blockers::Quiet)?;
+            let (source, evidence) = if source::is_database_url(&schema) {
+                let mut client = source::connect(&schema)?;
+                let p = &planned.plan;
+                let evidence = introspect::evidence::gather(
+                    &mut client,
+                    &p.candidates,
+                    &p.polymorphic_candidates,
+                    |table, value| keyshift::draft::type_target(p, table, value),
+                )
+                .map_err(|e| format!("{}: {e}", source::redact(&schema)))?;
+                (source::redact(&schema), Some(evidence))
+            } else {
+                (source_label(Path::new(&schema)), None)
+            };
+            let text = keyshift::draft::draft(&planned.plan, &source, evidence.as_ref());
+            match output {
+                None => print!("{text}"),
+                Some(path) => write_new(&path, &text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Completions { shell } => {
             let mut cli = Cli::command();
             clap_complete::generate(shell, &mut cli, "keyshift", &mut std::io::stdout());
@@ -342,7 +397,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             filter,
             plan,
         } => {
-            let output = build(schema, &filter, &plan)?.render();
+            let output = build(schema, &filter, &plan, Blockers::Print)?.render();
             print!("{}", output.bundle.get("PLAN.md").unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
@@ -355,6 +410,7 @@ fn build(
     schema: Option<String>,
     filter: &FilterArgs,
     plan: &PlanArgs,
+    blockers: Blockers,
 ) -> Result<pipeline::Planned, String> {
     let options = plan.options()?;
     let config = plan.config()?;
@@ -371,7 +427,7 @@ fn build(
             config,
         )
         .map_err(|e| e.to_string())?;
-        return Ok(summarise(&source::redact(&schema), output));
+        return Ok(summarise(&source::redact(&schema), output, blockers));
     }
     if let Some(location) = read_location {
         return Err(format!(
@@ -401,7 +457,7 @@ fn build(
             config,
         )
         .map_err(|e| e.to_string())?;
-        return Ok(summarise(&source, output));
+        return Ok(summarise(&source, output, blockers));
     }
     let output =
         pipeline::plan_configured(&source, &sql, &options, config).map_err(|e| match e {
@@ -411,7 +467,7 @@ fn build(
             }
             pipeline::InputError::Config(e) => e.to_string(),
         })?;
-    Ok(summarise(&source, output))
+    Ok(summarise(&source, output, blockers))
 }
 
 /// How a schema file is named in messages and in every file header: the
@@ -449,6 +505,21 @@ fn source_label(path: &Path) -> String {
     if rooted { format!("/{joined}") } else { joined }
 }
 
+/// Writes `text` to the new file `path` whole or not at all: a temporary
+/// file beside it, renamed into place without replacing anything.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// The source given, else `DATABASE_URL`.
 fn or_database_url(source: Option<String>) -> Result<String, String> {
     match source {
@@ -460,8 +531,15 @@ fn or_database_url(source: Option<String>) -> Result<String, String> {
     }
 }
 
+/// Whether [`summarise`] lists the plan's blockers on standard error.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Blockers {
+    Print,
+    Quiet,
+}
+
 /// Prints what was read and what blocks the migration.
-fn summarise(source: &str, output: pipeline::Planned) -> pipeline::Planned {
+fn summarise(source: &str, output: pipeline::Planned, blockers: Blockers) -> pipeline::Planned {
     let skipped: Vec<String> = output
         .skipped
         .iter()
@@ -477,7 +555,12 @@ fn summarise(source: &str, output: pipeline::Planned) -> pipeline::Planned {
             skipped.join(", ")
         }
     );
-    for b in &output.plan.blockers {
+    for b in output
+        .plan
+        .blockers
+        .iter()
+        .filter(|_| blockers == Blockers::Print)
+    {
         eprintln!("blocker: {} {}. help: {}", b.object, b.reason, b.help);
     }
     output

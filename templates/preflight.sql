@@ -119,7 +119,7 @@ FROM pg_temp.keyshift_probe({{ t.regclass }}, {{ t.probe_change }}) AS p (msg) W
 {%- if !candidates.is_empty() %}
 
 -- Columns that look like references to converted keys but are neither
--- foreign keys nor declared in keyshift.toml are reported, not refused.
+-- foreign keys nor declared in keyshift.toml: the evidence for each.
 CREATE FUNCTION pg_temp.keyshift_notice(message text) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 BEGIN
@@ -599,7 +599,8 @@ SELECT n || {{ message }} FROM ({{ orphans }}) AS o (n) WHERE n > 0;
 
 -- Candidates (see PLAN.md): for each column, how many values lie outside
 -- the referenced key's range and how many have no row there; for each
--- polymorphic-looking pair, its type values. A NOTICE only.
+-- polymorphic-looking pair, its type values. A NOTICE; the blockers
+-- above, if any, are what stops the migration.
 {%- for c in candidates %}
 {{ c.notice }}
 {%- endfor %}

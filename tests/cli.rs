@@ -12,6 +12,10 @@ fn keyshift(args: &[&str], cwd: &Path) -> Output {
         .expect("run keyshift")
 }
 
+/// The example's configuration: vibes declares a polymorphic reference,
+/// and without it the plan has a blocker.
+const VIBES_CONFIG: &str = "schema/vibes/keyshift.toml";
+
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -22,7 +26,14 @@ fn generate_writes_the_bundle_and_check_detects_drift() {
     let out = work.path().join("bundle");
     let out_arg = out.to_str().expect("utf-8 path");
     let generate = keyshift(
-        &["generate", "schema/vibes/schema.sql", "--out", out_arg],
+        &[
+            "generate",
+            "schema/vibes/schema.sql",
+            "--config",
+            VIBES_CONFIG,
+            "--out",
+            out_arg,
+        ],
         repo(),
     );
     assert!(
@@ -48,6 +59,8 @@ fn generate_writes_the_bundle_and_check_detects_drift() {
         &[
             "generate",
             "schema/vibes/schema.sql",
+            "--config",
+            VIBES_CONFIG,
             "--out",
             out_arg,
             "--check",
@@ -68,6 +81,8 @@ fn generate_writes_the_bundle_and_check_detects_drift() {
         &[
             "generate",
             "schema/vibes/schema.sql",
+            "--config",
+            VIBES_CONFIG,
             "--out",
             out_arg,
             "--check",
@@ -92,7 +107,14 @@ fn generate_writes_the_bundle_and_check_detects_drift() {
     );
 
     let again = keyshift(
-        &["generate", "schema/vibes/schema.sql", "--out", out_arg],
+        &[
+            "generate",
+            "schema/vibes/schema.sql",
+            "--config",
+            VIBES_CONFIG,
+            "--out",
+            out_arg,
+        ],
         repo(),
     );
     assert!(again.status.success());
@@ -136,7 +158,14 @@ fn a_failed_generate_keeps_the_previous_bundle() {
     let out_arg = out.to_str().unwrap();
     assert!(
         keyshift(
-            &["generate", "schema/vibes/schema.sql", "--out", out_arg],
+            &[
+                "generate",
+                "schema/vibes/schema.sql",
+                "--config",
+                VIBES_CONFIG,
+                "--out",
+                out_arg
+            ],
             repo()
         )
         .status
@@ -178,6 +207,8 @@ fn excluding_a_referenced_table_is_refused_in_the_plan() {
         &[
             "plan",
             "schema/vibes/schema.sql",
+            "--config",
+            VIBES_CONFIG,
             "--exclude-table",
             "public.journal_tags",
         ],
@@ -196,6 +227,8 @@ fn excluding_a_referenced_table_is_refused_in_the_plan() {
         &[
             "plan",
             "schema/vibes/schema.sql",
+            "--config",
+            VIBES_CONFIG,
             "--exclude-table",
             "public.users",
         ],
@@ -259,7 +292,15 @@ fn check_ignores_how_the_source_path_is_spelled() {
         "schema/../schema/vibes/schema.sql",
     ] {
         let check = keyshift(
-            &["generate", spelling, "--out", "generated/vibes", "--check"],
+            &[
+                "generate",
+                spelling,
+                "--config",
+                VIBES_CONFIG,
+                "--out",
+                "generated/vibes",
+                "--check",
+            ],
             repo(),
         );
         assert_eq!(

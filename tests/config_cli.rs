@@ -64,7 +64,7 @@ fn the_rails_config_generates() {
 fn unknown_keys_are_refused_where_they_are() {
     refused(
         "exclude_table = [\"public.audit_log\"]\n",
-        "keyshift.toml:1:1: unknown field `exclude_table`, expected one of `exclude_tables`, `drop_id_map`, `mode`, `uuid`, `read`, `reference`, `polymorphic`, `tables`, `views`",
+        "keyshift.toml:1:1: unknown field `exclude_table`, expected one of `exclude_tables`, `drop_id_map`, `mode`, `uuid`, `read`, `reference`, `polymorphic`, `not_a_reference`, `undeclared_references`, `tables`, `views`",
     );
     refused(
         "[[reference]]\nform = \"public.comments.post_id\"\nto = \"public.posts.id\"\n",
@@ -194,6 +194,96 @@ fn polymorphic_references_must_fit_the_schema() {
     );
 }
 
+/// rails_app's config without its answers to the candidates: each
+/// candidate is a blocker, generate writes nothing and names the column,
+/// the three ways out and `keyshift init`.
+#[test]
+fn undeclared_candidates_block_until_answered() {
+    let full = std::fs::read_to_string(repo().join("schema/rails_app/keyshift.toml"))
+        .expect("rails_app config");
+    let without = full
+        .split("\n# Named like references to converted keys")
+        .next()
+        .expect("the part before the answers");
+    let (out, written) = generate(without, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!written, "nothing is written while candidates are open");
+    for needle in [
+        "blocker: column public.page_views.post_id (integer) is named like a reference to public.posts.id",
+        "[[reference]] from = \"public.page_views.post_id\", to = \"public.posts.id\"",
+        "[[not_a_reference]] column = \"public.page_views.post_id\"",
+        "--exclude-table public.posts",
+        "blocker: column public.audit_log.user_id (bigint) is named like a reference to public.users.id",
+        "public.audit_log is excluded, so the column stays an integer",
+        "blocker: column public.notifications.subject_id with subject_type looks like a polymorphic reference",
+        "`keyshift init` drafts these entries",
+        "error: 3 blocker(s) above: nothing written",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in:\n{stderr}");
+    }
+
+    // Relaxed to warnings, the same file generates, and PLAN.md still
+    // lists every candidate.
+    let relaxed = format!("undeclared_references = \"warn\"\n{without}");
+    let work = tempfile::tempdir().expect("temp dir");
+    std::fs::write(work.path().join("keyshift.toml"), &relaxed).expect("write config");
+    let out = Command::new(env!("CARGO_BIN_EXE_keyshift"))
+        .args([
+            "plan",
+            repo()
+                .join("schema/rails_app/schema.sql")
+                .to_str()
+                .expect("utf-8"),
+            "--config",
+            "keyshift.toml",
+        ])
+        .current_dir(work.path())
+        .output()
+        .expect("run keyshift");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        plan.contains("sets `undeclared_references = \"warn\"`, so they do not block"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("`public.page_views`.`post_id` (integer) looks like it holds"),
+        "{plan}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("blocker:"));
+}
+
+/// A dismissal must name an integer column that is not already a key,
+/// a foreign key or a declared reference; the policy takes two values.
+#[test]
+fn not_a_reference_must_fit_the_schema() {
+    refused(
+        "[[not_a_reference]]\ncolumn = \"public.page_views.nope\"\n",
+        "keyshift.toml:2:10: table public.page_views has no column \"nope\"",
+    );
+    refused(
+        "[[not_a_reference]]\ncolumn = \"public.users.email\"\n",
+        "keyshift.toml:2:10: not_a_reference public.users.email: the column is text, and only integer columns are ever candidates",
+    );
+    refused(
+        "[[not_a_reference]]\ncolumn = \"public.comments.user_id\"\n",
+        "keyshift.toml:2:10: not_a_reference public.comments.user_id: the column is part of a key or a foreign key, so the schema already says what it holds",
+    );
+    refused(
+        "[[reference]]\nfrom = \"public.page_views.post_id\"\nto = \"public.posts.id\"\n\n[[not_a_reference]]\ncolumn = \"public.page_views.post_id\"\n",
+        "keyshift.toml:6:10: public.page_views.post_id is already declared at keyshift.toml:1:1; a column is either a reference or not",
+    );
+    refused(
+        "undeclared_references = \"ignore\"\n",
+        "keyshift.toml:1:25: undeclared_references must be \"block\" or \"warn\", not \"ignore\"",
+    );
+}
+
 #[test]
 fn surrogate_key_needs_a_composite_key() {
     refused(
@@ -255,6 +345,8 @@ fn the_readme_example_parses() {
         "drop_id_map",
         "[[reference]]",
         "[[polymorphic]]",
+        "[[not_a_reference]]",
+        "undeclared_references",
         "[read]",
         "surrogate_key",
         "[views.",

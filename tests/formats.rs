@@ -530,6 +530,8 @@ fn cli_writes_and_checks_each_format() {
         let out = keyshift(&[
             "generate",
             "schema/vibes/schema.sql",
+            "--config",
+            "schema/vibes/keyshift.toml",
             "--format",
             format.name(),
             "--out",
@@ -547,6 +549,8 @@ fn cli_writes_and_checks_each_format() {
     let out = keyshift(&[
         "generate",
         "schema/vibes/schema.sql",
+        "--config",
+        "schema/vibes/keyshift.toml",
         "--format",
         "sqlx",
         "--version",
@@ -573,6 +577,8 @@ fn cli_writes_and_checks_each_format() {
     let out = keyshift(&[
         "generate",
         "schema/vibes/schema.sql",
+        "--config",
+        "schema/vibes/keyshift.toml",
         "--format",
         "sqlx",
         "--out",
@@ -584,6 +590,8 @@ fn cli_writes_and_checks_each_format() {
         let mut args = vec![
             "generate",
             "schema/vibes/schema.sql",
+            "--config",
+            "schema/vibes/keyshift.toml",
             "--out",
             "/nonexistent/never",
         ];
@@ -642,6 +650,8 @@ fn after_gives_django_and_alembic_a_dependency() {
     let out = keyshift(&[
         "generate",
         "schema/vibes/schema.sql",
+        "--config",
+        "schema/vibes/keyshift.toml",
         "--format",
         "sqlx",
         "--after",

@@ -20,6 +20,11 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The case's keyshift.toml: without it, vibes' polymorphic pair blocks.
+fn config(name: &str) -> String {
+    format!("{}/schema/{name}/keyshift.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
 fn schema(name: &str) -> String {
     format!("{}/schema/{name}/schema.sql", env!("CARGO_MANIFEST_DIR"))
 }
@@ -58,6 +63,8 @@ fn inspect_then_generate_from_the_snapshot_and_from_the_url() {
         &[
             "generate",
             json_s,
+            "--config",
+            &config("vibes"),
             "--out",
             from_json.to_str().expect("utf-8"),
         ],
@@ -73,7 +80,13 @@ fn inspect_then_generate_from_the_snapshot_and_from_the_url() {
     // No source: DATABASE_URL.
     let from_url = work.path().join("from_url");
     let out = keyshift(
-        &["generate", "--out", from_url.to_str().expect("utf-8")],
+        &[
+            "generate",
+            "--config",
+            &config("vibes"),
+            "--out",
+            from_url.to_str().expect("utf-8"),
+        ],
         &[("DATABASE_URL", &db.url())],
     );
     assert!(

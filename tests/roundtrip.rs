@@ -53,6 +53,7 @@ macro_rules! schema_cases {
 
 schema_cases!(
     online_shop,
+    forum,
     vibes,
     workflow,
     self_reference,

@@ -3,10 +3,11 @@
 //! unquoted parts folded to lower case, double quotes for exact case; no
 //! schema means `public`), the same meaning `--exclude-table` gives them.
 
-use super::{Config, ConfigError, Polymorphic, Reference};
+use super::{Config, ConfigError, NotAReference, Polymorphic, Reference};
 use crate::catalog::{Catalog, Column, QualifiedName, Table, split_identifier_list};
 use crate::plan::{
-    ColumnRoots, DeclaredReference, Mode, Options, PolymorphicReference, UuidVersion,
+    self, ColumnRoots, DeclaredReference, Mode, Options, PolymorphicReference, Undeclared,
+    UuidVersion,
 };
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -99,6 +100,28 @@ impl Config {
                 ));
             }
             polymorphic.push((p, reference));
+        }
+        if let Some(undeclared) = &self.raw.undeclared_references {
+            options.undeclared = undeclared
+                .get_ref()
+                .parse::<Undeclared>()
+                .map_err(|e| self.error(undeclared.span().start, e))?;
+        }
+        for n in &self.raw.not_a_reference {
+            let dismissed = self.not_a_reference(catalog, n.get_ref())?;
+            let key = (dismissed.table.clone(), dismissed.column.clone());
+            let here = self.location(n.span().start);
+            if let Some(first) = declared.insert(key, here) {
+                return Err(self.error(
+                    n.get_ref().column.span().start,
+                    format!(
+                        "{}.{} is already declared at {first}; a column is either a reference or not",
+                        dismissed.table.display(),
+                        dismissed.column
+                    ),
+                ));
+            }
+            options.not_references.push(dismissed);
         }
         // Whether each polymorphic target's key converts depends on every
         // exclusion and reference above, so it is checked last.
@@ -325,6 +348,55 @@ impl Config {
             )
         })?;
         Ok((table, found))
+    }
+
+    /// `[[not_a_reference]]`: an integer column that is not a key.
+    fn not_a_reference(
+        &self,
+        catalog: &Catalog,
+        entry: &NotAReference,
+    ) -> Result<plan::NotAReference, ConfigError> {
+        let (table, column) = self.column(catalog, &entry.column)?;
+        if column.data_type.int_kind.is_none() {
+            return Err(self.error(
+                entry.column.span().start,
+                format!(
+                    "not_a_reference {}.{}: the column is {}, and only integer columns are ever candidates",
+                    table.name.display(),
+                    column.name,
+                    column.data_type.name
+                ),
+            ));
+        }
+        if table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.contains(&column.name))
+            || table
+                .foreign_keys
+                .iter()
+                .any(|fk| fk.columns.contains(&column.name))
+        {
+            return Err(self.error(
+                entry.column.span().start,
+                format!(
+                    "not_a_reference {}.{}: the column is part of a key or a foreign key, so the schema already says what it holds",
+                    table.name.display(),
+                    column.name
+                ),
+            ));
+        }
+        let reason = entry
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        Ok(plan::NotAReference {
+            table: table.name.clone(),
+            column: column.name.clone(),
+            reason,
+        })
     }
 
     fn named_column<'c>(

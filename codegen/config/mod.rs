@@ -53,6 +53,13 @@ struct Raw {
     reference: Vec<Spanned<Reference>>,
     #[serde(default)]
     polymorphic: Vec<Spanned<Polymorphic>>,
+    /// Columns named like references that hold something else.
+    #[serde(default)]
+    not_a_reference: Vec<Spanned<NotAReference>>,
+    /// `"block"` (the default) or `"warn"`: what an undeclared candidate
+    /// does to the plan.
+    #[serde(default)]
+    undeclared_references: Option<Spanned<String>>,
     /// Per-table choices, keyed by `schema.table`.
     #[serde(default)]
     tables: BTreeMap<Spanned<String>, Spanned<TableSettings>>,
@@ -90,6 +97,16 @@ struct Polymorphic {
     type_column: Spanned<String>,
     id_column: Spanned<String>,
     types: Spanned<BTreeMap<String, Spanned<String>>>,
+}
+
+/// `[[not_a_reference]]`: `column` is named like a reference but holds
+/// something else, so it stays an integer and is no longer a blocker.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotAReference {
+    column: Spanned<String>,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 /// `[tables."schema.table"]`.
@@ -143,6 +160,29 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// `value` as a one-line TOML basic string: what `keyshift init` drafts
+/// and what blocker help suggests, so a name read from a schema can never
+/// end the string or the line it is on.
+pub fn toml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 impl Config {
     /// Parses `text`, read from `name`. Syntax errors, unknown keys and
     /// values of the wrong type are reported at their position.
@@ -161,6 +201,8 @@ impl Config {
                 read: None,
                 reference: Vec::new(),
                 polymorphic: Vec::new(),
+                not_a_reference: Vec::new(),
+                undeclared_references: None,
                 tables: BTreeMap::new(),
                 views: BTreeMap::new(),
             },

@@ -32,6 +32,7 @@ mod rows;
 
 use rows::ColumnNames;
 
+pub mod evidence;
 pub mod source;
 pub mod tls;
 

@@ -19,13 +19,29 @@
 //! Polymorphic pairs are found the same way: an integer `<x>_id` column
 //! beside a `<x>_type` column of a text type (`text`, `character varying`,
 //! `character`), neither declared nor part of a foreign key.
+//!
+//! A column `keyshift.toml` dismisses (`[[not_a_reference]]`) is no
+//! candidate. Every other candidate is a blocker unless the configuration
+//! relaxes that (`undeclared_references = "warn"`): failing closed is the
+//! only safe default when a wrong guess breaks the application silently.
 
-use super::{Candidate, ColumnRoots, Options, PolymorphicCandidate};
-use crate::catalog::{Catalog, Table};
+use super::{Blocker, Candidate, ColumnRoots, Options, PolymorphicCandidate};
+use crate::catalog::{Catalog, QualifiedName, Table, display_ident};
+use crate::config::toml_string;
 use heck::ToSnakeCase;
+use std::collections::BTreeMap;
 
 /// Every candidate, sorted.
 pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Candidate> {
+    // By schema and snake-case name, built once: a search of every table
+    // per column made large schemas quadratic.
+    let mut by_name: BTreeMap<(&str, String), Vec<&Table>> = BTreeMap::new();
+    for t in &catalog.tables {
+        by_name
+            .entry((t.name.schema.as_str(), t.name.name.to_snake_case()))
+            .or_default()
+            .push(t);
+    }
     let mut out = Vec::new();
     for table in &catalog.tables {
         for column in &table.columns {
@@ -41,16 +57,14 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Ca
             // The longest tail of the stem's words that names a table:
             // `manager_staff_id` holds staff ids when there is no table
             // `manager_staff(s)`.
+            let schema = table.name.schema.as_str();
             let targets: Vec<&Table> = tails(&stem)
                 .map(|tail| {
-                    let names = [tail.to_string(), plural(tail)];
-                    catalog
-                        .tables
-                        .iter()
-                        .filter(|t| {
-                            t.name.schema == table.name.schema
-                                && names.contains(&t.name.name.to_snake_case())
-                        })
+                    [tail.to_string(), plural(tail)]
+                        .into_iter()
+                        .filter_map(|name| by_name.get(&(schema, name)))
+                        .flatten()
+                        .copied()
                         .collect::<Vec<_>>()
                 })
                 .find(|found| !found.is_empty())
@@ -68,6 +82,7 @@ pub fn find(catalog: &Catalog, roots: &ColumnRoots, options: &Options) -> Vec<Ca
                     int_kind,
                     referenced_table: target.name.clone(),
                     referenced_column: key,
+                    in_excluded_table: options.exclude_tables.contains(&table.name),
                 });
             }
         }
@@ -108,6 +123,7 @@ pub fn find_polymorphic(
                 table: table.name.clone(),
                 type_column: type_column.name.clone(),
                 id_column: column.name.clone(),
+                in_excluded_table: options.exclude_tables.contains(&table.name),
             });
         }
     }
@@ -115,15 +131,91 @@ pub fn find_polymorphic(
     out
 }
 
+/// One blocker per candidate: each must be declared or dismissed in the
+/// configuration before forward may leave it an integer or convert it.
+pub fn blockers(
+    candidates: &[Candidate],
+    polymorphic: &[PolymorphicCandidate],
+    options: &Options,
+) -> Vec<Blocker> {
+    let config = options.config_name.as_deref().unwrap_or("keyshift.toml");
+    let relax = format!(
+        "`keyshift init` drafts these entries, with evidence from a live database; \
+         undeclared_references = \"warn\" in {config} turns candidates into warnings."
+    );
+    let mut out: Vec<Blocker> = candidates
+        .iter()
+        .map(|c| {
+            let column = format!("{}.{}", c.table.display(), display_ident(&c.column));
+            Blocker {
+                object: format!("column {column}"),
+                reason: format!(
+                    "({}) is named like a reference to {}.{}, which becomes uuid, but is neither a foreign key nor declared: if it holds those ids, forward leaves it holding ids that no longer exist",
+                    c.int_kind.sql_name(),
+                    c.referenced_table.display(),
+                    c.referenced_column
+                ),
+                help: if c.in_excluded_table {
+                    format!(
+                        "{} is excluded, so the column stays an integer and keeps ids {} no longer has. If that is intended, say so in {config}: [[not_a_reference]] column = {}, reason = \"…\"; otherwise stop excluding {}. {relax}",
+                        c.table.display(),
+                        c.referenced_table.display(),
+                        toml_string(&column),
+                        c.table.display()
+                    )
+                } else { format!(
+                    "In {config}, declare it ([[reference]] from = {}, to = {}) so it converts too; or dismiss it ([[not_a_reference]] column = {}, reason = \"…\") so it stays an integer; or, if the application uses {}'s ids as integers, keep them: --exclude-table {}. {relax}",
+                    toml_string(&column),
+                    toml_string(&format!(
+                        "{}.{}",
+                        c.referenced_table.display(),
+                        display_ident(&c.referenced_column)
+                    )),
+                    toml_string(&column),
+                    c.referenced_table.display(),
+                    c.referenced_table.display()
+                ) },
+            }
+        })
+        .collect();
+    out.extend(polymorphic.iter().map(|p| {
+        let column = format!("{}.{}", p.table.display(), display_ident(&p.id_column));
+        Blocker {
+            object: format!("column {column}"),
+            reason: format!(
+                "with {} looks like a polymorphic reference, but is not declared: if it holds ids of converted tables, forward leaves it holding ids that no longer exist",
+                p.type_column
+            ),
+            help: format!(
+                "In {config}, declare it ([[polymorphic]] table = {}, type_column = {}, id_column = {}, types = {{ … }}) so it converts with its targets; or dismiss it ([[not_a_reference]] column = {}). {relax}",
+                toml_string(&p.table.display()),
+                toml_string(&p.type_column),
+                toml_string(&p.id_column),
+                toml_string(&column)
+            ),
+        }
+    }));
+    out
+}
+
 /// Whether something already says what `table.column` holds: it converts,
-/// it is declared in keyshift.toml, or it is part of a foreign key.
+/// it is declared or dismissed in keyshift.toml, or it is part of a
+/// foreign key.
 fn is_accounted_for(table: &Table, column: &str, roots: &ColumnRoots, options: &Options) -> bool {
     roots.root_of(&table.name, column).is_some()
         || is_declared(table, column, options)
+        || is_dismissed(&table.name, column, options)
         || table
             .foreign_keys
             .iter()
             .any(|fk| fk.columns.iter().any(|c| c == column))
+}
+
+fn is_dismissed(table: &QualifiedName, column: &str, options: &Options) -> bool {
+    options
+        .not_references
+        .iter()
+        .any(|n| &n.table == table && n.column == column)
 }
 
 fn is_declared(table: &Table, column: &str, options: &Options) -> bool {
@@ -166,7 +258,7 @@ fn tails(stem: &str) -> impl Iterator<Item = &str> {
 
 /// English's regular plural, which is what Rails and most ORMs name tables
 /// with; irregular words (`person` → `people`) are not guessed.
-fn plural(word: &str) -> String {
+pub(crate) fn plural(word: &str) -> String {
     let consonant_y =
         word.ends_with('y') && !word[..word.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
     if consonant_y {

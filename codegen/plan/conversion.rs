@@ -6,9 +6,13 @@
 //! with a catalog-only step, so the original stays readable until then and
 //! the whole migration costs little more than one copy of the data. Some
 //! tables cannot be copied faithfully by the bundle (a partition tree moves
-//! as a whole, a polymorphic or declared reference has no constraint that
-//! proves the copy right, a surrogate key is added by ALTER anyway); those
-//! are altered in place as before, under ACCESS EXCLUSIVE.
+//! as a whole, a surrogate key is added by ALTER anyway); those are altered
+//! in place as before, under ACCESS EXCLUSIVE. A declared reference is
+//! rebuilt like a foreign key, its column joined to its parent's map, and a
+//! polymorphic one joins the map its type names; forward counts the rows
+//! whose value has no parent or whose type no map covers (on the locked
+//! originals, before the swap), so the copy's LEFT JOIN cannot turn one
+//! into NULL unseen.
 //!
 //! The choice is made per group: tables linked by a converted foreign key,
 //! a declared or polymorphic reference, or any foreign key into one of them,
@@ -93,7 +97,7 @@ pub fn decide(
         .collect();
     let mut reasons: Vec<Option<String>> = tables
         .iter()
-        .map(|t| own_reason(catalog, t, &parents, declared, surrogate_tables))
+        .map(|t| own_reason(catalog, t, &parents, surrogate_tables))
         .collect();
     for f in foreign_keys {
         if let (Some(&a), Some(&b)) = (
@@ -176,7 +180,6 @@ fn own_reason(
     catalog: &Catalog,
     t: &TablePlan,
     parents: &BTreeSet<&QualifiedName>,
-    declared: &[DeclaredReference],
     surrogate_tables: &[QualifiedName],
 ) -> Option<String> {
     let table = catalog.table(&t.table)?;
@@ -189,9 +192,6 @@ fn own_reason(
     if in_family {
         return Some("is in a partition tree or an inheritance family".into());
     }
-    if let Some(p) = t.polymorphic.first() {
-        return Some(format!("has the polymorphic reference {}", p.name));
-    }
     if surrogate_tables.contains(&t.table) {
         return Some("gets or references a surrogate key".into());
     }
@@ -199,12 +199,6 @@ fn own_reason(
         return Some(format!(
             "has a default on {} that names a parent row",
             c.name
-        ));
-    }
-    if let Some(r) = declared.iter().find(|r| r.table == t.table) {
-        return Some(format!(
-            "holds the declared reference {}, which no constraint checks",
-            r.column
         ));
     }
     let key = t.root.as_ref().map(|r| r.column.as_str());

@@ -81,6 +81,60 @@ pub struct Candidate {
     pub referenced_table: QualifiedName,
     /// That table's converted key column.
     pub referenced_column: String,
+    /// The column's table is excluded, so declaring it would be refused:
+    /// it can only be dismissed (or the table included again).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_excluded_table: bool,
+}
+
+/// A column the configuration says is not a reference, though its name
+/// makes it a candidate: `[[not_a_reference]]` in `keyshift.toml`. It stays
+/// an integer, and PLAN.md lists it with the reason so a reviewer sees the
+/// decision and who made it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct NotAReference {
+    /// The table holding the column.
+    pub table: QualifiedName,
+    /// The column.
+    pub column: String,
+    /// Why, as the configuration gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What an undeclared candidate does to the plan: `undeclared_references`
+/// in `keyshift.toml`. Blocking is the default because a candidate left
+/// an integer while its table's key becomes a uuid breaks the application
+/// silently, and only the user knows which columns hold ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Undeclared {
+    /// Each candidate is a blocker until declared or dismissed.
+    #[default]
+    Block,
+    /// Candidates are listed in PLAN.md and reported by preflight only.
+    Warn,
+}
+
+impl Undeclared {
+    /// For `skip_serializing_if`: the default is not written to plan.json.
+    pub fn is_block(&self) -> bool {
+        *self == Undeclared::Block
+    }
+}
+
+impl std::str::FromStr for Undeclared {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "block" => Ok(Undeclared::Block),
+            "warn" => Ok(Undeclared::Warn),
+            other => Err(format!(
+                "undeclared_references must be \"block\" or \"warn\", not {other:?}"
+            )),
+        }
+    }
 }
 
 /// An integer `<x>_id` column beside a text `<x>_type` column, neither
@@ -95,6 +149,9 @@ pub struct PolymorphicCandidate {
     pub type_column: String,
     /// The integer column, e.g. `commentable_id`.
     pub id_column: String,
+    /// As [`Candidate::in_excluded_table`].
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_excluded_table: bool,
 }
 
 use super::{Blocker, ColumnRoots, Options};

@@ -25,10 +25,11 @@ use crate::graph::FkGraph;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub(crate) use candidates::plural;
 pub use conversion::Conversion;
 pub use declared::{
-    Candidate, DeclaredReference, PolymorphicCandidate, PolymorphicColumn, PolymorphicReference,
-    PolymorphicTarget,
+    Candidate, DeclaredReference, NotAReference, PolymorphicCandidate, PolymorphicColumn,
+    PolymorphicReference, PolymorphicTarget, Undeclared,
 };
 pub use dependents::{DependentOnTable, DependentView};
 pub use keys::ColumnRoots;
@@ -54,6 +55,10 @@ pub struct Options {
     pub references: Vec<DeclaredReference>,
     /// Polymorphic references, from the configuration file.
     pub polymorphic: Vec<PolymorphicReference>,
+    /// Columns the configuration file says hold no other table's ids.
+    pub not_references: Vec<NotAReference>,
+    /// Whether undeclared candidates block (the default) or only warn.
+    pub undeclared: Undeclared,
     /// The configuration file's name (`keyshift.toml`), for messages.
     pub config_name: Option<String>,
     /// Tables with a composite key that get a surrogate uuid key.
@@ -121,6 +126,12 @@ pub struct Plan {
     /// `(<x>_type, <x>_id)` pairs that look polymorphic but are not declared.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub polymorphic_candidates: Vec<PolymorphicCandidate>,
+    /// Whether those candidates are blockers (the default) or warnings.
+    #[serde(skip_serializing_if = "Undeclared::is_block")]
+    pub undeclared: Undeclared,
+    /// Columns the configuration says are not references, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_references: Vec<NotAReference>,
     /// Composite keys that get a surrogate uuid key, in table order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub surrogate_keys: Vec<surrogate::SurrogateKey>,
@@ -425,6 +436,15 @@ impl Plan {
         blockers.extend(blockers::find(catalog, &tables, options));
         blockers.extend(dependents::unused_view_queries(options, &views));
         blockers.extend(family_blockers::find(catalog, &tables, &roots, options));
+        let candidates = candidates::find(catalog, &roots, options);
+        let polymorphic_candidates = candidates::find_polymorphic(catalog, &roots, options);
+        if options.undeclared == Undeclared::Block {
+            blockers.extend(candidates::blockers(
+                &candidates,
+                &polymorphic_candidates,
+                options,
+            ));
+        }
         blockers.sort();
         blockers.dedup();
 
@@ -479,8 +499,14 @@ impl Plan {
             uuid: options.uuid.unwrap_or_default(),
             mode: options.mode.unwrap_or_default(),
             declared_references,
-            candidates: candidates::find(catalog, &roots, options),
-            polymorphic_candidates: candidates::find_polymorphic(catalog, &roots, options),
+            candidates,
+            polymorphic_candidates,
+            undeclared: options.undeclared,
+            not_references: {
+                let mut dismissed = options.not_references.clone();
+                dismissed.sort();
+                dismissed
+            },
             surrogate_keys,
             config_name: options.config_name.clone(),
         };

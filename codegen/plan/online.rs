@@ -69,6 +69,28 @@ pub fn prepare(catalog: &Catalog, plan: &mut Plan) -> Vec<Blocker> {
             help: "Use --uuid v4 with --mode online, or --mode maintenance with --uuid v7.".to_string(),
         });
     }
+    for r in &plan.declared_references {
+        blockers.push(Blocker {
+            object: format!("column {}.{}", r.table.display(), crate::catalog::display_ident(&r.column)),
+            reason: format!(
+                "is a reference to {} that keyshift.toml declares, and online mode does not convert declared references yet: no constraint stops a row written during backfill from pointing at no row, and its copy would hold NULL there",
+                r.referenced_table.display()
+            ),
+            help: "Add the foreign key to the schema (it may be NOT VALID), or convert with --mode maintenance, which counts such rows under its locks.".to_string(),
+        });
+    }
+    for t in &plan.tables {
+        for p in &t.polymorphic {
+            blockers.push(Blocker {
+                object: format!("column {}.{}", t.table.display(), crate::catalog::display_ident(&p.name)),
+                reason: format!(
+                    "is a polymorphic reference that keyshift.toml declares (by {}), and online mode does not convert declared references yet: no constraint stops a row written during backfill from pointing at no row, and its copy would hold NULL there",
+                    p.type_column
+                ),
+                help: "Convert with --mode maintenance, which counts such rows under its locks.".to_string(),
+            });
+        }
+    }
     for t in &mut plan.tables {
         let object = format!("table {}", t.table.display());
         if let super::Conversion::InPlace { reason } = &t.conversion {

@@ -5,7 +5,7 @@
 //! candidate columns preflight reports on. Every identifier is quoted and
 //! every text reaching `format()` has its `%` doubled.
 
-use super::markdown::code;
+use super::markdown::{code, prose};
 use super::view::{ColumnView, keyshift, lit};
 use crate::catalog::{QualifiedName, quote_ident, quote_literal};
 use crate::plan::{Plan, PolymorphicColumn, TablePlan};
@@ -163,7 +163,7 @@ pub fn declared(plan: &Plan) -> Vec<DeclaredView> {
             );
             DeclaredView {
                 orphans: format!(
-                    "SELECT count(*) FROM ONLY {} c WHERE c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY {} p WHERE p.{} = c.{col})",
+                    "SELECT count(*) FROM ONLY {} c WHERE c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{col})",
                     r.table.quoted(),
                     r.referenced_table.quoted(),
                     quote_ident(&r.referenced_column),
@@ -216,7 +216,7 @@ pub fn polymorphic(plan: &Plan) -> Vec<PolymorphicView> {
                     .map(|(value, target)| {
                         (
                             format!(
-                                "SELECT count(*) FROM ONLY {} c WHERE {} AND c.{id_quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY {} p WHERE p.{} = c.{id_quoted})",
+                                "SELECT count(*) FROM ONLY {} c WHERE {} AND c.{id_quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{id_quoted})",
                                 t.table.quoted(),
                                 type_is("c.", &p.type_column, value),
                                 target.table.quoted(),
@@ -284,6 +284,21 @@ pub fn candidates(plan: &Plan) -> Vec<CandidateView> {
     out
 }
 
+/// The columns the configuration dismisses, for PLAN.md: the reviewer
+/// sees each decision and its reason next to the candidates still open.
+pub fn not_references(plan: &Plan) -> Vec<String> {
+    plan.not_references
+        .iter()
+        .map(|n| {
+            let column = code(&format!("{}.{}", n.table.display(), n.column));
+            match &n.reason {
+                Some(reason) => format!("{column}: {}", prose(reason)),
+                None => format!("{column} (no reason given)"),
+            }
+        })
+        .collect()
+}
+
 fn plain_candidates(plan: &Plan) -> Vec<CandidateView> {
     plan.candidates
         .iter()
@@ -309,10 +324,10 @@ fn plain_candidates(plan: &Plan) -> Vec<CandidateView> {
                 notice: format!(
                     concat!(
                         "SELECT pg_temp.keyshift_notice(format({format}, s.n, s.d, s.outside, k.lo, k.hi, s.missing))\n",
-                        "FROM (SELECT min(p.{key}), max(p.{key}) FROM ONLY {parent} p) AS k (lo, hi),\n",
+                        "FROM (SELECT min(p.{key}), max(p.{key}) FROM {parent} p) AS k (lo, hi),\n",
                         "     LATERAL (SELECT count(c.{col}), count(DISTINCT c.{col}),\n",
                         "                     count(c.{col}) FILTER (WHERE k.lo IS NULL OR c.{col} NOT BETWEEN k.lo AND k.hi),\n",
-                        "                     count(c.{col}) FILTER (WHERE NOT EXISTS (SELECT 1 FROM ONLY {parent} p WHERE p.{key} = c.{col}))\n",
+                        "                     count(c.{col}) FILTER (WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{col}))\n",
                         "              FROM ONLY {table} c) AS s (n, d, outside, missing);"
                     ),
                     format = format,

@@ -295,6 +295,10 @@ struct PlanMd<'a> {
     declared: &'a [DeclaredView],
     polymorphic: &'a [PolymorphicView],
     candidates: &'a [CandidateView],
+    /// Whether undeclared candidates are blockers (the default).
+    candidates_block: bool,
+    /// The columns the configuration dismisses, one Markdown line each.
+    not_references: Vec<String>,
     config_name: &'a str,
     surrogates: &'a [SurrogateView],
 }
@@ -785,6 +789,8 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
         declared: &common.declared,
         polymorphic: &common.polymorphic,
         candidates: &common.candidates,
+        candidates_block: plan.undeclared == crate::plan::Undeclared::Block,
+        not_references: declared::not_references(plan),
         config_name: plan.config_name.as_deref().unwrap_or("keyshift.toml"),
         surrogates: &common.surrogates,
         rollback_commands: ["rollback.sql", "verify_rollback.sql"]

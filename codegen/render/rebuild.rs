@@ -125,12 +125,25 @@ pub fn rebuild(
                     },
                 )
             })
+            .chain(t.polymorphic.iter().map(|p| {
+                format!(
+                    "INSERT INTO keyshift.rebuilt_column SELECT {regclass}, {col}, {int_type}, pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({regclass}) AND a.attname = {col}",
+                    col = quote_literal(&p.name),
+                    int_type = quote_literal(p.int_kind.sql_name()),
+                )
+            }))
             .collect(),
         maps: {
             let mut maps: Vec<String> = t
                 .columns
                 .iter()
-                .map(|c| quote_literal(&super::view::keyshift(plan.map_table_of(&c.root))))
+                .map(|c| &c.root)
+                .chain(
+                    t.polymorphic
+                        .iter()
+                        .flat_map(|p| p.targets.values().map(|target| &target.root)),
+                )
+                .map(|root| quote_literal(&super::view::keyshift(plan.map_table_of(root))))
                 .collect();
             maps.sort();
             maps.dedup();
@@ -188,10 +201,34 @@ pub(super) fn fill(
                 );
                 let _ = write!(select, "m{aliases}.{to}");
             }
-            None => {
-                select.push_str("t.");
-                select.push_str(&quoted);
-            }
+            None => match t.polymorphic.iter().find(|p| &p.name == name) {
+                // The type column picks the map: one join per type value,
+                // each only for rows of that type, since the targets' ids
+                // overlap. A type no arm names gives NULL here, so forward
+                // counts such rows first and refuses them.
+                Some(p) => {
+                    let type_quoted = quote_ident(&p.type_column);
+                    select.push_str("CASE");
+                    for (value, target) in &p.targets {
+                        aliases += 1;
+                        let map = super::view::keyshift(plan.map_table_of(&target.root));
+                        let value = quote_literal(value);
+                        let _ = write!(
+                            joins,
+                            "\nLEFT JOIN {map} m{aliases} ON t.{type_quoted}::text = {value} AND m{aliases}.{from} = t.{quoted}"
+                        );
+                        let _ = write!(
+                            select,
+                            " WHEN t.{type_quoted}::text = {value} THEN m{aliases}.{to}"
+                        );
+                    }
+                    select.push_str(" END");
+                }
+                None => {
+                    select.push_str("t.");
+                    select.push_str(&quoted);
+                }
+            },
         }
     }
     format!(

@@ -1,9 +1,9 @@
 -- rails_app: a Rails-style schema whose references are mostly not foreign
 -- keys. comments.post_id and posts.author_id are declared in keyshift.toml;
--- taggings is polymorphic over posts and users; page_views.post_id is left
--- undeclared on purpose and must show up as a candidate, as must the pair
--- notifications.(subject_type, subject_id); audit_log is excluded in
--- keyshift.toml.
+-- taggings is polymorphic over posts and users; page_views.post_id and the
+-- pair notifications.(subject_type, subject_id) are candidates, which
+-- keyshift.toml answers (dismissed and declared); audit_log is excluded in
+-- keyshift.toml, so its user_id candidate is dismissed there too.
 
 CREATE TABLE users (
     id bigserial PRIMARY KEY,
