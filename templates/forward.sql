@@ -44,6 +44,22 @@ LOCK TABLE {{ rebuilt_list }} IN SHARE MODE;
 -- be written between reading their ids and rewriting them.
 LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
 {%- endif %}
+{%- if !declared.is_empty() || !polymorphic.is_empty() %}
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row, or have a type the file does not
+-- map (a rebuilt copy would hold NULL there). Every table is locked by
+-- now and nothing has changed yet, so this is exact and comes before any
+-- copy is filled; any such row undoes the whole file.
+{%- for d in declared %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ d.message }}) FROM ({{ d.orphans }}) AS o (n);
+{%- endfor %}
+{%- for p in polymorphic %}
+SELECT pg_temp.keyshift_assert(false, format({{ p.unknown_format }}, n, v)) FROM ({{ p.unknown_types }}) AS o (n, v);
+{%- for (orphans, message) in p.orphans %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) AS o (n);
+{%- endfor %}{% endfor %}
+{%- endif %}
 
 {% let stage = "forward" -%}
 {% include "_forward_state.sql" %}
@@ -141,21 +157,7 @@ SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keys
 {%- endif %}{% endfor %}
 {%- endif %}{% endfor %}
 {%- endif %}
-{%- if !declared.is_empty() || !polymorphic.is_empty() %}
 
--- References keyshift.toml declares have no constraint: a row written
--- since preflight could point at no row, or have a type the file does not
--- map (a rebuilt copy would hold NULL there). Every table is locked by
--- now, so this is exact; any such row undoes the whole file.
-{%- for d in declared %}
-SELECT pg_temp.keyshift_assert(n = 0, n || {{ d.message }}) FROM ({{ d.orphans }}) AS o (n);
-{%- endfor %}
-{%- for p in polymorphic %}
-SELECT pg_temp.keyshift_assert(false, format({{ p.unknown_format }}, n, v)) FROM ({{ p.unknown_types }}) AS o (n, v);
-{%- for (orphans, message) in p.orphans %}
-SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) AS o (n);
-{%- endfor %}{% endfor %}
-{%- endif %}
 
 {%- if !rebuild_schemas.is_empty() %}
 
