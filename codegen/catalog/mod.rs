@@ -38,6 +38,39 @@ pub struct Catalog {
     /// place that drops them when two catalogs are compared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub table_stats: Vec<TableStats>,
+    /// On a Citus coordinator, how each table in scope is distributed,
+    /// sorted by table. Live only, like `table_stats`: a schema dump does
+    /// not say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub distributed: Vec<DistributedTable>,
+}
+
+/// A table Citus spreads over worker nodes (`pg_dist_partition`): its
+/// rows live in shards elsewhere, placed by its distribution column, so an
+/// `ALTER` or a rebuild on the coordinator cannot change them safely.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistributedTable {
+    /// The table.
+    pub table: QualifiedName,
+    /// `pg_dist_partition.partmethod`: `h` hash, `r` range, `a` append,
+    /// `n` none (a reference table, copied to every node, when `repmodel`
+    /// is `t`, or a single-shard table).
+    pub method: String,
+    /// The distribution column, if the table has one.
+    pub column: Option<String>,
+}
+
+impl DistributedTable {
+    /// What the table is, in Citus' terms, for messages.
+    pub fn describe(&self) -> String {
+        match (self.method.as_str(), &self.column) {
+            ("h", Some(c)) => format!("a hash-distributed table (distribution column {c})"),
+            ("r", Some(c)) => format!("a range-distributed table (distribution column {c})"),
+            ("a", Some(c)) => format!("an append-distributed table (distribution column {c})"),
+            ("n", _) => "a reference table (a copy on every node)".to_string(),
+            (m, _) => format!("a distributed table (method {m:?})"),
+        }
+    }
 }
 
 impl Catalog {
@@ -57,11 +90,13 @@ impl Catalog {
             .map(|i| &self.sequences[i])
     }
 
-    /// The catalog without [`Catalog::table_stats`]: what a schema file can
+    /// The catalog without [`Catalog::table_stats`] and
+    /// [`Catalog::distributed`]: what a schema file can
     /// say, so a live catalog and a parsed one compare equal.
     pub fn schema_only(&self) -> Catalog {
         Catalog {
             table_stats: Vec::new(),
+            distributed: Vec::new(),
             ..self.clone()
         }
     }
@@ -85,6 +120,7 @@ impl Catalog {
         self.rules
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
         self.table_stats.sort_by(|a, b| a.table.cmp(&b.table));
+        self.distributed.sort_by(|a, b| a.table.cmp(&b.table));
     }
 }
 

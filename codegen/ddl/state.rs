@@ -385,6 +385,7 @@ impl Builder {
             policies: self.policies,
             rules: self.rules,
             table_stats: Vec::new(),
+            distributed: Vec::new(),
         };
         catalog.normalize();
         (catalog, self.skipped)

@@ -9,9 +9,9 @@
 
 use super::rows::{ColumnRow, ConstraintRow, IndexRow, Rows, SequenceRow, TableObjectRow, ViewRow};
 use crate::catalog::{
-    Catalog, CheckConstraint, Column, ColumnType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    IntKind, KeyConstraint, MatchType, PartitionKey, PartitionStrategy, Policy, QualifiedName,
-    Rule, Sequence, Table, TableKind, TableStats, Trigger, View, ViewKind,
+    Catalog, CheckConstraint, Column, ColumnType, DistributedTable, FkAction, ForeignKey, Identity,
+    Index, IndexKey, IntKind, KeyConstraint, MatchType, PartitionKey, PartitionStrategy, Policy,
+    QualifiedName, Rule, Sequence, Table, TableKind, TableStats, Trigger, View, ViewKind,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -133,6 +133,15 @@ pub fn lower(rows: &Rows) -> Result<Catalog> {
         policies: Vec::new(),
         rules: Vec::new(),
         table_stats,
+        distributed: rows
+            .distributed
+            .iter()
+            .map(|d| DistributedTable {
+                table: QualifiedName::new(&d.schema, &d.table_name),
+                method: d.method.clone(),
+                column: d.column.clone(),
+            })
+            .collect(),
     };
     for o in &rows.table_objects {
         table_object(&mut catalog, o)?;

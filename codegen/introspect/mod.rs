@@ -39,8 +39,8 @@ pub mod tls;
 pub use lower::{LowerError, lower};
 use rows::ScopeRow;
 pub use rows::{
-    ColumnRow, ConstraintRow, DecodeError, IndexRow, RelationRow, Rows, SequenceRow,
-    TableObjectRow, ViewRow,
+    ColumnRow, ConstraintRow, DecodeError, DistributedRow, IndexRow, RelationRow, Rows,
+    SequenceRow, TableObjectRow, ViewRow,
 };
 
 use crate::catalog::Catalog;
@@ -108,6 +108,17 @@ pub const QUERIES: [(&str, &str); 7] = [
     ),
 ];
 
+/// Run after [`QUERIES`], only on a Citus coordinator (where the version
+/// statement finds `pg_dist_partition`): one more statement there, none
+/// elsewhere.
+pub const CITUS_QUERY: (&str, &str) = (
+    "citus.sql",
+    concat!(
+        include_str!("queries/scoped.sql"),
+        include_str!("queries/citus.sql")
+    ),
+);
+
 /// The parameter types of every query after the first (`queries/scoped.sql`):
 /// the relations' oids, schemas, names and relkinds, and whether a filter
 /// was given. Declared, so a query need not mention every one.
@@ -120,8 +131,9 @@ pub const SCOPED_PARAMS: [Type; 5] = [
 ];
 
 /// Every statement [`read_rows`] sends, whatever the size of the database:
-/// `BEGIN`, the server version (and search path), one `SET LOCAL` batch,
-/// the [`QUERIES`], `COMMIT`.
+/// `BEGIN`, the server version (and search path, and whether this is a
+/// Citus coordinator), one `SET LOCAL` batch, the [`QUERIES`], `COMMIT`;
+/// plus [`CITUS_QUERY`] on a Citus coordinator.
 pub const STATEMENTS: usize = QUERIES.len() + 4;
 
 /// Why introspection failed once connected.
@@ -230,7 +242,8 @@ pub fn read_rows(client: &mut Client, filter: &Filter) -> Result<Rows, Introspec
         .query_one(
             "SELECT pg_catalog.current_setting('server_version_num')::int4, \
              pg_catalog.current_setting('server_version'), \
-             pg_catalog.current_schemas(true)::text[]",
+             pg_catalog.current_schemas(true)::text[], \
+             pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL",
             &[],
         )
         .map_err(query_err("server version"))?;
@@ -241,6 +254,7 @@ pub fn read_rows(client: &mut Client, filter: &Filter) -> Result<Rows, Introspec
         });
     }
     let search_path: Vec<String> = version.get(2);
+    let citus: bool = version.get(3);
     tx.batch_execute("SET LOCAL search_path = ''; SET LOCAL jit = off")
         .map_err(query_err("SET LOCAL"))?;
 
@@ -272,21 +286,25 @@ pub fn read_rows(client: &mut Client, filter: &Filter) -> Result<Rows, Introspec
         &scope.relkinds,
         &filtered,
     ];
-    let mut run = |i: usize| -> Result<Vec<Row>, IntrospectError> {
-        let (name, sql) = QUERIES[i];
+    let mut run = |(name, sql): (&'static str, &'static str)| -> Result<Vec<Row>, IntrospectError> {
         let statement = tx
             .prepare_typed(sql, &SCOPED_PARAMS)
             .map_err(query_err(name))?;
         tx.query(&statement, &params).map_err(query_err(name))
     };
-    let columns = decode_all(run(1)?, ColumnRow::decode)?;
+    let columns = decode_all(run(QUERIES[1])?, ColumnRow::decode)?;
     let names = ColumnNames::new(&columns);
-    let constraints = decode_all(run(2)?, |r| ConstraintRow::decode(r, &names))?;
-    let indexes = decode_all(run(3)?, |r| IndexRow::decode(r, &names))?;
+    let constraints = decode_all(run(QUERIES[2])?, |r| ConstraintRow::decode(r, &names))?;
+    let indexes = decode_all(run(QUERIES[3])?, |r| IndexRow::decode(r, &names))?;
     drop(names);
-    let sequences = decode_all(run(4)?, SequenceRow::decode)?;
-    let views = decode_all(run(5)?, ViewRow::decode)?;
-    let table_objects = decode_all(run(6)?, TableObjectRow::decode)?;
+    let sequences = decode_all(run(QUERIES[4])?, SequenceRow::decode)?;
+    let views = decode_all(run(QUERIES[5])?, ViewRow::decode)?;
+    let table_objects = decode_all(run(QUERIES[6])?, TableObjectRow::decode)?;
+    let distributed = if citus {
+        decode_all(run(CITUS_QUERY)?, DistributedRow::decode)?
+    } else {
+        Vec::new()
+    };
     tx.commit().map_err(query_err("COMMIT"))?;
     Ok(Rows {
         relations,
@@ -296,6 +314,7 @@ pub fn read_rows(client: &mut Client, filter: &Filter) -> Result<Rows, Introspec
         sequences,
         views,
         table_objects,
+        distributed,
     })
 }
 

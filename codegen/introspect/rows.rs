@@ -24,6 +24,29 @@ pub struct Rows {
     pub views: Vec<ViewRow>,
     /// `table_objects.sql`.
     pub table_objects: Vec<TableObjectRow>,
+    /// `citus.sql`, on a Citus coordinator only; empty elsewhere.
+    pub distributed: Vec<DistributedRow>,
+}
+
+/// One table in `pg_dist_partition`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistributedRow {
+    pub schema: String,
+    pub table_name: String,
+    pub method: String,
+    pub column: Option<String>,
+}
+
+impl DistributedRow {
+    pub(crate) fn decode(r: &Row) -> Result<Self> {
+        const Q: &str = "citus.sql";
+        Ok(DistributedRow {
+            schema: get(r, Q, "schema")?,
+            table_name: get(r, Q, "table_name")?,
+            method: get(r, Q, "method")?,
+            column: get(r, Q, "column_name")?,
+        })
+    }
 }
 
 /// One ordinary or partitioned table.

@@ -5,6 +5,7 @@
 
 mod blockers;
 mod candidates;
+mod citus;
 mod conversion;
 mod declared;
 mod dependents;
@@ -436,6 +437,7 @@ impl Plan {
         blockers.extend(blockers::find(catalog, &tables, options));
         blockers.extend(dependents::unused_view_queries(options, &views));
         blockers.extend(family_blockers::find(catalog, &tables, &roots, options));
+        blockers.extend(citus::blockers(catalog, &tables));
         let candidates = candidates::find(catalog, &roots, options);
         let polymorphic_candidates = candidates::find_polymorphic(catalog, &roots, options);
         if options.undeclared == Undeclared::Block {
