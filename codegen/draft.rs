@@ -124,15 +124,7 @@ fn candidate(out: &mut String, c: &Candidate, evidence: Option<&ColumnEvidence>)
         toml_string(&column)
     );
     if c.in_excluded_table {
-        comment(
-            out,
-            &format!(
-                "{} is excluded, so this column keeps integer ids either way. Uncomment to confirm that is intended:",
-                c.table.display()
-            ),
-        );
-        commented(out, &dismissal);
-        return;
+        return only_dismissal(out, &c.table, &dismissal);
     }
     if clean {
         comment(out, "Every value has a parent row: declared.");
@@ -214,15 +206,7 @@ fn polymorphic(out: &mut String, p: &PolymorphicCandidate, evidence: Option<&[Ty
         toml_string(&column)
     );
     if p.in_excluded_table {
-        comment(
-            out,
-            &format!(
-                "{} is excluded, so this column keeps integer ids either way. Uncomment to confirm that is intended:",
-                p.table.display()
-            ),
-        );
-        commented(out, &dismissal);
-        return;
+        return only_dismissal(out, &p.table, &dismissal);
     }
     if clean {
         comment(
@@ -243,6 +227,19 @@ fn polymorphic(out: &mut String, p: &PolymorphicCandidate, evidence: Option<&[Ty
     commented(out, &reference);
     out.push_str("# or:\n");
     commented(out, &dismissal);
+}
+
+/// A candidate in an excluded table keeps its integers whatever the file
+/// says, and declaring it would be refused: only the dismissal is offered.
+fn only_dismissal(out: &mut String, table: &QualifiedName, dismissal: &str) {
+    comment(
+        out,
+        &format!(
+            "{} is excluded, so this column keeps integer ids either way. Uncomment to confirm that is intended:",
+            table.display()
+        ),
+    );
+    commented(out, dismissal);
 }
 
 /// Appends `text` as comment lines; a line break in it cannot end the
