@@ -5,7 +5,8 @@
 //! `ANALYZE` for a closer figure (checked on a real server below). Only a
 //! table with neither (a catalog.json from before keyshift read the bound)
 //! is left out: totals are then lower bounds, and with nothing known
-//! "unknown". The time estimate follows the engine: rebuilt tables
+//! "unknown". From a schema file the section says the sizes are unknown and
+//! how to get them. The time estimate follows the engine: rebuilt tables
 //! move faster than tables altered in place, whose reads wait for all of
 //! forward.
 
@@ -104,6 +105,24 @@ fn the_time_estimate_follows_the_engine() {
         "{md}"
     );
     assert!(!md.contains("reads of a rebuilt table"), "{md}");
+}
+
+/// From a schema file there are no sizes: the section says so and names the
+/// command that gives them, and prints no figure.
+#[test]
+fn from_a_schema_file_the_disk_is_unknown() {
+    let output = pipeline::run("disk.sql", DDL, &Options::default()).expect("parses");
+    let md = output.bundle.get("PLAN.md").expect("PLAN.md").to_string();
+    let section = disk_section(&md);
+    assert!(
+        section.contains("Unknown: this plan was made from a schema file"),
+        "{section}"
+    );
+    assert!(
+        section.contains("`keyshift generate\npostgresql://…`"),
+        "{section}"
+    );
+    assert!(!section.chars().any(|c| c.is_ascii_digit()), "{section}");
 }
 
 /// The section between `## Disk` and the next heading.
