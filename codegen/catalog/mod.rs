@@ -133,8 +133,16 @@ pub struct TableStats {
     /// analyzed or vacuumed (and for a partitioned parent before 14).
     pub row_estimate: Option<i64>,
     /// Heap, indexes and TOAST in bytes, from `relpages`: an estimate as
-    /// fresh as `row_estimate` (VACUUM and ANALYZE update both).
+    /// fresh as `row_estimate` (VACUUM and ANALYZE update both). Exact
+    /// (`pg_total_relation_size`) for a table never analyzed, whose
+    /// `relpages` is 0 whatever it holds.
     pub total_bytes: i64,
+    /// For a table never analyzed, the most rows its heap can hold (its
+    /// pages times `MaxHeapTuplesPerPage`): a bound known without reading a
+    /// row, where `row_estimate` is unknown. `None` otherwise, and in a
+    /// catalog.json written before keyshift read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_bound: Option<i64>,
 }
 
 /// How a table stores its rows; only ordinary tables are converted today.

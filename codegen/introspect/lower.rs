@@ -84,6 +84,7 @@ pub fn lower(rows: &Rows) -> Result<Catalog> {
             table: name.clone(),
             row_estimate: r.row_estimate,
             total_bytes: r.total_bytes,
+            row_bound: r.row_bound,
         });
         tables.insert(
             (&r.schema, &r.name),
@@ -463,6 +464,7 @@ mod tests {
             parent_names: parents.iter().map(|p| s(p)).collect(),
             row_estimate: None,
             total_bytes: 8192,
+            row_bound: Some(291),
             partition_strategy: None,
             partition_columns: Vec::new(),
         }

@@ -64,6 +64,8 @@ pub struct RelationRow {
     /// `reltuples`, rounded; `None` when never analyzed (PostgreSQL 14+).
     pub row_estimate: Option<i64>,
     pub total_bytes: i64,
+    /// For a table never analyzed: the most rows its heap's pages can hold.
+    pub row_bound: Option<i64>,
     /// `pg_partitioned_table.partstrat` (`r`, `l`, `h`) of a partitioned table.
     pub partition_strategy: Option<String>,
     /// Columns its partition key reads, in attnum order.
@@ -304,6 +306,7 @@ impl RelationRow {
             parent_names: get(r, Q, "parent_names")?,
             row_estimate: get(r, Q, "row_estimate")?,
             total_bytes: get(r, Q, "total_bytes")?,
+            row_bound: get(r, Q, "row_bound")?,
             partition_strategy: get(r, Q, "partition_strategy")?,
             partition_columns: get(r, Q, "partition_columns")?,
         })

