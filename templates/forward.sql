@@ -76,6 +76,22 @@ SELECT pg_temp.keyshift_progress('built the id map of', {{ t.literal }}, {{ r.ma
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
 {%- include "_forward_records.sql" %}
+{%- if !declared.is_empty() || !polymorphic.is_empty() %}
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row, or have a type the file does not
+-- map (a rebuilt copy would hold NULL there). Every table is locked by
+-- now and nothing has converted yet, so this is exact and names the
+-- reference; any such row undoes the whole file.
+{%- for d in declared %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ d.message }}) FROM ({{ d.orphans }}) AS o (n);
+{%- endfor %}
+{%- for p in polymorphic %}
+SELECT pg_temp.keyshift_assert(false, format({{ p.unknown_format }}, n, v)) FROM ({{ p.unknown_types }}) AS o (n, v);
+{%- for (orphans, message) in p.orphans %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) AS o (n);
+{%- endfor %}{% endfor %}
+{%- endif %}
 {%- if !rebuild_schemas.is_empty() %}
 
 {% include "_forward_swap.sql" %}
@@ -140,21 +156,6 @@ SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
 SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.uuid_for({{ c.root_literal }}, {{ d }}));
 {%- endif %}{% endfor %}
 {%- endif %}{% endfor %}
-{%- endif %}
-{%- if !declared.is_empty() || !polymorphic.is_empty() %}
-
--- References keyshift.toml declares have no constraint: a row written
--- since preflight could point at no row, or have a type the file does not
--- map (a rebuilt copy would hold NULL there). Every table is locked by
--- now, so this is exact; any such row undoes the whole file.
-{%- for d in declared %}
-SELECT pg_temp.keyshift_assert(n = 0, n || {{ d.message }}) FROM ({{ d.orphans }}) AS o (n);
-{%- endfor %}
-{%- for p in polymorphic %}
-SELECT pg_temp.keyshift_assert(false, format({{ p.unknown_format }}, n, v)) FROM ({{ p.unknown_types }}) AS o (n, v);
-{%- for (orphans, message) in p.orphans %}
-SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) AS o (n);
-{%- endfor %}{% endfor %}
 {%- endif %}
 
 {%- if !rebuild_schemas.is_empty() %}
