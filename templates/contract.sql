@@ -40,6 +40,11 @@ DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);
 DROP TABLE keyshift.dependent;
 {%- endif %}
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
+{%- if has_orphans %}
+-- keyshift.orphan stays with the maps: it is the only record of the values
+-- declared references held where they named no row.
+DROP FUNCTION keyshift.orphan_value(text, name, text[]);
+{%- endif %}
 {%- if !rebuild_schemas.is_empty() %}
 DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclass), keyshift.run(regclass, text[]),
     keyshift.check_copyable(regclass), keyshift.create_copy(regclass, name, boolean), keyshift.copy_indexes(regclass, regclass),

@@ -44,22 +44,6 @@ LOCK TABLE {{ rebuilt_list }} IN SHARE MODE;
 -- be written between reading their ids and rewriting them.
 LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
 {%- endif %}
-{%- if !declared.is_empty() || !polymorphic.is_empty() %}
-
--- References keyshift.toml declares have no constraint: a row written
--- since preflight could point at no row, or have a type the file does not
--- map (a rebuilt copy would hold NULL there). Every table is locked by
--- now and nothing has changed yet, so this is exact and comes before any
--- copy is filled; any such row undoes the whole file.
-{%- for d in declared %}
-SELECT pg_temp.keyshift_assert(n = 0, n || {{ d.message }}) FROM ({{ d.orphans }}) AS o (n);
-{%- endfor %}
-{%- for p in polymorphic %}
-SELECT pg_temp.keyshift_assert(false, format({{ p.unknown_format }}, n, v)) FROM ({{ p.unknown_types }}) AS o (n, v);
-{%- for (orphans, message) in p.orphans %}
-SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) AS o (n);
-{%- endfor %}{% endfor %}
-{%- endif %}
 
 {% let stage = "forward" -%}
 {% include "_forward_state.sql" %}
@@ -92,6 +76,53 @@ SELECT pg_temp.keyshift_progress('built the id map of', {{ t.literal }}, {{ r.ma
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
 {%- include "_forward_records.sql" %}
+{%- if !declared.is_empty() || !polymorphic.is_empty() %}
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row, or have a type the file does not
+-- map (a rebuilt copy would hold NULL there). Every table is locked by
+-- now and nothing has converted yet, so this is exact and names the
+-- reference; any such row undoes the whole file.
+{%- for d in declared %}{% if !d.kept %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ d.message }}) FROM ({{ d.orphans }}) AS o (n);
+{%- endif %}{% endfor %}
+{%- for p in polymorphic %}
+SELECT pg_temp.keyshift_assert(false, format({{ p.unknown_format }}, n, v)) FROM ({{ p.unknown_types }}) AS o (n, v);
+{%- for (orphans, message) in p.orphans %}
+SELECT pg_temp.keyshift_assert(n = 0, n || {{ message }}) FROM ({{ orphans }}) AS o (n);
+{%- endfor %}{% endfor %}
+{%- endif %}
+{%- if !orphans.is_empty() %}
+
+-- Rows whose declared reference names no parent row, where keyshift.toml
+-- says to keep them (on_orphan): each is recorded here before anything
+-- converts, by its primary key before forward (row_key) and after it
+-- (new_key, as text), with the value it held. Such a row then holds NULL
+-- ("null") or the nil uuid ("keep"), which names no row; verify_forward
+-- reads the recorded value, and rollback restores it wherever the row
+-- still holds that. contract.sql keeps this table with the id maps.
+CREATE TABLE keyshift.orphan (
+    table_name text NOT NULL,
+    column_name name NOT NULL,
+    on_orphan text NOT NULL,
+    row_key text[] NOT NULL,
+    new_key text[] NOT NULL,
+    old_value bigint NOT NULL,
+    PRIMARY KEY (table_name, column_name, new_key)
+);
+COMMENT ON TABLE keyshift.orphan IS 'keyshift: values of declared references that named no row at forward (old_value), by the row''s primary key before forward (row_key) and after it (new_key)';
+{%- for o in orphans %}
+{{ o.record }};
+{%- endfor %}
+ANALYZE keyshift.orphan;
+-- A row's recorded value, for rollback's ALTER … USING (which allows no
+-- subquery).
+CREATE FUNCTION keyshift.orphan_value(tbl text, col name, key text[]) RETURNS bigint
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT o.old_value FROM keyshift.orphan o WHERE o.table_name = tbl AND o.column_name = col AND o.new_key = key
+$keyshift$;
+SELECT pg_temp.keyshift_progress('recorded the orphans of declared references', NULL, NULL);
+{%- endif %}
 {%- if !rebuild_schemas.is_empty() %}
 
 {% include "_forward_swap.sql" %}
@@ -151,6 +182,9 @@ SELECT keyshift.set_new_row_default({{ t.regclass }}, {{ c.display_literal }});
 {%- endif %}{% endfor %}
 SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
 {%- endif %}
+{%- for f in t.orphan_fixes %}
+{{ f }};
+{%- endfor %}
 {%- for c in t.altered %}{% if let Some(d) = c.default %}
 {{ "Keep the default pointing at the same parent row: {} DEFAULT {}."|format(c.display, d)|comment }}
 SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.uuid_for({{ c.root_literal }}, {{ d }}));

@@ -120,6 +120,11 @@ FROM pg_temp.keyshift_probe({{ t.regclass }}, {{ t.probe_change }}) AS p (msg) W
 
 -- Columns that look like references to converted keys but are neither
 -- foreign keys nor declared in keyshift.toml: the evidence for each.
+{%- else if !orphans.is_empty() %}
+
+-- The orphans keyshift.toml chose to keep (on_orphan), counted.
+{%- endif %}
+{%- if !candidates.is_empty() || !orphans.is_empty() %}
 CREATE FUNCTION pg_temp.keyshift_notice(message text) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 BEGIN
@@ -582,10 +587,17 @@ WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }}
 
 -- References keyshift.toml declares have no constraint to keep them
 -- honest: a value with no parent row would convert to a uuid no row holds.
-{%- for d in declared %}
+{%- for d in declared %}{% if !d.kept %}
 INSERT INTO pg_temp.keyshift_problems
 SELECT n || {{ d.message }} FROM ({{ d.orphans }}) AS o (n) WHERE n > 0;
+{%- endif %}{% endfor %}
+{%- if !orphans.is_empty() %}
+-- Where keyshift.toml chose on_orphan = "null" or "keep", orphans are no
+-- problem: each count is reported, and forward records every value.
+{%- for o in orphans %}
+{{ o.notice }}
 {%- endfor %}
+{%- endif %}
 {%- for p in polymorphic %}
 INSERT INTO pg_temp.keyshift_problems
 SELECT format({{ p.unknown_format }}, n, v) FROM ({{ p.unknown_types }}) AS o (n, v);

@@ -13,6 +13,9 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'contracted' FROM keyshift.state)
 {%- for t in tables %}{% if let Some(r) = t.root %}
 SELECT pg_temp.keyshift_assert(to_regclass({{ r.map_regclass }}) IS NOT NULL, {{ r.map_missing }});
 {%- endif %}{% endfor %}
+{%- if has_orphans %}
+SELECT pg_temp.keyshift_assert(to_regclass('keyshift.orphan') IS NOT NULL, 'keyshift.orphan, the record of orphaned reference values, is missing');
+{%- endif %}
 SELECT pg_temp.keyshift_assert(to_regprocedure('keyshift.new_id(regclass,bigint)') IS NOT NULL AND to_regprocedure('keyshift.old_id(regclass,uuid)') IS NOT NULL,
        'keyshift.new_id() or keyshift.old_id() is missing: applications can no longer translate ids');
 {%- else %}

@@ -68,7 +68,7 @@ fn unknown_keys_are_refused_where_they_are() {
     );
     refused(
         "[[reference]]\nform = \"public.comments.post_id\"\nto = \"public.posts.id\"\n",
-        "keyshift.toml:2:1: unknown field `form`, expected `from` or `to`",
+        "keyshift.toml:2:1: unknown field `form`, expected one of `from`, `to`, `on_orphan`",
     );
     refused(
         "[tables.\"public.posts\"]\nsurrogate = true\n",
@@ -137,6 +137,20 @@ fn references_must_fit_the_schema() {
     refused(
         "[[reference]]\nfrom = \"public.comments.post_id\"\nto = \"public.posts.id\"\n\n[[reference]]\nfrom = \"comments.post_id\"\nto = \"users.id\"\n",
         "keyshift.toml:6:8: public.comments.post_id is already declared at keyshift.toml:1:1",
+    );
+}
+
+/// `on_orphan`: a word the file does not know, and "null" on a NOT NULL
+/// column, are each one line at the value.
+#[test]
+fn on_orphan_must_fit_the_column() {
+    refused(
+        "[[reference]]\nfrom = \"public.posts.author_id\"\nto = \"public.users.id\"\non_orphan = \"null\"\n",
+        "keyshift.toml:4:13: reference public.posts.author_id → public.users.id: on_orphan = \"null\" needs a nullable column, and public.posts.author_id is NOT NULL; use \"keep\" (a sentinel uuid) or \"fail\"",
+    );
+    refused(
+        "[[reference]]\nfrom = \"public.comments.post_id\"\nto = \"public.posts.id\"\non_orphan = \"ignore\"\n",
+        "keyshift.toml:4:13: reference public.comments.post_id → public.posts.id: on_orphan must be \"fail\", \"null\" or \"keep\", not \"ignore\"",
     );
 }
 

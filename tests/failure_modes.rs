@@ -550,6 +550,83 @@ fn forward_refuses_undeclared_rows_written_after_preflight() {
     assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
 }
 
+/// `on_orphan` (schema/forum_orphans): preflight reports the orphans of a
+/// reference that keeps them as NOTICEs and passes; forward records them,
+/// leaving NULL ("null") or the nil uuid ("keep"); an orphan of a reference
+/// left at "fail" still fails preflight and forward, changing nothing.
+#[test]
+fn orphans_fail_or_are_kept_as_keyshift_toml_says() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, work) = loaded(server, "orphans_kept", "forum_orphans");
+    let notices = db
+        .psql_file_stderr(&work.path().join("preflight.sql"), Some(work.path()))
+        .expect("kept orphans are no problem");
+    for needle in [
+        "NOTICE:  2 rows of public.posts have a user_id value with no row in public.users (reference public.posts.user_id → public.users.id, on_orphan = \"keep\")",
+        "NOTICE:  3 rows of public.comments have a post_id value with no row in public.posts (reference public.comments.post_id → public.posts.id, on_orphan = \"null\")",
+        "NOTICE:  1 rows of public.bookmarks have a post_id value with no row in public.posts",
+    ] {
+        assert!(
+            notices.contains(needle),
+            "preflight did not say {needle:?}:\n{notices}"
+        );
+    }
+    let before = db.dump_schema();
+    db.psql_sql("INSERT INTO comments (post_id, user_id, body) VALUES (1, 4242, 'by nobody');")
+        .expect("an orphan of a reference that fails");
+    let failure = "1 rows of public.comments have a user_id value with no row in public.users (reference public.comments.user_id → public.users.id declared in keyshift.toml, not a foreign key)";
+    expect_failure(&db, work.path(), "preflight.sql", &[failure]);
+    expect_failure(&db, work.path(), "forward.sql", &[failure]);
+    assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
+    db.psql_sql("DELETE FROM comments WHERE user_id = 4242;")
+        .expect("clean up");
+
+    run(&db, work.path(), "forward.sql").expect("forward keeps the orphans");
+    run(&db, work.path(), "verify_forward.sql").expect("kept orphans translate back");
+    assert_eq!(
+        db.query_rows(
+            "SELECT p.body || ' ' || coalesce(p.user_id::text, 'NULL') FROM posts p WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id) ORDER BY 1"
+        ),
+        [
+            "rules (system) 00000000-0000-0000-0000-000000000000",
+            "welcome (system) 00000000-0000-0000-0000-000000000000",
+        ],
+        "a kept orphan holds the nil uuid"
+    );
+    assert_eq!(
+        db.query_rows("SELECT body FROM comments WHERE post_id IS NULL ORDER BY body"),
+        ["on deleted 4", "on deleted 8", "on deleted 9", "on nothing"],
+        "an orphan of a nullable reference is NULL"
+    );
+    assert_eq!(
+        db.query_rows(
+            "SELECT table_name || '.' || column_name || ' ' || on_orphan || ' ' || row_key::text || ' ' || old_value FROM keyshift.orphan ORDER BY 1"
+        ),
+        [
+            "public.bookmarks.post_id null {b} 7",
+            "public.comments.post_id null {2} 9",
+            "public.comments.post_id null {4} 8",
+            "public.comments.post_id null {5} 4",
+            "public.posts.user_id keep {2} 0",
+            "public.posts.user_id keep {5} 0",
+        ],
+        "forward records each orphan by its key before forward, with its value"
+    );
+    // A kept orphan changed behind keyshift's back is a real change.
+    db.psql_sql("UPDATE bookmarks SET post_id = (SELECT id FROM posts WHERE body = 'first') WHERE code = 'b';")
+        .expect("relink an orphan");
+    expect_failure(
+        &db,
+        work.path(),
+        "verify_forward.sql",
+        &[
+            "rows of public.bookmarks, translated back through the id maps, differ from before forward",
+        ],
+    );
+}
+
 /// A surrogate key adds names the bundle checks are still free: a column
 /// added after generating makes preflight fail rather than forward.
 #[test]

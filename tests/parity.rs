@@ -54,6 +54,7 @@ macro_rules! schema_cases {
 schema_cases!(
     online_shop,
     forum,
+    forum_orphans,
     vibes,
     workflow,
     self_reference,

@@ -6,8 +6,8 @@
 use super::{Config, ConfigError, NotAReference, Polymorphic, Reference};
 use crate::catalog::{Catalog, Column, QualifiedName, Table, split_identifier_list};
 use crate::plan::{
-    self, ColumnRoots, DeclaredReference, Mode, Options, PolymorphicReference, Undeclared,
-    UuidVersion,
+    self, ColumnRoots, DeclaredReference, Mode, OnOrphan, Options, PolymorphicReference,
+    Undeclared, UuidVersion,
 };
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -478,12 +478,81 @@ impl Config {
                 },
             ));
         }
+        let (on_orphan, row_key) =
+            self.on_orphan(catalog, r, table, column, &format!("{from} → {to}"))?;
         Ok(DeclaredReference {
             table: table.name.clone(),
             column: column.name.clone(),
             referenced_table: target.name.clone(),
             referenced_column: key.name.clone(),
+            on_orphan,
+            row_key,
         })
+    }
+
+    /// `on_orphan` of a reference, and the primary-key columns that find
+    /// an orphan row again at rollback. `"null"` needs a nullable column;
+    /// any choice but `"fail"` needs a primary key that does not hold the
+    /// column, and a table outside partition trees and inheritance
+    /// families (their rows live in several tables, which the orphan record
+    /// does not follow yet).
+    fn on_orphan(
+        &self,
+        catalog: &Catalog,
+        r: &Reference,
+        table: &Table,
+        column: &Column,
+        what: &str,
+    ) -> Result<(OnOrphan, Vec<String>), ConfigError> {
+        let Some(spanned) = &r.on_orphan else {
+            return Ok((OnOrphan::Fail, Vec::new()));
+        };
+        let at = spanned.span().start;
+        let choice = spanned
+            .get_ref()
+            .parse::<OnOrphan>()
+            .map_err(|e| self.error(at, format!("reference {what}: {e}")))?;
+        if choice == OnOrphan::Fail {
+            return Ok((choice, Vec::new()));
+        }
+        let refuse = |why: String| {
+            Err(self.error(
+                at,
+                format!("reference {what}: on_orphan = {:?} {why}", choice.as_str()),
+            ))
+        };
+        if choice == OnOrphan::Null && column.not_null {
+            return refuse(format!(
+                "needs a nullable column, and {}.{} is NOT NULL; use \"keep\" (a sentinel uuid) or \"fail\"",
+                table.name.display(),
+                column.name
+            ));
+        }
+        let Some(pk) = &table.primary_key else {
+            return refuse(format!(
+                "needs a primary key on {} to find each orphan row again at rollback, and it has none",
+                table.name.display()
+            ));
+        };
+        if pk.columns.contains(&column.name) {
+            return refuse(format!(
+                "cannot apply to a column of the primary key of {}",
+                table.name.display()
+            ));
+        }
+        let in_family = !table.inherits.is_empty()
+            || table.partition_of.is_some()
+            || table.partition_key.is_some()
+            || catalog.tables.iter().any(|o| {
+                o.inherits.contains(&table.name) || o.partition_of.as_ref() == Some(&table.name)
+            });
+        if in_family {
+            return refuse(format!(
+                "is not supported yet for {}, which is in a partition tree or inheritance family",
+                table.name.display()
+            ));
+        }
+        Ok((choice, pk.columns.clone()))
     }
 
     fn polymorphic(

@@ -86,6 +86,10 @@ struct Read {
 struct Reference {
     from: Spanned<String>,
     to: Spanned<String>,
+    /// `"fail"` (the default), `"null"` or `"keep"`: what happens to a row
+    /// whose value has no parent row.
+    #[serde(default)]
+    on_orphan: Option<Spanned<String>>,
 }
 
 /// `[[polymorphic]]`: `id_column` holds the key of the table that

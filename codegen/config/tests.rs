@@ -324,3 +324,60 @@ fn uuid_settings_are_refused_where_they_cannot_apply() {
     apply_timed("uuid = \"v7\"\n[tables.posts]\nuuid_time = \"day\"", None)
         .expect("a date column gives a time");
 }
+
+/// `on_orphan` of a `[[reference]]`: the default and "fail" change nothing
+/// in the plan; "null" needs a nullable column; any kept choice needs a
+/// primary key that does not hold the column, outside families.
+#[test]
+fn on_orphan_is_checked_against_the_column_and_its_table() {
+    const ORPHANS: &str = "
+CREATE TABLE users (id bigserial PRIMARY KEY);
+CREATE TABLE posts (id serial PRIMARY KEY, user_id bigint NOT NULL, editor_id bigint);
+CREATE TABLE marks (user_id bigint, note text);
+CREATE TABLE owned (user_id bigint PRIMARY KEY);
+CREATE TABLE events (id serial PRIMARY KEY, user_id bigint);
+CREATE TABLE events_2024 () INHERITS (events);
+";
+    let catalog = crate::ddl::parse_schema("schema.sql", ORPHANS)
+        .expect("schema parses")
+        .catalog;
+    let apply = |from: &str, choice: &str| {
+        let text = format!(
+            "[[reference]]\nfrom = \"{from}\"\nto = \"users.id\"\non_orphan = \"{choice}\"\n"
+        );
+        let config = Config::parse("keyshift.toml", &text).map_err(|e| e.to_string())?;
+        let mut options = Options::default();
+        config
+            .apply(&catalog, &mut options)
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(options)
+    };
+    let kept = apply("posts.user_id", "keep").expect("keep on NOT NULL");
+    assert_eq!(kept.references[0].on_orphan, crate::plan::OnOrphan::Keep);
+    assert_eq!(kept.references[0].row_key, ["id"]);
+    let nulled = apply("posts.editor_id", "null").expect("null on a nullable column");
+    assert_eq!(nulled.references[0].on_orphan, crate::plan::OnOrphan::Null);
+    let failing = apply("posts.editor_id", "fail").expect("fail");
+    assert!(failing.references[0].on_orphan.is_fail());
+    assert!(failing.references[0].row_key.is_empty());
+    assert_eq!(
+        apply("posts.user_id", "null").unwrap_err(),
+        "keyshift.toml:4:13: reference public.posts.user_id → public.users.id: on_orphan = \"null\" needs a nullable column, and public.posts.user_id is NOT NULL; use \"keep\" (a sentinel uuid) or \"fail\""
+    );
+    assert_eq!(
+        apply("posts.editor_id", "drop").unwrap_err(),
+        "keyshift.toml:4:13: reference public.posts.editor_id → public.users.id: on_orphan must be \"fail\", \"null\" or \"keep\", not \"drop\""
+    );
+    assert_eq!(
+        apply("marks.user_id", "keep").unwrap_err(),
+        "keyshift.toml:4:13: reference public.marks.user_id → public.users.id: on_orphan = \"keep\" needs a primary key on public.marks to find each orphan row again at rollback, and it has none"
+    );
+    assert_eq!(
+        apply("owned.user_id", "keep").unwrap_err(),
+        "keyshift.toml:4:13: reference public.owned.user_id → public.users.id: on_orphan = \"keep\" cannot apply to a column of the primary key of public.owned"
+    );
+    assert_eq!(
+        apply("events.user_id", "null").unwrap_err(),
+        "keyshift.toml:4:13: reference public.events.user_id → public.users.id: on_orphan = \"null\" is not supported yet for public.events, which is in a partition tree or inheritance family"
+    );
+}

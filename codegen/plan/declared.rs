@@ -23,6 +23,68 @@ pub struct DeclaredReference {
     pub referenced_table: QualifiedName,
     /// Referenced key column.
     pub referenced_column: String,
+    /// What forward does with a row whose value has no parent row. Written
+    /// to plan.json only when it is not the default, so plans that never
+    /// chose keep their hash.
+    #[serde(skip_serializing_if = "OnOrphan::is_fail")]
+    pub on_orphan: OnOrphan,
+    /// The referencing table's primary-key columns, which identify an
+    /// orphan row in `keyshift.orphan`; only set when `on_orphan` is not
+    /// the default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub row_key: Vec<String>,
+}
+
+/// `on_orphan` of a `[[reference]]`: what happens to a row whose value
+/// names no parent row. Schemas without foreign keys nearly always have
+/// some (a deleted post, a system user id no row holds), and only the
+/// user knows whether such a value matters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnOrphan {
+    /// Preflight and forward fail, naming the count: the safe default.
+    #[default]
+    Fail,
+    /// The row's value becomes NULL (the column must be nullable).
+    Null,
+    /// The row's value becomes [`SENTINEL_UUID`], which names no row.
+    Keep,
+}
+
+/// The uuid an orphan value becomes under `on_orphan = "keep"`: the nil
+/// uuid, which no key ever gets (`gen_random_uuid()` and version 7 keys
+/// carry version bits), so it can never point at a row.
+pub const SENTINEL_UUID: &str = "00000000-0000-0000-0000-000000000000";
+
+impl OnOrphan {
+    /// For `skip_serializing_if`: the default is not written to plan.json.
+    pub fn is_fail(&self) -> bool {
+        *self == OnOrphan::Fail
+    }
+
+    /// The word `keyshift.toml` uses.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OnOrphan::Fail => "fail",
+            OnOrphan::Null => "null",
+            OnOrphan::Keep => "keep",
+        }
+    }
+}
+
+impl std::str::FromStr for OnOrphan {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "fail" => Ok(OnOrphan::Fail),
+            "null" => Ok(OnOrphan::Null),
+            "keep" => Ok(OnOrphan::Keep),
+            other => Err(format!(
+                "on_orphan must be \"fail\", \"null\" or \"keep\", not {other:?}"
+            )),
+        }
+    }
 }
 
 /// `table.id_column` holds the key of the table that `table.type_column`

@@ -29,8 +29,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(crate) use candidates::plural;
 pub use conversion::Conversion;
 pub use declared::{
-    Candidate, DeclaredReference, NotAReference, PolymorphicCandidate, PolymorphicColumn,
-    PolymorphicReference, PolymorphicTarget, Undeclared,
+    Candidate, DeclaredReference, NotAReference, OnOrphan, PolymorphicCandidate, PolymorphicColumn,
+    PolymorphicReference, PolymorphicTarget, SENTINEL_UUID, Undeclared,
 };
 pub use dependents::{DependentOnTable, DependentView};
 pub use keys::ColumnRoots;

@@ -18,6 +18,9 @@ pub struct DeclaredView {
     pub message: String,
     /// `public.comments.post_id → public.posts.id`, for PLAN.md.
     pub display: String,
+    /// Its orphans are kept (`on_orphan`), so they are no problem: preflight
+    /// reports them and forward records them (`orphan.rs`).
+    pub kept: bool,
 }
 
 /// A polymorphic reference as preflight checks it.
@@ -137,6 +140,7 @@ pub fn polymorphic_column(plan: &Plan, t: &TablePlan, p: &PolymorphicColumn) -> 
             })
             .collect(),
         root_literal: quote_literal(&format!("the table {} names", p.type_column)),
+        kept: None,
         display_literal: quote_literal(&p.name),
         display: p.name.clone(),
         quoted,
@@ -177,6 +181,7 @@ pub fn declared(plan: &Plan) -> Vec<DeclaredView> {
                     config_name(plan)
                 )),
                 display,
+                kept: !r.on_orphan.is_fail(),
             }
         })
         .collect()

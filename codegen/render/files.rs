@@ -2,6 +2,7 @@
 
 use super::bundle::{Bundle, Sink};
 use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
+use super::orphan::OrphanView;
 use super::rebuild::RebuildSchemaView;
 use super::surrogate::{self, SurrogateView};
 use super::uuid::UuidView;
@@ -87,6 +88,8 @@ struct Common {
     foreign_keys: Vec<ForeignKeyView>,
     dependents: Vec<DependentObjectView>,
     declared: Vec<DeclaredView>,
+    /// Declared references whose orphans are kept (`on_orphan`).
+    orphans: Vec<OrphanView>,
     polymorphic: Vec<PolymorphicView>,
     candidates: Vec<CandidateView>,
     surrogates: Vec<SurrogateView>,
@@ -126,6 +129,7 @@ struct Preflight<'a> {
     blockers: Vec<String>,
     warnings: &'a [String],
     declared: &'a [DeclaredView],
+    orphans: &'a [OrphanView],
     polymorphic: &'a [PolymorphicView],
     candidates: &'a [CandidateView],
     surrogates: &'a [SurrogateView],
@@ -154,6 +158,7 @@ struct Forward<'a> {
     has_column_defaults: bool,
     key_defaults: usize,
     declared: &'a [DeclaredView],
+    orphans: &'a [OrphanView],
     polymorphic: &'a [PolymorphicView],
     surrogates: &'a [SurrogateView],
 }
@@ -222,6 +227,8 @@ struct Contract<'a> {
     keep_id_map: bool,
     has_column_defaults: bool,
     has_dependents: bool,
+    /// Forward records kept orphans in `keyshift.orphan`.
+    has_orphans: bool,
 }
 
 #[derive(Template)]
@@ -233,6 +240,8 @@ struct VerifyContract<'a> {
     tables: &'a [TableView],
     keep_id_map: bool,
     expected_uuid_columns: &'a str,
+    /// Forward recorded kept orphans in `keyshift.orphan`.
+    has_orphans: bool,
 }
 
 #[derive(Template)]
@@ -293,6 +302,7 @@ struct PlanMd<'a> {
     abort_command: String,
     disk: Option<DiskView>,
     declared: &'a [DeclaredView],
+    orphans: &'a [OrphanView],
     polymorphic: &'a [PolymorphicView],
     candidates: &'a [CandidateView],
     /// Whether undeclared candidates are blockers (the default).
@@ -429,6 +439,7 @@ pub fn render_into(
         foreign_keys: view::foreign_keys(plan),
         dependents: view::dependents(plan),
         declared: declared::declared(plan),
+        orphans: super::orphan::orphans(plan),
         polymorphic: declared::polymorphic(plan),
         candidates: declared::candidates(plan),
         surrogates: surrogate::surrogates(plan),
@@ -496,6 +507,7 @@ pub fn render_into(
                     .collect(),
                 warnings: &plan.warnings,
                 declared: &common.declared,
+                orphans: &common.orphans,
                 polymorphic: &common.polymorphic,
                 candidates: &common.candidates,
                 surrogates: &common.surrogates,
@@ -526,6 +538,7 @@ pub fn render_into(
         has_column_defaults,
         key_defaults,
         declared: &common.declared,
+        orphans: &common.orphans,
         polymorphic: &common.polymorphic,
         surrogates: &common.surrogates,
     };
@@ -610,6 +623,7 @@ pub fn render_into(
                 keep_id_map: plan.keep_id_map,
                 has_column_defaults,
                 has_dependents,
+                has_orphans: !common.orphans.is_empty(),
             }
             .write_into(w)
         })
@@ -626,6 +640,7 @@ pub fn render_into(
                 tables,
                 keep_id_map: plan.keep_id_map,
                 expected_uuid_columns: &uuid_columns,
+                has_orphans: !common.orphans.is_empty(),
             }
             .write_into(w)
         })
@@ -808,6 +823,7 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
         commands: commands(plan.mode, common.tables.iter().any(|t| t.root.is_some())),
         disk: disk_view(plan),
         declared: &common.declared,
+        orphans: &common.orphans,
         polymorphic: &common.polymorphic,
         candidates: &common.candidates,
         candidates_block: plan.undeclared == crate::plan::Undeclared::Block,

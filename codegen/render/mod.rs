@@ -11,6 +11,7 @@ pub mod formats;
 pub mod markdown;
 mod observe;
 mod online;
+mod orphan;
 pub(crate) mod rebuild;
 mod surrogate;
 mod timing;

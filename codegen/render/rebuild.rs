@@ -3,7 +3,7 @@
 //! it replaces goes, and the one statement that writes its rows.
 
 use crate::catalog::{QualifiedName, quote_ident, quote_literal};
-use crate::plan::{Plan, TablePlan};
+use crate::plan::{OnOrphan, Plan, TablePlan};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -199,7 +199,26 @@ pub(super) fn fill(
                     joins,
                     "\nLEFT JOIN {map} m{aliases} ON m{aliases}.{from} = t.{quoted}"
                 );
-                let _ = write!(select, "m{aliases}.{to}");
+                // A kept orphan (on_orphan): forward's LEFT JOIN leaves it
+                // NULL, which "keep" turns into the sentinel; rollback gives
+                // a row still holding that its recorded value back.
+                match super::orphan::kept(plan, t, name) {
+                    Some(r) if to == "new_id" && r.on_orphan == OnOrphan::Keep => {
+                        let _ = write!(
+                            select,
+                            "coalesce(m{aliases}.{to}, CASE WHEN t.{quoted} IS NOT NULL THEN {} END)",
+                            super::orphan::sentinel()
+                        );
+                    }
+                    Some(r) if to == "old_id" => {
+                        let alias = format!("o{aliases}");
+                        let _ = write!(joins, "\n{}", super::orphan::record_join(r, &alias));
+                        let _ = write!(select, "coalesce(m{aliases}.{to}, {alias}.old_value)");
+                    }
+                    _ => {
+                        let _ = write!(select, "m{aliases}.{to}");
+                    }
+                }
             }
             None => match t.polymorphic.iter().find(|p| &p.name == name) {
                 // The type column picks the map: one join per type value,

@@ -33,6 +33,10 @@ pub struct TableView {
     pub old_row: String,
     /// The `LEFT JOIN`s `old_row` needs.
     pub old_row_joins: Vec<String>,
+    /// Altered in place: the `UPDATE`s, run right after the table's
+    /// `ALTER`, that give the orphans forward recorded NULL or the
+    /// sentinel (`orphan.rs`).
+    pub orphan_fixes: Vec<String>,
     /// Literal of the `ALTER TABLE` subcommands preflight applies to an
     /// empty copy of the table to see whether PostgreSQL accepts them.
     pub probe_change: String,
@@ -77,6 +81,9 @@ pub struct ColumnView {
     /// is the value before forward; a plain column has one, with no
     /// condition.
     pub(super) lookups: Vec<(Option<String>, String)>,
+    /// The declared reference, when its orphans are kept (`on_orphan`):
+    /// verification finds a kept row's value in `keyshift.orphan`.
+    pub(super) kept: Option<crate::plan::DeclaredReference>,
 }
 
 /// The table's own root key.
@@ -276,7 +283,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                     ));
                     cases.push((condition, format!("{alias}.old_id")));
                 }
-                match cases.as_slice() {
+                let old = match cases.as_slice() {
                     [(None, old)] => old.clone(),
                     _ => format!(
                         "CASE {} END",
@@ -289,6 +296,16 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                             .collect::<Vec<_>>()
                             .join(" ")
                     ),
+                };
+                // A kept orphan translates back to the value forward
+                // recorded: what the row held before forward.
+                match &c.kept {
+                    Some(r) => {
+                        let alias = format!("o{}", joins.len() + 1);
+                        joins.push(super::orphan::record_join(r, &alias));
+                        format!("coalesce({old}, {alias}.old_value)")
+                    }
+                    None => old,
                 }
             }
             None => format!("t.{}", quote_ident(name)),
@@ -402,6 +419,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
         },
         old_row: format!("ROW({})", parts.join(", ")),
         old_row_joins: joins,
+        orphan_fixes: super::orphan::fixes(plan, t),
         // Polymorphic columns are not in `t.columns`; they are altered here.
         altered: columns
             .iter()
@@ -435,13 +453,34 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
         .declared_references
         .iter()
         .any(|r| r.table == t.table && r.column == c.name);
+    let kept = super::orphan::kept(plan, t, &c.name);
+    let uuid_for = format!("keyshift.uuid_for({}, {quoted})", lit(&c.root));
+    let old_id = format!("{old_id_fn}({quoted})");
     ColumnView {
-        forward_using: format!("keyshift.uuid_for({}, {quoted})", lit(&c.root)),
-        rollback_using: format!("{old_id_fn}({quoted})"),
+        // Version 7's uuid_for has no uuid for an orphan (NULL), which a
+        // NOT NULL column kept as the sentinel must not see even briefly;
+        // the UPDATE after the ALTER sets the sentinel for version 4.
+        forward_using: match kept {
+            Some(r) if r.on_orphan == crate::plan::OnOrphan::Keep => format!(
+                "coalesce({uuid_for}, CASE WHEN {quoted} IS NOT NULL THEN {} END)",
+                super::orphan::sentinel()
+            ),
+            _ => uuid_for,
+        },
+        rollback_using: match kept {
+            Some(r) => super::orphan::rollback_using(r, &old_id),
+            None => old_id,
+        },
         unmapped: format!(
-            "SELECT count(*) FROM ONLY {} t WHERE t.{quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {map} m WHERE m.new_id = t.{quoted})",
-            t.table.quoted()
+            "SELECT count(*) FROM ONLY {} t WHERE t.{quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {map} m WHERE m.new_id = t.{quoted}){}",
+            t.table.quoted(),
+            match kept {
+                Some(r) if r.on_orphan == crate::plan::OnOrphan::Keep =>
+                    format!(" AND t.{quoted} <> {}", super::orphan::sentinel()),
+                _ => String::new(),
+            }
         ),
+        kept: kept.cloned(),
         holds: format!(
             "{}{}",
             code(&c.root.display()),

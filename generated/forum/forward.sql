@@ -66,21 +66,6 @@ SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 -- copies are made, and lets reads go on.
 LOCK TABLE "public"."categories", "public"."users", "public"."posts", "public"."topics", "public"."post_likes" IN SHARE MODE;
 
--- References keyshift.toml declares have no constraint: a row written
--- since preflight could point at no row, or have a type the file does not
--- map (a rebuilt copy would hold NULL there). Every table is locked by
--- now and nothing has changed yet, so this is exact and comes before any
--- copy is filled; any such row undoes the whole file.
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.categories have a parent_category_id value with no row in public.categories (reference public.categories.parent_category_id → public.categories.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."categories" c WHERE c."parent_category_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."categories" p WHERE p."id" = c."parent_category_id")) AS o (n);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.post_likes have a post_id value with no row in public.posts (reference public.post_likes.post_id → public.posts.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."post_likes" c WHERE c."post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."posts" p WHERE p."id" = c."post_id")) AS o (n);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.post_likes have a user_id value with no row in public.users (reference public.post_likes.user_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."post_likes" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.posts have a reply_to_post_id value with no row in public.posts (reference public.posts.reply_to_post_id → public.posts.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."posts" c WHERE c."reply_to_post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."posts" p WHERE p."id" = c."reply_to_post_id")) AS o (n);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.posts have a topic_id value with no row in public.topics (reference public.posts.topic_id → public.topics.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."posts" c WHERE c."topic_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."topics" p WHERE p."id" = c."topic_id")) AS o (n);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.posts have a user_id value with no row in public.users (reference public.posts.user_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."posts" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.topics have a category_id value with no row in public.categories (reference public.topics.category_id → public.categories.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."topics" c WHERE c."category_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."categories" p WHERE p."id" = c."category_id")) AS o (n);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.topics have a last_post_id value with no row in public.posts (reference public.topics.last_post_id → public.posts.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."topics" c WHERE c."last_post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."posts" p WHERE p."id" = c."last_post_id")) AS o (n);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.topics have a user_id value with no row in public.users (reference public.topics.user_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."topics" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n);
-
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;
@@ -226,6 +211,21 @@ BEGIN
     END LOOP;
 END
 $keyshift$;
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row, or have a type the file does not
+-- map (a rebuilt copy would hold NULL there). Every table is locked by
+-- now and nothing has converted yet, so this is exact and names the
+-- reference; any such row undoes the whole file.
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.categories have a parent_category_id value with no row in public.categories (reference public.categories.parent_category_id → public.categories.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."categories" c WHERE c."parent_category_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."categories" p WHERE p."id" = c."parent_category_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.post_likes have a post_id value with no row in public.posts (reference public.post_likes.post_id → public.posts.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."post_likes" c WHERE c."post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."posts" p WHERE p."id" = c."post_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.post_likes have a user_id value with no row in public.users (reference public.post_likes.user_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."post_likes" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.posts have a reply_to_post_id value with no row in public.posts (reference public.posts.reply_to_post_id → public.posts.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."posts" c WHERE c."reply_to_post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."posts" p WHERE p."id" = c."reply_to_post_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.posts have a topic_id value with no row in public.topics (reference public.posts.topic_id → public.topics.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."posts" c WHERE c."topic_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."topics" p WHERE p."id" = c."topic_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.posts have a user_id value with no row in public.users (reference public.posts.user_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."posts" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.topics have a category_id value with no row in public.categories (reference public.topics.category_id → public.categories.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."topics" c WHERE c."category_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."categories" p WHERE p."id" = c."category_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.topics have a last_post_id value with no row in public.posts (reference public.topics.last_post_id → public.posts.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."topics" c WHERE c."last_post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."posts" p WHERE p."id" = c."last_post_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.topics have a user_id value with no row in public.users (reference public.topics.user_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."topics" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n);
 
 -- Build and swap. A table converted this way is never altered: a copy is
 -- built beside it (in a schema of keyshift's own, under the same names, so

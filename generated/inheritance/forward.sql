@@ -66,13 +66,6 @@ SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 -- be written between reading their ids and rewriting them.
 LOCK TABLE "public"."accounts", "public"."albums", "public"."media", "public"."live_videos", "public"."photos", "public"."videos", "public"."media_views", "public"."photo_tags" IN ACCESS EXCLUSIVE MODE;
 
--- References keyshift.toml declares have no constraint: a row written
--- since preflight could point at no row, or have a type the file does not
--- map (a rebuilt copy would hold NULL there). Every table is locked by
--- now and nothing has changed yet, so this is exact and comes before any
--- copy is filled; any such row undoes the whole file.
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.media_views have a media_id value with no row in public.media (reference public.media_views.media_id → public.media.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."media_views" c WHERE c."media_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."media" p WHERE p."id" = c."media_id")) AS o (n);
-
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;
@@ -207,6 +200,13 @@ BEGIN
     END LOOP;
 END
 $keyshift$;
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row, or have a type the file does not
+-- map (a rebuilt copy would hold NULL there). Every table is locked by
+-- now and nothing has converted yet, so this is exact and names the
+-- reference; any such row undoes the whole file.
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.media_views have a media_id value with no row in public.media (reference public.media_views.media_id → public.media.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."media_views" c WHERE c."media_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."media" p WHERE p."id" = c."media_id")) AS o (n);
 
 -- Foreign keys cannot span an integer and a uuid column, so every key that
 -- touches a column altered in place is dropped first and recreated at the

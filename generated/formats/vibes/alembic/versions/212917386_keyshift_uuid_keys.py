@@ -490,14 +490,6 @@ SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 -- copies are made, and lets reads go on.
 LOCK TABLE "public"."users", "public"."journals", "public"."audit_logs", "public"."reminders", "public"."tags", "public"."journal_tags", "public"."secret_tags", "public"."user_sessions" IN SHARE MODE;
 
--- References keyshift.toml declares have no constraint: a row written
--- since preflight could point at no row, or have a type the file does not
--- map (a rebuilt copy would hold NULL there). Every table is locked by
--- now and nothing has changed yet, so this is exact and comes before any
--- copy is filled; any such row undoes the whole file.
-SELECT pg_temp.keyshift_assert(false, format('%s rows of public.audit_logs have entity_type %L, which keyshift.toml does not map to a table (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)', n, v)) FROM (SELECT count(*), c."entity_type"::text FROM ONLY "public"."audit_logs" c WHERE c."entity_id" IS NOT NULL AND (c."entity_type" IS NULL OR c."entity_type"::text NOT IN ('journal')) GROUP BY 2) AS o (n, v);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.audit_logs with entity_type ''journal'' have a entity_id with no row in public.journals (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)') FROM (SELECT count(*) FROM ONLY "public"."audit_logs" c WHERE c."entity_type"::text = 'journal' AND c."entity_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."journals" p WHERE p."id" = c."entity_id")) AS o (n);
-
 -- Migration state lives in its own schema. rollback.sql drops it whole;
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;
@@ -672,6 +664,14 @@ BEGIN
     END LOOP;
 END
 $keyshift$;
+
+-- References keyshift.toml declares have no constraint: a row written
+-- since preflight could point at no row, or have a type the file does not
+-- map (a rebuilt copy would hold NULL there). Every table is locked by
+-- now and nothing has converted yet, so this is exact and names the
+-- reference; any such row undoes the whole file.
+SELECT pg_temp.keyshift_assert(false, format('%s rows of public.audit_logs have entity_type %L, which keyshift.toml does not map to a table (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)', n, v)) FROM (SELECT count(*), c."entity_type"::text FROM ONLY "public"."audit_logs" c WHERE c."entity_id" IS NOT NULL AND (c."entity_type" IS NULL OR c."entity_type"::text NOT IN ('journal')) GROUP BY 2) AS o (n, v);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.audit_logs with entity_type ''journal'' have a entity_id with no row in public.journals (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)') FROM (SELECT count(*) FROM ONLY "public"."audit_logs" c WHERE c."entity_type"::text = 'journal' AND c."entity_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."journals" p WHERE p."id" = c."entity_id")) AS o (n);
 
 -- Build and swap. A table converted this way is never altered: a copy is
 -- built beside it (in a schema of keyshift's own, under the same names, so
