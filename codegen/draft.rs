@@ -137,7 +137,7 @@ fn candidate(out: &mut String, c: &Candidate, evidence: Option<&ColumnEvidence>)
         }
         Some(_) => comment(
             out,
-            "Some values have no parent row. If it holds those ids, fix or remove those rows, then declare it; otherwise dismiss it. Uncomment one:",
+            "Some values have no parent row. If it holds those ids, declare it and fix or remove those rows, or add on_orphan = \"null\" (or \"keep\", for the nil uuid) to keep them; otherwise dismiss it. Uncomment one:",
         ),
         None => comment(out, "Decide, then uncomment one:"),
     }
