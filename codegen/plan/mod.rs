@@ -343,20 +343,49 @@ pub struct Blocker {
     pub help: String,
 }
 
+/// What [`Plan::build`] finds on a thread of its own: the columns left
+/// alone, the candidate references and the candidate polymorphic pairs.
+type Aside = (Vec<LeftAlone>, Vec<Candidate>, Vec<PolymorphicCandidate>);
+
 impl Plan {
     /// Builds the plan for `catalog`.
     pub fn build(catalog: &Catalog, graph: &FkGraph, options: &Options) -> Plan {
         let roots = ColumnRoots::resolve(catalog, options);
+        // What is left alone and what looks like an undeclared reference
+        // read only the catalog and the roots: found on another thread
+        // while the rest of the plan is built.
+        std::thread::scope(|s| {
+            let aside = s.spawn(|| {
+                (
+                    left_alone::find(catalog, &roots, options),
+                    candidates::find(catalog, &roots, options),
+                    candidates::find_polymorphic(catalog, &roots, options),
+                )
+            });
+            Self::build_with(catalog, graph, options, &roots, || {
+                aside.join().expect("left_alone and candidates are found")
+            })
+        })
+    }
+
+    /// The rest of [`Plan::build`]; `aside` gives what was found apart.
+    fn build_with(
+        catalog: &Catalog,
+        graph: &FkGraph,
+        options: &Options,
+        roots: &ColumnRoots,
+        aside: impl FnOnce() -> Aside,
+    ) -> Plan {
         let position = |t: &QualifiedName| graph.position(t);
 
         let (mut polymorphic, polymorphic_blockers) =
-            declared::polymorphic_columns(catalog, &roots, options);
+            declared::polymorphic_columns(catalog, roots, options);
         let mut tables: Vec<TablePlan> = catalog
             .tables
             .iter()
             .filter_map(|t| {
                 let poly = polymorphic.remove(&t.name).unwrap_or_default();
-                keys::table_plan(catalog, t, &roots, poly)
+                keys::table_plan(catalog, t, roots, poly)
             })
             .collect();
         // Partitions and children follow the top of their family, whose
@@ -412,7 +441,7 @@ impl Plan {
             let Some(table) = catalog.table(name) else {
                 continue;
             };
-            match surrogate::plan(catalog, &roots, table) {
+            match surrogate::plan(catalog, roots, table) {
                 Ok(key) => surrogate_keys.push(key),
                 Err(reason) => blockers.push(Blocker {
                     object: format!("table {}", name.display()),
@@ -424,7 +453,7 @@ impl Plan {
         surrogate_keys.sort_by_key(|s| (position(&s.table), s.table.clone()));
         blockers.extend(blockers::find(catalog, &tables, options));
         blockers.extend(dependents::unused_view_queries(options, &views));
-        blockers.extend(family_blockers::find(catalog, &tables, &roots, options));
+        blockers.extend(family_blockers::find(catalog, &tables, roots, options));
         blockers.sort();
         blockers.dedup();
 
@@ -460,6 +489,7 @@ impl Plan {
             .enumerate()
             .map(|(i, t)| (t.table.clone(), i))
             .collect();
+        let (left_alone, candidates, polymorphic_candidates) = aside();
         let mut plan = Plan {
             table_index,
             disk: estimate::estimate(catalog, &tables),
@@ -467,7 +497,7 @@ impl Plan {
             policies: dependents::on_tables(&catalog.policies, &tables, |p| (&p.table, &p.name)),
             triggers: dependents::on_tables(&catalog.triggers, &tables, |t| (&t.table, &t.name)),
             rules: dependents::on_tables(&catalog.rules, &tables, |r| (&r.table, &r.name)),
-            left_alone: left_alone::find(catalog, &roots, options),
+            left_alone,
             warnings: blockers::warnings(catalog, &tables),
             tables,
             foreign_keys,
@@ -479,8 +509,8 @@ impl Plan {
             uuid: options.uuid.unwrap_or_default(),
             mode: options.mode.unwrap_or_default(),
             declared_references,
-            candidates: candidates::find(catalog, &roots, options),
-            polymorphic_candidates: candidates::find_polymorphic(catalog, &roots, options),
+            candidates,
+            polymorphic_candidates,
             surrogate_keys,
             config_name: options.config_name.clone(),
         };
