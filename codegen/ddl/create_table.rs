@@ -6,7 +6,9 @@
 //! cannot read. Elements of the table body are matched to the AST by
 //! position: columns and table constraints each keep their source order.
 
-use super::columns::{BuiltColumn, attach_sequence, build_column, identity_options};
+use super::columns::{
+    BuiltColumn, IdentityOptions, attach_sequence, build_column, identity_options,
+};
 use super::constraints::{
     Decl, DeclKind, add_all, foreign_key, index_storage_clauses, key_columns,
     reject_action_column_lists,
@@ -18,7 +20,7 @@ use super::names::{fold_ident, name_parts};
 use super::state::Builder;
 use super::tokens::{Tokens, tokenize};
 use crate::catalog::{Column, PartitionKey, PartitionStrategy, QualifiedName, Table, TableKind};
-use sqlparser::ast::{Statement, TableConstraint};
+use sqlparser::ast::{CreateTable, Statement, TableConstraint};
 use sqlparser::tokenizer::Token;
 
 /// Words that start a table constraint rather than a column.
@@ -31,8 +33,19 @@ const CONSTRAINT_START: &[&str] = &[
     "LIKE",
 ];
 
-/// Handles one `CREATE TABLE` statement.
-pub(crate) fn create_table(b: &mut Builder, text: &str, statement_start: usize) -> Result<()> {
+/// What a `CREATE TABLE` statement says on its own, before the catalog
+/// built so far is consulted: its tokens, identity options and syntax
+/// tree. Reading them is most of a statement's cost and needs no
+/// [`Builder`], so a script's statements are read ahead on another
+/// thread (see `ddl::ahead`) while the builder takes them in order.
+pub(crate) struct Read<'a> {
+    t: Tokens<'a>,
+    identity: IdentityOptions,
+    ct: CreateTable,
+}
+
+/// Reads one `CREATE TABLE` statement; see [`Read`].
+pub(crate) fn read(text: &str) -> Result<Read<'_>> {
     let t = tokenize(text)?;
     reject_action_column_lists(&t)?;
     let identity = identity_options(&t)?;
@@ -41,6 +54,12 @@ pub(crate) fn create_table(b: &mut Builder, text: &str, statement_start: usize) 
     let Statement::CreateTable(ct) = t.parse_without("CREATE TABLE", &hidden)? else {
         return Err(Fail::new("expected a CREATE TABLE statement"));
     };
+    Ok(Read { t, identity, ct })
+}
+
+/// Adds a `CREATE TABLE` statement, as [`read`], to the catalog.
+pub(crate) fn apply(b: &mut Builder, read: Read, statement_start: usize) -> Result<()> {
+    let Read { t, identity, ct } = read;
     if ct.query.is_some() {
         return Err(Fail::new(
             "CREATE TABLE … AS is not supported: its column types come from a query",

@@ -40,6 +40,7 @@
 //!   defaults for its type and direction.
 //! - A trigger's function is schema-qualified (`pg_catalog` for built-ins).
 
+mod ahead;
 mod alter_column;
 mod alter_misc;
 mod alter_table;
@@ -109,17 +110,28 @@ fn parse_schema_with(
 ) -> Result<ParsedSchema, DdlError> {
     let mut b = Builder::default();
     b.fast_paths = fast_paths;
-    for piece in split(sql) {
-        let text = &sql[piece.start..piece.end];
-        match piece.kind {
-            PieceKind::MetaCommand => b.skip(meta_label(text)),
-            PieceKind::CopyData => b.skip("COPY data"),
-            PieceKind::Statement => {
-                statement(&mut b, text, piece.start)
-                    .map_err(|f| DdlError::new(file_name, sql, piece.start, f))?;
-            }
+    let pieces = split(sql);
+    ahead::with_tables(sql, &pieces, |mut tables| {
+        for piece in &pieces {
+            let text = &sql[piece.start..piece.end];
+            let done = match piece.kind {
+                PieceKind::MetaCommand => {
+                    b.skip(meta_label(text));
+                    Ok(())
+                }
+                PieceKind::CopyData => {
+                    b.skip("COPY data");
+                    Ok(())
+                }
+                PieceKind::Statement if ahead::is_create_table(sql, piece) => tables
+                    .next(text, piece.start)
+                    .and_then(|read| create_table::apply(&mut b, read, piece.start)),
+                PieceKind::Statement => statement(&mut b, text, piece.start),
+            };
+            done.map_err(|f| DdlError::new(file_name, sql, piece.start, f))?;
         }
-    }
+        Ok(())
+    })?;
     resolve::finish(&mut b).map_err(|(start, f)| DdlError::new(file_name, sql, start, f))?;
     let (catalog, skipped) = b.into_catalog();
     Ok(ParsedSchema { catalog, skipped })
@@ -162,7 +174,7 @@ fn meta_label(text: &str) -> &'static str {
 /// Dispatches one statement to its handler.
 fn statement(b: &mut Builder, text: &str, start: usize) -> error::Result<()> {
     match classify(text) {
-        Kind::CreateTable => create_table::create_table(b, text, start),
+        Kind::CreateTable => create_table::read(text).and_then(|r| create_table::apply(b, r, start)),
         Kind::CreateIndex => index::create_index(b, text),
         Kind::CreateView => view::create_view(b, text),
         Kind::CreateSequence => sequence_stmt::create_sequence(b, text),

@@ -355,20 +355,49 @@ pub struct Blocker {
     pub help: String,
 }
 
+/// What [`Plan::build`] finds on a thread of its own: the columns left
+/// alone, the candidate references and the candidate polymorphic pairs.
+type Aside = (Vec<LeftAlone>, Vec<Candidate>, Vec<PolymorphicCandidate>);
+
 impl Plan {
     /// Builds the plan for `catalog`.
     pub fn build(catalog: &Catalog, graph: &FkGraph, options: &Options) -> Plan {
         let roots = ColumnRoots::resolve(catalog, options);
+        // What is left alone and what looks like an undeclared reference
+        // read only the catalog and the roots: found on another thread
+        // while the rest of the plan is built.
+        std::thread::scope(|s| {
+            let aside = s.spawn(|| {
+                (
+                    left_alone::find(catalog, &roots, options),
+                    candidates::find(catalog, &roots, options),
+                    candidates::find_polymorphic(catalog, &roots, options),
+                )
+            });
+            Self::build_with(catalog, graph, options, &roots, || {
+                aside.join().expect("left_alone and candidates are found")
+            })
+        })
+    }
+
+    /// The rest of [`Plan::build`]; `aside` gives what was found apart.
+    fn build_with(
+        catalog: &Catalog,
+        graph: &FkGraph,
+        options: &Options,
+        roots: &ColumnRoots,
+        aside: impl FnOnce() -> Aside,
+    ) -> Plan {
         let position = |t: &QualifiedName| graph.position(t);
 
         let (mut polymorphic, polymorphic_blockers) =
-            declared::polymorphic_columns(catalog, &roots, options);
+            declared::polymorphic_columns(catalog, roots, options);
         let mut tables: Vec<TablePlan> = catalog
             .tables
             .iter()
             .filter_map(|t| {
                 let poly = polymorphic.remove(&t.name).unwrap_or_default();
-                keys::table_plan(catalog, t, &roots, poly)
+                keys::table_plan(catalog, t, roots, poly)
             })
             .collect();
         // Partitions and children follow the top of their family, whose
@@ -424,7 +453,7 @@ impl Plan {
             let Some(table) = catalog.table(name) else {
                 continue;
             };
-            match surrogate::plan(catalog, &roots, table) {
+            match surrogate::plan(catalog, roots, table) {
                 Ok(key) => surrogate_keys.push(key),
                 Err(reason) => blockers.push(Blocker {
                     object: format!("table {}", name.display()),
@@ -436,19 +465,8 @@ impl Plan {
         surrogate_keys.sort_by_key(|s| (position(&s.table), s.table.clone()));
         blockers.extend(blockers::find(catalog, &tables, options));
         blockers.extend(dependents::unused_view_queries(options, &views));
-        blockers.extend(family_blockers::find(catalog, &tables, &roots, options));
+        blockers.extend(family_blockers::find(catalog, &tables, roots, options));
         blockers.extend(citus::blockers(catalog, &tables));
-        let candidates = candidates::find(catalog, &roots, options);
-        let polymorphic_candidates = candidates::find_polymorphic(catalog, &roots, options);
-        if options.undeclared == Undeclared::Block {
-            blockers.extend(candidates::blockers(
-                &candidates,
-                &polymorphic_candidates,
-                options,
-            ));
-        }
-        blockers.sort();
-        blockers.dedup();
 
         let declared_references: Vec<DeclaredReference> = {
             let mut declared: Vec<DeclaredReference> = options
@@ -482,6 +500,16 @@ impl Plan {
             .enumerate()
             .map(|(i, t)| (t.table.clone(), i))
             .collect();
+        let (left_alone, candidates, polymorphic_candidates) = aside();
+        if options.undeclared == Undeclared::Block {
+            blockers.extend(candidates::blockers(
+                &candidates,
+                &polymorphic_candidates,
+                options,
+            ));
+        }
+        blockers.sort();
+        blockers.dedup();
         let mut plan = Plan {
             table_index,
             disk: estimate::estimate(catalog, &tables),
@@ -489,7 +517,7 @@ impl Plan {
             policies: dependents::on_tables(&catalog.policies, &tables, |p| (&p.table, &p.name)),
             triggers: dependents::on_tables(&catalog.triggers, &tables, |t| (&t.table, &t.name)),
             rules: dependents::on_tables(&catalog.rules, &tables, |r| (&r.table, &r.name)),
-            left_alone: left_alone::find(catalog, &roots, options),
+            left_alone,
             warnings: blockers::warnings(catalog, &tables),
             tables,
             foreign_keys,

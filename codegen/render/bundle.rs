@@ -18,6 +18,24 @@ pub trait Sink {
         name: &str,
         write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()>;
+
+    /// This sink as one that takes files from several threads at once, if
+    /// it can: rendering then makes several files at a time.
+    fn shared(&mut self) -> Option<&dyn SharedSink> {
+        None
+    }
+}
+
+/// A sink whose files are independent of one another, so that threads may
+/// hand it files at the same time (a [`Staging`] directory: each file is
+/// its own).
+pub trait SharedSink: Sync {
+    /// Takes the file `name`, whose contents `write` produces.
+    fn file(
+        &self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()>;
 }
 
 /// File name → contents, ordered so every listing and diff is stable.
@@ -53,7 +71,7 @@ impl Bundle {
     /// sibling temporary directory first, which is then renamed into place,
     /// so a failure never leaves a half-written bundle behind.
     pub fn write_to(&self, dir: &Path) -> io::Result<()> {
-        let mut staging = Staging::new(dir)?;
+        let staging = Staging::new(dir)?;
         for (name, text) in &self.files {
             staging.file(name, &mut |w| w.write_all(text.as_bytes()))?;
         }
@@ -158,6 +176,20 @@ impl Staging {
 impl Sink for Staging {
     fn file(
         &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        SharedSink::file(self, name, write)
+    }
+
+    fn shared(&mut self) -> Option<&dyn SharedSink> {
+        Some(self)
+    }
+}
+
+impl SharedSink for Staging {
+    fn file(
+        &self,
         name: &str,
         write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {

@@ -2,6 +2,7 @@
 
 use super::bundle::{Bundle, Sink};
 use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
+use super::jobs::Jobs;
 use super::orphan::OrphanView;
 use super::rebuild::RebuildSchemaView;
 use super::surrogate::{self, SurrogateView};
@@ -424,18 +425,26 @@ pub fn render(plan: &Plan, source: &str, table_count: usize) -> Bundle {
     bundle
 }
 
-/// As [`render`], handing each file to `sink` as it is made, so only one
-/// file's text is ever held (none, when `sink` writes it out).
+/// As [`render`], handing each file to `sink` as it is made, so only the
+/// files being made are ever held (none, when `sink` writes them out):
+/// one at a time, or one per thread for a sink that takes several at once
+/// (see [`Jobs`]).
 pub fn render_into(
     plan: &Plan,
     source: &str,
     table_count: usize,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
+    // The hash serializes the whole plan; the table views take as long.
+    let (plan_hash, tables) = std::thread::scope(|s| {
+        let hash = s.spawn(|| plan_hash(plan));
+        let tables = view::tables(plan);
+        (hash.join().expect("the plan hash is computed"), tables)
+    });
     let common = Common {
         source: source.to_string(),
-        plan_hash: plan_hash(plan),
-        tables: view::tables(plan),
+        plan_hash,
+        tables,
         foreign_keys: view::foreign_keys(plan),
         dependents: view::dependents(plan),
         declared: declared::declared(plan),
@@ -475,8 +484,9 @@ pub fn render_into(
     let online = plan.mode == Mode::Online;
     let sequences = view::sequences(tables);
     let sequences = sequences.as_slice();
+    let mut jobs = Jobs::default();
 
-    sink.file("preflight.sql", &mut |w| {
+    jobs.add("preflight.sql", |w| {
         buffered(w, |w| {
             Preflight {
                 uuid: &common.uuid,
@@ -514,7 +524,7 @@ pub fn render_into(
             }
             .write_into(w)
         })
-    })?;
+    });
     let forward = |header: String| Forward {
         uuid: &common.uuid,
         in_place_list: &common.in_place_list,
@@ -545,13 +555,13 @@ pub fn render_into(
     if online {
         online::write(&common, &forward, plan, sink)?;
     } else {
-        sink.file("forward.sql", &mut |w| {
+        jobs.add("forward.sql", |w| {
             buffered(w, |w| {
                 forward(common.header("forward.sql", "Moves the keys to uuid.")).write_into(w)
             })
-        })?;
+        });
     }
-    sink.file("verify_forward.sql", &mut |w| {
+    jobs.add("verify_forward.sql", |w| {
         buffered(w, |w| {
             VerifyForward {
                 rows: !online,
@@ -567,8 +577,8 @@ pub fn render_into(
             }
             .write_into(w)
         })
-    })?;
-    sink.file("rollback.sql", &mut |w| {
+    });
+    jobs.add("rollback.sql", |w| {
         buffered(w, |w| {
             Rollback {
                 online,
@@ -590,8 +600,8 @@ pub fn render_into(
             }
             .write_into(w)
         })
-    })?;
-    sink.file("verify_rollback.sql", &mut |w| {
+    });
+    jobs.add("verify_rollback.sql", |w| {
         buffered(w, |w| {
             VerifyRollback {
                 rebuild_schemas: &common.rebuild_schemas,
@@ -607,8 +617,8 @@ pub fn render_into(
             }
             .write_into(w)
         })
-    })?;
-    sink.file("contract.sql", &mut |w| {
+    });
+    jobs.add("contract.sql", |w| {
         buffered(w, |w| {
             Contract {
                 tables,
@@ -627,8 +637,8 @@ pub fn render_into(
             }
             .write_into(w)
         })
-    })?;
-    sink.file("verify_contract.sql", &mut |w| {
+    });
+    jobs.add("verify_contract.sql", |w| {
         buffered(w, |w| {
             VerifyContract {
                 rebuild_schemas: &common.rebuild_schemas,
@@ -644,8 +654,8 @@ pub fn render_into(
             }
             .write_into(w)
         })
-    })?;
-    sink.file("analyze.sql", &mut |w| {
+    });
+    jobs.add("analyze.sql", |w| {
         buffered(w, |w| {
             Analyze {
                 header: common.header(
@@ -659,8 +669,8 @@ pub fn render_into(
             }
             .write_into(w)
         })
-    })?;
-    sink.file("monitor.sql", &mut |w| {
+    });
+    jobs.add("monitor.sql", |w| {
         buffered(w, |w| {
             Monitor {
                 header: common.header(
@@ -672,13 +682,14 @@ pub fn render_into(
             }
             .write_into(w)
         })
-    })?;
-    sink.file("PLAN.md", &mut |w| {
+    });
+    jobs.add("PLAN.md", |w| {
         buffered(w, |w| plan_md(plan, &common, table_count).write_into(w))
-    })?;
-    sink.file("plan.json", &mut |w| {
+    });
+    jobs.add("plan.json", |w| {
         buffered(w, |w| plan_json(plan, &common, w))
-    })
+    });
+    jobs.run(sink)
 }
 
 /// Runs `write` against a buffer in front of `w`. Templates and serde_json

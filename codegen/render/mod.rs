@@ -8,6 +8,7 @@ pub mod comment;
 mod declared;
 mod files;
 pub mod formats;
+mod jobs;
 pub mod markdown;
 mod observe;
 mod online;
@@ -19,6 +20,6 @@ mod uuid;
 pub(crate) mod view;
 
 pub use bundle::Bundle;
-pub use bundle::{DriftCheck, Sink, Staging};
+pub use bundle::{DriftCheck, SharedSink, Sink, Staging};
 pub use files::{PLAN_FORMAT_VERSION, render, render_into};
 pub use formats::{Format, FormatError, render_format};
