@@ -833,3 +833,70 @@ fn forward_and_rollback_report_progress() {
         "{rollback}"
     );
 }
+
+/// A declared reference on a partitioned table, or on an inheritance
+/// parent, covers rows that live in the partitions and the children: the
+/// orphan checks of preflight and forward must read them, not just the
+/// parent's own (empty or partial) rows.
+#[test]
+fn declared_reference_orphans_under_partitions_and_children_are_found() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let schema = "CREATE TABLE users (id serial PRIMARY KEY, name text);
+CREATE TABLE visits (id bigint NOT NULL, at date NOT NULL, user_id integer, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE visits_2024 PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE visits_rest PARTITION OF visits DEFAULT;
+CREATE TABLE notes (id serial PRIMARY KEY, user_id integer);
+CREATE TABLE pinned_notes (pinned_at date) INHERITS (notes);
+";
+    let config = keyshift::config::Config::parse(
+        "keyshift.toml",
+        "[[reference]]\nfrom = \"public.visits.user_id\"\nto = \"public.users.id\"\n\n\
+         [[reference]]\nfrom = \"public.notes.user_id\"\nto = \"public.users.id\"\n",
+    )
+    .expect("config");
+    let output = keyshift::pipeline::run_configured(
+        "schema.sql",
+        schema,
+        &keyshift::plan::Options::default(),
+        Some(&config),
+    )
+    .unwrap_or_else(|_| panic!("the schema plans"));
+    assert!(
+        output.plan.blockers.is_empty(),
+        "{:?}",
+        output.plan.blockers
+    );
+    let work = tempfile::tempdir().expect("temp dir");
+    output.bundle.write_to(work.path()).expect("write bundle");
+    let db = server.create_database("declared_families");
+    db.psql_sql(schema).expect("load");
+    db.psql_sql(
+        "INSERT INTO users (id, name) VALUES (1, 'ada');
+         INSERT INTO visits VALUES (1, '2024-03-01', 1), (2, '2024-04-01', 777), (3, '2026-01-01', 778), (4, '2026-02-01', NULL);
+         INSERT INTO notes (id, user_id) VALUES (1, 1);
+         INSERT INTO pinned_notes (id, user_id, pinned_at) VALUES (2, 779, '2026-01-01');",
+    )
+    .expect("orphans in a partition each and in a child");
+    expect_failure(
+        &db,
+        work.path(),
+        "preflight.sql",
+        &[
+            "2 rows of public.visits have a user_id value with no row in public.users",
+            "1 rows of public.notes have a user_id value with no row in public.users",
+        ],
+    );
+    let before = db.dump_schema();
+    expect_failure(
+        &db,
+        work.path(),
+        "forward.sql",
+        &[
+            "rows of public.",
+            "have a user_id value with no row in public.users",
+        ],
+    );
+    assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
+}

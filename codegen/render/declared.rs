@@ -153,7 +153,10 @@ pub fn polymorphic_column(plan: &Plan, t: &TablePlan, p: &PolymorphicColumn) -> 
     }
 }
 
-/// The declared references whose column converts, in plan order.
+/// The declared references whose column converts, in plan order. Their
+/// checks read the referencing table without `ONLY`: a partitioned table
+/// holds its rows in its partitions, and an inheritance parent's column is
+/// its children's too, so `ONLY` would pass orphans it never saw.
 pub fn declared(plan: &Plan) -> Vec<DeclaredView> {
     plan.declared_references
         .iter()
@@ -167,7 +170,7 @@ pub fn declared(plan: &Plan) -> Vec<DeclaredView> {
             );
             DeclaredView {
                 orphans: format!(
-                    "SELECT count(*) FROM ONLY {} c WHERE c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{col})",
+                    "SELECT count(*) FROM {} c WHERE c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{col})",
                     r.table.quoted(),
                     r.referenced_table.quoted(),
                     quote_ident(&r.referenced_column),
@@ -204,7 +207,7 @@ pub fn polymorphic(plan: &Plan) -> Vec<PolymorphicView> {
             let id_quoted = quote_ident(&p.name);
             out.push(PolymorphicView {
                 unknown_types: format!(
-                    "SELECT count(*), c.{type_quoted}::text FROM ONLY {} c WHERE c.{id_quoted} IS NOT NULL AND (c.{type_quoted} IS NULL OR c.{type_quoted}::text NOT IN ({})) GROUP BY 2",
+                    "SELECT count(*), c.{type_quoted}::text FROM {} c WHERE c.{id_quoted} IS NOT NULL AND (c.{type_quoted} IS NULL OR c.{type_quoted}::text NOT IN ({})) GROUP BY 2",
                     t.table.quoted(),
                     values.join(", ")
                 ),
@@ -221,7 +224,7 @@ pub fn polymorphic(plan: &Plan) -> Vec<PolymorphicView> {
                     .map(|(value, target)| {
                         (
                             format!(
-                                "SELECT count(*) FROM ONLY {} c WHERE {} AND c.{id_quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{id_quoted})",
+                                "SELECT count(*) FROM {} c WHERE {} AND c.{id_quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{id_quoted})",
                                 t.table.quoted(),
                                 type_is("c.", &p.type_column, value),
                                 target.table.quoted(),

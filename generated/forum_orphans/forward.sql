@@ -197,7 +197,7 @@ $keyshift$;
 -- map (a rebuilt copy would hold NULL there). Every table is locked by
 -- now and nothing has converted yet, so this is exact and names the
 -- reference; any such row undoes the whole file.
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.comments have a user_id value with no row in public.users (reference public.comments.user_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."comments" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.comments have a user_id value with no row in public.users (reference public.comments.user_id → public.users.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM "public"."comments" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n);
 
 -- Rows whose declared reference names no parent row, where keyshift.toml
 -- says to keep them (on_orphan): each is recorded here before anything

@@ -263,7 +263,7 @@ WHERE to_regclass('"public"."comments_id_seq"') IS NULL;
 -- References keyshift.toml declares have no constraint to keep them
 -- honest: a value with no parent row would convert to a uuid no row holds.
 INSERT INTO pg_temp.keyshift_problems
-SELECT n || ' rows of public.comments have a user_id value with no row in public.users (reference public.comments.user_id → public.users.id declared in keyshift.toml, not a foreign key)' FROM (SELECT count(*) FROM ONLY "public"."comments" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n) WHERE n > 0;
+SELECT n || ' rows of public.comments have a user_id value with no row in public.users (reference public.comments.user_id → public.users.id declared in keyshift.toml, not a foreign key)' FROM (SELECT count(*) FROM "public"."comments" c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."users" p WHERE p."id" = c."user_id")) AS o (n) WHERE n > 0;
 -- Where keyshift.toml chose on_orphan = "null" or "keep", orphans are no
 -- problem: each count is reported, and forward records every value.
 SELECT pg_temp.keyshift_notice(n || ' rows of public.bookmarks have a post_id value with no row in public.posts (reference public.bookmarks.post_id → public.posts.id, on_orphan = "null"): forward records each value in keyshift.orphan and the row holds NULL; rollback restores the value') FROM (SELECT count(*) FROM ONLY "public"."bookmarks" c WHERE c."post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."posts" p WHERE p."id" = c."post_id")) AS o (n);

@@ -206,7 +206,7 @@ $keyshift$;
 -- map (a rebuilt copy would hold NULL there). Every table is locked by
 -- now and nothing has converted yet, so this is exact and names the
 -- reference; any such row undoes the whole file.
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.media_views have a media_id value with no row in public.media (reference public.media_views.media_id → public.media.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM ONLY "public"."media_views" c WHERE c."media_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."media" p WHERE p."id" = c."media_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.media_views have a media_id value with no row in public.media (reference public.media_views.media_id → public.media.id declared in keyshift.toml, not a foreign key)') FROM (SELECT count(*) FROM "public"."media_views" c WHERE c."media_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."media" p WHERE p."id" = c."media_id")) AS o (n);
 
 -- Foreign keys cannot span an integer and a uuid column, so every key that
 -- touches a column altered in place is dropped first and recreated at the

@@ -334,7 +334,7 @@ WHERE to_regclass('"public"."photo_tags_id_seq"') IS NULL;
 -- References keyshift.toml declares have no constraint to keep them
 -- honest: a value with no parent row would convert to a uuid no row holds.
 INSERT INTO pg_temp.keyshift_problems
-SELECT n || ' rows of public.media_views have a media_id value with no row in public.media (reference public.media_views.media_id → public.media.id declared in keyshift.toml, not a foreign key)' FROM (SELECT count(*) FROM ONLY "public"."media_views" c WHERE c."media_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."media" p WHERE p."id" = c."media_id")) AS o (n) WHERE n > 0;
+SELECT n || ' rows of public.media_views have a media_id value with no row in public.media (reference public.media_views.media_id → public.media.id declared in keyshift.toml, not a foreign key)' FROM (SELECT count(*) FROM "public"."media_views" c WHERE c."media_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."media" p WHERE p."id" = c."media_id")) AS o (n) WHERE n > 0;
 
 
 COMMIT;

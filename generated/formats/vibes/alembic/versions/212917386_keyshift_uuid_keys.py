@@ -359,9 +359,9 @@ WHERE to_regclass('"public"."user_sessions_id_seq"') IS NULL;
 -- References keyshift.toml declares have no constraint to keep them
 -- honest: a value with no parent row would convert to a uuid no row holds.
 INSERT INTO pg_temp.keyshift_problems
-SELECT format('%s rows of public.audit_logs have entity_type %L, which keyshift.toml does not map to a table (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)', n, v) FROM (SELECT count(*), c."entity_type"::text FROM ONLY "public"."audit_logs" c WHERE c."entity_id" IS NOT NULL AND (c."entity_type" IS NULL OR c."entity_type"::text NOT IN ('journal')) GROUP BY 2) AS o (n, v);
+SELECT format('%s rows of public.audit_logs have entity_type %L, which keyshift.toml does not map to a table (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)', n, v) FROM (SELECT count(*), c."entity_type"::text FROM "public"."audit_logs" c WHERE c."entity_id" IS NOT NULL AND (c."entity_type" IS NULL OR c."entity_type"::text NOT IN ('journal')) GROUP BY 2) AS o (n, v);
 INSERT INTO pg_temp.keyshift_problems
-SELECT n || ' rows of public.audit_logs with entity_type ''journal'' have a entity_id with no row in public.journals (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)' FROM (SELECT count(*) FROM ONLY "public"."audit_logs" c WHERE c."entity_type"::text = 'journal' AND c."entity_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."journals" p WHERE p."id" = c."entity_id")) AS o (n) WHERE n > 0;
+SELECT n || ' rows of public.audit_logs with entity_type ''journal'' have a entity_id with no row in public.journals (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)' FROM (SELECT count(*) FROM "public"."audit_logs" c WHERE c."entity_type"::text = 'journal' AND c."entity_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."journals" p WHERE p."id" = c."entity_id")) AS o (n) WHERE n > 0;
 
 
 COMMIT;
@@ -670,8 +670,8 @@ $keyshift$;
 -- map (a rebuilt copy would hold NULL there). Every table is locked by
 -- now and nothing has converted yet, so this is exact and names the
 -- reference; any such row undoes the whole file.
-SELECT pg_temp.keyshift_assert(false, format('%s rows of public.audit_logs have entity_type %L, which keyshift.toml does not map to a table (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)', n, v)) FROM (SELECT count(*), c."entity_type"::text FROM ONLY "public"."audit_logs" c WHERE c."entity_id" IS NOT NULL AND (c."entity_type" IS NULL OR c."entity_type"::text NOT IN ('journal')) GROUP BY 2) AS o (n, v);
-SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.audit_logs with entity_type ''journal'' have a entity_id with no row in public.journals (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)') FROM (SELECT count(*) FROM ONLY "public"."audit_logs" c WHERE c."entity_type"::text = 'journal' AND c."entity_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."journals" p WHERE p."id" = c."entity_id")) AS o (n);
+SELECT pg_temp.keyshift_assert(false, format('%s rows of public.audit_logs have entity_type %L, which keyshift.toml does not map to a table (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)', n, v)) FROM (SELECT count(*), c."entity_type"::text FROM "public"."audit_logs" c WHERE c."entity_id" IS NOT NULL AND (c."entity_type" IS NULL OR c."entity_type"::text NOT IN ('journal')) GROUP BY 2) AS o (n, v);
+SELECT pg_temp.keyshift_assert(n = 0, n || ' rows of public.audit_logs with entity_type ''journal'' have a entity_id with no row in public.journals (polymorphic reference public.audit_logs.entity_type/entity_id declared in keyshift.toml)') FROM (SELECT count(*) FROM "public"."audit_logs" c WHERE c."entity_type"::text = 'journal' AND c."entity_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."journals" p WHERE p."id" = c."entity_id")) AS o (n);
 
 -- Build and swap. A table converted this way is never altered: a copy is
 -- built beside it (in a schema of keyshift's own, under the same names, so
