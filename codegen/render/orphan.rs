@@ -173,7 +173,7 @@ fn view(plan: &Plan, r: &DeclaredReference, t: &TablePlan) -> OrphanView {
         .collect();
     OrphanView {
         notice: format!(
-            "SELECT pg_temp.keyshift_notice(n || {}) FROM (SELECT count(*) FROM ONLY {} c WHERE {orphan}) AS o (n);",
+            "SELECT pg_temp.keyshift_notice(n || {}) FROM (SELECT count(*) FROM ONLY {} c WHERE {orphan}) AS o (n) WHERE n > 0;",
             quote_literal(&format!(
                 " rows of {} have a {} value with no row in {} (reference {display}, on_orphan = {:?}): forward records each value in keyshift.orphan and the row holds {becomes}; rollback restores the value",
                 r.table.display(),
