@@ -14,7 +14,8 @@
 //! earlier tables (nullable or not, with any action), self-references, a
 //! cycle closed by `ALTER TABLE … ADD CONSTRAINT` (`DEFERRABLE` or not),
 //! names that need quotes, a second schema, partial indexes and CHECKs on
-//! referencing columns, and views over converted tables. Everything it
+//! referencing columns, views over converted tables, and inheritance
+//! children (a family altered in place). Everything it
 //! draws converts: what keyshift refuses has its own cases in `schema/`.
 
 mod matrix;
@@ -63,6 +64,9 @@ struct Table {
     key: Vec<(String, &'static str)>,
     /// Rows inserted, keyed 1..=rows (composite: (parent key, 1..=rows)).
     rows: usize,
+    /// A single key that is not an identity: an inheritance child may
+    /// share it (keyshift refuses an identity shared by a family).
+    inheritable: bool,
 }
 
 const NAMES: [&str; 10] = [
@@ -285,7 +289,37 @@ fn generate(seed: u64) -> (String, String) {
             )
             .unwrap();
         }
-        tables.push(Table { quoted, key, rows });
+        let inheritable = key.len() == 1 && !columns[0].contains("IDENTITY");
+        tables.push(Table {
+            quoted,
+            key,
+            rows,
+            inheritable,
+        });
+    }
+    let mut children = String::new();
+    // Inheritance children: a copy of two parent rows each, under ids of
+    // their own (a family's ids share one map, so they must not collide).
+    for (i, t) in tables.iter().enumerate() {
+        if !t.inheritable || !rng.chance(25) {
+            continue;
+        }
+        let child = format!("public.{}", quote(&format!("child of {i}")));
+        // Created after the cycle's ALTERs (below), so `p.*` lists the
+        // child's inherited columns in its own order.
+        writeln!(
+            children,
+            "CREATE TABLE {child} (extra text) INHERITS ({});",
+            t.quoted
+        )
+        .unwrap();
+        writeln!(
+            data,
+            "INSERT INTO {child} SELECT p.*, 'extra' FROM ONLY {} p WHERE p.{key} <= 2;\nUPDATE ONLY {child} SET {key} = {key} + 1000;",
+            t.quoted,
+            key = t.key[0].0
+        )
+        .unwrap();
     }
     // A cycle: an earlier table references a later one, added afterwards.
     if tables.len() >= 2 && rng.chance(40) {
@@ -314,6 +348,7 @@ fn generate(seed: u64) -> (String, String) {
         }
     }
     ddl.push_str(&late);
+    ddl.push_str(&children);
     (ddl, data)
 }
 
@@ -378,6 +413,7 @@ fn the_seeds_cover_every_feature() {
         ("identity always", "GENERATED ALWAYS AS IDENTITY"),
         ("quoted key", "\"ID\""),
         ("smallint key", "smallint PRIMARY KEY"),
+        ("inheritance child", "INHERITS ("),
     ] {
         assert!(
             all.iter().any(|s| s.contains(needle)),
