@@ -14,8 +14,8 @@
 //! earlier tables (nullable or not, with any action), self-references, a
 //! cycle closed by `ALTER TABLE … ADD CONSTRAINT` (`DEFERRABLE` or not),
 //! names that need quotes, a second schema, partial indexes and CHECKs on
-//! referencing columns, views over converted tables, and inheritance
-//! children (a family altered in place). Everything it
+//! referencing columns, views over converted tables, inheritance children
+//! and tables partitioned by a date (families altered in place). Everything it
 //! draws converts: what keyshift refuses has its own cases in `schema/`.
 
 mod matrix;
@@ -119,7 +119,24 @@ fn generate(seed: u64) -> (String, String) {
         let mut values: Vec<Vec<String>> = vec![Vec::new(); rows];
         // pg_get_serial_sequence takes the column's name as it is, unquoted.
         let mut id_raw = "";
-        if let Some(p) = composite_parent {
+        // A table partitioned by a date: its key includes the date, so it
+        // stays as it is and nothing references it, but its foreign keys
+        // to earlier tables convert, the whole partition tree in place.
+        let partitioned = composite_parent.is_none() && !tables.is_empty() && rng.chance(15);
+        if partitioned {
+            columns.push("id bigint NOT NULL".into());
+            columns.push("at date NOT NULL".into());
+            columns.push("PRIMARY KEY (id, at)".into());
+            inserts_cols.extend(["id".to_string(), "at".to_string()]);
+            for (r, v) in values.iter_mut().enumerate() {
+                v.push((r + 1).to_string());
+                v.push(format!(
+                    "'{}-06-01'",
+                    if rng.chance(50) { 2024 } else { 2026 }
+                ));
+            }
+            key = Vec::new();
+        } else if let Some(p) = composite_parent {
             let (_, parent_type) = tables[p].key[0];
             let parent_col = quote("parent id");
             columns.push(format!(
@@ -161,7 +178,7 @@ fn generate(seed: u64) -> (String, String) {
         // Foreign keys to earlier tables.
         let mut referencing: Vec<String> = Vec::new();
         for (j, parent) in tables.iter().enumerate() {
-            if !rng.chance(45) {
+            if parent.key.is_empty() || !rng.chance(45) {
                 continue;
             }
             let nullable = rng.chance(50);
@@ -235,12 +252,27 @@ fn generate(seed: u64) -> (String, String) {
         {
             columns.push(format!("CHECK ({c} IS NOT NULL OR label <> '')"));
         }
+        let partition_by = if partitioned {
+            " PARTITION BY RANGE (at)"
+        } else {
+            ""
+        };
         writeln!(
             ddl,
-            "CREATE TABLE {quoted} (\n    {}\n);",
+            "CREATE TABLE {quoted} (\n    {}\n){partition_by};",
             columns.join(",\n    ")
         )
         .unwrap();
+        if partitioned {
+            let part = |suffix: &str| format!("{schema}.{}", quote(&format!("part {i} {suffix}")));
+            writeln!(
+                ddl,
+                "CREATE TABLE {} PARTITION OF {quoted} FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\nCREATE TABLE {} PARTITION OF {quoted} DEFAULT;",
+                part("2024"),
+                part("rest")
+            )
+            .unwrap();
+        }
         if let Some(c) = referencing.first()
             && rng.chance(40)
         {
@@ -414,6 +446,7 @@ fn the_seeds_cover_every_feature() {
         ("quoted key", "\"ID\""),
         ("smallint key", "smallint PRIMARY KEY"),
         ("inheritance child", "INHERITS ("),
+        ("partitioned table", "PARTITION BY RANGE (at)"),
     ] {
         assert!(
             all.iter().any(|s| s.contains(needle)),
