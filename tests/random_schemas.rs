@@ -15,12 +15,14 @@
 //! cycle closed by `ALTER TABLE … ADD CONSTRAINT` (`DEFERRABLE` or not),
 //! names that need quotes, a second schema, partial indexes and CHECKs on
 //! referencing columns, views over converted tables, inheritance children
-//! and tables partitioned by a date (families altered in place). Everything it
+//! and tables partitioned by a date (families altered in place), and
+//! references without a constraint that keyshift.toml declares. Everything it
 //! draws converts: what keyshift refuses has its own cases in `schema/`.
 
 mod matrix;
 mod support;
 
+use keyshift::config::toml_string;
 use keyshift::plan::Options;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -86,13 +88,14 @@ fn quote(name: &str) -> String {
     keyshift::catalog::quote_ident(name)
 }
 
-/// The DDL and data of seed `seed`.
-fn generate(seed: u64) -> (String, String) {
+/// The DDL, data and keyshift.toml of seed `seed`.
+fn generate(seed: u64) -> (String, String, String) {
     let mut rng = Rng::new(seed);
     let count = 2 + rng.below(5);
     let mut ddl = String::new();
     let mut data = String::new();
     let mut late = String::new();
+    let mut config = String::new();
     let mut tables: Vec<Table> = Vec::new();
     let second_schema = rng.chance(30);
     if second_schema {
@@ -208,12 +211,23 @@ fn generate(seed: u64) -> (String, String) {
                 inserts_cols.push(c.clone());
             }
             let parent_cols: Vec<&str> = parent.key.iter().map(|(c, _)| c.as_str()).collect();
-            columns.push(format!(
-                "FOREIGN KEY ({}) REFERENCES {} ({}){action}",
-                cols.join(", "),
-                parent.quoted,
-                parent_cols.join(", ")
-            ));
+            if parent.key.len() == 1 && rng.chance(25) {
+                // No constraint: keyshift.toml declares the reference.
+                writeln!(
+                    config,
+                    "[[reference]]\nfrom = {}\nto = {}\n",
+                    toml_string(&format!("{quoted}.{}", cols[0])),
+                    toml_string(&format!("{}.{}", parent.quoted, parent_cols[0]))
+                )
+                .unwrap();
+            } else {
+                columns.push(format!(
+                    "FOREIGN KEY ({}) REFERENCES {} ({}){action}",
+                    cols.join(", "),
+                    parent.quoted,
+                    parent_cols.join(", ")
+                ));
+            }
             for v in values.iter_mut() {
                 let row = 1 + rng.below(parent.rows);
                 if nullable && rng.chance(25) {
@@ -381,15 +395,15 @@ fn generate(seed: u64) -> (String, String) {
     }
     ddl.push_str(&late);
     ddl.push_str(&children);
-    (ddl, data)
+    (ddl, data, config)
 }
 
 fn case(seed: u64, dir: &Path) -> matrix::Case {
-    let (ddl, data) = generate(seed);
+    let (ddl, data, config) = generate(seed);
     std::fs::write(dir.join("schema.sql"), &ddl).expect("write schema");
     std::fs::write(dir.join("data.sql"), &data).expect("write data");
     // Shown when the test fails: the seed's schema and rows.
-    println!("seed {seed}:\n{ddl}\n{data}");
+    println!("seed {seed}:\n{ddl}\n{data}\n-- keyshift.toml:\n{config}");
     matrix::Case {
         name: format!("random_{seed}"),
         ddl: dir.join("schema.sql"),
@@ -398,7 +412,10 @@ fn case(seed: u64, dir: &Path) -> matrix::Case {
         refusals: Vec::new(),
         setup: None,
         options: Options::default(),
-        config: None,
+        config: (!config.is_empty()).then(|| {
+            keyshift::config::Config::parse("keyshift.toml", &config)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"))
+        }),
     }
 }
 
@@ -428,8 +445,8 @@ fn random_schemas_convert_and_round_trip() {
 fn the_seeds_cover_every_feature() {
     let all: Vec<String> = (1..=SEEDS.max(12))
         .map(|seed| {
-            let (ddl, data) = generate(seed);
-            ddl + &data
+            let (ddl, data, config) = generate(seed);
+            ddl + &data + &config
         })
         .collect();
     for (feature, needle) in [
@@ -447,6 +464,7 @@ fn the_seeds_cover_every_feature() {
         ("smallint key", "smallint PRIMARY KEY"),
         ("inheritance child", "INHERITS ("),
         ("partitioned table", "PARTITION BY RANGE (at)"),
+        ("declared reference", "[[reference]]"),
     ] {
         assert!(
             all.iter().any(|s| s.contains(needle)),
