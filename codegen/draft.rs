@@ -119,10 +119,7 @@ fn candidate(out: &mut String, c: &Candidate, evidence: Option<&ColumnEvidence>)
         toml_string(&column),
         toml_string(&format!("{target}.{}", display_ident(&c.referenced_column)))
     );
-    let dismissal = format!(
-        "[[not_a_reference]]\ncolumn = {}\nreason = \"\"\n",
-        toml_string(&column)
-    );
+    let dismissal = dismissal(&column);
     if c.in_excluded_table {
         return only_dismissal(out, &c.table, &dismissal);
     }
@@ -201,10 +198,7 @@ fn polymorphic(out: &mut String, p: &PolymorphicCandidate, evidence: Option<&[Ty
         toml_string(&p.type_column),
         toml_string(&p.id_column),
     );
-    let dismissal = format!(
-        "[[not_a_reference]]\ncolumn = {}\nreason = \"\"\n",
-        toml_string(&column)
-    );
+    let dismissal = dismissal(&column);
     if p.in_excluded_table {
         return only_dismissal(out, &p.table, &dismissal);
     }
@@ -227,6 +221,14 @@ fn polymorphic(out: &mut String, p: &PolymorphicCandidate, evidence: Option<&[Ty
     commented(out, &reference);
     out.push_str("# or:\n");
     commented(out, &dismissal);
+}
+
+/// The `[[not_a_reference]]` entry for `column`, its reason left to fill.
+fn dismissal(column: &str) -> String {
+    format!(
+        "[[not_a_reference]]\ncolumn = {}\nreason = \"\"\n",
+        toml_string(column)
+    )
 }
 
 /// A candidate in an excluded table keeps its integers whatever the file

@@ -8,7 +8,7 @@
 use super::markdown::{code, prose};
 use super::view::{ColumnView, keyshift, lit};
 use crate::catalog::{QualifiedName, quote_ident, quote_literal};
-use crate::plan::{Plan, PolymorphicColumn, TablePlan};
+use crate::plan::{DeclaredReference, Plan, PolymorphicColumn, TablePlan};
 
 /// A declared reference as preflight checks it.
 pub struct DeclaredView {
@@ -153,6 +153,28 @@ pub fn polymorphic_column(plan: &Plan, t: &TablePlan, p: &PolymorphicColumn) -> 
     }
 }
 
+/// Row `c` of a declared reference's table holds a value with no row in
+/// the referenced table (which is read with its partitions and children).
+pub(super) fn orphan_condition(r: &DeclaredReference) -> String {
+    let col = quote_ident(&r.column);
+    format!(
+        "c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{col})",
+        r.referenced_table.quoted(),
+        quote_ident(&r.referenced_column)
+    )
+}
+
+/// `public.comments.post_id → public.posts.id`, for messages.
+pub(super) fn reference_label(r: &DeclaredReference) -> String {
+    format!(
+        "{}.{} → {}.{}",
+        r.table.display(),
+        r.column,
+        r.referenced_table.display(),
+        r.referenced_column
+    )
+}
+
 /// The declared references whose column converts, in plan order. Their
 /// checks read the referencing table without `ONLY`: a partitioned table
 /// holds its rows in its partitions, and an inheritance parent's column is
@@ -161,20 +183,12 @@ pub fn declared(plan: &Plan) -> Vec<DeclaredView> {
     plan.declared_references
         .iter()
         .map(|r| {
-            let display = format!(
-                "{}.{} → {}.{}",
-                r.table.display(),
-                r.column,
-                r.referenced_table.display(),
-                r.referenced_column
-            );
+            let display = reference_label(r);
             DeclaredView {
                 orphans: format!(
-                    "SELECT count(*) FROM {} c WHERE c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{col})",
+                    "SELECT count(*) FROM {} c WHERE {}",
                     r.table.quoted(),
-                    r.referenced_table.quoted(),
-                    quote_ident(&r.referenced_column),
-                    col = quote_ident(&r.column),
+                    orphan_condition(r)
                 ),
                 message: quote_literal(&format!(
                     " rows of {} have a {} value with no row in {} (reference {display} declared in {}, not a foreign key)",

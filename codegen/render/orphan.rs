@@ -134,18 +134,8 @@ pub fn fixes(plan: &Plan, t: &TablePlan) -> Vec<String> {
 
 fn view(plan: &Plan, r: &DeclaredReference, t: &TablePlan) -> OrphanView {
     let col = quote_ident(&r.column);
-    let orphan = format!(
-        "c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = c.{col})",
-        r.referenced_table.quoted(),
-        quote_ident(&r.referenced_column)
-    );
-    let display = format!(
-        "{}.{} → {}.{}",
-        r.table.display(),
-        r.column,
-        r.referenced_table.display(),
-        r.referenced_column
-    );
+    let orphan = super::declared::orphan_condition(r);
+    let display = super::declared::reference_label(r);
     let becomes = match r.on_orphan {
         OnOrphan::Keep => format!("the sentinel uuid {SENTINEL_UUID}"),
         _ => "NULL".to_string(),

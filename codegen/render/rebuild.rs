@@ -114,24 +114,23 @@ pub fn rebuild(
             .iter()
             .map(|c| {
                 let is_root = t.root.as_ref().is_some_and(|r| r.column == c.name);
-                format!(
-                    "INSERT INTO keyshift.rebuilt_column SELECT {regclass}, {col}, {int_type}, pg_get_expr(d.adbin, d.adrelid), {uuid_default} FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({regclass}) AND a.attname = {col}",
-                    col = quote_literal(&c.name),
-                    int_type = quote_literal(&super::view::int_type_sql(c)),
-                    uuid_default = if is_root {
-                        super::uuid::new_row_default(plan, "a.attrelid")
-                    } else {
-                        "NULL".to_string()
-                    },
+                let uuid_default = if is_root {
+                    super::uuid::new_row_default(plan, "a.attrelid")
+                } else {
+                    "NULL".to_string()
+                };
+                record_column(
+                    &regclass,
+                    &c.name,
+                    &super::view::int_type_sql(c),
+                    &uuid_default,
                 )
             })
-            .chain(t.polymorphic.iter().map(|p| {
-                format!(
-                    "INSERT INTO keyshift.rebuilt_column SELECT {regclass}, {col}, {int_type}, pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({regclass}) AND a.attname = {col}",
-                    col = quote_literal(&p.name),
-                    int_type = quote_literal(p.int_kind.sql_name()),
-                )
-            }))
+            .chain(
+                t.polymorphic
+                    .iter()
+                    .map(|p| record_column(&regclass, &p.name, p.int_kind.sql_name(), "NULL")),
+            )
             .collect(),
         maps: {
             let mut maps: Vec<String> = t
@@ -153,6 +152,17 @@ pub fn rebuild(
         fill_rollback: fill(plan, t, &in_build, ("new_id", "old_id"), ""),
         copy: in_build.quoted(),
     }
+}
+
+/// The statement recording converted column `name` of `regclass` in
+/// `keyshift.rebuilt_column`: its integer type, its default as the server
+/// prints it, and the default a uuid copy gets (`uuid_default`, SQL).
+fn record_column(regclass: &str, name: &str, int_type: &str, uuid_default: &str) -> String {
+    let col = quote_literal(name);
+    let int_type = quote_literal(int_type);
+    format!(
+        "INSERT INTO keyshift.rebuilt_column SELECT {regclass}, {col}, {int_type}, pg_get_expr(d.adbin, d.adrelid), {uuid_default} FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({regclass}) AND a.attname = {col}"
+    )
 }
 
 /// `INSERT INTO copy (…) SELECT … FROM ONLY table t LEFT JOIN map …`:
