@@ -206,3 +206,75 @@ fn no_text_escapes_the_quoting_functions() {
         }
     }
 }
+
+/// The texts this session's features write from names and from
+/// keyshift.toml: candidate blockers and notices, a dismissal's reason,
+/// declared and kept orphans' messages, and polymorphic type values. Each
+/// carries a line break and a meta-command here, in both the blocking and
+/// the warning mode.
+#[test]
+fn candidate_and_reference_texts_stay_quoted() {
+    let schema = "CREATE TABLE posts (id serial PRIMARY KEY);
+CREATE TABLE \"x\n\\! touch pwned\npost_id_holder\" (id serial PRIMARY KEY,
+    \"a\n\\! touch pwned\npost_id\" integer,
+    \"b\n\\o /tmp/x\nposts_id\" integer,
+    \"c\n\\! id\nsubject_type\" text, \"c\n\\! id\nsubject_id\" integer,
+    \"d\n\\! ls\npost_id\" integer);
+";
+    let table = "public.\"x\n\\! touch pwned\npost_id_holder\"";
+    let toml = |s: &str| keyshift::config::toml_string(s);
+    for mode in ["block", "warn"] {
+        let config = format!(
+            "undeclared_references = \"{mode}\"\n\n\
+             [[not_a_reference]]\ncolumn = {}\nreason = {}\n\n\
+             [[reference]]\nfrom = {}\nto = \"public.posts.id\"\non_orphan = \"keep\"\n\n\
+             [[polymorphic]]\ntable = {}\ntype_column = {}\nid_column = {}\ntypes = {{ {} = \"public.posts\" }}\n",
+            toml(&format!("{table}.\"b\n\\o /tmp/x\nposts_id\"")),
+            toml("history\n\\! touch pwned"),
+            toml(&format!("{table}.\"d\n\\! ls\npost_id\"")),
+            toml(table),
+            toml("c\n\\! id\nsubject_type"),
+            toml("c\n\\! id\nsubject_id"),
+            toml("Post'\n\\! touch pwned"),
+        );
+        let config = keyshift::config::Config::parse("keyshift.toml", &config)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let output = keyshift::pipeline::run_configured(
+            "schema.sql",
+            schema,
+            &keyshift::plan::Options::default(),
+            Some(&config),
+        )
+        .unwrap_or_else(|_| panic!("the schema plans"));
+        assert_eq!(
+            output.plan.candidates.len(),
+            1,
+            "{mode}: one candidate is left open"
+        );
+        let mut files = 0;
+        for (file, text) in output.bundle.files() {
+            if !file.ends_with(".sql") {
+                continue;
+            }
+            files += 1;
+            let found = meta_commands(text);
+            assert!(
+                found.len() == 1 && found[0].1 == "\\set ON_ERROR_STOP on",
+                "{mode}/{file}: {found:?}"
+            );
+        }
+        assert!(files > 5);
+        let preflight = output
+            .bundle
+            .files()
+            .find(|(f, _)| *f == "preflight.sql")
+            .map(|(_, t)| t.to_string())
+            .expect("preflight.sql");
+        for text in ["touch pwned", "\\! ls", "\\! id"] {
+            assert!(
+                preflight.contains(text),
+                "{mode}: the hostile text {text:?} reaches preflight.sql (quoted)"
+            );
+        }
+    }
+}
