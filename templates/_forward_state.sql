@@ -60,3 +60,15 @@ INSERT INTO keyshift.column_default SELECT {{ t.regclass }}, a.attname, pg_get_e
 {%- endif %}{% endif %}{% endfor %}
 SELECT pg_temp.keyshift_assert(count(*) = {{ key_defaults }}, format('expected {{ key_defaults }} key defaults to record, found %s; run preflight.sql', count(*))) FROM keyshift.column_default;
 {%- endif %}
+{%- if own_defaults > 0 %}
+
+-- Inheritance children whose key has a default of its own (or none) where
+-- the family's top has another: the family's ALTER gives them its new
+-- default, and rollback.sql gives each its own back from this record, as
+-- the server prints it (NULL: no default).
+CREATE TABLE keyshift.own_default (table_name text NOT NULL, column_name name NOT NULL, expression text, PRIMARY KEY (table_name, column_name));
+{%- for t in tables %}{% if let Some(r) = t.root %}{% for m in r.own_defaults %}
+INSERT INTO keyshift.own_default SELECT {{ m }}, a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({{ m }}) AND a.attname = {{ r.literal }};
+{%- endfor %}{% endif %}{% endfor %}
+SELECT pg_temp.keyshift_assert(count(*) = {{ own_defaults }}, format('expected {{ own_defaults }} inherited key defaults to record, found %s; run preflight.sql', count(*))) FROM keyshift.own_default;
+{%- endif %}

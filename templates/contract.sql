@@ -67,9 +67,9 @@ BEGIN
     END IF;
 END
 $keyshift$;
-{%- for t in tables %}{% if t.rebuild.is_some() %}{% if let Some(r) = t.root %}
+{%- for t in tables %}{% if t.rebuild.is_some() %}{% if let Some(r) = t.root %}{% if r.draws_map %}
 SELECT pg_temp.keyshift_index_map({{ r.map_regclass }});
-{%- endif %}{% endif %}{% endfor %}
+{%- endif %}{% endif %}{% endif %}{% endfor %}
 {%- endif %}
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan {{ plan_hash }}';

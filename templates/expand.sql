@@ -29,11 +29,11 @@ SELECT pg_temp.keyshift_progress('expand started', NULL, NULL);
 -- One map per table whose own key gets new UUIDs: old id → new uuid,
 -- empty until backfill.sql fills it. Its primary key lets the capture
 -- trigger and the backfill add the same id without a duplicate.
-{%- for t in tables %}{% if let Some(r) = t.root %}
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if r.draws_map %}
 CREATE TABLE {{ r.map }} AS {{ r.map_select }} LIMIT 0;
 ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
-{%- endif %}{% endfor %}
+{%- endif %}{% endif %}{% endfor %}
 {%- include "_forward_records.sql" %}
 {%- if !online.is_empty() %}
 

@@ -49,7 +49,8 @@ LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
 {% include "_forward_state.sql" %}
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -59,7 +60,7 @@ LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-{%- for t in tables %}{% if let Some(r) = t.root %}
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if r.draws_map %}
 CREATE TABLE {{ r.map }} AS {{ r.map_select }};
 {%- if t.rebuild.is_some() %}
 -- No index: the copies join it whole, and the copies' keys prove both
@@ -72,7 +73,7 @@ ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COL
 {%- endif %}
 COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
 SELECT pg_temp.keyshift_progress('built the id map of', {{ t.literal }}, {{ r.map_regclass }});
-{%- endif %}{% endfor %}
+{%- endif %}{% endif %}{% endfor %}
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
 {%- include "_forward_records.sql" %}

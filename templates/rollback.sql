@@ -88,8 +88,10 @@ WITH fresh AS (
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, {% if let Some(s) = r.sequence %}{{ s.regclass }}{% else %}NULL{% endif %}, max(old_id) FROM fresh;
+{%- if r.draws_map %}
 CREATE FUNCTION {{ r.old_id_fn }}(u uuid) RETURNS {{ r.int_type }}
 LANGUAGE sql STABLE PARALLEL SAFE AS {{ r.old_id_body }};
+{%- endif %}
 {%- endif %}{% endfor %}
 {%- if !surrogates.is_empty() %}
 
@@ -208,6 +210,32 @@ SELECT keyshift.restore_column_defaults();
 SELECT pg_temp.keyshift_assert(pg_get_expr(ad.adbin, ad.adrelid) IS NOT DISTINCT FROM k.expression,
        format('the default of %s.%s came back as %s instead of %s', k.table_name, quote_ident(k.column_name), coalesce(pg_get_expr(ad.adbin, ad.adrelid), 'nothing'), k.expression))
 FROM keyshift.column_default k
+LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(k.table_name) AND a.attname = k.column_name
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum;
+{%- endif %}
+{%- if own_defaults > 0 %}
+
+-- Inheritance children got their family's key default back above, with
+-- every other member; those that had one of their own (or none) get it
+-- back now, on themselves only.
+CREATE FUNCTION keyshift.restore_own_defaults() RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    d record;
+BEGIN
+    FOR d IN SELECT * FROM keyshift.own_default ORDER BY table_name, column_name LOOP
+        IF d.expression IS NULL THEN
+            EXECUTE format('ALTER TABLE ONLY %s ALTER COLUMN %I DROP DEFAULT', d.table_name, d.column_name);
+        ELSE
+            EXECUTE format('ALTER TABLE ONLY %s ALTER COLUMN %I SET DEFAULT %s', d.table_name, d.column_name, d.expression);
+        END IF;
+    END LOOP;
+END
+$keyshift$;
+SELECT keyshift.restore_own_defaults();
+SELECT pg_temp.keyshift_assert(pg_get_expr(ad.adbin, ad.adrelid) IS NOT DISTINCT FROM k.expression,
+       format('the default of %s.%s came back as %s instead of %s', k.table_name, quote_ident(k.column_name), coalesce(pg_get_expr(ad.adbin, ad.adrelid), 'nothing'), coalesce(k.expression, 'nothing')))
+FROM keyshift.own_default k
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(k.table_name) AND a.attname = k.column_name
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum;
 {%- endif %}

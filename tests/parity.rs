@@ -86,6 +86,7 @@ schema_cases!(
     key_compared_to_integer,
     same_name_schemas,
     uuid_v7,
+    shared_id_space,
 );
 
 macro_rules! corpus_cases {

@@ -86,6 +86,7 @@ schema_cases!(
     key_compared_to_integer,
     same_name_schemas,
     uuid_v7,
+    shared_id_space,
 );
 
 #[test]
@@ -329,4 +330,23 @@ fn the_fingerprint_sees_what_it_claims() {
         assert_ne!(seen, now, "the fingerprint does not see {change}");
         seen = now;
     }
+}
+
+/// An id space altered in place: every member's `ALTER` computes the keyed
+/// hash under the first table's name, so the uuids agree with its map
+/// without a join.
+#[test]
+fn shared_id_space_in_place() {
+    let mut case = schema_case("shared_id_space");
+    case.options.in_place = true;
+    run(case);
+}
+
+/// With version 7 keys: the space's map is drawn over every member's ids in
+/// old-id order, and `uuid_for` looks each member's ids up in it.
+#[test]
+fn shared_id_space_v7() {
+    let mut case = schema_case("shared_id_space");
+    case.options.uuid = Some(keyshift::plan::UuidVersion::V7);
+    run(case);
 }

@@ -15,8 +15,8 @@
 //! into NULL unseen.
 //!
 //! The choice is made per group: tables linked by a converted foreign key,
-//! a declared or polymorphic reference, or any foreign key into one of them,
-//! change the same way, because a copy's foreign keys must reference the
+//! a declared or polymorphic reference, one id map, or any foreign key into
+//! one of them, change the same way, because a copy's foreign keys must reference the
 //! copy of their parent and an altered table's the altered one.
 
 use super::{DeclaredReference, ForeignKeyPlan, Options, TablePlan};
@@ -110,6 +110,18 @@ pub fn decide(
     for r in declared {
         if let (Some(&a), Some(&b)) = (index.get(&r.table), index.get(&r.referenced_table)) {
             groups.join(a, b);
+        }
+    }
+    // Keys translated by one map: an in-place key's uuids come from a
+    // keyed hash and a rebuilt key's from the map, so they change together.
+    for (i, t) in tables.iter().enumerate() {
+        if let Some(&b) = t
+            .root
+            .as_ref()
+            .and_then(|r| r.map_root.as_ref())
+            .and_then(|m| index.get(m))
+        {
+            groups.join(i, b);
         }
     }
     for (i, t) in tables.iter().enumerate() {

@@ -123,7 +123,9 @@ fn shared_column(
             .and_then(|c| c.default.clone())
     };
     let (own, top) = (default_of(&plan.table), default_of(owner));
-    if own != top {
+    // A key's own default is recorded by forward and restored by rollback
+    // (`RootKey::own_defaults`); a reference's would need translating.
+    if own != top && !roots.is_root_key(owner, &column.name) {
         let show = |d: Option<String>| d.unwrap_or_else(|| "none".into());
         out.push(Blocker {
             object: format!("column {}.{}", plan.table.display(), column.name),

@@ -12,9 +12,13 @@
 //! member's foreign key or primary key calls for it, and a primary key on
 //! any member makes the group's top table the root, so one map covers the
 //! rows of the whole family.
+//!
+//! Keys that share one id space (`id_space.rs`) resolve to the space's
+//! first table, whose map translates them all.
 
 use super::family::ColumnGroups;
-use super::{Blocker, ConvertedColumn, KeySource, Options, PolymorphicColumn, RootKey, TablePlan};
+use super::id_space::{IdSpace, Spaces};
+use super::{ConvertedColumn, KeySource, Options, PolymorphicColumn, RootKey, TablePlan};
 use crate::catalog::{
     Catalog, ForeignKey, QualifiedName, Sequence, Table, TableKind, derived_name,
 };
@@ -30,8 +34,8 @@ pub struct ColumnRoots {
     /// integer primary key, or the top column of a family group in which
     /// some member has one. Table → columns, nested like `roots`.
     root_keys: BTreeMap<QualifiedName, BTreeSet<String>>,
-    /// Columns that would hold the values of two different roots.
-    pub conflicts: Vec<Blocker>,
+    /// Id spaces of more than one table, by the table that draws the map.
+    pub spaces: BTreeMap<QualifiedName, IdSpace>,
     /// Partition trees and inheritance families, column by column.
     pub groups: ColumnGroups,
 }
@@ -49,26 +53,43 @@ impl ColumnRoots {
                 .map(|t| vec![Memo::Unknown; t.columns.len()])
                 .collect(),
             elsewhere: BTreeMap::new(),
-            conflicts: Vec::new(),
+            spaces: Spaces::default(),
             root_keys: BTreeMap::new(),
         };
-        let mut roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>> = BTreeMap::new();
+        let mut found: Vec<(&QualifiedName, &str, usize)> = Vec::new();
         for table in &catalog.tables {
             for column in &table.columns {
                 if let Some(root) = resolver.root(&table.name, &column.name) {
-                    roots
-                        .entry(table.name.clone())
-                        .or_default()
-                        .insert(column.name.clone(), catalog.tables[root].name.clone());
+                    found.push((&table.name, &column.name, root));
                 }
             }
+        }
+        resolver.join_shared_sequences(&found);
+        let spaces = &resolver.spaces;
+        let mut roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>> = BTreeMap::new();
+        for (table, column, root) in found {
+            roots.entry(table.clone()).or_default().insert(
+                column.to_string(),
+                catalog.tables[spaces.find(root)].name.clone(),
+            );
         }
         ColumnRoots {
             roots,
             root_keys: resolver.root_keys,
-            conflicts: resolver.conflicts,
+            spaces: spaces
+                .spaces(|i| catalog.tables[i].name.clone())
+                .into_iter()
+                .map(|(leader, space)| (catalog.tables[leader].name.clone(), space))
+                .collect(),
             groups: resolver.groups,
         }
+    }
+
+    /// The table whose map translates the root key `table.column`, when
+    /// that is not `table` itself: the first table of its id space, or the
+    /// parent a key that is also a foreign key takes its values from.
+    pub fn map_root(&self, table: &QualifiedName, column: &str) -> Option<&QualifiedName> {
+        self.root_of(table, column).filter(|root| *root != table)
     }
 
     /// Whether `table.column` is the column a root key's values start in.
@@ -116,10 +137,43 @@ struct Resolver<'a> {
     memo: Vec<Vec<Memo>>,
     /// Columns the catalog does not hold (a reference may still name one).
     elsewhere: BTreeMap<(QualifiedName, String), Memo>,
-    conflicts: Vec<Blocker>,
+    spaces: Spaces,
 }
 
 impl Resolver<'_> {
+    /// The sequence `table.column` defaults to, if it is a `nextval`.
+    fn nextval(&self, table: &QualifiedName, column: &str) -> Option<QualifiedName> {
+        self.catalog
+            .table(table)?
+            .column(column)?
+            .nextval_sequence()
+    }
+
+    /// Joins the root keys that default to one sequence into one id space.
+    fn join_shared_sequences(&mut self, found: &[(&QualifiedName, &str, usize)]) {
+        let mut by_sequence: BTreeMap<QualifiedName, Vec<usize>> = BTreeMap::new();
+        for &(table, column, root) in found {
+            let own = self.catalog.tables[root].name == *table;
+            if own
+                && self.is_root_key(table, column)
+                && let Some(sequence) = self.nextval(table, column)
+            {
+                by_sequence.entry(sequence).or_default().push(root);
+            }
+        }
+        for (sequence, tables) in by_sequence {
+            if tables.len() > 1 {
+                self.spaces.join_sequence(&tables, &sequence);
+            }
+        }
+    }
+
+    fn is_root_key(&self, table: &QualifiedName, column: &str) -> bool {
+        self.root_keys
+            .get(table)
+            .is_some_and(|columns| columns.contains(column))
+    }
+
     /// Where `table.column` sits in `memo`: its table's index (the catalog
     /// is sorted by name) and its own index there.
     fn slot(&self, table: &QualifiedName, column: &str) -> Option<(usize, usize)> {
@@ -219,21 +273,21 @@ impl Resolver<'_> {
             }
         }
         if via_fk.len() > 1 {
-            // Table indexes follow names, so this lists them in name order.
-            let names: Vec<String> = via_fk
-                .iter()
-                .map(|&r| self.catalog.tables[r].name.display())
-                .collect();
-            self.conflicts.push(Blocker {
-                object: format!("column {}.{}", table.display(), column),
-                reason: format!(
-                    "has foreign keys to the keys of {}, which get different UUIDs",
-                    names.join(" and ")
-                ),
-                help: "Exclude one of the referenced tables with --exclude-table, or drop one of the foreign keys before migrating.".into(),
-            });
+            // Every value is a key of each referenced table: they share
+            // their ids, and one map must translate them all.
+            self.spaces
+                .join_referenced(&via_fk, (table.clone(), column.to_string()));
         }
-        if let Some(root) = via_fk.into_iter().next() {
+        if let Some(&root) = via_fk.first() {
+            // A key that is also a foreign key and draws its own values
+            // from a sequence keeps that default until forward sets the
+            // new one, like any root key; its values are its parent's.
+            if has_key && self.nextval(table, column).is_some() {
+                self.root_keys
+                    .entry(table.clone())
+                    .or_default()
+                    .insert(column.to_string());
+            }
             return Some(root);
         }
         let is_root = has_key && !references_unconverted;
@@ -308,6 +362,9 @@ pub fn table_plan(
                     })
                     .unwrap_or_default(),
                 uuid_time: None,
+                map_root: roots.map_root(&table.name, &c.name).cloned(),
+                id_space: roots.spaces.get(&table.name).cloned(),
+                own_defaults: own_defaults(catalog, table, &c.name, roots),
             }
         });
     Some(TablePlan {
@@ -362,6 +419,34 @@ fn key_source(catalog: &Catalog, table: &Table, column: &crate::catalog::Column)
     }
 }
 
+/// The members of `table`'s family whose `column` has another default than
+/// `table`'s own (or none where it has one).
+fn own_defaults(
+    catalog: &Catalog,
+    table: &Table,
+    column: &str,
+    roots: &ColumnRoots,
+) -> Vec<QualifiedName> {
+    let Some(group) = roots.groups.group(&table.name, column) else {
+        return Vec::new();
+    };
+    fn default_of<'t>(t: &'t Table, column: &str) -> Option<&'t str> {
+        t.column(column).and_then(|c| c.default.as_deref())
+    }
+    let top = default_of(table, column);
+    group
+        .members
+        .iter()
+        .filter(|m| *m != &table.name)
+        .filter(|m| {
+            catalog
+                .table(m)
+                .is_some_and(|t| default_of(t, column) != top)
+        })
+        .cloned()
+        .collect()
+}
+
 /// Names each root's mapping table after its table, readable where it fits
 /// and unique within the `keyshift` schema.
 pub fn assign_map_tables(tables: &mut [TablePlan]) {
@@ -370,7 +455,7 @@ pub fn assign_map_tables(tables: &mut [TablePlan]) {
     by_name.sort_by(|&a, &b| tables[a].table.cmp(&tables[b].table));
     for i in by_name {
         let t = &tables[i].table;
-        let Some(root) = tables[i].root.as_mut() else {
+        let Some(root) = tables[i].root.as_mut().filter(|r| r.draws_map()) else {
             continue;
         };
         let base = if t.schema == "public" {
@@ -385,5 +470,17 @@ pub fn assign_map_tables(tables: &mut [TablePlan]) {
             name = derived_name(&[&base, &n.to_string()]);
         }
         root.map_table = name;
+    }
+    // A key another key's map translates names that map.
+    let maps: BTreeMap<QualifiedName, String> = tables
+        .iter()
+        .filter_map(|t| Some((t.table.clone(), t.root.as_ref()?.map_table.clone())))
+        .collect();
+    for t in tables.iter_mut() {
+        if let Some(root) = t.root.as_mut()
+            && let Some(map) = root.map_root.as_ref().and_then(|m| maps.get(m))
+        {
+            root.map_table = map.clone();
+        }
     }
 }

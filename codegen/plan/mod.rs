@@ -12,6 +12,7 @@ mod dependents;
 pub mod estimate;
 mod family;
 mod family_blockers;
+mod id_space;
 mod keys;
 mod left_alone;
 pub mod online;
@@ -33,6 +34,7 @@ pub use declared::{
     PolymorphicReference, PolymorphicTarget, SENTINEL_UUID, Undeclared,
 };
 pub use dependents::{DependentOnTable, DependentView};
+pub use id_space::IdSpace;
 pub use keys::ColumnRoots;
 pub use online::Mode;
 pub use uuid::{UuidVersion, is_time_type};
@@ -200,6 +202,26 @@ pub struct RootKey {
     /// time; without one, the times follow the old ids' order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid_time: Option<String>,
+    /// The table whose map translates this key, when it is not this one:
+    /// the first table of its id space, or the parent whose key this key
+    /// references. The key keeps its own default, sequence and identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_root: Option<QualifiedName>,
+    /// The other tables whose keys this key's map translates too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_space: Option<IdSpace>,
+    /// Of `members`, those whose key has a default of its own (or none)
+    /// where the family's top has another: the family's `ALTER` gives them
+    /// the new default, and rollback gives each its own back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub own_defaults: Vec<QualifiedName>,
+}
+
+impl RootKey {
+    /// Whether forward draws this key's map (no other key's map covers it).
+    pub fn draws_map(&self) -> bool {
+        self.map_root.is_none()
+    }
 }
 
 /// How a root key got its values before the migration.
@@ -446,7 +468,24 @@ impl Plan {
         });
 
         let views = dependents::views(catalog, &tables, options);
-        let mut blockers = roots.conflicts.clone();
+        let mut blockers = Vec::new();
+        // One map gives an id space its uuids, drawn over every member's
+        // ids at once: a time column of one table cannot order them.
+        for t in &tables {
+            if let Some(r) = &t.root
+                && let Some(time) = &r.uuid_time
+                && (r.id_space.is_some() || r.map_root.is_some())
+            {
+                blockers.push(Blocker {
+                    object: format!("table {}", t.table.display()),
+                    reason: format!(
+                        "has uuid_time = {} in keyshift.toml, but its key shares one map with other tables' keys, whose version 7 uuids follow the old ids' order",
+                        crate::catalog::display_ident(time)
+                    ),
+                    help: "Remove its uuid_time: the space's uuids follow the old ids' order.".into(),
+                });
+            }
+        }
         blockers.extend(polymorphic_blockers);
         let mut surrogate_keys = Vec::new();
         for name in &options.surrogate_keys {

@@ -158,6 +158,8 @@ struct Forward<'a> {
     dependents: &'a [DependentObjectView],
     has_column_defaults: bool,
     key_defaults: usize,
+    /// Family members whose key has a default of its own.
+    own_defaults: usize,
     declared: &'a [DeclaredView],
     orphans: &'a [OrphanView],
     polymorphic: &'a [PolymorphicView],
@@ -200,6 +202,8 @@ struct Rollback<'a> {
     foreign_keys: &'a [ForeignKeyView],
     has_dependents: bool,
     key_defaults: usize,
+    /// Family members whose key has a default of its own.
+    own_defaults: usize,
     surrogates: &'a [SurrogateView],
 }
 
@@ -480,6 +484,11 @@ pub fn render_into(
         .iter()
         .filter(|t| t.root.as_ref().is_some_and(|r| r.default_literal.is_some()))
         .count();
+    let own_defaults: usize = tables
+        .iter()
+        .filter_map(|t| t.root.as_ref())
+        .map(|r| r.own_defaults.len())
+        .sum();
     let h = &common.plan_hash;
     let online = plan.mode == Mode::Online;
     let sequences = view::sequences(tables);
@@ -547,6 +556,7 @@ pub fn render_into(
         dependents: &common.dependents,
         has_column_defaults,
         key_defaults,
+        own_defaults,
         declared: &common.declared,
         orphans: &common.orphans,
         polymorphic: &common.polymorphic,
@@ -596,6 +606,7 @@ pub fn render_into(
                 foreign_keys: &common.foreign_keys,
                 has_dependents,
                 key_defaults,
+                own_defaults,
                 surrogates: &common.surrogates,
             }
             .write_into(w)

@@ -8,6 +8,7 @@ pub mod comment;
 mod declared;
 mod files;
 pub mod formats;
+mod id_space;
 mod jobs;
 pub mod markdown;
 mod observe;

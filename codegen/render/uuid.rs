@@ -78,16 +78,16 @@ pub fn view(plan: &Plan) -> UuidView {
 }
 
 /// The `SELECT` that fills a root's map: old id → new uuid for every row
-/// the map covers (`scan`).
+/// the map covers (`scan`, a `FROM` item that takes the alias `t`).
 pub fn map_select(plan: &Plan, t: &TablePlan, r: &RootKey, scan: &str) -> String {
     let column = quote_ident(&r.column);
     if plan.uuid == UuidVersion::V4 {
         let new_id = if t.conversion.is_rebuild() {
             "gen_random_uuid()".to_string()
         } else {
-            format!("keyshift.uuid_for({}, {column})", lit(&t.table))
+            format!("keyshift.uuid_for({}, t.{column})", lit(&t.table))
         };
-        return format!("SELECT {column} AS old_id, {new_id} AS new_id FROM {scan}");
+        return format!("SELECT t.{column} AS old_id, {new_id} AS new_id FROM {scan} t");
     }
     match &r.uuid_time {
         Some(time) => format!(
@@ -97,7 +97,7 @@ pub fn map_select(plan: &Plan, t: &TablePlan, r: &RootKey, scan: &str) -> String
         // One millisecond per row, in old-id order, the last at the start
         // of forward: every existing key sorts before every new one.
         None => format!(
-            "SELECT s.old_id, keyshift.uuid_v7(n.first + s.rn * 1000) AS new_id\nFROM (SELECT t.{column} AS old_id, row_number() OVER (ORDER BY t.{column}) AS rn FROM {scan} t) s,\n     (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM {scan}) n"
+            "SELECT s.old_id, keyshift.uuid_v7(n.first + s.rn * 1000) AS new_id\nFROM (SELECT t.{column} AS old_id, row_number() OVER (ORDER BY t.{column}) AS rn FROM {scan} t) s,\n     (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM {scan} c) n"
         ),
     }
 }

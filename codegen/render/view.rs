@@ -101,6 +101,17 @@ pub struct RootView {
     pub scan: String,
     /// `public.payment_p1, public.payment_p2`: members sharing the key.
     pub members: Vec<String>,
+    /// Whether forward draws this key's map; a key of an id space other
+    /// than its first, or one that takes its parent's values, uses the map
+    /// of that table.
+    pub draws_map: bool,
+    /// PLAN.md's sentence on the id space this key's map covers, if any.
+    pub id_space_note: Option<String>,
+    /// `'"public"."pinned_notes"'`: family members whose key has a default
+    /// of its own, for `to_regclass`.
+    pub own_defaults: Vec<String>,
+    /// The same members for PLAN.md.
+    pub own_defaults_display: Vec<String>,
     /// `('"public"."users"', '"keyshift"."users_ids"')`, one row per table
     /// whose ids this map translates (the root and its members), for
     /// `keyshift.id_map`.
@@ -346,6 +357,10 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                 map: keyshift(&r.map_table),
                 scan: scan.clone(),
                 members: r.members.iter().map(QualifiedName::display).collect(),
+                draws_map: r.draws_map(),
+                id_space_note: super::id_space::note(plan, t, r),
+                own_defaults: r.own_defaults.iter().map(regclass).collect(),
+                own_defaults_display: r.own_defaults.iter().map(QualifiedName::display).collect(),
                 id_map_rows: std::iter::once(&t.table)
                     .chain(&r.members)
                     .map(|m| format!("({}, {})", regclass(m), quote_literal(&keyshift(&r.map_table))))
@@ -359,7 +374,12 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                     r.column
                 )),
                 values_note: super::uuid::values_note(plan, t, r),
-                map_select: super::uuid::map_select(plan, t, r, &scan),
+                map_select: super::uuid::map_select(
+                    plan,
+                    t,
+                    r,
+                    &super::id_space::map_source(plan, r, &scan),
+                ),
                 expected_default: super::uuid::new_row_default(plan, "a.attrelid"),
                 source_note: match &r.source {
                     KeySource::None => "It had no default; rollback hands rows written after forward ids above the highest old id.".to_string(),

@@ -98,7 +98,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."assignments_id_seq"', last
 INSERT INTO keyshift.sequence_state SELECT '"public"."time_entries_entry_id_seq"', last_value, is_called FROM "public"."time_entries_entry_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -108,7 +109,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."time_entries_entry_id_seq"
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."members_ids" AS SELECT "member_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."members";
+CREATE TABLE "keyshift"."members_ids" AS SELECT t."member_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."members" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -116,7 +117,7 @@ ALTER TABLE "keyshift"."members_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COL
 ANALYZE "keyshift"."members_ids";
 COMMENT ON TABLE "keyshift"."members_ids" IS 'keyshift: old public.members.member_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.members', '"keyshift"."members_ids"');
-CREATE TABLE "keyshift"."projects_ids" AS SELECT "project_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects";
+CREATE TABLE "keyshift"."projects_ids" AS SELECT t."project_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -124,7 +125,7 @@ ALTER TABLE "keyshift"."projects_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."projects_ids";
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.project_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"keyshift"."projects_ids"');
-CREATE TABLE "keyshift"."assignments_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."assignments";
+CREATE TABLE "keyshift"."assignments_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."assignments" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -132,7 +133,7 @@ ALTER TABLE "keyshift"."assignments_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."assignments_ids";
 COMMENT ON TABLE "keyshift"."assignments_ids" IS 'keyshift: old public.assignments.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.assignments', '"keyshift"."assignments_ids"');
-CREATE TABLE "keyshift"."time_entries_ids" AS SELECT "entry_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."time_entries";
+CREATE TABLE "keyshift"."time_entries_ids" AS SELECT t."entry_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."time_entries" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

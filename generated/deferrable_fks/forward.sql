@@ -98,7 +98,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."books_id_seq"', last_value
 INSERT INTO keyshift.sequence_state SELECT '"public"."royalties_id_seq"', last_value, is_called FROM "public"."royalties_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -108,7 +109,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."royalties_id_seq"', last_v
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."authors_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."authors";
+CREATE TABLE "keyshift"."authors_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."authors" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -116,7 +117,7 @@ ALTER TABLE "keyshift"."authors_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COL
 ANALYZE "keyshift"."authors_ids";
 COMMENT ON TABLE "keyshift"."authors_ids" IS 'keyshift: old public.authors.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.authors', '"keyshift"."authors_ids"');
-CREATE TABLE "keyshift"."books_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."books";
+CREATE TABLE "keyshift"."books_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."books" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -124,7 +125,7 @@ ALTER TABLE "keyshift"."books_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."books_ids";
 COMMENT ON TABLE "keyshift"."books_ids" IS 'keyshift: old public.books.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.books', '"keyshift"."books_ids"');
-CREATE TABLE "keyshift"."royalties_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."royalties";
+CREATE TABLE "keyshift"."royalties_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."royalties" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -96,7 +96,8 @@ CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value
 INSERT INTO keyshift.sequence_state SELECT '"public"."projects_id_seq"', last_value, is_called FROM "public"."projects_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -106,7 +107,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."projects_id_seq"', last_va
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."geo_regions_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "geo"."regions";
+CREATE TABLE "keyshift"."geo_regions_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "geo"."regions" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -114,7 +115,7 @@ ALTER TABLE "keyshift"."geo_regions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."geo_regions_ids";
 COMMENT ON TABLE "keyshift"."geo_regions_ids" IS 'keyshift: old geo.regions.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'geo.regions', '"keyshift"."geo_regions_ids"');
-CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts";
+CREATE TABLE "keyshift"."accounts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -122,7 +123,7 @@ ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
-CREATE TABLE "keyshift"."projects_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects";
+CREATE TABLE "keyshift"."projects_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -99,7 +99,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."scratch_id_seq"', last_val
 INSERT INTO keyshift.sequence_state SELECT '"public"."transfers_id_seq"', last_value, is_called FROM "public"."transfers_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -109,7 +110,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."transfers_id_seq"', last_v
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts";
+CREATE TABLE "keyshift"."accounts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -117,7 +118,7 @@ ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
-CREATE TABLE "keyshift"."ledger_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."ledger";
+CREATE TABLE "keyshift"."ledger_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."ledger" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -125,7 +126,7 @@ ALTER TABLE "keyshift"."ledger_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLU
 ANALYZE "keyshift"."ledger_ids";
 COMMENT ON TABLE "keyshift"."ledger_ids" IS 'keyshift: old public.ledger.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.ledger', '"keyshift"."ledger_ids"');
-CREATE TABLE "keyshift"."archived_entries_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."archived_entries";
+CREATE TABLE "keyshift"."archived_entries_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."archived_entries" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -133,7 +134,7 @@ ALTER TABLE "keyshift"."archived_entries_ids" ALTER COLUMN old_id SET NOT NULL, 
 ANALYZE "keyshift"."archived_entries_ids";
 COMMENT ON TABLE "keyshift"."archived_entries_ids" IS 'keyshift: old public.archived_entries.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.archived_entries', '"keyshift"."archived_entries_ids"');
-CREATE TABLE "keyshift"."scratch_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."scratch";
+CREATE TABLE "keyshift"."scratch_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."scratch" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -141,7 +142,7 @@ ALTER TABLE "keyshift"."scratch_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COL
 ANALYZE "keyshift"."scratch_ids";
 COMMENT ON TABLE "keyshift"."scratch_ids" IS 'keyshift: old public.scratch.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.scratch', '"keyshift"."scratch_ids"');
-CREATE TABLE "keyshift"."transfers_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."transfers";
+CREATE TABLE "keyshift"."transfers_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."transfers" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

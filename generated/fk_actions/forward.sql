@@ -114,7 +114,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."membership_audit_id_seq"',
 INSERT INTO keyshift.sequence_state SELECT '"public"."membership_notes_id_seq"', last_value, is_called FROM "public"."membership_notes_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -124,23 +125,23 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."membership_notes_id_seq"',
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."groups_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.groups', "id") AS new_id FROM ONLY "public"."groups";
+CREATE TABLE "keyshift"."groups_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.groups', t."id") AS new_id FROM ONLY "public"."groups" t;
 ALTER TABLE "keyshift"."groups_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."groups_ids" IS 'keyshift: old public.groups.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.groups', '"keyshift"."groups_ids"');
-CREATE TABLE "keyshift"."parents_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.parents', "id") AS new_id FROM ONLY "public"."parents";
+CREATE TABLE "keyshift"."parents_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.parents', t."id") AS new_id FROM ONLY "public"."parents" t;
 ALTER TABLE "keyshift"."parents_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."parents_ids" IS 'keyshift: old public.parents.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.parents', '"keyshift"."parents_ids"');
-CREATE TABLE "keyshift"."children_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.children', "id") AS new_id FROM ONLY "public"."children";
+CREATE TABLE "keyshift"."children_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.children', t."id") AS new_id FROM ONLY "public"."children" t;
 ALTER TABLE "keyshift"."children_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."children_ids" IS 'keyshift: old public.children.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.children', '"keyshift"."children_ids"');
-CREATE TABLE "keyshift"."membership_audit_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.membership_audit', "id") AS new_id FROM ONLY "public"."membership_audit";
+CREATE TABLE "keyshift"."membership_audit_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.membership_audit', t."id") AS new_id FROM ONLY "public"."membership_audit" t;
 ALTER TABLE "keyshift"."membership_audit_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."membership_audit_ids" IS 'keyshift: old public.membership_audit.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.membership_audit', '"keyshift"."membership_audit_ids"');
-CREATE TABLE "keyshift"."membership_notes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.membership_notes', "id") AS new_id FROM ONLY "public"."membership_notes";
+CREATE TABLE "keyshift"."membership_notes_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.membership_notes', t."id") AS new_id FROM ONLY "public"."membership_notes" t;
 ALTER TABLE "keyshift"."membership_notes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."membership_notes_ids" IS 'keyshift: old public.membership_notes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.membership_notes', '"keyshift"."membership_notes_ids"');

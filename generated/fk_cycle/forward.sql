@@ -98,7 +98,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."stores_id_seq"', last_valu
 INSERT INTO keyshift.sequence_state SELECT '"public"."sales_id_seq"', last_value, is_called FROM "public"."sales_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -108,7 +109,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."sales_id_seq"', last_value
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."staff_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."staff";
+CREATE TABLE "keyshift"."staff_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."staff" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -116,7 +117,7 @@ ALTER TABLE "keyshift"."staff_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."staff_ids";
 COMMENT ON TABLE "keyshift"."staff_ids" IS 'keyshift: old public.staff.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.staff', '"keyshift"."staff_ids"');
-CREATE TABLE "keyshift"."stores_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."stores";
+CREATE TABLE "keyshift"."stores_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."stores" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -124,7 +125,7 @@ ALTER TABLE "keyshift"."stores_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLU
 ANALYZE "keyshift"."stores_ids";
 COMMENT ON TABLE "keyshift"."stores_ids" IS 'keyshift: old public.stores.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.stores', '"keyshift"."stores_ids"');
-CREATE TABLE "keyshift"."sales_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sales";
+CREATE TABLE "keyshift"."sales_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sales" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -100,7 +100,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."topics_id_seq"', last_valu
 INSERT INTO keyshift.sequence_state SELECT '"public"."post_likes_id_seq"', last_value, is_called FROM "public"."post_likes_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -110,7 +111,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."post_likes_id_seq"', last_
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."categories_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."categories";
+CREATE TABLE "keyshift"."categories_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."categories" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -118,7 +119,7 @@ ALTER TABLE "keyshift"."categories_ids" ALTER COLUMN old_id SET NOT NULL, ALTER 
 ANALYZE "keyshift"."categories_ids";
 COMMENT ON TABLE "keyshift"."categories_ids" IS 'keyshift: old public.categories.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.categories', '"keyshift"."categories_ids"');
-CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users";
+CREATE TABLE "keyshift"."users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -126,7 +127,7 @@ ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
-CREATE TABLE "keyshift"."posts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."posts";
+CREATE TABLE "keyshift"."posts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."posts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -134,7 +135,7 @@ ALTER TABLE "keyshift"."posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."posts_ids";
 COMMENT ON TABLE "keyshift"."posts_ids" IS 'keyshift: old public.posts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.posts', '"keyshift"."posts_ids"');
-CREATE TABLE "keyshift"."topics_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."topics";
+CREATE TABLE "keyshift"."topics_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."topics" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -142,7 +143,7 @@ ALTER TABLE "keyshift"."topics_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLU
 ANALYZE "keyshift"."topics_ids";
 COMMENT ON TABLE "keyshift"."topics_ids" IS 'keyshift: old public.topics.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.topics', '"keyshift"."topics_ids"');
-CREATE TABLE "keyshift"."post_likes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."post_likes";
+CREATE TABLE "keyshift"."post_likes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."post_likes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -104,7 +104,8 @@ INSERT INTO keyshift.column_default SELECT '"public"."tickets"', a.attname, pg_g
 SELECT pg_temp.keyshift_assert(count(*) = 1, format('expected 1 key defaults to record, found %s; run preflight.sql', count(*))) FROM keyshift.column_default;
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -114,7 +115,7 @@ SELECT pg_temp.keyshift_assert(count(*) = 1, format('expected 1 key defaults to 
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."tickets_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tickets";
+CREATE TABLE "keyshift"."tickets_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tickets" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -122,7 +123,7 @@ ALTER TABLE "keyshift"."tickets_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COL
 ANALYZE "keyshift"."tickets_ids";
 COMMENT ON TABLE "keyshift"."tickets_ids" IS 'keyshift: old public.tickets.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.tickets', '"keyshift"."tickets_ids"');
-CREATE TABLE "keyshift"."replies_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."replies";
+CREATE TABLE "keyshift"."replies_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."replies" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -97,7 +97,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."shelves_id_seq"', last_val
 INSERT INTO keyshift.sequence_state SELECT '"public"."books_id_seq"', last_value, is_called FROM "public"."books_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -107,7 +108,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."books_id_seq"', last_value
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."shelves_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."shelves";
+CREATE TABLE "keyshift"."shelves_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."shelves" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -115,7 +116,7 @@ ALTER TABLE "keyshift"."shelves_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COL
 ANALYZE "keyshift"."shelves_ids";
 COMMENT ON TABLE "keyshift"."shelves_ids" IS 'keyshift: old public.shelves.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.shelves', '"keyshift"."shelves_ids"');
-CREATE TABLE "keyshift"."books_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."books";
+CREATE TABLE "keyshift"."books_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."books" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

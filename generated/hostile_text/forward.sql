@@ -107,7 +107,8 @@ INSERT INTO keyshift.sequence_state SELECT E'"public"."a$keyshift$b
 \o pw_o_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -118,9 +119,9 @@ INSERT INTO keyshift.sequence_state SELECT E'"public"."a$keyshift$b
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."acct
-\! touch pw_t ;*/$$'\\_ids" AS SELECT "id
+\! touch pw_t ;*/$$'\\_ids" AS SELECT t."id
 \o pw_o" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."acct
-\! touch pw_t ;*/$$'\\";
+\! touch pw_t ;*/$$'\\" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -136,9 +137,9 @@ SELECT pg_temp.keyshift_progress('built the id map of', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids"');
 CREATE TABLE "keyshift"."a$keyshift$b
-\i pw_i_ids" AS SELECT "id
+\i pw_i_ids" AS SELECT t."id
 \o pw_o" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."a$keyshift$b
-\i pw_i";
+\i pw_i" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -98,7 +98,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."order_line_items_with_deli
 INSERT INTO keyshift.sequence_state SELECT '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"', last_value, is_called FROM "public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -108,7 +109,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."payment_reconciliation_ent
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" AS SELECT "subscription_billing_account_history_record_surrogate_key_value" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews";
+CREATE TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" AS SELECT t."subscription_billing_account_history_record_surrogate_key_value" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -116,7 +117,7 @@ ALTER TABLE "keyshift"."subscription_billing_account_history_records_for_annua_f
 ANALYZE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07";
 COMMENT ON TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" IS 'keyshift: old public.subscription_billing_account_history_records_for_annual_reviews.subscription_billing_account_history_record_surrogate_key_value values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.subscription_billing_account_history_records_for_annual_reviews', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"');
-CREATE TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe";
+CREATE TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -124,7 +125,7 @@ ALTER TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_1
 ANALYZE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662";
 COMMENT ON TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" IS 'keyshift: old public."order_line_items_with_delivery_addresses_and_package_größe".id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"');
-CREATE TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" AS SELECT "entry_identifier_with_a_rather_long_but_still_legal_column_name" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows";
+CREATE TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" AS SELECT t."entry_identifier_with_a_rather_long_but_still_legal_column_name" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -96,7 +96,8 @@ CREATE TABLE keyshift.sequence_state (sequence_name text PRIMARY KEY, last_value
 INSERT INTO keyshift.sequence_state SELECT '"public"."users_id_seq"', last_value, is_called FROM "public"."users_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -106,7 +107,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."users_id_seq"', last_value
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users";
+CREATE TABLE "keyshift"."users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

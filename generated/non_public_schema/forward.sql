@@ -101,7 +101,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."accounts_id_seq"', last_va
 INSERT INTO keyshift.sequence_state SELECT '"public"."notes_id_seq"', last_value, is_called FROM "public"."notes_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -111,7 +112,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."notes_id_seq"', last_value
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."app_accounts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "app"."accounts";
+CREATE TABLE "keyshift"."app_accounts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "app"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -119,7 +120,7 @@ ALTER TABLE "keyshift"."app_accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTE
 ANALYZE "keyshift"."app_accounts_ids";
 COMMENT ON TABLE "keyshift"."app_accounts_ids" IS 'keyshift: old app.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'app.accounts', '"keyshift"."app_accounts_ids"');
-CREATE TABLE "keyshift"."app_events_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "app"."events";
+CREATE TABLE "keyshift"."app_events_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "app"."events" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -127,7 +128,7 @@ ALTER TABLE "keyshift"."app_events_ids" ALTER COLUMN old_id SET NOT NULL, ALTER 
 ANALYZE "keyshift"."app_events_ids";
 COMMENT ON TABLE "keyshift"."app_events_ids" IS 'keyshift: old app.events.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'app.events', '"keyshift"."app_events_ids"');
-CREATE TABLE "keyshift"."billing_invoices_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "billing"."invoices";
+CREATE TABLE "keyshift"."billing_invoices_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "billing"."invoices" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -135,7 +136,7 @@ ALTER TABLE "keyshift"."billing_invoices_ids" ALTER COLUMN old_id SET NOT NULL, 
 ANALYZE "keyshift"."billing_invoices_ids";
 COMMENT ON TABLE "keyshift"."billing_invoices_ids" IS 'keyshift: old billing.invoices.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'billing.invoices', '"keyshift"."billing_invoices_ids"');
-CREATE TABLE "keyshift"."billing_events_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "billing"."events";
+CREATE TABLE "keyshift"."billing_events_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "billing"."events" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -143,7 +144,7 @@ ALTER TABLE "keyshift"."billing_events_ids" ALTER COLUMN old_id SET NOT NULL, AL
 ANALYZE "keyshift"."billing_events_ids";
 COMMENT ON TABLE "keyshift"."billing_events_ids" IS 'keyshift: old billing.events.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'billing.events', '"keyshift"."billing_events_ids"');
-CREATE TABLE "keyshift"."accounts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts";
+CREATE TABLE "keyshift"."accounts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -151,7 +152,7 @@ ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
-CREATE TABLE "keyshift"."notes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."notes";
+CREATE TABLE "keyshift"."notes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."notes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

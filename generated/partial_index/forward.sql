@@ -99,7 +99,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."tickets_id_seq"', last_val
 INSERT INTO keyshift.sequence_state SELECT '"public"."user_emails_id_seq"', last_value, is_called FROM "public"."user_emails_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -109,7 +110,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."user_emails_id_seq"', last
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users";
+CREATE TABLE "keyshift"."users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -117,7 +118,7 @@ ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
-CREATE TABLE "keyshift"."projects_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects";
+CREATE TABLE "keyshift"."projects_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -125,7 +126,7 @@ ALTER TABLE "keyshift"."projects_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."projects_ids";
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"keyshift"."projects_ids"');
-CREATE TABLE "keyshift"."tickets_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tickets";
+CREATE TABLE "keyshift"."tickets_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tickets" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -133,7 +134,7 @@ ALTER TABLE "keyshift"."tickets_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COL
 ANALYZE "keyshift"."tickets_ids";
 COMMENT ON TABLE "keyshift"."tickets_ids" IS 'keyshift: old public.tickets.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.tickets', '"keyshift"."tickets_ids"');
-CREATE TABLE "keyshift"."user_emails_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user_emails";
+CREATE TABLE "keyshift"."user_emails_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user_emails" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -118,7 +118,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."event_notes_id_seq"', last
 INSERT INTO keyshift.sequence_state SELECT '"public"."sessions_id_seq"', last_value, is_called FROM "public"."sessions_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -128,27 +129,27 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."sessions_id_seq"', last_va
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."coupons_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.coupons', "id") AS new_id FROM ONLY "public"."coupons";
+CREATE TABLE "keyshift"."coupons_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.coupons', t."id") AS new_id FROM ONLY "public"."coupons" t;
 ALTER TABLE "keyshift"."coupons_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."coupons_ids" IS 'keyshift: old public.coupons.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.coupons', '"keyshift"."coupons_ids"');
-CREATE TABLE "keyshift"."customers_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.customers', "id") AS new_id FROM ONLY "public"."customers";
+CREATE TABLE "keyshift"."customers_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.customers', t."id") AS new_id FROM ONLY "public"."customers" t;
 ALTER TABLE "keyshift"."customers_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."customers_ids" IS 'keyshift: old public.customers.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.customers', '"keyshift"."customers_ids"');
-CREATE TABLE "keyshift"."account_limits_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.account_limits', "id") AS new_id FROM ONLY "public"."account_limits";
+CREATE TABLE "keyshift"."account_limits_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.account_limits', t."id") AS new_id FROM ONLY "public"."account_limits" t;
 ALTER TABLE "keyshift"."account_limits_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."account_limits_ids" IS 'keyshift: old public.account_limits.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.account_limits', '"keyshift"."account_limits_ids"');
-CREATE TABLE "keyshift"."events_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.events', "id") AS new_id FROM "public"."events";
+CREATE TABLE "keyshift"."events_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.events', t."id") AS new_id FROM "public"."events" t;
 ALTER TABLE "keyshift"."events_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."events_ids" IS 'keyshift: old public.events.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.events', '"keyshift"."events_ids"');
-CREATE TABLE "keyshift"."event_notes_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.event_notes', "id") AS new_id FROM ONLY "public"."event_notes";
+CREATE TABLE "keyshift"."event_notes_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.event_notes', t."id") AS new_id FROM ONLY "public"."event_notes" t;
 ALTER TABLE "keyshift"."event_notes_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."event_notes_ids" IS 'keyshift: old public.event_notes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.event_notes', '"keyshift"."event_notes_ids"');
-CREATE TABLE "keyshift"."sessions_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.sessions', "id") AS new_id FROM ONLY "public"."sessions";
+CREATE TABLE "keyshift"."sessions_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.sessions', t."id") AS new_id FROM ONLY "public"."sessions" t;
 ALTER TABLE "keyshift"."sessions_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."sessions_ids" IS 'keyshift: old public.sessions.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.sessions', '"keyshift"."sessions_ids"');

@@ -102,7 +102,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."weird""name_id""x_seq"', l
 INSERT INTO keyshift.sequence_state SELECT '"public"."Bob''s Table_id_seq"', last_value, is_called FROM "public"."Bob's Table_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -112,7 +113,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."Bob''s Table_id_seq"', las
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."UserAccounts_ids" AS SELECT "userId" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."UserAccounts";
+CREATE TABLE "keyshift"."UserAccounts_ids" AS SELECT t."userId" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."UserAccounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -120,7 +121,7 @@ ALTER TABLE "keyshift"."UserAccounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTE
 ANALYZE "keyshift"."UserAccounts_ids";
 COMMENT ON TABLE "keyshift"."UserAccounts_ids" IS 'keyshift: old public."UserAccounts".userId values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."UserAccounts"', '"keyshift"."UserAccounts_ids"');
-CREATE TABLE "keyshift"."user_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user";
+CREATE TABLE "keyshift"."user_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -128,7 +129,7 @@ ALTER TABLE "keyshift"."user_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN
 ANALYZE "keyshift"."user_ids";
 COMMENT ON TABLE "keyshift"."user_ids" IS 'keyshift: old public.user.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.user', '"keyshift"."user_ids"');
-CREATE TABLE "keyshift"."order_ids" AS SELECT "order" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."order";
+CREATE TABLE "keyshift"."order_ids" AS SELECT t."order" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."order" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -136,7 +137,7 @@ ALTER TABLE "keyshift"."order_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."order_ids";
 COMMENT ON TABLE "keyshift"."order_ids" IS 'keyshift: old public.order.order values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.order', '"keyshift"."order_ids"');
-CREATE TABLE "keyshift"."café_ids" AS SELECT "clé" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."café";
+CREATE TABLE "keyshift"."café_ids" AS SELECT t."clé" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."café" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -144,7 +145,7 @@ ALTER TABLE "keyshift"."café_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."café_ids";
 COMMENT ON TABLE "keyshift"."café_ids" IS 'keyshift: old public."café".clé values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."café"', '"keyshift"."café_ids"');
-CREATE TABLE "keyshift"."useraccounts_ids" AS SELECT "userid" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."useraccounts";
+CREATE TABLE "keyshift"."useraccounts_ids" AS SELECT t."userid" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."useraccounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -152,7 +153,7 @@ ALTER TABLE "keyshift"."useraccounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTE
 ANALYZE "keyshift"."useraccounts_ids";
 COMMENT ON TABLE "keyshift"."useraccounts_ids" IS 'keyshift: old public.useraccounts.userid values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.useraccounts', '"keyshift"."useraccounts_ids"');
-CREATE TABLE "keyshift"."Ünïcödé_ids" AS SELECT "ïd" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."Ünïcödé";
+CREATE TABLE "keyshift"."Ünïcödé_ids" AS SELECT t."ïd" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."Ünïcödé" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -160,7 +161,7 @@ ALTER TABLE "keyshift"."Ünïcödé_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."Ünïcödé_ids";
 COMMENT ON TABLE "keyshift"."Ünïcödé_ids" IS 'keyshift: old public."Ünïcödé".ïd values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."Ünïcödé"', '"keyshift"."Ünïcödé_ids"');
-CREATE TABLE "keyshift"."weird""name_ids" AS SELECT "id""x" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."weird""name";
+CREATE TABLE "keyshift"."weird""name_ids" AS SELECT t."id""x" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."weird""name" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -168,7 +169,7 @@ ALTER TABLE "keyshift"."weird""name_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."weird""name_ids";
 COMMENT ON TABLE "keyshift"."weird""name_ids" IS 'keyshift: old public."weird""name".id"x values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public."weird""name"', '"keyshift"."weird""name_ids"');
-CREATE TABLE "keyshift"."Bob's Table_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."Bob's Table";
+CREATE TABLE "keyshift"."Bob's Table_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."Bob's Table" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

@@ -100,7 +100,8 @@ INSERT INTO keyshift.sequence_state SELECT '"south"."users_id_seq"', last_value,
 INSERT INTO keyshift.sequence_state SELECT '"south"."posts_id_seq"', last_value, is_called FROM "south"."posts_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -110,7 +111,7 @@ INSERT INTO keyshift.sequence_state SELECT '"south"."posts_id_seq"', last_value,
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."north_labels_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."labels";
+CREATE TABLE "keyshift"."north_labels_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."labels" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -118,7 +119,7 @@ ALTER TABLE "keyshift"."north_labels_ids" ALTER COLUMN old_id SET NOT NULL, ALTE
 ANALYZE "keyshift"."north_labels_ids";
 COMMENT ON TABLE "keyshift"."north_labels_ids" IS 'keyshift: old north.labels.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'north.labels', '"keyshift"."north_labels_ids"');
-CREATE TABLE "keyshift"."north_users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."users";
+CREATE TABLE "keyshift"."north_users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -126,7 +127,7 @@ ALTER TABLE "keyshift"."north_users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."north_users_ids";
 COMMENT ON TABLE "keyshift"."north_users_ids" IS 'keyshift: old north.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'north.users', '"keyshift"."north_users_ids"');
-CREATE TABLE "keyshift"."north_posts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."posts";
+CREATE TABLE "keyshift"."north_posts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."posts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -134,7 +135,7 @@ ALTER TABLE "keyshift"."north_posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."north_posts_ids";
 COMMENT ON TABLE "keyshift"."north_posts_ids" IS 'keyshift: old north.posts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'north.posts', '"keyshift"."north_posts_ids"');
-CREATE TABLE "keyshift"."south_users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "south"."users";
+CREATE TABLE "keyshift"."south_users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "south"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -142,7 +143,7 @@ ALTER TABLE "keyshift"."south_users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."south_users_ids";
 COMMENT ON TABLE "keyshift"."south_users_ids" IS 'keyshift: old south.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'south.users', '"keyshift"."south_users_ids"');
-CREATE TABLE "keyshift"."south_posts_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "south"."posts";
+CREATE TABLE "keyshift"."south_posts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "south"."posts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

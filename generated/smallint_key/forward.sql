@@ -98,7 +98,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."legacy_stock_id_seq"', las
 INSERT INTO keyshift.sequence_state SELECT '"public"."variants_id_seq"', last_value, is_called FROM "public"."variants_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -108,7 +109,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."variants_id_seq"', last_va
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."colors_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."colors";
+CREATE TABLE "keyshift"."colors_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."colors" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -116,7 +117,7 @@ ALTER TABLE "keyshift"."colors_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLU
 ANALYZE "keyshift"."colors_ids";
 COMMENT ON TABLE "keyshift"."colors_ids" IS 'keyshift: old public.colors.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.colors', '"keyshift"."colors_ids"');
-CREATE TABLE "keyshift"."sizes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sizes";
+CREATE TABLE "keyshift"."sizes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sizes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -124,7 +125,7 @@ ALTER TABLE "keyshift"."sizes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."sizes_ids";
 COMMENT ON TABLE "keyshift"."sizes_ids" IS 'keyshift: old public.sizes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.sizes', '"keyshift"."sizes_ids"');
-CREATE TABLE "keyshift"."legacy_stock_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."legacy_stock";
+CREATE TABLE "keyshift"."legacy_stock_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."legacy_stock" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -132,7 +133,7 @@ ALTER TABLE "keyshift"."legacy_stock_ids" ALTER COLUMN old_id SET NOT NULL, ALTE
 ANALYZE "keyshift"."legacy_stock_ids";
 COMMENT ON TABLE "keyshift"."legacy_stock_ids" IS 'keyshift: old public.legacy_stock.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.legacy_stock', '"keyshift"."legacy_stock_ids"');
-CREATE TABLE "keyshift"."variants_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."variants";
+CREATE TABLE "keyshift"."variants_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."variants" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

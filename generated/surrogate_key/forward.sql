@@ -104,7 +104,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."assignments_id_seq"', last
 INSERT INTO keyshift.sequence_state SELECT '"public"."time_entries_id_seq"', last_value, is_called FROM "public"."time_entries_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -114,19 +115,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."time_entries_id_seq"', las
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."members_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.members', "id") AS new_id FROM ONLY "public"."members";
+CREATE TABLE "keyshift"."members_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.members', t."id") AS new_id FROM ONLY "public"."members" t;
 ALTER TABLE "keyshift"."members_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."members_ids" IS 'keyshift: old public.members.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.members', '"keyshift"."members_ids"');
-CREATE TABLE "keyshift"."projects_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.projects', "id") AS new_id FROM ONLY "public"."projects";
+CREATE TABLE "keyshift"."projects_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.projects', t."id") AS new_id FROM ONLY "public"."projects" t;
 ALTER TABLE "keyshift"."projects_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"keyshift"."projects_ids"');
-CREATE TABLE "keyshift"."assignments_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.assignments', "id") AS new_id FROM ONLY "public"."assignments";
+CREATE TABLE "keyshift"."assignments_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.assignments', t."id") AS new_id FROM ONLY "public"."assignments" t;
 ALTER TABLE "keyshift"."assignments_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."assignments_ids" IS 'keyshift: old public.assignments.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.assignments', '"keyshift"."assignments_ids"');
-CREATE TABLE "keyshift"."time_entries_ids" AS SELECT "id" AS old_id, keyshift.uuid_for('public.time_entries', "id") AS new_id FROM ONLY "public"."time_entries";
+CREATE TABLE "keyshift"."time_entries_ids" AS SELECT t."id" AS old_id, keyshift.uuid_for('public.time_entries', t."id") AS new_id FROM ONLY "public"."time_entries" t;
 ALTER TABLE "keyshift"."time_entries_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."time_entries_ids" IS 'keyshift: old public.time_entries.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.time_entries', '"keyshift"."time_entries_ids"');

@@ -99,7 +99,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."legacy_orders_id_seq"', la
 INSERT INTO keyshift.sequence_state SELECT '"public"."prices_id_seq"', last_value, is_called FROM "public"."prices_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -109,7 +110,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."prices_id_seq"', last_valu
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."products_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."products";
+CREATE TABLE "keyshift"."products_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."products" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -117,7 +118,7 @@ ALTER TABLE "keyshift"."products_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."products_ids";
 COMMENT ON TABLE "keyshift"."products_ids" IS 'keyshift: old public.products.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.products', '"keyshift"."products_ids"');
-CREATE TABLE "keyshift"."api_keys_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."api_keys";
+CREATE TABLE "keyshift"."api_keys_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."api_keys" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -125,7 +126,7 @@ ALTER TABLE "keyshift"."api_keys_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."api_keys_ids";
 COMMENT ON TABLE "keyshift"."api_keys_ids" IS 'keyshift: old public.api_keys.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.api_keys', '"keyshift"."api_keys_ids"');
-CREATE TABLE "keyshift"."legacy_orders_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."legacy_orders";
+CREATE TABLE "keyshift"."legacy_orders_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."legacy_orders" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -133,7 +134,7 @@ ALTER TABLE "keyshift"."legacy_orders_ids" ALTER COLUMN old_id SET NOT NULL, ALT
 ANALYZE "keyshift"."legacy_orders_ids";
 COMMENT ON TABLE "keyshift"."legacy_orders_ids" IS 'keyshift: old public.legacy_orders.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.legacy_orders', '"keyshift"."legacy_orders_ids"');
-CREATE TABLE "keyshift"."prices_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."prices";
+CREATE TABLE "keyshift"."prices_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."prices" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

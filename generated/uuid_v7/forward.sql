@@ -138,7 +138,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."labels_id_seq"', last_valu
 INSERT INTO keyshift.sequence_state SELECT '"public"."notes_id_seq"', last_value, is_called FROM "public"."notes_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -158,7 +159,7 @@ COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id 
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE TABLE "keyshift"."labels_ids" AS SELECT s.old_id, keyshift.uuid_v7(n.first + s.rn * 1000) AS new_id
 FROM (SELECT t."id" AS old_id, row_number() OVER (ORDER BY t."id") AS rn FROM ONLY "public"."labels" t) s,
-     (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM ONLY "public"."labels") n;
+     (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM ONLY "public"."labels" c) n;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

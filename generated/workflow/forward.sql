@@ -111,7 +111,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."test_executions_execution_
 INSERT INTO keyshift.sequence_state SELECT '"public"."observations_observation_id_seq"', last_value, is_called FROM "public"."observations_observation_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -121,7 +122,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."observations_observation_i
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."lobs_ids" AS SELECT "lob_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."lobs";
+CREATE TABLE "keyshift"."lobs_ids" AS SELECT t."lob_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."lobs" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -129,7 +130,7 @@ ALTER TABLE "keyshift"."lobs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN
 ANALYZE "keyshift"."lobs_ids";
 COMMENT ON TABLE "keyshift"."lobs_ids" IS 'keyshift: old public.lobs.lob_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.lobs', '"keyshift"."lobs_ids"');
-CREATE TABLE "keyshift"."users_ids" AS SELECT "user_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users";
+CREATE TABLE "keyshift"."users_ids" AS SELECT t."user_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -137,7 +138,7 @@ ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.user_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
-CREATE TABLE "keyshift"."permissions_ids" AS SELECT "permission_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."permissions";
+CREATE TABLE "keyshift"."permissions_ids" AS SELECT t."permission_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."permissions" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -145,7 +146,7 @@ ALTER TABLE "keyshift"."permissions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."permissions_ids";
 COMMENT ON TABLE "keyshift"."permissions_ids" IS 'keyshift: old public.permissions.permission_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.permissions', '"keyshift"."permissions_ids"');
-CREATE TABLE "keyshift"."reports_ids" AS SELECT "report_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."reports";
+CREATE TABLE "keyshift"."reports_ids" AS SELECT t."report_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."reports" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -153,7 +154,7 @@ ALTER TABLE "keyshift"."reports_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COL
 ANALYZE "keyshift"."reports_ids";
 COMMENT ON TABLE "keyshift"."reports_ids" IS 'keyshift: old public.reports.report_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.reports', '"keyshift"."reports_ids"');
-CREATE TABLE "keyshift"."report_attributes_ids" AS SELECT "attribute_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."report_attributes";
+CREATE TABLE "keyshift"."report_attributes_ids" AS SELECT t."attribute_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."report_attributes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -161,7 +162,7 @@ ALTER TABLE "keyshift"."report_attributes_ids" ALTER COLUMN old_id SET NOT NULL,
 ANALYZE "keyshift"."report_attributes_ids";
 COMMENT ON TABLE "keyshift"."report_attributes_ids" IS 'keyshift: old public.report_attributes.attribute_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.report_attributes', '"keyshift"."report_attributes_ids"');
-CREATE TABLE "keyshift"."roles_ids" AS SELECT "role_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."roles";
+CREATE TABLE "keyshift"."roles_ids" AS SELECT t."role_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."roles" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -169,7 +170,7 @@ ALTER TABLE "keyshift"."roles_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."roles_ids";
 COMMENT ON TABLE "keyshift"."roles_ids" IS 'keyshift: old public.roles.role_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.roles', '"keyshift"."roles_ids"');
-CREATE TABLE "keyshift"."test_cycles_ids" AS SELECT "cycle_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."test_cycles";
+CREATE TABLE "keyshift"."test_cycles_ids" AS SELECT t."cycle_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."test_cycles" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -177,7 +178,7 @@ ALTER TABLE "keyshift"."test_cycles_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."test_cycles_ids";
 COMMENT ON TABLE "keyshift"."test_cycles_ids" IS 'keyshift: old public.test_cycles.cycle_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.test_cycles', '"keyshift"."test_cycles_ids"');
-CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT "audit_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."audit_logs";
+CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT t."audit_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."audit_logs" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -185,7 +186,7 @@ ALTER TABLE "keyshift"."audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER 
 ANALYZE "keyshift"."audit_logs_ids";
 COMMENT ON TABLE "keyshift"."audit_logs_ids" IS 'keyshift: old public.audit_logs.audit_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.audit_logs', '"keyshift"."audit_logs_ids"');
-CREATE TABLE "keyshift"."data_profiling_rules_ids" AS SELECT "rule_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."data_profiling_rules";
+CREATE TABLE "keyshift"."data_profiling_rules_ids" AS SELECT t."rule_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."data_profiling_rules" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -193,7 +194,7 @@ ALTER TABLE "keyshift"."data_profiling_rules_ids" ALTER COLUMN old_id SET NOT NU
 ANALYZE "keyshift"."data_profiling_rules_ids";
 COMMENT ON TABLE "keyshift"."data_profiling_rules_ids" IS 'keyshift: old public.data_profiling_rules.rule_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.data_profiling_rules', '"keyshift"."data_profiling_rules_ids"');
-CREATE TABLE "keyshift"."llm_audit_logs_ids" AS SELECT "log_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."llm_audit_logs";
+CREATE TABLE "keyshift"."llm_audit_logs_ids" AS SELECT t."log_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."llm_audit_logs" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -201,7 +202,7 @@ ALTER TABLE "keyshift"."llm_audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, AL
 ANALYZE "keyshift"."llm_audit_logs_ids";
 COMMENT ON TABLE "keyshift"."llm_audit_logs_ids" IS 'keyshift: old public.llm_audit_logs.log_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.llm_audit_logs', '"keyshift"."llm_audit_logs_ids"');
-CREATE TABLE "keyshift"."sample_selections_ids" AS SELECT "sample_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sample_selections";
+CREATE TABLE "keyshift"."sample_selections_ids" AS SELECT t."sample_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sample_selections" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -209,7 +210,7 @@ ALTER TABLE "keyshift"."sample_selections_ids" ALTER COLUMN old_id SET NOT NULL,
 ANALYZE "keyshift"."sample_selections_ids";
 COMMENT ON TABLE "keyshift"."sample_selections_ids" IS 'keyshift: old public.sample_selections.sample_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.sample_selections', '"keyshift"."sample_selections_ids"');
-CREATE TABLE "keyshift"."rfi_requests_ids" AS SELECT "rfi_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."rfi_requests";
+CREATE TABLE "keyshift"."rfi_requests_ids" AS SELECT t."rfi_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."rfi_requests" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -217,7 +218,7 @@ ALTER TABLE "keyshift"."rfi_requests_ids" ALTER COLUMN old_id SET NOT NULL, ALTE
 ANALYZE "keyshift"."rfi_requests_ids";
 COMMENT ON TABLE "keyshift"."rfi_requests_ids" IS 'keyshift: old public.rfi_requests.rfi_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.rfi_requests', '"keyshift"."rfi_requests_ids"');
-CREATE TABLE "keyshift"."workflow_phases_ids" AS SELECT "phase_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."workflow_phases";
+CREATE TABLE "keyshift"."workflow_phases_ids" AS SELECT t."phase_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."workflow_phases" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -225,7 +226,7 @@ ALTER TABLE "keyshift"."workflow_phases_ids" ALTER COLUMN old_id SET NOT NULL, A
 ANALYZE "keyshift"."workflow_phases_ids";
 COMMENT ON TABLE "keyshift"."workflow_phases_ids" IS 'keyshift: old public.workflow_phases.phase_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.workflow_phases', '"keyshift"."workflow_phases_ids"');
-CREATE TABLE "keyshift"."cycle_report_planning_attributes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."cycle_report_planning_attributes";
+CREATE TABLE "keyshift"."cycle_report_planning_attributes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."cycle_report_planning_attributes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -233,7 +234,7 @@ ALTER TABLE "keyshift"."cycle_report_planning_attributes_ids" ALTER COLUMN old_i
 ANALYZE "keyshift"."cycle_report_planning_attributes_ids";
 COMMENT ON TABLE "keyshift"."cycle_report_planning_attributes_ids" IS 'keyshift: old public.cycle_report_planning_attributes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.cycle_report_planning_attributes', '"keyshift"."cycle_report_planning_attributes_ids"');
-CREATE TABLE "keyshift"."cycle_report_scoping_attributes_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."cycle_report_scoping_attributes";
+CREATE TABLE "keyshift"."cycle_report_scoping_attributes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."cycle_report_scoping_attributes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -241,7 +242,7 @@ ALTER TABLE "keyshift"."cycle_report_scoping_attributes_ids" ALTER COLUMN old_id
 ANALYZE "keyshift"."cycle_report_scoping_attributes_ids";
 COMMENT ON TABLE "keyshift"."cycle_report_scoping_attributes_ids" IS 'keyshift: old public.cycle_report_scoping_attributes.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.cycle_report_scoping_attributes', '"keyshift"."cycle_report_scoping_attributes_ids"');
-CREATE TABLE "keyshift"."test_executions_ids" AS SELECT "execution_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."test_executions";
+CREATE TABLE "keyshift"."test_executions_ids" AS SELECT t."execution_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."test_executions" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -249,7 +250,7 @@ ALTER TABLE "keyshift"."test_executions_ids" ALTER COLUMN old_id SET NOT NULL, A
 ANALYZE "keyshift"."test_executions_ids";
 COMMENT ON TABLE "keyshift"."test_executions_ids" IS 'keyshift: old public.test_executions.execution_id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.test_executions', '"keyshift"."test_executions_ids"');
-CREATE TABLE "keyshift"."observations_ids" AS SELECT "observation_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."observations";
+CREATE TABLE "keyshift"."observations_ids" AS SELECT t."observation_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."observations" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.

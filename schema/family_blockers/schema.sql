@@ -23,7 +23,8 @@ CREATE TABLE readings (
 CREATE TABLE readings_low PARTITION OF readings FOR VALUES FROM (0) TO (100);
 CREATE TABLE readings_high PARTITION OF readings FOR VALUES FROM (100) TO (MAXVALUE);
 
--- A child with its own default on the shared key.
+-- A child with its own default on the shared key converts (forward
+-- records the default and rollback restores it: schema/inheritance).
 CREATE TABLE notes (
     id serial PRIMARY KEY,
     body text NOT NULL

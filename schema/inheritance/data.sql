@@ -14,6 +14,8 @@ INSERT INTO videos (id, owner_id, title, seconds) VALUES (6, 3, 'clip', 12);
 INSERT INTO live_videos (id, owner_id, title, seconds, stream_key, host_id) VALUES
     (7, 1, 'stream', 3600, 'k-1', 2);
 SELECT setval(pg_get_serial_sequence('media', 'id'), 7);
+INSERT INTO imports (owner_id, title, source) VALUES (2, 'imported', 'legacy'), (3, 'also imported', 'legacy');
+INSERT INTO drafts (id, owner_id, title) VALUES (8, 1, 'draft');
 
 INSERT INTO photo_tags (id, photo_id, tag) VALUES (1, 3, 'sea'), (2, 4, 'cat'), (3, 4, 'cute');
 SELECT setval(pg_get_serial_sequence('photo_tags', 'id'), 3);

@@ -45,6 +45,20 @@ CREATE TABLE live_videos (
     host_id integer NOT NULL REFERENCES accounts (id)
 ) INHERITS (videos);
 
+-- Children whose key has a default of its own: imports number their rows
+-- from a sequence of their own, drafts have none. Forward gives both the
+-- family's new default; rollback gives each its own back.
+CREATE SEQUENCE imports_id_seq START 1000;
+CREATE TABLE imports (
+    id integer DEFAULT nextval('imports_id_seq'),
+    source text NOT NULL
+) INHERITS (media);
+
+CREATE TABLE drafts (
+    saved boolean NOT NULL DEFAULT false
+) INHERITS (media);
+ALTER TABLE ONLY drafts ALTER COLUMN id DROP DEFAULT;
+
 -- References a child's key: the values come from the family's map.
 CREATE TABLE photo_tags (
     id bigserial PRIMARY KEY,

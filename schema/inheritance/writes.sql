@@ -11,6 +11,8 @@ INSERT INTO videos (owner_id, title, seconds) SELECT id, 'ks-video', 5 FROM acco
 INSERT INTO live_videos (owner_id, title, seconds, stream_key, host_id)
 SELECT o.id, 'ks-live', 60, 'k-2', h.id FROM accounts o, accounts h WHERE o.handle = 'ann' AND h.handle = 'dee';
 INSERT INTO media (owner_id, title) SELECT id, 'ks-memo' FROM accounts WHERE handle = 'dee';
+-- A child with a key default of its own has the family's new one now.
+INSERT INTO imports (owner_id, title, source) SELECT id, 'ks-import', 'new' FROM accounts WHERE handle = 'dee';
 
 -- A local foreign-key column of a child, updated and set null by a delete.
 UPDATE photos SET album_id = (SELECT id FROM albums WHERE title = 'pets') WHERE title = 'loose';

@@ -71,8 +71,11 @@ SELECT pg_temp.ks_assert(
     'live video 7 lost its owner or host');
 
 SELECT pg_temp.ks_assert(
-    (SELECT count(DISTINCT id) = count(*) AND count(*) = 10 FROM media),
+    (SELECT count(DISTINCT id) = count(*) AND count(*) = 14 FROM media),
     'ids are not unique across the family, or rows are missing');
+SELECT pg_temp.ks_assert(
+    (SELECT count(*) = 1 FROM imports i JOIN accounts a ON a.id = i.owner_id WHERE a.handle = 'dee' AND i.source = 'new'),
+    'the import written through the family''s uuid default lost its owner');
 SELECT pg_temp.ks_assert(pg_temp.ks_seq_ahead('accounts', 'id'), 'accounts_id_seq is behind');
 SELECT pg_temp.ks_assert(pg_temp.ks_seq_ahead('media', 'id'), 'media_id_seq is behind the family');
 SELECT pg_temp.ks_assert(pg_temp.ks_seq_ahead('photo_tags', 'id'), 'photo_tags_id_seq is behind');

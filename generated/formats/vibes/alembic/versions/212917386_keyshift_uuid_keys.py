@@ -526,7 +526,8 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."secret_tags_id_seq"', last
 INSERT INTO keyshift.sequence_state SELECT '"public"."user_sessions_id_seq"', last_value, is_called FROM "public"."user_sessions_id_seq";
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid. The
--- map of a key that partitions or child tables share covers their rows too.
+-- map of a key that partitions or child tables share covers their rows too,
+-- and the map of an id space's first table the keys of the whole space.
 -- A rebuilt table's key gets random UUIDs, drawn once here: its copy and
 -- the copies of its children join this map. A key altered in place gets
 -- uuid_for's, which the ALTER computes again without a join (version 4).
@@ -536,7 +537,7 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."user_sessions_id_seq"', la
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TABLE "keyshift"."users_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users";
+CREATE TABLE "keyshift"."users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -544,7 +545,7 @@ ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUM
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshift"."users_ids"');
-CREATE TABLE "keyshift"."journals_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."journals";
+CREATE TABLE "keyshift"."journals_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."journals" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -552,7 +553,7 @@ ALTER TABLE "keyshift"."journals_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."journals_ids";
 COMMENT ON TABLE "keyshift"."journals_ids" IS 'keyshift: old public.journals.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.journals', '"keyshift"."journals_ids"');
-CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."audit_logs";
+CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."audit_logs" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -560,7 +561,7 @@ ALTER TABLE "keyshift"."audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER 
 ANALYZE "keyshift"."audit_logs_ids";
 COMMENT ON TABLE "keyshift"."audit_logs_ids" IS 'keyshift: old public.audit_logs.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.audit_logs', '"keyshift"."audit_logs_ids"');
-CREATE TABLE "keyshift"."reminders_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."reminders";
+CREATE TABLE "keyshift"."reminders_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."reminders" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -568,7 +569,7 @@ ALTER TABLE "keyshift"."reminders_ids" ALTER COLUMN old_id SET NOT NULL, ALTER C
 ANALYZE "keyshift"."reminders_ids";
 COMMENT ON TABLE "keyshift"."reminders_ids" IS 'keyshift: old public.reminders.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.reminders', '"keyshift"."reminders_ids"');
-CREATE TABLE "keyshift"."tags_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tags";
+CREATE TABLE "keyshift"."tags_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tags" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -576,7 +577,7 @@ ALTER TABLE "keyshift"."tags_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN
 ANALYZE "keyshift"."tags_ids";
 COMMENT ON TABLE "keyshift"."tags_ids" IS 'keyshift: old public.tags.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.tags', '"keyshift"."tags_ids"');
-CREATE TABLE "keyshift"."secret_tags_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."secret_tags";
+CREATE TABLE "keyshift"."secret_tags_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."secret_tags" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
@@ -584,7 +585,7 @@ ALTER TABLE "keyshift"."secret_tags_ids" ALTER COLUMN old_id SET NOT NULL, ALTER
 ANALYZE "keyshift"."secret_tags_ids";
 COMMENT ON TABLE "keyshift"."secret_tags_ids" IS 'keyshift: old public.secret_tags.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.secret_tags', '"keyshift"."secret_tags_ids"');
-CREATE TABLE "keyshift"."user_sessions_ids" AS SELECT "id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user_sessions";
+CREATE TABLE "keyshift"."user_sessions_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user_sessions" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash.
