@@ -21,8 +21,12 @@ CREATE TABLE keyshift.online_table (
     map text,
     -- Fills the map for keys in ($1, $2].
     fill_map text,
-    -- Fills the copy from the blocks in [$1, $2).
+    -- Fills the copy from the blocks in [$1, $2), each map join reading
+    -- the slice of its map between the bounds in $3.
     fill_copy text NOT NULL,
+    -- The least and greatest value of each mapped column in the blocks in
+    -- [$1, $2): fill_copy's $3.
+    bounds text NOT NULL,
     -- A catch-up round: claim the logged keys, delete the copy's rows with
     -- them, copy the original's rows with them, clear the claim.
     catch_up text[] NOT NULL,
@@ -138,6 +142,8 @@ DECLARE
     lo bigint;
     hi bigint;
     step bigint;
+    bounds bigint[];
+    narrow boolean;
 BEGIN
     FOR o IN SELECT * FROM keyshift.online_table WHERE fill_map IS NOT NULL ORDER BY position LOOP
         IF o.map_end IS NULL THEN
@@ -149,10 +155,17 @@ BEGIN
         END IF;
         WHILE o.mapped_to < o.map_end LOOP
             hi := least(o.mapped_to + batch_rows, o.map_end);
-            EXECUTE o.fill_map USING o.mapped_to, hi;
-            UPDATE keyshift.online_table SET mapped_to = hi WHERE position = o.position;
+            BEGIN
+                EXECUTE o.fill_map USING o.mapped_to, hi;
+                UPDATE keyshift.online_table SET mapped_to = hi WHERE position = o.position;
+                o.mapped_to := hi;
+            EXCEPTION WHEN unique_violation OR serialization_failure THEN
+                -- The capture trigger mapped a key of this batch after its
+                -- snapshot was taken: the batch runs again, in a
+                -- transaction that sees that key.
+                RAISE INFO 'keyshift: keys of % in (%, %] were mapped meanwhile; mapping them again', o.live, o.mapped_to, hi;
+            END;
             COMMIT;
-            o.mapped_to := hi;
         END LOOP;
         -- The copies' batches join the maps by index: the planner must
         -- know how big they have become.
@@ -173,11 +186,17 @@ BEGIN
         step := greatest(1, batch_rows / greatest(o.rows_per_block, 1));
         WHILE o.copied_to < o.copy_end LOOP
             hi := least(o.copied_to + step, o.copy_end);
-            -- A batch looks its rows up in the maps by index: a hash join
-            -- would read every map whole for each batch, so the backfill
-            -- would grow with the square of the data.
-            PERFORM set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true);
-            EXECUTE o.fill_copy USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid;
+            EXECUTE o.bounds INTO bounds USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid;
+            -- Where every value range of the batch spans at most a few
+            -- batches (keys that follow the order rows were written in, as
+            -- serial keys and recent parents do), the planner may hash that
+            -- slice of each map. Otherwise each row is looked up by index:
+            -- hashing a wide slice would read most of a map once per
+            -- batch, and the backfill would grow with the square of the data.
+            narrow := NOT EXISTS (SELECT FROM generate_subscripts(bounds, 1) AS i
+                                  WHERE i % 2 = 1 AND bounds[i + 1]::numeric - bounds[i] > 4 * batch_rows);
+            PERFORM set_config('enable_hashjoin', narrow::text, true), set_config('enable_mergejoin', narrow::text, true);
+            EXECUTE o.fill_copy USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid, bounds;
             UPDATE keyshift.online_table SET copied_to = hi WHERE position = o.position;
             COMMIT;
             o.copied_to := hi;

@@ -439,3 +439,63 @@ fn backfill_survives_an_immediate_stop() {
     );
     eprintln!("online faults: backfill.sql resumed after an immediate stop in its 8th batch");
 }
+
+/// A map batch that collides with a key the capture trigger mapped after
+/// the batch's snapshot fails with a unique violation (or, at REPEATABLE
+/// READ, a serialization failure). Timing that collision is left to luck,
+/// so the test raises both from inside the first two map batches' own
+/// transactions: backfill must undo each batch, run it again in a new
+/// transaction, and finish with every key mapped once, after which the
+/// forward path and rollback end exactly as without the failures.
+#[test]
+fn map_batches_that_collide_run_again() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let case = case();
+    let work = tempfile::tempdir().expect("temp dir");
+    let bundle = bundle(&case, work.path());
+    let loaded = matrix::load(server, &case, work.path());
+    let expected = Exact::of(&loaded);
+    let db = server.copy_database("online_map_collision", &loaded);
+    for file in ["preflight.sql", "expand.sql"] {
+        run(&db, &bundle, file);
+    }
+    db.psql_sql(
+        "CREATE SEQUENCE public.test_collisions;
+         CREATE FUNCTION public.test_collide() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF NEW.mapped_to IS DISTINCT FROM OLD.mapped_to AND OLD.mapped_to IS NOT NULL THEN
+                 CASE nextval('public.test_collisions')
+                     WHEN 1 THEN RAISE unique_violation USING MESSAGE = 'test: a key mapped meanwhile';
+                     WHEN 2 THEN RAISE serialization_failure USING MESSAGE = 'test: a key mapped meanwhile';
+                     ELSE NULL;
+                 END CASE;
+             END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER test_collide BEFORE UPDATE ON keyshift.online_table
+             FOR EACH ROW EXECUTE FUNCTION public.test_collide();",
+    )
+    .expect("arm the collisions");
+    let backfill = small_batches(&bundle, 100);
+    run(&db, &bundle, &backfill);
+    let raised = db.query_rows("SELECT last_value FROM public.test_collisions;");
+    assert!(
+        raised.iter().any(|w| w.parse::<i64>().is_ok_and(|n| n > 2)),
+        "the map batches did not run again after the collisions: {raised:?}"
+    );
+    db.psql_sql(
+        "DROP TRIGGER test_collide ON keyshift.online_table;
+         DROP FUNCTION public.test_collide();
+         DROP SEQUENCE public.test_collisions;",
+    )
+    .expect("disarm the collisions");
+    finish_and_roll_back(
+        &db,
+        &bundle,
+        Some("backfill.sql"),
+        &expected,
+        "map batches that collided, run again",
+    );
+}

@@ -186,7 +186,35 @@ pub(super) fn fill(
     (from, to): (&str, &str),
     rows: &str,
 ) -> String {
+    fill_with(plan, t, copy, (from, to), rows, false)
+}
+
+/// The converted columns whose values [`fill`] looks up in one map each,
+/// in the order of their joins (a polymorphic column, with a join per type
+/// value, is not one of them and gets no bounds).
+pub(super) fn mapped_columns(t: &TablePlan) -> impl Iterator<Item = &str> {
+    t.all_columns
+        .iter()
+        .filter(|c| !t.generated_columns.contains(c))
+        .filter(|c| t.columns.iter().any(|k| &k.name == *c))
+        .map(String::as_str)
+}
+
+/// [`fill`] for one batch of online mode's backfill: with `bounded`, the
+/// k-th map join (in [`mapped_columns`] order) reads only the map rows
+/// between `$3[2k-1]` and `$3[2k]`, the least and greatest value the batch
+/// holds, so the planner can hash that slice of the map instead of probing
+/// its index once per row.
+pub(super) fn fill_with(
+    plan: &Plan,
+    t: &TablePlan,
+    copy: &QualifiedName,
+    (from, to): (&str, &str),
+    rows: &str,
+    bounded: bool,
+) -> String {
     let mut columns = String::new();
+    let mut mapped = 0;
     let mut select = String::new();
     let mut joins = String::new();
     let mut aliases = 0;
@@ -209,6 +237,15 @@ pub(super) fn fill(
                     joins,
                     "\nLEFT JOIN {map} m{aliases} ON m{aliases}.{from} = t.{quoted}"
                 );
+                mapped += 1;
+                if bounded {
+                    let _ = write!(
+                        joins,
+                        " AND m{aliases}.{from} BETWEEN $3[{}] AND $3[{}]",
+                        2 * mapped - 1,
+                        2 * mapped
+                    );
+                }
                 // A kept orphan (on_orphan): forward's LEFT JOIN leaves it
                 // NULL, which "keep" turns into the sentinel; rollback gives
                 // a row still holding that its recorded value back.

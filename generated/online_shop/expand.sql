@@ -817,8 +817,12 @@ CREATE TABLE keyshift.online_table (
     map text,
     -- Fills the map for keys in ($1, $2].
     fill_map text,
-    -- Fills the copy from the blocks in [$1, $2).
+    -- Fills the copy from the blocks in [$1, $2), each map join reading
+    -- the slice of its map between the bounds in $3.
     fill_copy text NOT NULL,
+    -- The least and greatest value of each mapped column in the blocks in
+    -- [$1, $2): fill_copy's $3.
+    bounds text NOT NULL,
     -- A catch-up round: claim the logged keys, delete the copy's rows with
     -- them, copy the original's rows with them, clear the claim.
     catch_up text[] NOT NULL,
@@ -934,6 +938,8 @@ DECLARE
     lo bigint;
     hi bigint;
     step bigint;
+    bounds bigint[];
+    narrow boolean;
 BEGIN
     FOR o IN SELECT * FROM keyshift.online_table WHERE fill_map IS NOT NULL ORDER BY position LOOP
         IF o.map_end IS NULL THEN
@@ -945,10 +951,17 @@ BEGIN
         END IF;
         WHILE o.mapped_to < o.map_end LOOP
             hi := least(o.mapped_to + batch_rows, o.map_end);
-            EXECUTE o.fill_map USING o.mapped_to, hi;
-            UPDATE keyshift.online_table SET mapped_to = hi WHERE position = o.position;
+            BEGIN
+                EXECUTE o.fill_map USING o.mapped_to, hi;
+                UPDATE keyshift.online_table SET mapped_to = hi WHERE position = o.position;
+                o.mapped_to := hi;
+            EXCEPTION WHEN unique_violation OR serialization_failure THEN
+                -- The capture trigger mapped a key of this batch after its
+                -- snapshot was taken: the batch runs again, in a
+                -- transaction that sees that key.
+                RAISE INFO 'keyshift: keys of % in (%, %] were mapped meanwhile; mapping them again', o.live, o.mapped_to, hi;
+            END;
             COMMIT;
-            o.mapped_to := hi;
         END LOOP;
         -- The copies' batches join the maps by index: the planner must
         -- know how big they have become.
@@ -969,11 +982,17 @@ BEGIN
         step := greatest(1, batch_rows / greatest(o.rows_per_block, 1));
         WHILE o.copied_to < o.copy_end LOOP
             hi := least(o.copied_to + step, o.copy_end);
-            -- A batch looks its rows up in the maps by index: a hash join
-            -- would read every map whole for each batch, so the backfill
-            -- would grow with the square of the data.
-            PERFORM set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true);
-            EXECUTE o.fill_copy USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid;
+            EXECUTE o.bounds INTO bounds USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid;
+            -- Where every value range of the batch spans at most a few
+            -- batches (keys that follow the order rows were written in, as
+            -- serial keys and recent parents do), the planner may hash that
+            -- slice of each map. Otherwise each row is looked up by index:
+            -- hashing a wide slice would read most of a map once per
+            -- batch, and the backfill would grow with the square of the data.
+            narrow := NOT EXISTS (SELECT FROM generate_subscripts(bounds, 1) AS i
+                                  WHERE i % 2 = 1 AND bounds[i + 1]::numeric - bounds[i] > 4 * batch_rows);
+            PERFORM set_config('enable_hashjoin', narrow::text, true), set_config('enable_mergejoin', narrow::text, true);
+            EXECUTE o.fill_copy USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid, bounds;
             UPDATE keyshift.online_table SET copied_to = hi WHERE position = o.position;
             COMMIT;
             o.copied_to := hi;
@@ -1050,12 +1069,12 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES (1, '"public"."customers"', '"keyshift_build_1"."customers"', 'id', '"keyshift"."customers_ids"', 'INSERT INTO "keyshift"."customers_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."customers" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (1, '"public"."customers"', '"keyshift_build_1"."customers"', 'id', '"keyshift"."customers_ids"', 'INSERT INTO "keyshift"."customers_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."customers" t WHERE t."id" > $1 AND t."id" <= $2 AND NOT EXISTS (SELECT FROM "keyshift"."customers_ids" m WHERE m.old_id = t."id" AND m.old_id > $1 AND m.old_id <= $2)', 'INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
 SELECT m1.new_id, t."email", m2.new_id, t."updated_at"
 FROM ONLY "public"."customers" t
-LEFT JOIN "keyshift"."customers_ids" m1 ON m1.old_id = t."id"
-LEFT JOIN "keyshift"."customers_ids" m2 ON m2.old_id = t."referred_by"
-WHERE t.ctid >= $1 AND t.ctid < $2', ARRAY['WITH d AS (DELETE FROM "keyshift"."log_1" RETURNING "id") INSERT INTO "keyshift"."claim_1" SELECT DISTINCT "id" FROM d', 'DELETE FROM ONLY "keyshift_build_1"."customers" c USING "keyshift"."claim_1" k JOIN "keyshift"."customers_ids" m0 ON m0.old_id = k."id" WHERE c."id" = m0.new_id', 'INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
+LEFT JOIN "keyshift"."customers_ids" m1 ON m1.old_id = t."id" AND m1.old_id BETWEEN $3[1] AND $3[2]
+LEFT JOIN "keyshift"."customers_ids" m2 ON m2.old_id = t."referred_by" AND m2.old_id BETWEEN $3[3] AND $3[4]
+WHERE t.ctid >= $1 AND t.ctid < $2', 'SELECT ARRAY[min(s.c1), max(s.c1), min(s.c2), max(s.c2)]::bigint[] FROM (SELECT t."id"::bigint AS c1, t."referred_by"::bigint AS c2 FROM ONLY "public"."customers" t WHERE t.ctid >= $1 AND t.ctid < $2 OFFSET 0) s', ARRAY['WITH d AS (DELETE FROM "keyshift"."log_1" RETURNING "id") INSERT INTO "keyshift"."claim_1" SELECT DISTINCT "id" FROM d', 'DELETE FROM ONLY "keyshift_build_1"."customers" c USING "keyshift"."claim_1" k JOIN "keyshift"."customers_ids" m0 ON m0.old_id = k."id" WHERE c."id" = m0.new_id', 'INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
 SELECT m1.new_id, t."email", m2.new_id, t."updated_at"
 FROM ONLY "public"."customers" t
 JOIN "keyshift"."claim_1" k ON t."id" = k."id"
@@ -1078,12 +1097,12 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES (2, '"public"."orders"', '"keyshift_build_1"."orders"', 'id', '"keyshift"."orders_ids"', 'INSERT INTO "keyshift"."orders_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."orders" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (2, '"public"."orders"', '"keyshift_build_1"."orders"', 'id', '"keyshift"."orders_ids"', 'INSERT INTO "keyshift"."orders_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."orders" t WHERE t."id" > $1 AND t."id" <= $2 AND NOT EXISTS (SELECT FROM "keyshift"."orders_ids" m WHERE m.old_id = t."id" AND m.old_id > $1 AND m.old_id <= $2)', 'INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
 SELECT m1.new_id, m2.new_id, t."currency", t."total_cents", t."placed_at"
 FROM ONLY "public"."orders" t
-LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."id"
-LEFT JOIN "keyshift"."customers_ids" m2 ON m2.old_id = t."customer_id"
-WHERE t.ctid >= $1 AND t.ctid < $2', ARRAY['WITH d AS (DELETE FROM "keyshift"."log_2" RETURNING "id") INSERT INTO "keyshift"."claim_2" SELECT DISTINCT "id" FROM d', 'DELETE FROM ONLY "keyshift_build_1"."orders" c USING "keyshift"."claim_2" k JOIN "keyshift"."orders_ids" m0 ON m0.old_id = k."id" WHERE c."id" = m0.new_id', 'INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
+LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."id" AND m1.old_id BETWEEN $3[1] AND $3[2]
+LEFT JOIN "keyshift"."customers_ids" m2 ON m2.old_id = t."customer_id" AND m2.old_id BETWEEN $3[3] AND $3[4]
+WHERE t.ctid >= $1 AND t.ctid < $2', 'SELECT ARRAY[min(s.c1), max(s.c1), min(s.c2), max(s.c2)]::bigint[] FROM (SELECT t."id"::bigint AS c1, t."customer_id"::bigint AS c2 FROM ONLY "public"."orders" t WHERE t.ctid >= $1 AND t.ctid < $2 OFFSET 0) s', ARRAY['WITH d AS (DELETE FROM "keyshift"."log_2" RETURNING "id") INSERT INTO "keyshift"."claim_2" SELECT DISTINCT "id" FROM d', 'DELETE FROM ONLY "keyshift_build_1"."orders" c USING "keyshift"."claim_2" k JOIN "keyshift"."orders_ids" m0 ON m0.old_id = k."id" WHERE c."id" = m0.new_id', 'INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
 SELECT m1.new_id, m2.new_id, t."currency", t."total_cents", t."placed_at"
 FROM ONLY "public"."orders" t
 JOIN "keyshift"."claim_2" k ON t."id" = k."id"
@@ -1103,11 +1122,11 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES (3, '"public"."order_lines"', '"keyshift_build_1"."order_lines"', NULL, NULL, NULL, 'INSERT INTO "keyshift_build_1"."order_lines" ("order_id", "line_no", "sku", "quantity")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (3, '"public"."order_lines"', '"keyshift_build_1"."order_lines"', NULL, NULL, NULL, 'INSERT INTO "keyshift_build_1"."order_lines" ("order_id", "line_no", "sku", "quantity")
 SELECT m1.new_id, t."line_no", t."sku", t."quantity"
 FROM ONLY "public"."order_lines" t
-LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."order_id"
-WHERE t.ctid >= $1 AND t.ctid < $2', ARRAY['WITH d AS (DELETE FROM "keyshift"."log_3" RETURNING "order_id", "line_no") INSERT INTO "keyshift"."claim_3" SELECT DISTINCT "order_id", "line_no" FROM d', 'DELETE FROM ONLY "keyshift_build_1"."order_lines" c USING "keyshift"."claim_3" k JOIN "keyshift"."orders_ids" m0 ON m0.old_id = k."order_id" WHERE c."order_id" = m0.new_id AND c."line_no" = k."line_no"', 'INSERT INTO "keyshift_build_1"."order_lines" ("order_id", "line_no", "sku", "quantity")
+LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."order_id" AND m1.old_id BETWEEN $3[1] AND $3[2]
+WHERE t.ctid >= $1 AND t.ctid < $2', 'SELECT ARRAY[min(s.c1), max(s.c1)]::bigint[] FROM (SELECT t."order_id"::bigint AS c1 FROM ONLY "public"."order_lines" t WHERE t.ctid >= $1 AND t.ctid < $2 OFFSET 0) s', ARRAY['WITH d AS (DELETE FROM "keyshift"."log_3" RETURNING "order_id", "line_no") INSERT INTO "keyshift"."claim_3" SELECT DISTINCT "order_id", "line_no" FROM d', 'DELETE FROM ONLY "keyshift_build_1"."order_lines" c USING "keyshift"."claim_3" k JOIN "keyshift"."orders_ids" m0 ON m0.old_id = k."order_id" WHERE c."order_id" = m0.new_id AND c."line_no" = k."line_no"', 'INSERT INTO "keyshift_build_1"."order_lines" ("order_id", "line_no", "sku", "quantity")
 SELECT m1.new_id, t."line_no", t."sku", t."quantity"
 FROM ONLY "public"."order_lines" t
 JOIN "keyshift"."claim_3" k ON t."order_id" = k."order_id" AND t."line_no" = k."line_no"
@@ -1129,12 +1148,12 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, catch_up) VALUES (4, '"public"."refunds"', '"keyshift_build_1"."refunds"', 'id', '"keyshift"."refunds_ids"', 'INSERT INTO "keyshift"."refunds_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."refunds" t WHERE t."id" > $1 AND t."id" <= $2 ON CONFLICT (old_id) DO NOTHING', 'INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (4, '"public"."refunds"', '"keyshift_build_1"."refunds"', 'id', '"keyshift"."refunds_ids"', 'INSERT INTO "keyshift"."refunds_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."refunds" t WHERE t."id" > $1 AND t."id" <= $2 AND NOT EXISTS (SELECT FROM "keyshift"."refunds_ids" m WHERE m.old_id = t."id" AND m.old_id > $1 AND m.old_id <= $2)', 'INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
 SELECT m1.new_id, m2.new_id, t."cents"
 FROM ONLY "public"."refunds" t
-LEFT JOIN "keyshift"."refunds_ids" m1 ON m1.old_id = t."id"
-LEFT JOIN "keyshift"."orders_ids" m2 ON m2.old_id = t."order_id"
-WHERE t.ctid >= $1 AND t.ctid < $2', ARRAY['WITH d AS (DELETE FROM "keyshift"."log_4" RETURNING "id") INSERT INTO "keyshift"."claim_4" SELECT DISTINCT "id" FROM d', 'DELETE FROM ONLY "keyshift_build_1"."refunds" c USING "keyshift"."claim_4" k JOIN "keyshift"."refunds_ids" m0 ON m0.old_id = k."id" WHERE c."id" = m0.new_id', 'INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
+LEFT JOIN "keyshift"."refunds_ids" m1 ON m1.old_id = t."id" AND m1.old_id BETWEEN $3[1] AND $3[2]
+LEFT JOIN "keyshift"."orders_ids" m2 ON m2.old_id = t."order_id" AND m2.old_id BETWEEN $3[3] AND $3[4]
+WHERE t.ctid >= $1 AND t.ctid < $2', 'SELECT ARRAY[min(s.c1), max(s.c1), min(s.c2), max(s.c2)]::bigint[] FROM (SELECT t."id"::bigint AS c1, t."order_id"::bigint AS c2 FROM ONLY "public"."refunds" t WHERE t.ctid >= $1 AND t.ctid < $2 OFFSET 0) s', ARRAY['WITH d AS (DELETE FROM "keyshift"."log_4" RETURNING "id") INSERT INTO "keyshift"."claim_4" SELECT DISTINCT "id" FROM d', 'DELETE FROM ONLY "keyshift_build_1"."refunds" c USING "keyshift"."claim_4" k JOIN "keyshift"."refunds_ids" m0 ON m0.old_id = k."id" WHERE c."id" = m0.new_id', 'INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
 SELECT m1.new_id, m2.new_id, t."cents"
 FROM ONLY "public"."refunds" t
 JOIN "keyshift"."claim_4" k ON t."id" = k."id"
