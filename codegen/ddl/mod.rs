@@ -57,6 +57,7 @@ mod fast_index;
 mod index;
 mod names;
 mod objects;
+pub use objects::{rule_condition, trigger_when};
 mod rename;
 mod resolve;
 mod sequence;
