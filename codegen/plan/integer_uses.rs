@@ -1000,3 +1000,91 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod plan_tests {
+    use super::ComparedWith;
+    use crate::catalog::QualifiedName;
+    use crate::pipeline;
+    use crate::plan::Options;
+
+    /// Issue 11's schema: tenant ids passed to the database in a setting.
+    const TENANTS: &str = "CREATE TABLE tenants (id serial PRIMARY KEY, name text);
+CREATE TABLE accounts (
+    id serial PRIMARY KEY,
+    tenant_id integer NOT NULL
+        DEFAULT current_setting('app.current_tenant')::integer
+        REFERENCES tenants (id),
+    CONSTRAINT not_the_demo_tenant CHECK (tenant_id <> 42),
+    CONSTRAINT positive CHECK (id > 0)
+);
+ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_tenant ON accounts
+    USING (tenant_id = current_setting('app.current_tenant')::integer)
+    WITH CHECK (tenant_id::text = current_setting('app.current_tenant'));
+CREATE POLICY by_uuid ON accounts USING (id = current_setting('app.account')::uuid);
+";
+
+    #[test]
+    fn a_tenant_setting_names_the_tenants_table_and_its_exclusion() {
+        let output = pipeline::run("t.sql", TENANTS, &Options::default()).expect("parses");
+        let uses: Vec<(&str, &str, ComparedWith)> = output
+            .plan
+            .integer_uses
+            .iter()
+            .map(|u| (u.root.name.as_str(), u.object.as_str(), u.compared_with))
+            .collect();
+        assert_eq!(
+            uses,
+            [
+                (
+                    "tenants",
+                    "CHECK constraint not_the_demo_tenant",
+                    ComparedWith::Literal
+                ),
+                (
+                    "tenants",
+                    "default of column tenant_id",
+                    ComparedWith::Default
+                ),
+                (
+                    "tenants",
+                    "policy own_tenant (USING)",
+                    ComparedWith::Setting
+                ),
+                (
+                    "tenants",
+                    "policy own_tenant (WITH CHECK)",
+                    ComparedWith::Setting
+                ),
+            ]
+        );
+        let plan_md = output
+            .bundle
+            .files()
+            .find(|(f, _)| *f == "PLAN.md")
+            .map(|(_, t)| t.to_string())
+            .expect("PLAN.md");
+        assert!(plan_md.contains("## Ids used as integers"), "{plan_md}");
+        assert!(
+            plan_md.contains("Keep its integer ids: `--exclude-table public.tenants`."),
+            "{plan_md}"
+        );
+        assert!(
+            plan_md.contains("`current_setting('app.current_tenant')::integer`"),
+            "{plan_md}"
+        );
+
+        // Taking the choice: nothing of tenants converts, nothing is listed.
+        let options = Options {
+            exclude_tables: [QualifiedName::new("public", "tenants")].into(),
+            ..Options::default()
+        };
+        let output = pipeline::run("t.sql", TENANTS, &options).expect("parses");
+        assert!(
+            output.plan.integer_uses.is_empty(),
+            "{:?}",
+            output.plan.integer_uses
+        );
+    }
+}
