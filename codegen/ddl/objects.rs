@@ -8,7 +8,7 @@
 use super::coltype::TypeNames;
 use super::error::{Fail, Result};
 use super::state::Builder;
-use super::tokens::{Cursor, tokenize};
+use super::tokens::{Cursor, Tokens, tokenize};
 use crate::catalog::{IntKind, Policy, QualifiedName, Rule, Trigger};
 use sqlparser::tokenizer::Token;
 
@@ -77,7 +77,19 @@ pub(crate) fn create_policy(b: &mut Builder, text: &str) -> Result<()> {
     let name = c.ident()?;
     c.expect_kw("ON")?;
     let table = target(b, &mut c)?;
-    let after = c.pos;
+    let (using, with_check) = policy_clauses(&t, c.pos)?;
+    b.policies.push(Policy {
+        table,
+        name,
+        using,
+        with_check,
+    });
+    Ok(())
+}
+
+/// The `USING ( … )` and `WITH CHECK ( … )` texts of a policy statement
+/// from token `from` on, without their parentheses.
+fn policy_clauses(t: &Tokens, from: usize) -> Result<(Option<String>, Option<String>)> {
     let clause = |at: Option<usize>| -> Result<Option<String>> {
         let Some(open) = at else { return Ok(None) };
         let close = t
@@ -86,23 +98,56 @@ pub(crate) fn create_policy(b: &mut Builder, text: &str) -> Result<()> {
         Ok(Some(t.slice(open + 1, close).to_string()))
     };
     let using = clause(
-        t.find_top(after, t.len(), |i| {
+        t.find_top(from, t.len(), |i| {
             t.is_kw(i, "USING") && t.is(i + 1, &Token::LParen)
         })
         .map(|i| i + 1),
     )?;
     let with_check = clause(
-        t.find_top(after, t.len(), |i| {
+        t.find_top(from, t.len(), |i| {
             t.is_kws(i, &["WITH", "CHECK"]) && t.is(i + 2, &Token::LParen)
         })
         .map(|i| i + 2),
     )?;
-    b.policies.push(Policy {
-        table,
-        name,
-        using,
-        with_check,
-    });
+    Ok((using, with_check))
+}
+
+/// `ALTER POLICY name ON table RENAME TO new`, or `ALTER POLICY name ON
+/// table [TO roles] [USING (…)] [WITH CHECK (…)]`: a clause given replaces
+/// the policy's text, one not given keeps it, as PostgreSQL does.
+pub(crate) fn alter_policy(b: &mut Builder, text: &str) -> Result<()> {
+    let t = tokenize(text)?;
+    let mut c = t.cursor(0, t.len());
+    c.expect_kw("ALTER")?;
+    c.expect_kw("POLICY")?;
+    let name = c.ident()?;
+    c.expect_kw("ON")?;
+    let table = target(b, &mut c)?;
+    let rename = if c.eat_kws(&["RENAME", "TO"]) {
+        Some(c.ident()?)
+    } else {
+        None
+    };
+    let (using, with_check) = policy_clauses(&t, c.pos)?;
+    let Some(policy) = b
+        .policies
+        .iter_mut()
+        .find(|p| p.table == table && p.name == name)
+    else {
+        return Err(Fail::new(format!(
+            "policy {name} on {} does not exist",
+            table.display()
+        )));
+    };
+    if let Some(new_name) = rename {
+        policy.name = new_name;
+    }
+    if using.is_some() {
+        policy.using = using;
+    }
+    if with_check.is_some() {
+        policy.with_check = with_check;
+    }
     Ok(())
 }
 

@@ -596,6 +596,23 @@ fn trigger_and_rule_conditions_keep_their_text() {
 }
 
 #[test]
+fn alter_policy_renames_and_replaces_expressions() {
+    let c = catalog(
+        "CREATE TABLE t (id int);
+         CREATE POLICY p ON t USING (id = 1) WITH CHECK (id > 2);
+         ALTER POLICY p ON t TO PUBLIC USING (id = 3);
+         ALTER POLICY p ON t RENAME TO q;",
+    );
+    assert_eq!(c.policies.len(), 1);
+    let p = &c.policies[0];
+    assert_eq!(p.name, "q");
+    assert_eq!(p.using.as_deref(), Some("id = 3"));
+    assert_eq!(p.with_check.as_deref(), Some("id > 2"));
+    let e = error("CREATE TABLE t (id int); ALTER POLICY nope ON t USING (true);");
+    assert!(e.contains("nope"), "{e}");
+}
+
+#[test]
 fn policy_expressions_keep_their_text() {
     let c = catalog(
         "CREATE TABLE t (id int, \"Using\" text);
