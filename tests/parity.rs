@@ -8,7 +8,9 @@
 //! - `Catalog::schema_only` drops the facts only a live database knows
 //!   (row estimates, sizes);
 //! - `canonical_expressions` (in `tests/matrix`): the DDL path keeps hand-written CHECK
-//!   expressions, index expressions and index predicates as written (see
+//!   expressions, index expressions, index predicates, policies' `USING`
+//!   and `WITH CHECK` expressions, triggers' `WHEN` and rules' `WHERE`
+//!   conditions as written (see
 //!   `keyshift::ddl`'s module docs: PostgreSQL's printed form depends on
 //!   the column types and operator resolution, e.g. `status IN ('a')`
 //!   prints as `((status)::text = ANY ((ARRAY['a'::character varying])::text[]))`,

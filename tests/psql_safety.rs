@@ -278,3 +278,68 @@ CREATE TABLE \"x\n\\! touch pwned\npost_id_holder\" (id serial PRIMARY KEY,
         }
     }
 }
+
+/// Catalog expressions PLAN.md now quotes (issue 11 §3, "Ids used as
+/// integers"): a computed default, policy `USING` and `WITH CHECK`
+/// expressions, a trigger's `WHEN` and a rule's `WHERE`, each holding a
+/// line break and a meta-command in a string literal or a comment, on a
+/// table whose name holds them too. No SQL file may carry them outside
+/// quoted text, and in PLAN.md each stays on its own list line, inside a
+/// code span.
+#[test]
+fn integer_use_texts_stay_quoted() {
+    let schema = "CREATE TABLE \"t\n\\! touch pwned\nx\" (id serial PRIMARY KEY, note text);
+CREATE TABLE child (id serial PRIMARY KEY,
+    t_id integer DEFAULT current_setting('app.t\n\\! touch pwned_default')::integer
+        REFERENCES \"t\n\\! touch pwned\nx\" (id));
+CREATE POLICY \"p\n\\! touch pwned\" ON \"t\n\\! touch pwned\nx\"
+    USING (id = current_setting('app.t\n\\! touch pwned_using')::integer)
+    WITH CHECK (id <> /*\n\\! touch pwned_check\n*/ 1);
+CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER \"g\n\\! touch pwned\" BEFORE UPDATE ON \"t\n\\! touch pwned\nx\"
+    FOR EACH ROW WHEN (old.id > 1000 AND old.note <> '\n\\! touch pwned_when') EXECUTE FUNCTION f();
+CREATE RULE \"r\n\\! touch pwned\" AS ON DELETE TO \"t\n\\! touch pwned\nx\"
+    WHERE old.id = 1 AND old.note <> E'\\n\n\\\\! touch pwned_rule'
+    DO INSTEAD NOTHING;
+";
+    let output = keyshift::pipeline::run("schema.sql", schema, &keyshift::plan::Options::default())
+        .unwrap_or_else(|e| panic!("the schema plans: {e}"));
+    assert_eq!(
+        output.plan.integer_uses.len(),
+        5,
+        "{:#?}",
+        output.plan.integer_uses
+    );
+    for (file, text) in output.bundle.files() {
+        if file.ends_with(".sql") {
+            let found = meta_commands(text);
+            assert!(
+                found.len() == 1 && found[0].1 == "\\set ON_ERROR_STOP on",
+                "{file}: {found:?}"
+            );
+        }
+    }
+    let plan_md = output
+        .bundle
+        .files()
+        .find(|(f, _)| *f == "PLAN.md")
+        .map(|(_, t)| t.to_string())
+        .expect("PLAN.md");
+    let section = plan_md
+        .split("## Ids used as integers")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("PLAN.md lists the ids used as integers");
+    for suffix in ["_default", "_using", "_check", "_when", "_rule"] {
+        let hit = format!("touch pwned{suffix}");
+        let line = section
+            .lines()
+            .find(|l| l.contains(&hit))
+            .unwrap_or_else(|| panic!("{hit} is listed:\n{section}"));
+        assert!(line.starts_with("- "), "{hit} starts its list item: {line}");
+    }
+    assert!(
+        !section.lines().any(|l| l.trim_start().starts_with('\\')),
+        "no line of the section starts with a backslash:\n{section}"
+    );
+}

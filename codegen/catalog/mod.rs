@@ -421,6 +421,10 @@ pub struct Trigger {
     /// the converted columns it mentions for a human to check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function_body: Option<String>,
+    /// The `WHEN` condition, without the parentheses around it: as written
+    /// in a schema file, or as `pg_get_triggerdef(oid, true)` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 /// A row-level security policy.
@@ -430,6 +434,14 @@ pub struct Policy {
     pub table: QualifiedName,
     /// Policy name.
     pub name: String,
+    /// The `USING` expression, as written in a schema file or as the
+    /// server prints it (`pg_get_expr(polqual, polrelid)`), without the
+    /// parentheses around it; `None` when the policy has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    /// The `WITH CHECK` expression likewise (`polwithcheck`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_check: Option<String>,
 }
 
 /// A rewrite rule created with `CREATE RULE`.
@@ -439,4 +451,8 @@ pub struct Rule {
     pub table: QualifiedName,
     /// Rule name.
     pub name: String,
+    /// The `WHERE` condition: as written in a schema file, or as
+    /// `pg_get_ruledef(oid, true)` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
 }

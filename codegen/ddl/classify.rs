@@ -35,6 +35,8 @@ pub(crate) enum Kind {
     AlterIndex,
     /// `ALTER [MATERIALIZED] VIEW`.
     AlterView,
+    /// `ALTER POLICY` (a new name or new expressions).
+    AlterPolicy,
     /// `DROP …`.
     Drop,
     /// `SET …` (may set `search_path`).
@@ -90,6 +92,7 @@ pub(crate) fn classify(text: &str) -> Kind {
             ("SEQUENCE", _) => Kind::AlterSequence,
             ("INDEX", _) => Kind::AlterIndex,
             ("VIEW", _) | ("MATERIALIZED", "VIEW") => Kind::AlterView,
+            ("POLICY", _) => Kind::AlterPolicy,
             (first, second) => Kind::Skip(label("ALTER", first, second)),
         },
         "DROP" => Kind::Drop,

@@ -57,6 +57,7 @@ mod fast_index;
 mod index;
 mod names;
 mod objects;
+pub use objects::{rule_condition, trigger_when};
 mod rename;
 mod resolve;
 mod sequence;
@@ -180,6 +181,7 @@ fn statement(b: &mut Builder, text: &str, start: usize) -> error::Result<()> {
         Kind::CreateSequence => sequence_stmt::create_sequence(b, text),
         Kind::CreateTrigger => objects::create_trigger(b, text),
         Kind::CreatePolicy => objects::create_policy(b, text),
+        Kind::AlterPolicy => objects::alter_policy(b, text),
         Kind::CreateRule => objects::create_rule(b, text),
         // Only names are kept: a form we cannot name is still just a type,
         // function or foreign table, none of which the catalog holds.

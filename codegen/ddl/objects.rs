@@ -8,7 +8,7 @@
 use super::coltype::TypeNames;
 use super::error::{Fail, Result};
 use super::state::Builder;
-use super::tokens::{Cursor, tokenize};
+use super::tokens::{Cursor, Tokens, tokenize};
 use crate::catalog::{IntKind, Policy, QualifiedName, Rule, Trigger};
 use sqlparser::tokenizer::Token;
 
@@ -60,12 +60,15 @@ pub(crate) fn create_trigger(b: &mut Builder, text: &str) -> Result<()> {
             name,
             function,
             function_body: None, // filled in from the final function bodies
+            when: trigger_when(text),
         });
     }
     Ok(())
 }
 
-/// `CREATE POLICY name ON table …`.
+/// `CREATE POLICY name ON table … [USING (…)] [WITH CHECK (…)]`, with
+/// both expressions as written, without their parentheses (the server
+/// prints them its own way; `tests/parity.rs` has it print these).
 pub(crate) fn create_policy(b: &mut Builder, text: &str) -> Result<()> {
     let t = tokenize(text)?;
     let mut c = t.cursor(0, t.len());
@@ -74,7 +77,77 @@ pub(crate) fn create_policy(b: &mut Builder, text: &str) -> Result<()> {
     let name = c.ident()?;
     c.expect_kw("ON")?;
     let table = target(b, &mut c)?;
-    b.policies.push(Policy { table, name });
+    let (using, with_check) = policy_clauses(&t, c.pos)?;
+    b.policies.push(Policy {
+        table,
+        name,
+        using,
+        with_check,
+    });
+    Ok(())
+}
+
+/// The `USING ( … )` and `WITH CHECK ( … )` texts of a policy statement
+/// from token `from` on, without their parentheses.
+fn policy_clauses(t: &Tokens, from: usize) -> Result<(Option<String>, Option<String>)> {
+    let clause = |at: Option<usize>| -> Result<Option<String>> {
+        let Some(open) = at else { return Ok(None) };
+        let close = t
+            .close_paren(open)
+            .ok_or_else(|| Fail::at("unbalanced parentheses", t.offset(open)))?;
+        Ok(Some(t.slice(open + 1, close).to_string()))
+    };
+    let using = clause(
+        t.find_top(from, t.len(), |i| {
+            t.is_kw(i, "USING") && t.is(i + 1, &Token::LParen)
+        })
+        .map(|i| i + 1),
+    )?;
+    let with_check = clause(
+        t.find_top(from, t.len(), |i| {
+            t.is_kws(i, &["WITH", "CHECK"]) && t.is(i + 2, &Token::LParen)
+        })
+        .map(|i| i + 2),
+    )?;
+    Ok((using, with_check))
+}
+
+/// `ALTER POLICY name ON table RENAME TO new`, or `ALTER POLICY name ON
+/// table [TO roles] [USING (…)] [WITH CHECK (…)]`: a clause given replaces
+/// the policy's text, one not given keeps it, as PostgreSQL does.
+pub(crate) fn alter_policy(b: &mut Builder, text: &str) -> Result<()> {
+    let t = tokenize(text)?;
+    let mut c = t.cursor(0, t.len());
+    c.expect_kw("ALTER")?;
+    c.expect_kw("POLICY")?;
+    let name = c.ident()?;
+    c.expect_kw("ON")?;
+    let table = target(b, &mut c)?;
+    let rename = if c.eat_kws(&["RENAME", "TO"]) {
+        Some(c.ident()?)
+    } else {
+        None
+    };
+    let (using, with_check) = policy_clauses(&t, c.pos)?;
+    let Some(policy) = b
+        .policies
+        .iter_mut()
+        .find(|p| p.table == table && p.name == name)
+    else {
+        return Err(Fail::new(format!(
+            "policy {name} on {} does not exist",
+            table.display()
+        )));
+    };
+    if let Some(new_name) = rename {
+        policy.name = new_name;
+    }
+    if using.is_some() {
+        policy.using = using;
+    }
+    if with_check.is_some() {
+        policy.with_check = with_check;
+    }
     Ok(())
 }
 
@@ -93,9 +166,36 @@ pub(crate) fn create_rule(b: &mut Builder, text: &str) -> Result<()> {
     // As with triggers, a rule on a view travels with the view.
     if b.tables.contains_key(&table) {
         b.rules.retain(|x| !(x.table == table && x.name == name));
-        b.rules.push(Rule { table, name });
+        b.rules.push(Rule {
+            table,
+            name,
+            condition: rule_condition(text),
+        });
     }
     Ok(())
+}
+
+/// The `WHEN ( … )` condition of a `CREATE TRIGGER` statement, without
+/// its parentheses: from a schema file, and from `pg_get_triggerdef`'s
+/// text on a live database, so both paths cut it the same way.
+pub fn trigger_when(text: &str) -> Option<String> {
+    let t = tokenize(text).ok()?;
+    let exec = t.find_top(0, t.len(), |i| t.is_kw(i, "EXECUTE"))?;
+    let when = t.find_top(0, exec, |i| {
+        t.is_kw(i, "WHEN") && t.is(i + 1, &Token::LParen)
+    })?;
+    let close = t.close_paren(when + 1)?;
+    Some(t.slice(when + 2, close).to_string())
+}
+
+/// The `WHERE` condition of a `CREATE RULE` statement (between `WHERE` and
+/// `DO`), likewise from a schema file or `pg_get_ruledef`'s text.
+pub fn rule_condition(text: &str) -> Option<String> {
+    let t = tokenize(text).ok()?;
+    let to = t.find_top(0, t.len(), |i| t.is_kw(i, "TO"))?;
+    let do_at = t.find_top(to, t.len(), |i| t.is_kw(i, "DO"))?;
+    let where_at = t.find_top(to, do_at, |i| t.is_kw(i, "WHERE"))?;
+    Some(t.slice(where_at + 1, do_at).to_string()).filter(|c| !c.is_empty())
 }
 
 /// The source of a `CREATE FUNCTION`, as `pg_proc.prosrc` holds it: the

@@ -540,7 +540,96 @@ fn triggers_policies_and_rules() {
     assert_eq!(c.triggers[0].table, q("public", "t"));
     assert_eq!(c.triggers[0].function, q("public", "app_touch"));
     assert_eq!(c.policies[0].name, "own");
+    assert_eq!(c.policies[0].using.as_deref(), Some("id = 1"));
+    assert_eq!(c.policies[0].with_check, None);
     assert_eq!(c.rules[0].name, "r");
+}
+
+#[test]
+fn trigger_and_rule_conditions_keep_their_text() {
+    let c = catalog(
+        "CREATE TABLE t (id int);
+         CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$;
+         CREATE TRIGGER \"WHEN\" BEFORE UPDATE ON t FOR EACH ROW WHEN (old.id > 1000 AND new.id <> 0) EXECUTE FUNCTION f();
+         CREATE TRIGGER plain BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f();
+         CREATE RULE keep AS ON DELETE TO t WHERE old.id = 1 DO INSTEAD NOTHING;
+         CREATE RULE \"WHERE\" AS ON INSERT TO t DO ALSO NOTHING;",
+    );
+    let when = |n: &str| {
+        c.triggers
+            .iter()
+            .find(|t| t.name == n)
+            .unwrap()
+            .when
+            .clone()
+    };
+    assert_eq!(
+        when("WHEN").as_deref(),
+        Some("old.id > 1000 AND new.id <> 0")
+    );
+    assert_eq!(when("plain"), None);
+    let condition = |n: &str| {
+        c.rules
+            .iter()
+            .find(|r| r.name == n)
+            .unwrap()
+            .condition
+            .clone()
+    };
+    assert_eq!(condition("keep").as_deref(), Some("old.id = 1"));
+    assert_eq!(condition("WHERE"), None);
+    // The server's printing, which live introspection reads.
+    assert_eq!(
+        crate::ddl::trigger_when(
+            "CREATE TRIGGER x BEFORE UPDATE ON public.t FOR EACH ROW WHEN ((old.id > 1000)) EXECUTE FUNCTION f()"
+        )
+        .as_deref(),
+        Some("(old.id > 1000)")
+    );
+    assert_eq!(
+        crate::ddl::rule_condition(
+            "CREATE RULE keep AS\n    ON DELETE TO public.t\n   WHERE old.id = 1 DO INSTEAD NOTHING;"
+        )
+        .as_deref(),
+        Some("old.id = 1")
+    );
+}
+
+#[test]
+fn alter_policy_renames_and_replaces_expressions() {
+    let c = catalog(
+        "CREATE TABLE t (id int);
+         CREATE POLICY p ON t USING (id = 1) WITH CHECK (id > 2);
+         ALTER POLICY p ON t TO PUBLIC USING (id = 3);
+         ALTER POLICY p ON t RENAME TO q;",
+    );
+    assert_eq!(c.policies.len(), 1);
+    let p = &c.policies[0];
+    assert_eq!(p.name, "q");
+    assert_eq!(p.using.as_deref(), Some("id = 3"));
+    assert_eq!(p.with_check.as_deref(), Some("id > 2"));
+    let e = error("CREATE TABLE t (id int); ALTER POLICY nope ON t USING (true);");
+    assert!(e.contains("nope"), "{e}");
+}
+
+#[test]
+fn policy_expressions_keep_their_text() {
+    let c = catalog(
+        "CREATE TABLE t (id int, \"Using\" text);
+         CREATE POLICY \"WITH CHECK\" ON t AS RESTRICTIVE FOR UPDATE TO PUBLIC
+             USING (\"Using\" = 'USING (x)' AND (id > 0))
+             WITH CHECK ((id = current_setting('app.tenant')::integer));",
+    );
+    let p = &c.policies[0];
+    assert_eq!(p.name, "WITH CHECK");
+    assert_eq!(
+        p.using.as_deref(),
+        Some("\"Using\" = 'USING (x)' AND (id > 0)")
+    );
+    assert_eq!(
+        p.with_check.as_deref(),
+        Some("(id = current_setting('app.tenant')::integer)")
+    );
 }
 
 #[test]
@@ -834,7 +923,8 @@ GRANT ALL ON SCHEMA app TO PUBLIC;
          CREATE VIEW user_orders AS SELECT u.id, o.total FROM users u JOIN orders o ON o.user_id = u.id;
          CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
          ALTER TABLE users ENABLE ROW LEVEL SECURITY;
-         CREATE POLICY users_self ON users USING (id = 1);",
+         -- Expressions are kept as written: pg_dump's parentheses too.
+         CREATE POLICY users_self ON users USING ((id = 1));",
     );
     assert_eq!(dump.catalog, hand);
     assert_eq!(dump.skipped.get("psql meta-command"), Some(&2));

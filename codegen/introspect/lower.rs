@@ -435,10 +435,20 @@ fn table_object(catalog: &mut Catalog, o: &TableObjectRow) -> Result<()> {
                 name,
                 function: QualifiedName::new(schema, function),
                 function_body: o.function_body.clone(),
+                when: o.definition.as_deref().and_then(crate::ddl::trigger_when),
             });
         }
-        "rule" => catalog.rules.push(Rule { table, name }),
-        "policy" => catalog.policies.push(Policy { table, name }),
+        "rule" => catalog.rules.push(Rule {
+            table,
+            name,
+            condition: o.definition.as_deref().and_then(crate::ddl::rule_condition),
+        }),
+        "policy" => catalog.policies.push(Policy {
+            table,
+            name,
+            using: o.policy_using.clone(),
+            with_check: o.policy_with_check.clone(),
+        }),
         other => return fail(format!("unexpected table object kind {other:?}")),
     }
     Ok(())
@@ -737,6 +747,9 @@ mod tests {
                     function_schema: Some(s("pg_catalog")),
                     function_name: Some(s("tsvector_update_trigger")),
                     function_body: None,
+                    policy_using: None,
+                    policy_with_check: None,
+                    definition: None,
                 },
                 TableObjectRow {
                     kind: s("policy"),
@@ -746,6 +759,9 @@ mod tests {
                     function_schema: None,
                     function_name: None,
                     function_body: None,
+                    policy_using: Some(s("(owner = CURRENT_USER)")),
+                    policy_with_check: None,
+                    definition: None,
                 },
                 TableObjectRow {
                     kind: s("rule"),
@@ -755,6 +771,9 @@ mod tests {
                     function_schema: None,
                     function_name: None,
                     function_body: None,
+                    policy_using: None,
+                    policy_with_check: None,
+                    definition: None,
                 },
             ],
             ..Rows::default()
@@ -773,6 +792,11 @@ mod tests {
             QualifiedName::new("pg_catalog", "tsvector_update_trigger")
         );
         assert_eq!(c.policies[0].name, "mine");
+        assert_eq!(
+            c.policies[0].using.as_deref(),
+            Some("(owner = CURRENT_USER)")
+        );
+        assert_eq!(c.policies[0].with_check, None);
         assert_eq!(c.rules[0].name, "no_delete");
     }
 

@@ -184,6 +184,14 @@ pub struct TableObjectRow {
     pub function_name: Option<String>,
     /// A trigger function's source, unless it is C or internal.
     pub function_body: Option<String>,
+    /// A policy's `USING` expression (`pg_get_expr(polqual, polrelid)`).
+    pub policy_using: Option<String>,
+    /// A policy's `WITH CHECK` expression (`polwithcheck`).
+    pub policy_with_check: Option<String>,
+    /// A trigger's definition when it has a `WHEN` condition
+    /// (`pg_get_triggerdef(oid, true)`), a rule's (`pg_get_ruledef(oid,
+    /// true)`); lowering cuts the condition out of it.
+    pub definition: Option<String>,
 }
 
 /// A column that could not be decoded: the query and the server disagree.
@@ -480,6 +488,9 @@ impl TableObjectRow {
             function_schema: get(r, Q, "function_schema")?,
             function_body: get(r, Q, "function_body")?,
             function_name: get(r, Q, "function_name")?,
+            policy_using: get(r, Q, "policy_using")?,
+            policy_with_check: get(r, Q, "policy_with_check")?,
+            definition: get(r, Q, "definition")?,
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod estimate;
 mod family;
 mod family_blockers;
 mod id_space;
+pub mod integer_uses;
 mod keys;
 mod left_alone;
 pub mod online;
@@ -35,6 +36,7 @@ pub use declared::{
 };
 pub use dependents::{DependentOnTable, DependentView};
 pub use id_space::IdSpace;
+pub use integer_uses::{ComparedWith, IntegerUse};
 pub use keys::ColumnRoots;
 pub use online::Mode;
 pub use uuid::{UuidVersion, is_time_type};
@@ -105,6 +107,11 @@ pub struct Plan {
     pub blockers: Vec<Blocker>,
     /// Things a human must check that do not stop the migration.
     pub warnings: Vec<String>,
+    /// Where a converted key's values are used as integers (a computed
+    /// default, a policy comparing with a setting, a literal id), by root:
+    /// the application likely knows those ids as integers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub integer_uses: Vec<IntegerUse>,
     /// Tables in processing order (all tables, not only converted ones).
     pub order: Vec<QualifiedName>,
     /// FK cycles between different tables.
@@ -558,6 +565,7 @@ impl Plan {
             rules: dependents::on_tables(&catalog.rules, &tables, |r| (&r.table, &r.name)),
             left_alone,
             warnings: blockers::warnings(catalog, &tables),
+            integer_uses: integer_uses::find(catalog, &tables),
             tables,
             foreign_keys,
             blockers,

@@ -285,6 +285,8 @@ struct PlanMd<'a> {
     left_alone: &'a [LeftAlone],
     blockers: &'a [Blocker],
     warnings: &'a [String],
+    /// Where each root's ids are used as integers, grouped by root.
+    integer_uses: Vec<IntegerUseGroup>,
     cycles: String,
     self_references: String,
     mermaid: String,
@@ -316,6 +318,46 @@ struct PlanMd<'a> {
     not_references: Vec<String>,
     config_name: &'a str,
     surrogates: &'a [SurrogateView],
+}
+
+/// The places that use one root's ids as integers, for PLAN.md: every
+/// text already Markdown (catalog text only through `markdown`).
+struct IntegerUseGroup {
+    /// The root table, as a code span.
+    root: String,
+    /// `--exclude-table …` for it, as a code span.
+    exclude: String,
+    /// One list item's text per place.
+    lines: Vec<String>,
+}
+
+/// [`IntegerUseGroup`]s of the plan, in root order.
+fn integer_use_groups(plan: &Plan) -> Vec<IntegerUseGroup> {
+    use super::markdown::{code, prose};
+    let mut groups: Vec<IntegerUseGroup> = Vec::new();
+    let mut last = None;
+    for u in &plan.integer_uses {
+        if last != Some(&u.root) {
+            groups.push(IntegerUseGroup {
+                root: code(&u.root.display()),
+                exclude: code(&crate::plan::integer_uses::exclude_table_option(&u.root)),
+                lines: Vec::new(),
+            });
+            last = Some(&u.root);
+        }
+        let group = groups.last_mut().expect("pushed above");
+        let what = match u.compared_with {
+            crate::plan::ComparedWith::Default => u.compared_with.describe().to_string(),
+            with => format!("{} {}", code(&u.column), with.describe()),
+        };
+        group.lines.push(format!(
+            "{} on {}: {what}: {}",
+            prose(&u.object),
+            code(&u.table.display()),
+            code(&u.expression)
+        ));
+    }
+    groups
 }
 
 /// The disk estimate, formatted for PLAN.md.
@@ -823,6 +865,7 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
         left_alone: &plan.left_alone,
         blockers: &plan.blockers,
         warnings: &plan.warnings,
+        integer_uses: integer_use_groups(plan),
         cycles,
         self_references: names(&plan.self_references),
         mermaid: mermaid(plan),

@@ -367,8 +367,9 @@ fn from_catalog(
     .unwrap_or_else(|e| panic!("{}: {e}", case.name))
 }
 
-/// Replaces every CHECK expression, index key expression and index predicate of
-/// `catalog` by the text the server prints for it (see `tests/parity.rs`).
+/// Replaces every CHECK expression, index key expression, index predicate,
+/// policy expression, trigger WHEN and rule WHERE condition of `catalog` by
+/// the text the server prints for it (see `tests/parity.rs`).
 fn canonical_expressions(client: &mut postgres::Client, catalog: &mut Catalog) {
     let mut tx = client.transaction().expect("BEGIN");
     let scratch_schema = quote_ident("keyshift_parity");
@@ -458,6 +459,123 @@ fn canonical_expressions(client: &mut postgres::Client, catalog: &mut Catalog) {
                 }
             }
         }
+    }
+    // Policies likewise, each on a copy of its table (created `FOR ALL`,
+    // which takes both expressions whatever command the policy is for).
+    for (m, policy) in catalog
+        .policies
+        .iter_mut()
+        .filter(|p| p.using.is_some() || p.with_check.is_some())
+        .enumerate()
+    {
+        let copy = format!("{scratch_schema}.{}", quote_ident(&format!("p{m}")));
+        let run = |tx: &mut postgres::Transaction, sql: &str| {
+            tx.batch_execute(&format!(
+                "SET LOCAL search_path = \"$user\", public; {sql}; SET LOCAL search_path = ''"
+            ))
+            .unwrap_or_else(|e| panic!("{sql}: {}", keyshift::introspect::describe(&e)))
+        };
+        run(
+            &mut tx,
+            &format!("CREATE TABLE {copy} (LIKE {})", policy.table.quoted()),
+        );
+        let clause = |kw: &str, e: &Option<String>| {
+            e.as_ref()
+                .map(|e| format!(" {kw} ({e})"))
+                .unwrap_or_default()
+        };
+        run(
+            &mut tx,
+            &format!(
+                "CREATE POLICY p ON {copy}{}{}",
+                clause("USING", &policy.using),
+                clause("WITH CHECK", &policy.with_check)
+            ),
+        );
+        let row = tx
+            .query_one(
+                "SELECT pg_catalog.pg_get_expr(polqual, polrelid), \
+                        pg_catalog.pg_get_expr(polwithcheck, polrelid) \
+                 FROM pg_catalog.pg_policy WHERE polrelid = $1::text::pg_catalog.regclass",
+                &[&copy],
+            )
+            .expect("read policy");
+        policy.using = row.get(0);
+        policy.with_check = row.get(1);
+    }
+    // A trigger's WHEN condition, on a copy, as a row trigger `BEFORE
+    // UPDATE` (where both OLD and NEW exist), cut out of the definition the
+    // server prints as live introspection cuts it.
+    let function = format!("{scratch_schema}.tf");
+    let with_when: Vec<_> = catalog
+        .triggers
+        .iter_mut()
+        .filter(|t| t.when.is_some())
+        .collect();
+    if !with_when.is_empty() {
+        tx.batch_execute(&format!(
+            "CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$"
+        ))
+        .expect("scratch trigger function");
+    }
+    for (m, trigger) in with_when.into_iter().enumerate() {
+        let copy = format!("{scratch_schema}.{}", quote_ident(&format!("w{m}")));
+        let sql = format!(
+            "SET LOCAL search_path = \"$user\", public; \
+             CREATE TABLE {copy} (LIKE {}); \
+             CREATE TRIGGER w BEFORE UPDATE ON {copy} FOR EACH ROW WHEN ({}) EXECUTE FUNCTION {function}(); \
+             SET LOCAL search_path = ''",
+            trigger.table.quoted(),
+            trigger.when.as_deref().expect("filtered")
+        );
+        tx.batch_execute(&sql)
+            .unwrap_or_else(|e| panic!("{sql}: {}", keyshift::introspect::describe(&e)));
+        let def: String = tx
+            .query_one(
+                "SELECT pg_catalog.pg_get_triggerdef(oid, true) FROM pg_catalog.pg_trigger \
+                 WHERE tgrelid = $1::text::pg_catalog.regclass",
+                &[&copy],
+            )
+            .expect("read trigger")
+            .get(0);
+        trigger.when = keyshift::ddl::trigger_when(&def);
+    }
+    // A rule's WHERE condition likewise, on a copy, for the rule's own
+    // event (which decides whether OLD or NEW exists), with no action.
+    for (m, rule) in catalog
+        .rules
+        .iter_mut()
+        .filter(|r| r.condition.is_some())
+        .enumerate()
+    {
+        let event: String = tx
+            .query_one(
+                "SELECT CASE ev_type WHEN '2' THEN 'UPDATE' WHEN '3' THEN 'INSERT' ELSE 'DELETE' END \
+                 FROM pg_catalog.pg_rewrite WHERE ev_class = $1::text::pg_catalog.regclass AND rulename = $2",
+                &[&rule.table.quoted(), &rule.name],
+            )
+            .expect("read the rule's event")
+            .get(0);
+        let copy = format!("{scratch_schema}.{}", quote_ident(&format!("r{m}")));
+        let sql = format!(
+            "SET LOCAL search_path = \"$user\", public; \
+             CREATE TABLE {copy} (LIKE {}); \
+             CREATE RULE r AS ON {event} TO {copy} WHERE {} DO ALSO NOTHING; \
+             SET LOCAL search_path = ''",
+            rule.table.quoted(),
+            rule.condition.as_deref().expect("filtered")
+        );
+        tx.batch_execute(&sql)
+            .unwrap_or_else(|e| panic!("{sql}: {}", keyshift::introspect::describe(&e)));
+        let def: String = tx
+            .query_one(
+                "SELECT pg_catalog.pg_get_ruledef(oid, true) FROM pg_catalog.pg_rewrite \
+                 WHERE ev_class = $1::text::pg_catalog.regclass",
+                &[&copy],
+            )
+            .expect("read rule")
+            .get(0);
+        rule.condition = keyshift::ddl::rule_condition(&def);
     }
     tx.rollback().expect("ROLLBACK");
 }
