@@ -38,7 +38,7 @@ $keyshift$;
 -- verify_forward compares with it.
 CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
 {%- for t in tables %}{% if t.rebuild.is_none() %}
-INSERT INTO keyshift.row_digest SELECT {{ t.literal }}, count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ t.quoted }} t;
+INSERT INTO keyshift.row_digest SELECT {{ t.literal }}, count(*), coalesce(sum({{ t.row_hash }}), 0) FROM ONLY {{ t.quoted }} t;
 {%- endif %}{% endfor %}
 SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
 

@@ -79,11 +79,11 @@ SELECT pg_temp.keyshift_assert(
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', {{ t.literal }}, d.row_count, now.n))
 {%- if let Some(b) = t.rebuild %}
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ b.before }} t) AS d (row_count, row_hash),
+FROM (SELECT count(*), coalesce(sum({{ t.row_hash }}), 0) FROM ONLY {{ b.before }} t) AS d (row_count, row_hash),
 {%- else %}
 FROM keyshift.row_digest d,
 {%- endif %}
-     (SELECT count(*), coalesce(sum(hashtextextended({{ t.old_row }}::text, 0)), 0)
+     (SELECT count(*), coalesce(sum({{ t.old_row_hash }}), 0)
       FROM ONLY {{ t.quoted }} t
       {%- for j in t.old_row_joins %}
       {{ j }}

@@ -21,8 +21,8 @@ SELECT keyshift.catch_up_round() IS NOT NULL AS caught_up;
 
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', {{ t.literal }}, o.n, c.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY {{ t.quoted }} t) AS o (n, h),
-     (SELECT count(*), coalesce(sum(hashtextextended({{ t.old_row }}::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum({{ t.row_hash }}), 0) FROM ONLY {{ t.quoted }} t) AS o (n, h),
+     (SELECT count(*), coalesce(sum({{ t.old_row_hash }}), 0)
       FROM ONLY {{ b.copy }} t
       {%- for j in t.old_row_joins %}
       {{ j }}

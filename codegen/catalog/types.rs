@@ -72,10 +72,86 @@ impl ColumnType {
             int_kind: None,
         }
     }
+
+    /// Whether PostgreSQL hashes values of this type without printing
+    /// them (`hash_record_extended` needs an extended hash function for
+    /// every column): the built-in types listed here and arrays of them.
+    /// Others (domains, enums, geometric types, `json`) are not known to
+    /// have one, so rows holding them are hashed as text.
+    pub fn has_extended_hash(&self) -> bool {
+        let mut base = self.name.as_str();
+        while let Some(element) = base.strip_suffix("[]") {
+            base = element;
+        }
+        // `numeric(10,2)`, `timestamp(3) with time zone`: the modifier
+        // does not change the hash function.
+        let without_modifier: String = match (base.find('('), base.find(')')) {
+            (Some(open), Some(close)) if open < close => {
+                format!("{}{}", &base[..open], &base[close + 1..])
+            }
+            _ => base.to_string(),
+        };
+        matches!(
+            without_modifier.as_str(),
+            "smallint"
+                | "integer"
+                | "bigint"
+                | "text"
+                | "character varying"
+                | "character"
+                | "name"
+                | "uuid"
+                | "boolean"
+                | "date"
+                | "timestamp with time zone"
+                | "timestamp without time zone"
+                | "time without time zone"
+                | "time with time zone"
+                | "interval"
+                | "numeric"
+                | "real"
+                | "double precision"
+                | "bytea"
+                | "jsonb"
+                | "inet"
+                | "cidr"
+                | "macaddr"
+                | "macaddr8"
+                | "oid"
+        )
+    }
 }
 
 impl fmt::Display for ColumnType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ColumnType;
+
+    #[test]
+    fn extended_hashes_are_known_for_builtin_types_and_their_arrays() {
+        for name in [
+            "integer",
+            "numeric(10,2)",
+            "timestamp(3) with time zone",
+            "character varying(255)",
+            "text[]",
+            "jsonb",
+        ] {
+            assert!(ColumnType::other(name).has_extended_hash(), "{name}");
+        }
+        for name in [
+            "json",
+            "point",
+            "public.mood",
+            "xml",
+            "public.positive_int[]",
+        ] {
+            assert!(!ColumnType::other(name).has_extended_hash(), "{name}");
+        }
     }
 }

@@ -170,6 +170,7 @@ mod tests {
             root: None,
             columns: Vec::new(),
             all_columns: Vec::new(),
+            hashable_rows: true,
             generated_columns: Vec::new(),
             partitioned: false,
             capture_key: Vec::new(),

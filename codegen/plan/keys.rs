@@ -373,6 +373,10 @@ pub fn table_plan(
         columns,
         polymorphic,
         all_columns: table.columns.iter().map(|c| c.name.clone()).collect(),
+        hashable_rows: table
+            .columns
+            .iter()
+            .all(|c| c.data_type.has_extended_hash()),
         generated_columns: table
             .columns
             .iter()

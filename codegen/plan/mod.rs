@@ -174,6 +174,11 @@ pub struct TablePlan {
     pub polymorphic: Vec<PolymorphicColumn>,
     /// All column names in physical order; verification rebuilds whole rows.
     pub all_columns: Vec<String>,
+    /// Whether every column's type has an extended hash function, so
+    /// verification hashes rows as records (`hash_record_extended`) rather
+    /// than printing them (about twice as fast on text-heavy rows).
+    #[serde(skip_serializing)]
+    pub hashable_rows: bool,
     /// Generated columns, which a rebuilt copy computes itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub generated_columns: Vec<String>,

@@ -28,10 +28,15 @@ pub struct TableView {
     /// `public.payment`: the tables whose `ALTER TABLE` changes the columns
     /// this one inherited, for comments.
     pub altered_through: Vec<String>,
-    /// `ROW(t.a, m1.old_id, …)`: the row as it was before forward, rebuilt
-    /// through the id maps, for verification.
-    pub old_row: String,
-    /// The `LEFT JOIN`s `old_row` needs.
+    /// `hash_record_extended(t, 0)`: a 64-bit hash of the whole row `t`,
+    /// as a record where every column type has an extended hash function,
+    /// else of its text. Integer hashes agree across widths, so `t` before
+    /// forward and `old_row` (whose old ids are bigint) hash alike.
+    pub row_hash: String,
+    /// The same hash of the row as it was before forward, rebuilt through
+    /// the id maps (`ROW(t.a, m1.old_id, …)`), for verification.
+    pub old_row_hash: String,
+    /// The `LEFT JOIN`s `old_row_hash` needs.
     pub old_row_joins: Vec<String>,
     /// Altered in place: the `UPDATE`s, run right after the table's
     /// `ALTER`, that give the orphans forward recorded NULL or the
@@ -238,6 +243,15 @@ fn regclass(q: &QualifiedName) -> String {
     quote_literal(&q.quoted())
 }
 
+/// A 64-bit hash of `row`, a row of `t` (see `TableView::row_hash`).
+fn row_hash(t: &TablePlan, row: &str) -> String {
+    if t.hashable_rows {
+        format!("hash_record_extended({row}, 0)")
+    } else {
+        format!("hashtextextended({row}::text, 0)")
+    }
+}
+
 pub(super) fn keyshift(name: &str) -> String {
     let quoted = quote_ident(name);
     let mut out = String::with_capacity(quoted.len() + 11);
@@ -437,7 +451,8 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
             crate::plan::Conversion::InPlace { reason } => Some(reason.clone()),
             crate::plan::Conversion::Rebuild => None,
         },
-        old_row: format!("ROW({})", parts.join(", ")),
+        row_hash: row_hash(t, "t"),
+        old_row_hash: row_hash(t, &format!("ROW({})", parts.join(", "))),
         old_row_joins: joins,
         orphan_fixes: super::orphan::fixes(plan, t),
         // Polymorphic columns are not in `t.columns`; they are altered here.

@@ -80,39 +80,39 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."accounts" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."region", t."label")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."accounts" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."region", t."label"), 0)), 0)
       FROM ONLY "public"."accounts" t
       LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."ledger" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."region", m2.old_id, t."amount")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."ledger" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."region", m2.old_id, t."amount"), 0)), 0)
       FROM ONLY "public"."ledger" t
       LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.archived_entries', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."archived_entries" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."archived")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."archived_entries" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."archived"), 0)), 0)
       FROM ONLY "public"."archived_entries" t
       LEFT JOIN "keyshift"."archived_entries_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.scratch', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."scratch" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."note")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."scratch" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."note"), 0)), 0)
       FROM ONLY "public"."scratch" t
       LEFT JOIN "keyshift"."scratch_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.transfers', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."transfers" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id)::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."transfers" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id), 0)), 0)
       FROM ONLY "public"."transfers" t
       LEFT JOIN "keyshift"."transfers_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."from_id"

@@ -89,25 +89,25 @@ $keyshift$;
 -- rebuilt table needs none: forward keeps the original until contract, and
 -- verify_forward compares with it.
 CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
-INSERT INTO keyshift.row_digest SELECT 'public.customers', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."customers" t;
-INSERT INTO keyshift.row_digest SELECT 'public.devices', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."devices" t;
-INSERT INTO keyshift.row_digest SELECT 'public.phones', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."phones" t;
-INSERT INTO keyshift.row_digest SELECT 'public.ledger', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."ledger" t;
-INSERT INTO keyshift.row_digest SELECT 'public.ledger_0', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."ledger_0" t;
-INSERT INTO keyshift.row_digest SELECT 'public.ledger_1', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."ledger_1" t;
-INSERT INTO keyshift.row_digest SELECT 'public.notes', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."notes" t;
-INSERT INTO keyshift.row_digest SELECT 'public.pinned_notes', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."pinned_notes" t;
-INSERT INTO keyshift.row_digest SELECT 'public.owned', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."owned" t;
-INSERT INTO keyshift.row_digest SELECT 'public.owned_tagged', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."owned_tagged" t;
-INSERT INTO keyshift.row_digest SELECT 'public.readings', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."readings" t;
-INSERT INTO keyshift.row_digest SELECT 'public.readings_high', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."readings_high" t;
-INSERT INTO keyshift.row_digest SELECT 'public.readings_low', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."readings_low" t;
-INSERT INTO keyshift.row_digest SELECT 'public.shards', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."shards" t;
-INSERT INTO keyshift.row_digest SELECT 'public.shards_even', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."shards_even" t;
-INSERT INTO keyshift.row_digest SELECT 'public.shards_odd', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."shards_odd" t;
-INSERT INTO keyshift.row_digest SELECT 'public.tagged', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."tagged" t;
-INSERT INTO keyshift.row_digest SELECT 'public.tasks', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."tasks" t;
-INSERT INTO keyshift.row_digest SELECT 'public.archived_tasks', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."archived_tasks" t;
+INSERT INTO keyshift.row_digest SELECT 'public.customers', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."customers" t;
+INSERT INTO keyshift.row_digest SELECT 'public.devices', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."devices" t;
+INSERT INTO keyshift.row_digest SELECT 'public.phones', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."phones" t;
+INSERT INTO keyshift.row_digest SELECT 'public.ledger', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."ledger" t;
+INSERT INTO keyshift.row_digest SELECT 'public.ledger_0', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."ledger_0" t;
+INSERT INTO keyshift.row_digest SELECT 'public.ledger_1', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."ledger_1" t;
+INSERT INTO keyshift.row_digest SELECT 'public.notes', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."notes" t;
+INSERT INTO keyshift.row_digest SELECT 'public.pinned_notes', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."pinned_notes" t;
+INSERT INTO keyshift.row_digest SELECT 'public.owned', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."owned" t;
+INSERT INTO keyshift.row_digest SELECT 'public.owned_tagged', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."owned_tagged" t;
+INSERT INTO keyshift.row_digest SELECT 'public.readings', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."readings" t;
+INSERT INTO keyshift.row_digest SELECT 'public.readings_high', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."readings_high" t;
+INSERT INTO keyshift.row_digest SELECT 'public.readings_low', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."readings_low" t;
+INSERT INTO keyshift.row_digest SELECT 'public.shards', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."shards" t;
+INSERT INTO keyshift.row_digest SELECT 'public.shards_even', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."shards_even" t;
+INSERT INTO keyshift.row_digest SELECT 'public.shards_odd', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."shards_odd" t;
+INSERT INTO keyshift.row_digest SELECT 'public.tagged', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."tagged" t;
+INSERT INTO keyshift.row_digest SELECT 'public.tasks', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."tasks" t;
+INSERT INTO keyshift.row_digest SELECT 'public.archived_tasks', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."archived_tasks" t;
 SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.

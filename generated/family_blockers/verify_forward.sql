@@ -93,7 +93,7 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.customers', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name"), 0)), 0)
       FROM ONLY "public"."customers" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.customers';
@@ -101,7 +101,7 @@ WHERE d.table_name = 'public.customers';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.devices', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."label")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."label"), 0)), 0)
       FROM ONLY "public"."devices" t
       LEFT JOIN "keyshift"."devices_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.devices';
@@ -109,7 +109,7 @@ WHERE d.table_name = 'public.devices';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.phones', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."label")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."label"), 0)), 0)
       FROM ONLY "public"."phones" t
       LEFT JOIN "keyshift"."devices_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.phones';
@@ -117,7 +117,7 @@ WHERE d.table_name = 'public.phones';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."amount")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."amount"), 0)), 0)
       FROM ONLY "public"."ledger" t
       LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
@@ -126,7 +126,7 @@ WHERE d.table_name = 'public.ledger';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger_0', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."amount")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."amount"), 0)), 0)
       FROM ONLY "public"."ledger_0" t
       LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
@@ -135,7 +135,7 @@ WHERE d.table_name = 'public.ledger_0';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger_1', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."amount")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."amount"), 0)), 0)
       FROM ONLY "public"."ledger_1" t
       LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
@@ -144,7 +144,7 @@ WHERE d.table_name = 'public.ledger_1';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."body")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."body"), 0)), 0)
       FROM ONLY "public"."notes" t
       LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.notes';
@@ -152,7 +152,7 @@ WHERE d.table_name = 'public.notes';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.pinned_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."body")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."body"), 0)), 0)
       FROM ONLY "public"."pinned_notes" t
       LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.pinned_notes';
@@ -160,7 +160,7 @@ WHERE d.table_name = 'public.pinned_notes';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.owned', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id)::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id), 0)), 0)
       FROM ONLY "public"."owned" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.owned';
@@ -168,7 +168,7 @@ WHERE d.table_name = 'public.owned';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.owned_tagged', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."tag")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."tag"), 0)), 0)
       FROM ONLY "public"."owned_tagged" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.owned_tagged';
@@ -176,7 +176,7 @@ WHERE d.table_name = 'public.owned_tagged';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."value")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."value"), 0)), 0)
       FROM ONLY "public"."readings" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings';
@@ -184,7 +184,7 @@ WHERE d.table_name = 'public.readings';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings_high', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."value")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."value"), 0)), 0)
       FROM ONLY "public"."readings_high" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings_high';
@@ -192,7 +192,7 @@ WHERE d.table_name = 'public.readings_high';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings_low', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."value")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."value"), 0)), 0)
       FROM ONLY "public"."readings_low" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings_low';
@@ -200,7 +200,7 @@ WHERE d.table_name = 'public.readings_low';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."payload")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."payload"), 0)), 0)
       FROM ONLY "public"."shards" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards';
@@ -208,7 +208,7 @@ WHERE d.table_name = 'public.shards';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards_even', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."payload")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."payload"), 0)), 0)
       FROM ONLY "public"."shards_even" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards_even';
@@ -216,7 +216,7 @@ WHERE d.table_name = 'public.shards_even';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards_odd', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."payload")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."payload"), 0)), 0)
       FROM ONLY "public"."shards_odd" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards_odd';
@@ -224,7 +224,7 @@ WHERE d.table_name = 'public.shards_odd';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tagged', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."tag")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."tag"), 0)), 0)
       FROM ONLY "public"."tagged" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.tagged';
@@ -232,7 +232,7 @@ WHERE d.table_name = 'public.tagged';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tasks', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."title")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."title"), 0)), 0)
       FROM ONLY "public"."tasks" t
       LEFT JOIN "keyshift"."tasks_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.tasks';
@@ -240,7 +240,7 @@ WHERE d.table_name = 'public.tasks';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.archived_tasks', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."title")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."title"), 0)), 0)
       FROM ONLY "public"."archived_tasks" t
       LEFT JOIN "keyshift"."tasks_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.archived_tasks';

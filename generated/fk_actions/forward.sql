@@ -98,12 +98,12 @@ $keyshift$;
 -- rebuilt table needs none: forward keeps the original until contract, and
 -- verify_forward compares with it.
 CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
-INSERT INTO keyshift.row_digest SELECT 'public.groups', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."groups" t;
-INSERT INTO keyshift.row_digest SELECT 'public.parents', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."parents" t;
-INSERT INTO keyshift.row_digest SELECT 'public.children', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."children" t;
-INSERT INTO keyshift.row_digest SELECT 'public.memberships', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."memberships" t;
-INSERT INTO keyshift.row_digest SELECT 'public.membership_audit', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."membership_audit" t;
-INSERT INTO keyshift.row_digest SELECT 'public.membership_notes', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."membership_notes" t;
+INSERT INTO keyshift.row_digest SELECT 'public.groups', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."groups" t;
+INSERT INTO keyshift.row_digest SELECT 'public.parents', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."parents" t;
+INSERT INTO keyshift.row_digest SELECT 'public.children', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."children" t;
+INSERT INTO keyshift.row_digest SELECT 'public.memberships', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."memberships" t;
+INSERT INTO keyshift.row_digest SELECT 'public.membership_audit', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."membership_audit" t;
+INSERT INTO keyshift.row_digest SELECT 'public.membership_notes', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."membership_notes" t;
 SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.

@@ -88,7 +88,7 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.groups', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name"), 0)), 0)
       FROM ONLY "public"."groups" t
       LEFT JOIN "keyshift"."groups_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.groups';
@@ -96,7 +96,7 @@ WHERE d.table_name = 'public.groups';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.parents', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name"), 0)), 0)
       FROM ONLY "public"."parents" t
       LEFT JOIN "keyshift"."parents_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.parents';
@@ -104,7 +104,7 @@ WHERE d.table_name = 'public.parents';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.children', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name", m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id)::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name", m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id), 0)), 0)
       FROM ONLY "public"."children" t
       LEFT JOIN "keyshift"."children_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."parents_ids" m2 ON m2.new_id = t."no_action_parent_id"
@@ -118,7 +118,7 @@ WHERE d.table_name = 'public.children';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.memberships', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id)::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id), 0)), 0)
       FROM ONLY "public"."memberships" t
       LEFT JOIN "keyshift"."parents_ids" m1 ON m1.new_id = t."parent_id"
       LEFT JOIN "keyshift"."groups_ids" m2 ON m2.new_id = t."group_id") AS now (n, h)
@@ -127,7 +127,7 @@ WHERE d.table_name = 'public.memberships';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.membership_audit', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."event")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."event"), 0)), 0)
       FROM ONLY "public"."membership_audit" t
       LEFT JOIN "keyshift"."membership_audit_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."parents_ids" m2 ON m2.new_id = t."parent_id"
@@ -137,7 +137,7 @@ WHERE d.table_name = 'public.membership_audit';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.membership_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."note")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."note"), 0)), 0)
       FROM ONLY "public"."membership_notes" t
       LEFT JOIN "keyshift"."membership_notes_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."parents_ids" m2 ON m2.new_id = t."parent_id"

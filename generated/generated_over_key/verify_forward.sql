@@ -58,15 +58,15 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shelves', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."shelves" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."label")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."shelves" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."label"), 0)), 0)
       FROM ONLY "public"."shelves" t
       LEFT JOIN "keyshift"."shelves_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.books', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."books" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."title", t."aisle", t."title_len")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."books" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."title", t."aisle", t."title_len"), 0)), 0)
       FROM ONLY "public"."books" t
       LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."shelves_ids" m2 ON m2.new_id = t."shelf_id") AS now (n, h);

@@ -96,9 +96,9 @@ FROM (VALUES
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."acct
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."acct
 \! touch pw_t ;*/$$'\\" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."note")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."note"), 0)), 0)
       FROM ONLY "public"."acct
 \! touch pw_t ;*/$$'\\" t
       LEFT JOIN "keyshift"."acct
@@ -108,9 +108,9 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', E'public."a$keyshift$b
 \\i pw_i"', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."a$keyshift$b
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."a$keyshift$b
 \i pw_i" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."note")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."note"), 0)), 0)
       FROM ONLY "public"."a$keyshift$b
 \i pw_i" t
       LEFT JOIN "keyshift"."a$keyshift$b

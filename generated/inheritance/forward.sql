@@ -89,16 +89,16 @@ $keyshift$;
 -- rebuilt table needs none: forward keeps the original until contract, and
 -- verify_forward compares with it.
 CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
-INSERT INTO keyshift.row_digest SELECT 'public.accounts', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."accounts" t;
-INSERT INTO keyshift.row_digest SELECT 'public.albums', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."albums" t;
-INSERT INTO keyshift.row_digest SELECT 'public.media', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."media" t;
-INSERT INTO keyshift.row_digest SELECT 'public.drafts', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."drafts" t;
-INSERT INTO keyshift.row_digest SELECT 'public.imports', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."imports" t;
-INSERT INTO keyshift.row_digest SELECT 'public.live_videos', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."live_videos" t;
-INSERT INTO keyshift.row_digest SELECT 'public.photos', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."photos" t;
-INSERT INTO keyshift.row_digest SELECT 'public.videos', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."videos" t;
-INSERT INTO keyshift.row_digest SELECT 'public.media_views', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."media_views" t;
-INSERT INTO keyshift.row_digest SELECT 'public.photo_tags', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."photo_tags" t;
+INSERT INTO keyshift.row_digest SELECT 'public.accounts', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."accounts" t;
+INSERT INTO keyshift.row_digest SELECT 'public.albums', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."albums" t;
+INSERT INTO keyshift.row_digest SELECT 'public.media', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."media" t;
+INSERT INTO keyshift.row_digest SELECT 'public.drafts', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."drafts" t;
+INSERT INTO keyshift.row_digest SELECT 'public.imports', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."imports" t;
+INSERT INTO keyshift.row_digest SELECT 'public.live_videos', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."live_videos" t;
+INSERT INTO keyshift.row_digest SELECT 'public.photos', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."photos" t;
+INSERT INTO keyshift.row_digest SELECT 'public.videos', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."videos" t;
+INSERT INTO keyshift.row_digest SELECT 'public.media_views', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."media_views" t;
+INSERT INTO keyshift.row_digest SELECT 'public.photo_tags', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."photo_tags" t;
 SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.

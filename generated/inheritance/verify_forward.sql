@@ -87,7 +87,7 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."handle")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."handle"), 0)), 0)
       FROM ONLY "public"."accounts" t
       LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.accounts';
@@ -95,7 +95,7 @@ WHERE d.table_name = 'public.accounts';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.albums', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."title")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."title"), 0)), 0)
       FROM ONLY "public"."albums" t
       LEFT JOIN "keyshift"."albums_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
@@ -104,7 +104,7 @@ WHERE d.table_name = 'public.albums';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.media', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."title", t."created_at")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."title", t."created_at"), 0)), 0)
       FROM ONLY "public"."media" t
       LEFT JOIN "keyshift"."media_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
@@ -113,7 +113,7 @@ WHERE d.table_name = 'public.media';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.drafts', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."saved")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."saved"), 0)), 0)
       FROM ONLY "public"."drafts" t
       LEFT JOIN "keyshift"."media_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
@@ -122,7 +122,7 @@ WHERE d.table_name = 'public.drafts';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.imports', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."source")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."source"), 0)), 0)
       FROM ONLY "public"."imports" t
       LEFT JOIN "keyshift"."media_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
@@ -131,7 +131,7 @@ WHERE d.table_name = 'public.imports';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.live_videos', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."seconds", t."stream_key", m3.old_id)::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."seconds", t."stream_key", m3.old_id), 0)), 0)
       FROM ONLY "public"."live_videos" t
       LEFT JOIN "keyshift"."media_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id"
@@ -141,7 +141,7 @@ WHERE d.table_name = 'public.live_videos';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.photos', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."width", m3.old_id)::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."width", m3.old_id), 0)), 0)
       FROM ONLY "public"."photos" t
       LEFT JOIN "keyshift"."media_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id"
@@ -151,7 +151,7 @@ WHERE d.table_name = 'public.photos';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.videos', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."seconds")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."title", t."created_at", t."seconds"), 0)), 0)
       FROM ONLY "public"."videos" t
       LEFT JOIN "keyshift"."media_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
@@ -160,7 +160,7 @@ WHERE d.table_name = 'public.videos';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.media_views', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."seen_at")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."seen_at"), 0)), 0)
       FROM ONLY "public"."media_views" t
       LEFT JOIN "keyshift"."media_ids" m1 ON m1.new_id = t."media_id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."viewer_id") AS now (n, h)
@@ -169,7 +169,7 @@ WHERE d.table_name = 'public.media_views';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.photo_tags', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."tag")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."tag"), 0)), 0)
       FROM ONLY "public"."photo_tags" t
       LEFT JOIN "keyshift"."photo_tags_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."media_ids" m2 ON m2.new_id = t."photo_id") AS now (n, h)

@@ -87,31 +87,31 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'app.accounts', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."accounts" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name", t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."accounts" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name", t."created_at"), 0)), 0)
       FROM ONLY "app"."accounts" t
       LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'app.events', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."events" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."kind", t."payload")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."events" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."kind", t."payload"), 0)), 0)
       FROM ONLY "app"."events" t
       LEFT JOIN "keyshift"."app_events_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'billing.invoices', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_2"."invoices" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."number", t."total")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_2"."invoices" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."number", t."total"), 0)), 0)
       FROM ONLY "billing"."invoices" t
       LEFT JOIN "keyshift"."billing_invoices_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'billing.events', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_2"."events" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."kind")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_2"."events" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."kind"), 0)), 0)
       FROM ONLY "billing"."events" t
       LEFT JOIN "keyshift"."billing_events_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
@@ -119,15 +119,15 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_3"."accounts" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_3"."accounts" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name"), 0)), 0)
       FROM ONLY "public"."accounts" t
       LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.notes', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_3"."notes" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."body")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_3"."notes" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."body"), 0)), 0)
       FROM ONLY "public"."notes" t
       LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"

@@ -32,31 +32,31 @@ SELECT keyshift.catch_up_round() IS NOT NULL AS caught_up;
 
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.customers', o.n, c.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."customers" t) AS o (n, h),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."email", m2.old_id, t."updated_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."customers" t) AS o (n, h),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."email", m2.old_id, t."updated_at"), 0)), 0)
       FROM ONLY "keyshift_build_1"."customers" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."referred_by") AS c (n, h);
 
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.orders', o.n, c.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."orders" t) AS o (n, h),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."currency", t."total_cents", t."placed_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."orders" t) AS o (n, h),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."currency", t."total_cents", t."placed_at"), 0)), 0)
       FROM ONLY "keyshift_build_1"."orders" t
       LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS c (n, h);
 
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.order_lines', o.n, c.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."order_lines" t) AS o (n, h),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."line_no", t."sku", t."quantity")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."order_lines" t) AS o (n, h),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."line_no", t."sku", t."quantity"), 0)), 0)
       FROM ONLY "keyshift_build_1"."order_lines" t
       LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."order_id") AS c (n, h);
 
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.refunds', o.n, c.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."refunds" t) AS o (n, h),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."cents")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."refunds" t) AS o (n, h),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."cents"), 0)), 0)
       FROM ONLY "keyshift_build_1"."refunds" t
       LEFT JOIN "keyshift"."refunds_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."orders_ids" m2 ON m2.new_id = t."order_id") AS c (n, h);

@@ -74,23 +74,23 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.users', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."users" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."handle")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."users" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."handle"), 0)), 0)
       FROM ONLY "public"."users" t
       LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.projects', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."projects" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name", m2.old_id)::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."projects" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name", m2.old_id), 0)), 0)
       FROM ONLY "public"."projects" t
       LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tickets', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."tickets" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."status", t."priority", t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."tickets" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."status", t."priority", t."created_at"), 0)), 0)
       FROM ONLY "public"."tickets" t
       LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
@@ -99,8 +99,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.user_emails', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."user_emails" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."email", t."is_primary")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."user_emails" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."email", t."is_primary"), 0)), 0)
       FROM ONLY "public"."user_emails" t
       LEFT JOIN "keyshift"."user_emails_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id") AS now (n, h);

@@ -89,23 +89,23 @@ $keyshift$;
 -- rebuilt table needs none: forward keeps the original until contract, and
 -- verify_forward compares with it.
 CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
-INSERT INTO keyshift.row_digest SELECT 'public.coupons', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."coupons" t;
-INSERT INTO keyshift.row_digest SELECT 'public.customers', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."customers" t;
-INSERT INTO keyshift.row_digest SELECT 'public.accounts', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."accounts" t;
-INSERT INTO keyshift.row_digest SELECT 'public.accounts_eu', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."accounts_eu" t;
-INSERT INTO keyshift.row_digest SELECT 'public.accounts_us', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."accounts_us" t;
-INSERT INTO keyshift.row_digest SELECT 'public.accounts_us_ca', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."accounts_us_ca" t;
-INSERT INTO keyshift.row_digest SELECT 'public.accounts_us_us', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."accounts_us_us" t;
-INSERT INTO keyshift.row_digest SELECT 'public.account_limits', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."account_limits" t;
-INSERT INTO keyshift.row_digest SELECT 'public.events', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."events" t;
-INSERT INTO keyshift.row_digest SELECT 'public.events_2024', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."events_2024" t;
-INSERT INTO keyshift.row_digest SELECT 'public.events_rest', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."events_rest" t;
-INSERT INTO keyshift.row_digest SELECT 'public.event_notes', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."event_notes" t;
-INSERT INTO keyshift.row_digest SELECT 'public.orders', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."orders" t;
-INSERT INTO keyshift.row_digest SELECT 'public.orders_2024', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."orders_2024" t;
-INSERT INTO keyshift.row_digest SELECT 'public.orders_2025', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."orders_2025" t;
-INSERT INTO keyshift.row_digest SELECT 'public.orders_default', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."orders_default" t;
-INSERT INTO keyshift.row_digest SELECT 'public.sessions', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."sessions" t;
+INSERT INTO keyshift.row_digest SELECT 'public.coupons', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."coupons" t;
+INSERT INTO keyshift.row_digest SELECT 'public.customers', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."customers" t;
+INSERT INTO keyshift.row_digest SELECT 'public.accounts', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."accounts" t;
+INSERT INTO keyshift.row_digest SELECT 'public.accounts_eu', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."accounts_eu" t;
+INSERT INTO keyshift.row_digest SELECT 'public.accounts_us', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."accounts_us" t;
+INSERT INTO keyshift.row_digest SELECT 'public.accounts_us_ca', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."accounts_us_ca" t;
+INSERT INTO keyshift.row_digest SELECT 'public.accounts_us_us', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."accounts_us_us" t;
+INSERT INTO keyshift.row_digest SELECT 'public.account_limits', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."account_limits" t;
+INSERT INTO keyshift.row_digest SELECT 'public.events', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."events" t;
+INSERT INTO keyshift.row_digest SELECT 'public.events_2024', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."events_2024" t;
+INSERT INTO keyshift.row_digest SELECT 'public.events_rest', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."events_rest" t;
+INSERT INTO keyshift.row_digest SELECT 'public.event_notes', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."event_notes" t;
+INSERT INTO keyshift.row_digest SELECT 'public.orders', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."orders" t;
+INSERT INTO keyshift.row_digest SELECT 'public.orders_2024', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."orders_2024" t;
+INSERT INTO keyshift.row_digest SELECT 'public.orders_2025', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."orders_2025" t;
+INSERT INTO keyshift.row_digest SELECT 'public.orders_default', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."orders_default" t;
+INSERT INTO keyshift.row_digest SELECT 'public.sessions', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."sessions" t;
 SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.

@@ -103,7 +103,7 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.coupons', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."code")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."code"), 0)), 0)
       FROM ONLY "public"."coupons" t
       LEFT JOIN "keyshift"."coupons_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.coupons';
@@ -111,7 +111,7 @@ WHERE d.table_name = 'public.coupons';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.customers', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name"), 0)), 0)
       FROM ONLY "public"."customers" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.customers';
@@ -119,7 +119,7 @@ WHERE d.table_name = 'public.customers';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."region", t."balance")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."region", t."balance"), 0)), 0)
       FROM ONLY "public"."accounts" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts';
@@ -127,7 +127,7 @@ WHERE d.table_name = 'public.accounts';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_eu', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."region", t."balance")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."region", t."balance"), 0)), 0)
       FROM ONLY "public"."accounts_eu" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_eu';
@@ -135,7 +135,7 @@ WHERE d.table_name = 'public.accounts_eu';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."region", t."balance")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."region", t."balance"), 0)), 0)
       FROM ONLY "public"."accounts_us" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us';
@@ -143,7 +143,7 @@ WHERE d.table_name = 'public.accounts_us';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us_ca', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."region", t."balance")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."region", t."balance"), 0)), 0)
       FROM ONLY "public"."accounts_us_ca" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us_ca';
@@ -151,7 +151,7 @@ WHERE d.table_name = 'public.accounts_us_ca';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us_us', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."region", t."balance")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."region", t."balance"), 0)), 0)
       FROM ONLY "public"."accounts_us_us" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us_us';
@@ -159,7 +159,7 @@ WHERE d.table_name = 'public.accounts_us_us';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.account_limits', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."region", t."max_amount")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."region", t."max_amount"), 0)), 0)
       FROM ONLY "public"."account_limits" t
       LEFT JOIN "keyshift"."account_limits_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
@@ -168,7 +168,7 @@ WHERE d.table_name = 'public.account_limits';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."happened_at", t."kind")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."happened_at", t."kind"), 0)), 0)
       FROM ONLY "public"."events" t
       LEFT JOIN "keyshift"."events_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
@@ -177,7 +177,7 @@ WHERE d.table_name = 'public.events';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events_2024', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."happened_at", t."kind")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."happened_at", t."kind"), 0)), 0)
       FROM ONLY "public"."events_2024" t
       LEFT JOIN "keyshift"."events_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
@@ -186,7 +186,7 @@ WHERE d.table_name = 'public.events_2024';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events_rest', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."happened_at", t."kind")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."happened_at", t."kind"), 0)), 0)
       FROM ONLY "public"."events_rest" t
       LEFT JOIN "keyshift"."events_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
@@ -195,7 +195,7 @@ WHERE d.table_name = 'public.events_rest';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.event_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."body")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."body"), 0)), 0)
       FROM ONLY "public"."event_notes" t
       LEFT JOIN "keyshift"."event_notes_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."events_ids" m2 ON m2.new_id = t."event_id") AS now (n, h)
@@ -204,7 +204,7 @@ WHERE d.table_name = 'public.event_notes';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(t."id", m1.old_id, m2.old_id, t."placed_at", t."total")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(t."id", m1.old_id, m2.old_id, t."placed_at", t."total"), 0)), 0)
       FROM ONLY "public"."orders" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id"
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
@@ -213,7 +213,7 @@ WHERE d.table_name = 'public.orders';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_2024', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(t."id", m1.old_id, m2.old_id, t."placed_at", t."total")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(t."id", m1.old_id, m2.old_id, t."placed_at", t."total"), 0)), 0)
       FROM ONLY "public"."orders_2024" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id"
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
@@ -222,7 +222,7 @@ WHERE d.table_name = 'public.orders_2024';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_2025', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(t."id", m1.old_id, m2.old_id, t."placed_at", t."total")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(t."id", m1.old_id, m2.old_id, t."placed_at", t."total"), 0)), 0)
       FROM ONLY "public"."orders_2025" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id"
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
@@ -231,7 +231,7 @@ WHERE d.table_name = 'public.orders_2025';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_default', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(t."id", m1.old_id, m2.old_id, t."placed_at", t."total")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(t."id", m1.old_id, m2.old_id, t."placed_at", t."total"), 0)), 0)
       FROM ONLY "public"."orders_default" t
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id"
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
@@ -240,7 +240,7 @@ WHERE d.table_name = 'public.orders_default';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.sessions', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."token")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."token"), 0)), 0)
       FROM ONLY "public"."sessions" t
       LEFT JOIN "keyshift"."sessions_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)

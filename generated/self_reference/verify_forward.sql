@@ -60,16 +60,16 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.categories', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."categories" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."name", m2.old_id, t."sort_key")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."categories" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."name", m2.old_id, t."sort_key"), 0)), 0)
       FROM ONLY "public"."categories" t
       LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.employees', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."employees" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."full_name", t."title", m2.old_id, m3.old_id, t."hired_on")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."employees" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."full_name", t."title", m2.old_id, m3.old_id, t."hired_on"), 0)), 0)
       FROM ONLY "public"."employees" t
       LEFT JOIN "keyshift"."employees_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."employees_ids" m2 ON m2.new_id = t."manager_id"

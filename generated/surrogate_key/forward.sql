@@ -89,11 +89,11 @@ $keyshift$;
 -- rebuilt table needs none: forward keeps the original until contract, and
 -- verify_forward compares with it.
 CREATE TABLE keyshift.row_digest (table_name text PRIMARY KEY, row_count bigint NOT NULL, row_hash numeric NOT NULL);
-INSERT INTO keyshift.row_digest SELECT 'public.members', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."members" t;
-INSERT INTO keyshift.row_digest SELECT 'public.projects', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."projects" t;
-INSERT INTO keyshift.row_digest SELECT 'public.project_members', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."project_members" t;
-INSERT INTO keyshift.row_digest SELECT 'public.assignments', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."assignments" t;
-INSERT INTO keyshift.row_digest SELECT 'public.time_entries', count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "public"."time_entries" t;
+INSERT INTO keyshift.row_digest SELECT 'public.members', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."members" t;
+INSERT INTO keyshift.row_digest SELECT 'public.projects', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."projects" t;
+INSERT INTO keyshift.row_digest SELECT 'public.project_members', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."project_members" t;
+INSERT INTO keyshift.row_digest SELECT 'public.assignments', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."assignments" t;
+INSERT INTO keyshift.row_digest SELECT 'public.time_entries', count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."time_entries" t;
 SELECT pg_temp.keyshift_progress('fingerprinted the tables altered in place', NULL, NULL);
 
 -- Sequence positions, so rollback.sql can put them back exactly.

@@ -110,7 +110,7 @@ SELECT pg_temp.keyshift_assert(
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.members', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."handle")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."handle"), 0)), 0)
       FROM ONLY "public"."members" t
       LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.members';
@@ -118,7 +118,7 @@ WHERE d.table_name = 'public.members';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.projects', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."code")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."code"), 0)), 0)
       FROM ONLY "public"."projects" t
       LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.projects';
@@ -126,7 +126,7 @@ WHERE d.table_name = 'public.projects';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.project_members', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."role")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."role"), 0)), 0)
       FROM ONLY "public"."project_members" t
       LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id"
       LEFT JOIN "keyshift"."members_ids" m2 ON m2.new_id = t."member_id") AS now (n, h)
@@ -135,7 +135,7 @@ WHERE d.table_name = 'public.project_members';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.assignments', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."task")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."task"), 0)), 0)
       FROM ONLY "public"."assignments" t
       LEFT JOIN "keyshift"."assignments_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
@@ -145,7 +145,7 @@ WHERE d.table_name = 'public.assignments';
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.time_entries', d.row_count, now.n))
 FROM keyshift.row_digest d,
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."minutes", t."note")::text, 0)), 0)
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."minutes", t."note"), 0)), 0)
       FROM ONLY "public"."time_entries" t
       LEFT JOIN "keyshift"."time_entries_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"

@@ -221,8 +221,8 @@ LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.connam
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.lobs', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."lobs" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."lob_name", m2.old_id, t."description", m3.old_id, m4.old_id, t."created_at", t."updated_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."lobs" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."lob_name", m2.old_id, t."description", m3.old_id, m4.old_id, t."created_at", t."updated_at"), 0)), 0)
       FROM ONLY "public"."lobs" t
       LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."lob_id"
       LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."parent_lob_id"
@@ -231,23 +231,23 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.users', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."users" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."email", t."first_name", t."last_name", t."phone", m2.old_id, t."is_active", t."created_at", t."updated_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."users" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."email", t."first_name", t."last_name", t."phone", m2.old_id, t."is_active", t."created_at", t."updated_at"), 0)), 0)
       FROM ONLY "public"."users" t
       LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
       LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.permissions', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."permissions" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."resource", t."action", t."description")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."permissions" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."resource", t."action", t."description"), 0)), 0)
       FROM ONLY "public"."permissions" t
       LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.reports', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."reports" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."report_name", m2.old_id, m3.old_id, t."regulation", t."frequency", t."is_active", m4.old_id, m5.old_id, t."created_at", t."updated_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."reports" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."report_name", m2.old_id, m3.old_id, t."regulation", t."frequency", t."is_active", m4.old_id, m5.old_id, t."created_at", t."updated_at"), 0)), 0)
       FROM ONLY "public"."reports" t
       LEFT JOIN "keyshift"."reports_ids" m1 ON m1.new_id = t."report_id"
       LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"
@@ -257,8 +257,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.report_attributes', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."report_attributes" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.old_id, m4.old_id, t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."report_attributes" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.old_id, m4.old_id, t."created_at"), 0)), 0)
       FROM ONLY "public"."report_attributes" t
       LEFT JOIN "keyshift"."report_attributes_ids" m1 ON m1.new_id = t."attribute_id"
       LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
@@ -267,15 +267,15 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.roles', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."roles" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."role_name", t."description", t."is_system", t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."roles" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."role_name", t."description", t."is_system", t."created_at"), 0)), 0)
       FROM ONLY "public"."roles" t
       LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id") AS now (n, h);
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.role_permissions', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."role_permissions" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."granted_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."role_permissions" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."granted_at"), 0)), 0)
       FROM ONLY "public"."role_permissions" t
       LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id"
       LEFT JOIN "keyshift"."permissions_ids" m2 ON m2.new_id = t."permission_id"
@@ -283,8 +283,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.test_cycles', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."test_cycles" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.old_id, m3.old_id, m4.old_id, t."created_at", t."updated_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."test_cycles" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.old_id, m3.old_id, m4.old_id, t."created_at", t."updated_at"), 0)), 0)
       FROM ONLY "public"."test_cycles" t
       LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
       LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."test_manager_id"
@@ -293,8 +293,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.cycle_reports', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_reports" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."status", t."started_at", t."completed_at", m4.old_id, m5.old_id, t."created_at", t."updated_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_reports" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."status", t."started_at", t."completed_at", m4.old_id, m5.old_id, t."created_at", t."updated_at"), 0)), 0)
       FROM ONLY "public"."cycle_reports" t
       LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
       LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
@@ -304,8 +304,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.audit_logs', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."audit_logs" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, t."action", t."table_name", t."record_id", m3.old_id, m4.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."audit_logs" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, t."action", t."table_name", t."record_id", m3.old_id, m4.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp"), 0)), 0)
       FROM ONLY "public"."audit_logs" t
       LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."audit_id"
       LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
@@ -314,8 +314,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.data_profiling_rules', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."data_profiling_rules" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.old_id, m6.old_id, t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."data_profiling_rules" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.old_id, m6.old_id, t."created_at"), 0)), 0)
       FROM ONLY "public"."data_profiling_rules" t
       LEFT JOIN "keyshift"."data_profiling_rules_ids" m1 ON m1.new_id = t."rule_id"
       LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -326,8 +326,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.llm_audit_logs', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."llm_audit_logs" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.old_id, t."executed_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."llm_audit_logs" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.old_id, t."executed_at"), 0)), 0)
       FROM ONLY "public"."llm_audit_logs" t
       LEFT JOIN "keyshift"."llm_audit_logs_ids" m1 ON m1.new_id = t."log_id"
       LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -336,8 +336,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.sample_selections', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."sample_selections" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."sample_identifier", t."sample_data", t."selection_method", m4.old_id, m5.old_id, t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."sample_selections" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."sample_identifier", t."sample_data", t."selection_method", m4.old_id, m5.old_id, t."created_at"), 0)), 0)
       FROM ONLY "public"."sample_selections" t
       LEFT JOIN "keyshift"."sample_selections_ids" m1 ON m1.new_id = t."sample_id"
       LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -347,8 +347,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.rfi_requests', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."rfi_requests" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, t."question", t."response", t."due_date", t."status", t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."rfi_requests" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, t."question", t."response", t."due_date", t."status", t."created_at"), 0)), 0)
       FROM ONLY "public"."rfi_requests" t
       LEFT JOIN "keyshift"."rfi_requests_ids" m1 ON m1.new_id = t."rfi_id"
       LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -360,8 +360,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.user_roles', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."user_roles" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."assigned_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."user_roles" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."assigned_at"), 0)), 0)
       FROM ONLY "public"."user_roles" t
       LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
       LEFT JOIN "keyshift"."roles_ids" m2 ON m2.new_id = t."role_id"
@@ -369,8 +369,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.workflow_phases', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."workflow_phases" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.old_id, m5.old_id, t."notes", t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."workflow_phases" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.old_id, m5.old_id, t."notes", t."created_at"), 0)), 0)
       FROM ONLY "public"."workflow_phases" t
       LEFT JOIN "keyshift"."workflow_phases_ids" m1 ON m1.new_id = t."phase_id"
       LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -380,8 +380,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.cycle_report_planning_attributes', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_report_planning_attributes" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."information_security_classification", t."is_scoped", m6.old_id, t."approved_at", m7.old_id, m8.old_id, t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_report_planning_attributes" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."information_security_classification", t."is_scoped", m6.old_id, t."approved_at", m7.old_id, m8.old_id, t."created_at"), 0)), 0)
       FROM ONLY "public"."cycle_report_planning_attributes" t
       LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -394,8 +394,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.cycle_report_scoping_attributes', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_report_scoping_attributes" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.old_id, t."decided_at", t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_report_scoping_attributes" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.old_id, t."decided_at", t."created_at"), 0)), 0)
       FROM ONLY "public"."cycle_report_scoping_attributes" t
       LEFT JOIN "keyshift"."cycle_report_scoping_attributes_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m2 ON m2.new_id = t."planning_attribute_id"
@@ -405,8 +405,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.test_executions', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."test_executions" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."result", t."expected_value", t."actual_value", m7.old_id, t."executed_at", t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."test_executions" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."result", t."expected_value", t."actual_value", m7.old_id, t."executed_at", t."created_at"), 0)), 0)
       FROM ONLY "public"."test_executions" t
       LEFT JOIN "keyshift"."test_executions_ids" m1 ON m1.new_id = t."execution_id"
       LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -418,8 +418,8 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
 
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.observations', d.row_count, now.n))
-FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."observations" t) AS d (row_count, row_hash),
-     (SELECT count(*), coalesce(sum(hashtextextended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."title", t."description", t."severity", t."status", m6.old_id, m7.old_id, m8.old_id, t."created_at")::text, 0)), 0)
+FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."observations" t) AS d (row_count, row_hash),
+     (SELECT count(*), coalesce(sum(hash_record_extended(ROW(m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."title", t."description", t."severity", t."status", m6.old_id, m7.old_id, m8.old_id, t."created_at"), 0)), 0)
       FROM ONLY "public"."observations" t
       LEFT JOIN "keyshift"."observations_ids" m1 ON m1.new_id = t."observation_id"
       LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
