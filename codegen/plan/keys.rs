@@ -52,17 +52,23 @@ impl ColumnRoots {
             conflicts: Vec::new(),
             root_keys: BTreeMap::new(),
         };
-        let mut roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>> = BTreeMap::new();
-        for table in &catalog.tables {
-            for column in &table.columns {
-                if let Some(root) = resolver.root(&table.name, &column.name) {
-                    roots
-                        .entry(table.name.clone())
-                        .or_default()
-                        .insert(column.name.clone(), catalog.tables[root].name.clone());
-                }
-            }
-        }
+        // Collected in table order, so each map is built whole from sorted
+        // entries rather than by inserting one at a time.
+        let roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>> = catalog
+            .tables
+            .iter()
+            .filter_map(|table| {
+                let columns: BTreeMap<String, QualifiedName> = table
+                    .columns
+                    .iter()
+                    .filter_map(|column| {
+                        let root = resolver.root(&table.name, &column.name)?;
+                        Some((column.name.clone(), catalog.tables[root].name.clone()))
+                    })
+                    .collect();
+                (!columns.is_empty()).then(|| (table.name.clone(), columns))
+            })
+            .collect();
         ColumnRoots {
             roots,
             root_keys: resolver.root_keys,

@@ -390,16 +390,17 @@ impl Plan {
     ) -> Plan {
         let position = |t: &QualifiedName| graph.position(t);
 
-        let (mut polymorphic, polymorphic_blockers) =
+        let (polymorphic, polymorphic_blockers) =
             declared::polymorphic_columns(catalog, roots, options);
-        let mut tables: Vec<TablePlan> = catalog
-            .tables
-            .iter()
-            .filter_map(|t| {
-                let poly = polymorphic.remove(&t.name).unwrap_or_default();
-                keys::table_plan(catalog, t, roots, poly)
-            })
-            .collect();
+        // Each table's entry reads only the catalog and the roots: made on
+        // every core.
+        let mut tables: Vec<TablePlan> = crate::in_order::map(&catalog.tables, |_, t| {
+            let poly = polymorphic.get(&t.name).cloned().unwrap_or_default();
+            keys::table_plan(catalog, t, roots, poly)
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         // Partitions and children follow the top of their family, whose
         // statements change them.
         // Cached: the key walks the family and clones names, and a
@@ -423,19 +424,23 @@ impl Plan {
             }
         }
 
-        let mut foreign_keys: Vec<ForeignKeyPlan> = catalog
-            .tables
-            .iter()
-            .flat_map(|t| t.foreign_keys.iter().map(move |fk| (t, fk)))
-            .filter(|(t, fk)| roots.touches(t, fk))
-            .map(|(t, fk)| ForeignKeyPlan {
-                table: t.name.clone(),
-                constraint: fk.clone(),
-                table_partitioned: t.kind == TableKind::Partitioned,
-                referenced_partitioned: catalog
-                    .table(&fk.referenced_table)
-                    .is_some_and(|r| r.kind == TableKind::Partitioned),
+        let mut foreign_keys: Vec<ForeignKeyPlan> =
+            crate::in_order::map(&catalog.tables, |_, t| {
+                t.foreign_keys
+                    .iter()
+                    .filter(|fk| roots.touches(t, fk))
+                    .map(|fk| ForeignKeyPlan {
+                        table: t.name.clone(),
+                        constraint: fk.clone(),
+                        table_partitioned: t.kind == TableKind::Partitioned,
+                        referenced_partitioned: catalog
+                            .table(&fk.referenced_table)
+                            .is_some_and(|r| r.kind == TableKind::Partitioned),
+                    })
+                    .collect::<Vec<_>>()
             })
+            .into_iter()
+            .flatten()
             .collect();
         foreign_keys.sort_by_cached_key(|f| {
             (
