@@ -6,34 +6,33 @@
 //! tens of milliseconds that a second core can halve.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Items a thread takes at a time: enough that taking them costs nothing
 /// next to the work, few enough that the threads finish close together.
 const CHUNK: usize = 64;
 
 /// `items.iter().enumerate().map(f).collect()`, on as many threads as there
-/// are cores: each takes the next chunk of items not yet taken, and the
-/// results are put back in the order of `items`. A panic in `f` is raised
+/// are cores: each takes the next chunk of items not yet taken and puts
+/// its results in their places, so they are not copied into a second list
+/// afterwards (which added to the peak memory). A panic in `f` is raised
 /// here once every thread has stopped.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    let chunks = items.len().div_ceil(CHUNK);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(chunks);
+        .min(items.len().div_ceil(CHUNK));
     if threads <= 1 {
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
-    let done: Vec<Mutex<Vec<R>>> = (0..chunks).map(|_| Mutex::new(Vec::new())).collect();
-    let next = AtomicUsize::new(0);
+    let mut out: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let chunks = Mutex::new(out.chunks_mut(CHUNK).enumerate());
     let work = || {
         loop {
-            let chunk = next.fetch_add(1, Ordering::Relaxed);
-            let Some(slot) = done.get(chunk) else { break };
+            let next = chunks.lock().unwrap_or_else(|e| e.into_inner()).next();
+            let Some((chunk, slots)) = next else { break };
             let start = chunk * CHUNK;
-            let end = (start + CHUNK).min(items.len());
-            let results: Vec<R> = (start..end).map(|i| f(i, &items[i])).collect();
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = results;
+            for (i, slot) in (start..).zip(slots) {
+                *slot = Some(f(i, &items[i]));
+            }
         }
     };
     std::thread::scope(|s| {
@@ -42,11 +41,11 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> 
         }
         work();
     });
-    let mut out = Vec::with_capacity(items.len());
-    for slot in done {
-        out.append(&mut slot.into_inner().unwrap_or_else(|e| e.into_inner()));
-    }
-    out
+    // In place when an `Option` of a result takes no more room than the
+    // result, as for any struct holding a `String`.
+    out.into_iter()
+        .map(|r| r.expect("every chunk was taken and filled"))
+        .collect()
 }
 
 #[cfg(test)]

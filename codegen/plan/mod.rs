@@ -362,7 +362,22 @@ type Aside = (Vec<LeftAlone>, Vec<Candidate>, Vec<PolymorphicCandidate>);
 impl Plan {
     /// Builds the plan for `catalog`.
     pub fn build(catalog: &Catalog, graph: &FkGraph, options: &Options) -> Plan {
-        let roots = ColumnRoots::resolve(catalog, options);
+        Self::build_from(
+            catalog,
+            graph,
+            options,
+            ColumnRoots::resolve(catalog, options),
+        )
+    }
+
+    /// As [`Plan::build`], with the roots resolved already (the graph does
+    /// not need them, so the pipeline builds both at once).
+    pub fn build_from(
+        catalog: &Catalog,
+        graph: &FkGraph,
+        options: &Options,
+        roots: ColumnRoots,
+    ) -> Plan {
         // What is left alone and what looks like an undeclared reference
         // read only the catalog and the roots: found on another thread
         // while the rest of the plan is built.
