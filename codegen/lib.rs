@@ -10,6 +10,7 @@ pub mod ddl;
 pub mod draft;
 pub mod encoding;
 pub mod graph;
+mod in_order;
 pub mod introspect;
 pub mod plan;
 pub mod render;

@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::config::{Config, ConfigError};
 use crate::ddl::{self, DdlError, ParsedSchema};
 use crate::graph::{Edge, FkGraph};
-use crate::plan::{Options, Plan};
+use crate::plan::{ColumnRoots, Options, Plan};
 use crate::render::{self, Bundle};
 use std::collections::BTreeMap;
 
@@ -159,8 +159,14 @@ pub fn plan_from_catalog(
     skipped: BTreeMap<String, usize>,
     options: &Options,
 ) -> Planned {
-    let graph = FkGraph::build_with(&catalog, &declared_edges(options));
-    let plan = Plan::build(&catalog, &graph, options);
+    // The graph and the roots of the converted columns read only the
+    // catalog and the options: built at once, on two threads.
+    let (graph, roots) = std::thread::scope(|s| {
+        let graph = s.spawn(|| FkGraph::build_with(&catalog, &declared_edges(options)));
+        let roots = ColumnRoots::resolve(&catalog, options);
+        (graph.join().expect("the graph is built"), roots)
+    });
+    let plan = Plan::build_from(&catalog, &graph, options, roots);
     Planned {
         source: source.to_string(),
         table_count: catalog.tables.len(),

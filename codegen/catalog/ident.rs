@@ -2,6 +2,7 @@
 //! PostgreSQL's 63-byte limit.
 
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::fmt;
 
 /// PostgreSQL truncates identifiers longer than `NAMEDATALEN - 1` bytes.
@@ -9,12 +10,53 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// A schema-qualified object name, stored exactly as PostgreSQL stores it
 /// (unquoted names already folded to lower case).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct QualifiedName {
     /// Schema name.
     pub schema: String,
     /// Object name.
     pub name: String,
+}
+
+/// By schema, then name, byte by byte: the order `derive(Ord)` gives, with
+/// the bytes compared inline. The DDL builder, the graph and the plan look
+/// names up in maps and sorted lists millions of times at 10,000 tables,
+/// and a call to `memcmp` for each part of each comparison (short parts
+/// such as `public` and `t01234`) was a seventh of the time.
+impl Ord for QualifiedName {
+    fn cmp(&self, other: &Self) -> Ordering {
+        bytes_cmp(self.schema.as_bytes(), other.schema.as_bytes())
+            .then_with(|| bytes_cmp(self.name.as_bytes(), other.name.as_bytes()))
+    }
+}
+
+impl PartialOrd for QualifiedName {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// `a.cmp(b)` for short byte strings: eight bytes at a time, as big-endian
+/// words (whose order is their bytes' order), then byte by byte.
+#[inline]
+fn bytes_cmp(a: &[u8], b: &[u8]) -> Ordering {
+    let shared = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= shared {
+        let word = |s: &[u8]| u64::from_be_bytes(s[i..i + 8].try_into().expect("eight bytes"));
+        let (x, y) = (word(a), word(b));
+        if x != y {
+            return x.cmp(&y);
+        }
+        i += 8;
+    }
+    while i < shared {
+        if a[i] != b[i] {
+            return a[i].cmp(&b[i]);
+        }
+        i += 1;
+    }
+    a.len().cmp(&b.len())
 }
 
 impl QualifiedName {
@@ -310,5 +352,41 @@ mod tests {
         let wide = "é".repeat(40);
         assert!(derived_name(&[&wide]).len() <= MAX_IDENTIFIER_BYTES);
         assert_eq!(derived_name(&["users", "map"]), "users_map");
+    }
+
+    #[test]
+    fn names_order_as_their_parts_do() {
+        let parts = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "public",
+            "public1",
+            "publics",
+            "t01234",
+            "t01235",
+            "t01234_ref_0_fkey",
+            "t01234_ref_0_fkez",
+            "t01234_ref_1_fkey",
+            "é",
+            "e\u{301}",
+            "aaaaaaaa",
+            "aaaaaaaab",
+            "aaaaaaab",
+            "Z",
+            "z",
+        ];
+        for a in parts {
+            for b in parts {
+                assert_eq!(
+                    super::bytes_cmp(a.as_bytes(), b.as_bytes()),
+                    a.cmp(b),
+                    "{a:?} {b:?}"
+                );
+                let (x, y) = (QualifiedName::new(a, b), QualifiedName::new(b, a));
+                assert_eq!(x.cmp(&y), (a, b).cmp(&(b, a)), "{a:?} {b:?}");
+            }
+        }
     }
 }

@@ -226,12 +226,12 @@ fn add(b: &mut Builder, table: &QualifiedName, d: &Decl, statement_start: usize)
                     })
                 }
             };
-            let c = CheckConstraint {
+            let t = b.table_adding(table, &name)?;
+            t.checks.push(CheckConstraint {
                 name,
                 expression: expression.clone(),
                 columns: columns.clone(),
-            };
-            b.table_mut(table)?.checks.push(c);
+            });
         }
         DeclKind::Primary(columns) => {
             columns_of(columns)?;
@@ -242,7 +242,7 @@ fn add(b: &mut Builder, table: &QualifiedName, d: &Decl, statement_start: usize)
                 ));
             }
             let name = key_name(b, table, d, None, "pkey", &explicit)?;
-            let t = b.table_mut(table)?;
+            let t = b.table_adding(table, &name)?;
             for c in &mut t.columns {
                 if columns.contains(&c.name) {
                     c.not_null = true;
@@ -256,10 +256,12 @@ fn add(b: &mut Builder, table: &QualifiedName, d: &Decl, statement_start: usize)
         DeclKind::Unique(columns) => {
             columns_of(columns)?;
             let name = key_name(b, table, d, Some(&name_addition(columns)), "key", &explicit)?;
-            b.table_mut(table)?.unique_constraints.push(KeyConstraint {
-                name,
-                columns: columns.clone(),
-            });
+            b.table_adding(table, &name)?
+                .unique_constraints
+                .push(KeyConstraint {
+                    name,
+                    columns: columns.clone(),
+                });
         }
         DeclKind::Foreign(fk) => {
             columns_of(&fk.columns)?;
@@ -295,7 +297,7 @@ fn add(b: &mut Builder, table: &QualifiedName, d: &Decl, statement_start: usize)
                     at: d.at,
                 }),
             }
-            b.table_mut(table)?.foreign_keys.push(model);
+            b.table_adding(table, &model.name)?.foreign_keys.push(model);
         }
     }
     Ok(())

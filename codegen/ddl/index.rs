@@ -140,7 +140,7 @@ pub(crate) fn create_index(b: &mut Builder, text: &str) -> Result<()> {
         predicate,
         expression_columns,
     };
-    b.table_mut(&table)?.indexes.push(index.clone());
+    b.table_adding(&table, &name)?.indexes.push(index.clone());
     if only.is_none() {
         let partitions = b.children_of(&table, false);
         for p in partitions {
@@ -187,7 +187,7 @@ fn add_simple(b: &mut Builder, simple: fast_index::SimpleIndex) -> bool {
         predicate: None,
         expression_columns: Vec::new(),
     };
-    let Ok(t) = b.table_mut(&table) else {
+    let Ok(t) = b.table_adding(&table, &index.name) else {
         return false;
     };
     t.indexes.push(index.clone());
@@ -401,7 +401,7 @@ fn clone_index(b: &mut Builder, table: &QualifiedName, index: &Index) {
         "idx",
         |n| b.relation_taken(&table.schema, n),
     );
-    if let Ok(t) = b.table_mut(table) {
+    if let Ok(t) = b.table_adding(table, &name) {
         t.indexes.push(Index {
             name,
             ..index.clone()

@@ -72,6 +72,27 @@ impl NameIndex {
     }
 }
 
+impl NameIndex {
+    /// Records that `table` now has a constraint or index called `name`,
+    /// without reading the table again; nothing to do when the table is
+    /// to be read again anyway.
+    fn learn(&mut self, table: &QualifiedName, name: &str) {
+        if self.dirty.contains(table) {
+            return;
+        }
+        match self.owners.get_mut(name) {
+            Some(tables) => {
+                if let Err(at) = tables.binary_search(table) {
+                    tables.insert(at, table.clone());
+                }
+            }
+            None => {
+                self.owners.insert(name.to_string(), vec![table.clone()]);
+            }
+        }
+    }
+}
+
 /// Adds `name` to `set` unless it is there, cloning it only then.
 fn insert_missing(set: &mut BTreeSet<QualifiedName>, name: &QualifiedName) {
     if !set.contains(name) {
@@ -241,6 +262,18 @@ impl Builder {
     /// The table; callers resolved it first.
     pub fn table_mut(&mut self, name: &QualifiedName) -> Result<&mut Table> {
         insert_missing(&mut self.names.get_mut().dirty, name);
+        self.tables
+            .get_mut(name)
+            .ok_or_else(|| Fail::new(format!("unknown table `{}`", name.display())))
+    }
+
+    /// The table, for adding one constraint or index called `added` and
+    /// changing no other name: the name index learns that name at once
+    /// instead of reading the whole table again at its next lookup, which
+    /// for a table with several unnamed constraints was most of the time
+    /// `CREATE TABLE` took.
+    pub fn table_adding(&mut self, name: &QualifiedName, added: &str) -> Result<&mut Table> {
+        self.names.get_mut().learn(name, added);
         self.tables
             .get_mut(name)
             .ok_or_else(|| Fail::new(format!("unknown table `{}`", name.display())))

@@ -71,26 +71,32 @@ impl<'a> LocationMap<'a> {
 }
 
 /// Tokenizes one statement with PostgreSQL rules.
+///
+/// Both token lists are sized before they are filled: DDL has about one
+/// token (whitespace included) for every three bytes, and growing them
+/// one doubling at a time was about a fifth of the reading thread's time.
 pub(crate) fn tokenize(text: &str) -> Result<Tokens<'_>> {
     let dialect = PostgreSqlDialect {};
-    let raw = Tokenizer::new(&dialect, text)
-        .tokenize_with_location()
+    let mut raw = Vec::with_capacity(text.len() / 3 + 8);
+    Tokenizer::new(&dialect, text)
+        .tokenize_with_location_into_buf(&mut raw)
         .map_err(|e| {
             let at = LocationMap::new(text).offset(e.location);
             Fail::at(format!("cannot tokenize statement: {}", e.message), at)
         })?;
     let map = LocationMap::new(text);
-    let toks = raw
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
-        .map(|(i, t)| Tok {
-            token: t.token.clone(),
-            start: map.offset(t.span.start),
-            end: map.offset(t.span.end),
-            raw: i,
-        })
-        .collect();
+    let mut toks = Vec::with_capacity(raw.len());
+    toks.extend(
+        raw.iter()
+            .enumerate()
+            .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
+            .map(|(i, t)| Tok {
+                token: t.token.clone(),
+                start: map.offset(t.span.start),
+                end: map.offset(t.span.end),
+                raw: i,
+            }),
+    );
     Ok(Tokens { text, raw, toks })
 }
 

@@ -134,7 +134,7 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
         let Some(table) = catalog.table(&plan.table) else {
             continue;
         };
-        let name = table.name.display();
+        let name = || table.name.display();
         let is_converted = |c: &str| plan.columns.iter().any(|p| p.name == c);
         for check in table
             .checks
@@ -142,8 +142,9 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
             .filter(|c| c.columns.iter().any(|c| is_converted(c)))
         {
             out.push(format!(
-                "CHECK constraint {} on {name} ({}) uses a converted column; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
+                "CHECK constraint {} on {} ({}) uses a converted column; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
                 display_ident(&check.name),
+                name(),
                 check.expression
             ));
         }
@@ -155,8 +156,9 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
                 .any(|k| matches!(k, IndexKey::Expression(_)));
             if uses && (is_expression || index.predicate.is_some()) {
                 out.push(format!(
-                    "index {} on {name} uses a converted column in an expression or WHERE clause; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
-                    display_ident(&index.name)
+                    "index {} on {} uses a converted column in an expression or WHERE clause; PostgreSQL rebuilds it for uuid and preflight tests that it accepts it",
+                    display_ident(&index.name),
+                    name()
                 ));
             }
         }
@@ -165,6 +167,11 @@ fn rebuilt_objects(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
 }
 
 fn trigger_warnings(catalog: &Catalog, tables: &[TablePlan]) -> Vec<String> {
+    // The sets below hold every converted column and table: not built for
+    // a schema without triggers.
+    if catalog.triggers.is_empty() {
+        return Vec::new();
+    }
     let converted: BTreeSet<&str> = tables
         .iter()
         .flat_map(|t| t.columns.iter().map(|c| c.name.as_str()))

@@ -13,8 +13,10 @@ pub fn find(
     roots: &ColumnRoots,
     options: &Options,
 ) -> Vec<Blocker> {
-    let mut out = Vec::new();
-    for plan in tables {
+    // Each table's blockers read only the plan and the catalog: found on
+    // every core, in table order.
+    let mut out: Vec<Blocker> = crate::in_order::map(tables, |_, plan| {
+        let mut out = Vec::new();
         partition_key(catalog, plan, &mut out);
         for column in &plan.columns {
             shared_column(catalog, plan, column, roots, &mut out);
@@ -35,7 +37,11 @@ pub fn find(
                 ),
             });
         }
-    }
+        out
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     excluded_relatives(catalog, roots, options, &mut out);
     out
 }

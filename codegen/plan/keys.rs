@@ -66,13 +66,25 @@ impl ColumnRoots {
         }
         resolver.join_shared_sequences(&found);
         let spaces = &resolver.spaces;
-        let mut roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>> = BTreeMap::new();
-        for (table, column, root) in found {
-            roots.entry(table.clone()).or_default().insert(
-                column.to_string(),
-                catalog.tables[spaces.find(root)].name.clone(),
-            );
-        }
+        // Collected in table order, so each map is built whole from sorted
+        // entries rather than by inserting one at a time.
+        let roots: BTreeMap<QualifiedName, BTreeMap<String, QualifiedName>> = found
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|columns| {
+                (
+                    columns[0].0.clone(),
+                    columns
+                        .iter()
+                        .map(|&(_, column, root)| {
+                            (
+                                column.to_string(),
+                                catalog.tables[spaces.find(root)].name.clone(),
+                            )
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
         ColumnRoots {
             roots,
             root_keys: resolver.root_keys,

@@ -396,7 +396,22 @@ type Aside = (Vec<LeftAlone>, Vec<Candidate>, Vec<PolymorphicCandidate>);
 impl Plan {
     /// Builds the plan for `catalog`.
     pub fn build(catalog: &Catalog, graph: &FkGraph, options: &Options) -> Plan {
-        let roots = ColumnRoots::resolve(catalog, options);
+        Self::build_from(
+            catalog,
+            graph,
+            options,
+            ColumnRoots::resolve(catalog, options),
+        )
+    }
+
+    /// As [`Plan::build`], with the roots resolved already (the graph does
+    /// not need them, so the pipeline builds both at once).
+    pub fn build_from(
+        catalog: &Catalog,
+        graph: &FkGraph,
+        options: &Options,
+        roots: ColumnRoots,
+    ) -> Plan {
         // What is left alone and what looks like an undeclared reference
         // read only the catalog and the roots: found on another thread
         // while the rest of the plan is built.
@@ -424,16 +439,17 @@ impl Plan {
     ) -> Plan {
         let position = |t: &QualifiedName| graph.position(t);
 
-        let (mut polymorphic, polymorphic_blockers) =
+        let (polymorphic, polymorphic_blockers) =
             declared::polymorphic_columns(catalog, roots, options);
-        let mut tables: Vec<TablePlan> = catalog
-            .tables
-            .iter()
-            .filter_map(|t| {
-                let poly = polymorphic.remove(&t.name).unwrap_or_default();
-                keys::table_plan(catalog, t, roots, poly)
-            })
-            .collect();
+        // Each table's entry reads only the catalog and the roots: made on
+        // every core.
+        let mut tables: Vec<TablePlan> = crate::in_order::map(&catalog.tables, |_, t| {
+            let poly = polymorphic.get(&t.name).cloned().unwrap_or_default();
+            keys::table_plan(catalog, t, roots, poly)
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         // Partitions and children follow the top of their family, whose
         // statements change them.
         // Cached: the key walks the family and clones names, and a
@@ -457,19 +473,23 @@ impl Plan {
             }
         }
 
-        let mut foreign_keys: Vec<ForeignKeyPlan> = catalog
-            .tables
-            .iter()
-            .flat_map(|t| t.foreign_keys.iter().map(move |fk| (t, fk)))
-            .filter(|(t, fk)| roots.touches(t, fk))
-            .map(|(t, fk)| ForeignKeyPlan {
-                table: t.name.clone(),
-                constraint: fk.clone(),
-                table_partitioned: t.kind == TableKind::Partitioned,
-                referenced_partitioned: catalog
-                    .table(&fk.referenced_table)
-                    .is_some_and(|r| r.kind == TableKind::Partitioned),
+        let mut foreign_keys: Vec<ForeignKeyPlan> =
+            crate::in_order::map(&catalog.tables, |_, t| {
+                t.foreign_keys
+                    .iter()
+                    .filter(|fk| roots.touches(t, fk))
+                    .map(|fk| ForeignKeyPlan {
+                        table: t.name.clone(),
+                        constraint: fk.clone(),
+                        table_partitioned: t.kind == TableKind::Partitioned,
+                        referenced_partitioned: catalog
+                            .table(&fk.referenced_table)
+                            .is_some_and(|r| r.kind == TableKind::Partitioned),
+                    })
+                    .collect::<Vec<_>>()
             })
+            .into_iter()
+            .flatten()
             .collect();
         foreign_keys.sort_by_cached_key(|f| {
             (

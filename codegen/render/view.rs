@@ -264,20 +264,26 @@ fn int_type(kind: IntKind) -> &'static str {
     kind.sql_name()
 }
 
-/// Builds the table views in plan order.
+/// Builds the table views in plan order, on every core: each view reads
+/// only the plan, and a rebuilt table's place among the rebuilt ones is
+/// counted first.
 pub fn tables(plan: &Plan) -> Vec<TableView> {
     let numbers = super::rebuild::schema_numbers(plan);
     let mut rebuilt = 0;
-    plan.tables
+    let places: Vec<Option<usize>> = plan
+        .tables
         .iter()
         .map(|t| {
-            let rebuild = t.conversion.is_rebuild().then(|| {
+            t.conversion.is_rebuild().then(|| {
                 rebuilt += 1;
-                super::rebuild::rebuild(plan, t, &numbers, rebuilt)
-            });
-            table(plan, t, rebuild)
+                rebuilt
+            })
         })
-        .collect()
+        .collect();
+    crate::in_order::map(&plan.tables, |i, t| {
+        let rebuild = places[i].map(|place| super::rebuild::rebuild(plan, t, &numbers, place));
+        table(plan, t, rebuild)
+    })
 }
 
 fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView>) -> TableView {
@@ -590,17 +596,14 @@ pub fn sequences(tables: &[TableView]) -> Vec<&SequenceView> {
     seen
 }
 
-/// Builds the foreign-key views in plan order.
+/// Builds the foreign-key views in plan order, on every core.
 pub fn foreign_keys(plan: &Plan) -> Vec<ForeignKeyView> {
-    plan.foreign_keys
-        .iter()
-        .map(|f| {
-            let rebuilt = plan
-                .table(&f.table)
-                .is_some_and(|t| t.conversion.is_rebuild());
-            foreign_key(f, rebuilt)
-        })
-        .collect()
+    crate::in_order::map(&plan.foreign_keys, |_, f| {
+        let rebuilt = plan
+            .table(&f.table)
+            .is_some_and(|t| t.conversion.is_rebuild());
+        foreign_key(f, rebuilt)
+    })
 }
 
 fn foreign_key(f: &ForeignKeyPlan, rebuilt: bool) -> ForeignKeyView {
@@ -649,8 +652,7 @@ fn foreign_key(f: &ForeignKeyPlan, rebuilt: bool) -> ForeignKeyView {
 
 /// `(VALUES …)` rows of (table regclass literal, column literal, type
 /// literal), for catalog checks over all converted columns.
-pub fn column_values(tables: &[TableView], expected: impl Fn(&ColumnView) -> String) -> String {
-    let rows = column_rows(tables, expected);
+pub fn column_values(rows: &str) -> String {
     if rows.is_empty() {
         // VALUES needs at least one row; an empty plan still gets valid SQL.
         return "(SELECT NULL::text, NULL::text, NULL::text WHERE false)".to_string();
@@ -658,25 +660,23 @@ pub fn column_values(tables: &[TableView], expected: impl Fn(&ColumnView) -> Str
     format!("(VALUES\n{rows}\n)")
 }
 
-/// The rows of [`column_values`], one per line, without the `VALUES`.
-pub fn column_rows(tables: &[TableView], expected: impl Fn(&ColumnView) -> String) -> String {
-    let rows: Vec<String> = tables
-        .iter()
-        .flat_map(|t| {
-            t.columns.iter().map(|c| {
-                format!(
-                    "({}, {}, {})",
-                    t.regclass,
-                    quote_literal(&c.display),
-                    quote_literal(&expected(c))
-                )
-            })
-        })
-        .collect();
-    if rows.is_empty() {
-        return String::new();
+/// The rows of [`column_values`], one per line, without the `VALUES`:
+/// written into one string, since there is one per converted column.
+pub fn column_rows(tables: &[TableView], expected: impl Fn(&ColumnView) -> &str) -> String {
+    let mut rows = String::new();
+    for t in tables {
+        for c in &t.columns {
+            rows.push_str(if rows.is_empty() { "    " } else { ",\n    " });
+            rows.push('(');
+            rows.push_str(&t.regclass);
+            rows.push_str(", ");
+            rows.push_str(&quote_literal(&c.display));
+            rows.push_str(", ");
+            rows.push_str(&quote_literal(expected(c)));
+            rows.push(')');
+        }
     }
-    format!("    {}", rows.join(",\n    "))
+    rows
 }
 
 /// A view, materialized view or policy that forward drops and recreates.
