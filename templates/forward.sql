@@ -62,14 +62,18 @@ SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 {%- for t in tables %}{% if let Some(r) = t.root %}{% if r.draws_map %}
 CREATE TABLE {{ r.map }} AS {{ r.map_select }};
-{%- if t.rebuild.is_some() %}
+{%- if t.rebuild.is_some() && !r.shared_map %}
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE {{ r.map }} ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE {{ r.map }};
 {%- else %}
 ALTER TABLE {{ r.map }} ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
+{%- if t.rebuild.is_some() %}
+ANALYZE {{ r.map }};
+{%- endif %}
 {%- endif %}
 COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
 SELECT pg_temp.keyshift_progress('built the id map of', {{ t.literal }}, {{ r.map_regclass }});

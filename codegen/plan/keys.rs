@@ -106,9 +106,7 @@ impl ColumnRoots {
 
     /// Whether `table.column` is the column a root key's values start in.
     pub fn is_root_key(&self, table: &QualifiedName, column: &str) -> bool {
-        self.root_keys
-            .get(table)
-            .is_some_and(|columns| columns.contains(column))
+        holds(&self.root_keys, table, column)
     }
 
     /// The root table whose key values `table.column` holds, if converted.
@@ -127,6 +125,15 @@ impl ColumnRoots {
                 .iter()
                 .any(|c| self.root_of(&fk.referenced_table, c).is_some())
     }
+}
+
+/// Whether `columns` (table → columns) holds `table.column`.
+fn holds(
+    columns: &BTreeMap<QualifiedName, BTreeSet<String>>,
+    table: &QualifiedName,
+    column: &str,
+) -> bool {
+    columns.get(table).is_some_and(|c| c.contains(column))
 }
 
 /// What the resolver knows of one column. A root is the index of its
@@ -181,9 +188,7 @@ impl Resolver<'_> {
     }
 
     fn is_root_key(&self, table: &QualifiedName, column: &str) -> bool {
-        self.root_keys
-            .get(table)
-            .is_some_and(|columns| columns.contains(column))
+        holds(&self.root_keys, table, column)
     }
 
     /// Where `table.column` sits in `memo`: its table's index (the catalog

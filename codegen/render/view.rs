@@ -110,6 +110,11 @@ pub struct RootView {
     /// than its first, or one that takes its parent's values, uses the map
     /// of that table.
     pub draws_map: bool,
+    /// Whether this key's map covers an id space of several tables. Such a
+    /// map gets its indexes at once: every member's copy joins it, and a
+    /// small member would otherwise read the whole space's map (a schema
+    /// that draws every key from one sequence makes one map of all rows).
+    pub shared_map: bool,
     /// PLAN.md's sentence on the id space this key's map covers, if any.
     pub id_space_note: Option<String>,
     /// `'"public"."pinned_notes"'`: family members whose key has a default
@@ -378,6 +383,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                 scan: scan.clone(),
                 members: r.members.iter().map(QualifiedName::display).collect(),
                 draws_map: r.draws_map(),
+                shared_map: r.id_space.is_some(),
                 id_space_note: super::id_space::note(plan, t, r),
                 own_defaults: r.own_defaults.iter().map(regclass).collect(),
                 own_defaults_display: r.own_defaults.iter().map(QualifiedName::display).collect(),

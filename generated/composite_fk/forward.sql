@@ -112,7 +112,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."members_ids" AS SELECT t."member_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."members" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."members_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."members_ids";
 COMMENT ON TABLE "keyshift"."members_ids" IS 'keyshift: old public.members.member_id values (old_id) and the uuids that replaced them (new_id)';
@@ -120,7 +121,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.members', '"keys
 CREATE TABLE "keyshift"."projects_ids" AS SELECT t."project_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."projects_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."projects_ids";
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.project_id values (old_id) and the uuids that replaced them (new_id)';
@@ -128,7 +130,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"key
 CREATE TABLE "keyshift"."assignments_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."assignments" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."assignments_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."assignments_ids";
 COMMENT ON TABLE "keyshift"."assignments_ids" IS 'keyshift: old public.assignments.id values (old_id) and the uuids that replaced them (new_id)';
@@ -136,7 +139,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.assignments', '"
 CREATE TABLE "keyshift"."time_entries_ids" AS SELECT t."entry_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."time_entries" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."time_entries_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."time_entries_ids";
 COMMENT ON TABLE "keyshift"."time_entries_ids" IS 'keyshift: old public.time_entries.entry_id values (old_id) and the uuids that replaced them (new_id)';

@@ -112,7 +112,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."authors_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."authors" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."authors_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."authors_ids";
 COMMENT ON TABLE "keyshift"."authors_ids" IS 'keyshift: old public.authors.id values (old_id) and the uuids that replaced them (new_id)';
@@ -120,7 +121,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.authors', '"keys
 CREATE TABLE "keyshift"."books_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."books" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."books_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."books_ids";
 COMMENT ON TABLE "keyshift"."books_ids" IS 'keyshift: old public.books.id values (old_id) and the uuids that replaced them (new_id)';
@@ -128,7 +130,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.books', '"keyshi
 CREATE TABLE "keyshift"."royalties_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."royalties" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."royalties_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."royalties_ids";
 COMMENT ON TABLE "keyshift"."royalties_ids" IS 'keyshift: old public.royalties.id values (old_id) and the uuids that replaced them (new_id)';

@@ -110,7 +110,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."geo_regions_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "geo"."regions" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."geo_regions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."geo_regions_ids";
 COMMENT ON TABLE "keyshift"."geo_regions_ids" IS 'keyshift: old geo.regions.id values (old_id) and the uuids that replaced them (new_id)';
@@ -118,7 +119,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'geo.regions', '"keyshif
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -126,7 +128,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"key
 CREATE TABLE "keyshift"."projects_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."projects_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."projects_ids";
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.id values (old_id) and the uuids that replaced them (new_id)';

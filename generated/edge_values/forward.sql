@@ -113,7 +113,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -121,7 +122,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"key
 CREATE TABLE "keyshift"."ledger_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."ledger" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."ledger_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."ledger_ids";
 COMMENT ON TABLE "keyshift"."ledger_ids" IS 'keyshift: old public.ledger.id values (old_id) and the uuids that replaced them (new_id)';
@@ -129,7 +131,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.ledger', '"keysh
 CREATE TABLE "keyshift"."archived_entries_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."archived_entries" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."archived_entries_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."archived_entries_ids";
 COMMENT ON TABLE "keyshift"."archived_entries_ids" IS 'keyshift: old public.archived_entries.id values (old_id) and the uuids that replaced them (new_id)';
@@ -137,7 +140,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.archived_entries
 CREATE TABLE "keyshift"."scratch_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."scratch" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."scratch_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."scratch_ids";
 COMMENT ON TABLE "keyshift"."scratch_ids" IS 'keyshift: old public.scratch.id values (old_id) and the uuids that replaced them (new_id)';
@@ -145,7 +149,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.scratch', '"keys
 CREATE TABLE "keyshift"."transfers_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."transfers" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."transfers_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."transfers_ids";
 COMMENT ON TABLE "keyshift"."transfers_ids" IS 'keyshift: old public.transfers.id values (old_id) and the uuids that replaced them (new_id)';

@@ -112,7 +112,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."staff_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."staff" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."staff_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."staff_ids";
 COMMENT ON TABLE "keyshift"."staff_ids" IS 'keyshift: old public.staff.id values (old_id) and the uuids that replaced them (new_id)';
@@ -120,7 +121,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.staff', '"keyshi
 CREATE TABLE "keyshift"."stores_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."stores" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."stores_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."stores_ids";
 COMMENT ON TABLE "keyshift"."stores_ids" IS 'keyshift: old public.stores.id values (old_id) and the uuids that replaced them (new_id)';
@@ -128,7 +130,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.stores', '"keysh
 CREATE TABLE "keyshift"."sales_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sales" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."sales_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."sales_ids";
 COMMENT ON TABLE "keyshift"."sales_ids" IS 'keyshift: old public.sales.id values (old_id) and the uuids that replaced them (new_id)';

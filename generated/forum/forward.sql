@@ -114,7 +114,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."categories_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."categories" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."categories_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."categories_ids";
 COMMENT ON TABLE "keyshift"."categories_ids" IS 'keyshift: old public.categories.id values (old_id) and the uuids that replaced them (new_id)';
@@ -122,7 +123,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.categories', '"k
 CREATE TABLE "keyshift"."users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
@@ -130,7 +132,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshi
 CREATE TABLE "keyshift"."posts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."posts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."posts_ids";
 COMMENT ON TABLE "keyshift"."posts_ids" IS 'keyshift: old public.posts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -138,7 +141,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.posts', '"keyshi
 CREATE TABLE "keyshift"."topics_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."topics" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."topics_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."topics_ids";
 COMMENT ON TABLE "keyshift"."topics_ids" IS 'keyshift: old public.topics.id values (old_id) and the uuids that replaced them (new_id)';
@@ -146,7 +150,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.topics', '"keysh
 CREATE TABLE "keyshift"."post_likes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."post_likes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."post_likes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."post_likes_ids";
 COMMENT ON TABLE "keyshift"."post_likes_ids" IS 'keyshift: old public.post_likes.id values (old_id) and the uuids that replaced them (new_id)';

@@ -118,7 +118,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."tickets_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tickets" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."tickets_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."tickets_ids";
 COMMENT ON TABLE "keyshift"."tickets_ids" IS 'keyshift: old public.tickets.id values (old_id) and the uuids that replaced them (new_id)';
@@ -126,7 +127,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.tickets', '"keys
 CREATE TABLE "keyshift"."replies_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."replies" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."replies_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."replies_ids";
 COMMENT ON TABLE "keyshift"."replies_ids" IS 'keyshift: old public.replies.id values (old_id) and the uuids that replaced them (new_id)';

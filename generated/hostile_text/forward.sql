@@ -124,7 +124,8 @@ CREATE TABLE "keyshift"."acct
 \! touch pw_t ;*/$$'\\" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."acct
@@ -142,7 +143,8 @@ CREATE TABLE "keyshift"."a$keyshift$b
 \i pw_i" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."a$keyshift$b
 \i pw_i_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."a$keyshift$b

@@ -116,7 +116,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."t_bigserial_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_bigserial" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."t_bigserial_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."t_bigserial_ids";
 COMMENT ON TABLE "keyshift"."t_bigserial_ids" IS 'keyshift: old public.t_bigserial.id values (old_id) and the uuids that replaced them (new_id)';
@@ -124,7 +125,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_bigserial', '"
 CREATE TABLE "keyshift"."t_identity_always_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_identity_always" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."t_identity_always_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."t_identity_always_ids";
 COMMENT ON TABLE "keyshift"."t_identity_always_ids" IS 'keyshift: old public.t_identity_always.id values (old_id) and the uuids that replaced them (new_id)';
@@ -132,23 +134,22 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_identity_alway
 CREATE TABLE "keyshift"."t_identity_default_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_identity_default" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."t_identity_default_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."t_identity_default_ids";
 COMMENT ON TABLE "keyshift"."t_identity_default_ids" IS 'keyshift: old public.t_identity_default.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_identity_default', '"keyshift"."t_identity_default_ids"');
 CREATE TABLE "keyshift"."t_manual_seq_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM (SELECT s."id" FROM ONLY "public"."t_manual_seq" s UNION SELECT s."id" AS "id" FROM ONLY "public"."t_shared_seq" s) t;
--- No index: the copies join it whole, and the copies' keys prove both
--- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
-ALTER TABLE "keyshift"."t_manual_seq_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ALTER TABLE "keyshift"."t_manual_seq_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."t_manual_seq_ids";
 COMMENT ON TABLE "keyshift"."t_manual_seq_ids" IS 'keyshift: old public.t_manual_seq.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_manual_seq', '"keyshift"."t_manual_seq_ids"');
 CREATE TABLE "keyshift"."t_serial_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_serial" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."t_serial_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."t_serial_ids";
 COMMENT ON TABLE "keyshift"."t_serial_ids" IS 'keyshift: old public.t_serial.id values (old_id) and the uuids that replaced them (new_id)';
@@ -156,7 +157,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_serial', '"key
 CREATE TABLE "keyshift"."t_smallserial_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."t_smallserial" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."t_smallserial_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."t_smallserial_ids";
 COMMENT ON TABLE "keyshift"."t_smallserial_ids" IS 'keyshift: old public.t_smallserial.id values (old_id) and the uuids that replaced them (new_id)';
@@ -164,7 +166,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.t_smallserial', 
 CREATE TABLE "keyshift"."links_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."links" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."links_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."links_ids";
 COMMENT ON TABLE "keyshift"."links_ids" IS 'keyshift: old public.links.id values (old_id) and the uuids that replaced them (new_id)';

@@ -112,7 +112,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" AS SELECT t."subscription_billing_account_history_record_surrogate_key_value" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07";
 COMMENT ON TABLE "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" IS 'keyshift: old public.subscription_billing_account_history_records_for_annual_reviews.subscription_billing_account_history_record_surrogate_key_value values (old_id) and the uuids that replaced them (new_id)';
@@ -120,7 +121,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.subscription_bil
 CREATE TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662";
 COMMENT ON TABLE "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" IS 'keyshift: old public."order_line_items_with_delivery_addresses_and_package_größe".id values (old_id) and the uuids that replaced them (new_id)';
@@ -128,7 +130,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public."order_line_item
 CREATE TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" AS SELECT t."entry_identifier_with_a_rather_long_but_still_legal_column_name" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377";
 COMMENT ON TABLE "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" IS 'keyshift: old public.payment_reconciliation_entries_referencing_billing_history_rows.entry_identifier_with_a_rather_long_but_still_legal_column_name values (old_id) and the uuids that replaced them (new_id)';

@@ -115,7 +115,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."app_accounts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "app"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."app_accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."app_accounts_ids";
 COMMENT ON TABLE "keyshift"."app_accounts_ids" IS 'keyshift: old app.accounts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -123,7 +124,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'app.accounts', '"keyshi
 CREATE TABLE "keyshift"."app_events_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "app"."events" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."app_events_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."app_events_ids";
 COMMENT ON TABLE "keyshift"."app_events_ids" IS 'keyshift: old app.events.id values (old_id) and the uuids that replaced them (new_id)';
@@ -131,7 +133,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'app.events', '"keyshift
 CREATE TABLE "keyshift"."billing_invoices_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "billing"."invoices" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."billing_invoices_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."billing_invoices_ids";
 COMMENT ON TABLE "keyshift"."billing_invoices_ids" IS 'keyshift: old billing.invoices.id values (old_id) and the uuids that replaced them (new_id)';
@@ -139,7 +142,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'billing.invoices', '"ke
 CREATE TABLE "keyshift"."billing_events_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "billing"."events" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."billing_events_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."billing_events_ids";
 COMMENT ON TABLE "keyshift"."billing_events_ids" IS 'keyshift: old billing.events.id values (old_id) and the uuids that replaced them (new_id)';
@@ -147,7 +151,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'billing.events', '"keys
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -155,7 +160,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"key
 CREATE TABLE "keyshift"."notes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."notes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."notes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."notes_ids";
 COMMENT ON TABLE "keyshift"."notes_ids" IS 'keyshift: old public.notes.id values (old_id) and the uuids that replaced them (new_id)';

@@ -113,7 +113,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
@@ -121,7 +122,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshi
 CREATE TABLE "keyshift"."projects_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."projects" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."projects_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."projects_ids";
 COMMENT ON TABLE "keyshift"."projects_ids" IS 'keyshift: old public.projects.id values (old_id) and the uuids that replaced them (new_id)';
@@ -129,7 +131,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.projects', '"key
 CREATE TABLE "keyshift"."tickets_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tickets" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."tickets_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."tickets_ids";
 COMMENT ON TABLE "keyshift"."tickets_ids" IS 'keyshift: old public.tickets.id values (old_id) and the uuids that replaced them (new_id)';
@@ -137,7 +140,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.tickets', '"keys
 CREATE TABLE "keyshift"."user_emails_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user_emails" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."user_emails_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."user_emails_ids";
 COMMENT ON TABLE "keyshift"."user_emails_ids" IS 'keyshift: old public.user_emails.id values (old_id) and the uuids that replaced them (new_id)';

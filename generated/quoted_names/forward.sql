@@ -116,7 +116,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."UserAccounts_ids" AS SELECT t."userId" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."UserAccounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."UserAccounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."UserAccounts_ids";
 COMMENT ON TABLE "keyshift"."UserAccounts_ids" IS 'keyshift: old public."UserAccounts".userId values (old_id) and the uuids that replaced them (new_id)';
@@ -124,7 +125,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public."UserAccounts"',
 CREATE TABLE "keyshift"."user_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."user_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."user_ids";
 COMMENT ON TABLE "keyshift"."user_ids" IS 'keyshift: old public.user.id values (old_id) and the uuids that replaced them (new_id)';
@@ -132,7 +134,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.user', '"keyshif
 CREATE TABLE "keyshift"."order_ids" AS SELECT t."order" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."order" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."order_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."order_ids";
 COMMENT ON TABLE "keyshift"."order_ids" IS 'keyshift: old public.order.order values (old_id) and the uuids that replaced them (new_id)';
@@ -140,7 +143,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.order', '"keyshi
 CREATE TABLE "keyshift"."café_ids" AS SELECT t."clé" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."café" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."café_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."café_ids";
 COMMENT ON TABLE "keyshift"."café_ids" IS 'keyshift: old public."café".clé values (old_id) and the uuids that replaced them (new_id)';
@@ -148,7 +152,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public."café"', '"keys
 CREATE TABLE "keyshift"."useraccounts_ids" AS SELECT t."userid" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."useraccounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."useraccounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."useraccounts_ids";
 COMMENT ON TABLE "keyshift"."useraccounts_ids" IS 'keyshift: old public.useraccounts.userid values (old_id) and the uuids that replaced them (new_id)';
@@ -156,7 +161,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.useraccounts', '
 CREATE TABLE "keyshift"."Ünïcödé_ids" AS SELECT t."ïd" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."Ünïcödé" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."Ünïcödé_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."Ünïcödé_ids";
 COMMENT ON TABLE "keyshift"."Ünïcödé_ids" IS 'keyshift: old public."Ünïcödé".ïd values (old_id) and the uuids that replaced them (new_id)';
@@ -164,7 +170,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public."Ünïcödé"', 
 CREATE TABLE "keyshift"."weird""name_ids" AS SELECT t."id""x" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."weird""name" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."weird""name_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."weird""name_ids";
 COMMENT ON TABLE "keyshift"."weird""name_ids" IS 'keyshift: old public."weird""name".id"x values (old_id) and the uuids that replaced them (new_id)';
@@ -172,7 +179,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public."weird""name"', 
 CREATE TABLE "keyshift"."Bob's Table_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."Bob's Table" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."Bob's Table_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."Bob's Table_ids";
 COMMENT ON TABLE "keyshift"."Bob's Table_ids" IS 'keyshift: old public."Bob''s Table".id values (old_id) and the uuids that replaced them (new_id)';

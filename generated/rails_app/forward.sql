@@ -124,7 +124,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."page_views_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."page_views" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."page_views_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."page_views_ids";
 COMMENT ON TABLE "keyshift"."page_views_ids" IS 'keyshift: old public.page_views.id values (old_id) and the uuids that replaced them (new_id)';
@@ -132,7 +133,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.page_views', '"k
 CREATE TABLE "keyshift"."tags_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tags" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."tags_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."tags_ids";
 COMMENT ON TABLE "keyshift"."tags_ids" IS 'keyshift: old public.tags.id values (old_id) and the uuids that replaced them (new_id)';
@@ -140,7 +142,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.tags', '"keyshif
 CREATE TABLE "keyshift"."users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
@@ -148,7 +151,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshi
 CREATE TABLE "keyshift"."posts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."posts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."posts_ids";
 COMMENT ON TABLE "keyshift"."posts_ids" IS 'keyshift: old public.posts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -156,7 +160,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.posts', '"keyshi
 CREATE TABLE "keyshift"."comments_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."comments" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."comments_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."comments_ids";
 COMMENT ON TABLE "keyshift"."comments_ids" IS 'keyshift: old public.comments.id values (old_id) and the uuids that replaced them (new_id)';
@@ -164,7 +169,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.comments', '"key
 CREATE TABLE "keyshift"."notifications_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."notifications" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."notifications_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."notifications_ids";
 COMMENT ON TABLE "keyshift"."notifications_ids" IS 'keyshift: old public.notifications.id values (old_id) and the uuids that replaced them (new_id)';
@@ -172,7 +178,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.notifications', 
 CREATE TABLE "keyshift"."taggings_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."taggings" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."taggings_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."taggings_ids";
 COMMENT ON TABLE "keyshift"."taggings_ids" IS 'keyshift: old public.taggings.id values (old_id) and the uuids that replaced them (new_id)';

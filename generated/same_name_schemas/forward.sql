@@ -114,7 +114,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."north_labels_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."labels" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."north_labels_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."north_labels_ids";
 COMMENT ON TABLE "keyshift"."north_labels_ids" IS 'keyshift: old north.labels.id values (old_id) and the uuids that replaced them (new_id)';
@@ -122,7 +123,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'north.labels', '"keyshi
 CREATE TABLE "keyshift"."north_users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."north_users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."north_users_ids";
 COMMENT ON TABLE "keyshift"."north_users_ids" IS 'keyshift: old north.users.id values (old_id) and the uuids that replaced them (new_id)';
@@ -130,7 +132,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'north.users', '"keyshif
 CREATE TABLE "keyshift"."north_posts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "north"."posts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."north_posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."north_posts_ids";
 COMMENT ON TABLE "keyshift"."north_posts_ids" IS 'keyshift: old north.posts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -138,7 +141,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'north.posts', '"keyshif
 CREATE TABLE "keyshift"."south_users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "south"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."south_users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."south_users_ids";
 COMMENT ON TABLE "keyshift"."south_users_ids" IS 'keyshift: old south.users.id values (old_id) and the uuids that replaced them (new_id)';
@@ -146,7 +150,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'south.users', '"keyshif
 CREATE TABLE "keyshift"."south_posts_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "south"."posts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."south_posts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."south_posts_ids";
 COMMENT ON TABLE "keyshift"."south_posts_ids" IS 'keyshift: old south.posts.id values (old_id) and the uuids that replaced them (new_id)';

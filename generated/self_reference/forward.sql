@@ -110,7 +110,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."categories_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."categories" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."categories_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."categories_ids";
 COMMENT ON TABLE "keyshift"."categories_ids" IS 'keyshift: old public.categories.id values (old_id) and the uuids that replaced them (new_id)';
@@ -118,7 +119,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.categories', '"k
 CREATE TABLE "keyshift"."employees_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."employees" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."employees_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."employees_ids";
 COMMENT ON TABLE "keyshift"."employees_ids" IS 'keyshift: old public.employees.id values (old_id) and the uuids that replaced them (new_id)';

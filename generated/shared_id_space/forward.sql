@@ -111,17 +111,15 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."ledger_entries_id_seq"', l
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."customers_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM (SELECT s."id" FROM ONLY "public"."customers" s UNION SELECT s."id" AS "id" FROM ONLY "public"."employees" s UNION SELECT s."id" AS "id" FROM ONLY "public"."vendors" s) t;
--- No index: the copies join it whole, and the copies' keys prove both
--- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
-ALTER TABLE "keyshift"."customers_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
+ALTER TABLE "keyshift"."customers_ids" ADD PRIMARY KEY (old_id), ADD UNIQUE (new_id), ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."customers_ids";
 COMMENT ON TABLE "keyshift"."customers_ids" IS 'keyshift: old public.customers.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.customers', '"keyshift"."customers_ids"');
 CREATE TABLE "keyshift"."invoices_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."invoices" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."invoices_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."invoices_ids";
 COMMENT ON TABLE "keyshift"."invoices_ids" IS 'keyshift: old public.invoices.id values (old_id) and the uuids that replaced them (new_id)';
@@ -129,7 +127,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.invoices', '"key
 CREATE TABLE "keyshift"."parties_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."parties" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."parties_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."parties_ids";
 COMMENT ON TABLE "keyshift"."parties_ids" IS 'keyshift: old public.parties.id values (old_id) and the uuids that replaced them (new_id)';
@@ -137,7 +136,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.parties', '"keys
 CREATE TABLE "keyshift"."ledger_entries_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."ledger_entries" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."ledger_entries_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."ledger_entries_ids";
 COMMENT ON TABLE "keyshift"."ledger_entries_ids" IS 'keyshift: old public.ledger_entries.id values (old_id) and the uuids that replaced them (new_id)';

@@ -112,7 +112,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."colors_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."colors" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."colors_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."colors_ids";
 COMMENT ON TABLE "keyshift"."colors_ids" IS 'keyshift: old public.colors.id values (old_id) and the uuids that replaced them (new_id)';
@@ -120,7 +121,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.colors', '"keysh
 CREATE TABLE "keyshift"."sizes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sizes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."sizes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."sizes_ids";
 COMMENT ON TABLE "keyshift"."sizes_ids" IS 'keyshift: old public.sizes.id values (old_id) and the uuids that replaced them (new_id)';
@@ -128,7 +130,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.sizes', '"keyshi
 CREATE TABLE "keyshift"."legacy_stock_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."legacy_stock" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."legacy_stock_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."legacy_stock_ids";
 COMMENT ON TABLE "keyshift"."legacy_stock_ids" IS 'keyshift: old public.legacy_stock.id values (old_id) and the uuids that replaced them (new_id)';
@@ -136,7 +139,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.legacy_stock', '
 CREATE TABLE "keyshift"."variants_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."variants" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."variants_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."variants_ids";
 COMMENT ON TABLE "keyshift"."variants_ids" IS 'keyshift: old public.variants.id values (old_id) and the uuids that replaced them (new_id)';

@@ -113,7 +113,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."products_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."products" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."products_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."products_ids";
 COMMENT ON TABLE "keyshift"."products_ids" IS 'keyshift: old public.products.id values (old_id) and the uuids that replaced them (new_id)';
@@ -121,7 +122,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.products', '"key
 CREATE TABLE "keyshift"."api_keys_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."api_keys" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."api_keys_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."api_keys_ids";
 COMMENT ON TABLE "keyshift"."api_keys_ids" IS 'keyshift: old public.api_keys.id values (old_id) and the uuids that replaced them (new_id)';
@@ -129,7 +131,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.api_keys', '"key
 CREATE TABLE "keyshift"."legacy_orders_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."legacy_orders" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."legacy_orders_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."legacy_orders_ids";
 COMMENT ON TABLE "keyshift"."legacy_orders_ids" IS 'keyshift: old public.legacy_orders.id values (old_id) and the uuids that replaced them (new_id)';
@@ -137,7 +140,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.legacy_orders', 
 CREATE TABLE "keyshift"."prices_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."prices" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."prices_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."prices_ids";
 COMMENT ON TABLE "keyshift"."prices_ids" IS 'keyshift: old public.prices.id values (old_id) and the uuids that replaced them (new_id)';

@@ -152,7 +152,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT t."id" AS old_id, keyshift.uuid_v7(keyshift.v7_us(date_part('epoch', t."created_at"))) AS new_id FROM ONLY "public"."accounts" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
@@ -162,7 +163,8 @@ FROM (SELECT t."id" AS old_id, row_number() OVER (ORDER BY t."id") AS rn FROM ON
      (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM ONLY "public"."labels" c) n;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."labels_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."labels_ids";
 COMMENT ON TABLE "keyshift"."labels_ids" IS 'keyshift: old public.labels.id values (old_id) and the uuids that replaced them (new_id)';
@@ -170,7 +172,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.labels', '"keysh
 CREATE TABLE "keyshift"."notes_ids" AS SELECT t."id" AS old_id, keyshift.uuid_v7(keyshift.v7_us(date_part('epoch', t."written_at"))) AS new_id FROM ONLY "public"."notes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."notes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."notes_ids";
 COMMENT ON TABLE "keyshift"."notes_ids" IS 'keyshift: old public.notes.id values (old_id) and the uuids that replaced them (new_id)';

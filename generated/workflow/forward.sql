@@ -125,7 +125,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."lobs_ids" AS SELECT t."lob_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."lobs" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."lobs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."lobs_ids";
 COMMENT ON TABLE "keyshift"."lobs_ids" IS 'keyshift: old public.lobs.lob_id values (old_id) and the uuids that replaced them (new_id)';
@@ -133,7 +134,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.lobs', '"keyshif
 CREATE TABLE "keyshift"."users_ids" AS SELECT t."user_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.user_id values (old_id) and the uuids that replaced them (new_id)';
@@ -141,7 +143,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshi
 CREATE TABLE "keyshift"."permissions_ids" AS SELECT t."permission_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."permissions" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."permissions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."permissions_ids";
 COMMENT ON TABLE "keyshift"."permissions_ids" IS 'keyshift: old public.permissions.permission_id values (old_id) and the uuids that replaced them (new_id)';
@@ -149,7 +152,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.permissions', '"
 CREATE TABLE "keyshift"."reports_ids" AS SELECT t."report_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."reports" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."reports_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."reports_ids";
 COMMENT ON TABLE "keyshift"."reports_ids" IS 'keyshift: old public.reports.report_id values (old_id) and the uuids that replaced them (new_id)';
@@ -157,7 +161,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.reports', '"keys
 CREATE TABLE "keyshift"."report_attributes_ids" AS SELECT t."attribute_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."report_attributes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."report_attributes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."report_attributes_ids";
 COMMENT ON TABLE "keyshift"."report_attributes_ids" IS 'keyshift: old public.report_attributes.attribute_id values (old_id) and the uuids that replaced them (new_id)';
@@ -165,7 +170,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.report_attribute
 CREATE TABLE "keyshift"."roles_ids" AS SELECT t."role_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."roles" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."roles_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."roles_ids";
 COMMENT ON TABLE "keyshift"."roles_ids" IS 'keyshift: old public.roles.role_id values (old_id) and the uuids that replaced them (new_id)';
@@ -173,7 +179,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.roles', '"keyshi
 CREATE TABLE "keyshift"."test_cycles_ids" AS SELECT t."cycle_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."test_cycles" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."test_cycles_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."test_cycles_ids";
 COMMENT ON TABLE "keyshift"."test_cycles_ids" IS 'keyshift: old public.test_cycles.cycle_id values (old_id) and the uuids that replaced them (new_id)';
@@ -181,7 +188,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.test_cycles', '"
 CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT t."audit_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."audit_logs" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."audit_logs_ids";
 COMMENT ON TABLE "keyshift"."audit_logs_ids" IS 'keyshift: old public.audit_logs.audit_id values (old_id) and the uuids that replaced them (new_id)';
@@ -189,7 +197,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.audit_logs', '"k
 CREATE TABLE "keyshift"."data_profiling_rules_ids" AS SELECT t."rule_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."data_profiling_rules" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."data_profiling_rules_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."data_profiling_rules_ids";
 COMMENT ON TABLE "keyshift"."data_profiling_rules_ids" IS 'keyshift: old public.data_profiling_rules.rule_id values (old_id) and the uuids that replaced them (new_id)';
@@ -197,7 +206,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.data_profiling_r
 CREATE TABLE "keyshift"."llm_audit_logs_ids" AS SELECT t."log_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."llm_audit_logs" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."llm_audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."llm_audit_logs_ids";
 COMMENT ON TABLE "keyshift"."llm_audit_logs_ids" IS 'keyshift: old public.llm_audit_logs.log_id values (old_id) and the uuids that replaced them (new_id)';
@@ -205,7 +215,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.llm_audit_logs',
 CREATE TABLE "keyshift"."sample_selections_ids" AS SELECT t."sample_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."sample_selections" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."sample_selections_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."sample_selections_ids";
 COMMENT ON TABLE "keyshift"."sample_selections_ids" IS 'keyshift: old public.sample_selections.sample_id values (old_id) and the uuids that replaced them (new_id)';
@@ -213,7 +224,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.sample_selection
 CREATE TABLE "keyshift"."rfi_requests_ids" AS SELECT t."rfi_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."rfi_requests" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."rfi_requests_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."rfi_requests_ids";
 COMMENT ON TABLE "keyshift"."rfi_requests_ids" IS 'keyshift: old public.rfi_requests.rfi_id values (old_id) and the uuids that replaced them (new_id)';
@@ -221,7 +233,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.rfi_requests', '
 CREATE TABLE "keyshift"."workflow_phases_ids" AS SELECT t."phase_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."workflow_phases" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."workflow_phases_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."workflow_phases_ids";
 COMMENT ON TABLE "keyshift"."workflow_phases_ids" IS 'keyshift: old public.workflow_phases.phase_id values (old_id) and the uuids that replaced them (new_id)';
@@ -229,7 +242,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.workflow_phases'
 CREATE TABLE "keyshift"."cycle_report_planning_attributes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."cycle_report_planning_attributes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."cycle_report_planning_attributes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."cycle_report_planning_attributes_ids";
 COMMENT ON TABLE "keyshift"."cycle_report_planning_attributes_ids" IS 'keyshift: old public.cycle_report_planning_attributes.id values (old_id) and the uuids that replaced them (new_id)';
@@ -237,7 +251,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.cycle_report_pla
 CREATE TABLE "keyshift"."cycle_report_scoping_attributes_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."cycle_report_scoping_attributes" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."cycle_report_scoping_attributes_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."cycle_report_scoping_attributes_ids";
 COMMENT ON TABLE "keyshift"."cycle_report_scoping_attributes_ids" IS 'keyshift: old public.cycle_report_scoping_attributes.id values (old_id) and the uuids that replaced them (new_id)';
@@ -245,7 +260,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.cycle_report_sco
 CREATE TABLE "keyshift"."test_executions_ids" AS SELECT t."execution_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."test_executions" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."test_executions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."test_executions_ids";
 COMMENT ON TABLE "keyshift"."test_executions_ids" IS 'keyshift: old public.test_executions.execution_id values (old_id) and the uuids that replaced them (new_id)';
@@ -253,7 +269,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.test_executions'
 CREATE TABLE "keyshift"."observations_ids" AS SELECT t."observation_id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."observations" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."observations_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."observations_ids";
 COMMENT ON TABLE "keyshift"."observations_ids" IS 'keyshift: old public.observations.observation_id values (old_id) and the uuids that replaced them (new_id)';

@@ -539,7 +539,8 @@ SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."users_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."users" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."users_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."users_ids";
 COMMENT ON TABLE "keyshift"."users_ids" IS 'keyshift: old public.users.id values (old_id) and the uuids that replaced them (new_id)';
@@ -547,7 +548,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.users', '"keyshi
 CREATE TABLE "keyshift"."journals_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."journals" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."journals_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."journals_ids";
 COMMENT ON TABLE "keyshift"."journals_ids" IS 'keyshift: old public.journals.id values (old_id) and the uuids that replaced them (new_id)';
@@ -555,7 +557,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.journals', '"key
 CREATE TABLE "keyshift"."audit_logs_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."audit_logs" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."audit_logs_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."audit_logs_ids";
 COMMENT ON TABLE "keyshift"."audit_logs_ids" IS 'keyshift: old public.audit_logs.id values (old_id) and the uuids that replaced them (new_id)';
@@ -563,7 +566,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.audit_logs', '"k
 CREATE TABLE "keyshift"."reminders_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."reminders" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."reminders_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."reminders_ids";
 COMMENT ON TABLE "keyshift"."reminders_ids" IS 'keyshift: old public.reminders.id values (old_id) and the uuids that replaced them (new_id)';
@@ -571,7 +575,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.reminders', '"ke
 CREATE TABLE "keyshift"."tags_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."tags" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."tags_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."tags_ids";
 COMMENT ON TABLE "keyshift"."tags_ids" IS 'keyshift: old public.tags.id values (old_id) and the uuids that replaced them (new_id)';
@@ -579,7 +584,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.tags', '"keyshif
 CREATE TABLE "keyshift"."secret_tags_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."secret_tags" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."secret_tags_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."secret_tags_ids";
 COMMENT ON TABLE "keyshift"."secret_tags_ids" IS 'keyshift: old public.secret_tags.id values (old_id) and the uuids that replaced them (new_id)';
@@ -587,7 +593,8 @@ SELECT pg_temp.keyshift_progress('built the id map of', 'public.secret_tags', '"
 CREATE TABLE "keyshift"."user_sessions_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."user_sessions" t;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
--- planner see that the map, not the table, is the side to hash.
+-- planner see that the map, not the table, is the side to hash. (A map
+-- an id space shares is indexed at once instead: each member probes it.)
 ALTER TABLE "keyshift"."user_sessions_ids" ALTER COLUMN old_id SET NOT NULL, ALTER COLUMN new_id SET NOT NULL;
 ANALYZE "keyshift"."user_sessions_ids";
 COMMENT ON TABLE "keyshift"."user_sessions_ids" IS 'keyshift: old public.user_sessions.id values (old_id) and the uuids that replaced them (new_id)';
