@@ -17,6 +17,7 @@ pub mod integer_uses;
 mod keys;
 mod left_alone;
 pub mod online;
+mod sql_lex;
 pub mod surrogate;
 mod uuid;
 
