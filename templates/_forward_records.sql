@@ -67,6 +67,15 @@ BEGIN
 END
 $keyshift$;
 
+{%- if has_translations %}
+
+{% include "_translated.sql" %}
+{%- for t in tables %}{% for x in t.translations %}
+{{ x.display|comment }}
+{{ x.record }};
+{%- endfor %}{% endfor %}
+SELECT pg_temp.keyshift_assert(count(*) = {{ translation_count }}, format('expected {{ translation_count }} CHECK constraints and indexes with fixed ids to record, found %s (one NOT VALID, or an index behind a constraint, is not translated); run preflight.sql', count(*))) FROM keyshift.translated;
+{%- endif %}
 {%- if !dependents.is_empty() %}
 
 {% include "_dependents.sql" %}

@@ -173,7 +173,14 @@ BEGIN
         IF a.same IS NOT TRUE THEN
             RAISE EXCEPTION 'keyshift: the indexes LIKE copied from % do not match its own (% and %)', src, a.src_name, a.dest_name;
         END IF;
+        {%- if has_translations %}
+        IF a.src_name IN (SELECT t.name FROM keyshift.translated t WHERE to_regclass(t.table_name) = src AND t.kind = 'index') THEN
+            -- Compares a key with fixed ids: created again, translated, below.
+            stmts := stmts || format('DROP INDEX %I.%I', dest_schema, a.dest_name);
+        ELSIF a.plain AND a.dest_constraint IS NOT NULL THEN
+        {%- else %}
         IF a.plain AND a.dest_constraint IS NOT NULL THEN
+        {%- endif %}
             stmts := stmts || format('ALTER TABLE %s DROP CONSTRAINT %I', dest, a.dest_constraint);
         ELSIF a.plain THEN
             stmts := stmts || format('DROP INDEX %I.%I', dest_schema, a.dest_name);
@@ -188,6 +195,10 @@ BEGIN
     FOR a IN SELECT conname FROM pg_constraint WHERE conrelid = src AND contype = 'c' AND NOT convalidated LOOP
         stmts := stmts || format('ALTER TABLE %s DROP CONSTRAINT %I', dest, a.conname);
     END LOOP;
+    {%- if has_translations %}
+    stmts := stmts || ARRAY(SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', dest, t.name) FROM keyshift.translated t
+                            WHERE to_regclass(t.table_name) = src AND t.kind = 'check' ORDER BY t.name);
+    {%- endif %}
     -- All converted columns change in one statement, as in place: an
     -- index or constraint over two of them must never see mixed types.
     stmts := stmts || (SELECT 'ALTER TABLE ' || dest || ' ' || string_agg(
@@ -197,6 +208,9 @@ BEGIN
                                               || CASE WHEN to_uuid THEN k.uuid_default ELSE k.int_default END, ''),
                                   ', ' ORDER BY k.column_name)
                        FROM keyshift.rebuilt_column k WHERE to_regclass(k.table_name) = src);
+    {%- if has_translations %}
+    stmts := stmts || keyshift.translated_objects(src, dest::regclass, to_uuid);
+    {%- endif %}
     FOR a IN SELECT * FROM pg_attribute WHERE attrelid = src AND attnum > 0 AND NOT attisdropped ORDER BY attnum LOOP
         IF coalesce(a.attstattarget::integer, -1) >= 0 THEN
             stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET STATISTICS %s', dest, a.attname, a.attstattarget);

@@ -40,6 +40,11 @@ DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);
 DROP TABLE keyshift.dependent;
 {%- endif %}
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
+{%- if has_translations %}
+DROP FUNCTION keyshift.constant_uuid(text, bigint, boolean, text), keyshift.index_tail(regclass, text),
+    keyshift.translated_objects(regclass, regclass, boolean), keyshift.swap_translated(regclass, boolean, boolean);
+DROP TABLE keyshift.translated;
+{%- endif %}
 {%- if has_orphans %}
 -- keyshift.orphan stays with the maps: it is the only record of the values
 -- declared references held where they named no row.

@@ -175,6 +175,9 @@ ALTER TABLE {{ f.table }} DROP CONSTRAINT {{ f.name }};
 {%- if let Some(r) = t.root %}{% if r.identity.is_some() %}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} DROP IDENTITY;
 {%- endif %}{% endif %}
+{%- if !t.translations.is_empty() %}
+SELECT keyshift.swap_translated(to_regclass({{ t.regclass }}), true, true);
+{%- endif %}
 {%- if !t.altered.is_empty() %}
 ALTER TABLE {{ t.quoted }}
 {%- for c in t.altered %}
@@ -186,6 +189,9 @@ ALTER TABLE {{ t.quoted }}
 SELECT keyshift.set_new_row_default({{ t.regclass }}, {{ c.display_literal }});
 {%- endif %}{% endfor %}
 SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
+{%- endif %}
+{%- if !t.translations.is_empty() %}
+SELECT keyshift.swap_translated(to_regclass({{ t.regclass }}), true, false);
 {%- endif %}
 {%- for f in t.orphan_fixes %}
 {{ f }};

@@ -90,17 +90,49 @@ SELECT pg_temp.keyshift_assert(
 -- a type mismatch), 22 (a constant that is no uuid) and 0A (a feature not
 -- supported for the new type). Anything else stops preflight with the
 -- server's own error.
-CREATE FUNCTION pg_temp.keyshift_probe(tbl text, change text) RETURNS text
+--
+-- CHECK constraints and partial indexes that compare a key with fixed ids
+-- are translated by forward: the change drops such a CHECK, the indexes
+-- named in translated_indexes go too, and `translated` then creates each
+-- as forward will, with the nil uuid for every constant.
+{%- if has_translations %}
+{% let tail_schema = "pg_temp" %}{% let tail_prefix = "keyshift_" %}
+{%- include "_index_tail.sql" %}
+
+-- Drops the indexes that LIKE copied from src's indexes `names` onto
+-- copy; LIKE creates them in src's index order, under names of its own.
+CREATE FUNCTION pg_temp.keyshift_drop_like_indexes(src regclass, copy regclass, names name[]) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT n.relname
+             FROM (SELECT x.relname, row_number() OVER (ORDER BY i.indexrelid) AS ord FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = src) o
+             JOIN (SELECT x.relname, row_number() OVER (ORDER BY i.indexrelid) AS ord FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = copy) n USING (ord)
+             WHERE o.relname = ANY (names) LOOP
+        EXECUTE format('DROP INDEX pg_temp.%I', r.relname);
+    END LOOP;
+END
+$keyshift$;
+{%- endif %}
+CREATE FUNCTION pg_temp.keyshift_probe(tbl text, change text, translated_indexes name[] DEFAULT '{}', translated text[] DEFAULT '{}') RETURNS text
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     problem text;
+    statement text;
 BEGIN
     IF to_regclass(tbl) IS NULL THEN
         RETURN NULL; -- the column checks below report the missing table
     END IF;
     BEGIN
         EXECUTE format('CREATE TEMPORARY TABLE keyshift_probe (LIKE %s INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED)', tbl);
+        IF cardinality(translated_indexes) > 0 THEN
+            EXECUTE 'SELECT pg_temp.keyshift_drop_like_indexes($1, $2, $3)' USING to_regclass(tbl), 'pg_temp.keyshift_probe'::regclass, translated_indexes;
+        END IF;
         EXECUTE 'ALTER TABLE pg_temp.keyshift_probe ' || change;
+        FOREACH statement IN ARRAY translated LOOP
+            EXECUTE statement;
+        END LOOP;
         RAISE EXCEPTION 'keyshift_rolled_back' USING ERRCODE = 'KS000';
     EXCEPTION
         WHEN SQLSTATE 'KS000' THEN
@@ -114,8 +146,18 @@ $keyshift$;
 {% for t in tables %}
 INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s cannot change to uuid as planned: %s', {{ t.literal }}, msg)
-FROM pg_temp.keyshift_probe({{ t.regclass }}, {{ t.probe_change }}) AS p (msg) WHERE msg IS NOT NULL;
+FROM pg_temp.keyshift_probe({{ t.regclass }}, {{ t.probe_change }}{% if !t.translations.is_empty() %}, {{ t.probe_translated_indexes }}, {{ t.probe_translated }}{% endif %}) AS p (msg) WHERE msg IS NOT NULL;
 {%- endfor %}
+{%- if !constants.is_empty() %}
+
+-- Each fixed id a CHECK constraint or partial index compares a key with
+-- must name a row, and a sentinel compared by order must lie below every
+-- id: forward translates them with the uuids rows get (PLAN.md lists
+-- them).
+{%- for c in constants %}{% if let Some(check) = c.check %}
+INSERT INTO pg_temp.keyshift_problems {{ check }};
+{%- endif %}{% endfor %}
+{%- endif %}
 {%- if !candidates.is_empty() %}
 
 -- Columns that look like references to converted keys but are neither
@@ -162,10 +204,10 @@ $keyshift$;
 -- schemas meet only in an object that reads both. A view with a
 -- replacement query, and what reads it, are not tested: a NOTICE names
 -- them.
-CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL);
+CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL, translated_indexes name[] NOT NULL);
 INSERT INTO pg_temp.keyshift_changes VALUES
 {%- for t in tables %}
-    ({{ t.regclass }}, {{ t.probe_change }}){% if !loop.last %},{% else %};{% endif %}
+    ({{ t.regclass }}, {{ t.probe_change }}, {{ t.probe_translated_indexes }}){% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
 
 -- schema.name of a relation, whatever the search path.
@@ -178,10 +220,10 @@ $keyshift$;
 -- The planned relations: converted tables (kind 't', with their type
 -- change) and recreated views, each with what pg_depend says it reads.
 CREATE TEMPORARY TABLE keyshift_planned AS
-SELECT c.oid AS rel, 't'::text AS kind, 0 AS pos, k.change, false AS replaced
+SELECT c.oid AS rel, 't'::text AS kind, 0 AS pos, k.change, k.translated_indexes, false AS replaced
 FROM pg_temp.keyshift_changes k JOIN pg_class c ON c.oid = to_regclass(k.tbl)
 UNION ALL
-SELECT c.oid, k.kind, k.pos, NULL, k.replaced
+SELECT c.oid, k.kind, k.pos, NULL, NULL, k.replaced
 FROM pg_temp.keyshift_dependents k JOIN pg_class c ON c.oid = to_regclass(k.rel)
 WHERE k.kind IN ('v', 'm');
 
@@ -313,12 +355,17 @@ BEGIN
                 -- Print every definition before any copy hides a name.
                 stmts := '{}';
                 steps := '{}';
-                FOR r IN SELECT p.rel, p.kind, p.change, c.relname FROM pg_temp.keyshift_planned p JOIN pg_class c ON c.oid = p.rel
+                FOR r IN SELECT p.rel, p.kind, p.change, p.translated_indexes, c.relname FROM pg_temp.keyshift_planned p JOIN pg_class c ON c.oid = p.rel
                          WHERE p.rel = ANY (closure) ORDER BY p.kind <> 't', p.pos, c.relname LOOP
                     IF r.kind = 't' THEN
                         stmts := stmts || format('CREATE TEMPORARY TABLE %I (LIKE %s INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED)', r.relname, pg_temp.keyshift_qualified(r.rel))
+                                       || CASE WHEN cardinality(r.translated_indexes) > 0
+                                               THEN ARRAY[format('SELECT pg_temp.keyshift_drop_like_indexes(%s, %L, %L)', r.rel, 'pg_temp.' || quote_ident(r.relname), r.translated_indexes)]
+                                               ELSE '{}'::text[] END
                                        || format('ALTER TABLE pg_temp.%I %s', r.relname, r.change);
-                        steps := steps || ('table ' || pg_temp.keyshift_qualified(r.rel)) || ('table ' || pg_temp.keyshift_qualified(r.rel));
+                        steps := steps || ('table ' || pg_temp.keyshift_qualified(r.rel))
+                                       || CASE WHEN cardinality(r.translated_indexes) > 0 THEN ARRAY['table ' || pg_temp.keyshift_qualified(r.rel)] ELSE '{}'::text[] END
+                                       || ('table ' || pg_temp.keyshift_qualified(r.rel));
                     ELSE
                         stmts := stmts || format('CREATE TEMPORARY VIEW %I AS %s', r.relname, rtrim(pg_get_viewdef(r.rel), ';'));
                         steps := steps || (CASE r.kind WHEN 'v' THEN 'view ' ELSE 'materialized view ' END || pg_temp.keyshift_qualified(r.rel));

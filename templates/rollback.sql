@@ -160,6 +160,9 @@ ALTER TABLE {{ s.quoted }}
 {%- for t in tables_reversed %}{% if t.rebuild.is_none() %}
 
 {{ t.heading()|comment }}
+{%- if !t.translations.is_empty() %}
+SELECT keyshift.swap_translated(to_regclass({{ t.regclass }}), false, true);
+{%- endif %}
 {%- if !t.altered.is_empty() %}
 ALTER TABLE {{ t.quoted }}
 {%- for c in t.altered %}
@@ -173,6 +176,9 @@ ALTER TABLE {{ t.quoted }}
     {%- endif %}{% endif %}{% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
 SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
+{%- endif %}
+{%- if !t.translations.is_empty() %}
+SELECT keyshift.swap_translated(to_regclass({{ t.regclass }}), false, false);
 {%- endif %}
 {%- if let Some(r) = t.root %}{% if let Some(s) = r.sequence %}{% if let Some(kind) = r.identity %}
 ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} ADD GENERATED {{ kind }} AS IDENTITY ({{ s.identity_options }});

@@ -89,6 +89,7 @@ schema_cases!(
     same_name_schemas,
     uuid_v7,
     shared_id_space,
+    fixed_ids,
 );
 
 macro_rules! corpus_cases {

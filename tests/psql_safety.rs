@@ -288,7 +288,9 @@ CREATE TABLE \"x\n\\! touch pwned\npost_id_holder\" (id serial PRIMARY KEY,
 /// code span.
 #[test]
 fn integer_use_texts_stay_quoted() {
-    let schema = "CREATE TABLE \"t\n\\! touch pwned\nx\" (id serial PRIMARY KEY, note text);
+    let schema = "CREATE TABLE \"t\n\\! touch pwned\nx\" (id serial PRIMARY KEY, note text,
+    CONSTRAINT \"c\n\\! touch pwned\" CHECK (id <> /*\n\\! touch pwned_fixed\n*/ 1 OR note <> '\n\\! touch pwned_note'));
+CREATE INDEX \"i\n\\! touch pwned\" ON \"t\n\\! touch pwned\nx\" (note) WHERE id IN (2, /*\n\\! touch pwned_index\n*/ 3);
 CREATE TABLE child (id serial PRIMARY KEY,
     t_id integer DEFAULT current_setting('app.t\n\\! touch pwned_default')::integer
         REFERENCES \"t\n\\! touch pwned\nx\" (id));
@@ -304,11 +306,19 @@ CREATE RULE \"r\n\\! touch pwned\" AS ON DELETE TO \"t\n\\! touch pwned\nx\"
 ";
     let output = keyshift::pipeline::run("schema.sql", schema, &keyshift::plan::Options::default())
         .unwrap_or_else(|e| panic!("the schema plans: {e}"));
+    // The policy's fixed id is refused (policies are not translated yet);
+    // the CHECK constraint's and the index's are translated.
     assert_eq!(
         output.plan.integer_uses.len(),
-        5,
+        4,
         "{:#?}",
         output.plan.integer_uses
+    );
+    assert_eq!(
+        output.plan.translations.len(),
+        2,
+        "{:#?}",
+        output.plan.translations
     );
     for (file, text) in output.bundle.files() {
         if file.ends_with(".sql") {
@@ -330,7 +340,7 @@ CREATE RULE \"r\n\\! touch pwned\" AS ON DELETE TO \"t\n\\! touch pwned\nx\"
         .nth(1)
         .and_then(|s| s.split("\n## ").next())
         .expect("PLAN.md lists the ids used as integers");
-    for suffix in ["_default", "_using", "_check", "_when", "_rule"] {
+    for suffix in ["_default", "_using", "_when", "_rule"] {
         let hit = format!("touch pwned{suffix}");
         let line = section
             .lines()
@@ -342,4 +352,13 @@ CREATE RULE \"r\n\\! touch pwned\" AS ON DELETE TO \"t\n\\! touch pwned\nx\"
         !section.lines().any(|l| l.trim_start().starts_with('\\')),
         "no line of the section starts with a backslash:\n{section}"
     );
+    // The translated objects' names stay inside their table rows.
+    let fixed = plan_md
+        .split("## Fixed ids translated")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("PLAN.md lists the fixed ids");
+    let rows: Vec<&str> = fixed.lines().filter(|l| l.contains("pwned")).collect();
+    assert_eq!(rows.len(), 3, "{fixed}");
+    assert!(rows.iter().all(|l| l.starts_with("| ")), "{fixed}");
 }

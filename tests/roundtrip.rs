@@ -87,6 +87,7 @@ schema_cases!(
     same_name_schemas,
     uuid_v7,
     shared_id_space,
+    fixed_ids,
 );
 
 #[test]
@@ -347,6 +348,24 @@ fn shared_id_space_in_place() {
 #[test]
 fn shared_id_space_v7() {
     let mut case = schema_case("shared_id_space");
+    case.options.uuid = Some(keyshift::plan::UuidVersion::V7);
+    run(case);
+}
+
+/// Fixed ids altered in place: each translated CHECK and index goes
+/// before the table's `ALTER` and comes back after it, translated by
+/// forward and restored by rollback.
+#[test]
+fn fixed_ids_in_place() {
+    let mut case = schema_case("fixed_ids");
+    case.options.in_place = true;
+    run(case);
+}
+
+/// With version 7 keys the constants are looked up in the maps too.
+#[test]
+fn fixed_ids_v7() {
+    let mut case = schema_case("fixed_ids");
     case.options.uuid = Some(keyshift::plan::UuidVersion::V7);
     run(case);
 }

@@ -113,13 +113,17 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> Vec<IntegerUse> {
                 push(object, &c.name, ComparedWith::Default, default);
             }
         }
+        // Literals in policies, CHECK constraints and index predicates are
+        // translated (`constants.rs`), or refused there: PLAN.md lists them
+        // as translated constants instead.
+        let not_translated = |(_, with): &(String, ComparedWith)| *with != ComparedWith::Literal;
         let table_name = &table.name.name;
         let scan = |expression: &str| comparisons(expression, &names, table_name, false);
         let scan_old_new = |expression: &str| comparisons(expression, &names, table_name, true);
         for p in catalog.policies.iter().filter(|p| p.table == plan.table) {
             for (clause, text) in [("USING", &p.using), ("WITH CHECK", &p.with_check)] {
                 let Some(text) = text else { continue };
-                for (column, with) in scan(text) {
+                for (column, with) in scan(text).into_iter().filter(not_translated) {
                     let object = format!("policy {} ({clause})", display_ident(&p.name));
                     push(object, &column, with, text);
                 }
@@ -142,7 +146,7 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> Vec<IntegerUse> {
             }
         }
         for check in &table.checks {
-            for (column, with) in scan(&check.expression) {
+            for (column, with) in scan(&check.expression).into_iter().filter(not_translated) {
                 let object = format!("CHECK constraint {}", display_ident(&check.name));
                 push(object, &column, with, &check.expression);
             }
@@ -151,7 +155,7 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> Vec<IntegerUse> {
             let Some(predicate) = &index.predicate else {
                 continue;
             };
-            for (column, with) in scan(predicate) {
+            for (column, with) in scan(predicate).into_iter().filter(not_translated) {
                 let object = format!("index {} (WHERE)", display_ident(&index.name));
                 push(object, &column, with, predicate);
             }
@@ -254,7 +258,7 @@ fn comparisons(
 }
 
 /// `i`, or the `NOT` just before it (`id NOT IN (…)`).
-fn not_before(toks: &[Tok], i: usize) -> usize {
+pub(super) fn not_before(toks: &[Tok], i: usize) -> usize {
     if i > 0 && toks[i - 1].is_kw("not") {
         i - 1
     } else {
@@ -280,7 +284,7 @@ fn meets(cast: Cast, value: Value, range: bool) -> Option<ComparedWith> {
 
 /// A cast applied to an operand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cast {
+pub(super) enum Cast {
     None,
     Integer,
     Text,
@@ -289,7 +293,7 @@ enum Cast {
 
 /// What the other side of a comparison is, as far as it matters here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Value {
+pub(super) enum Value {
     /// An integer literal (or a quoted one, or one cast to an integer);
     /// true when it is -1, 0 or 1.
     Literal(bool),
@@ -301,17 +305,17 @@ enum Value {
     Other,
 }
 
-struct Ctx<'a> {
-    toks: &'a [Tok],
-    columns: &'a [&'a str],
-    table: &'a str,
-    old_new: bool,
-    in_subquery: &'a [bool],
+pub(super) struct Ctx<'a> {
+    pub toks: &'a [Tok],
+    pub columns: &'a [&'a str],
+    pub table: &'a str,
+    pub old_new: bool,
+    pub in_subquery: &'a [bool],
 }
 
 impl Ctx<'_> {
     /// Tokens `lo..hi` as a converted column with the cast applied to it.
-    fn column(&self, lo: usize, hi: usize) -> Option<(String, Cast)> {
+    pub(super) fn column(&self, lo: usize, hi: usize) -> Option<(String, Cast)> {
         let (lo, hi, cast) = strip_casts(self.toks, lo, hi)?;
         if lo < hi && self.in_subquery[lo] {
             return None;
@@ -337,7 +341,7 @@ impl Ctx<'_> {
     }
 
     /// Tokens `lo..hi` as a value a column is compared with.
-    fn value(&self, lo: usize, hi: usize) -> Value {
+    pub(super) fn value(&self, lo: usize, hi: usize) -> Value {
         let Some((lo, hi, cast)) = strip_casts(self.toks, lo, hi) else {
             return Value::Other;
         };
@@ -456,7 +460,7 @@ impl Ctx<'_> {
 
 /// `lo..hi` without the casts at its end, and the outermost cast (the one
 /// applied last). `None` when a cast names no type.
-fn strip_casts(toks: &[Tok], lo: usize, hi: usize) -> Option<(usize, usize, Cast)> {
+pub(super) fn strip_casts(toks: &[Tok], lo: usize, hi: usize) -> Option<(usize, usize, Cast)> {
     // The first `::` at depth 0; everything after it is types and casts.
     let mut depth = 0i32;
     let mut first = None;
@@ -673,11 +677,6 @@ CREATE POLICY by_uuid ON accounts USING (id = current_setting('app.account')::uu
             [
                 (
                     "tenants",
-                    "CHECK constraint not_the_demo_tenant",
-                    ComparedWith::Literal
-                ),
-                (
-                    "tenants",
                     "default of column tenant_id",
                     ComparedWith::Default
                 ),
@@ -708,6 +707,16 @@ CREATE POLICY by_uuid ON accounts USING (id = current_setting('app.account')::uu
             plan_md.contains("`current_setting('app.current_tenant')::integer`"),
             "{plan_md}"
         );
+        // The fixed id in a CHECK constraint is translated, not listed here;
+        // `id > 0` is a sentinel comparison.
+        let translated: Vec<(&str, i64, bool)> = output
+            .plan
+            .translations
+            .iter()
+            .flat_map(|t| t.constants())
+            .map(|(_, k)| (k.column.as_str(), k.value, k.ordered))
+            .collect();
+        assert_eq!(translated, [("tenant_id", 42, false), ("id", 0, true)]);
 
         // Taking the choice: nothing of tenants converts, nothing is listed.
         let options = Options {

@@ -6,6 +6,7 @@
 mod blockers;
 mod candidates;
 mod citus;
+mod constants;
 mod conversion;
 mod declared;
 mod dependents;
@@ -30,6 +31,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) use candidates::plural;
+pub use constants::{Clause, Constant, Piece, TranslatedClause, TranslatedKind, Translation};
 pub use conversion::Conversion;
 pub use declared::{
     Candidate, DeclaredReference, NotAReference, OnOrphan, PolymorphicCandidate, PolymorphicColumn,
@@ -113,6 +115,11 @@ pub struct Plan {
     /// the application likely knows those ids as integers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub integer_uses: Vec<IntegerUse>,
+    /// CHECK constraints, partial indexes and policies that compare a
+    /// converted column with fixed ids or sentinels: forward recreates
+    /// each with uuid literals in their place.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
     /// Tables in processing order (all tables, not only converted ones).
     pub order: Vec<QualifiedName>,
     /// FK cycles between different tables.
@@ -539,6 +546,8 @@ impl Plan {
         blockers.extend(dependents::unused_view_queries(options, &views));
         blockers.extend(family_blockers::find(catalog, &tables, roots, options));
         blockers.extend(citus::blockers(catalog, &tables));
+        let (translations, untranslatable) = constants::find(catalog, &tables);
+        blockers.extend(untranslatable);
 
         let declared_references: Vec<DeclaredReference> = {
             let mut declared: Vec<DeclaredReference> = options
@@ -592,6 +601,7 @@ impl Plan {
             left_alone,
             warnings: blockers::warnings(catalog, &tables),
             integer_uses: integer_uses::find(catalog, &tables),
+            translations,
             tables,
             foreign_keys,
             blockers,

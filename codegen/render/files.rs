@@ -134,6 +134,9 @@ struct Preflight<'a> {
     polymorphic: &'a [PolymorphicView],
     candidates: &'a [CandidateView],
     surrogates: &'a [SurrogateView],
+    has_translations: bool,
+    /// The fixed ids and sentinels forward translates.
+    constants: &'a [super::constants::ConstantView],
 }
 
 #[derive(Template)]
@@ -164,6 +167,9 @@ struct Forward<'a> {
     orphans: &'a [OrphanView],
     polymorphic: &'a [PolymorphicView],
     surrogates: &'a [SurrogateView],
+    /// CHECK constraints and partial indexes with fixed ids, translated.
+    has_translations: bool,
+    translation_count: usize,
 }
 
 #[derive(Template)]
@@ -234,6 +240,7 @@ struct Contract<'a> {
     has_dependents: bool,
     /// Forward records kept orphans in `keyshift.orphan`.
     has_orphans: bool,
+    has_translations: bool,
 }
 
 #[derive(Template)]
@@ -287,6 +294,8 @@ struct PlanMd<'a> {
     warnings: &'a [String],
     /// Where each root's ids are used as integers, grouped by root.
     integer_uses: Vec<IntegerUseGroup>,
+    /// The fixed ids forward translates.
+    constants: Vec<super::constants::ConstantView>,
     cycles: String,
     self_references: String,
     mermaid: String,
@@ -532,6 +541,9 @@ pub fn render_into(
         .filter_map(|t| t.root.as_ref())
         .map(|r| r.own_defaults.len())
         .sum();
+    let translation_count = plan.translations.len();
+    let constants = super::constants::constants(plan);
+    let constants = constants.as_slice();
     let h = &common.plan_hash;
     let online = plan.mode == Mode::Online;
     let sequences = view::sequences(tables);
@@ -573,6 +585,8 @@ pub fn render_into(
                 polymorphic: &common.polymorphic,
                 candidates: &common.candidates,
                 surrogates: &common.surrogates,
+                has_translations: translation_count > 0,
+                constants,
             }
             .write_into(w)
         })
@@ -604,6 +618,8 @@ pub fn render_into(
         orphans: &common.orphans,
         polymorphic: &common.polymorphic,
         surrogates: &common.surrogates,
+        has_translations: translation_count > 0,
+        translation_count,
     };
     if online {
         online::write(&common, &forward, plan, sink)?;
@@ -688,6 +704,7 @@ pub fn render_into(
                 has_column_defaults,
                 has_dependents,
                 has_orphans: !common.orphans.is_empty(),
+                has_translations: translation_count > 0,
             }
             .write_into(w)
         })
@@ -842,6 +859,7 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
                 .map(|s| super::markdown::code(&s.display))
         })
         .collect();
+    let constants = super::constants::constants(plan);
     let contract_drops = format!(
         "{}{}the migration's fingerprints and helper functions{}",
         if sequences.is_empty() {
@@ -873,6 +891,7 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
         blockers: &plan.blockers,
         warnings: &plan.warnings,
         integer_uses: integer_use_groups(plan),
+        constants,
         cycles,
         self_references: names(&plan.self_references),
         mermaid: mermaid(plan),

@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod comment;
+mod constants;
 mod declared;
 mod files;
 pub mod formats;

@@ -45,6 +45,15 @@ pub struct TableView {
     /// Literal of the `ALTER TABLE` subcommands preflight applies to an
     /// empty copy of the table to see whether PostgreSQL accepts them.
     pub probe_change: String,
+    /// `ARRAY['idx']::name[]`: the partial indexes with fixed ids that
+    /// preflight's copy of the table must lose before its type change.
+    pub probe_translated_indexes: String,
+    /// `ARRAY[…]::text[]`: the statements that create this table's
+    /// translated objects on preflight's copy after its type change.
+    pub probe_translated: String,
+    /// CHECK constraints and partial indexes recreated with their fixed
+    /// ids translated (`constants.rs`).
+    pub translations: Vec<super::constants::TranslationView>,
     /// Set when the table is rebuilt and swapped in rather than altered.
     pub rebuild: Option<super::rebuild::RebuildView>,
     /// Why the table is altered in place, for PLAN.md.
@@ -300,6 +309,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
     );
     let position = |c: &ColumnView| t.all_columns.iter().position(|a| a == &c.display);
     columns.sort_by_key(|c| position(c));
+    let translations = super::constants::for_table(plan, &t.table);
     let mut joins = Vec::new();
     let parts: Vec<String> = t
         .all_columns
@@ -447,17 +457,37 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
             }
         }),
         probe_change: quote_literal(
-            &columns
+            &translations
                 .iter()
-                .map(|c| {
+                .filter(|x| x.kind == "check")
+                .map(|x| format!("DROP CONSTRAINT {}", quote_ident(&x.raw_name)))
+                .chain(columns.iter().map(|c| {
                     format!(
                         "ALTER COLUMN {0} DROP DEFAULT, ALTER COLUMN {0} TYPE uuid USING NULL::uuid",
                         c.quoted
                     )
-                })
+                }))
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
+        probe_translated_indexes: format!(
+            "ARRAY[{}]::name[]",
+            translations
+                .iter()
+                .filter(|x| x.kind == "index")
+                .map(|x| x.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        probe_translated: format!(
+            "ARRAY[{}]::text[]",
+            translations
+                .iter()
+                .map(|x| x.probe_add.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        translations,
         rebuild,
         in_place_reason: match &t.conversion {
             crate::plan::Conversion::InPlace { reason } => Some(reason.clone()),

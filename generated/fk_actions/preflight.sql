@@ -115,17 +115,29 @@ SELECT pg_temp.keyshift_assert(
 -- a type mismatch), 22 (a constant that is no uuid) and 0A (a feature not
 -- supported for the new type). Anything else stops preflight with the
 -- server's own error.
-CREATE FUNCTION pg_temp.keyshift_probe(tbl text, change text) RETURNS text
+--
+-- CHECK constraints and partial indexes that compare a key with fixed ids
+-- are translated by forward: the change drops such a CHECK, the indexes
+-- named in translated_indexes go too, and `translated` then creates each
+-- as forward will, with the nil uuid for every constant.
+CREATE FUNCTION pg_temp.keyshift_probe(tbl text, change text, translated_indexes name[] DEFAULT '{}', translated text[] DEFAULT '{}') RETURNS text
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     problem text;
+    statement text;
 BEGIN
     IF to_regclass(tbl) IS NULL THEN
         RETURN NULL; -- the column checks below report the missing table
     END IF;
     BEGIN
         EXECUTE format('CREATE TEMPORARY TABLE keyshift_probe (LIKE %s INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED)', tbl);
+        IF cardinality(translated_indexes) > 0 THEN
+            EXECUTE 'SELECT pg_temp.keyshift_drop_like_indexes($1, $2, $3)' USING to_regclass(tbl), 'pg_temp.keyshift_probe'::regclass, translated_indexes;
+        END IF;
         EXECUTE 'ALTER TABLE pg_temp.keyshift_probe ' || change;
+        FOREACH statement IN ARRAY translated LOOP
+            EXECUTE statement;
+        END LOOP;
         RAISE EXCEPTION 'keyshift_rolled_back' USING ERRCODE = 'KS000';
     EXCEPTION
         WHEN SQLSTATE 'KS000' THEN

@@ -112,17 +112,29 @@ SELECT pg_temp.keyshift_assert(
 -- a type mismatch), 22 (a constant that is no uuid) and 0A (a feature not
 -- supported for the new type). Anything else stops preflight with the
 -- server's own error.
-CREATE FUNCTION pg_temp.keyshift_probe(tbl text, change text) RETURNS text
+--
+-- CHECK constraints and partial indexes that compare a key with fixed ids
+-- are translated by forward: the change drops such a CHECK, the indexes
+-- named in translated_indexes go too, and `translated` then creates each
+-- as forward will, with the nil uuid for every constant.
+CREATE FUNCTION pg_temp.keyshift_probe(tbl text, change text, translated_indexes name[] DEFAULT '{}', translated text[] DEFAULT '{}') RETURNS text
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     problem text;
+    statement text;
 BEGIN
     IF to_regclass(tbl) IS NULL THEN
         RETURN NULL; -- the column checks below report the missing table
     END IF;
     BEGIN
         EXECUTE format('CREATE TEMPORARY TABLE keyshift_probe (LIKE %s INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED)', tbl);
+        IF cardinality(translated_indexes) > 0 THEN
+            EXECUTE 'SELECT pg_temp.keyshift_drop_like_indexes($1, $2, $3)' USING to_regclass(tbl), 'pg_temp.keyshift_probe'::regclass, translated_indexes;
+        END IF;
         EXECUTE 'ALTER TABLE pg_temp.keyshift_probe ' || change;
+        FOREACH statement IN ARRAY translated LOOP
+            EXECUTE statement;
+        END LOOP;
         RAISE EXCEPTION 'keyshift_rolled_back' USING ERRCODE = 'KS000';
     EXCEPTION
         WHEN SQLSTATE 'KS000' THEN
@@ -178,18 +190,18 @@ FROM pg_temp.keyshift_probe(E'"public"."a$keyshift$b
 -- schemas meet only in an object that reads both. A view with a
 -- replacement query, and what reads it, are not tested: a NOTICE names
 -- them.
-CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL);
+CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL, translated_indexes name[] NOT NULL);
 INSERT INTO pg_temp.keyshift_changes VALUES
     (E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"', E'ALTER COLUMN "id
 \\o pw_o" DROP DEFAULT, ALTER COLUMN "id
-\\o pw_o" TYPE uuid USING NULL::uuid'),
+\\o pw_o" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
     (E'"public"."a$keyshift$b
 \\i pw_i"', E'ALTER COLUMN "id
 \\o pw_o" DROP DEFAULT, ALTER COLUMN "id
 \\o pw_o" TYPE uuid USING NULL::uuid, ALTER COLUMN "acct
 \\! touch pw_fk" DROP DEFAULT, ALTER COLUMN "acct
-\\! touch pw_fk" TYPE uuid USING NULL::uuid');
+\\! touch pw_fk" TYPE uuid USING NULL::uuid', ARRAY[]::name[]);
 
 -- schema.name of a relation, whatever the search path.
 CREATE FUNCTION pg_temp.keyshift_qualified(rel oid) RETURNS text
@@ -201,10 +213,10 @@ $keyshift$;
 -- The planned relations: converted tables (kind 't', with their type
 -- change) and recreated views, each with what pg_depend says it reads.
 CREATE TEMPORARY TABLE keyshift_planned AS
-SELECT c.oid AS rel, 't'::text AS kind, 0 AS pos, k.change, false AS replaced
+SELECT c.oid AS rel, 't'::text AS kind, 0 AS pos, k.change, k.translated_indexes, false AS replaced
 FROM pg_temp.keyshift_changes k JOIN pg_class c ON c.oid = to_regclass(k.tbl)
 UNION ALL
-SELECT c.oid, k.kind, k.pos, NULL, k.replaced
+SELECT c.oid, k.kind, k.pos, NULL, NULL, k.replaced
 FROM pg_temp.keyshift_dependents k JOIN pg_class c ON c.oid = to_regclass(k.rel)
 WHERE k.kind IN ('v', 'm');
 
@@ -336,12 +348,17 @@ BEGIN
                 -- Print every definition before any copy hides a name.
                 stmts := '{}';
                 steps := '{}';
-                FOR r IN SELECT p.rel, p.kind, p.change, c.relname FROM pg_temp.keyshift_planned p JOIN pg_class c ON c.oid = p.rel
+                FOR r IN SELECT p.rel, p.kind, p.change, p.translated_indexes, c.relname FROM pg_temp.keyshift_planned p JOIN pg_class c ON c.oid = p.rel
                          WHERE p.rel = ANY (closure) ORDER BY p.kind <> 't', p.pos, c.relname LOOP
                     IF r.kind = 't' THEN
                         stmts := stmts || format('CREATE TEMPORARY TABLE %I (LIKE %s INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED)', r.relname, pg_temp.keyshift_qualified(r.rel))
+                                       || CASE WHEN cardinality(r.translated_indexes) > 0
+                                               THEN ARRAY[format('SELECT pg_temp.keyshift_drop_like_indexes(%s, %L, %L)', r.rel, 'pg_temp.' || quote_ident(r.relname), r.translated_indexes)]
+                                               ELSE '{}'::text[] END
                                        || format('ALTER TABLE pg_temp.%I %s', r.relname, r.change);
-                        steps := steps || ('table ' || pg_temp.keyshift_qualified(r.rel)) || ('table ' || pg_temp.keyshift_qualified(r.rel));
+                        steps := steps || ('table ' || pg_temp.keyshift_qualified(r.rel))
+                                       || CASE WHEN cardinality(r.translated_indexes) > 0 THEN ARRAY['table ' || pg_temp.keyshift_qualified(r.rel)] ELSE '{}'::text[] END
+                                       || ('table ' || pg_temp.keyshift_qualified(r.rel));
                     ELSE
                         stmts := stmts || format('CREATE TEMPORARY VIEW %I AS %s', r.relname, rtrim(pg_get_viewdef(r.rel), ';'));
                         steps := steps || (CASE r.kind WHEN 'v' THEN 'view ' ELSE 'materialized view ' END || pg_temp.keyshift_qualified(r.rel));

@@ -1,0 +1,220 @@
+//! The SQL of translated constants (`plan/constants.rs`): forward records
+//! each CHECK constraint and partial index that compares a converted
+//! column with fixed ids in `keyshift.translated`, with its definition as
+//! the server prints it and the same definition with each constant
+//! replaced by that row's uuid literal, which only forward can know
+//! (`keyshift.constant_uuid`). Forward and rollback drop the object before
+//! the type change and create the other definition after it, on a copy or
+//! in place; preflight runs the same change on its empty copy with the
+//! nil uuid for every constant, and checks that each constant names a row
+//! or is a sentinel.
+
+use super::markdown::{code, code_cell, prose};
+use crate::catalog::{QualifiedName, quote_literal};
+use crate::plan::{Clause, Constant, Piece, Plan, TranslatedKind, Translation};
+
+/// The uuid every sentinel becomes.
+pub const SENTINEL_UUID: &str = "00000000-0000-0000-0000-000000000000";
+
+/// One translated object as the templates see it.
+pub struct TranslationView {
+    /// `CHECK constraint x on public.t`, for comments.
+    pub display: String,
+    /// `'check'` or `'index'`.
+    pub kind: &'static str,
+    /// The object's name as a literal.
+    pub name: String,
+    /// The object's name.
+    pub raw_name: String,
+    /// forward: the statement recording the object in `keyshift.translated`.
+    pub record: String,
+    /// preflight: the statement run on the empty copy after its type change
+    /// (`pg_temp.keyshift_probe`), with the nil uuid for each constant.
+    pub probe_add: String,
+}
+
+/// A constant as PLAN.md and preflight see it.
+pub struct ConstantView {
+    /// `public.tickets`.
+    pub table: String,
+    /// `CHECK constraint tickets_bug_priority`.
+    pub object: String,
+    pub column: String,
+    pub value: i64,
+    /// What it becomes, in prose.
+    pub becomes: String,
+    /// preflight: a query yielding a problem when the constant cannot be
+    /// translated (a positive id naming no row, or ids at or below a
+    /// sentinel compared by order); none for a sentinel compared by `=`.
+    pub check: Option<String>,
+}
+
+/// The translations of table `table`.
+pub fn for_table(plan: &Plan, table: &QualifiedName) -> Vec<TranslationView> {
+    plan.translations
+        .iter()
+        .filter(|t| &t.table == table)
+        .map(view)
+        .collect()
+}
+
+fn view(t: &Translation) -> TranslationView {
+    let display = format!("{} on {}", t.kind.describe(&t.name), t.table.display());
+    let place = quote_literal(&display);
+    let regclass = quote_literal(&t.table.quoted());
+    let name = quote_literal(&t.name);
+    let clause = t.clauses.first().expect("a translation holds a clause");
+    let forward = sql_text(&clause.pieces, &place);
+    let nil = nil_text(&clause.pieces);
+    match t.kind {
+        TranslatedKind::Check => TranslationView {
+            record: format!(
+                "INSERT INTO keyshift.translated SELECT {regclass}, 'check', c.conname, false, pg_get_constraintdef(c.oid), 'CHECK (' || {forward} || ')' || CASE WHEN c.connoinherit THEN ' NO INHERIT' ELSE '' END, obj_description(c.oid, 'pg_constraint') FROM pg_constraint c WHERE c.conrelid = to_regclass({regclass}) AND c.contype = 'c' AND c.conname = {name} AND c.convalidated"
+            ),
+            probe_add: quote_literal(&format!(
+                "ALTER TABLE pg_temp.keyshift_probe ADD CHECK ({nil})"
+            )),
+            display,
+            kind: "check",
+            name,
+            raw_name: t.name.clone(),
+        },
+        TranslatedKind::Index => TranslationView {
+            record: format!(
+                "INSERT INTO keyshift.translated SELECT {regclass}, 'index', x.relname, i.indisunique, keyshift.index_tail(x.oid, NULL), keyshift.index_tail(x.oid, {forward}), obj_description(x.oid, 'pg_class') FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+            ),
+            probe_add: format!(
+                "'CREATE INDEX ON pg_temp.keyshift_probe USING ' || pg_temp.keyshift_index_tail((SELECT x.oid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name}), {})",
+                quote_literal(&nil)
+            ),
+            display,
+            kind: "index",
+            name,
+            raw_name: t.name.clone(),
+        },
+        TranslatedKind::Policy => unreachable!("the plan refuses constants in policies"),
+    }
+}
+
+/// An SQL expression whose value is the clause with each constant replaced
+/// by its uuid literal, resolved when forward runs.
+fn sql_text(pieces: &[Piece], place: &str) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => quote_literal(t),
+            Piece::Constant(k) => format!(
+                "keyshift.constant_uuid({}, {}, {}, {place})",
+                quote_literal(&k.root.quoted()),
+                k.value,
+                k.ordered
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join(" || ")
+}
+
+/// The clause with the nil uuid for every constant: the shape forward
+/// creates, for preflight's test.
+fn nil_text(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.clone(),
+            Piece::Constant(_) => format!("'{SENTINEL_UUID}'::uuid"),
+        })
+        .collect()
+}
+
+/// Every translated constant, in plan order, for PLAN.md and preflight.
+pub fn constants(plan: &Plan) -> Vec<ConstantView> {
+    let mut out = Vec::new();
+    for t in &plan.translations {
+        for (clause, k) in t.constants() {
+            let object = match clause {
+                Clause::Where => format!("{} (WHERE)", t.kind.describe(&t.name)),
+                _ => t.kind.describe(&t.name),
+            };
+            out.push(ConstantView {
+                table: t.table.display(),
+                check: check(plan, t, k, &object),
+                becomes: if k.ordered {
+                    format!(
+                        "compared by order: the sentinel {}; every id of {} must lie above {}",
+                        code(SENTINEL_UUID),
+                        prose(&k.root.display()),
+                        k.value
+                    )
+                } else if k.value > 0 {
+                    format!(
+                        "the uuid of row {} of {}",
+                        k.value,
+                        prose(&k.root.display())
+                    )
+                } else {
+                    format!(
+                        "the uuid of row {} of {}, or the sentinel {} if there is none",
+                        k.value,
+                        prose(&k.root.display()),
+                        code(SENTINEL_UUID)
+                    )
+                },
+                object,
+                column: k.column.clone(),
+                value: k.value,
+            });
+        }
+    }
+    out
+}
+
+/// A query yielding one problem when `k` cannot be translated.
+fn check(plan: &Plan, t: &Translation, k: &Constant, object: &str) -> Option<String> {
+    let key = plan
+        .table(&k.root)
+        .and_then(|r| r.root.as_ref())
+        .map(|r| crate::catalog::quote_ident(&r.column))
+        .expect("a constant's root is a planned root table");
+    let root = k.root.quoted();
+    let place = format!("{object} on {}", t.table.display());
+    Some(if k.ordered {
+        format!(
+            "SELECT {} WHERE EXISTS (SELECT 1 FROM {root} WHERE {key} <= {})",
+            quote_literal(&format!(
+                "{place} compares {} with {} by order, but {} has ids at or below it; uuids cannot keep that comparison",
+                k.column,
+                k.value,
+                k.root.display()
+            )),
+            k.value
+        )
+    } else if k.value > 0 {
+        format!(
+            "SELECT {} WHERE NOT EXISTS (SELECT 1 FROM {root} WHERE {key} = {})",
+            quote_literal(&format!(
+                "{place} compares {} with {}, which names no row of {}: fix the constant or add the row",
+                k.column,
+                k.value,
+                k.root.display()
+            )),
+            k.value
+        )
+    } else {
+        return None;
+    })
+}
+
+impl ConstantView {
+    /// PLAN.md's table row for the constant.
+    pub fn plan_row(&self) -> String {
+        let c = self;
+        format!(
+            "| {} | {} | {} | {} | {} |",
+            code_cell(&c.table),
+            prose(&c.object),
+            code_cell(&c.column),
+            c.value,
+            c.becomes
+        )
+    }
+}
