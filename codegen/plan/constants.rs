@@ -59,6 +59,8 @@ pub enum TranslatedKind {
 pub enum Clause {
     /// A CHECK constraint's expression.
     Check,
+    /// An index's key expression, by key number (from 1).
+    Key(usize),
     /// A partial index's `WHERE`.
     Where,
     /// A policy's `USING`.
@@ -143,13 +145,16 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> (Vec<Translation>, Vec<B
                 .map(|c| c.root.clone())
                 .expect("a converted column")
         };
-        let in_family = table.partition_of.is_some()
-            || table.partition_key.is_some()
-            || !table.inherits.is_empty()
-            || catalog
-                .tables
-                .iter()
-                .any(|t| t.inherits.contains(&table.name));
+        // Read only for a table with constants: it scans every table.
+        let in_family = || {
+            table.partition_of.is_some()
+                || table.partition_key.is_some()
+                || !table.inherits.is_empty()
+                || catalog
+                    .tables
+                    .iter()
+                    .any(|t| t.inherits.contains(&table.name))
+        };
         let mut objects: Vec<Object> = Vec::new();
         for check in &table.checks {
             objects.push((
@@ -159,12 +164,21 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> (Vec<Translation>, Vec<B
             ));
         }
         for index in &table.indexes {
-            if let Some(predicate) = &index.predicate {
-                objects.push((
-                    TranslatedKind::Index,
-                    &index.name,
-                    vec![(Clause::Where, predicate)],
-                ));
+            let keys = index
+                .keys
+                .iter()
+                .enumerate()
+                .filter_map(|(k, key)| match key {
+                    crate::catalog::IndexKey::Expression(text) => {
+                        Some((Clause::Key(k + 1), text.as_str()))
+                    }
+                    crate::catalog::IndexKey::Column(_) => None,
+                });
+            let clauses: Vec<(Clause, &str)> = keys
+                .chain(index.predicate.as_deref().map(|p| (Clause::Where, p)))
+                .collect();
+            if !clauses.is_empty() {
+                objects.push((TranslatedKind::Index, &index.name, clauses));
             }
         }
         for p in catalog.policies.iter().filter(|p| p.table == plan.table) {
@@ -260,7 +274,7 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> (Vec<Translation>, Vec<B
                 });
                 continue;
             }
-            if in_family {
+            if in_family() {
                 let column = first_column(&translated);
                 blockers.push(Blocker {
                     object,

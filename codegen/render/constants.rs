@@ -66,6 +66,32 @@ fn view(t: &Translation) -> TranslationView {
     let clause = t.clauses.first().expect("a translation holds a clause");
     let forward = sql_text(&clause.pieces, &place);
     let nil = nil_text(&clause.pieces);
+    // An index's WHERE and key expressions, as index_tail takes them.
+    let index_parts = |text: &dyn Fn(&[Piece]) -> String| {
+        let predicate = t
+            .clauses
+            .iter()
+            .find(|c| c.clause == Clause::Where)
+            .map_or("NULL".to_string(), |c| text(&c.pieces));
+        let last_key = t
+            .clauses
+            .iter()
+            .filter_map(|c| match c.clause {
+                Clause::Key(k) => Some(k),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let keys: Vec<String> = (1..=last_key)
+            .map(|k| {
+                t.clauses
+                    .iter()
+                    .find(|c| c.clause == Clause::Key(k))
+                    .map_or("NULL".to_string(), |c| text(&c.pieces))
+            })
+            .collect();
+        format!("{predicate}, ARRAY[{}]::text[]", keys.join(", "))
+    };
     match t.kind {
         TranslatedKind::Check => TranslationView {
             record: format!(
@@ -81,11 +107,12 @@ fn view(t: &Translation) -> TranslationView {
         },
         TranslatedKind::Index => TranslationView {
             record: format!(
-                "INSERT INTO keyshift.translated SELECT {regclass}, 'index', x.relname, i.indisunique, keyshift.index_tail(x.oid, NULL), keyshift.index_tail(x.oid, {forward}), obj_description(x.oid, 'pg_class') FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+                "INSERT INTO keyshift.translated SELECT {regclass}, 'index', x.relname, i.indisunique, keyshift.index_tail(x.oid, NULL, '{{}}'), keyshift.index_tail(x.oid, {}), obj_description(x.oid, 'pg_class') FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+                index_parts(&|p| sql_text(p, &place))
             ),
             probe_add: format!(
                 "'CREATE INDEX ON pg_temp.keyshift_probe USING ' || pg_temp.keyshift_index_tail((SELECT x.oid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name}), {})",
-                quote_literal(&nil)
+                index_parts(&|p| quote_literal(&nil_text(p)))
             ),
             display,
             kind: "index",
@@ -133,6 +160,7 @@ pub fn constants(plan: &Plan) -> Vec<ConstantView> {
         for (clause, k) in t.constants() {
             let object = match clause {
                 Clause::Where => format!("{} (WHERE)", t.kind.describe(&t.name)),
+                Clause::Key(k) => format!("{} (key {k})", t.kind.describe(&t.name)),
                 _ => t.kind.describe(&t.name),
             };
             out.push(ConstantView {

@@ -8,7 +8,9 @@
 --     comparison keeps the system user out of an index (assignee_id > 0),
 --     and a reporter other than the system user is indexed with <>.
 --   * categories: a tree whose top rows are indexed by a sentinel
---     (parent_id = 0 names no row: COALESCE(parent_id, 0) = 0).
+--     (parent_id = 0 names no row: COALESCE(parent_id, 0) = 0), and whose
+--     names are unique per parent through a sentinel in an index key
+--     (COALESCE(parent_id, -1)).
 
 CREATE TABLE users (
     id         serial PRIMARY KEY,
@@ -46,3 +48,4 @@ CREATE TABLE categories (
     name       text NOT NULL
 );
 CREATE UNIQUE INDEX categories_top_names ON categories (name) WHERE COALESCE(parent_id, 0) = 0;
+CREATE UNIQUE INDEX categories_unique_name ON categories (COALESCE(parent_id, -1), name DESC);

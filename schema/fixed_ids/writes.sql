@@ -32,3 +32,11 @@ BEGIN
 EXCEPTION WHEN unique_violation THEN
     NULL;
 END $$;
+
+DO $$
+BEGIN
+    INSERT INTO categories (parent_id, name) SELECT id, 'poetry' FROM categories WHERE name = 'books';
+    RAISE EXCEPTION 'ks: categories_unique_name no longer unique';
+EXCEPTION WHEN unique_violation THEN
+    NULL;
+END $$;
