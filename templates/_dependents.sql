@@ -107,25 +107,33 @@ BEGIN
 END
 $keyshift$;
 
-CREATE FUNCTION pg_temp.keyshift_record_policy(pos integer, tbl regclass, pol name) RETURNS void
+CREATE FUNCTION pg_temp.keyshift_record_policy(pos integer, tbl regclass, pol name, forward_using text DEFAULT NULL, forward_check text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     p pg_policy;
+    head text;
+    comments text[];
 BEGIN
     SELECT * INTO p FROM pg_policy WHERE polrelid = tbl AND polname = pol;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'keyshift: policy % on % does not exist; run preflight.sql', quote_ident(pol), tbl;
     END IF;
-    INSERT INTO keyshift.dependent (position, object, drop_statement, create_statements)
+    head := format('CREATE POLICY %I ON %s AS %s FOR %s TO %s', pol, tbl,
+                   CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
+                   CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+                   (SELECT string_agg(CASE WHEN u.role = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(u.role)) END, ', ' ORDER BY u.ord)
+                    FROM unnest(p.polroles) WITH ORDINALITY AS u (role, ord)));
+    comments := pg_temp.keyshift_comment('pg_policy', p.oid, 0, format('POLICY %I ON %s', pol, tbl));
+    -- Expressions with fixed ids come translated (forward_using,
+    -- forward_check): forward creates the policy with those.
+    INSERT INTO keyshift.dependent (position, object, drop_statement, create_statements, forward_create_statements)
     VALUES (pos, format('policy %I on %s', pol, tbl), format('DROP POLICY %I ON %s', pol, tbl),
-        ARRAY[format('CREATE POLICY %I ON %s AS %s FOR %s TO %s', pol, tbl,
-                     CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
-                     CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
-                     (SELECT string_agg(CASE WHEN u.role = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(u.role)) END, ', ' ORDER BY u.ord)
-                      FROM unnest(p.polroles) WITH ORDINALITY AS u (role, ord)))
-              || coalesce(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', '')
-              || coalesce(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '')]
-        || pg_temp.keyshift_comment('pg_policy', p.oid, 0, format('POLICY %I ON %s', pol, tbl)));
+        ARRAY[head || coalesce(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', '')
+                   || coalesce(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '')] || comments,
+        CASE WHEN forward_using IS NOT NULL OR forward_check IS NOT NULL THEN
+            ARRAY[head || coalesce(' USING (' || coalesce(forward_using, pg_get_expr(p.polqual, p.polrelid)) || ')', '')
+                       || coalesce(' WITH CHECK (' || coalesce(forward_check, pg_get_expr(p.polwithcheck, p.polrelid)) || ')', '')] || comments
+        END);
 END
 $keyshift$;
 

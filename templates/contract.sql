@@ -33,7 +33,7 @@ DROP SEQUENCE {{ s.quoted }};
 DROP FUNCTION keyshift.uuid_for(text, bigint);
 DROP FUNCTION keyshift.recreate_foreign_keys();
 {%- if has_column_defaults %}
-DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid);
+DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid), keyshift.default_uuid(text, bigint);
 {%- endif %}
 {%- if has_dependents %}
 DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);

@@ -204,6 +204,12 @@ $keyshift$;
 -- schemas meet only in an object that reads both. A view with a
 -- replacement query, and what reads it, are not tested: a NOTICE names
 -- them.
+-- Policies whose fixed ids forward translates are tested in that shape,
+-- with the nil uuid for every id.
+CREATE TEMPORARY TABLE keyshift_translated_policy (rel text NOT NULL, name text NOT NULL, using_text text, check_text text);
+{%- for p in translated_policies %}
+INSERT INTO pg_temp.keyshift_translated_policy VALUES {{ p }};
+{%- endfor %}
 CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL, translated_indexes name[] NOT NULL);
 INSERT INTO pg_temp.keyshift_changes VALUES
 {%- for t in tables %}
@@ -380,9 +386,11 @@ BEGIN
                                       CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
                                       (SELECT string_agg(CASE WHEN u.role = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(u.role)) END, ', ' ORDER BY u.ord)
                                        FROM unnest(p.polroles) WITH ORDINALITY AS u (role, ord)))
-                               || coalesce(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', '')
-                               || coalesce(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '')
-                        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE p.oid = d.objid)
+                               || coalesce(' USING (' || coalesce(x.using_text, pg_get_expr(p.polqual, p.polrelid)) || ')', '')
+                               || coalesce(' WITH CHECK (' || coalesce(x.check_text, pg_get_expr(p.polwithcheck, p.polrelid)) || ')', '')
+                        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+                        LEFT JOIN pg_temp.keyshift_translated_policy x ON to_regclass(x.rel) = p.polrelid AND x.name = p.polname
+                        WHERE p.oid = d.objid)
                     WHEN 'v' THEN format('CREATE TEMPORARY VIEW %I AS %s', stand_in, rtrim(pg_get_viewdef(d.rel), ';'))
                     -- A temporary table, since there are no temporary
                     -- materialized views: the same query, and indexes.

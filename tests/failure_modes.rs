@@ -609,11 +609,38 @@ fn orphans_fail_or_are_kept_as_keyshift_toml_says() {
             "public.comments.post_id null {2} 9",
             "public.comments.post_id null {4} 8",
             "public.comments.post_id null {5} 4",
+            "public.posts.editor_id keep {2} 0",
             "public.posts.user_id keep {2} 0",
             "public.posts.user_id keep {5} 0",
         ],
         "forward records each orphan by its key before forward, with its value"
     );
+    // A row given the nil uuid after forward where the column has no
+    // sentinel default has no integer to go back to: rollback refuses it
+    // rather than write NULL. With the sentinel default (user_id), it gets
+    // the default's 0 back.
+    db.psql_sql(
+        "UPDATE posts SET editor_id = '00000000-0000-0000-0000-000000000000' WHERE body = 'first';
+         INSERT INTO posts (body) VALUES ('by the system, after forward');",
+    )
+    .expect("write the sentinel");
+    expect_failure(
+        &db,
+        work.path(),
+        "rollback.sql",
+        &["1 rows of public.posts have a editor_id value that no row of public.users holds"],
+    );
+    db.psql_sql("UPDATE posts SET editor_id = NULL WHERE body = 'first';")
+        .expect("undo it");
+    run(&db, work.path(), "rollback.sql").expect("rollback");
+    assert_eq!(
+        db.query_rows(
+            "SELECT user_id::text FROM posts WHERE body = 'by the system, after forward'"
+        ),
+        ["0"],
+        "a row written with the sentinel default gets the default back"
+    );
+    run(&db, work.path(), "forward.sql").expect("forward again");
     // A kept orphan changed behind keyshift's back is a real change.
     db.psql_sql("UPDATE bookmarks SET post_id = (SELECT id FROM posts WHERE body = 'first') WHERE code = 'b';")
         .expect("relink an orphan");

@@ -306,8 +306,8 @@ CREATE RULE \"r\n\\! touch pwned\" AS ON DELETE TO \"t\n\\! touch pwned\nx\"
 ";
     let output = keyshift::pipeline::run("schema.sql", schema, &keyshift::plan::Options::default())
         .unwrap_or_else(|e| panic!("the schema plans: {e}"));
-    // The policy's fixed id is refused (policies are not translated yet);
-    // the CHECK constraint's and the index's are translated.
+    // The fixed ids of the policy's WITH CHECK, the CHECK constraint and
+    // the index are translated.
     assert_eq!(
         output.plan.integer_uses.len(),
         4,
@@ -316,7 +316,7 @@ CREATE RULE \"r\n\\! touch pwned\" AS ON DELETE TO \"t\n\\! touch pwned\nx\"
     );
     assert_eq!(
         output.plan.translations.len(),
-        2,
+        3,
         "{:#?}",
         output.plan.translations
     );
@@ -359,6 +359,6 @@ CREATE RULE \"r\n\\! touch pwned\" AS ON DELETE TO \"t\n\\! touch pwned\nx\"
         .and_then(|s| s.split("\n## ").next())
         .expect("PLAN.md lists the fixed ids");
     let rows: Vec<&str> = fixed.lines().filter(|l| l.contains("pwned")).collect();
-    assert_eq!(rows.len(), 3, "{fixed}");
+    assert_eq!(rows.len(), 4, "{fixed}");
     assert!(rows.iter().all(|l| l.starts_with("| ")), "{fixed}");
 }

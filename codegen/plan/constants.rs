@@ -17,11 +17,14 @@
 //! 0`) translates only against a sentinel, and only while every id of the
 //! key lies above it: uuids have no order that keeps `id > 5`.
 //!
+//! Policies are dependents (dropped and recreated around the type change):
+//! their translated clauses go with forward's record of them.
+//!
 //! What cannot be translated safely is a blocker naming the expression: an
 //! order comparison with a positive id, a converted column cast to an
-//! integer, an array that is cast or written as a string, and objects on a
-//! partition tree or inheritance family (whose CHECK constraints and
-//! indexes PostgreSQL clones onto every member).
+//! integer, an array that is cast or written as a string, and CHECK
+//! constraints and indexes on a partition tree or inheritance family
+//! (which PostgreSQL clones onto every member).
 
 use super::integer_uses::{Cast, Ctx, Value, not_before, strip_casts};
 use super::sql_lex::{
@@ -260,21 +263,7 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> (Vec<Translation>, Vec<B
                 });
                 continue;
             }
-            if kind == TranslatedKind::Policy {
-                let column = first_column(&translated);
-                blockers.push(Blocker {
-                    object,
-                    reason: format!(
-                        "compares {column} with fixed ids; keyshift translates such constants in CHECK constraints and partial indexes, not yet in policies"
-                    ),
-                    help: format!(
-                        "Drop the policy before migrating and create it again with the new uuids (keyshift.new_id() gives them), or keep the ids as integers with {}.",
-                        exclude(&column)
-                    ),
-                });
-                continue;
-            }
-            if in_family() {
+            if kind != TranslatedKind::Policy && in_family() {
                 let column = first_column(&translated);
                 blockers.push(Blocker {
                     object,

@@ -1,5 +1,5 @@
 //! The SQL of translated constants (`plan/constants.rs`): forward records
-//! each CHECK constraint and partial index that compares a converted
+//! each CHECK constraint and index that compares a converted
 //! column with fixed ids in `keyshift.translated`, with its definition as
 //! the server prints it and the same definition with each constant
 //! replaced by that row's uuid literal, which only forward can know
@@ -7,14 +7,12 @@
 //! the type change and create the other definition after it, on a copy or
 //! in place; preflight runs the same change on its empty copy with the
 //! nil uuid for every constant, and checks that each constant names a row
-//! or is a sentinel.
+//! or is a sentinel. A policy with fixed ids goes with forward's record of
+//! the dependents, its clauses translated (`policy_record_args`).
 
 use super::markdown::{code, code_cell, prose};
 use crate::catalog::{QualifiedName, quote_literal};
-use crate::plan::{Clause, Constant, Piece, Plan, TranslatedKind, Translation};
-
-/// The uuid every sentinel becomes.
-pub const SENTINEL_UUID: &str = "00000000-0000-0000-0000-000000000000";
+use crate::plan::{Clause, Constant, Piece, Plan, SENTINEL_UUID, TranslatedKind, Translation};
 
 /// One translated object as the templates see it.
 pub struct TranslationView {
@@ -49,12 +47,69 @@ pub struct ConstantView {
     pub check: Option<String>,
 }
 
-/// The translations of table `table`.
+/// The translated CHECK constraints and indexes of table `table`.
 pub fn for_table(plan: &Plan, table: &QualifiedName) -> Vec<TranslationView> {
     plan.translations
         .iter()
-        .filter(|t| &t.table == table)
+        .filter(|t| &t.table == table && t.kind != TranslatedKind::Policy)
         .map(view)
+        .collect()
+}
+
+/// How many objects forward records in `keyshift.translated` (policies go
+/// with the other dependents instead).
+pub fn recorded_count(plan: &Plan) -> usize {
+    plan.translations
+        .iter()
+        .filter(|t| t.kind != TranslatedKind::Policy)
+        .count()
+}
+
+/// A translated policy's `USING` and `WITH CHECK`, each as `text`
+/// turns a clause's pieces into (SQL), or `NULL` where not translated.
+fn policy_clauses(t: &Translation, text: impl Fn(&[Piece]) -> String) -> String {
+    let clause = |which: Clause| {
+        t.clauses
+            .iter()
+            .find(|c| c.clause == which)
+            .map_or("NULL".to_string(), |c| text(&c.pieces))
+    };
+    format!("{}, {}", clause(Clause::Using), clause(Clause::WithCheck))
+}
+
+fn policy<'p>(plan: &'p Plan, table: &QualifiedName, name: &str) -> Option<&'p Translation> {
+    plan.translations
+        .iter()
+        .find(|t| t.kind == TranslatedKind::Policy && &t.table == table && t.name == name)
+}
+
+/// forward: the extra arguments of `keyshift_record_policy` for a policy
+/// with fixed ids (its translated clauses), or empty.
+pub fn policy_record_args(plan: &Plan, table: &QualifiedName, name: &str) -> String {
+    policy(plan, table, name).map_or(String::new(), |t| {
+        let place = quote_literal(&format!(
+            "{} on {}",
+            t.kind.describe(&t.name),
+            t.table.display()
+        ));
+        format!(", {}", policy_clauses(t, |p| sql_text(p, &place)))
+    })
+}
+
+/// preflight: the rows of `keyshift_translated_policy`, each policy's
+/// clauses with the nil uuid for every fixed id.
+pub fn preflight_policies(plan: &Plan) -> Vec<String> {
+    plan.translations
+        .iter()
+        .filter(|t| t.kind == TranslatedKind::Policy)
+        .map(|t| {
+            format!(
+                "({}, {}, {})",
+                quote_literal(&t.table.quoted()),
+                quote_literal(&t.name),
+                policy_clauses(t, |p| quote_literal(&nil_text(p)))
+            )
+        })
         .collect()
 }
 
@@ -119,7 +174,7 @@ fn view(t: &Translation) -> TranslationView {
             name,
             raw_name: t.name.clone(),
         },
-        TranslatedKind::Policy => unreachable!("the plan refuses constants in policies"),
+        TranslatedKind::Policy => unreachable!("policies go with the dependents"),
     }
 }
 
@@ -153,14 +208,45 @@ fn nil_text(pieces: &[Piece]) -> String {
         .collect()
 }
 
-/// Every translated constant, in plan order, for PLAN.md and preflight.
+/// Every translated constant, in plan order, for PLAN.md and preflight:
+/// the integer defaults of referencing columns first, which forward
+/// translates the same way (`keyshift.default_uuid`).
 pub fn constants(plan: &Plan) -> Vec<ConstantView> {
     let mut out = Vec::new();
+    for t in &plan.tables {
+        for c in &t.columns {
+            let Some(value) = c
+                .default
+                .as_deref()
+                .and_then(|d| d.trim().parse::<i64>().ok())
+            else {
+                continue;
+            };
+            let root = prose(&c.root.display());
+            out.push(ConstantView {
+                table: t.table.display(),
+                object: format!("default of column {}", crate::catalog::display_ident(&c.name)),
+                column: c.name.clone(),
+                value,
+                becomes: if value > 0 {
+                    format!("the uuid of row {value} of {root} (one that names no row, if there is none)")
+                } else {
+                    format!(
+                        "the uuid of row {value} of {root}, or the sentinel {} if there is none",
+                        code(SENTINEL_UUID)
+                    )
+                },
+                check: None,
+            });
+        }
+    }
     for t in &plan.translations {
         for (clause, k) in t.constants() {
             let object = match clause {
                 Clause::Where => format!("{} (WHERE)", t.kind.describe(&t.name)),
                 Clause::Key(k) => format!("{} (key {k})", t.kind.describe(&t.name)),
+                Clause::Using => format!("{} (USING)", t.kind.describe(&t.name)),
+                Clause::WithCheck => format!("{} (WITH CHECK)", t.kind.describe(&t.name)),
                 _ => t.kind.describe(&t.name),
             };
             out.push(ConstantView {

@@ -137,6 +137,8 @@ struct Preflight<'a> {
     has_translations: bool,
     /// The fixed ids and sentinels forward translates.
     constants: &'a [super::constants::ConstantView],
+    /// Rows of `keyshift_translated_policy`.
+    translated_policies: Vec<String>,
 }
 
 #[derive(Template)]
@@ -541,7 +543,7 @@ pub fn render_into(
         .filter_map(|t| t.root.as_ref())
         .map(|r| r.own_defaults.len())
         .sum();
-    let translation_count = plan.translations.len();
+    let translation_count = super::constants::recorded_count(plan);
     let constants = super::constants::constants(plan);
     let constants = constants.as_slice();
     let h = &common.plan_hash;
@@ -587,6 +589,7 @@ pub fn render_into(
                 surrogates: &common.surrogates,
                 has_translations: translation_count > 0,
                 constants,
+                translated_policies: super::constants::preflight_policies(plan),
             }
             .write_into(w)
         })
@@ -618,7 +621,7 @@ pub fn render_into(
         orphans: &common.orphans,
         polymorphic: &common.polymorphic,
         surrogates: &common.surrogates,
-        has_translations: translation_count > 0,
+        has_translations: !plan.translations.is_empty(),
         translation_count,
     };
     if online {
@@ -704,7 +707,7 @@ pub fn render_into(
                 has_column_defaults,
                 has_dependents,
                 has_orphans: !common.orphans.is_empty(),
-                has_translations: translation_count > 0,
+                has_translations: !plan.translations.is_empty(),
             }
             .write_into(w)
         })

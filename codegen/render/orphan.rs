@@ -103,13 +103,33 @@ pub fn record_join(r: &DeclaredReference, alias: &str) -> String {
 /// still holding its forward value gets the recorded value (the function
 /// finds it by primary key; a subquery is not allowed there), every other
 /// row `otherwise`.
-pub fn rollback_using(r: &DeclaredReference, otherwise: &str) -> String {
-    format!(
-        "CASE WHEN {} THEN keyshift.orphan_value({}, {}, {}) ELSE {otherwise} END",
-        holds_forward_value(r, &quote_ident(&r.column)),
+/// A row written after forward holding the sentinel has no record: it gets
+/// `sentinel` (the column's sentinel default) where there is one.
+pub fn rollback_using(r: &DeclaredReference, otherwise: &str, sentinel: Option<i64>) -> String {
+    let recorded = format!(
+        "keyshift.orphan_value({}, {}, {})",
         lit(&r.table),
         quote_literal(&r.column),
         key_now(r, "")
+    );
+    format!(
+        "CASE WHEN {} THEN {} ELSE {otherwise} END",
+        holds_forward_value(r, &quote_ident(&r.column)),
+        match sentinel {
+            Some(s) if r.on_orphan == OnOrphan::Keep => format!("coalesce({recorded}, {s})"),
+            _ => recorded,
+        }
+    )
+}
+
+/// Whether the row `t` (the table, holding uuids) is a recorded orphan
+/// still holding what forward gave it in `value`.
+pub fn recorded(r: &DeclaredReference, value: &str) -> String {
+    format!(
+        "({} AND EXISTS (SELECT 1 FROM keyshift.orphan o WHERE {} AND o.new_key = {}))",
+        holds_forward_value(r, value),
+        record_is("o", r),
+        key_now(r, "t.")
     )
 }
 

@@ -532,6 +532,13 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
         .any(|r| r.table == t.table && r.column == c.name);
     let kept = super::orphan::kept(plan, t, &c.name);
     let uuid_for = format!("keyshift.uuid_for({}, {quoted})", lit(&c.root));
+    // An integer default of zero or below is a sentinel: forward gives it
+    // the nil uuid where it names no row (`keyshift.default_uuid`).
+    let sentinel = c
+        .default
+        .as_deref()
+        .and_then(|d| d.trim().parse::<i64>().ok())
+        .filter(|&v| v <= 0);
     let old_id = format!("{old_id_fn}({quoted})");
     ColumnView {
         // Version 7's uuid_for has no uuid for an orphan (NULL), which a
@@ -544,16 +551,30 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
             ),
             _ => uuid_for,
         },
-        rollback_using: match kept {
-            Some(r) => super::orphan::rollback_using(r, &old_id),
-            None => old_id,
+        rollback_using: {
+            // A row written after forward with the sentinel default holds
+            // the nil uuid; it gets the default's integer back.
+            let otherwise = match sentinel {
+                Some(s) => format!(
+                    "CASE WHEN {quoted} = {} THEN {s} ELSE {old_id} END",
+                    super::orphan::sentinel()
+                ),
+                None => old_id,
+            };
+            match kept {
+                Some(r) => super::orphan::rollback_using(r, &otherwise, sentinel),
+                None => otherwise,
+            }
         },
         unmapped: format!(
             "SELECT count(*) FROM ONLY {} t WHERE t.{quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {map} m WHERE m.new_id = t.{quoted}){}",
             t.table.quoted(),
-            match kept {
-                Some(r) if r.on_orphan == crate::plan::OnOrphan::Keep =>
-                    format!(" AND t.{quoted} <> {}", super::orphan::sentinel()),
+            match (sentinel, kept) {
+                (Some(_), _) => format!(" AND t.{quoted} <> {}", super::orphan::sentinel()),
+                (None, Some(r)) if r.on_orphan == crate::plan::OnOrphan::Keep => format!(
+                    " AND NOT {}",
+                    super::orphan::recorded(r, &format!("t.{quoted}"))
+                ),
                 _ => String::new(),
             }
         ),
@@ -775,10 +796,15 @@ pub fn dependents(plan: &Plan) -> Vec<DependentObjectView> {
         for o in objects {
             out.push(DependentObjectView {
                 record: format!(
-                    "pg_temp.keyshift_record_{kind}({}, {}, {})",
+                    "pg_temp.keyshift_record_{kind}({}, {}, {}{})",
                     out.len() + 1,
                     regclass(&o.table),
-                    quote_literal(&o.name)
+                    quote_literal(&o.name),
+                    if kind == "policy" {
+                        super::constants::policy_record_args(plan, &o.table, &o.name)
+                    } else {
+                        String::new()
+                    }
                 ),
                 display: format!("{kind} {} on {}", display_ident(&o.name), o.table.display()),
                 preflight_row: format!(

@@ -168,6 +168,11 @@ INSERT INTO pg_temp.keyshift_problems
 SELECT format('%s cannot change to uuid as planned: %s', 'public.membership_notes', msg)
 FROM pg_temp.keyshift_probe('"public"."membership_notes"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "parent_id" DROP DEFAULT, ALTER COLUMN "parent_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "group_id" DROP DEFAULT, ALTER COLUMN "group_id" TYPE uuid USING NULL::uuid') AS p (msg) WHERE msg IS NOT NULL;
 
+-- Each fixed id a CHECK constraint or partial index compares a key with
+-- must name a row, and a sentinel compared by order must lie below every
+-- id: forward translates them with the uuids rows get (PLAN.md lists
+-- them).
+
 -- Runs a count whose columns may have gone missing since the bundle was
 -- generated; the column checks below report those, so NULL here.
 CREATE FUNCTION pg_temp.keyshift_count(query text) RETURNS bigint

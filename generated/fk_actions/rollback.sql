@@ -179,7 +179,7 @@ FROM (SELECT count(*) FROM ONLY "public"."children" t WHERE t."cascade_parent_id
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.children', 'set_null_parent_id', 'public.parents'))
 FROM (SELECT count(*) FROM ONLY "public"."children" t WHERE t."set_null_parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."parents_ids" m WHERE m.new_id = t."set_null_parent_id")) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.children', 'set_default_parent_id', 'public.parents'))
-FROM (SELECT count(*) FROM ONLY "public"."children" t WHERE t."set_default_parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."parents_ids" m WHERE m.new_id = t."set_default_parent_id")) AS o (n);
+FROM (SELECT count(*) FROM ONLY "public"."children" t WHERE t."set_default_parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."parents_ids" m WHERE m.new_id = t."set_default_parent_id") AND t."set_default_parent_id" <> '00000000-0000-0000-0000-000000000000'::uuid) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.children', 'mixed_parent_id', 'public.parents'))
 FROM (SELECT count(*) FROM ONLY "public"."children" t WHERE t."mixed_parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."parents_ids" m WHERE m.new_id = t."mixed_parent_id")) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.memberships', 'parent_id', 'public.parents'))
@@ -187,11 +187,11 @@ FROM (SELECT count(*) FROM ONLY "public"."memberships" t WHERE t."parent_id" IS 
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.memberships', 'group_id', 'public.groups'))
 FROM (SELECT count(*) FROM ONLY "public"."memberships" t WHERE t."group_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."groups_ids" m WHERE m.new_id = t."group_id")) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.membership_audit', 'parent_id', 'public.parents'))
-FROM (SELECT count(*) FROM ONLY "public"."membership_audit" t WHERE t."parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."parents_ids" m WHERE m.new_id = t."parent_id")) AS o (n);
+FROM (SELECT count(*) FROM ONLY "public"."membership_audit" t WHERE t."parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."parents_ids" m WHERE m.new_id = t."parent_id") AND t."parent_id" <> '00000000-0000-0000-0000-000000000000'::uuid) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.membership_audit', 'group_id', 'public.groups'))
 FROM (SELECT count(*) FROM ONLY "public"."membership_audit" t WHERE t."group_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."groups_ids" m WHERE m.new_id = t."group_id")) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.membership_notes', 'parent_id', 'public.parents'))
-FROM (SELECT count(*) FROM ONLY "public"."membership_notes" t WHERE t."parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."parents_ids" m WHERE m.new_id = t."parent_id")) AS o (n);
+FROM (SELECT count(*) FROM ONLY "public"."membership_notes" t WHERE t."parent_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."parents_ids" m WHERE m.new_id = t."parent_id") AND t."parent_id" <> '00000000-0000-0000-0000-000000000000'::uuid) AS o (n);
 SELECT pg_temp.keyshift_assert(n = 0, format('%s rows of %s have a %s value that no row of %s holds', n, 'public.membership_notes', 'group_id', 'public.groups'))
 FROM (SELECT count(*) FROM ONLY "public"."membership_notes" t WHERE t."group_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "keyshift"."groups_ids" m WHERE m.new_id = t."group_id")) AS o (n);
 ALTER TABLE "public"."children" DROP CONSTRAINT "children_cascade_parent_id_fkey";
@@ -211,7 +211,7 @@ ALTER TABLE "public"."membership_notes"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."membership_notes_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.membership_notes_id_seq'::regclass),
     ALTER COLUMN "parent_id" DROP DEFAULT,
-    ALTER COLUMN "parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("parent_id"),
+    ALTER COLUMN "parent_id" TYPE integer USING CASE WHEN "parent_id" = '00000000-0000-0000-0000-000000000000'::uuid THEN 0 ELSE "keyshift"."parents_ids_old_id"("parent_id") END,
     ALTER COLUMN "parent_id" SET DEFAULT 0,
     ALTER COLUMN "group_id" DROP DEFAULT,
     ALTER COLUMN "group_id" TYPE integer USING "keyshift"."groups_ids_old_id"("group_id"),
@@ -224,7 +224,7 @@ ALTER TABLE "public"."membership_audit"
     ALTER COLUMN "id" TYPE integer USING "keyshift"."membership_audit_ids_old_id"("id"),
     ALTER COLUMN "id" SET DEFAULT nextval('public.membership_audit_id_seq'::regclass),
     ALTER COLUMN "parent_id" DROP DEFAULT,
-    ALTER COLUMN "parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("parent_id"),
+    ALTER COLUMN "parent_id" TYPE integer USING CASE WHEN "parent_id" = '00000000-0000-0000-0000-000000000000'::uuid THEN 0 ELSE "keyshift"."parents_ids_old_id"("parent_id") END,
     ALTER COLUMN "parent_id" SET DEFAULT 0,
     ALTER COLUMN "group_id" DROP DEFAULT,
     ALTER COLUMN "group_id" TYPE integer USING "keyshift"."groups_ids_old_id"("group_id"),
@@ -247,7 +247,7 @@ ALTER TABLE "public"."children"
     ALTER COLUMN "cascade_parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("cascade_parent_id"),
     ALTER COLUMN "set_null_parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("set_null_parent_id"),
     ALTER COLUMN "set_default_parent_id" DROP DEFAULT,
-    ALTER COLUMN "set_default_parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("set_default_parent_id"),
+    ALTER COLUMN "set_default_parent_id" TYPE integer USING CASE WHEN "set_default_parent_id" = '00000000-0000-0000-0000-000000000000'::uuid THEN 0 ELSE "keyshift"."parents_ids_old_id"("set_default_parent_id") END,
     ALTER COLUMN "set_default_parent_id" SET DEFAULT 0,
     ALTER COLUMN "mixed_parent_id" TYPE integer USING "keyshift"."parents_ids_old_id"("mixed_parent_id");
 SELECT pg_temp.keyshift_progress('rewrote', 'public.children', '"public"."children"');

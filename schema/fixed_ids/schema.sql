@@ -49,3 +49,10 @@ CREATE TABLE categories (
 );
 CREATE UNIQUE INDEX categories_top_names ON categories (name) WHERE COALESCE(parent_id, 0) = 0;
 CREATE UNIQUE INDEX categories_unique_name ON categories (COALESCE(parent_id, -1), name DESC);
+
+-- A policy that hides the system user's tickets and refuses outages
+-- (kind 4) written through it.
+ALTER TABLE tickets ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tickets_without_system ON tickets
+    USING (reporter_id <> 1)
+    WITH CHECK (kind_id <> 4);

@@ -2,8 +2,8 @@ INSERT INTO users (id, username) VALUES (1, 'ada'), (2, 'bea');
 SELECT setval(pg_get_serial_sequence('users', 'id'), 2);
 
 -- User 0 is the "system" user the application never stored.
-INSERT INTO posts (id, user_id, body) VALUES
-    (1, 1, 'first'), (2, 0, 'welcome (system)'), (3, 2, 'third'), (5, 0, 'rules (system)');
+INSERT INTO posts (id, user_id, editor_id, body) VALUES
+    (1, 1, NULL, 'first'), (2, 0, 0, 'welcome (system)'), (3, 2, 1, 'third'), (5, 0, NULL, 'rules (system)');
 SELECT setval(pg_get_serial_sequence('posts', 'id'), 5);
 
 -- Posts 4, 8 and 9 were deleted; their comments stayed.

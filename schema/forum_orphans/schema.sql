@@ -11,15 +11,17 @@ CREATE TABLE users (
 
 CREATE TABLE posts (
     id      bigserial PRIMARY KEY,
-    user_id bigint NOT NULL,
-    body    text NOT NULL
+    user_id   bigint NOT NULL DEFAULT 0, -- the system user, who has no row
+    editor_id bigint,                    -- who last edited it, 0 for the system
+    body      text NOT NULL
 );
 
 CREATE TABLE comments (
     id      bigserial PRIMARY KEY,
     post_id bigint,
-    user_id bigint NOT NULL,
-    body    text NOT NULL
+    user_id   bigint NOT NULL DEFAULT 0, -- the system user, who has no row
+    editor_id bigint,                    -- who last edited it, 0 for the system
+    body      text NOT NULL
 );
 
 -- A key that does not convert: its orphans are found again by the code.

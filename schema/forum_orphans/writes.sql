@@ -12,3 +12,4 @@ UPDATE posts SET user_id = (SELECT id FROM users WHERE username = 'cy') WHERE bo
 DELETE FROM comments WHERE body = 'on deleted 4';
 -- An orphan whose other columns change is still restored.
 UPDATE comments SET body = 'on deleted 9, edited' WHERE body = 'on deleted 9';
+INSERT INTO posts (body) VALUES ('ks-by-system');

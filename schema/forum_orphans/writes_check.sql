@@ -32,3 +32,4 @@ SELECT pg_temp.ks_assert(
 SELECT pg_temp.ks_assert(
     (SELECT u.username FROM posts p JOIN users u ON u.id = p.user_id WHERE p.body = 'by cy') = 'cy',
     'cy''s new post is cy''s');
+SELECT pg_temp.ks_assert((SELECT user_id = 0 FROM posts WHERE body = 'ks-by-system'), 'a post written with the sentinel default lost it');
