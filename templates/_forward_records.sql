@@ -70,6 +70,12 @@ $keyshift$;
 {%- if has_translations %}
 
 {% include "_translated.sql" %}
+{%- for c in constants %}{% if let Some(check) = c.check %}
+SELECT pg_temp.keyshift_assert(false, problem) FROM ({{ check }}) AS p (problem);
+{%- endif %}{% endfor %}
+{%- for d in constant_draws %}
+{{ d }};
+{%- endfor %}
 {%- for t in tables %}{% for x in t.translations %}
 {{ x.display|comment }}
 {{ x.record }};

@@ -32,15 +32,15 @@ END
 $keyshift$;
 -- The uuid an integer default of a column holding root's ids becomes: that
 -- row's; for a zero or negative default that names no row, a sentinel,
--- the nil uuid (as fixed ids in CHECK constraints and indexes get).
-CREATE FUNCTION keyshift.default_uuid(root text, id bigint) RETURNS uuid
+-- the key's sentinel uuid (as fixed ids in CHECK constraints get).
+CREATE FUNCTION keyshift.default_uuid(root text, id bigint, sentinel uuid) RETURNS uuid
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
     m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = to_regclass(root));
     u uuid;
 BEGIN
     EXECUTE format('SELECT new_id FROM %s WHERE old_id = $1', m) INTO u USING id;
-    RETURN coalesce(u, CASE WHEN id <= 0 THEN '00000000-0000-0000-0000-000000000000'::uuid ELSE keyshift.uuid_for(root, id) END);
+    RETURN coalesce(u, CASE WHEN id <= 0 THEN sentinel ELSE keyshift.uuid_for(root, id) END);
 END
 $keyshift$;
 {%- endif %}

@@ -16,10 +16,11 @@ CREATE TABLE keyshift.translated (
 );
 
 -- The uuid literal that replaces constant `id` compared with a key of
--- `root`: the uuid of that row, or the nil uuid for a sentinel (zero or
--- negative, naming no row). Compared by order, a constant must be a
--- sentinel below every id. `place` names the object for errors.
-CREATE FUNCTION keyshift.constant_uuid(root text, id bigint, ordered boolean, place text) RETURNS text
+-- `root`: the uuid of that row, or the key's sentinel uuid (the nil uuid
+-- unless keyshift.toml says otherwise) for a sentinel (zero or negative,
+-- naming no row). Compared by order, a constant must be a sentinel below
+-- every id. `place` names the object for errors.
+CREATE FUNCTION keyshift.constant_uuid(root text, id bigint, ordered boolean, place text, sentinel uuid) RETURNS text
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
     m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = to_regclass(root));
@@ -34,13 +35,13 @@ BEGIN
         IF below THEN
             RAISE EXCEPTION 'keyshift: % compares a key of % with % by order, but % has ids at or below it; uuids cannot keep that comparison', place, root, id, root;
         END IF;
-        RETURN quote_literal('00000000-0000-0000-0000-000000000000') || '::uuid';
+        RETURN quote_literal(sentinel::text) || '::uuid';
     END IF;
     EXECUTE format('SELECT new_id FROM %s WHERE old_id = $1', m) INTO u USING id;
     IF u IS NULL AND id > 0 THEN
         RAISE EXCEPTION 'keyshift: % compares a key of % with %, which names no row of it', place, root, id;
     END IF;
-    RETURN quote_literal(coalesce(u, '00000000-0000-0000-0000-000000000000'::uuid)::text) || '::uuid';
+    RETURN quote_literal(coalesce(u, sentinel)::text) || '::uuid';
 END
 $keyshift$;
 {% let tail_schema = "keyshift" %}{% let tail_prefix = "" %}

@@ -33,7 +33,7 @@ DROP SEQUENCE {{ s.quoted }};
 DROP FUNCTION keyshift.uuid_for(text, bigint);
 DROP FUNCTION keyshift.recreate_foreign_keys();
 {%- if has_column_defaults %}
-DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid), keyshift.default_uuid(text, bigint);
+DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid), keyshift.default_uuid(text, bigint, uuid);
 {%- endif %}
 {%- if has_dependents %}
 DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);
@@ -41,7 +41,7 @@ DROP TABLE keyshift.dependent;
 {%- endif %}
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 {%- if has_translations %}
-DROP FUNCTION keyshift.constant_uuid(text, bigint, boolean, text), keyshift.index_tail(regclass, text, text[]),
+DROP FUNCTION keyshift.constant_uuid(text, bigint, boolean, text, uuid), keyshift.index_tail(regclass, text, text[]),
     keyshift.translated_objects(regclass, regclass, boolean), keyshift.swap_translated(regclass, boolean, boolean);
 DROP TABLE keyshift.translated;
 {%- endif %}

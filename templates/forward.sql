@@ -198,7 +198,7 @@ SELECT keyshift.swap_translated(to_regclass({{ t.regclass }}), true, false);
 {%- endfor %}
 {%- for c in t.altered %}{% if let Some(d) = c.default %}
 {{ "Keep the default pointing at the same parent row: {} DEFAULT {}."|format(c.display, d)|comment }}
-SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.default_uuid({{ c.root_literal }}, {{ d }}));
+SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.default_uuid({{ c.root_literal }}, {{ d }}, {{ c.sentinel }}));
 {%- endif %}{% endfor %}
 {%- endif %}{% endfor %}
 {%- endif %}

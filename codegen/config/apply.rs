@@ -40,10 +40,14 @@ impl Config {
         }
         let mut surrogates = Vec::new();
         let mut uuid_times = Vec::new();
+        let mut sentinels = Vec::new();
         for (name, settings) in &self.raw.tables {
             let table = self.table(catalog, name)?;
             if let Some(column) = &settings.get_ref().uuid_time {
                 uuid_times.push((column, table));
+            }
+            if let Some(value) = &settings.get_ref().sentinel {
+                sentinels.push((value, table));
             }
             if let Some(flag) = &settings.get_ref().surrogate_key
                 && *flag.get_ref()
@@ -154,6 +158,10 @@ impl Config {
                 ));
             }
         }
+        for (value, table) in sentinels {
+            let sentinel = self.sentinel(options, &roots, table, value)?;
+            options.sentinels.insert(table.name.clone(), sentinel);
+        }
         for (column, table) in uuid_times {
             let name = self.uuid_time(options, &roots, table, column)?;
             options.uuid_times.insert(table.name.clone(), name);
@@ -207,6 +215,46 @@ impl Config {
             options.polymorphic.push(reference);
         }
         Ok(())
+    }
+
+    /// Checks `sentinel = "uuid"` of `table`: the table's own key must get
+    /// new UUIDs, and the value must be a uuid no key could be given (the
+    /// nil uuid, or one whose version bits no generated key has).
+    fn sentinel(
+        &self,
+        options: &Options,
+        roots: &ColumnRoots,
+        table: &Table,
+        value: &Spanned<String>,
+    ) -> Result<String, ConfigError> {
+        let fail = |message: String| {
+            Err(self.error(
+                value.span().start,
+                format!("sentinel for {}: {message}", table.name.display()),
+            ))
+        };
+        let own_key =
+            single_key(table).is_some_and(|k| roots.root_of(&table.name, k) == Some(&table.name));
+        if !own_key {
+            return fail(if options.exclude_tables.contains(&table.name) {
+                "the table is excluded".into()
+            } else {
+                "its own key does not get new UUIDs (see PLAN.md); name the table whose key it is"
+                    .into()
+            });
+        }
+        let Ok(parsed) = uuid::Uuid::parse_str(value.get_ref().trim()) else {
+            return fail(format!("{:?} is not a uuid", value.get_ref()));
+        };
+        // gen_random_uuid() gives version 4, keyshift's time-ordered keys
+        // version 7: a sentinel of either version could one day name a row.
+        if matches!(parsed.get_version_num(), 4 | 7) {
+            return fail(format!(
+                "{parsed} is a version {} uuid, which a new key could be given; use the nil uuid, the max uuid (ffffffff-ffff-ffff-ffff-ffffffffffff) or another version",
+                parsed.get_version_num()
+            ));
+        }
+        Ok(parsed.hyphenated().to_string())
     }
 
     /// Checks `uuid_time = "column"` of `table`: only version 7 UUIDs have a
@@ -487,6 +535,7 @@ impl Config {
             referenced_column: key.name.clone(),
             on_orphan,
             row_key,
+            sentinel: None,
         })
     }
 

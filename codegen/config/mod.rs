@@ -123,6 +123,10 @@ struct TableSettings {
     /// gets, instead of times that follow the old ids' order.
     #[serde(default)]
     uuid_time: Option<Spanned<String>>,
+    /// The uuid this table's key's sentinels become (fixed ids of zero or
+    /// below that name no row, kept orphans) instead of the nil uuid.
+    #[serde(default)]
+    sentinel: Option<Spanned<String>>,
 }
 
 /// `[views."schema.view"]`.

@@ -381,3 +381,39 @@ CREATE TABLE events_2024 () INHERITS (events);
         "keyshift.toml:4:13: reference public.events.user_id → public.users.id: on_orphan = \"null\" is not supported yet for public.events, which is in a partition tree or inheritance family"
     );
 }
+
+/// `sentinel` of a table: a uuid no key could get, for a table whose own
+/// key converts; written in lower case with hyphens whatever its form.
+#[test]
+fn sentinels_are_checked_and_normalized() {
+    let options = apply("[tables.users]\nsentinel = \"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF\"\n")
+        .expect("the max uuid is a sentinel");
+    assert_eq!(
+        options
+            .sentinels
+            .get(&crate::catalog::QualifiedName::new("public", "users"))
+            .map(String::as_str),
+        Some("ffffffff-ffff-ffff-ffff-ffffffffffff")
+    );
+    let cases = [
+        (
+            "[tables.users]\nsentinel = \"none\"",
+            "dir/keyshift.toml:2:12: sentinel for public.users: \"none\" is not a uuid",
+        ),
+        (
+            "[tables.users]\nsentinel = \"5b1d3f6e-9c1a-4d2e-8f00-000000000001\"",
+            "dir/keyshift.toml:2:12: sentinel for public.users: 5b1d3f6e-9c1a-4d2e-8f00-000000000001 is a version 4 uuid, which a new key could be given; use the nil uuid, the max uuid (ffffffff-ffff-ffff-ffff-ffffffffffff) or another version",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(apply(text).unwrap_err(), expected, "{text}");
+    }
+    assert_eq!(
+        apply_timed(
+            "[tables.notes]\nsentinel = \"00000000-0000-0000-0000-000000000000\"",
+            None
+        )
+        .unwrap_err(),
+        "keyshift.toml:2:12: sentinel for public.notes: its own key does not get new UUIDs (see PLAN.md); name the table whose key it is"
+    );
+}

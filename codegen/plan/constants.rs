@@ -34,6 +34,7 @@ use super::sql_lex::{
 use super::{Blocker, TablePlan};
 use crate::catalog::{Catalog, QualifiedName, display_ident};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// An object recreated by forward with its constants translated.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -130,7 +131,11 @@ impl Translation {
 type Object<'a> = (TranslatedKind, &'a str, Vec<(Clause, &'a str)>);
 
 /// The objects to translate, and blockers for those that cannot be.
-pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> (Vec<Translation>, Vec<Blocker>) {
+pub fn find(
+    catalog: &Catalog,
+    tables: &[TablePlan],
+    sentinels: &BTreeMap<QualifiedName, String>,
+) -> (Vec<Translation>, Vec<Blocker>) {
     let mut translations = Vec::new();
     let mut blockers = Vec::new();
     for plan in tables {
@@ -215,6 +220,13 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan]) -> (Vec<Translation>, Vec<B
                             "compares {} with {v} by order, which uuids cannot keep",
                             f.column
                         )),
+                        Some(v) if f.ordered && sentinels.contains_key(&root_of(&f.column)) => {
+                            Some(format!(
+                                "compares {} with the sentinel {v} by order, which only the nil uuid (the smallest) keeps, and keyshift.toml gives {} another sentinel",
+                                f.column,
+                                root_of(&f.column).display()
+                            ))
+                        }
                         _ if f.span.0 < at => Some(format!(
                             "compares {} with {operand} where another constant overlaps it",
                             f.column
@@ -610,14 +622,37 @@ ALTER TABLE t ENABLE ROW LEVEL SECURITY;
 CREATE POLICY not_kind_two ON t USING (kind_id <> 2);
 ",
         );
-        assert_eq!(found.len(), 3, "{found:#?}");
+        // The policy's fixed id is translated, not refused.
+        assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].starts_with("CHECK constraint cast_key on public.t kind_id meets 3"));
         assert!(
             found[1]
                 .starts_with("CHECK constraint late on public.t compares kind_id with 5 by order")
         );
+    }
+
+    #[test]
+    fn an_order_comparison_needs_the_nil_sentinel() {
+        let sql = "CREATE TABLE users (id serial PRIMARY KEY);
+CREATE TABLE t (id serial PRIMARY KEY, user_id integer REFERENCES users (id), CONSTRAINT real_user CHECK (user_id > 0));
+";
+        assert_eq!(blockers(sql), Vec::<String>::new());
+        let options = Options {
+            sentinels: [(
+                crate::catalog::QualifiedName::new("public", "users"),
+                "ffffffff-ffff-ffff-ffff-ffffffffffff".to_string(),
+            )]
+            .into(),
+            ..Options::default()
+        };
+        let plan = pipeline::run("t.sql", sql, &options).expect("plans").plan;
+        assert_eq!(plan.blockers.len(), 1, "{:#?}", plan.blockers);
         assert!(
-            found[2].starts_with("policy not_kind_two on public.t compares kind_id with fixed ids")
+            plan.blockers[0].reason.starts_with(
+                "compares user_id with the sentinel 0 by order, which only the nil uuid"
+            ),
+            "{:#?}",
+            plan.blockers
         );
     }
 

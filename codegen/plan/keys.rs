@@ -379,6 +379,7 @@ pub fn table_plan(
                     })
                     .unwrap_or_default(),
                 uuid_time: None,
+                sentinel: None,
                 map_root: roots.map_root(&table.name, &c.name).cloned(),
                 id_space: roots.spaces.get(&table.name).cloned(),
                 own_defaults: own_defaults(catalog, table, &c.name, roots),

@@ -79,6 +79,9 @@ pub struct Options {
     /// Version 7 only: the column whose time each existing row's UUID gets,
     /// by root table (`uuid_time` in the configuration file).
     pub uuid_times: BTreeMap<QualifiedName, String>,
+    /// The uuid each key's sentinels become, by root table (`sentinel` in
+    /// the configuration file); the nil uuid where it says nothing.
+    pub sentinels: BTreeMap<QualifiedName, String>,
     /// `--mode`, or `mode` in the configuration file; maintenance when
     /// neither says.
     pub mode: Option<Mode>,
@@ -222,6 +225,11 @@ pub struct RootKey {
     /// time; without one, the times follow the old ids' order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid_time: Option<String>,
+    /// The uuid that sentinels of this key become (fixed ids of zero or
+    /// below naming no row, kept orphans), when `keyshift.toml` sets one
+    /// other than the nil uuid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentinel: Option<String>,
     /// The table whose map translates this key, when it is not this one:
     /// the first table of its id space, or the parent whose key this key
     /// references. The key keeps its own default, sequence and identity.
@@ -473,6 +481,11 @@ impl Plan {
             )
         });
         keys::assign_map_tables(&mut tables);
+        for t in &mut tables {
+            if let Some(r) = &mut t.root {
+                r.sentinel = options.sentinels.get(&t.table).cloned();
+            }
+        }
         if options.uuid == Some(UuidVersion::V7) {
             for t in &mut tables {
                 if let Some(r) = &mut t.root {
@@ -546,15 +559,19 @@ impl Plan {
         blockers.extend(dependents::unused_view_queries(options, &views));
         blockers.extend(family_blockers::find(catalog, &tables, roots, options));
         blockers.extend(citus::blockers(catalog, &tables));
-        let (translations, untranslatable) = constants::find(catalog, &tables);
+        let (translations, untranslatable) = constants::find(catalog, &tables, &options.sentinels);
         blockers.extend(untranslatable);
 
         let declared_references: Vec<DeclaredReference> = {
             let mut declared: Vec<DeclaredReference> = options
                 .references
                 .iter()
-                .filter(|r| roots.root_of(&r.table, &r.column).is_some())
-                .cloned()
+                .filter_map(|r| {
+                    let root = roots.root_of(&r.table, &r.column)?;
+                    let mut r = r.clone();
+                    r.sentinel = options.sentinels.get(root).cloned();
+                    Some(r)
+                })
                 .collect();
             declared.sort();
             declared
@@ -635,6 +652,14 @@ impl Plan {
     /// The plan entry of a converted table.
     pub fn table(&self, name: &QualifiedName) -> Option<&TablePlan> {
         self.table_index.get(name).map(|&i| &self.tables[i])
+    }
+
+    /// The uuid that sentinels of root table `root`'s key become.
+    pub fn sentinel_of(&self, root: &QualifiedName) -> &str {
+        self.table(root)
+            .and_then(|t| t.root.as_ref())
+            .and_then(|r| r.sentinel.as_deref())
+            .unwrap_or(SENTINEL_UUID)
     }
 
     /// The mapping table that holds the keys of root table `root`.

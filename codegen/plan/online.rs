@@ -69,13 +69,6 @@ pub fn prepare(catalog: &Catalog, plan: &mut Plan) -> Vec<Blocker> {
             help: "Use --uuid v4 with --mode online, or --mode maintenance with --uuid v7.".to_string(),
         });
     }
-    for t in &plan.translations {
-        blockers.push(Blocker {
-            object: format!("{} on {}", t.kind.describe(&t.name), t.table.display()),
-            reason: "compares a key with fixed ids, and online mode does not translate those yet: its copy is created before backfill gives the rows their uuids".to_string(),
-            help: "Convert with --mode maintenance, which translates them, or drop the object before migrating and create it again with the new uuids.".to_string(),
-        });
-    }
     for r in &plan.declared_references {
         blockers.push(Blocker {
             object: format!("column {}.{}", r.table.display(), crate::catalog::display_ident(&r.column)),

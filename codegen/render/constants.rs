@@ -52,7 +52,7 @@ pub fn for_table(plan: &Plan, table: &QualifiedName) -> Vec<TranslationView> {
     plan.translations
         .iter()
         .filter(|t| &t.table == table && t.kind != TranslatedKind::Policy)
-        .map(view)
+        .map(|t| view(plan, t))
         .collect()
 }
 
@@ -92,7 +92,7 @@ pub fn policy_record_args(plan: &Plan, table: &QualifiedName, name: &str) -> Str
             t.kind.describe(&t.name),
             t.table.display()
         ));
-        format!(", {}", policy_clauses(t, |p| sql_text(p, &place)))
+        format!(", {}", policy_clauses(t, |p| sql_text(plan, p, &place)))
     })
 }
 
@@ -113,13 +113,13 @@ pub fn preflight_policies(plan: &Plan) -> Vec<String> {
         .collect()
 }
 
-fn view(t: &Translation) -> TranslationView {
+fn view(plan: &Plan, t: &Translation) -> TranslationView {
     let display = format!("{} on {}", t.kind.describe(&t.name), t.table.display());
     let place = quote_literal(&display);
     let regclass = quote_literal(&t.table.quoted());
     let name = quote_literal(&t.name);
     let clause = t.clauses.first().expect("a translation holds a clause");
-    let forward = sql_text(&clause.pieces, &place);
+    let forward = sql_text(plan, &clause.pieces, &place);
     let nil = nil_text(&clause.pieces);
     // An index's WHERE and key expressions, as index_tail takes them.
     let index_parts = |text: &dyn Fn(&[Piece]) -> String| {
@@ -163,7 +163,7 @@ fn view(t: &Translation) -> TranslationView {
         TranslatedKind::Index => TranslationView {
             record: format!(
                 "INSERT INTO keyshift.translated SELECT {regclass}, 'index', x.relname, i.indisunique, keyshift.index_tail(x.oid, NULL, '{{}}'), keyshift.index_tail(x.oid, {}), obj_description(x.oid, 'pg_class') FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
-                index_parts(&|p| sql_text(p, &place))
+                index_parts(&|p| sql_text(plan, p, &place))
             ),
             probe_add: format!(
                 "'CREATE INDEX ON pg_temp.keyshift_probe USING ' || pg_temp.keyshift_index_tail((SELECT x.oid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name}), {})",
@@ -180,16 +180,17 @@ fn view(t: &Translation) -> TranslationView {
 
 /// An SQL expression whose value is the clause with each constant replaced
 /// by its uuid literal, resolved when forward runs.
-fn sql_text(pieces: &[Piece], place: &str) -> String {
+fn sql_text(plan: &Plan, pieces: &[Piece], place: &str) -> String {
     pieces
         .iter()
         .map(|p| match p {
             Piece::Text(t) => quote_literal(t),
             Piece::Constant(k) => format!(
-                "keyshift.constant_uuid({}, {}, {}, {place})",
+                "keyshift.constant_uuid({}, {}, {}, {place}, {})",
                 quote_literal(&k.root.quoted()),
                 k.value,
-                k.ordered
+                k.ordered,
+                super::orphan::sentinel_literal(plan.sentinel_of(&k.root))
             ),
         })
         .collect::<Vec<_>>()
@@ -233,7 +234,7 @@ pub fn constants(plan: &Plan) -> Vec<ConstantView> {
                 } else {
                     format!(
                         "the uuid of row {value} of {root}, or the sentinel {} if there is none",
-                        code(SENTINEL_UUID)
+                        code(plan.sentinel_of(&c.root))
                     )
                 },
                 check: None,
@@ -255,7 +256,7 @@ pub fn constants(plan: &Plan) -> Vec<ConstantView> {
                 becomes: if k.ordered {
                     format!(
                         "compared by order: the sentinel {}; every id of {} must lie above {}",
-                        code(SENTINEL_UUID),
+                        code(plan.sentinel_of(&k.root)),
                         prose(&k.root.display()),
                         k.value
                     )
@@ -270,7 +271,7 @@ pub fn constants(plan: &Plan) -> Vec<ConstantView> {
                         "the uuid of row {} of {}, or the sentinel {} if there is none",
                         k.value,
                         prose(&k.root.display()),
-                        code(SENTINEL_UUID)
+                        code(plan.sentinel_of(&k.root))
                     )
                 },
                 object,
@@ -279,6 +280,10 @@ pub fn constants(plan: &Plan) -> Vec<ConstantView> {
             });
         }
     }
+    // `COALESCE(parent_id, 0) = 0` holds the same constant twice.
+    out.dedup_by(|a, b| {
+        (&a.table, &a.object, &a.column, a.value) == (&b.table, &b.object, &b.column, b.value)
+    });
     out
 }
 
@@ -331,4 +336,33 @@ impl ConstantView {
             c.becomes
         )
     }
+}
+
+/// Online mode: statements that map each row a fixed id names before the
+/// copies are created (expand), so the translated objects can name its
+/// uuid while backfill has mapped nothing yet; backfill skips ids already
+/// mapped. Maintenance mode draws every map first and needs none.
+pub fn online_draws(plan: &Plan, tables: &[super::view::TableView]) -> Vec<String> {
+    let mut wanted: Vec<(&str, i64)> = plan
+        .translations
+        .iter()
+        .flat_map(|t| t.constants())
+        .filter(|(_, k)| !k.ordered)
+        .map(|(_, k)| (plan.map_table_of(&k.root), k.value))
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    wanted
+        .into_iter()
+        .filter_map(|(map, value)| {
+            let drawing = tables
+                .iter()
+                .filter_map(|t| t.root.as_ref())
+                .find(|r| r.draws_map && r.map_name == map)?;
+            Some(format!(
+                "INSERT INTO {} SELECT s.old_id, s.new_id FROM ({}) s WHERE s.old_id = {value} ON CONFLICT (old_id) DO NOTHING",
+                drawing.map, drawing.map_select
+            ))
+        })
+        .collect()
 }

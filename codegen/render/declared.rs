@@ -98,6 +98,8 @@ pub fn polymorphic_column(plan: &Plan, t: &TablePlan, p: &PolymorphicColumn) -> 
             .join(", ")
     );
     ColumnView {
+        // A polymorphic column has no integer default to translate.
+        sentinel: String::new(),
         // A type value the file does not map, written since preflight,
         // stops forward rather than turning the id into NULL.
         forward_using: format!(

@@ -172,6 +172,10 @@ struct Forward<'a> {
     /// CHECK constraints and partial indexes with fixed ids, translated.
     has_translations: bool,
     translation_count: usize,
+    /// The fixed ids, with the checks that each can be translated.
+    constants: &'a [super::constants::ConstantView],
+    /// Online mode: the rows fixed ids name, mapped by expand.
+    constant_draws: Vec<String>,
 }
 
 #[derive(Template)]
@@ -623,6 +627,12 @@ pub fn render_into(
         surrogates: &common.surrogates,
         has_translations: !plan.translations.is_empty(),
         translation_count,
+        constants,
+        constant_draws: if online {
+            super::constants::online_draws(plan, tables)
+        } else {
+            Vec::new()
+        },
     };
     if online {
         online::write(&common, &forward, plan, sink)?;

@@ -44,15 +44,20 @@ pub fn kept<'p>(plan: &'p Plan, t: &TablePlan, column: &str) -> Option<&'p Decla
         .find(|r| r.table == t.table && r.column == column && !r.on_orphan.is_fail())
 }
 
-/// `'00000000-…'::uuid`.
-pub fn sentinel() -> String {
-    format!("{}::uuid", quote_literal(SENTINEL_UUID))
+/// `'00000000-…'::uuid`: the uuid `r`'s kept orphans get.
+pub fn sentinel(r: &DeclaredReference) -> String {
+    sentinel_literal(r.sentinel.as_deref().unwrap_or(SENTINEL_UUID))
+}
+
+/// `uuid` as an SQL uuid literal.
+pub fn sentinel_literal(uuid: &str) -> String {
+    format!("{}::uuid", quote_literal(uuid))
 }
 
 /// What an orphan's column holds after forward: `NULL` or the sentinel.
 fn forward_value(r: &DeclaredReference) -> String {
     match r.on_orphan {
-        OnOrphan::Keep => sentinel(),
+        OnOrphan::Keep => sentinel(r),
         _ => "NULL".to_string(),
     }
 }
@@ -62,7 +67,7 @@ fn forward_value(r: &DeclaredReference) -> String {
 /// they put the recorded value back.
 pub fn holds_forward_value(r: &DeclaredReference, value: &str) -> String {
     match r.on_orphan {
-        OnOrphan::Keep => format!("{value} = {}", sentinel()),
+        OnOrphan::Keep => format!("{value} = {}", sentinel(r)),
         _ => format!("{value} IS NULL"),
     }
 }
@@ -157,7 +162,10 @@ fn view(plan: &Plan, r: &DeclaredReference, t: &TablePlan) -> OrphanView {
     let orphan = super::declared::orphan_condition(r);
     let display = super::declared::reference_label(r);
     let becomes = match r.on_orphan {
-        OnOrphan::Keep => format!("the sentinel uuid {SENTINEL_UUID}"),
+        OnOrphan::Keep => format!(
+            "the sentinel uuid {}",
+            r.sentinel.as_deref().unwrap_or(SENTINEL_UUID)
+        ),
         _ => "NULL".to_string(),
     };
     // The key after forward: a converted key column's uuid from its root's
@@ -215,7 +223,10 @@ fn view(plan: &Plan, r: &DeclaredReference, t: &TablePlan) -> OrphanView {
             "{}: a value with no parent row becomes {} (`on_orphan = \"{}\"`); forward records the value in `keyshift.orphan` and rollback restores it where the row still holds {}",
             code(&display),
             if r.on_orphan == OnOrphan::Keep {
-                format!("the sentinel uuid `{SENTINEL_UUID}`")
+                format!(
+                    "the sentinel uuid `{}`",
+                    r.sentinel.as_deref().unwrap_or(SENTINEL_UUID)
+                )
             } else {
                 "NULL".to_string()
             },

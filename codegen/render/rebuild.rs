@@ -254,7 +254,7 @@ pub(super) fn fill_with(
                         let _ = write!(
                             select,
                             "coalesce(m{aliases}.{to}, CASE WHEN t.{quoted} IS NOT NULL THEN {} END)",
-                            super::orphan::sentinel()
+                            super::orphan::sentinel(r)
                         );
                     }
                     Some(r) if to == "old_id" => {

@@ -78,6 +78,8 @@ pub struct ColumnView {
     pub root_literal: String,
     /// The column's default before forward, for a referencing column.
     pub default: Option<String>,
+    /// `'00000000-…'::uuid`: the uuid its root key's sentinels become.
+    pub sentinel: String,
     /// Whether this is the table's own root key.
     pub is_root: bool,
     /// `NOT NULL`.
@@ -540,14 +542,16 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
         .and_then(|d| d.trim().parse::<i64>().ok())
         .filter(|&v| v <= 0);
     let old_id = format!("{old_id_fn}({quoted})");
+    let root_sentinel = super::orphan::sentinel_literal(plan.sentinel_of(&c.root));
     ColumnView {
+        sentinel: root_sentinel.clone(),
         // Version 7's uuid_for has no uuid for an orphan (NULL), which a
         // NOT NULL column kept as the sentinel must not see even briefly;
         // the UPDATE after the ALTER sets the sentinel for version 4.
         forward_using: match kept {
             Some(r) if r.on_orphan == crate::plan::OnOrphan::Keep => format!(
                 "coalesce({uuid_for}, CASE WHEN {quoted} IS NOT NULL THEN {} END)",
-                super::orphan::sentinel()
+                super::orphan::sentinel(r)
             ),
             _ => uuid_for,
         },
@@ -555,10 +559,9 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
             // A row written after forward with the sentinel default holds
             // the nil uuid; it gets the default's integer back.
             let otherwise = match sentinel {
-                Some(s) => format!(
-                    "CASE WHEN {quoted} = {} THEN {s} ELSE {old_id} END",
-                    super::orphan::sentinel()
-                ),
+                Some(s) => {
+                    format!("CASE WHEN {quoted} = {root_sentinel} THEN {s} ELSE {old_id} END")
+                }
                 None => old_id,
             };
             match kept {
@@ -570,7 +573,7 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
             "SELECT count(*) FROM ONLY {} t WHERE t.{quoted} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {map} m WHERE m.new_id = t.{quoted}){}",
             t.table.quoted(),
             match (sentinel, kept) {
-                (Some(_), _) => format!(" AND t.{quoted} <> {}", super::orphan::sentinel()),
+                (Some(_), _) => format!(" AND t.{quoted} <> {root_sentinel}"),
                 (None, Some(r)) if r.on_orphan == crate::plan::OnOrphan::Keep => format!(
                     " AND NOT {}",
                     super::orphan::recorded(r, &format!("t.{quoted}"))

@@ -33,7 +33,7 @@ DROP SEQUENCE "public"."membership_audit_id_seq";
 DROP SEQUENCE "public"."membership_notes_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
 DROP FUNCTION keyshift.recreate_foreign_keys();
-DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid), keyshift.default_uuid(text, bigint);
+DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid), keyshift.default_uuid(text, bigint, uuid);
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 UPDATE keyshift.state SET stage = 'contracted';
 COMMENT ON SCHEMA keyshift IS 'keyshift: old integer id → uuid maps, kept by contract for plan e905da5c869d2169';

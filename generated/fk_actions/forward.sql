@@ -94,15 +94,15 @@ END
 $keyshift$;
 -- The uuid an integer default of a column holding root's ids becomes: that
 -- row's; for a zero or negative default that names no row, a sentinel,
--- the nil uuid (as fixed ids in CHECK constraints and indexes get).
-CREATE FUNCTION keyshift.default_uuid(root text, id bigint) RETURNS uuid
+-- the key's sentinel uuid (as fixed ids in CHECK constraints get).
+CREATE FUNCTION keyshift.default_uuid(root text, id bigint, sentinel uuid) RETURNS uuid
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
     m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = to_regclass(root));
     u uuid;
 BEGIN
     EXECUTE format('SELECT new_id FROM %s WHERE old_id = $1', m) INTO u USING id;
-    RETURN coalesce(u, CASE WHEN id <= 0 THEN '00000000-0000-0000-0000-000000000000'::uuid ELSE keyshift.uuid_for(root, id) END);
+    RETURN coalesce(u, CASE WHEN id <= 0 THEN sentinel ELSE keyshift.uuid_for(root, id) END);
 END
 $keyshift$;
 
@@ -277,7 +277,7 @@ ALTER TABLE "public"."children"
     ALTER COLUMN "mixed_parent_id" TYPE uuid USING keyshift.uuid_for('public.parents', "mixed_parent_id");
 SELECT pg_temp.keyshift_progress('rewrote', 'public.children', '"public"."children"');
 -- Keep the default pointing at the same parent row: set_default_parent_id DEFAULT 0.
-SELECT keyshift.set_uuid_default('"public"."children"', 'set_default_parent_id', keyshift.default_uuid('public.parents', 0));
+SELECT keyshift.set_uuid_default('"public"."children"', 'set_default_parent_id', keyshift.default_uuid('public.parents', 0, '00000000-0000-0000-0000-000000000000'::uuid));
 
 -- public.memberships
 ALTER TABLE "public"."memberships"
@@ -296,9 +296,9 @@ ALTER TABLE "public"."membership_audit"
     ALTER COLUMN "group_id" TYPE uuid USING keyshift.uuid_for('public.groups', "group_id");
 SELECT pg_temp.keyshift_progress('rewrote', 'public.membership_audit', '"public"."membership_audit"');
 -- Keep the default pointing at the same parent row: parent_id DEFAULT 0.
-SELECT keyshift.set_uuid_default('"public"."membership_audit"', 'parent_id', keyshift.default_uuid('public.parents', 0));
+SELECT keyshift.set_uuid_default('"public"."membership_audit"', 'parent_id', keyshift.default_uuid('public.parents', 0, '00000000-0000-0000-0000-000000000000'::uuid));
 -- Keep the default pointing at the same parent row: group_id DEFAULT 1.
-SELECT keyshift.set_uuid_default('"public"."membership_audit"', 'group_id', keyshift.default_uuid('public.groups', 1));
+SELECT keyshift.set_uuid_default('"public"."membership_audit"', 'group_id', keyshift.default_uuid('public.groups', 1, '00000000-0000-0000-0000-000000000000'::uuid));
 
 -- public.membership_notes
 ALTER TABLE "public"."membership_notes"
@@ -311,9 +311,9 @@ ALTER TABLE "public"."membership_notes"
     ALTER COLUMN "group_id" TYPE uuid USING keyshift.uuid_for('public.groups', "group_id");
 SELECT pg_temp.keyshift_progress('rewrote', 'public.membership_notes', '"public"."membership_notes"');
 -- Keep the default pointing at the same parent row: parent_id DEFAULT 0.
-SELECT keyshift.set_uuid_default('"public"."membership_notes"', 'parent_id', keyshift.default_uuid('public.parents', 0));
+SELECT keyshift.set_uuid_default('"public"."membership_notes"', 'parent_id', keyshift.default_uuid('public.parents', 0, '00000000-0000-0000-0000-000000000000'::uuid));
 -- Keep the default pointing at the same parent row: group_id DEFAULT 1.
-SELECT keyshift.set_uuid_default('"public"."membership_notes"', 'group_id', keyshift.default_uuid('public.groups', 1));
+SELECT keyshift.set_uuid_default('"public"."membership_notes"', 'group_id', keyshift.default_uuid('public.groups', 1, '00000000-0000-0000-0000-000000000000'::uuid));
 
 -- Recreate the foreign keys exactly as they were, in their original order
 -- (those of rebuilt tables came with their copies):

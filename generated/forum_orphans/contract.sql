@@ -32,7 +32,7 @@ DROP SEQUENCE "public"."posts_id_seq";
 DROP SEQUENCE "public"."comments_id_seq";
 DROP FUNCTION keyshift.uuid_for(text, bigint);
 DROP FUNCTION keyshift.recreate_foreign_keys();
-DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid), keyshift.default_uuid(text, bigint);
+DROP FUNCTION keyshift.set_uuid_default(regclass, name, uuid), keyshift.default_uuid(text, bigint, uuid);
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 -- keyshift.orphan stays with the maps: it is the only record of the values
 -- declared references held where they named no row.

@@ -94,15 +94,15 @@ END
 $keyshift$;
 -- The uuid an integer default of a column holding root's ids becomes: that
 -- row's; for a zero or negative default that names no row, a sentinel,
--- the nil uuid (as fixed ids in CHECK constraints and indexes get).
-CREATE FUNCTION keyshift.default_uuid(root text, id bigint) RETURNS uuid
+-- the key's sentinel uuid (as fixed ids in CHECK constraints get).
+CREATE FUNCTION keyshift.default_uuid(root text, id bigint, sentinel uuid) RETURNS uuid
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
     m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = to_regclass(root));
     u uuid;
 BEGIN
     EXECUTE format('SELECT new_id FROM %s WHERE old_id = $1', m) INTO u USING id;
-    RETURN coalesce(u, CASE WHEN id <= 0 THEN '00000000-0000-0000-0000-000000000000'::uuid ELSE keyshift.uuid_for(root, id) END);
+    RETURN coalesce(u, CASE WHEN id <= 0 THEN sentinel ELSE keyshift.uuid_for(root, id) END);
 END
 $keyshift$;
 
@@ -284,7 +284,7 @@ SELECT pg_temp.keyshift_progress('rewrote', 'public.posts', '"public"."posts"');
 UPDATE ONLY "public"."posts" t SET "editor_id" = '00000000-0000-0000-0000-000000000000'::uuid FROM keyshift.orphan o WHERE o.table_name = 'public.posts' AND o.column_name = 'editor_id' AND o.new_key = ARRAY[t."id"::text];
 UPDATE ONLY "public"."posts" t SET "user_id" = '00000000-0000-0000-0000-000000000000'::uuid FROM keyshift.orphan o WHERE o.table_name = 'public.posts' AND o.column_name = 'user_id' AND o.new_key = ARRAY[t."id"::text];
 -- Keep the default pointing at the same parent row: user_id DEFAULT 0.
-SELECT keyshift.set_uuid_default('"public"."posts"', 'user_id', keyshift.default_uuid('public.users', 0));
+SELECT keyshift.set_uuid_default('"public"."posts"', 'user_id', keyshift.default_uuid('public.users', 0, '00000000-0000-0000-0000-000000000000'::uuid));
 
 -- public.bookmarks
 ALTER TABLE "public"."bookmarks"
@@ -303,7 +303,7 @@ ALTER TABLE "public"."comments"
 SELECT pg_temp.keyshift_progress('rewrote', 'public.comments', '"public"."comments"');
 UPDATE ONLY "public"."comments" t SET "post_id" = NULL FROM keyshift.orphan o WHERE o.table_name = 'public.comments' AND o.column_name = 'post_id' AND o.new_key = ARRAY[t."id"::text];
 -- Keep the default pointing at the same parent row: user_id DEFAULT 0.
-SELECT keyshift.set_uuid_default('"public"."comments"', 'user_id', keyshift.default_uuid('public.users', 0));
+SELECT keyshift.set_uuid_default('"public"."comments"', 'user_id', keyshift.default_uuid('public.users', 0, '00000000-0000-0000-0000-000000000000'::uuid));
 
 -- Recreate the foreign keys exactly as they were, in their original order
 -- (those of rebuilt tables came with their copies):
