@@ -27,8 +27,9 @@ pub fn find(catalog: &Catalog, tables: &[TablePlan], options: &Options) -> Vec<B
                     // (`current_setting('app.tenant')::integer`); then the
                     // parent must keep its integer ids.
                     help: format!(
-                        "If the application uses the ids of {root} as integers (as this default suggests), leave {root} unconverted: --exclude-table {root}. Otherwise drop the default before migrating and set a uuid default afterwards.",
-                        root = column.root.display()
+                        "If the application uses the ids of {root} as integers (as this default suggests), leave {root} unconverted: {exclude}. Otherwise drop the default before migrating and set a uuid default afterwards.",
+                        root = column.root.display(),
+                        exclude = super::integer_uses::exclude_table_option(&column.root)
                     ),
                 });
             }

@@ -164,7 +164,7 @@ pub fn blockers(
                         c.table.display()
                     )
                 } else { format!(
-                    "In {config}, declare it ([[reference]] from = {}, to = {}) so it converts too; or dismiss it ([[not_a_reference]] column = {}, reason = \"…\") so it stays an integer; or, if the application uses {}'s ids as integers, keep them: --exclude-table {}. {relax}",
+                    "In {config}, declare it ([[reference]] from = {}, to = {}) so it converts too; or dismiss it ([[not_a_reference]] column = {}, reason = \"…\") so it stays an integer; or, if the application uses {}'s ids as integers, keep them: {}. {relax}",
                     toml_string(&column),
                     toml_string(&format!(
                         "{}.{}",
@@ -173,7 +173,7 @@ pub fn blockers(
                     )),
                     toml_string(&column),
                     c.referenced_table.display(),
-                    c.referenced_table.display()
+                    super::integer_uses::exclude_table_option(&c.referenced_table)
                 ) },
             }
         })

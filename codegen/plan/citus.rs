@@ -41,8 +41,8 @@ pub fn blockers(catalog: &Catalog, tables: &[TablePlan]) -> Vec<Blocker> {
                 }
             ),
             help: format!(
-                "Exclude it (--exclude-table {}) together with the tables linked to it by converted keys, or change it with Citus' own tools (undistribute_table, then convert, then distribute again).",
-                t.table.display()
+                "Exclude it ({}) together with the tables linked to it by converted keys, or change it with Citus' own tools (undistribute_table, then convert, then distribute again).",
+                super::integer_uses::exclude_table_option(&t.table)
             ),
         });
     }
