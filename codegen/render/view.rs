@@ -472,7 +472,10 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        probe_translated_indexes: format!(
+        probe_translated_indexes: if translations.is_empty() {
+            "'{}'".to_string()
+        } else {
+            format!(
             "ARRAY[{}]::name[]",
             translations
                 .iter()
@@ -480,15 +483,20 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                 .map(|x| x.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
-        probe_translated: format!(
-            "ARRAY[{}]::text[]",
-            translations
-                .iter()
-                .map(|x| x.probe_add.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+            )
+        },
+        probe_translated: if translations.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "ARRAY[{}]::text[]",
+                translations
+                    .iter()
+                    .map(|x| x.probe_add.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
         translations,
         rebuild,
         in_place_reason: match &t.conversion {
@@ -542,7 +550,13 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
         .and_then(|d| d.trim().parse::<i64>().ok())
         .filter(|&v| v <= 0);
     let old_id = format!("{old_id_fn}({quoted})");
-    let root_sentinel = super::orphan::sentinel_literal(plan.sentinel_of(&c.root));
+    // Only a column with a default needs it: not built for every column of
+    // a 10,000-table schema.
+    let root_sentinel = if c.default.is_some() {
+        super::orphan::sentinel_literal(plan.sentinel_of(&c.root))
+    } else {
+        String::new()
+    };
     ColumnView {
         sentinel: root_sentinel.clone(),
         // Version 7's uuid_for has no uuid for an orphan (NULL), which a

@@ -264,7 +264,7 @@ INSERT INTO pg_temp.keyshift_translated_policy VALUES ('"public"."tickets"', 'ti
 CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL, translated_indexes name[] NOT NULL);
 INSERT INTO pg_temp.keyshift_changes VALUES
     ('"public"."categories"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "parent_id" DROP DEFAULT, ALTER COLUMN "parent_id" TYPE uuid USING NULL::uuid', ARRAY['categories_top_names', 'categories_unique_name']::name[]),
-    ('"public"."ticket_kinds"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
+    ('"public"."ticket_kinds"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', '{}'),
     ('"public"."users"', 'DROP CONSTRAINT "users_only_one_system", ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
     ('"public"."tickets"', 'DROP CONSTRAINT "tickets_assignee_positive", DROP CONSTRAINT "tickets_bugs_have_priority", ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "kind_id" DROP DEFAULT, ALTER COLUMN "kind_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "reporter_id" DROP DEFAULT, ALTER COLUMN "reporter_id" TYPE uuid USING NULL::uuid, ALTER COLUMN "assignee_id" DROP DEFAULT, ALTER COLUMN "assignee_id" TYPE uuid USING NULL::uuid', ARRAY['tickets_by_people', 'tickets_incidents', 'tickets_one_open_bug_per_assignee']::name[]);
 

@@ -198,13 +198,13 @@ INSERT INTO pg_temp.keyshift_changes VALUES
     (E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"', E'ALTER COLUMN "id
 \\o pw_o" DROP DEFAULT, ALTER COLUMN "id
-\\o pw_o" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
+\\o pw_o" TYPE uuid USING NULL::uuid', '{}'),
     (E'"public"."a$keyshift$b
 \\i pw_i"', E'ALTER COLUMN "id
 \\o pw_o" DROP DEFAULT, ALTER COLUMN "id
 \\o pw_o" TYPE uuid USING NULL::uuid, ALTER COLUMN "acct
 \\! touch pw_fk" DROP DEFAULT, ALTER COLUMN "acct
-\\! touch pw_fk" TYPE uuid USING NULL::uuid', ARRAY[]::name[]);
+\\! touch pw_fk" TYPE uuid USING NULL::uuid', '{}');
 
 -- schema.name of a relation, whatever the search path.
 CREATE FUNCTION pg_temp.keyshift_qualified(rel oid) RETURNS text

@@ -164,7 +164,7 @@ FROM pg_temp.keyshift_probe('"public"."tenants"', 'ALTER COLUMN "id" DROP DEFAUL
 CREATE TEMPORARY TABLE keyshift_translated_policy (rel text NOT NULL, name text NOT NULL, using_text text, check_text text);
 CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL, translated_indexes name[] NOT NULL);
 INSERT INTO pg_temp.keyshift_changes VALUES
-    ('"public"."tenants"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]);
+    ('"public"."tenants"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', '{}');
 
 -- schema.name of a relation, whatever the search path.
 CREATE FUNCTION pg_temp.keyshift_qualified(rel oid) RETURNS text

@@ -181,10 +181,10 @@ FROM pg_temp.keyshift_probe('"public"."refunds"', 'ALTER COLUMN "id" DROP DEFAUL
 CREATE TEMPORARY TABLE keyshift_translated_policy (rel text NOT NULL, name text NOT NULL, using_text text, check_text text);
 CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL, translated_indexes name[] NOT NULL);
 INSERT INTO pg_temp.keyshift_changes VALUES
-    ('"public"."customers"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "referred_by" DROP DEFAULT, ALTER COLUMN "referred_by" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
-    ('"public"."orders"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "customer_id" DROP DEFAULT, ALTER COLUMN "customer_id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
-    ('"public"."order_lines"', 'ALTER COLUMN "order_id" DROP DEFAULT, ALTER COLUMN "order_id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
-    ('"public"."refunds"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "order_id" DROP DEFAULT, ALTER COLUMN "order_id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]);
+    ('"public"."customers"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "referred_by" DROP DEFAULT, ALTER COLUMN "referred_by" TYPE uuid USING NULL::uuid', '{}'),
+    ('"public"."orders"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "customer_id" DROP DEFAULT, ALTER COLUMN "customer_id" TYPE uuid USING NULL::uuid', '{}'),
+    ('"public"."order_lines"', 'ALTER COLUMN "order_id" DROP DEFAULT, ALTER COLUMN "order_id" TYPE uuid USING NULL::uuid', '{}'),
+    ('"public"."refunds"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "order_id" DROP DEFAULT, ALTER COLUMN "order_id" TYPE uuid USING NULL::uuid', '{}');
 
 -- schema.name of a relation, whatever the search path.
 CREATE FUNCTION pg_temp.keyshift_qualified(rel oid) RETURNS text

@@ -185,11 +185,11 @@ FROM pg_temp.keyshift_probe('"south"."posts"', 'ALTER COLUMN "id" DROP DEFAULT, 
 CREATE TEMPORARY TABLE keyshift_translated_policy (rel text NOT NULL, name text NOT NULL, using_text text, check_text text);
 CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL, translated_indexes name[] NOT NULL);
 INSERT INTO pg_temp.keyshift_changes VALUES
-    ('"north"."labels"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
-    ('"north"."users"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
-    ('"north"."posts"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "user_id" DROP DEFAULT, ALTER COLUMN "user_id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
-    ('"south"."users"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
-    ('"south"."posts"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "user_id" DROP DEFAULT, ALTER COLUMN "user_id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]);
+    ('"north"."labels"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', '{}'),
+    ('"north"."users"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', '{}'),
+    ('"north"."posts"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "user_id" DROP DEFAULT, ALTER COLUMN "user_id" TYPE uuid USING NULL::uuid', '{}'),
+    ('"south"."users"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', '{}'),
+    ('"south"."posts"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "user_id" DROP DEFAULT, ALTER COLUMN "user_id" TYPE uuid USING NULL::uuid', '{}');
 
 -- schema.name of a relation, whatever the search path.
 CREATE FUNCTION pg_temp.keyshift_qualified(rel oid) RETURNS text

@@ -169,8 +169,8 @@ FROM pg_temp.keyshift_probe('"public"."posts"', 'ALTER COLUMN "id" DROP DEFAULT,
 CREATE TEMPORARY TABLE keyshift_translated_policy (rel text NOT NULL, name text NOT NULL, using_text text, check_text text);
 CREATE TEMPORARY TABLE keyshift_changes (tbl text NOT NULL, change text NOT NULL, translated_indexes name[] NOT NULL);
 INSERT INTO pg_temp.keyshift_changes VALUES
-    ('"public"."users"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]),
-    ('"public"."posts"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "author_id" DROP DEFAULT, ALTER COLUMN "author_id" TYPE uuid USING NULL::uuid', ARRAY[]::name[]);
+    ('"public"."users"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid', '{}'),
+    ('"public"."posts"', 'ALTER COLUMN "id" DROP DEFAULT, ALTER COLUMN "id" TYPE uuid USING NULL::uuid, ALTER COLUMN "author_id" DROP DEFAULT, ALTER COLUMN "author_id" TYPE uuid USING NULL::uuid', '{}');
 
 -- schema.name of a relation, whatever the search path.
 CREATE FUNCTION pg_temp.keyshift_qualified(rel oid) RETURNS text
