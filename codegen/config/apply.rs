@@ -233,15 +233,8 @@ impl Config {
                 format!("sentinel for {}: {message}", table.name.display()),
             ))
         };
-        let own_key =
-            single_key(table).is_some_and(|k| roots.root_of(&table.name, k) == Some(&table.name));
-        if !own_key {
-            return fail(if options.exclude_tables.contains(&table.name) {
-                "the table is excluded".into()
-            } else {
-                "its own key does not get new UUIDs (see PLAN.md); name the table whose key it is"
-                    .into()
-            });
+        if let Some(problem) = not_own_key(options, roots, table) {
+            return fail(problem);
         }
         let Ok(parsed) = uuid::Uuid::parse_str(value.get_ref().trim()) else {
             return fail(format!("{:?} is not a uuid", value.get_ref()));
@@ -282,15 +275,8 @@ impl Config {
                     .into(),
             });
         }
-        let own_key =
-            single_key(table).is_some_and(|k| roots.root_of(&table.name, k) == Some(&table.name));
-        if !own_key {
-            return fail(if options.exclude_tables.contains(&table.name) {
-                "the table is excluded".into()
-            } else {
-                "its own key does not get new UUIDs (see PLAN.md); name the table whose key it is"
-                    .into()
-            });
+        if let Some(problem) = not_own_key(options, roots, table) {
+            return fail(problem);
         }
         let name = split_identifier_list(column.get_ref())
             .and_then(|parts| <[String; 1]>::try_from(parts).ok())
@@ -715,4 +701,19 @@ fn is_text(type_name: &str) -> bool {
         || type_name.starts_with("character")
         || type_name == "citext"
         || type_name.ends_with(".citext")
+}
+
+/// Why a setting of `table`'s own key cannot apply, if it cannot: the key
+/// must get new UUIDs of its own (not through a parent's map).
+fn not_own_key(options: &Options, roots: &ColumnRoots, table: &Table) -> Option<String> {
+    let own_key =
+        single_key(table).is_some_and(|k| roots.root_of(&table.name, k) == Some(&table.name));
+    (!own_key).then(|| {
+        if options.exclude_tables.contains(&table.name) {
+            "the table is excluded".into()
+        } else {
+            "its own key does not get new UUIDs (see PLAN.md); name the table whose key it is"
+                .into()
+        }
+    })
 }
