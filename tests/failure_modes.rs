@@ -927,3 +927,37 @@ CREATE TABLE pinned_notes (pinned_at date) INHERITS (notes);
     );
     assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
 }
+
+/// Fixed ids (schema/fixed_ids): a fixed id naming no row, written after
+/// the bundle was made, fails preflight and forward by name and changes
+/// nothing; a translated CHECK constraint missing after forward fails
+/// verify_forward by name.
+#[test]
+fn fixed_ids_are_checked_before_and_after_forward() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let (db, work) = loaded(server, "fixed_ids_checked", "fixed_ids");
+    let before = db.dump_schema();
+    db.psql_sql("DELETE FROM tickets WHERE kind_id = 2; DELETE FROM ticket_kinds WHERE id = 2;")
+        .expect("delete the row a fixed id names");
+    let failure = "CHECK constraint tickets_bugs_have_priority on public.tickets compares kind_id with 2, which names no row of public.ticket_kinds";
+    expect_failure(&db, work.path(), "preflight.sql", &[failure]);
+    expect_failure(&db, work.path(), "forward.sql", &[failure]);
+    assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
+    db.psql_sql("INSERT INTO ticket_kinds (id, name) VALUES (2, 'bug');")
+        .expect("put the row back");
+
+    run(&db, work.path(), "forward.sql").expect("forward");
+    run(&db, work.path(), "verify_forward.sql").expect("verify_forward");
+    db.psql_sql("ALTER TABLE tickets DROP CONSTRAINT tickets_bugs_have_priority;")
+        .expect("drop a translated constraint");
+    expect_failure(
+        &db,
+        work.path(),
+        "verify_forward.sql",
+        &[
+            "CHECK constraint tickets_bugs_have_priority on public.tickets is missing, or still compares with integer ids",
+        ],
+    );
+}

@@ -192,6 +192,8 @@ struct VerifyForward<'a> {
     surrogates: &'a [SurrogateView],
     /// What forward dropped and recreated; each must exist again.
     dependents: &'a [DependentObjectView],
+    /// Forward recorded CHECK constraints and indexes with fixed ids.
+    has_translations: bool,
 }
 
 #[derive(Template)]
@@ -656,6 +658,7 @@ pub fn render_into(
                 expected_uuid_columns: &uuid_columns,
                 surrogates: &common.surrogates,
                 dependents: &common.dependents,
+                has_translations: translation_count > 0,
             }
             .write_into(w)
         })

@@ -84,6 +84,20 @@ FROM (VALUES
     (1, 'policy', '"public"."tickets"', 'tickets_without_system', false)
 ) AS k (pos, kind, rel, name, replaced);
 
+-- Every CHECK constraint and index with fixed ids is there, and no longer
+-- as it was: forward created it with the uuids of the rows it names.
+SELECT pg_temp.keyshift_assert(
+           CASE t.kind
+               WHEN 'check' THEN EXISTS (SELECT 1 FROM pg_constraint c
+                                         WHERE c.conrelid = to_regclass(t.table_name) AND c.contype = 'c' AND c.conname = t.name
+                                           AND pg_get_constraintdef(c.oid) <> t.int_definition)
+               ELSE EXISTS (SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+                            WHERE i.indrelid = to_regclass(t.table_name) AND x.relname = t.name
+                              AND keyshift.index_tail(x.oid, NULL, '{}') <> t.int_definition)
+           END,
+           format('%s %s on %s is missing, or still compares with integer ids', CASE t.kind WHEN 'check' THEN 'CHECK constraint' ELSE 'index' END, quote_ident(t.name), to_regclass(t.table_name)))
+FROM keyshift.translated t;
+
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.categories', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."categories" t) AS d (row_count, row_hash),
