@@ -1,7 +1,8 @@
 //! Integer constants that name rows ("magic ids") and sentinels (issue 11
-//! §1): CHECK constraints, partial-index predicates and policies that
-//! compare a converted column with an integer literal (`CHECK (id <> 1 OR
-//! …)`, `WHERE type_id = ANY (ARRAY[2, 5])`, `COALESCE(parent_id, -1)`).
+//! §1): CHECK constraints, index predicates and key expressions, and
+//! policies that compare a converted column with an integer literal
+//! (`CHECK (id <> 1 OR …)`, `WHERE type_id = ANY (ARRAY[2, 5])`,
+//! `COALESCE(parent_id, -1)`).
 //! Once the column is uuid such an object no longer parses, so forward
 //! recreates it with each constant replaced by a uuid literal, the rest of
 //! its text unchanged, and rollback puts back the definition forward
@@ -11,11 +12,13 @@
 //! translated expression as pieces: text, and constants that forward
 //! resolves (`keyshift.constant_uuid`). A constant that names a row becomes
 //! that row's uuid. One that names no row is a sentinel when it is zero or
-//! negative, and becomes the nil uuid, the same value a declared
-//! reference's kept orphans get (`on_orphan = "keep"`); a positive one that
-//! names no row stops preflight and forward. An order comparison (`id >
-//! 0`) translates only against a sentinel, and only while every id of the
-//! key lies above it: uuids have no order that keeps `id > 5`.
+//! negative, and becomes the key's sentinel uuid (the nil uuid unless
+//! `keyshift.toml` sets another), the same value a declared reference's
+//! kept orphans get (`on_orphan = "keep"`); a positive one that names no
+//! row stops preflight and forward. An order comparison (`id > 0`)
+//! translates only against a sentinel, only while every id of the key lies
+//! above it, and only to the nil uuid, the smallest: uuids have no order
+//! that keeps `id > 5`.
 //!
 //! Policies are dependents (dropped and recreated around the type change):
 //! their translated clauses go with forward's record of them.
