@@ -72,7 +72,7 @@ fn unknown_keys_are_refused_where_they_are() {
     );
     refused(
         "[tables.\"public.posts\"]\nsurrogate = true\n",
-        "keyshift.toml:2:1: unknown field `surrogate`, expected `surrogate_key` or `uuid_time`",
+        "keyshift.toml:2:1: unknown field `surrogate`, expected one of `surrogate_key`, `uuid_time`, `sentinel`",
     );
 }
 
