@@ -157,6 +157,9 @@ FROM pg_temp.keyshift_probe({{ t.regclass }}, {{ t.probe_change }}{% if !t.trans
 {%- for c in constants %}{% if let Some(check) = c.check %}
 INSERT INTO pg_temp.keyshift_problems {{ check }};
 {%- endif %}{% endfor %}
+{%- for t in tables %}{% for x in t.translations %}
+INSERT INTO pg_temp.keyshift_problems {{ x.unsupported }};
+{%- endfor %}{% endfor %}
 {%- endif %}
 {%- if !candidates.is_empty() %}
 

@@ -930,7 +930,8 @@ CREATE TABLE pinned_notes (pinned_at date) INHERITS (notes);
 
 /// Fixed ids (schema/fixed_ids): a fixed id naming no row, written after
 /// the bundle was made, fails preflight and forward by name and changes
-/// nothing; a translated CHECK constraint missing after forward fails
+/// nothing; so does, in preflight, a NOT VALID constraint with fixed ids;
+/// a translated CHECK constraint missing after forward fails
 /// verify_forward by name.
 #[test]
 fn fixed_ids_are_checked_before_and_after_forward() {
@@ -947,6 +948,22 @@ fn fixed_ids_are_checked_before_and_after_forward() {
     assert_eq!(db.dump_schema(), before, "a failed forward leaves no trace");
     db.psql_sql("INSERT INTO ticket_kinds (id, name) VALUES (2, 'bug');")
         .expect("put the row back");
+    // A NOT VALID constraint with fixed ids is named by preflight, not left
+    // for forward's count of what it recorded.
+    let not_valid = "ALTER TABLE tickets DROP CONSTRAINT tickets_bugs_have_priority;
+         ALTER TABLE tickets ADD CONSTRAINT tickets_bugs_have_priority CHECK (kind_id <> 2 OR priority IS NOT NULL) NOT VALID;";
+    db.psql_sql(not_valid)
+        .expect("make the constraint NOT VALID");
+    expect_failure(
+        &db,
+        work.path(),
+        "preflight.sql",
+        &[
+            "CHECK constraint tickets_bugs_have_priority on public.tickets is NOT VALID and compares a key with fixed ids",
+        ],
+    );
+    db.psql_sql("ALTER TABLE tickets VALIDATE CONSTRAINT tickets_bugs_have_priority;")
+        .expect("validate it");
 
     run(&db, work.path(), "forward.sql").expect("forward");
     run(&db, work.path(), "verify_forward.sql").expect("verify_forward");

@@ -29,6 +29,10 @@ pub struct TranslationView {
     /// preflight: the statement run on the empty copy after its type change
     /// (`pg_temp.keyshift_probe`), with the nil uuid for each constant.
     pub probe_add: String,
+    /// preflight: a query yielding a problem when the object is of a form
+    /// forward does not translate (a NOT VALID CHECK constraint, an index
+    /// behind a constraint), which the catalog does not tell.
+    pub unsupported: String,
 }
 
 /// A constant as PLAN.md and preflight see it.
@@ -155,6 +159,12 @@ fn view(plan: &Plan, t: &Translation) -> TranslationView {
             probe_add: quote_literal(&format!(
                 "ALTER TABLE pg_temp.keyshift_probe ADD CHECK ({nil})"
             )),
+            unsupported: format!(
+                "SELECT {} FROM pg_constraint c WHERE c.conrelid = to_regclass({regclass}) AND c.contype = 'c' AND c.conname = {name} AND NOT c.convalidated",
+                quote_literal(&format!(
+                    "{display} is NOT VALID and compares a key with fixed ids, which keyshift translates only in a validated constraint: validate it first (ALTER TABLE … VALIDATE CONSTRAINT), or drop it before migrating and create it again after"
+                ))
+            ),
             display,
             kind: "check",
             name,
@@ -168,6 +178,12 @@ fn view(plan: &Plan, t: &Translation) -> TranslationView {
             probe_add: format!(
                 "'CREATE INDEX ON pg_temp.keyshift_probe USING ' || pg_temp.keyshift_index_tail((SELECT x.oid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name}), {})",
                 index_parts(&|p| quote_literal(&nil_text(p)))
+            ),
+            unsupported: format!(
+                "SELECT {} FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_constraint k ON k.conindid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name}",
+                quote_literal(&format!(
+                    "{display} belongs to a constraint and compares a key with fixed ids, which keyshift translates only in an index of its own: drop the constraint before migrating and create it again after"
+                ))
             ),
             display,
             kind: "index",
