@@ -76,6 +76,9 @@ SELECT pg_temp.keyshift_assert(false, problem) FROM ({{ check }}) AS p (problem)
 {%- for d in constant_draws %}
 {{ d }};
 {%- endfor %}
+{%- for r in fixed_id_reads %}
+{{ r }};
+{%- endfor %}
 {%- for t in tables %}{% for x in t.translations %}
 {{ x.display|comment }}
 {{ x.record }};

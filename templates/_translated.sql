@@ -18,26 +18,23 @@ CREATE TABLE keyshift.translated (
 -- The uuid literal that replaces constant `id` compared with a key of
 -- `root`: the uuid of that row, or the key's sentinel uuid (the nil uuid
 -- unless keyshift.toml says otherwise) for a sentinel (zero or negative,
--- naming no row). Compared by order, a constant must be a sentinel below
--- every id. `place` names the object for errors.
-CREATE FUNCTION keyshift.constant_uuid(root text, id bigint, ordered boolean, place text, sentinel uuid) RETURNS text
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+-- naming no row). The checks above proved each positive id names a row
+-- and each id compared by order lies below every id; `place` names the
+-- object should a row have gone since. The rows come from
+-- keyshift_fixed_id, which reads each map once: a rebuilt table's map
+-- has no index yet.
+CREATE TEMPORARY TABLE keyshift_fixed_id (map regclass NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL) ON COMMIT DROP;
+CREATE FUNCTION pg_temp.keyshift_constant_uuid(root text, id bigint, ordered boolean, place text, sentinel uuid) RETURNS text
+LANGUAGE plpgsql STABLE AS $keyshift$
 DECLARE
-    m regclass := (SELECT to_regclass(map) FROM keyshift.id_map WHERE to_regclass(table_name) = to_regclass(root));
     u uuid;
-    below boolean;
 BEGIN
-    IF m IS NULL THEN
-        RAISE EXCEPTION 'keyshift: % has no id map', root;
-    END IF;
     IF ordered THEN
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE old_id <= $1)', m) INTO below USING id;
-        IF below THEN
-            RAISE EXCEPTION 'keyshift: % compares a key of % with % by order, but % has ids at or below it; uuids cannot keep that comparison', place, root, id, root;
-        END IF;
         RETURN quote_literal(sentinel::text) || '::uuid';
     END IF;
-    EXECUTE format('SELECT new_id FROM %s WHERE old_id = $1', m) INTO u USING id;
+    SELECT f.new_id INTO u FROM pg_temp.keyshift_fixed_id f
+    WHERE f.map = (SELECT to_regclass(m.map) FROM keyshift.id_map m WHERE to_regclass(m.table_name) = to_regclass(root))
+      AND f.old_id = id;
     IF u IS NULL AND id > 0 THEN
         RAISE EXCEPTION 'keyshift: % compares a key of % with %, which names no row of it', place, root, id;
     END IF;

@@ -41,7 +41,7 @@ DROP TABLE keyshift.dependent;
 {%- endif %}
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 {%- if has_translations %}
-DROP FUNCTION keyshift.constant_uuid(text, bigint, boolean, text, uuid), keyshift.index_tail(regclass, text, text[]),
+DROP FUNCTION keyshift.index_tail(regclass, text, text[]),
     keyshift.translated_objects(regclass, regclass, boolean), keyshift.swap_translated(regclass, boolean, boolean);
 DROP TABLE keyshift.translated;
 {%- endif %}

@@ -521,7 +521,6 @@ impl Config {
             referenced_column: key.name.clone(),
             on_orphan,
             row_key,
-            sentinel: None,
         })
     }
 

@@ -10,7 +10,7 @@
 //!
 //! Only forward knows which uuid a row gets, so the plan keeps each
 //! translated expression as pieces: text, and constants that forward
-//! resolves (`keyshift.constant_uuid`). A constant that names a row becomes
+//! resolves (`pg_temp.keyshift_constant_uuid`). A constant that names a row becomes
 //! that row's uuid. One that names no row is a sentinel when it is zero or
 //! negative, and becomes the key's sentinel uuid (the nil uuid unless
 //! `keyshift.toml` sets another), the same value a declared reference's

@@ -33,11 +33,6 @@ pub struct DeclaredReference {
     /// the default.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub row_key: Vec<String>,
-    /// The uuid a kept orphan becomes when the referenced key has a
-    /// sentinel of its own (`sentinel` in `keyshift.toml`); else the nil
-    /// uuid. Set by the plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sentinel: Option<String>,
 }
 
 /// `on_orphan` of a `[[reference]]`: what happens to a row whose value

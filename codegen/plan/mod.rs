@@ -566,12 +566,8 @@ impl Plan {
             let mut declared: Vec<DeclaredReference> = options
                 .references
                 .iter()
-                .filter_map(|r| {
-                    let root = roots.root_of(&r.table, &r.column)?;
-                    let mut r = r.clone();
-                    r.sentinel = options.sentinels.get(root).cloned();
-                    Some(r)
-                })
+                .filter(|r| roots.root_of(&r.table, &r.column).is_some())
+                .cloned()
                 .collect();
             declared.sort();
             declared

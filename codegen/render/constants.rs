@@ -3,7 +3,7 @@
 //! column with fixed ids in `keyshift.translated`, with its definition as
 //! the server prints it and the same definition with each constant
 //! replaced by that row's uuid literal, which only forward can know
-//! (`keyshift.constant_uuid`). Forward and rollback drop the object before
+//! (`pg_temp.keyshift_constant_uuid`). Forward and rollback drop the object before
 //! the type change and create the other definition after it, on a copy or
 //! in place; preflight runs the same change on its empty copy with the
 //! nil uuid for every constant, and checks that each constant names a row
@@ -18,8 +18,8 @@ use crate::plan::{Clause, Constant, Piece, Plan, SENTINEL_UUID, TranslatedKind, 
 pub struct TranslationView {
     /// `CHECK constraint x on public.t`, for comments.
     pub display: String,
-    /// `'check'` or `'index'`.
-    pub kind: &'static str,
+    /// A CHECK constraint or an index (policies go with the dependents).
+    pub kind: TranslatedKind,
     /// The object's name as a literal.
     pub name: String,
     /// The object's name.
@@ -122,9 +122,6 @@ fn view(plan: &Plan, t: &Translation) -> TranslationView {
     let place = quote_literal(&display);
     let regclass = quote_literal(&t.table.quoted());
     let name = quote_literal(&t.name);
-    let clause = t.clauses.first().expect("a translation holds a clause");
-    let forward = sql_text(plan, &clause.pieces, &place);
-    let nil = nil_text(&clause.pieces);
     // An index's WHERE and key expressions, as index_tail takes them.
     let index_parts = |text: &dyn Fn(&[Piece]) -> String| {
         let predicate = t
@@ -152,24 +149,29 @@ fn view(plan: &Plan, t: &Translation) -> TranslationView {
         format!("{predicate}, ARRAY[{}]::text[]", keys.join(", "))
     };
     match t.kind {
-        TranslatedKind::Check => TranslationView {
-            record: format!(
-                "INSERT INTO keyshift.translated SELECT {regclass}, 'check', c.conname, false, pg_get_constraintdef(c.oid), 'CHECK (' || {forward} || ')' || CASE WHEN c.connoinherit THEN ' NO INHERIT' ELSE '' END, obj_description(c.oid, 'pg_constraint') FROM pg_constraint c WHERE c.conrelid = to_regclass({regclass}) AND c.contype = 'c' AND c.conname = {name} AND c.convalidated"
-            ),
-            probe_add: quote_literal(&format!(
-                "ALTER TABLE pg_temp.keyshift_probe ADD CHECK ({nil})"
-            )),
-            unsupported: format!(
-                "SELECT {} FROM pg_constraint c WHERE c.conrelid = to_regclass({regclass}) AND c.contype = 'c' AND c.conname = {name} AND NOT c.convalidated",
-                quote_literal(&format!(
-                    "{display} is NOT VALID and compares a key with fixed ids, which keyshift translates only in a validated constraint: validate it first (ALTER TABLE … VALIDATE CONSTRAINT), or drop it before migrating and create it again after"
-                ))
-            ),
-            display,
-            kind: "check",
-            name,
-            raw_name: t.name.clone(),
-        },
+        TranslatedKind::Check => {
+            let clause = t.clauses.first().expect("a translation holds a clause");
+            let forward = sql_text(plan, &clause.pieces, &place);
+            let nil = nil_text(&clause.pieces);
+            TranslationView {
+                record: format!(
+                    "INSERT INTO keyshift.translated SELECT {regclass}, 'check', c.conname, false, pg_get_constraintdef(c.oid), 'CHECK (' || {forward} || ')' || CASE WHEN c.connoinherit THEN ' NO INHERIT' ELSE '' END, obj_description(c.oid, 'pg_constraint') FROM pg_constraint c WHERE c.conrelid = to_regclass({regclass}) AND c.contype = 'c' AND c.conname = {name} AND c.convalidated"
+                ),
+                probe_add: quote_literal(&format!(
+                    "ALTER TABLE pg_temp.keyshift_probe ADD CHECK ({nil})"
+                )),
+                unsupported: format!(
+                    "SELECT {} FROM pg_constraint c WHERE c.conrelid = to_regclass({regclass}) AND c.contype = 'c' AND c.conname = {name} AND NOT c.convalidated",
+                    quote_literal(&format!(
+                        "{display} is NOT VALID and compares a key with fixed ids, which keyshift translates only in a validated constraint: validate it first (ALTER TABLE … VALIDATE CONSTRAINT), or drop it before migrating and create it again after"
+                    ))
+                ),
+                display,
+                kind: TranslatedKind::Check,
+                name,
+                raw_name: t.name.clone(),
+            }
+        }
         TranslatedKind::Index => TranslationView {
             record: format!(
                 "INSERT INTO keyshift.translated SELECT {regclass}, 'index', x.relname, i.indisunique, keyshift.index_tail(x.oid, NULL, '{{}}'), keyshift.index_tail(x.oid, {}), obj_description(x.oid, 'pg_class') FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = to_regclass({regclass}) AND x.relname = {name} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
@@ -186,7 +188,7 @@ fn view(plan: &Plan, t: &Translation) -> TranslationView {
                 ))
             ),
             display,
-            kind: "index",
+            kind: TranslatedKind::Index,
             name,
             raw_name: t.name.clone(),
         },
@@ -202,7 +204,7 @@ fn sql_text(plan: &Plan, pieces: &[Piece], place: &str) -> String {
         .map(|p| match p {
             Piece::Text(t) => quote_literal(t),
             Piece::Constant(k) => format!(
-                "keyshift.constant_uuid({}, {}, {}, {place}, {})",
+                "pg_temp.keyshift_constant_uuid({}, {}, {}, {place}, {})",
                 quote_literal(&k.root.quoted()),
                 k.value,
                 k.ordered,
@@ -379,6 +381,35 @@ pub fn online_draws(plan: &Plan, tables: &[super::view::TableView]) -> Vec<Strin
                 "INSERT INTO {} SELECT s.old_id, s.new_id FROM ({}) s WHERE s.old_id = {value} ON CONFLICT (old_id) DO NOTHING",
                 drawing.map, drawing.map_select
             ))
+        })
+        .collect()
+}
+
+/// The statements that read the rows fixed ids name from each map, once per
+/// map, into `pg_temp.keyshift_fixed_id`: a rebuilt table's map has no
+/// index until contract, so a lookup per constant would scan it each time.
+pub fn fixed_id_reads(plan: &Plan) -> Vec<String> {
+    let mut by_map: std::collections::BTreeMap<&str, Vec<i64>> = std::collections::BTreeMap::new();
+    for (_, k) in plan.translations.iter().flat_map(|t| t.constants()) {
+        if !k.ordered {
+            by_map
+                .entry(plan.map_table_of(&k.root))
+                .or_default()
+                .push(k.value);
+        }
+    }
+    by_map
+        .into_iter()
+        .map(|(map, mut ids)| {
+            ids.sort_unstable();
+            ids.dedup();
+            let map = super::view::keyshift(map);
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            format!(
+                "INSERT INTO pg_temp.keyshift_fixed_id SELECT {}::regclass, old_id, new_id FROM {map} WHERE old_id = ANY ('{{{}}}'::bigint[])",
+                quote_literal(&map),
+                ids.join(",")
+            )
         })
         .collect()
 }

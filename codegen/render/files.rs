@@ -176,6 +176,8 @@ struct Forward<'a> {
     constants: &'a [super::constants::ConstantView],
     /// Online mode: the rows fixed ids name, mapped by expand.
     constant_draws: Vec<String>,
+    /// The rows fixed ids name, read from each map once.
+    fixed_id_reads: Vec<String>,
 }
 
 #[derive(Template)]
@@ -303,7 +305,7 @@ struct PlanMd<'a> {
     /// Where each root's ids are used as integers, grouped by root.
     integer_uses: Vec<IntegerUseGroup>,
     /// The fixed ids forward translates.
-    constants: Vec<super::constants::ConstantView>,
+    constants: &'a [super::constants::ConstantView],
     cycles: String,
     self_references: String,
     mermaid: String,
@@ -635,6 +637,7 @@ pub fn render_into(
         } else {
             Vec::new()
         },
+        fixed_id_reads: super::constants::fixed_id_reads(plan),
     };
     if online {
         online::write(&common, &forward, plan, sink)?;
@@ -771,7 +774,9 @@ pub fn render_into(
         })
     });
     jobs.add("PLAN.md", |w| {
-        buffered(w, |w| plan_md(plan, &common, table_count).write_into(w))
+        buffered(w, |w| {
+            plan_md(plan, &common, constants, table_count).write_into(w)
+        })
     });
     jobs.add("plan.json", |w| {
         buffered(w, |w| plan_json(plan, &common, w))
@@ -801,7 +806,12 @@ fn run_command(file: &str) -> String {
     format!("psql -X -v ON_ERROR_STOP=1 -f {file}")
 }
 
-fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd<'a> {
+fn plan_md<'a>(
+    plan: &'a Plan,
+    common: &'a Common,
+    constants: &'a [super::constants::ConstantView],
+    table_count: usize,
+) -> PlanMd<'a> {
     let names = |list: &[crate::catalog::QualifiedName]| {
         if list.is_empty() {
             "none".to_string()
@@ -875,7 +885,6 @@ fn plan_md<'a>(plan: &'a Plan, common: &'a Common, table_count: usize) -> PlanMd
                 .map(|s| super::markdown::code(&s.display))
         })
         .collect();
-    let constants = super::constants::constants(plan);
     let contract_drops = format!(
         "{}{}the migration's fingerprints and helper functions{}",
         if sequences.is_empty() {

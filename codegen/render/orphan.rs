@@ -44,9 +44,17 @@ pub fn kept<'p>(plan: &'p Plan, t: &TablePlan, column: &str) -> Option<&'p Decla
         .find(|r| r.table == t.table && r.column == column && !r.on_orphan.is_fail())
 }
 
+/// The uuid `r`'s kept orphans get: the sentinel of the key the column
+/// holds.
+fn sentinel_uuid<'p>(plan: &'p Plan, r: &DeclaredReference) -> &'p str {
+    plan.table(&r.table)
+        .and_then(|t| t.columns.iter().find(|c| c.name == r.column))
+        .map_or(SENTINEL_UUID, |c| plan.sentinel_of(&c.root))
+}
+
 /// `'00000000-…'::uuid`: the uuid `r`'s kept orphans get.
-pub fn sentinel(r: &DeclaredReference) -> String {
-    sentinel_literal(r.sentinel.as_deref().unwrap_or(SENTINEL_UUID))
+pub fn sentinel(plan: &Plan, r: &DeclaredReference) -> String {
+    sentinel_literal(sentinel_uuid(plan, r))
 }
 
 /// `uuid` as an SQL uuid literal.
@@ -55,9 +63,9 @@ pub fn sentinel_literal(uuid: &str) -> String {
 }
 
 /// What an orphan's column holds after forward: `NULL` or the sentinel.
-fn forward_value(r: &DeclaredReference) -> String {
+fn forward_value(plan: &Plan, r: &DeclaredReference) -> String {
     match r.on_orphan {
-        OnOrphan::Keep => sentinel(r),
+        OnOrphan::Keep => sentinel(plan, r),
         _ => "NULL".to_string(),
     }
 }
@@ -65,9 +73,9 @@ fn forward_value(r: &DeclaredReference) -> String {
 /// Whether `value` (an expression over the uuid column) still holds what
 /// forward gave an orphan: the test rollback and verification apply before
 /// they put the recorded value back.
-pub fn holds_forward_value(r: &DeclaredReference, value: &str) -> String {
+pub fn holds_forward_value(plan: &Plan, r: &DeclaredReference, value: &str) -> String {
     match r.on_orphan {
-        OnOrphan::Keep => format!("{value} = {}", sentinel(r)),
+        OnOrphan::Keep => format!("{value} = {}", sentinel(plan, r)),
         _ => format!("{value} IS NULL"),
     }
 }
@@ -95,12 +103,12 @@ fn record_is(alias: &str, r: &DeclaredReference) -> String {
 
 /// The join that finds a row's recorded orphan value while the table holds
 /// uuids (`t` is the table): rollback's copy and verify_forward.
-pub fn record_join(r: &DeclaredReference, alias: &str) -> String {
+pub fn record_join(plan: &Plan, r: &DeclaredReference, alias: &str) -> String {
     format!(
         "LEFT JOIN keyshift.orphan {alias} ON {} AND {alias}.new_key = {} AND {}",
         record_is(alias, r),
         key_now(r, "t."),
-        holds_forward_value(r, &format!("t.{}", quote_ident(&r.column)))
+        holds_forward_value(plan, r, &format!("t.{}", quote_ident(&r.column)))
     )
 }
 
@@ -110,7 +118,12 @@ pub fn record_join(r: &DeclaredReference, alias: &str) -> String {
 /// row `otherwise`.
 /// A row written after forward holding the sentinel has no record: it gets
 /// `sentinel` (the column's sentinel default) where there is one.
-pub fn rollback_using(r: &DeclaredReference, otherwise: &str, sentinel: Option<i64>) -> String {
+pub fn rollback_using(
+    plan: &Plan,
+    r: &DeclaredReference,
+    otherwise: &str,
+    sentinel: Option<i64>,
+) -> String {
     let recorded = format!(
         "keyshift.orphan_value({}, {}, {})",
         lit(&r.table),
@@ -119,7 +132,7 @@ pub fn rollback_using(r: &DeclaredReference, otherwise: &str, sentinel: Option<i
     );
     format!(
         "CASE WHEN {} THEN {} ELSE {otherwise} END",
-        holds_forward_value(r, &quote_ident(&r.column)),
+        holds_forward_value(plan, r, &quote_ident(&r.column)),
         match sentinel {
             Some(s) if r.on_orphan == OnOrphan::Keep => format!("coalesce({recorded}, {s})"),
             _ => recorded,
@@ -129,10 +142,10 @@ pub fn rollback_using(r: &DeclaredReference, otherwise: &str, sentinel: Option<i
 
 /// Whether the row `t` (the table, holding uuids) is a recorded orphan
 /// still holding what forward gave it in `value`.
-pub fn recorded(r: &DeclaredReference, value: &str) -> String {
+pub fn recorded(plan: &Plan, r: &DeclaredReference, value: &str) -> String {
     format!(
         "({} AND EXISTS (SELECT 1 FROM keyshift.orphan o WHERE {} AND o.new_key = {}))",
-        holds_forward_value(r, value),
+        holds_forward_value(plan, r, value),
         record_is("o", r),
         key_now(r, "t.")
     )
@@ -162,10 +175,7 @@ fn view(plan: &Plan, r: &DeclaredReference, t: &TablePlan) -> OrphanView {
     let orphan = super::declared::orphan_condition(r);
     let display = super::declared::reference_label(r);
     let becomes = match r.on_orphan {
-        OnOrphan::Keep => format!(
-            "the sentinel uuid {}",
-            r.sentinel.as_deref().unwrap_or(SENTINEL_UUID)
-        ),
+        OnOrphan::Keep => format!("the sentinel uuid {}", sentinel_uuid(plan, r)),
         _ => "NULL".to_string(),
     };
     // The key after forward: a converted key column's uuid from its root's
@@ -214,7 +224,7 @@ fn view(plan: &Plan, r: &DeclaredReference, t: &TablePlan) -> OrphanView {
             format!(
                 "UPDATE ONLY {} t SET {col} = {} FROM keyshift.orphan o WHERE {} AND o.new_key = {}",
                 r.table.quoted(),
-                forward_value(r),
+                forward_value(plan, r),
                 record_is("o", r),
                 key_now(r, "t.")
             )
@@ -225,7 +235,7 @@ fn view(plan: &Plan, r: &DeclaredReference, t: &TablePlan) -> OrphanView {
             if r.on_orphan == OnOrphan::Keep {
                 format!(
                     "the sentinel uuid `{}`",
-                    r.sentinel.as_deref().unwrap_or(SENTINEL_UUID)
+                    sentinel_uuid(plan, r)
                 )
             } else {
                 "NULL".to_string()

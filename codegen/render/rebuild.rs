@@ -254,12 +254,12 @@ pub(super) fn fill_with(
                         let _ = write!(
                             select,
                             "coalesce(m{aliases}.{to}, CASE WHEN t.{quoted} IS NOT NULL THEN {} END)",
-                            super::orphan::sentinel(r)
+                            super::orphan::sentinel(plan, r)
                         );
                     }
                     Some(r) if to == "old_id" => {
                         let alias = format!("o{aliases}");
-                        let _ = write!(joins, "\n{}", super::orphan::record_join(r, &alias));
+                        let _ = write!(joins, "\n{}", super::orphan::record_join(plan, r, &alias));
                         let _ = write!(select, "coalesce(m{aliases}.{to}, {alias}.old_value)");
                     }
                     _ => {

@@ -350,7 +350,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                 match &c.kept {
                     Some(r) => {
                         let alias = format!("o{}", joins.len() + 1);
-                        joins.push(super::orphan::record_join(r, &alias));
+                        joins.push(super::orphan::record_join(plan, r, &alias));
                         format!("coalesce({old}, {alias}.old_value)")
                     }
                     None => old,
@@ -461,7 +461,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
         probe_change: quote_literal(
             &translations
                 .iter()
-                .filter(|x| x.kind == "check")
+                .filter(|x| x.kind == crate::plan::TranslatedKind::Check)
                 .map(|x| format!("DROP CONSTRAINT {}", quote_ident(&x.raw_name)))
                 .chain(columns.iter().map(|c| {
                     format!(
@@ -479,7 +479,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
             "ARRAY[{}]::name[]",
             translations
                 .iter()
-                .filter(|x| x.kind == "index")
+                .filter(|x| x.kind == crate::plan::TranslatedKind::Index)
                 .map(|x| x.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -565,7 +565,7 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
         forward_using: match kept {
             Some(r) if r.on_orphan == crate::plan::OnOrphan::Keep => format!(
                 "coalesce({uuid_for}, CASE WHEN {quoted} IS NOT NULL THEN {} END)",
-                super::orphan::sentinel(r)
+                super::orphan::sentinel(plan, r)
             ),
             _ => uuid_for,
         },
@@ -579,7 +579,7 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
                 None => old_id,
             };
             match kept {
-                Some(r) => super::orphan::rollback_using(r, &otherwise, sentinel),
+                Some(r) => super::orphan::rollback_using(plan, r, &otherwise, sentinel),
                 None => otherwise,
             }
         },
@@ -590,7 +590,7 @@ fn column(plan: &Plan, t: &TablePlan, c: &ConvertedColumn) -> ColumnView {
                 (Some(_), _) => format!(" AND t.{quoted} <> {root_sentinel}"),
                 (None, Some(r)) if r.on_orphan == crate::plan::OnOrphan::Keep => format!(
                     " AND NOT {}",
-                    super::orphan::recorded(r, &format!("t.{quoted}"))
+                    super::orphan::recorded(plan, r, &format!("t.{quoted}"))
                 ),
                 _ => String::new(),
             }

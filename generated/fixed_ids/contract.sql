@@ -39,7 +39,7 @@ DROP FUNCTION keyshift.recreate_foreign_keys();
 DROP FUNCTION keyshift.drop_dependents(), keyshift.recreate_dependents(boolean);
 DROP TABLE keyshift.dependent;
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
-DROP FUNCTION keyshift.constant_uuid(text, bigint, boolean, text, uuid), keyshift.index_tail(regclass, text, text[]),
+DROP FUNCTION keyshift.index_tail(regclass, text, text[]),
     keyshift.translated_objects(regclass, regclass, boolean), keyshift.swap_translated(regclass, boolean, boolean);
 DROP TABLE keyshift.translated;
 DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclass), keyshift.run(regclass, text[]),
