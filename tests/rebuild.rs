@@ -288,3 +288,94 @@ fn rollback_waits_for_its_own_tables_before_locking_out_readers() {
     rollback.expect("rollback after the holder let go");
     run(&db, dir.path(), "verify_rollback.sql").expect("verify_rollback");
 }
+
+/// Each copy's rows go in by `CREATE TABLE … AS` (parallel workers) where
+/// the empty copy holds nothing that could not be laid on a new table
+/// afterwards, and by `INSERT … SELECT` otherwise; psql prints which, and
+/// why, per table (in the order forward copies them). Either way the round trip is exact: the schema dump and
+/// the data after rollback are those before forward. The fast path's
+/// table carries what it must lay on afterwards: defaults, NOT NULLs,
+/// CHECKs, comments, statistics targets, column options and grants.
+#[test]
+fn each_copy_says_how_its_rows_were_written() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let schema = "
+        CREATE ROLE keyshift_copy_reader;
+        CREATE TABLE users (
+            id serial PRIMARY KEY,
+            email text NOT NULL UNIQUE CHECK (email LIKE '%@%'),
+            plan text NOT NULL DEFAULT 'free' CHECK (plan = ANY (ARRAY['free', 'paid'])),
+            score numeric(6, 2) DEFAULT 0
+        );
+        COMMENT ON COLUMN users.email IS 'where we write';
+        COMMENT ON CONSTRAINT users_email_check ON users IS 'one @ at least';
+        ALTER TABLE users ALTER COLUMN score SET STATISTICS 500, ALTER COLUMN email SET (n_distinct = -1);
+        GRANT SELECT (id, email) ON users TO keyshift_copy_reader;
+        CREATE TABLE tags (
+            id serial PRIMARY KEY,
+            user_id integer REFERENCES users,
+            label varchar(20) NOT NULL CHECK (label IN ('red', 'green'))
+        );
+        CREATE TABLE posts (
+            id bigserial PRIMARY KEY,
+            user_id integer NOT NULL REFERENCES users,
+            title text NOT NULL,
+            slug text GENERATED ALWAYS AS (lower(title)) STORED
+        );
+        CREATE TABLE notes (id serial PRIMARY KEY, user_id integer REFERENCES users, body text);
+        ALTER TABLE notes ALTER COLUMN body SET STORAGE EXTERNAL;
+        CREATE TABLE events (id serial PRIMARY KEY, user_id integer REFERENCES users, kind text);
+        CREATE INDEX events_kind_idx ON events (lower(kind));
+        INSERT INTO users (email, score) SELECT 'u' || g || '@example.com', g / 7.0 FROM generate_series(1, 50) g;
+        INSERT INTO tags (user_id, label) SELECT 1 + g % 50, CASE WHEN g % 2 = 0 THEN 'red' ELSE 'green' END FROM generate_series(1, 80) g;
+        INSERT INTO posts (user_id, title) SELECT 1 + g % 50, 'Post ' || g FROM generate_series(1, 80) g;
+        INSERT INTO notes (user_id, body) SELECT 1 + g % 50, repeat('n', g) FROM generate_series(1, 80) g;
+        INSERT INTO events (user_id, kind) SELECT 1 + g % 50, 'Kind' || g % 3 FROM generate_series(1, 80) g;
+    ";
+    let db = server.create_database("copy_ways");
+    db.psql_sql(schema).expect("schema");
+    let before = db.dump_schema();
+    let data = db.data_snapshot();
+    let dir = bundle(schema, &Options::default());
+    run(&db, dir.path(), "preflight.sql").expect("preflight");
+    let out = run(&db, dir.path(), "forward.sql").expect("forward");
+    let ways: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("CREATE TABLE ... AS") || l.starts_with("INSERT ... SELECT"))
+        .collect();
+    let parallel = "CREATE TABLE ... AS, on parallel workers where the server gives them";
+    assert_eq!(
+        ways,
+        [
+            parallel,
+            "INSERT ... SELECT, in one process (index events_kind_idx, built as rows arrive)",
+            "INSERT ... SELECT, in one process (storage or compression of column body)",
+            "INSERT ... SELECT, in one process (generated column slug)",
+            "INSERT ... SELECT, in one process (a default or CHECK constraint that does not read back as it prints)",
+        ],
+        "forward printed:\n{out}"
+    );
+    run(&db, dir.path(), "verify_forward.sql").expect("verify_forward");
+    let users = db
+        .psql_sql("SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'users_plan_check'")
+        .expect("users check");
+    assert!(users.contains("'free'::text"), "{users}");
+    let out = run(&db, dir.path(), "rollback.sql").expect("rollback");
+    assert_eq!(
+        out.lines().filter(|l| l.trim() == parallel).count(),
+        1,
+        "rollback printed:\n{out}"
+    );
+    run(&db, dir.path(), "verify_rollback.sql").expect("verify_rollback");
+    assert_eq!(
+        db.dump_schema(),
+        before,
+        "the round trip changed the schema"
+    );
+    assert_eq!(db.data_snapshot(), data, "the round trip changed the data");
+    db.psql_sql("DROP OWNED BY keyshift_copy_reader; DROP ROLE keyshift_copy_reader;")
+        .expect("drop role");
+}

@@ -44,9 +44,9 @@ pub struct RebuildView {
     pub record_columns: Vec<String>,
     /// `ARRAY['"keyshift"."users_ids"']::regclass[]`: the maps the fill joins.
     pub maps: String,
-    /// The `INSERT … SELECT` that fills the uuid copy.
+    /// `SELECT keyshift.fill_copy(…)`, which fills the uuid copy.
     pub fill_forward: String,
-    /// The `INSERT … SELECT` that fills the integer copy.
+    /// `SELECT keyshift.fill_copy(…)`, which fills the integer copy.
     pub fill_rollback: String,
 }
 
@@ -148,8 +148,8 @@ pub fn rebuild(
             maps.dedup();
             format!("ARRAY[{}]::regclass[]", maps.join(", "))
         },
-        fill_forward: fill(plan, t, &in_build, ("old_id", "new_id"), ""),
-        fill_rollback: fill(plan, t, &in_build, ("new_id", "old_id"), ""),
+        fill_forward: fill_call(plan, t, &in_build, ("old_id", "new_id")),
+        fill_rollback: fill_call(plan, t, &in_build, ("new_id", "old_id")),
         copy: in_build.quoted(),
     }
 }
@@ -213,16 +213,61 @@ pub(super) fn fill_with(
     rows: &str,
     bounded: bool,
 ) -> String {
+    let FillParts { columns, query } = fill_parts(plan, t, (from, to), rows, bounded);
+    format!("INSERT INTO {} ({columns})\n{query}", copy.quoted())
+}
+
+/// `SELECT keyshift.fill_copy(table, copy, columns, query)` for all the rows
+/// of `t`: the function (`templates/_swap.sql`) writes them by
+/// `CREATE TABLE … AS`, which PostgreSQL runs on parallel workers, where
+/// the empty copy allows it, and by [`fill`]'s `INSERT … SELECT` otherwise.
+/// The column list and the query travel as quoted literals, so nothing read
+/// from the schema reaches the file outside quotes.
+fn fill_call(plan: &Plan, t: &TablePlan, copy: &QualifiedName, from_to: (&str, &str)) -> String {
+    let FillParts { query, .. } = fill_parts(plan, t, from_to, "", false);
+    let mut names = String::new();
+    for name in filled_columns(t) {
+        if !names.is_empty() {
+            names.push_str(", ");
+        }
+        names.push_str(&quote_literal(name));
+    }
+    format!(
+        "SELECT keyshift.fill_copy({}, {}, ARRAY[{names}]::name[],\n{}) AS written_by",
+        quote_literal(&t.table.quoted()),
+        quote_literal(&copy.quoted()),
+        quote_literal(&query)
+    )
+}
+
+/// The columns a fill writes: all but the generated ones, which the server
+/// computes, in table order.
+fn filled_columns(t: &TablePlan) -> impl Iterator<Item = &String> {
+    t.all_columns
+        .iter()
+        .filter(|c| !t.generated_columns.contains(c))
+}
+
+/// The two halves of a fill: the copy's columns, quoted and joined, and
+/// the `SELECT` that gives their values in that order.
+struct FillParts {
+    columns: String,
+    query: String,
+}
+
+fn fill_parts(
+    plan: &Plan,
+    t: &TablePlan,
+    (from, to): (&str, &str),
+    rows: &str,
+    bounded: bool,
+) -> FillParts {
     let mut columns = String::new();
     let mut mapped = 0;
     let mut select = String::new();
     let mut joins = String::new();
     let mut aliases = 0;
-    for name in t
-        .all_columns
-        .iter()
-        .filter(|c| !t.generated_columns.contains(c))
-    {
+    for name in filled_columns(t) {
         let quoted = quote_ident(name);
         if !columns.is_empty() {
             columns.push_str(", ");
@@ -297,9 +342,9 @@ pub(super) fn fill_with(
             },
         }
     }
-    format!(
-        "INSERT INTO {} ({columns})\nSELECT {select}\nFROM ONLY {} t{rows}{joins}",
-        copy.quoted(),
-        t.table.quoted(),
-    )
+    let query = format!(
+        "SELECT {select}\nFROM ONLY {} t{rows}{joins}",
+        t.table.quoted()
+    );
+    FillParts { columns, query }
 }

@@ -168,10 +168,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.members
 SELECT keyshift.create_copy('"public"."members"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."members" ("member_id", "handle")
-SELECT m1.old_id, t."handle"
+SELECT keyshift.fill_copy('"public"."members"', '"keyshift_build_1"."members"', ARRAY['member_id', 'handle']::name[],
+'SELECT m1.old_id, t."handle"
 FROM ONLY "public"."members" t
-LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id";
+LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.members', '"public"."members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'));
 ANALYZE "keyshift_build_1"."members";
@@ -180,10 +180,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.members', '"publ
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."projects" ("project_id", "code", "title")
-SELECT m1.old_id, t."code", t."title"
+SELECT keyshift.fill_copy('"public"."projects"', '"keyshift_build_1"."projects"', ARRAY['project_id', 'code', 'title']::name[],
+'SELECT m1.old_id, t."code", t."title"
 FROM ONLY "public"."projects" t
-LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id";
+LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
 ANALYZE "keyshift_build_1"."projects";
@@ -192,11 +192,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"pub
 -- public.project_members
 SELECT keyshift.create_copy('"public"."project_members"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."project_members" ("member_id", "project_id", "role", "joined_on")
-SELECT m1.old_id, m2.old_id, t."role", t."joined_on"
+SELECT keyshift.fill_copy('"public"."project_members"', '"keyshift_build_1"."project_members"', ARRAY['member_id', 'project_id', 'role', 'joined_on']::name[],
+'SELECT m1.old_id, m2.old_id, t."role", t."joined_on"
 FROM ONLY "public"."project_members" t
 LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id"
-LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id";
+LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.project_members', '"public"."project_members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."project_members"'), to_regclass('"keyshift_build_1"."project_members"'));
 ANALYZE "keyshift_build_1"."project_members";
@@ -205,12 +205,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.project_members'
 -- public.assignments
 SELECT keyshift.create_copy('"public"."assignments"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."assignments" ("id", "task", "proj_ref", "who_ref", "due_on")
-SELECT m1.old_id, t."task", m2.old_id, m3.old_id, t."due_on"
+SELECT keyshift.fill_copy('"public"."assignments"', '"keyshift_build_1"."assignments"', ARRAY['id', 'task', 'proj_ref', 'who_ref', 'due_on']::name[],
+'SELECT m1.old_id, t."task", m2.old_id, m3.old_id, t."due_on"
 FROM ONLY "public"."assignments" t
 LEFT JOIN "keyshift"."assignments_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."proj_ref"
-LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."who_ref";
+LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."who_ref"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.assignments', '"public"."assignments"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."assignments"'), to_regclass('"keyshift_build_1"."assignments"'));
 ANALYZE "keyshift_build_1"."assignments";
@@ -219,13 +219,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.assignments', '"
 -- public.time_entries
 SELECT keyshift.create_copy('"public"."time_entries"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"', '"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."time_entries" ("entry_id", "project_id", "member_id", "approver_id", "minutes", "note")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."minutes", t."note"
+SELECT keyshift.fill_copy('"public"."time_entries"', '"keyshift_build_1"."time_entries"', ARRAY['entry_id', 'project_id', 'member_id', 'approver_id', 'minutes', 'note']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."minutes", t."note"
 FROM ONLY "public"."time_entries" t
 LEFT JOIN "keyshift"."time_entries_ids" m1 ON m1.new_id = t."entry_id"
 LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
 LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."member_id"
-LEFT JOIN "keyshift"."members_ids" m4 ON m4.new_id = t."approver_id";
+LEFT JOIN "keyshift"."members_ids" m4 ON m4.new_id = t."approver_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.time_entries', '"public"."time_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."time_entries"'), to_regclass('"keyshift_build_1"."time_entries"'));
 ANALYZE "keyshift_build_1"."time_entries";

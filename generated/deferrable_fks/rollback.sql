@@ -154,10 +154,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.authors
 SELECT keyshift.create_copy('"public"."authors"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."authors" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."authors"', '"keyshift_build_1"."authors"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."authors" t
-LEFT JOIN "keyshift"."authors_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."authors_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.authors', '"public"."authors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."authors"'), to_regclass('"keyshift_build_1"."authors"'));
 ANALYZE "keyshift_build_1"."authors";
@@ -166,13 +166,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.authors', '"publ
 -- public.books
 SELECT keyshift.create_copy('"public"."books"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."books" ("id", "title", "author_id", "editor_id", "sequel_of")
-SELECT m1.old_id, t."title", m2.old_id, m3.old_id, m4.old_id
+SELECT keyshift.fill_copy('"public"."books"', '"keyshift_build_1"."books"', ARRAY['id', 'title', 'author_id', 'editor_id', 'sequel_of']::name[],
+'SELECT m1.old_id, t."title", m2.old_id, m3.old_id, m4.old_id
 FROM ONLY "public"."books" t
 LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."authors_ids" m2 ON m2.new_id = t."author_id"
 LEFT JOIN "keyshift"."authors_ids" m3 ON m3.new_id = t."editor_id"
-LEFT JOIN "keyshift"."books_ids" m4 ON m4.new_id = t."sequel_of";
+LEFT JOIN "keyshift"."books_ids" m4 ON m4.new_id = t."sequel_of"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
 ANALYZE "keyshift_build_1"."books";
@@ -181,11 +181,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.books', '"public
 -- public.book_authors
 SELECT keyshift.create_copy('"public"."book_authors"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."book_authors" ("book_id", "author_id", "position")
-SELECT m1.old_id, m2.old_id, t."position"
+SELECT keyshift.fill_copy('"public"."book_authors"', '"keyshift_build_1"."book_authors"', ARRAY['book_id', 'author_id', 'position']::name[],
+'SELECT m1.old_id, m2.old_id, t."position"
 FROM ONLY "public"."book_authors" t
 LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."book_id"
-LEFT JOIN "keyshift"."authors_ids" m2 ON m2.new_id = t."author_id";
+LEFT JOIN "keyshift"."authors_ids" m2 ON m2.new_id = t."author_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.book_authors', '"public"."book_authors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."book_authors"'), to_regclass('"keyshift_build_1"."book_authors"'));
 ANALYZE "keyshift_build_1"."book_authors";
@@ -194,12 +194,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.book_authors', '
 -- public.royalties
 SELECT keyshift.create_copy('"public"."royalties"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."authors_ids"', '"keyshift"."books_ids"', '"keyshift"."royalties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."royalties" ("id", "book_id", "author_id", "amount", "note")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."amount", t."note"
+SELECT keyshift.fill_copy('"public"."royalties"', '"keyshift_build_1"."royalties"', ARRAY['id', 'book_id', 'author_id', 'amount', 'note']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."amount", t."note"
 FROM ONLY "public"."royalties" t
 LEFT JOIN "keyshift"."royalties_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."books_ids" m2 ON m2.new_id = t."book_id"
-LEFT JOIN "keyshift"."authors_ids" m3 ON m3.new_id = t."author_id";
+LEFT JOIN "keyshift"."authors_ids" m3 ON m3.new_id = t."author_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.royalties', '"public"."royalties"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."royalties"'), to_regclass('"keyshift_build_1"."royalties"'));
 ANALYZE "keyshift_build_1"."royalties";

@@ -152,10 +152,10 @@ CREATE SCHEMA "keyshift_replaced_2";
 -- geo.regions
 SELECT keyshift.create_copy('"geo"."regions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."regions" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"geo"."regions"', '"keyshift_build_1"."regions"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "geo"."regions" t
-LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'geo.regions', '"geo"."regions"');
 SELECT keyshift.copy_indexes(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'));
 ANALYZE "keyshift_build_1"."regions";
@@ -164,11 +164,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'geo.regions', '"geo"."r
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_2"."accounts" ("id", "region_id", "name")
-SELECT m1.old_id, m2.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_2"."accounts"', ARRAY['id', 'region_id', 'name']::name[],
+'SELECT m1.old_id, m2.old_id, t."name"
 FROM ONLY "public"."accounts" t
 LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."geo_regions_ids" m2 ON m2.new_id = t."region_id";
+LEFT JOIN "keyshift"."geo_regions_ids" m2 ON m2.new_id = t."region_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_2"."accounts"'));
 ANALYZE "keyshift_build_2"."accounts";
@@ -177,12 +177,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_2"."projects" ("id", "owner_id", "backup", "title")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."title"
+SELECT keyshift.fill_copy('"public"."projects"', '"keyshift_build_2"."projects"', ARRAY['id', 'owner_id', 'backup', 'title']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."title"
 FROM ONLY "public"."projects" t
 LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id"
-LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."backup";
+LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."backup"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_2"."projects"'));
 ANALYZE "keyshift_build_2"."projects";

@@ -347,6 +347,40 @@ BEGIN
 END
 $keyshift$;
 
+-- What a copy takes from its original beyond the columns' types, defaults
+-- and constraints: per-column statistics targets, options and grants, and
+-- the table's owner, grants, comment and row security.
+CREATE FUNCTION keyshift.dress(src regclass, dest text) RETURNS text[]
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    c pg_class;
+    a record;
+    stmts text[] := '{}';
+BEGIN
+    SELECT * INTO c FROM pg_class WHERE oid = src;
+    FOR a IN SELECT * FROM pg_attribute WHERE attrelid = src AND attnum > 0 AND NOT attisdropped ORDER BY attnum LOOP
+        IF coalesce(a.attstattarget::integer, -1) >= 0 THEN
+            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET STATISTICS %s', dest, a.attname, a.attstattarget);
+        END IF;
+        IF a.attoptions IS NOT NULL THEN
+            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET (%s)', dest, a.attname, array_to_string(a.attoptions, ', '));
+        END IF;
+        IF a.attacl IS NOT NULL THEN
+            stmts := stmts || keyshift.grants(dest, a.attname, a.attacl);
+        END IF;
+    END LOOP;
+    RETURN stmts
+        || format('ALTER TABLE %s OWNER TO %I', dest, pg_get_userbyid(c.relowner))
+        || CASE WHEN c.relacl IS NOT NULL
+                THEN format('REVOKE ALL ON %s FROM %I', dest, pg_get_userbyid(c.relowner)) || keyshift.grants(dest, NULL, c.relacl)
+                ELSE '{}'::text[] END
+        || (SELECT format('COMMENT ON TABLE %s IS %L', dest, description)
+            FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid = src AND objsubid = 0)
+        || CASE WHEN c.relrowsecurity THEN format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', dest) END
+        || CASE WHEN c.relforcerowsecurity THEN format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', dest) END;
+END
+$keyshift$;
+
 -- Creates the copy's table with LIKE, which copies expression trees
 -- (defaults, generated columns, CHECK constraints, index expressions and
 -- predicates) as PostgreSQL holds them: printed and parsed again, some
@@ -421,28 +455,165 @@ BEGIN
                                               || CASE WHEN to_uuid THEN k.uuid_default ELSE k.int_default END, ''),
                                   ', ' ORDER BY k.column_name)
                        FROM keyshift.rebuilt_column k WHERE to_regclass(k.table_name) = src);
-    FOR a IN SELECT * FROM pg_attribute WHERE attrelid = src AND attnum > 0 AND NOT attisdropped ORDER BY attnum LOOP
-        IF coalesce(a.attstattarget::integer, -1) >= 0 THEN
-            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET STATISTICS %s', dest, a.attname, a.attstattarget);
-        END IF;
-        IF a.attoptions IS NOT NULL THEN
-            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET (%s)', dest, a.attname, array_to_string(a.attoptions, ', '));
-        END IF;
-        IF a.attacl IS NOT NULL THEN
-            stmts := stmts || keyshift.grants(dest, a.attname, a.attacl);
-        END IF;
-    END LOOP;
-    PERFORM keyshift.run(src, stmts
-        || format('ALTER TABLE %s OWNER TO %I', dest, pg_get_userbyid(c.relowner))
-        || CASE WHEN c.relacl IS NOT NULL
-                THEN format('REVOKE ALL ON %s FROM %I', dest, pg_get_userbyid(c.relowner)) || keyshift.grants(dest, NULL, c.relacl)
-                ELSE '{}'::text[] END
-        || (SELECT format('COMMENT ON TABLE %s IS %L', dest, description)
-            FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid = src AND objsubid = 0)
-        || CASE WHEN c.relrowsecurity THEN format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', dest) END
-        || CASE WHEN c.relforcerowsecurity THEN format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', dest) END);
+    PERFORM keyshift.run(src, stmts || keyshift.dress(src, dest));
     RETURN dest::regclass;
 END
+$keyshift$;
+
+
+-- Writes the rows of a copy that create_copy made: `query` selects them
+-- from the original, joined to the maps, one output column for each of
+-- `columns`, in order. PostgreSQL runs INSERT … SELECT in one process, but lets
+-- CREATE TABLE … AS spread the scan, the map joins and the uuids over
+-- parallel workers, which halves the longest step of forward and rollback
+-- on two cores (README, "Maintenance mode"). So where the empty copy holds
+-- nothing that cannot be laid on a new table afterwards (no generated or
+-- identity column, no storage or compression other than the type's, no
+-- index left on it), the rows go into a new table under the copy's name;
+-- the copy's defaults, NOT NULLs and CHECK constraints (checked in one
+-- scan), comments and attributes follow, the two tables must then describe
+-- alike (keyshift.shape), and the empty copy is dropped. Otherwise the rows
+-- go into the copy itself. Returns which way it took, and why, for psql to
+-- print.
+CREATE FUNCTION keyshift.fill_copy(src regclass, dest regclass, columns name[], query text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    c pg_class;
+    target text;
+    opts text[];
+    shape_before text;
+    shape_after text;
+    setup_cost text := current_setting('parallel_setup_cost');
+    tuple_cost text := current_setting('parallel_tuple_cost');
+    names text := (SELECT string_agg(quote_ident(n), ', ' ORDER BY k) FROM unnest(columns) WITH ORDINALITY AS u (n, k));
+    defaults text[];
+    checks text[];
+    probe regclass;
+    same boolean;
+    why text;
+BEGIN
+    SELECT * INTO c FROM pg_class WHERE oid = dest;
+    SELECT CASE WHEN a.attgenerated <> '' THEN format('generated column %I', a.attname)
+                WHEN a.attidentity <> '' THEN format('identity column %I', a.attname)
+                ELSE format('storage or compression of column %I', a.attname) END INTO why
+    FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+    WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped
+      AND (a.attgenerated <> '' OR a.attidentity <> '' OR a.attstorage <> ty.typstorage OR a.attcompression <> '')
+    ORDER BY a.attnum LIMIT 1;
+    why := coalesce(why, (SELECT format('index %I, built as rows arrive', x.relname) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+                          WHERE i.indrelid = dest ORDER BY x.relname LIMIT 1));
+    IF why IS NULL AND columns IS DISTINCT FROM ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = dest AND attnum > 0 AND NOT attisdropped ORDER BY attnum) THEN
+        why := 'columns the copy does not have';
+    END IF;
+    IF why IS NOT NULL THEN
+        EXECUTE format('INSERT INTO %s (%s) %s', dest, names, query);
+        RETURN 'INSERT ... SELECT, in one process (' || why || ')';
+    END IF;
+    -- Defaults and CHECK constraints reach the new table as text, and not
+    -- every expression reads back as it prints (`x = ANY (ARRAY[...]::text[])`
+    -- comes back with its casts moved), so they are tried first on an empty
+    -- scratch table; where one changes, the rows go into the copy itself.
+    defaults := ARRAY(SELECT format('ALTER COLUMN %I SET DEFAULT %s', a.attname, pg_get_expr(d.adbin, d.adrelid))
+                      FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                      WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum);
+    checks := ARRAY(SELECT format('ADD CONSTRAINT %I %s', conname, pg_get_constraintdef(oid))
+                    FROM pg_constraint WHERE conrelid = dest AND contype = 'c' ORDER BY oid);
+    IF cardinality(defaults || checks) > 0 THEN
+        EXECUTE format('CREATE TEMPORARY TABLE %I (LIKE %s) ON COMMIT DROP', 'keyshift_probe_' || src::oid, dest);
+        probe := ('pg_temp.' || quote_ident('keyshift_probe_' || src::oid))::regclass;
+        BEGIN
+            EXECUTE 'ALTER TABLE ' || probe || ' ' || array_to_string(defaults || checks, ', ');
+            same := keyshift.expressions(probe) = keyshift.expressions(dest);
+        EXCEPTION WHEN OTHERS THEN
+            same := false;
+        END;
+        EXECUTE format('DROP TABLE %s', probe);
+        IF NOT same THEN
+            EXECUTE format('INSERT INTO %s (%s) %s', dest, names, query);
+            RETURN 'INSERT ... SELECT, in one process (a default or CHECK constraint that does not read back as it prints)';
+        END IF;
+    END IF;
+    target := format('%I.%I', (SELECT nspname FROM pg_namespace WHERE oid = c.relnamespace), c.relname);
+    shape_before := keyshift.shape(dest);
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', dest, 'keyshift_shape_' || src::oid);
+    opts := coalesce(c.reloptions, '{}')
+         || coalesce((SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) AS o WHERE t.oid = c.reltoastrelid), '{}');
+    -- Workers cost little next to a table's rows; with the default costs
+    -- the planner would keep the copy in one process. A converted column
+    -- is cast to the copy's type: the maps hold bigint old ids, and the
+    -- column may be an integer.
+    PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true);
+    EXECUTE format('CREATE %sTABLE %s USING %I%s%s AS SELECT %s FROM (%s) AS q (%s)',
+        CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, target,
+        (SELECT amname FROM pg_am WHERE oid = c.relam),
+        CASE WHEN cardinality(opts) > 0 THEN ' WITH (' || array_to_string(opts, ', ') || ')' ELSE '' END,
+        CASE WHEN c.reltablespace <> 0 THEN format(' TABLESPACE %I', (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)) ELSE '' END,
+        (SELECT string_agg(CASE WHEN a.attname IN (SELECT k.column_name FROM keyshift.rebuilt_column k WHERE to_regclass(k.table_name) = src)
+                                THEN format('q.%I::%s AS %I', a.attname, format_type(a.atttypid, a.atttypmod), a.attname)
+                                ELSE format('q.%I', a.attname) END, ', ' ORDER BY a.attnum)
+         FROM pg_attribute a WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped),
+        query, names);
+    PERFORM set_config('parallel_setup_cost', setup_cost, true), set_config('parallel_tuple_cost', tuple_cost, true);
+    -- One statement, so that the NOT NULLs and CHECKs are proved in one scan.
+    PERFORM keyshift.run(src, ARRAY[
+        'ALTER TABLE ' || target || ' ' || nullif(array_to_string(
+            defaults
+            -- From PostgreSQL 18 a NOT NULL is a named constraint.
+            || ARRAY(SELECT CASE WHEN n.conname IS NULL THEN format('ALTER COLUMN %I SET NOT NULL', a.attname)
+                                 ELSE format('ADD CONSTRAINT %I NOT NULL %I%s', n.conname, a.attname,
+                                             CASE WHEN n.connoinherit THEN ' NO INHERIT' ELSE '' END) END
+                     FROM pg_attribute a
+                     LEFT JOIN pg_constraint n ON n.conrelid = a.attrelid AND n.contype = 'n' AND n.conkey = ARRAY[a.attnum]
+                     WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull ORDER BY a.attnum)
+            || checks, ', '), '')]
+        || ARRAY(SELECT format('COMMENT ON COLUMN %s.%I IS %L', target, a.attname, d.description)
+                 FROM pg_description d JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid
+                 WHERE d.classoid = 'pg_class'::regclass AND d.objoid = dest AND d.objsubid > 0 ORDER BY a.attnum)
+        || ARRAY(SELECT format('COMMENT ON CONSTRAINT %I ON %s IS %L', con.conname, target, d.description)
+                 FROM pg_constraint con JOIN pg_description d ON d.classoid = 'pg_constraint'::regclass AND d.objoid = con.oid
+                 WHERE con.conrelid = dest ORDER BY con.conname)
+        || keyshift.dress(src, target));
+    shape_after := keyshift.shape(target::regclass);
+    IF shape_after IS DISTINCT FROM shape_before THEN
+        RAISE EXCEPTION 'keyshift: the copy of % that CREATE TABLE ... AS wrote does not match the empty copy it replaces; this is a bug in keyshift', src
+            USING DETAIL = format(E'expected:\n%s\nfound:\n%s', shape_before, shape_after),
+                  HINT = 'The transaction rolls back as a whole, so nothing has changed.';
+    END IF;
+    EXECUTE format('DROP TABLE %s', dest);
+    RETURN 'CREATE TABLE ... AS, on parallel workers where the server gives them';
+END
+$keyshift$;
+
+-- A table's defaults and CHECK constraints as the server prints them.
+CREATE FUNCTION keyshift.expressions(rel regclass) RETURNS text
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT concat_ws(E'\n',
+        (SELECT string_agg(format('default of %s: %s', quote_ident(a.attname), pg_get_expr(d.adbin, d.adrelid)), E'\n' ORDER BY a.attnum)
+         FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
+        (SELECT string_agg(format('constraint %s %s', quote_ident(conname), pg_get_constraintdef(oid)), E'\n' ORDER BY conname)
+         FROM pg_constraint WHERE conrelid = rel AND contype = 'c'))
+$keyshift$;
+
+-- What fill_copy compares: a table as pg_dump shows it, apart from its name
+-- and indexes.
+CREATE FUNCTION keyshift.shape(rel regclass) RETURNS text
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT concat_ws(E'\n',
+        (SELECT format('persistence %s, access method %s, options %s, tablespace %s, owner %s, grants %s, row security %s %s, type %s, comment %L',
+                       relpersistence, relam, reloptions, reltablespace, relowner, relacl, relrowsecurity, relforcerowsecurity, reloftype,
+                       obj_description(oid, 'pg_class'))
+         FROM pg_class WHERE oid = rel),
+        (SELECT string_agg(format('column %s %s collate %s, not null %s, default %s, storage %s, compression %s, statistics %s, options %s, grants %s, generated %s, identity %s, comment %L',
+                                  quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attcollation, a.attnotnull,
+                                  pg_get_expr(d.adbin, d.adrelid), a.attstorage, a.attcompression, a.attstattarget, a.attoptions, a.attacl,
+                                  a.attgenerated, a.attidentity, col_description(rel, a.attnum)),
+                           E'\n' ORDER BY a.attnum)
+         FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
+        (SELECT string_agg(format('constraint %s %s, comment %L', quote_ident(conname), pg_get_constraintdef(oid),
+                                  obj_description(oid, 'pg_constraint')), E'\n' ORDER BY conname)
+         FROM pg_constraint WHERE conrelid = rel))
 $keyshift$;
 
 -- Once the rows are in: the indexes create_copy left out (primary key,
@@ -612,7 +783,10 @@ BEGIN
         FROM pg_depend d
         WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = live AND d.deptype = 'n'
           AND NOT (d.classid = 'pg_constraint'::regclass AND (SELECT conrelid FROM pg_constraint WHERE oid = d.objid) = live)
-          AND NOT (d.classid = 'pg_class'::regclass AND (SELECT indrelid FROM pg_index WHERE indexrelid = d.objid) = live);
+          AND NOT (d.classid = 'pg_class'::regclass AND (SELECT indrelid FROM pg_index WHERE indexrelid = d.objid) = live)
+          -- A generated column's expression uses the table's own columns;
+          -- the copy has its own.
+          AND NOT (d.classid = 'pg_attrdef'::regclass AND (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid) = live);
         IF left_over IS NOT NULL THEN
             RAISE EXCEPTION 'keyshift: % is still used by %, which the plan does not know; run preflight.sql', live, left_over;
         END IF;
@@ -660,10 +834,10 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."transfers"', 'reviewer_id'
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."accounts" ("id", "region", "label")
-SELECT m1.new_id, t."region", t."label"
+SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'region', 'label']::name[],
+'SELECT m1.new_id, t."region", t."label"
 FROM ONLY "public"."accounts" t
-LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.old_id = t."id";
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.old_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
 ANALYZE "keyshift_build_1"."accounts";
@@ -672,11 +846,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 -- public.ledger
 SELECT keyshift.create_copy('"public"."ledger"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."ledger" ("id", "region", "account_id", "amount")
-SELECT m1.new_id, t."region", m2.new_id, t."amount"
+SELECT keyshift.fill_copy('"public"."ledger"', '"keyshift_build_1"."ledger"', ARRAY['id', 'region', 'account_id', 'amount']::name[],
+'SELECT m1.new_id, t."region", m2.new_id, t."amount"
 FROM ONLY "public"."ledger" t
 LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.old_id = t."id"
-LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."account_id";
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."account_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.ledger', '"public"."ledger"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."ledger"'), to_regclass('"keyshift_build_1"."ledger"'));
 ANALYZE "keyshift_build_1"."ledger";
@@ -685,11 +859,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"publi
 -- public.archived_entries
 SELECT keyshift.create_copy('"public"."archived_entries"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."archived_entries" ("id", "ledger_id", "archived")
-SELECT m1.new_id, m2.new_id, t."archived"
+SELECT keyshift.fill_copy('"public"."archived_entries"', '"keyshift_build_1"."archived_entries"', ARRAY['id', 'ledger_id', 'archived']::name[],
+'SELECT m1.new_id, m2.new_id, t."archived"
 FROM ONLY "public"."archived_entries" t
 LEFT JOIN "keyshift"."archived_entries_ids" m1 ON m1.old_id = t."id"
-LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.old_id = t."ledger_id";
+LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.old_id = t."ledger_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.archived_entries', '"public"."archived_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."archived_entries"'), to_regclass('"keyshift_build_1"."archived_entries"'));
 ANALYZE "keyshift_build_1"."archived_entries";
@@ -698,11 +872,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries
 -- public.scratch
 SELECT keyshift.create_copy('"public"."scratch"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."scratch" ("id", "account_id", "note")
-SELECT m1.new_id, m2.new_id, t."note"
+SELECT keyshift.fill_copy('"public"."scratch"', '"keyshift_build_1"."scratch"', ARRAY['id', 'account_id', 'note']::name[],
+'SELECT m1.new_id, m2.new_id, t."note"
 FROM ONLY "public"."scratch" t
 LEFT JOIN "keyshift"."scratch_ids" m1 ON m1.old_id = t."id"
-LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."account_id";
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."account_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.scratch', '"public"."scratch"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."scratch"'), to_regclass('"keyshift_build_1"."scratch"'));
 ANALYZE "keyshift_build_1"."scratch";
@@ -711,12 +885,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.scratch', '"publ
 -- public.transfers
 SELECT keyshift.create_copy('"public"."transfers"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."transfers" ("id", "from_id", "reviewer_id")
-SELECT m1.new_id, m2.new_id, m3.new_id
+SELECT keyshift.fill_copy('"public"."transfers"', '"keyshift_build_1"."transfers"', ARRAY['id', 'from_id', 'reviewer_id']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id
 FROM ONLY "public"."transfers" t
 LEFT JOIN "keyshift"."transfers_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.old_id = t."from_id"
-LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.old_id = t."reviewer_id";
+LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.old_id = t."reviewer_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.transfers', '"public"."transfers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'));
 ANALYZE "keyshift_build_1"."transfers";

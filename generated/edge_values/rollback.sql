@@ -184,10 +184,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."accounts" ("id", "region", "label")
-SELECT m1.old_id, t."region", t."label"
+SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'region', 'label']::name[],
+'SELECT m1.old_id, t."region", t."label"
 FROM ONLY "public"."accounts" t
-LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
 ANALYZE "keyshift_build_1"."accounts";
@@ -196,11 +196,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 -- public.ledger
 SELECT keyshift.create_copy('"public"."ledger"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."ledger" ("id", "region", "account_id", "amount")
-SELECT m1.old_id, t."region", m2.old_id, t."amount"
+SELECT keyshift.fill_copy('"public"."ledger"', '"keyshift_build_1"."ledger"', ARRAY['id', 'region', 'account_id', 'amount']::name[],
+'SELECT m1.old_id, t."region", m2.old_id, t."amount"
 FROM ONLY "public"."ledger" t
 LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id";
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.ledger', '"public"."ledger"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."ledger"'), to_regclass('"keyshift_build_1"."ledger"'));
 ANALYZE "keyshift_build_1"."ledger";
@@ -209,11 +209,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"publi
 -- public.archived_entries
 SELECT keyshift.create_copy('"public"."archived_entries"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."archived_entries" ("id", "ledger_id", "archived")
-SELECT m1.old_id, m2.old_id, t."archived"
+SELECT keyshift.fill_copy('"public"."archived_entries"', '"keyshift_build_1"."archived_entries"', ARRAY['id', 'ledger_id', 'archived']::name[],
+'SELECT m1.old_id, m2.old_id, t."archived"
 FROM ONLY "public"."archived_entries" t
 LEFT JOIN "keyshift"."archived_entries_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id";
+LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.archived_entries', '"public"."archived_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."archived_entries"'), to_regclass('"keyshift_build_1"."archived_entries"'));
 ANALYZE "keyshift_build_1"."archived_entries";
@@ -222,11 +222,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries
 -- public.scratch
 SELECT keyshift.create_copy('"public"."scratch"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."scratch" ("id", "account_id", "note")
-SELECT m1.old_id, m2.old_id, t."note"
+SELECT keyshift.fill_copy('"public"."scratch"', '"keyshift_build_1"."scratch"', ARRAY['id', 'account_id', 'note']::name[],
+'SELECT m1.old_id, m2.old_id, t."note"
 FROM ONLY "public"."scratch" t
 LEFT JOIN "keyshift"."scratch_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id";
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.scratch', '"public"."scratch"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."scratch"'), to_regclass('"keyshift_build_1"."scratch"'));
 ANALYZE "keyshift_build_1"."scratch";
@@ -235,12 +235,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.scratch', '"publ
 -- public.transfers
 SELECT keyshift.create_copy('"public"."transfers"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."transfers" ("id", "from_id", "reviewer_id")
-SELECT m1.old_id, m2.old_id, m3.old_id
+SELECT keyshift.fill_copy('"public"."transfers"', '"keyshift_build_1"."transfers"', ARRAY['id', 'from_id', 'reviewer_id']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id
 FROM ONLY "public"."transfers" t
 LEFT JOIN "keyshift"."transfers_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."from_id"
-LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."reviewer_id";
+LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."reviewer_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.transfers', '"public"."transfers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'));
 ANALYZE "keyshift_build_1"."transfers";

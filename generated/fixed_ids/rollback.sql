@@ -170,11 +170,11 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.categories
 SELECT keyshift.create_copy('"public"."categories"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."categories" ("id", "parent_id", "name")
-SELECT m1.old_id, m2.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."categories"', '"keyshift_build_1"."categories"', ARRAY['id', 'parent_id', 'name']::name[],
+'SELECT m1.old_id, m2.old_id, t."name"
 FROM ONLY "public"."categories" t
 LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_id";
+LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.categories', '"public"."categories"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'));
 ANALYZE "keyshift_build_1"."categories";
@@ -183,10 +183,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.categories', '"p
 -- public.ticket_kinds
 SELECT keyshift.create_copy('"public"."ticket_kinds"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."ticket_kinds_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."ticket_kinds" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."ticket_kinds"', '"keyshift_build_1"."ticket_kinds"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."ticket_kinds" t
-LEFT JOIN "keyshift"."ticket_kinds_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."ticket_kinds_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.ticket_kinds', '"public"."ticket_kinds"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."ticket_kinds"'), to_regclass('"keyshift_build_1"."ticket_kinds"'));
 ANALYZE "keyshift_build_1"."ticket_kinds";
@@ -195,10 +195,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ticket_kinds', '
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("id", "name", "is_system")
-SELECT m1.old_id, t."name", t."is_system"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'name', 'is_system']::name[],
+'SELECT m1.old_id, t."name", t."is_system"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -207,13 +207,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.tickets
 SELECT keyshift.create_copy('"public"."tickets"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."ticket_kinds_ids"', '"keyshift"."tickets_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."tickets" ("id", "kind_id", "reporter_id", "assignee_id", "priority", "title")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."priority", t."title"
+SELECT keyshift.fill_copy('"public"."tickets"', '"keyshift_build_1"."tickets"', ARRAY['id', 'kind_id', 'reporter_id', 'assignee_id', 'priority', 'title']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."priority", t."title"
 FROM ONLY "public"."tickets" t
 LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."ticket_kinds_ids" m2 ON m2.new_id = t."kind_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."reporter_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."assignee_id";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."assignee_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
 ANALYZE "keyshift_build_1"."tickets";

@@ -154,11 +154,11 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.staff
 SELECT keyshift.create_copy('"public"."staff"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."staff" ("id", "store_id", "name", "email")
-SELECT m1.old_id, m2.old_id, t."name", t."email"
+SELECT keyshift.fill_copy('"public"."staff"', '"keyshift_build_1"."staff"', ARRAY['id', 'store_id', 'name', 'email']::name[],
+'SELECT m1.old_id, m2.old_id, t."name", t."email"
 FROM ONLY "public"."staff" t
 LEFT JOIN "keyshift"."staff_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id";
+LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.staff', '"public"."staff"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'));
 ANALYZE "keyshift_build_1"."staff";
@@ -167,11 +167,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.staff', '"public
 -- public.stores
 SELECT keyshift.create_copy('"public"."stores"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."stores" ("id", "name", "manager_id", "opened_on")
-SELECT m1.old_id, t."name", m2.old_id, t."opened_on"
+SELECT keyshift.fill_copy('"public"."stores"', '"keyshift_build_1"."stores"', ARRAY['id', 'name', 'manager_id', 'opened_on']::name[],
+'SELECT m1.old_id, t."name", m2.old_id, t."opened_on"
 FROM ONLY "public"."stores" t
 LEFT JOIN "keyshift"."stores_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."staff_ids" m2 ON m2.new_id = t."manager_id";
+LEFT JOIN "keyshift"."staff_ids" m2 ON m2.new_id = t."manager_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.stores', '"public"."stores"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."stores"'), to_regclass('"keyshift_build_1"."stores"'));
 ANALYZE "keyshift_build_1"."stores";
@@ -180,12 +180,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.stores', '"publi
 -- public.sales
 SELECT keyshift.create_copy('"public"."sales"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."sales_ids"', '"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."sales" ("id", "store_id", "staff_id", "amount", "sold_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."amount", t."sold_at"
+SELECT keyshift.fill_copy('"public"."sales"', '"keyshift_build_1"."sales"', ARRAY['id', 'store_id', 'staff_id', 'amount', 'sold_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."amount", t."sold_at"
 FROM ONLY "public"."sales" t
 LEFT JOIN "keyshift"."sales_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id"
-LEFT JOIN "keyshift"."staff_ids" m3 ON m3.new_id = t."staff_id";
+LEFT JOIN "keyshift"."staff_ids" m3 ON m3.new_id = t."staff_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.sales', '"public"."sales"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sales"'), to_regclass('"keyshift_build_1"."sales"'));
 ANALYZE "keyshift_build_1"."sales";

@@ -186,11 +186,11 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.categories
 SELECT keyshift.create_copy('"public"."categories"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."categories" ("id", "parent_category_id", "name")
-SELECT m1.old_id, m2.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."categories"', '"keyshift_build_1"."categories"', ARRAY['id', 'parent_category_id', 'name']::name[],
+'SELECT m1.old_id, m2.old_id, t."name"
 FROM ONLY "public"."categories" t
 LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_category_id";
+LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_category_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.categories', '"public"."categories"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'));
 ANALYZE "keyshift_build_1"."categories";
@@ -199,10 +199,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.categories', '"p
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("id", "username", "external_id")
-SELECT m1.old_id, t."username", t."external_id"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'username', 'external_id']::name[],
+'SELECT m1.old_id, t."username", t."external_id"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -211,13 +211,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.posts
 SELECT keyshift.create_copy('"public"."posts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."topics_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."posts" ("id", "topic_id", "user_id", "reply_to_post_id", "body")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."body"
+SELECT keyshift.fill_copy('"public"."posts"', '"keyshift_build_1"."posts"', ARRAY['id', 'topic_id', 'user_id', 'reply_to_post_id', 'body']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."body"
 FROM ONLY "public"."posts" t
 LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."topics_ids" m2 ON m2.new_id = t."topic_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"
-LEFT JOIN "keyshift"."posts_ids" m4 ON m4.new_id = t."reply_to_post_id";
+LEFT JOIN "keyshift"."posts_ids" m4 ON m4.new_id = t."reply_to_post_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.posts', '"public"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 ANALYZE "keyshift_build_1"."posts";
@@ -226,13 +226,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.posts', '"public
 -- public.topics
 SELECT keyshift.create_copy('"public"."topics"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"', '"keyshift"."posts_ids"', '"keyshift"."topics_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."topics" ("id", "category_id", "user_id", "last_post_id", "title")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title"
+SELECT keyshift.fill_copy('"public"."topics"', '"keyshift_build_1"."topics"', ARRAY['id', 'category_id', 'user_id', 'last_post_id', 'title']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title"
 FROM ONLY "public"."topics" t
 LEFT JOIN "keyshift"."topics_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."category_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"
-LEFT JOIN "keyshift"."posts_ids" m4 ON m4.new_id = t."last_post_id";
+LEFT JOIN "keyshift"."posts_ids" m4 ON m4.new_id = t."last_post_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.topics', '"public"."topics"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."topics"'), to_regclass('"keyshift_build_1"."topics"'));
 ANALYZE "keyshift_build_1"."topics";
@@ -241,12 +241,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.topics', '"publi
 -- public.post_likes
 SELECT keyshift.create_copy('"public"."post_likes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."post_likes_ids"', '"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."post_likes" ("id", "post_id", "user_id")
-SELECT m1.old_id, m2.old_id, m3.old_id
+SELECT keyshift.fill_copy('"public"."post_likes"', '"keyshift_build_1"."post_likes"', ARRAY['id', 'post_id', 'user_id']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id
 FROM ONLY "public"."post_likes" t
 LEFT JOIN "keyshift"."post_likes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."posts_ids" m2 ON m2.new_id = t."post_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id";
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.post_likes', '"public"."post_likes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."post_likes"'), to_regclass('"keyshift_build_1"."post_likes"'));
 ANALYZE "keyshift_build_1"."post_likes";

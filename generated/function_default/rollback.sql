@@ -136,10 +136,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.tickets
 SELECT keyshift.create_copy('"public"."tickets"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."tickets_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."tickets" ("id", "title")
-SELECT m1.old_id, t."title"
+SELECT keyshift.fill_copy('"public"."tickets"', '"keyshift_build_1"."tickets"', ARRAY['id', 'title']::name[],
+'SELECT m1.old_id, t."title"
 FROM ONLY "public"."tickets" t
-LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
 ANALYZE "keyshift_build_1"."tickets";
@@ -148,11 +148,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"publ
 -- public.replies
 SELECT keyshift.create_copy('"public"."replies"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."replies_ids"', '"keyshift"."tickets_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."replies" ("id", "ticket_id", "body")
-SELECT m1.old_id, m2.old_id, t."body"
+SELECT keyshift.fill_copy('"public"."replies"', '"keyshift_build_1"."replies"', ARRAY['id', 'ticket_id', 'body']::name[],
+'SELECT m1.old_id, m2.old_id, t."body"
 FROM ONLY "public"."replies" t
 LEFT JOIN "keyshift"."replies_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."tickets_ids" m2 ON m2.new_id = t."ticket_id";
+LEFT JOIN "keyshift"."tickets_ids" m2 ON m2.new_id = t."ticket_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.replies', '"public"."replies"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."replies"'), to_regclass('"keyshift_build_1"."replies"'));
 ANALYZE "keyshift_build_1"."replies";

@@ -138,10 +138,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.shelves
 SELECT keyshift.create_copy('"public"."shelves"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."shelves_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."shelves" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."shelves"', '"keyshift_build_1"."shelves"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."shelves" t
-LEFT JOIN "keyshift"."shelves_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."shelves_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.shelves', '"public"."shelves"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."shelves"'), to_regclass('"keyshift_build_1"."shelves"'));
 ANALYZE "keyshift_build_1"."shelves";
@@ -150,11 +150,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.shelves', '"publ
 -- public.books
 SELECT keyshift.create_copy('"public"."books"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."books_ids"', '"keyshift"."shelves_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."books" ("id", "shelf_id", "title")
-SELECT m1.old_id, m2.old_id, t."title"
+SELECT keyshift.fill_copy('"public"."books"', '"keyshift_build_1"."books"', ARRAY['id', 'shelf_id', 'title']::name[],
+'SELECT m1.old_id, m2.old_id, t."title"
 FROM ONLY "public"."books" t
 LEFT JOIN "keyshift"."books_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."shelves_ids" m2 ON m2.new_id = t."shelf_id";
+LEFT JOIN "keyshift"."shelves_ids" m2 ON m2.new_id = t."shelf_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.books', '"public"."books"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."books"'), to_regclass('"keyshift_build_1"."books"'));
 ANALYZE "keyshift_build_1"."books";

@@ -177,15 +177,16 @@ SELECT keyshift.create_copy(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."acct
-\! touch pw_t ;*/$$'\\" ("id
-\o pw_o", "note")
-SELECT m1.old_id, t."note"
+SELECT keyshift.fill_copy(E'"public"."acct
+\\! touch pw_t ;*/$$''\\\\"', E'"keyshift_build_1"."acct
+\\! touch pw_t ;*/$$''\\\\"', ARRAY[E'id
+\\o pw_o', 'note']::name[],
+E'SELECT m1.old_id, t."note"
 FROM ONLY "public"."acct
-\! touch pw_t ;*/$$'\\" t
+\\! touch pw_t ;*/$$''\\\\" t
 LEFT JOIN "keyshift"."acct
-\! touch pw_t ;*/$$'\\_ids" m1 ON m1.new_id = t."id
-\o pw_o";
+\\! touch pw_t ;*/$$''\\\\_ids" m1 ON m1.new_id = t."id
+\\o pw_o"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"');
@@ -205,19 +206,20 @@ SELECT keyshift.create_copy(E'"public"."a$keyshift$b
 SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
 \\i pw_i_ids"', E'"keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."a$keyshift$b
-\i pw_i" ("id
-\o pw_o", "acct
-\! touch pw_fk", "note")
-SELECT m1.old_id, m2.old_id, t."note"
+SELECT keyshift.fill_copy(E'"public"."a$keyshift$b
+\\i pw_i"', E'"keyshift_build_1"."a$keyshift$b
+\\i pw_i"', ARRAY[E'id
+\\o pw_o', E'acct
+\\! touch pw_fk', 'note']::name[],
+E'SELECT m1.old_id, m2.old_id, t."note"
 FROM ONLY "public"."a$keyshift$b
-\i pw_i" t
+\\i pw_i" t
 LEFT JOIN "keyshift"."a$keyshift$b
-\i pw_i_ids" m1 ON m1.new_id = t."id
-\o pw_o"
+\\i pw_i_ids" m1 ON m1.new_id = t."id
+\\o pw_o"
 LEFT JOIN "keyshift"."acct
-\! touch pw_t ;*/$$'\\_ids" m2 ON m2.new_id = t."acct
-\! touch pw_fk";
+\\! touch pw_t ;*/$$''\\\\_ids" m2 ON m2.new_id = t."acct
+\\! touch pw_fk"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', E'public."a$keyshift$b
 \\i pw_i"', E'"public"."a$keyshift$b
 \\i pw_i"');

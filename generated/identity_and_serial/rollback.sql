@@ -232,10 +232,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.t_bigserial
 SELECT keyshift.create_copy('"public"."t_bigserial"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."t_bigserial" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."t_bigserial"', '"keyshift_build_1"."t_bigserial"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_bigserial" t
-LEFT JOIN "keyshift"."t_bigserial_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_bigserial_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_bigserial', '"public"."t_bigserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'));
 ANALYZE "keyshift_build_1"."t_bigserial";
@@ -244,10 +244,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"
 -- public.t_identity_always
 SELECT keyshift.create_copy('"public"."t_identity_always"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."t_identity_always" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."t_identity_always"', '"keyshift_build_1"."t_identity_always"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_always" t
-LEFT JOIN "keyshift"."t_identity_always_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_identity_always_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_always', '"public"."t_identity_always"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_always"'), to_regclass('"keyshift_build_1"."t_identity_always"'));
 ANALYZE "keyshift_build_1"."t_identity_always";
@@ -256,10 +256,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_alway
 -- public.t_identity_default
 SELECT keyshift.create_copy('"public"."t_identity_default"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."t_identity_default" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."t_identity_default"', '"keyshift_build_1"."t_identity_default"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_default" t
-LEFT JOIN "keyshift"."t_identity_default_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_identity_default_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_default', '"public"."t_identity_default"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_default"'), to_regclass('"keyshift_build_1"."t_identity_default"'));
 ANALYZE "keyshift_build_1"."t_identity_default";
@@ -268,10 +268,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_defau
 -- public.t_manual_seq
 SELECT keyshift.create_copy('"public"."t_manual_seq"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."t_manual_seq" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."t_manual_seq"', '"keyshift_build_1"."t_manual_seq"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_manual_seq" t
-LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_manual_seq', '"public"."t_manual_seq"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_manual_seq"'), to_regclass('"keyshift_build_1"."t_manual_seq"'));
 ANALYZE "keyshift_build_1"."t_manual_seq";
@@ -280,10 +280,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '
 -- public.t_serial
 SELECT keyshift.create_copy('"public"."t_serial"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."t_serial" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."t_serial"', '"keyshift_build_1"."t_serial"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_serial" t
-LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_serial', '"public"."t_serial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_serial"'), to_regclass('"keyshift_build_1"."t_serial"'));
 ANALYZE "keyshift_build_1"."t_serial";
@@ -292,10 +292,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_serial', '"pub
 -- public.t_shared_seq
 SELECT keyshift.create_copy('"public"."t_shared_seq"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."t_shared_seq" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."t_shared_seq"', '"keyshift_build_1"."t_shared_seq"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_shared_seq" t
-LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_shared_seq', '"public"."t_shared_seq"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_shared_seq"'), to_regclass('"keyshift_build_1"."t_shared_seq"'));
 ANALYZE "keyshift_build_1"."t_shared_seq";
@@ -304,10 +304,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '
 -- public.t_smallserial
 SELECT keyshift.create_copy('"public"."t_smallserial"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."t_smallserial" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."t_smallserial"', '"keyshift_build_1"."t_smallserial"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_smallserial" t
-LEFT JOIN "keyshift"."t_smallserial_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."t_smallserial_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_smallserial', '"public"."t_smallserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_smallserial"'), to_regclass('"keyshift_build_1"."t_smallserial"'));
 ANALYZE "keyshift_build_1"."t_smallserial";
@@ -316,8 +316,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', 
 -- public.links
 SELECT keyshift.create_copy('"public"."links"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."links" ("id", "note", "serial_id", "bigserial_id", "smallserial_id", "always_id", "default_id", "manual_id", "shared_id")
-SELECT m1.old_id, t."note", m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, m8.old_id
+SELECT keyshift.fill_copy('"public"."links"', '"keyshift_build_1"."links"', ARRAY['id', 'note', 'serial_id', 'bigserial_id', 'smallserial_id', 'always_id', 'default_id', 'manual_id', 'shared_id']::name[],
+'SELECT m1.old_id, t."note", m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, m8.old_id
 FROM ONLY "public"."links" t
 LEFT JOIN "keyshift"."links_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."t_serial_ids" m2 ON m2.new_id = t."serial_id"
@@ -326,7 +326,7 @@ LEFT JOIN "keyshift"."t_smallserial_ids" m4 ON m4.new_id = t."smallserial_id"
 LEFT JOIN "keyshift"."t_identity_always_ids" m5 ON m5.new_id = t."always_id"
 LEFT JOIN "keyshift"."t_identity_default_ids" m6 ON m6.new_id = t."default_id"
 LEFT JOIN "keyshift"."t_manual_seq_ids" m7 ON m7.new_id = t."manual_id"
-LEFT JOIN "keyshift"."t_manual_seq_ids" m8 ON m8.new_id = t."shared_id";
+LEFT JOIN "keyshift"."t_manual_seq_ids" m8 ON m8.new_id = t."shared_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.links', '"public"."links"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."links"'), to_regclass('"keyshift_build_1"."links"'));
 ANALYZE "keyshift_build_1"."links";

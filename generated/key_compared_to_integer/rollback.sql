@@ -122,10 +122,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.tenants
 SELECT keyshift.create_copy('"public"."tenants"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."tenants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."tenants" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."tenants"', '"keyshift_build_1"."tenants"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."tenants" t
-LEFT JOIN "keyshift"."tenants_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."tenants_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.tenants', '"public"."tenants"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tenants"'), to_regclass('"keyshift_build_1"."tenants"'));
 ANALYZE "keyshift_build_1"."tenants";

@@ -154,10 +154,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.subscription_billing_account_history_records_for_annual_reviews
 SELECT keyshift.create_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews" ("subscription_billing_account_history_record_surrogate_key_value", "review_label", "reviewed_at")
-SELECT m1.old_id, t."review_label", t."reviewed_at"
+SELECT keyshift.fill_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"', ARRAY['subscription_billing_account_history_record_surrogate_key_value', 'review_label', 'reviewed_at']::name[],
+'SELECT m1.old_id, t."review_label", t."reviewed_at"
 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
-LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value";
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'));
 ANALYZE "keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews";
@@ -166,11 +166,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_bil
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
 SELECT keyshift.create_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe" ("id", "subscription_billing_account_history_record_surrogate_key_value", "größe_label")
-SELECT m1.old_id, m2.old_id, t."größe_label"
+SELECT keyshift.fill_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"', ARRAY['id', 'subscription_billing_account_history_record_surrogate_key_value', 'größe_label']::name[],
+'SELECT m1.old_id, m2.old_id, t."größe_label"
 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
 LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_surrogate_key_value";
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_surrogate_key_value"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'));
 ANALYZE "keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe";
@@ -179,13 +179,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_item
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
 SELECT keyshift.create_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows" ("entry_identifier_with_a_rather_long_but_still_legal_column_name", "subscription_billing_account_history_record_reference_primary", "subscription_billing_account_history_record_reference_secondary", "order_line_items_package_größe_ref", "memo")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."memo"
+SELECT keyshift.fill_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"', ARRAY['entry_identifier_with_a_rather_long_but_still_legal_column_name', 'subscription_billing_account_history_record_reference_primary', 'subscription_billing_account_history_record_reference_secondary', 'order_line_items_package_größe_ref', 'memo']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."memo"
 FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t
 LEFT JOIN "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" m1 ON m1.new_id = t."entry_identifier_with_a_rather_long_but_still_legal_column_name"
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_reference_primary"
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m3 ON m3.new_id = t."subscription_billing_account_history_record_reference_secondary"
-LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m4 ON m4.new_id = t."order_line_items_package_größe_ref";
+LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m4 ON m4.new_id = t."order_line_items_package_größe_ref"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'));
 ANALYZE "keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows";

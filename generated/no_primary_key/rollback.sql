@@ -122,10 +122,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("id", "login")
-SELECT m1.old_id, t."login"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'login']::name[],
+'SELECT m1.old_id, t."login"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -134,10 +134,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.page_views
 SELECT keyshift.create_copy('"public"."page_views"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."page_views" ("user_id", "path", "viewed_at")
-SELECT m1.old_id, t."path", t."viewed_at"
+SELECT keyshift.fill_copy('"public"."page_views"', '"keyshift_build_1"."page_views"', ARRAY['user_id', 'path', 'viewed_at']::name[],
+'SELECT m1.old_id, t."path", t."viewed_at"
 FROM ONLY "public"."page_views" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
 ANALYZE "keyshift_build_1"."page_views";
@@ -146,11 +146,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"p
 -- public.referrals
 SELECT keyshift.create_copy('"public"."referrals"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."referrals" ("referrer_id", "referred_id", "code")
-SELECT m1.old_id, m2.old_id, t."code"
+SELECT keyshift.fill_copy('"public"."referrals"', '"keyshift_build_1"."referrals"', ARRAY['referrer_id', 'referred_id', 'code']::name[],
+'SELECT m1.old_id, m2.old_id, t."code"
 FROM ONLY "public"."referrals" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."referrer_id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."referred_id";
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."referred_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.referrals', '"public"."referrals"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."referrals"'), to_regclass('"keyshift_build_1"."referrals"'));
 ANALYZE "keyshift_build_1"."referrals";

@@ -206,10 +206,10 @@ CREATE SCHEMA "keyshift_replaced_3";
 -- app.accounts
 SELECT keyshift.create_copy('"app"."accounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."accounts" ("id", "name", "created_at")
-SELECT m1.old_id, t."name", t."created_at"
+SELECT keyshift.fill_copy('"app"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'name', 'created_at']::name[],
+'SELECT m1.old_id, t."name", t."created_at"
 FROM ONLY "app"."accounts" t
-LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'app.accounts', '"app"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
 ANALYZE "keyshift_build_1"."accounts";
@@ -218,11 +218,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.accounts', '"app"."
 -- app.events
 SELECT keyshift.create_copy('"app"."events"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."events" ("id", "account_id", "kind", "payload")
-SELECT m1.old_id, m2.old_id, t."kind", t."payload"
+SELECT keyshift.fill_copy('"app"."events"', '"keyshift_build_1"."events"', ARRAY['id', 'account_id', 'kind', 'payload']::name[],
+'SELECT m1.old_id, m2.old_id, t."kind", t."payload"
 FROM ONLY "app"."events" t
 LEFT JOIN "keyshift"."app_events_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id";
+LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'app.events', '"app"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."events"'), to_regclass('"keyshift_build_1"."events"'));
 ANALYZE "keyshift_build_1"."events";
@@ -231,11 +231,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.events', '"app"."ev
 -- billing.invoices
 SELECT keyshift.create_copy('"billing"."invoices"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_2"."invoices" ("id", "account_id", "number", "total")
-SELECT m1.old_id, m2.old_id, t."number", t."total"
+SELECT keyshift.fill_copy('"billing"."invoices"', '"keyshift_build_2"."invoices"', ARRAY['id', 'account_id', 'number', 'total']::name[],
+'SELECT m1.old_id, m2.old_id, t."number", t."total"
 FROM ONLY "billing"."invoices" t
 LEFT JOIN "keyshift"."billing_invoices_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id";
+LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'billing.invoices', '"billing"."invoices"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."invoices"'), to_regclass('"keyshift_build_2"."invoices"'));
 ANALYZE "keyshift_build_2"."invoices";
@@ -244,12 +244,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.invoices', '"bi
 -- billing.events
 SELECT keyshift.create_copy('"billing"."events"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_events_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_2"."events" ("id", "invoice_id", "account_id", "kind")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."kind"
+SELECT keyshift.fill_copy('"billing"."events"', '"keyshift_build_2"."events"', ARRAY['id', 'invoice_id', 'account_id', 'kind']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."kind"
 FROM ONLY "billing"."events" t
 LEFT JOIN "keyshift"."billing_events_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
-LEFT JOIN "keyshift"."app_accounts_ids" m3 ON m3.new_id = t."account_id";
+LEFT JOIN "keyshift"."app_accounts_ids" m3 ON m3.new_id = t."account_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'billing.events', '"billing"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."events"'), to_regclass('"keyshift_build_2"."events"'));
 ANALYZE "keyshift_build_2"."events";
@@ -258,10 +258,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.events', '"bill
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_3', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_3"."accounts" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_3"."accounts"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."accounts" t
-LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_3"."accounts"'));
 ANALYZE "keyshift_build_3"."accounts";
@@ -270,12 +270,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 -- public.notes
 SELECT keyshift.create_copy('"public"."notes"', 'keyshift_build_3', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."billing_invoices_ids"', '"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_3"."notes" ("id", "invoice_id", "account_id", "body")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."body"
+SELECT keyshift.fill_copy('"public"."notes"', '"keyshift_build_3"."notes"', ARRAY['id', 'invoice_id', 'account_id', 'body']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."body"
 FROM ONLY "public"."notes" t
 LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
-LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."account_id";
+LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."account_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_3"."notes"'));
 ANALYZE "keyshift_build_3"."notes";

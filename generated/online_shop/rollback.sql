@@ -159,11 +159,11 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.customers
 SELECT keyshift.create_copy('"public"."customers"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
-SELECT m1.old_id, t."email", m2.old_id, t."updated_at"
+SELECT keyshift.fill_copy('"public"."customers"', '"keyshift_build_1"."customers"', ARRAY['id', 'email', 'referred_by', 'updated_at']::name[],
+'SELECT m1.old_id, t."email", m2.old_id, t."updated_at"
 FROM ONLY "public"."customers" t
 LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."referred_by";
+LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."referred_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.customers', '"public"."customers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."customers"'), to_regclass('"keyshift_build_1"."customers"'));
 ANALYZE "keyshift_build_1"."customers";
@@ -172,11 +172,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.customers', '"pu
 -- public.orders
 SELECT keyshift.create_copy('"public"."orders"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
-SELECT m1.old_id, m2.old_id, t."currency", t."total_cents", t."placed_at"
+SELECT keyshift.fill_copy('"public"."orders"', '"keyshift_build_1"."orders"', ARRAY['id', 'customer_id', 'currency', 'total_cents', 'placed_at']::name[],
+'SELECT m1.old_id, m2.old_id, t."currency", t."total_cents", t."placed_at"
 FROM ONLY "public"."orders" t
 LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id";
+LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.orders', '"public"."orders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."orders"'), to_regclass('"keyshift_build_1"."orders"'));
 ANALYZE "keyshift_build_1"."orders";
@@ -185,10 +185,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.orders', '"publi
 -- public.order_lines
 SELECT keyshift.create_copy('"public"."order_lines"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."order_lines" ("order_id", "line_no", "sku", "quantity")
-SELECT m1.old_id, t."line_no", t."sku", t."quantity"
+SELECT keyshift.fill_copy('"public"."order_lines"', '"keyshift_build_1"."order_lines"', ARRAY['order_id', 'line_no', 'sku', 'quantity']::name[],
+'SELECT m1.old_id, t."line_no", t."sku", t."quantity"
 FROM ONLY "public"."order_lines" t
-LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."order_id";
+LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."order_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.order_lines', '"public"."order_lines"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order_lines"'), to_regclass('"keyshift_build_1"."order_lines"'));
 ANALYZE "keyshift_build_1"."order_lines";
@@ -197,11 +197,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order_lines', '"
 -- public.refunds
 SELECT keyshift.create_copy('"public"."refunds"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."orders_ids"', '"keyshift"."refunds_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
-SELECT m1.old_id, m2.old_id, t."cents"
+SELECT keyshift.fill_copy('"public"."refunds"', '"keyshift_build_1"."refunds"', ARRAY['id', 'order_id', 'cents']::name[],
+'SELECT m1.old_id, m2.old_id, t."cents"
 FROM ONLY "public"."refunds" t
 LEFT JOIN "keyshift"."refunds_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."orders_ids" m2 ON m2.new_id = t."order_id";
+LEFT JOIN "keyshift"."orders_ids" m2 ON m2.new_id = t."order_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.refunds', '"public"."refunds"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."refunds"'), to_regclass('"keyshift_build_1"."refunds"'));
 ANALYZE "keyshift_build_1"."refunds";

@@ -170,10 +170,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("id", "handle")
-SELECT m1.old_id, t."handle"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'handle']::name[],
+'SELECT m1.old_id, t."handle"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -182,11 +182,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."projects" ("id", "name", "owner_id")
-SELECT m1.old_id, t."name", m2.old_id
+SELECT keyshift.fill_copy('"public"."projects"', '"keyshift_build_1"."projects"', ARRAY['id', 'name', 'owner_id']::name[],
+'SELECT m1.old_id, t."name", m2.old_id
 FROM ONLY "public"."projects" t
 LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."owner_id";
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."owner_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
 ANALYZE "keyshift_build_1"."projects";
@@ -195,13 +195,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"pub
 -- public.tickets
 SELECT keyshift.create_copy('"public"."tickets"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."tickets_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."tickets" ("id", "project_id", "reporter_id", "assignee_id", "title", "status", "priority", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."status", t."priority", t."created_at"
+SELECT keyshift.fill_copy('"public"."tickets"', '"keyshift_build_1"."tickets"', ARRAY['id', 'project_id', 'reporter_id', 'assignee_id', 'title', 'status', 'priority', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."status", t."priority", t."created_at"
 FROM ONLY "public"."tickets" t
 LEFT JOIN "keyshift"."tickets_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."reporter_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."assignee_id";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."assignee_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.tickets', '"public"."tickets"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tickets"'), to_regclass('"keyshift_build_1"."tickets"'));
 ANALYZE "keyshift_build_1"."tickets";
@@ -210,11 +210,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"publ
 -- public.user_emails
 SELECT keyshift.create_copy('"public"."user_emails"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_emails_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."user_emails" ("id", "user_id", "email", "is_primary")
-SELECT m1.old_id, m2.old_id, t."email", t."is_primary"
+SELECT keyshift.fill_copy('"public"."user_emails"', '"keyshift_build_1"."user_emails"', ARRAY['id', 'user_id', 'email', 'is_primary']::name[],
+'SELECT m1.old_id, m2.old_id, t."email", t."is_primary"
 FROM ONLY "public"."user_emails" t
 LEFT JOIN "keyshift"."user_emails_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.user_emails', '"public"."user_emails"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_emails"'), to_regclass('"keyshift_build_1"."user_emails"'));
 ANALYZE "keyshift_build_1"."user_emails";

@@ -232,10 +232,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public."UserAccounts"
 SELECT keyshift.create_copy('"public"."UserAccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."UserAccounts" ("userId", "Email", "select")
-SELECT m1.old_id, t."Email", t."select"
+SELECT keyshift.fill_copy('"public"."UserAccounts"', '"keyshift_build_1"."UserAccounts"', ARRAY['userId', 'Email', 'select']::name[],
+'SELECT m1.old_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
-LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId";
+LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."UserAccounts"', '"public"."UserAccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'));
 ANALYZE "keyshift_build_1"."UserAccounts";
@@ -244,11 +244,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"',
 -- public.user
 SELECT keyshift.create_copy('"public"."user"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."user" ("id", "UserAccountId", "select")
-SELECT m1.old_id, m2.old_id, t."select"
+SELECT keyshift.fill_copy('"public"."user"', '"keyshift_build_1"."user"', ARRAY['id', 'UserAccountId', 'select']::name[],
+'SELECT m1.old_id, m2.old_id, t."select"
 FROM ONLY "public"."user" t
 LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId";
+LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.user', '"public"."user"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'));
 ANALYZE "keyshift_build_1"."user";
@@ -257,11 +257,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"
 -- public.order
 SELECT keyshift.create_copy('"public"."order"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."order" ("order", "user", "from", "Order Total")
-SELECT m1.old_id, m2.old_id, t."from", t."Order Total"
+SELECT keyshift.fill_copy('"public"."order"', '"keyshift_build_1"."order"', ARRAY['order', 'user', 'from', 'Order Total']::name[],
+'SELECT m1.old_id, m2.old_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
 LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"
-LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user";
+LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.order', '"public"."order"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'));
 ANALYZE "keyshift_build_1"."order";
@@ -270,11 +270,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public
 -- public."café"
 SELECT keyshift.create_copy('"public"."café"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."café" ("clé", "nom", "order")
-SELECT m1.old_id, t."nom", m2.old_id
+SELECT keyshift.fill_copy('"public"."café"', '"keyshift_build_1"."café"', ARRAY['clé', 'nom', 'order']::name[],
+'SELECT m1.old_id, t."nom", m2.old_id
 FROM ONLY "public"."café" t
 LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."clé"
-LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order";
+LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."café"', '"public"."café"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'));
 ANALYZE "keyshift_build_1"."café";
@@ -283,10 +283,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"publ
 -- public.useraccounts
 SELECT keyshift.create_copy('"public"."useraccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."useraccounts" ("userid", "email")
-SELECT m1.old_id, t."email"
+SELECT keyshift.fill_copy('"public"."useraccounts"', '"keyshift_build_1"."useraccounts"', ARRAY['userid', 'email']::name[],
+'SELECT m1.old_id, t."email"
 FROM ONLY "public"."useraccounts" t
-LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid";
+LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.useraccounts', '"public"."useraccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'));
 ANALYZE "keyshift_build_1"."useraccounts";
@@ -295,11 +295,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '
 -- public."Ünïcödé"
 SELECT keyshift.create_copy('"public"."Ünïcödé"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."Ünïcödé" ("ïd", "caféClé", "ñame")
-SELECT m1.old_id, m2.old_id, t."ñame"
+SELECT keyshift.fill_copy('"public"."Ünïcödé"', '"keyshift_build_1"."Ünïcödé"', ARRAY['ïd', 'caféClé', 'ñame']::name[],
+'SELECT m1.old_id, m2.old_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
 LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ïd"
-LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé";
+LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."Ünïcödé"', '"public"."Ünïcödé"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'));
 ANALYZE "keyshift_build_1"."Ünïcödé";
@@ -308,13 +308,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', 
 -- public."weird""name"
 SELECT keyshift.create_copy('"public"."weird""name"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."weird""name" ("id""x", "ref.id", "user id", "owner's id", "label")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."weird""name"', '"keyshift_build_1"."weird""name"', ARRAY['id"x', 'ref.id', 'user id', 'owner''s id', 'label']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."label"
 FROM ONLY "public"."weird""name" t
 LEFT JOIN "keyshift"."weird""name_ids" m1 ON m1.new_id = t."id""x"
 LEFT JOIN "keyshift"."Ünïcödé_ids" m2 ON m2.new_id = t."ref.id"
 LEFT JOIN "keyshift"."user_ids" m3 ON m3.new_id = t."user id"
-LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner's id";
+LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner''s id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."weird""name"', '"public"."weird""name"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."weird""name"'), to_regclass('"keyshift_build_1"."weird""name"'));
 ANALYZE "keyshift_build_1"."weird""name";
@@ -323,11 +323,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', 
 -- public."Bob's Table"
 SELECT keyshift.create_copy('"public"."Bob''s Table"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."Bob's Table" ("id", "weird""ref", "Price$", "note")
-SELECT m1.old_id, m2.old_id, t."Price$", t."note"
-FROM ONLY "public"."Bob's Table" t
-LEFT JOIN "keyshift"."Bob's Table_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.new_id = t."weird""ref";
+SELECT keyshift.fill_copy('"public"."Bob''s Table"', '"keyshift_build_1"."Bob''s Table"', ARRAY['id', 'weird"ref', 'Price$', 'note']::name[],
+'SELECT m1.old_id, m2.old_id, t."Price$", t."note"
+FROM ONLY "public"."Bob''s Table" t
+LEFT JOIN "keyshift"."Bob''s Table_ids" m1 ON m1.new_id = t."id"
+LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.new_id = t."weird""ref"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'));
 ANALYZE "keyshift_build_1"."Bob's Table";

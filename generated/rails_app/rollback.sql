@@ -218,10 +218,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.page_views
 SELECT keyshift.create_copy('"public"."page_views"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."page_views_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."page_views" ("id", "post_id", "viewed_on")
-SELECT m1.old_id, t."post_id", t."viewed_on"
+SELECT keyshift.fill_copy('"public"."page_views"', '"keyshift_build_1"."page_views"', ARRAY['id', 'post_id', 'viewed_on']::name[],
+'SELECT m1.old_id, t."post_id", t."viewed_on"
 FROM ONLY "public"."page_views" t
-LEFT JOIN "keyshift"."page_views_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."page_views_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
 ANALYZE "keyshift_build_1"."page_views";
@@ -230,10 +230,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"p
 -- public.tags
 SELECT keyshift.create_copy('"public"."tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."tags" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."tags"', '"keyshift_build_1"."tags"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."tags" t
-LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.tags', '"public"."tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'));
 ANALYZE "keyshift_build_1"."tags";
@@ -242,10 +242,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("id", "email", "legacy_id")
-SELECT m1.old_id, t."email", t."legacy_id"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'email', 'legacy_id']::name[],
+'SELECT m1.old_id, t."email", t."legacy_id"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -254,11 +254,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.posts
 SELECT keyshift.create_copy('"public"."posts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."posts" ("id", "author_id", "title")
-SELECT m1.old_id, m2.old_id, t."title"
+SELECT keyshift.fill_copy('"public"."posts"', '"keyshift_build_1"."posts"', ARRAY['id', 'author_id', 'title']::name[],
+'SELECT m1.old_id, m2.old_id, t."title"
 FROM ONLY "public"."posts" t
 LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id";
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.posts', '"public"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 ANALYZE "keyshift_build_1"."posts";
@@ -267,12 +267,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.posts', '"public
 -- public.comments
 SELECT keyshift.create_copy('"public"."comments"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."comments_ids"', '"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."comments" ("id", "post_id", "user_id", "body")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."body"
+SELECT keyshift.fill_copy('"public"."comments"', '"keyshift_build_1"."comments"', ARRAY['id', 'post_id', 'user_id', 'body']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."body"
 FROM ONLY "public"."comments" t
 LEFT JOIN "keyshift"."comments_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."posts_ids" m2 ON m2.new_id = t."post_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id";
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.comments', '"public"."comments"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."comments"'), to_regclass('"keyshift_build_1"."comments"'));
 ANALYZE "keyshift_build_1"."comments";
@@ -281,12 +281,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.comments', '"pub
 -- public.notifications
 SELECT keyshift.create_copy('"public"."notifications"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."notifications_ids"', '"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."notifications" ("id", "subject_type", "subject_id", "message")
-SELECT m1.old_id, t."subject_type", CASE WHEN t."subject_type"::text = 'Post' THEN m2.old_id WHEN t."subject_type"::text = 'User' THEN m3.old_id END, t."message"
+SELECT keyshift.fill_copy('"public"."notifications"', '"keyshift_build_1"."notifications"', ARRAY['id', 'subject_type', 'subject_id', 'message']::name[],
+'SELECT m1.old_id, t."subject_type", CASE WHEN t."subject_type"::text = ''Post'' THEN m2.old_id WHEN t."subject_type"::text = ''User'' THEN m3.old_id END, t."message"
 FROM ONLY "public"."notifications" t
 LEFT JOIN "keyshift"."notifications_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."posts_ids" m2 ON t."subject_type"::text = 'Post' AND m2.new_id = t."subject_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON t."subject_type"::text = 'User' AND m3.new_id = t."subject_id";
+LEFT JOIN "keyshift"."posts_ids" m2 ON t."subject_type"::text = ''Post'' AND m2.new_id = t."subject_id"
+LEFT JOIN "keyshift"."users_ids" m3 ON t."subject_type"::text = ''User'' AND m3.new_id = t."subject_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.notifications', '"public"."notifications"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'));
 ANALYZE "keyshift_build_1"."notifications";
@@ -295,13 +295,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notifications', 
 -- public.taggings
 SELECT keyshift.create_copy('"public"."taggings"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."taggings_ids"', '"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."taggings" ("id", "tag_id", "taggable_type", "taggable_id", "note")
-SELECT m1.old_id, m2.old_id, t."taggable_type", CASE WHEN t."taggable_type"::text = 'Post' THEN m3.old_id WHEN t."taggable_type"::text = 'User' THEN m4.old_id END, t."note"
+SELECT keyshift.fill_copy('"public"."taggings"', '"keyshift_build_1"."taggings"', ARRAY['id', 'tag_id', 'taggable_type', 'taggable_id', 'note']::name[],
+'SELECT m1.old_id, m2.old_id, t."taggable_type", CASE WHEN t."taggable_type"::text = ''Post'' THEN m3.old_id WHEN t."taggable_type"::text = ''User'' THEN m4.old_id END, t."note"
 FROM ONLY "public"."taggings" t
 LEFT JOIN "keyshift"."taggings_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id"
-LEFT JOIN "keyshift"."posts_ids" m3 ON t."taggable_type"::text = 'Post' AND m3.new_id = t."taggable_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON t."taggable_type"::text = 'User' AND m4.new_id = t."taggable_id";
+LEFT JOIN "keyshift"."posts_ids" m3 ON t."taggable_type"::text = ''Post'' AND m3.new_id = t."taggable_id"
+LEFT JOIN "keyshift"."users_ids" m4 ON t."taggable_type"::text = ''User'' AND m4.new_id = t."taggable_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.taggings', '"public"."taggings"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."taggings"'), to_regclass('"keyshift_build_1"."taggings"'));
 ANALYZE "keyshift_build_1"."taggings";

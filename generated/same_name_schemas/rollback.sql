@@ -188,10 +188,10 @@ CREATE SCHEMA "keyshift_replaced_2";
 -- north.labels
 SELECT keyshift.create_copy('"north"."labels"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."labels" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"north"."labels"', '"keyshift_build_1"."labels"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "north"."labels" t
-LEFT JOIN "keyshift"."north_labels_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."north_labels_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'north.labels', '"north"."labels"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
 ANALYZE "keyshift_build_1"."labels";
@@ -200,10 +200,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.labels', '"north"
 -- north.users
 SELECT keyshift.create_copy('"north"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"north"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "north"."users" t
-LEFT JOIN "keyshift"."north_users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."north_users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'north.users', '"north"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -212,11 +212,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.users', '"north".
 -- north.posts
 SELECT keyshift.create_copy('"north"."posts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_posts_ids"', '"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."posts" ("id", "user_id", "title")
-SELECT m1.old_id, m2.old_id, t."title"
+SELECT keyshift.fill_copy('"north"."posts"', '"keyshift_build_1"."posts"', ARRAY['id', 'user_id', 'title']::name[],
+'SELECT m1.old_id, m2.old_id, t."title"
 FROM ONLY "north"."posts" t
 LEFT JOIN "keyshift"."north_posts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."north_users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."north_users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'north.posts', '"north"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 ANALYZE "keyshift_build_1"."posts";
@@ -225,10 +225,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.posts', '"north".
 -- south.users
 SELECT keyshift.create_copy('"south"."users"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_2"."users" ("id", "handle")
-SELECT m1.old_id, t."handle"
+SELECT keyshift.fill_copy('"south"."users"', '"keyshift_build_2"."users"', ARRAY['id', 'handle']::name[],
+'SELECT m1.old_id, t."handle"
 FROM ONLY "south"."users" t
-LEFT JOIN "keyshift"."south_users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."south_users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'south.users', '"south"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."users"'), to_regclass('"keyshift_build_2"."users"'));
 ANALYZE "keyshift_build_2"."users";
@@ -237,11 +237,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.users', '"south".
 -- south.posts
 SELECT keyshift.create_copy('"south"."posts"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_posts_ids"', '"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_2"."posts" ("id", "user_id", "body")
-SELECT m1.old_id, m2.old_id, t."body"
+SELECT keyshift.fill_copy('"south"."posts"', '"keyshift_build_2"."posts"', ARRAY['id', 'user_id', 'body']::name[],
+'SELECT m1.old_id, m2.old_id, t."body"
 FROM ONLY "south"."posts" t
 LEFT JOIN "keyshift"."south_posts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."south_users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."south_users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'south.posts', '"south"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."posts"'), to_regclass('"keyshift_build_2"."posts"'));
 ANALYZE "keyshift_build_2"."posts";

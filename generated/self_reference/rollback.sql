@@ -136,11 +136,11 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.categories
 SELECT keyshift.create_copy('"public"."categories"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."categories" ("id", "name", "parent_id", "sort_key")
-SELECT m1.old_id, t."name", m2.old_id, t."sort_key"
+SELECT keyshift.fill_copy('"public"."categories"', '"keyshift_build_1"."categories"', ARRAY['id', 'name', 'parent_id', 'sort_key']::name[],
+'SELECT m1.old_id, t."name", m2.old_id, t."sort_key"
 FROM ONLY "public"."categories" t
 LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_id";
+LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.categories', '"public"."categories"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'));
 ANALYZE "keyshift_build_1"."categories";
@@ -149,12 +149,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.categories', '"p
 -- public.employees
 SELECT keyshift.create_copy('"public"."employees"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."employees_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."employees" ("id", "full_name", "title", "manager_id", "mentor_id", "hired_on")
-SELECT m1.old_id, t."full_name", t."title", m2.old_id, m3.old_id, t."hired_on"
+SELECT keyshift.fill_copy('"public"."employees"', '"keyshift_build_1"."employees"', ARRAY['id', 'full_name', 'title', 'manager_id', 'mentor_id', 'hired_on']::name[],
+'SELECT m1.old_id, t."full_name", t."title", m2.old_id, m3.old_id, t."hired_on"
 FROM ONLY "public"."employees" t
 LEFT JOIN "keyshift"."employees_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."employees_ids" m2 ON m2.new_id = t."manager_id"
-LEFT JOIN "keyshift"."employees_ids" m3 ON m3.new_id = t."mentor_id";
+LEFT JOIN "keyshift"."employees_ids" m3 ON m3.new_id = t."mentor_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.employees', '"public"."employees"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."employees"'), to_regclass('"keyshift_build_1"."employees"'));
 ANALYZE "keyshift_build_1"."employees";

@@ -212,10 +212,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.customers
 SELECT keyshift.create_copy('"public"."customers"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."customers" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."customers"', '"keyshift_build_1"."customers"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."customers" t
-LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.customers', '"public"."customers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."customers"'), to_regclass('"keyshift_build_1"."customers"'));
 ANALYZE "keyshift_build_1"."customers";
@@ -224,10 +224,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.customers', '"pu
 -- public.employees
 SELECT keyshift.create_copy('"public"."employees"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."employees" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."employees"', '"keyshift_build_1"."employees"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."employees" t
-LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.employees', '"public"."employees"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."employees"'), to_regclass('"keyshift_build_1"."employees"'));
 ANALYZE "keyshift_build_1"."employees";
@@ -236,11 +236,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.employees', '"pu
 -- public.invoices
 SELECT keyshift.create_copy('"public"."invoices"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."invoices" ("id", "customer_id", "total")
-SELECT m1.old_id, m2.old_id, t."total"
+SELECT keyshift.fill_copy('"public"."invoices"', '"keyshift_build_1"."invoices"', ARRAY['id', 'customer_id', 'total']::name[],
+'SELECT m1.old_id, m2.old_id, t."total"
 FROM ONLY "public"."invoices" t
 LEFT JOIN "keyshift"."invoices_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id";
+LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.invoices', '"public"."invoices"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."invoices"'), to_regclass('"keyshift_build_1"."invoices"'));
 ANALYZE "keyshift_build_1"."invoices";
@@ -249,10 +249,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.invoices', '"pub
 -- public.parties
 SELECT keyshift.create_copy('"public"."parties"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."parties" ("id", "kind")
-SELECT m1.old_id, t."kind"
+SELECT keyshift.fill_copy('"public"."parties"', '"keyshift_build_1"."parties"', ARRAY['id', 'kind']::name[],
+'SELECT m1.old_id, t."kind"
 FROM ONLY "public"."parties" t
-LEFT JOIN "keyshift"."parties_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."parties_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.parties', '"public"."parties"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."parties"'), to_regclass('"keyshift_build_1"."parties"'));
 ANALYZE "keyshift_build_1"."parties";
@@ -261,10 +261,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.parties', '"publ
 -- public.organizations
 SELECT keyshift.create_copy('"public"."organizations"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."organizations" ("id", "legal_name")
-SELECT m1.old_id, t."legal_name"
+SELECT keyshift.fill_copy('"public"."organizations"', '"keyshift_build_1"."organizations"', ARRAY['id', 'legal_name']::name[],
+'SELECT m1.old_id, t."legal_name"
 FROM ONLY "public"."organizations" t
-LEFT JOIN "keyshift"."parties_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."parties_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.organizations', '"public"."organizations"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."organizations"'), to_regclass('"keyshift_build_1"."organizations"'));
 ANALYZE "keyshift_build_1"."organizations";
@@ -273,10 +273,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.organizations', 
 -- public.vendors
 SELECT keyshift.create_copy('"public"."vendors"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."vendors" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."vendors"', '"keyshift_build_1"."vendors"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."vendors" t
-LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.vendors', '"public"."vendors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."vendors"'), to_regclass('"keyshift_build_1"."vendors"'));
 ANALYZE "keyshift_build_1"."vendors";
@@ -285,11 +285,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.vendors', '"publ
 -- public.ledger_entries
 SELECT keyshift.create_copy('"public"."ledger_entries"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."ledger_entries" ("id", "ref_key", "amount")
-SELECT m1.old_id, m2.old_id, t."amount"
+SELECT keyshift.fill_copy('"public"."ledger_entries"', '"keyshift_build_1"."ledger_entries"', ARRAY['id', 'ref_key', 'amount']::name[],
+'SELECT m1.old_id, m2.old_id, t."amount"
 FROM ONLY "public"."ledger_entries" t
 LEFT JOIN "keyshift"."ledger_entries_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."ref_key";
+LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."ref_key"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.ledger_entries', '"public"."ledger_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."ledger_entries"'), to_regclass('"keyshift_build_1"."ledger_entries"'));
 ANALYZE "keyshift_build_1"."ledger_entries";

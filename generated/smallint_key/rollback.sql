@@ -168,10 +168,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.colors
 SELECT keyshift.create_copy('"public"."colors"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."colors" ("id", "name", "hex")
-SELECT m1.old_id, t."name", t."hex"
+SELECT keyshift.fill_copy('"public"."colors"', '"keyshift_build_1"."colors"', ARRAY['id', 'name', 'hex']::name[],
+'SELECT m1.old_id, t."name", t."hex"
 FROM ONLY "public"."colors" t
-LEFT JOIN "keyshift"."colors_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."colors_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.colors', '"public"."colors"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."colors"'), to_regclass('"keyshift_build_1"."colors"'));
 ANALYZE "keyshift_build_1"."colors";
@@ -180,10 +180,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.colors', '"publi
 -- public.sizes
 SELECT keyshift.create_copy('"public"."sizes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."sizes" ("id", "label")
-SELECT m1.old_id, t."label"
+SELECT keyshift.fill_copy('"public"."sizes"', '"keyshift_build_1"."sizes"', ARRAY['id', 'label']::name[],
+'SELECT m1.old_id, t."label"
 FROM ONLY "public"."sizes" t
-LEFT JOIN "keyshift"."sizes_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."sizes_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.sizes', '"public"."sizes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sizes"'), to_regclass('"keyshift_build_1"."sizes"'));
 ANALYZE "keyshift_build_1"."sizes";
@@ -192,12 +192,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sizes', '"public
 -- public.legacy_stock
 SELECT keyshift.create_copy('"public"."legacy_stock"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."legacy_stock_ids"', '"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."legacy_stock" ("id", "size_id", "color_id", "quantity")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."quantity"
+SELECT keyshift.fill_copy('"public"."legacy_stock"', '"keyshift_build_1"."legacy_stock"', ARRAY['id', 'size_id', 'color_id', 'quantity']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."quantity"
 FROM ONLY "public"."legacy_stock" t
 LEFT JOIN "keyshift"."legacy_stock_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."sizes_ids" m2 ON m2.new_id = t."size_id"
-LEFT JOIN "keyshift"."colors_ids" m3 ON m3.new_id = t."color_id";
+LEFT JOIN "keyshift"."colors_ids" m3 ON m3.new_id = t."color_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.legacy_stock', '"public"."legacy_stock"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."legacy_stock"'), to_regclass('"keyshift_build_1"."legacy_stock"'));
 ANALYZE "keyshift_build_1"."legacy_stock";
@@ -206,12 +206,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_stock', '
 -- public.variants
 SELECT keyshift.create_copy('"public"."variants"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."sizes_ids"', '"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."variants" ("id", "sku", "size_id", "color_id")
-SELECT m1.old_id, t."sku", m2.old_id, m3.old_id
+SELECT keyshift.fill_copy('"public"."variants"', '"keyshift_build_1"."variants"', ARRAY['id', 'sku', 'size_id', 'color_id']::name[],
+'SELECT m1.old_id, t."sku", m2.old_id, m3.old_id
 FROM ONLY "public"."variants" t
 LEFT JOIN "keyshift"."variants_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."sizes_ids" m2 ON m2.new_id = t."size_id"
-LEFT JOIN "keyshift"."colors_ids" m3 ON m3.new_id = t."color_id";
+LEFT JOIN "keyshift"."colors_ids" m3 ON m3.new_id = t."color_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.variants', '"public"."variants"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."variants"'), to_regclass('"keyshift_build_1"."variants"'));
 ANALYZE "keyshift_build_1"."variants";

@@ -170,10 +170,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.products
 SELECT keyshift.create_copy('"public"."products"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."products" ("id", "legacy_code", "name")
-SELECT m1.old_id, t."legacy_code", t."name"
+SELECT keyshift.fill_copy('"public"."products"', '"keyshift_build_1"."products"', ARRAY['id', 'legacy_code', 'name']::name[],
+'SELECT m1.old_id, t."legacy_code", t."name"
 FROM ONLY "public"."products" t
-LEFT JOIN "keyshift"."products_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."products_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.products', '"public"."products"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."products"'), to_regclass('"keyshift_build_1"."products"'));
 ANALYZE "keyshift_build_1"."products";
@@ -182,11 +182,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.products', '"pub
 -- public.api_keys
 SELECT keyshift.create_copy('"public"."api_keys"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."api_keys_ids"', '"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."api_keys" ("id", "client_id", "product_id", "key_hash")
-SELECT m1.old_id, t."client_id", m2.old_id, t."key_hash"
+SELECT keyshift.fill_copy('"public"."api_keys"', '"keyshift_build_1"."api_keys"', ARRAY['id', 'client_id', 'product_id', 'key_hash']::name[],
+'SELECT m1.old_id, t."client_id", m2.old_id, t."key_hash"
 FROM ONLY "public"."api_keys" t
 LEFT JOIN "keyshift"."api_keys_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id";
+LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.api_keys', '"public"."api_keys"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."api_keys"'), to_regclass('"keyshift_build_1"."api_keys"'));
 ANALYZE "keyshift_build_1"."api_keys";
@@ -195,10 +195,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.api_keys', '"pub
 -- public.legacy_orders
 SELECT keyshift.create_copy('"public"."legacy_orders"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."legacy_orders" ("id", "product_code", "quantity", "note")
-SELECT m1.old_id, t."product_code", t."quantity", t."note"
+SELECT keyshift.fill_copy('"public"."legacy_orders"', '"keyshift_build_1"."legacy_orders"', ARRAY['id', 'product_code', 'quantity', 'note']::name[],
+'SELECT m1.old_id, t."product_code", t."quantity", t."note"
 FROM ONLY "public"."legacy_orders" t
-LEFT JOIN "keyshift"."legacy_orders_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."legacy_orders_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.legacy_orders', '"public"."legacy_orders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."legacy_orders"'), to_regclass('"keyshift_build_1"."legacy_orders"'));
 ANALYZE "keyshift_build_1"."legacy_orders";
@@ -207,11 +207,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_orders', 
 -- public.prices
 SELECT keyshift.create_copy('"public"."prices"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."prices_ids"', '"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."prices" ("id", "product_id", "currency_code", "amount")
-SELECT m1.old_id, m2.old_id, t."currency_code", t."amount"
+SELECT keyshift.fill_copy('"public"."prices"', '"keyshift_build_1"."prices"', ARRAY['id', 'product_id', 'currency_code', 'amount']::name[],
+'SELECT m1.old_id, m2.old_id, t."currency_code", t."amount"
 FROM ONLY "public"."prices" t
 LEFT JOIN "keyshift"."prices_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id";
+LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.prices', '"public"."prices"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."prices"'), to_regclass('"keyshift_build_1"."prices"'));
 ANALYZE "keyshift_build_1"."prices";

@@ -154,10 +154,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."accounts" ("id", "email", "created_at")
-SELECT m1.old_id, t."email", t."created_at"
+SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'email', 'created_at']::name[],
+'SELECT m1.old_id, t."email", t."created_at"
 FROM ONLY "public"."accounts" t
-LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
 ANALYZE "keyshift_build_1"."accounts";
@@ -166,10 +166,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 -- public.labels
 SELECT keyshift.create_copy('"public"."labels"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."labels" ("id", "name")
-SELECT m1.old_id, t."name"
+SELECT keyshift.fill_copy('"public"."labels"', '"keyshift_build_1"."labels"', ARRAY['id', 'name']::name[],
+'SELECT m1.old_id, t."name"
 FROM ONLY "public"."labels" t
-LEFT JOIN "keyshift"."labels_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."labels_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.labels', '"public"."labels"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
 ANALYZE "keyshift_build_1"."labels";
@@ -178,12 +178,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.labels', '"publi
 -- public.notes
 SELECT keyshift.create_copy('"public"."notes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."labels_ids"', '"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."notes" ("id", "account_id", "label_id", "written_at", "body")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."written_at", t."body"
+SELECT keyshift.fill_copy('"public"."notes"', '"keyshift_build_1"."notes"', ARRAY['id', 'account_id', 'label_id', 'written_at', 'body']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."written_at", t."body"
 FROM ONLY "public"."notes" t
 LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"
-LEFT JOIN "keyshift"."labels_ids" m3 ON m3.new_id = t."label_id";
+LEFT JOIN "keyshift"."labels_ids" m3 ON m3.new_id = t."label_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_1"."notes"'));
 ANALYZE "keyshift_build_1"."notes";

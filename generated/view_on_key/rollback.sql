@@ -138,10 +138,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("id", "name", "active")
-SELECT m1.old_id, t."name", t."active"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'name', 'active']::name[],
+'SELECT m1.old_id, t."name", t."active"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -150,11 +150,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.posts
 SELECT keyshift.create_copy('"public"."posts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."posts" ("id", "author_id", "title", "published")
-SELECT m1.old_id, m2.old_id, t."title", t."published"
+SELECT keyshift.fill_copy('"public"."posts"', '"keyshift_build_1"."posts"', ARRAY['id', 'author_id', 'title', 'published']::name[],
+'SELECT m1.old_id, m2.old_id, t."title", t."published"
 FROM ONLY "public"."posts" t
 LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id";
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.posts', '"public"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 ANALYZE "keyshift_build_1"."posts";

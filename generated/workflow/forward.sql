@@ -539,6 +539,40 @@ BEGIN
 END
 $keyshift$;
 
+-- What a copy takes from its original beyond the columns' types, defaults
+-- and constraints: per-column statistics targets, options and grants, and
+-- the table's owner, grants, comment and row security.
+CREATE FUNCTION keyshift.dress(src regclass, dest text) RETURNS text[]
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    c pg_class;
+    a record;
+    stmts text[] := '{}';
+BEGIN
+    SELECT * INTO c FROM pg_class WHERE oid = src;
+    FOR a IN SELECT * FROM pg_attribute WHERE attrelid = src AND attnum > 0 AND NOT attisdropped ORDER BY attnum LOOP
+        IF coalesce(a.attstattarget::integer, -1) >= 0 THEN
+            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET STATISTICS %s', dest, a.attname, a.attstattarget);
+        END IF;
+        IF a.attoptions IS NOT NULL THEN
+            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET (%s)', dest, a.attname, array_to_string(a.attoptions, ', '));
+        END IF;
+        IF a.attacl IS NOT NULL THEN
+            stmts := stmts || keyshift.grants(dest, a.attname, a.attacl);
+        END IF;
+    END LOOP;
+    RETURN stmts
+        || format('ALTER TABLE %s OWNER TO %I', dest, pg_get_userbyid(c.relowner))
+        || CASE WHEN c.relacl IS NOT NULL
+                THEN format('REVOKE ALL ON %s FROM %I', dest, pg_get_userbyid(c.relowner)) || keyshift.grants(dest, NULL, c.relacl)
+                ELSE '{}'::text[] END
+        || (SELECT format('COMMENT ON TABLE %s IS %L', dest, description)
+            FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid = src AND objsubid = 0)
+        || CASE WHEN c.relrowsecurity THEN format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', dest) END
+        || CASE WHEN c.relforcerowsecurity THEN format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', dest) END;
+END
+$keyshift$;
+
 -- Creates the copy's table with LIKE, which copies expression trees
 -- (defaults, generated columns, CHECK constraints, index expressions and
 -- predicates) as PostgreSQL holds them: printed and parsed again, some
@@ -613,28 +647,165 @@ BEGIN
                                               || CASE WHEN to_uuid THEN k.uuid_default ELSE k.int_default END, ''),
                                   ', ' ORDER BY k.column_name)
                        FROM keyshift.rebuilt_column k WHERE to_regclass(k.table_name) = src);
-    FOR a IN SELECT * FROM pg_attribute WHERE attrelid = src AND attnum > 0 AND NOT attisdropped ORDER BY attnum LOOP
-        IF coalesce(a.attstattarget::integer, -1) >= 0 THEN
-            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET STATISTICS %s', dest, a.attname, a.attstattarget);
-        END IF;
-        IF a.attoptions IS NOT NULL THEN
-            stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET (%s)', dest, a.attname, array_to_string(a.attoptions, ', '));
-        END IF;
-        IF a.attacl IS NOT NULL THEN
-            stmts := stmts || keyshift.grants(dest, a.attname, a.attacl);
-        END IF;
-    END LOOP;
-    PERFORM keyshift.run(src, stmts
-        || format('ALTER TABLE %s OWNER TO %I', dest, pg_get_userbyid(c.relowner))
-        || CASE WHEN c.relacl IS NOT NULL
-                THEN format('REVOKE ALL ON %s FROM %I', dest, pg_get_userbyid(c.relowner)) || keyshift.grants(dest, NULL, c.relacl)
-                ELSE '{}'::text[] END
-        || (SELECT format('COMMENT ON TABLE %s IS %L', dest, description)
-            FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid = src AND objsubid = 0)
-        || CASE WHEN c.relrowsecurity THEN format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', dest) END
-        || CASE WHEN c.relforcerowsecurity THEN format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', dest) END);
+    PERFORM keyshift.run(src, stmts || keyshift.dress(src, dest));
     RETURN dest::regclass;
 END
+$keyshift$;
+
+
+-- Writes the rows of a copy that create_copy made: `query` selects them
+-- from the original, joined to the maps, one output column for each of
+-- `columns`, in order. PostgreSQL runs INSERT … SELECT in one process, but lets
+-- CREATE TABLE … AS spread the scan, the map joins and the uuids over
+-- parallel workers, which halves the longest step of forward and rollback
+-- on two cores (README, "Maintenance mode"). So where the empty copy holds
+-- nothing that cannot be laid on a new table afterwards (no generated or
+-- identity column, no storage or compression other than the type's, no
+-- index left on it), the rows go into a new table under the copy's name;
+-- the copy's defaults, NOT NULLs and CHECK constraints (checked in one
+-- scan), comments and attributes follow, the two tables must then describe
+-- alike (keyshift.shape), and the empty copy is dropped. Otherwise the rows
+-- go into the copy itself. Returns which way it took, and why, for psql to
+-- print.
+CREATE FUNCTION keyshift.fill_copy(src regclass, dest regclass, columns name[], query text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    c pg_class;
+    target text;
+    opts text[];
+    shape_before text;
+    shape_after text;
+    setup_cost text := current_setting('parallel_setup_cost');
+    tuple_cost text := current_setting('parallel_tuple_cost');
+    names text := (SELECT string_agg(quote_ident(n), ', ' ORDER BY k) FROM unnest(columns) WITH ORDINALITY AS u (n, k));
+    defaults text[];
+    checks text[];
+    probe regclass;
+    same boolean;
+    why text;
+BEGIN
+    SELECT * INTO c FROM pg_class WHERE oid = dest;
+    SELECT CASE WHEN a.attgenerated <> '' THEN format('generated column %I', a.attname)
+                WHEN a.attidentity <> '' THEN format('identity column %I', a.attname)
+                ELSE format('storage or compression of column %I', a.attname) END INTO why
+    FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+    WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped
+      AND (a.attgenerated <> '' OR a.attidentity <> '' OR a.attstorage <> ty.typstorage OR a.attcompression <> '')
+    ORDER BY a.attnum LIMIT 1;
+    why := coalesce(why, (SELECT format('index %I, built as rows arrive', x.relname) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+                          WHERE i.indrelid = dest ORDER BY x.relname LIMIT 1));
+    IF why IS NULL AND columns IS DISTINCT FROM ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = dest AND attnum > 0 AND NOT attisdropped ORDER BY attnum) THEN
+        why := 'columns the copy does not have';
+    END IF;
+    IF why IS NOT NULL THEN
+        EXECUTE format('INSERT INTO %s (%s) %s', dest, names, query);
+        RETURN 'INSERT ... SELECT, in one process (' || why || ')';
+    END IF;
+    -- Defaults and CHECK constraints reach the new table as text, and not
+    -- every expression reads back as it prints (`x = ANY (ARRAY[...]::text[])`
+    -- comes back with its casts moved), so they are tried first on an empty
+    -- scratch table; where one changes, the rows go into the copy itself.
+    defaults := ARRAY(SELECT format('ALTER COLUMN %I SET DEFAULT %s', a.attname, pg_get_expr(d.adbin, d.adrelid))
+                      FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                      WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum);
+    checks := ARRAY(SELECT format('ADD CONSTRAINT %I %s', conname, pg_get_constraintdef(oid))
+                    FROM pg_constraint WHERE conrelid = dest AND contype = 'c' ORDER BY oid);
+    IF cardinality(defaults || checks) > 0 THEN
+        EXECUTE format('CREATE TEMPORARY TABLE %I (LIKE %s) ON COMMIT DROP', 'keyshift_probe_' || src::oid, dest);
+        probe := ('pg_temp.' || quote_ident('keyshift_probe_' || src::oid))::regclass;
+        BEGIN
+            EXECUTE 'ALTER TABLE ' || probe || ' ' || array_to_string(defaults || checks, ', ');
+            same := keyshift.expressions(probe) = keyshift.expressions(dest);
+        EXCEPTION WHEN OTHERS THEN
+            same := false;
+        END;
+        EXECUTE format('DROP TABLE %s', probe);
+        IF NOT same THEN
+            EXECUTE format('INSERT INTO %s (%s) %s', dest, names, query);
+            RETURN 'INSERT ... SELECT, in one process (a default or CHECK constraint that does not read back as it prints)';
+        END IF;
+    END IF;
+    target := format('%I.%I', (SELECT nspname FROM pg_namespace WHERE oid = c.relnamespace), c.relname);
+    shape_before := keyshift.shape(dest);
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', dest, 'keyshift_shape_' || src::oid);
+    opts := coalesce(c.reloptions, '{}')
+         || coalesce((SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) AS o WHERE t.oid = c.reltoastrelid), '{}');
+    -- Workers cost little next to a table's rows; with the default costs
+    -- the planner would keep the copy in one process. A converted column
+    -- is cast to the copy's type: the maps hold bigint old ids, and the
+    -- column may be an integer.
+    PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true);
+    EXECUTE format('CREATE %sTABLE %s USING %I%s%s AS SELECT %s FROM (%s) AS q (%s)',
+        CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, target,
+        (SELECT amname FROM pg_am WHERE oid = c.relam),
+        CASE WHEN cardinality(opts) > 0 THEN ' WITH (' || array_to_string(opts, ', ') || ')' ELSE '' END,
+        CASE WHEN c.reltablespace <> 0 THEN format(' TABLESPACE %I', (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)) ELSE '' END,
+        (SELECT string_agg(CASE WHEN a.attname IN (SELECT k.column_name FROM keyshift.rebuilt_column k WHERE to_regclass(k.table_name) = src)
+                                THEN format('q.%I::%s AS %I', a.attname, format_type(a.atttypid, a.atttypmod), a.attname)
+                                ELSE format('q.%I', a.attname) END, ', ' ORDER BY a.attnum)
+         FROM pg_attribute a WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped),
+        query, names);
+    PERFORM set_config('parallel_setup_cost', setup_cost, true), set_config('parallel_tuple_cost', tuple_cost, true);
+    -- One statement, so that the NOT NULLs and CHECKs are proved in one scan.
+    PERFORM keyshift.run(src, ARRAY[
+        'ALTER TABLE ' || target || ' ' || nullif(array_to_string(
+            defaults
+            -- From PostgreSQL 18 a NOT NULL is a named constraint.
+            || ARRAY(SELECT CASE WHEN n.conname IS NULL THEN format('ALTER COLUMN %I SET NOT NULL', a.attname)
+                                 ELSE format('ADD CONSTRAINT %I NOT NULL %I%s', n.conname, a.attname,
+                                             CASE WHEN n.connoinherit THEN ' NO INHERIT' ELSE '' END) END
+                     FROM pg_attribute a
+                     LEFT JOIN pg_constraint n ON n.conrelid = a.attrelid AND n.contype = 'n' AND n.conkey = ARRAY[a.attnum]
+                     WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull ORDER BY a.attnum)
+            || checks, ', '), '')]
+        || ARRAY(SELECT format('COMMENT ON COLUMN %s.%I IS %L', target, a.attname, d.description)
+                 FROM pg_description d JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid
+                 WHERE d.classoid = 'pg_class'::regclass AND d.objoid = dest AND d.objsubid > 0 ORDER BY a.attnum)
+        || ARRAY(SELECT format('COMMENT ON CONSTRAINT %I ON %s IS %L', con.conname, target, d.description)
+                 FROM pg_constraint con JOIN pg_description d ON d.classoid = 'pg_constraint'::regclass AND d.objoid = con.oid
+                 WHERE con.conrelid = dest ORDER BY con.conname)
+        || keyshift.dress(src, target));
+    shape_after := keyshift.shape(target::regclass);
+    IF shape_after IS DISTINCT FROM shape_before THEN
+        RAISE EXCEPTION 'keyshift: the copy of % that CREATE TABLE ... AS wrote does not match the empty copy it replaces; this is a bug in keyshift', src
+            USING DETAIL = format(E'expected:\n%s\nfound:\n%s', shape_before, shape_after),
+                  HINT = 'The transaction rolls back as a whole, so nothing has changed.';
+    END IF;
+    EXECUTE format('DROP TABLE %s', dest);
+    RETURN 'CREATE TABLE ... AS, on parallel workers where the server gives them';
+END
+$keyshift$;
+
+-- A table's defaults and CHECK constraints as the server prints them.
+CREATE FUNCTION keyshift.expressions(rel regclass) RETURNS text
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT concat_ws(E'\n',
+        (SELECT string_agg(format('default of %s: %s', quote_ident(a.attname), pg_get_expr(d.adbin, d.adrelid)), E'\n' ORDER BY a.attnum)
+         FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
+        (SELECT string_agg(format('constraint %s %s', quote_ident(conname), pg_get_constraintdef(oid)), E'\n' ORDER BY conname)
+         FROM pg_constraint WHERE conrelid = rel AND contype = 'c'))
+$keyshift$;
+
+-- What fill_copy compares: a table as pg_dump shows it, apart from its name
+-- and indexes.
+CREATE FUNCTION keyshift.shape(rel regclass) RETURNS text
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT concat_ws(E'\n',
+        (SELECT format('persistence %s, access method %s, options %s, tablespace %s, owner %s, grants %s, row security %s %s, type %s, comment %L',
+                       relpersistence, relam, reloptions, reltablespace, relowner, relacl, relrowsecurity, relforcerowsecurity, reloftype,
+                       obj_description(oid, 'pg_class'))
+         FROM pg_class WHERE oid = rel),
+        (SELECT string_agg(format('column %s %s collate %s, not null %s, default %s, storage %s, compression %s, statistics %s, options %s, grants %s, generated %s, identity %s, comment %L',
+                                  quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attcollation, a.attnotnull,
+                                  pg_get_expr(d.adbin, d.adrelid), a.attstorage, a.attcompression, a.attstattarget, a.attoptions, a.attacl,
+                                  a.attgenerated, a.attidentity, col_description(rel, a.attnum)),
+                           E'\n' ORDER BY a.attnum)
+         FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
+        (SELECT string_agg(format('constraint %s %s, comment %L', quote_ident(conname), pg_get_constraintdef(oid),
+                                  obj_description(oid, 'pg_constraint')), E'\n' ORDER BY conname)
+         FROM pg_constraint WHERE conrelid = rel))
 $keyshift$;
 
 -- Once the rows are in: the indexes create_copy left out (primary key,
@@ -804,7 +975,10 @@ BEGIN
         FROM pg_depend d
         WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = live AND d.deptype = 'n'
           AND NOT (d.classid = 'pg_constraint'::regclass AND (SELECT conrelid FROM pg_constraint WHERE oid = d.objid) = live)
-          AND NOT (d.classid = 'pg_class'::regclass AND (SELECT indrelid FROM pg_index WHERE indexrelid = d.objid) = live);
+          AND NOT (d.classid = 'pg_class'::regclass AND (SELECT indrelid FROM pg_index WHERE indexrelid = d.objid) = live)
+          -- A generated column's expression uses the table's own columns;
+          -- the copy has its own.
+          AND NOT (d.classid = 'pg_attrdef'::regclass AND (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid) = live);
         IF left_over IS NOT NULL THEN
             RAISE EXCEPTION 'keyshift: % is still used by %, which the plan does not know; run preflight.sql', live, left_over;
         END IF;
@@ -978,13 +1152,13 @@ INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'updated_b
 -- public.lobs
 SELECT keyshift.create_copy('"public"."lobs"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."lobs" ("lob_id", "lob_name", "parent_lob_id", "description", "created_by", "updated_by", "created_at", "updated_at")
-SELECT m1.new_id, t."lob_name", m2.new_id, t."description", m3.new_id, m4.new_id, t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."lobs"', '"keyshift_build_1"."lobs"', ARRAY['lob_id', 'lob_name', 'parent_lob_id', 'description', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+'SELECT m1.new_id, t."lob_name", m2.new_id, t."description", m3.new_id, m4.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."lobs" t
 LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.old_id = t."lob_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."parent_lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.lobs', '"public"."lobs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'));
 ANALYZE "keyshift_build_1"."lobs";
@@ -993,11 +1167,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("user_id", "email", "first_name", "last_name", "phone", "lob_id", "is_active", "created_at", "updated_at")
-SELECT m1.new_id, t."email", t."first_name", t."last_name", t."phone", m2.new_id, t."is_active", t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['user_id', 'email', 'first_name', 'last_name', 'phone', 'lob_id', 'is_active', 'created_at', 'updated_at']::name[],
+'SELECT m1.new_id, t."email", t."first_name", t."last_name", t."phone", m2.new_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."user_id"
-LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."lob_id";
+LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."lob_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -1006,10 +1180,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.permissions
 SELECT keyshift.create_copy('"public"."permissions"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."permissions" ("permission_id", "resource", "action", "description")
-SELECT m1.new_id, t."resource", t."action", t."description"
+SELECT keyshift.fill_copy('"public"."permissions"', '"keyshift_build_1"."permissions"', ARRAY['permission_id', 'resource', 'action', 'description']::name[],
+'SELECT m1.new_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
-LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.old_id = t."permission_id";
+LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.old_id = t."permission_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.permissions', '"public"."permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
 ANALYZE "keyshift_build_1"."permissions";
@@ -1018,14 +1192,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"
 -- public.reports
 SELECT keyshift.create_copy('"public"."reports"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."reports" ("report_id", "report_name", "lob_id", "report_owner_id", "regulation", "frequency", "is_active", "created_by", "updated_by", "created_at", "updated_at")
-SELECT m1.new_id, t."report_name", m2.new_id, m3.new_id, t."regulation", t."frequency", t."is_active", m4.new_id, m5.new_id, t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."reports"', '"keyshift_build_1"."reports"', ARRAY['report_id', 'report_name', 'lob_id', 'report_owner_id', 'regulation', 'frequency', 'is_active', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+'SELECT m1.new_id, t."report_name", m2.new_id, m3.new_id, t."regulation", t."frequency", t."is_active", m4.new_id, m5.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."reports" t
 LEFT JOIN "keyshift"."reports_ids" m1 ON m1.old_id = t."report_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.old_id = t."lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."report_owner_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.reports', '"public"."reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'));
 ANALYZE "keyshift_build_1"."reports";
@@ -1034,13 +1208,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"publ
 -- public.report_attributes
 SELECT keyshift.create_copy('"public"."report_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."report_attributes" ("attribute_id", "report_id", "attribute_name", "data_type", "description", "is_primary_key", "is_cde", "version_number", "master_attribute_id", "created_by", "created_at")
-SELECT m1.new_id, m2.new_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.new_id, m4.new_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."report_attributes"', '"keyshift_build_1"."report_attributes"', ARRAY['attribute_id', 'report_id', 'attribute_name', 'data_type', 'description', 'is_primary_key', 'is_cde', 'version_number', 'master_attribute_id', 'created_by', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.new_id, m4.new_id, t."created_at"
 FROM ONLY "public"."report_attributes" t
 LEFT JOIN "keyshift"."report_attributes_ids" m1 ON m1.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."reports_ids" m2 ON m2.old_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.old_id = t."master_attribute_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.report_attributes', '"public"."report_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'));
 ANALYZE "keyshift_build_1"."report_attributes";
@@ -1049,10 +1223,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attribute
 -- public.roles
 SELECT keyshift.create_copy('"public"."roles"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."roles" ("role_id", "role_name", "description", "is_system", "created_at")
-SELECT m1.new_id, t."role_name", t."description", t."is_system", t."created_at"
+SELECT keyshift.fill_copy('"public"."roles"', '"keyshift_build_1"."roles"', ARRAY['role_id', 'role_name', 'description', 'is_system', 'created_at']::name[],
+'SELECT m1.new_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
-LEFT JOIN "keyshift"."roles_ids" m1 ON m1.old_id = t."role_id";
+LEFT JOIN "keyshift"."roles_ids" m1 ON m1.old_id = t."role_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.roles', '"public"."roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
 ANALYZE "keyshift_build_1"."roles";
@@ -1061,12 +1235,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public
 -- public.role_permissions
 SELECT keyshift.create_copy('"public"."role_permissions"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."role_permissions" ("role_id", "permission_id", "granted_by", "granted_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, t."granted_at"
+SELECT keyshift.fill_copy('"public"."role_permissions"', '"keyshift_build_1"."role_permissions"', ARRAY['role_id', 'permission_id', 'granted_by', 'granted_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, t."granted_at"
 FROM ONLY "public"."role_permissions" t
 LEFT JOIN "keyshift"."roles_ids" m1 ON m1.old_id = t."role_id"
 LEFT JOIN "keyshift"."permissions_ids" m2 ON m2.old_id = t."permission_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."granted_by";
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."granted_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.role_permissions', '"public"."role_permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'));
 ANALYZE "keyshift_build_1"."role_permissions";
@@ -1075,13 +1249,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions
 -- public.test_cycles
 SELECT keyshift.create_copy('"public"."test_cycles"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."test_cycles" ("cycle_id", "cycle_name", "description", "start_date", "end_date", "status", "test_manager_id", "created_by", "updated_by", "created_at", "updated_at")
-SELECT m1.new_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.new_id, m3.new_id, m4.new_id, t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."test_cycles"', '"keyshift_build_1"."test_cycles"', ARRAY['cycle_id', 'cycle_name', 'description', 'start_date', 'end_date', 'status', 'test_manager_id', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+'SELECT m1.new_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.new_id, m3.new_id, m4.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."test_cycles" t
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."test_manager_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.test_cycles', '"public"."test_cycles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'));
 ANALYZE "keyshift_build_1"."test_cycles";
@@ -1090,14 +1264,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_cycles', '"
 -- public.cycle_reports
 SELECT keyshift.create_copy('"public"."cycle_reports"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."cycle_reports" ("cycle_id", "report_id", "tester_id", "status", "started_at", "completed_at", "created_by", "updated_by", "created_at", "updated_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, t."status", t."started_at", t."completed_at", m4.new_id, m5.new_id, t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."cycle_reports"', '"keyshift_build_1"."cycle_reports"', ARRAY['cycle_id', 'report_id', 'tester_id', 'status', 'started_at', 'completed_at', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, t."status", t."started_at", t."completed_at", m4.new_id, m5.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."cycle_reports" t
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m2 ON m2.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."tester_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_reports', '"public"."cycle_reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_reports"'), to_regclass('"keyshift_build_1"."cycle_reports"'));
 ANALYZE "keyshift_build_1"."cycle_reports";
@@ -1106,13 +1280,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."audit_logs" ("audit_id", "user_id", "action", "table_name", "record_id", "cycle_id", "report_id", "old_values", "new_values", "ip_address", "timestamp")
-SELECT m1.new_id, m2.new_id, t."action", t."table_name", t."record_id", m3.new_id, m4.new_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
+SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['audit_id', 'user_id', 'action', 'table_name', 'record_id', 'cycle_id', 'report_id', 'old_values', 'new_values', 'ip_address', 'timestamp']::name[],
+'SELECT m1.new_id, m2.new_id, t."action", t."table_name", t."record_id", m3.new_id, m4.new_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
 FROM ONLY "public"."audit_logs" t
 LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.old_id = t."audit_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.old_id = t."user_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.old_id = t."cycle_id"
-LEFT JOIN "keyshift"."reports_ids" m4 ON m4.old_id = t."report_id";
+LEFT JOIN "keyshift"."reports_ids" m4 ON m4.old_id = t."report_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
 ANALYZE "keyshift_build_1"."audit_logs";
@@ -1121,15 +1295,15 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 -- public.data_profiling_rules
 SELECT keyshift.create_copy('"public"."data_profiling_rules"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."data_profiling_rules" ("rule_id", "cycle_id", "report_id", "attribute_id", "rule_name", "rule_type", "rule_logic", "severity", "is_executable", "created_by", "updated_by", "created_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.new_id, m6.new_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."data_profiling_rules"', '"keyshift_build_1"."data_profiling_rules"', ARRAY['rule_id', 'cycle_id', 'report_id', 'attribute_id', 'rule_name', 'rule_type', 'rule_logic', 'severity', 'is_executable', 'created_by', 'updated_by', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.new_id, m6.new_id, t."created_at"
 FROM ONLY "public"."data_profiling_rules" t
 LEFT JOIN "keyshift"."data_profiling_rules_ids" m1 ON m1.old_id = t."rule_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'));
 ANALYZE "keyshift_build_1"."data_profiling_rules";
@@ -1138,13 +1312,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_r
 -- public.llm_audit_logs
 SELECT keyshift.create_copy('"public"."llm_audit_logs"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."llm_audit_logs" ("log_id", "cycle_id", "report_id", "llm_provider", "model_name", "prompt_template", "request_payload", "response_payload", "token_usage", "execution_time_ms", "executed_by", "executed_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.new_id, t."executed_at"
+SELECT keyshift.fill_copy('"public"."llm_audit_logs"', '"keyshift_build_1"."llm_audit_logs"', ARRAY['log_id', 'cycle_id', 'report_id', 'llm_provider', 'model_name', 'prompt_template', 'request_payload', 'response_payload', 'token_usage', 'execution_time_ms', 'executed_by', 'executed_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.new_id, t."executed_at"
 FROM ONLY "public"."llm_audit_logs" t
 LEFT JOIN "keyshift"."llm_audit_logs_ids" m1 ON m1.old_id = t."log_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."executed_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."executed_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
 ANALYZE "keyshift_build_1"."llm_audit_logs";
@@ -1153,14 +1327,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs',
 -- public.sample_selections
 SELECT keyshift.create_copy('"public"."sample_selections"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."sample_selections" ("sample_id", "cycle_id", "report_id", "sample_identifier", "sample_data", "selection_method", "selected_by", "approved_by", "created_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, t."sample_identifier", t."sample_data", t."selection_method", m4.new_id, m5.new_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."sample_selections"', '"keyshift_build_1"."sample_selections"', ARRAY['sample_id', 'cycle_id', 'report_id', 'sample_identifier', 'sample_data', 'selection_method', 'selected_by', 'approved_by', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, t."sample_identifier", t."sample_data", t."selection_method", m4.new_id, m5.new_id, t."created_at"
 FROM ONLY "public"."sample_selections" t
 LEFT JOIN "keyshift"."sample_selections_ids" m1 ON m1.old_id = t."sample_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."selected_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."approved_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."approved_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.sample_selections', '"public"."sample_selections"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'));
 ANALYZE "keyshift_build_1"."sample_selections";
@@ -1169,8 +1343,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selection
 -- public.rfi_requests
 SELECT keyshift.create_copy('"public"."rfi_requests"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."rfi_requests" ("rfi_id", "cycle_id", "report_id", "sample_id", "attribute_id", "data_owner_id", "requested_by", "question", "response", "due_date", "status", "created_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, m7.new_id, t."question", t."response", t."due_date", t."status", t."created_at"
+SELECT keyshift.fill_copy('"public"."rfi_requests"', '"keyshift_build_1"."rfi_requests"', ARRAY['rfi_id', 'cycle_id', 'report_id', 'sample_id', 'attribute_id', 'data_owner_id', 'requested_by', 'question', 'response', 'due_date', 'status', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, m7.new_id, t."question", t."response", t."due_date", t."status", t."created_at"
 FROM ONLY "public"."rfi_requests" t
 LEFT JOIN "keyshift"."rfi_requests_ids" m1 ON m1.old_id = t."rfi_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
@@ -1178,7 +1352,7 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m4 ON m4.old_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."data_owner_id"
-LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."requested_by";
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."requested_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.rfi_requests', '"public"."rfi_requests"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
 ANALYZE "keyshift_build_1"."rfi_requests";
@@ -1187,12 +1361,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '
 -- public.user_roles
 SELECT keyshift.create_copy('"public"."user_roles"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."user_roles" ("user_id", "role_id", "assigned_by", "assigned_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, t."assigned_at"
+SELECT keyshift.fill_copy('"public"."user_roles"', '"keyshift_build_1"."user_roles"', ARRAY['user_id', 'role_id', 'assigned_by', 'assigned_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, t."assigned_at"
 FROM ONLY "public"."user_roles" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.old_id = t."user_id"
 LEFT JOIN "keyshift"."roles_ids" m2 ON m2.old_id = t."role_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."assigned_by";
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.old_id = t."assigned_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.user_roles', '"public"."user_roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'));
 ANALYZE "keyshift_build_1"."user_roles";
@@ -1201,14 +1375,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"p
 -- public.workflow_phases
 SELECT keyshift.create_copy('"public"."workflow_phases"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."workflow_phases" ("phase_id", "cycle_id", "report_id", "phase_name", "status", "planned_start_date", "planned_end_date", "actual_start_date", "actual_end_date", "started_by", "completed_by", "notes", "created_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.new_id, m5.new_id, t."notes", t."created_at"
+SELECT keyshift.fill_copy('"public"."workflow_phases"', '"keyshift_build_1"."workflow_phases"', ARRAY['phase_id', 'cycle_id', 'report_id', 'phase_name', 'status', 'planned_start_date', 'planned_end_date', 'actual_start_date', 'actual_end_date', 'started_by', 'completed_by', 'notes', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.new_id, m5.new_id, t."notes", t."created_at"
 FROM ONLY "public"."workflow_phases" t
 LEFT JOIN "keyshift"."workflow_phases_ids" m1 ON m1.old_id = t."phase_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.old_id = t."started_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."completed_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."completed_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.workflow_phases', '"public"."workflow_phases"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'));
 ANALYZE "keyshift_build_1"."workflow_phases";
@@ -1217,8 +1391,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases'
 -- public.cycle_report_planning_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_planning_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."cycle_report_planning_attributes" ("id", "cycle_id", "report_id", "attribute_id", "phase_id", "information_security_classification", "is_scoped", "approved_by", "approved_at", "created_by", "updated_by", "created_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."information_security_classification", t."is_scoped", m6.new_id, t."approved_at", m7.new_id, m8.new_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."cycle_report_planning_attributes"', '"keyshift_build_1"."cycle_report_planning_attributes"', ARRAY['id', 'cycle_id', 'report_id', 'attribute_id', 'phase_id', 'information_security_classification', 'is_scoped', 'approved_by', 'approved_at', 'created_by', 'updated_by', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."information_security_classification", t."is_scoped", m6.new_id, t."approved_at", m7.new_id, m8.new_id, t."created_at"
 FROM ONLY "public"."cycle_report_planning_attributes" t
 LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
@@ -1227,7 +1401,7 @@ LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m5 ON m5.old_id = t."phase_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."approved_by"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m8 ON m8.old_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m8 ON m8.old_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'));
 ANALYZE "keyshift_build_1"."cycle_report_planning_attributes";
@@ -1236,14 +1410,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_pla
 -- public.cycle_report_scoping_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_scoping_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."cycle_report_scoping_attributes" ("id", "planning_attribute_id", "cycle_id", "report_id", "version", "is_in_scope", "tester_rationale", "decision", "decided_by", "decided_at", "created_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.new_id, t."decided_at", t."created_at"
+SELECT keyshift.fill_copy('"public"."cycle_report_scoping_attributes"', '"keyshift_build_1"."cycle_report_scoping_attributes"', ARRAY['id', 'planning_attribute_id', 'cycle_id', 'report_id', 'version', 'is_in_scope', 'tester_rationale', 'decision', 'decided_by', 'decided_at', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.new_id, t."decided_at", t."created_at"
 FROM ONLY "public"."cycle_report_scoping_attributes" t
 LEFT JOIN "keyshift"."cycle_report_scoping_attributes_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m2 ON m2.old_id = t."planning_attribute_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.old_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m4 ON m4.old_id = t."report_id"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."decided_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.old_id = t."decided_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
 ANALYZE "keyshift_build_1"."cycle_report_scoping_attributes";
@@ -1252,8 +1426,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_sco
 -- public.test_executions
 SELECT keyshift.create_copy('"public"."test_executions"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."test_executions" ("execution_id", "cycle_id", "report_id", "phase_id", "sample_id", "attribute_id", "result", "expected_value", "actual_value", "executed_by", "executed_at", "created_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, t."result", t."expected_value", t."actual_value", m7.new_id, t."executed_at", t."created_at"
+SELECT keyshift.fill_copy('"public"."test_executions"', '"keyshift_build_1"."test_executions"', ARRAY['execution_id', 'cycle_id', 'report_id', 'phase_id', 'sample_id', 'attribute_id', 'result', 'expected_value', 'actual_value', 'executed_by', 'executed_at', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, t."result", t."expected_value", t."actual_value", m7.new_id, t."executed_at", t."created_at"
 FROM ONLY "public"."test_executions" t
 LEFT JOIN "keyshift"."test_executions_ids" m1 ON m1.old_id = t."execution_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
@@ -1261,7 +1435,7 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.old_id = t."report_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m4 ON m4.old_id = t."phase_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m5 ON m5.old_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m6 ON m6.old_id = t."attribute_id"
-LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."executed_by";
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."executed_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.test_executions', '"public"."test_executions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
 ANALYZE "keyshift_build_1"."test_executions";
@@ -1270,8 +1444,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions'
 -- public.observations
 SELECT keyshift.create_copy('"public"."observations"', 'keyshift_build_1', true) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."observations" ("observation_id", "cycle_id", "report_id", "test_execution_id", "attribute_id", "title", "description", "severity", "status", "assigned_to", "created_by", "updated_by", "created_at")
-SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."title", t."description", t."severity", t."status", m6.new_id, m7.new_id, m8.new_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."observations"', '"keyshift_build_1"."observations"', ARRAY['observation_id', 'cycle_id', 'report_id', 'test_execution_id', 'attribute_id', 'title', 'description', 'severity', 'status', 'assigned_to', 'created_by', 'updated_by', 'created_at']::name[],
+'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."title", t."description", t."severity", t."status", m6.new_id, m7.new_id, m8.new_id, t."created_at"
 FROM ONLY "public"."observations" t
 LEFT JOIN "keyshift"."observations_ids" m1 ON m1.old_id = t."observation_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.old_id = t."cycle_id"
@@ -1280,7 +1454,7 @@ LEFT JOIN "keyshift"."test_executions_ids" m4 ON m4.old_id = t."test_execution_i
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.old_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.old_id = t."assigned_to"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.old_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m8 ON m8.old_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m8 ON m8.old_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.observations', '"public"."observations"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
 ANALYZE "keyshift_build_1"."observations";

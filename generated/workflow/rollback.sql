@@ -376,13 +376,13 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.lobs
 SELECT keyshift.create_copy('"public"."lobs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."lobs" ("lob_id", "lob_name", "parent_lob_id", "description", "created_by", "updated_by", "created_at", "updated_at")
-SELECT m1.old_id, t."lob_name", m2.old_id, t."description", m3.old_id, m4.old_id, t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."lobs"', '"keyshift_build_1"."lobs"', ARRAY['lob_id', 'lob_name', 'parent_lob_id', 'description', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+'SELECT m1.old_id, t."lob_name", m2.old_id, t."description", m3.old_id, m4.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."lobs" t
 LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."lob_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."parent_lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.lobs', '"public"."lobs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'));
 ANALYZE "keyshift_build_1"."lobs";
@@ -391,11 +391,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("user_id", "email", "first_name", "last_name", "phone", "lob_id", "is_active", "created_at", "updated_at")
-SELECT m1.old_id, t."email", t."first_name", t."last_name", t."phone", m2.old_id, t."is_active", t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['user_id', 'email', 'first_name', 'last_name', 'phone', 'lob_id', 'is_active', 'created_at', 'updated_at']::name[],
+'SELECT m1.old_id, t."email", t."first_name", t."last_name", t."phone", m2.old_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
-LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id";
+LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -404,10 +404,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.permissions
 SELECT keyshift.create_copy('"public"."permissions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."permissions" ("permission_id", "resource", "action", "description")
-SELECT m1.old_id, t."resource", t."action", t."description"
+SELECT keyshift.fill_copy('"public"."permissions"', '"keyshift_build_1"."permissions"', ARRAY['permission_id', 'resource', 'action', 'description']::name[],
+'SELECT m1.old_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
-LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id";
+LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.permissions', '"public"."permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
 ANALYZE "keyshift_build_1"."permissions";
@@ -416,14 +416,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"
 -- public.reports
 SELECT keyshift.create_copy('"public"."reports"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."reports" ("report_id", "report_name", "lob_id", "report_owner_id", "regulation", "frequency", "is_active", "created_by", "updated_by", "created_at", "updated_at")
-SELECT m1.old_id, t."report_name", m2.old_id, m3.old_id, t."regulation", t."frequency", t."is_active", m4.old_id, m5.old_id, t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."reports"', '"keyshift_build_1"."reports"', ARRAY['report_id', 'report_name', 'lob_id', 'report_owner_id', 'regulation', 'frequency', 'is_active', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+'SELECT m1.old_id, t."report_name", m2.old_id, m3.old_id, t."regulation", t."frequency", t."is_active", m4.old_id, m5.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."reports" t
 LEFT JOIN "keyshift"."reports_ids" m1 ON m1.new_id = t."report_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."report_owner_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.reports', '"public"."reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'));
 ANALYZE "keyshift_build_1"."reports";
@@ -432,13 +432,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"publ
 -- public.report_attributes
 SELECT keyshift.create_copy('"public"."report_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."report_attributes" ("attribute_id", "report_id", "attribute_name", "data_type", "description", "is_primary_key", "is_cde", "version_number", "master_attribute_id", "created_by", "created_at")
-SELECT m1.old_id, m2.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.old_id, m4.old_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."report_attributes"', '"keyshift_build_1"."report_attributes"', ARRAY['attribute_id', 'report_id', 'attribute_name', 'data_type', 'description', 'is_primary_key', 'is_cde', 'version_number', 'master_attribute_id', 'created_by', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.old_id, m4.old_id, t."created_at"
 FROM ONLY "public"."report_attributes" t
 LEFT JOIN "keyshift"."report_attributes_ids" m1 ON m1.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.new_id = t."master_attribute_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.report_attributes', '"public"."report_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'));
 ANALYZE "keyshift_build_1"."report_attributes";
@@ -447,10 +447,10 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attribute
 -- public.roles
 SELECT keyshift.create_copy('"public"."roles"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."roles" ("role_id", "role_name", "description", "is_system", "created_at")
-SELECT m1.old_id, t."role_name", t."description", t."is_system", t."created_at"
+SELECT keyshift.fill_copy('"public"."roles"', '"keyshift_build_1"."roles"', ARRAY['role_id', 'role_name', 'description', 'is_system', 'created_at']::name[],
+'SELECT m1.old_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
-LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id";
+LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.roles', '"public"."roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
 ANALYZE "keyshift_build_1"."roles";
@@ -459,12 +459,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public
 -- public.role_permissions
 SELECT keyshift.create_copy('"public"."role_permissions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."role_permissions" ("role_id", "permission_id", "granted_by", "granted_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."granted_at"
+SELECT keyshift.fill_copy('"public"."role_permissions"', '"keyshift_build_1"."role_permissions"', ARRAY['role_id', 'permission_id', 'granted_by', 'granted_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."granted_at"
 FROM ONLY "public"."role_permissions" t
 LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id"
 LEFT JOIN "keyshift"."permissions_ids" m2 ON m2.new_id = t."permission_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."granted_by";
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."granted_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.role_permissions', '"public"."role_permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."role_permissions"'), to_regclass('"keyshift_build_1"."role_permissions"'));
 ANALYZE "keyshift_build_1"."role_permissions";
@@ -473,13 +473,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions
 -- public.test_cycles
 SELECT keyshift.create_copy('"public"."test_cycles"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."test_cycles" ("cycle_id", "cycle_name", "description", "start_date", "end_date", "status", "test_manager_id", "created_by", "updated_by", "created_at", "updated_at")
-SELECT m1.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.old_id, m3.old_id, m4.old_id, t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."test_cycles"', '"keyshift_build_1"."test_cycles"', ARRAY['cycle_id', 'cycle_name', 'description', 'start_date', 'end_date', 'status', 'test_manager_id', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+'SELECT m1.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.old_id, m3.old_id, m4.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."test_cycles" t
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."test_manager_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.test_cycles', '"public"."test_cycles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'));
 ANALYZE "keyshift_build_1"."test_cycles";
@@ -488,14 +488,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_cycles', '"
 -- public.cycle_reports
 SELECT keyshift.create_copy('"public"."cycle_reports"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."cycle_reports" ("cycle_id", "report_id", "tester_id", "status", "started_at", "completed_at", "created_by", "updated_by", "created_at", "updated_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."status", t."started_at", t."completed_at", m4.old_id, m5.old_id, t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."cycle_reports"', '"keyshift_build_1"."cycle_reports"', ARRAY['cycle_id', 'report_id', 'tester_id', 'status', 'started_at', 'completed_at', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."status", t."started_at", t."completed_at", m4.old_id, m5.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."cycle_reports" t
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."tester_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_reports', '"public"."cycle_reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_reports"'), to_regclass('"keyshift_build_1"."cycle_reports"'));
 ANALYZE "keyshift_build_1"."cycle_reports";
@@ -504,13 +504,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."audit_logs" ("audit_id", "user_id", "action", "table_name", "record_id", "cycle_id", "report_id", "old_values", "new_values", "ip_address", "timestamp")
-SELECT m1.old_id, m2.old_id, t."action", t."table_name", t."record_id", m3.old_id, m4.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
+SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['audit_id', 'user_id', 'action', 'table_name', 'record_id', 'cycle_id', 'report_id', 'old_values', 'new_values', 'ip_address', 'timestamp']::name[],
+'SELECT m1.old_id, m2.old_id, t."action", t."table_name", t."record_id", m3.old_id, m4.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
 FROM ONLY "public"."audit_logs" t
 LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."audit_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.new_id = t."cycle_id"
-LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id";
+LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
 ANALYZE "keyshift_build_1"."audit_logs";
@@ -519,15 +519,15 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 -- public.data_profiling_rules
 SELECT keyshift.create_copy('"public"."data_profiling_rules"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."data_profiling_rules" ("rule_id", "cycle_id", "report_id", "attribute_id", "rule_name", "rule_type", "rule_logic", "severity", "is_executable", "created_by", "updated_by", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.old_id, m6.old_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."data_profiling_rules"', '"keyshift_build_1"."data_profiling_rules"', ARRAY['rule_id', 'cycle_id', 'report_id', 'attribute_id', 'rule_name', 'rule_type', 'rule_logic', 'severity', 'is_executable', 'created_by', 'updated_by', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.old_id, m6.old_id, t."created_at"
 FROM ONLY "public"."data_profiling_rules" t
 LEFT JOIN "keyshift"."data_profiling_rules_ids" m1 ON m1.new_id = t."rule_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'));
 ANALYZE "keyshift_build_1"."data_profiling_rules";
@@ -536,13 +536,13 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_r
 -- public.llm_audit_logs
 SELECT keyshift.create_copy('"public"."llm_audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."llm_audit_logs" ("log_id", "cycle_id", "report_id", "llm_provider", "model_name", "prompt_template", "request_payload", "response_payload", "token_usage", "execution_time_ms", "executed_by", "executed_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.old_id, t."executed_at"
+SELECT keyshift.fill_copy('"public"."llm_audit_logs"', '"keyshift_build_1"."llm_audit_logs"', ARRAY['log_id', 'cycle_id', 'report_id', 'llm_provider', 'model_name', 'prompt_template', 'request_payload', 'response_payload', 'token_usage', 'execution_time_ms', 'executed_by', 'executed_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.old_id, t."executed_at"
 FROM ONLY "public"."llm_audit_logs" t
 LEFT JOIN "keyshift"."llm_audit_logs_ids" m1 ON m1.new_id = t."log_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."executed_by";
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."executed_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
 ANALYZE "keyshift_build_1"."llm_audit_logs";
@@ -551,14 +551,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs',
 -- public.sample_selections
 SELECT keyshift.create_copy('"public"."sample_selections"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."sample_selections" ("sample_id", "cycle_id", "report_id", "sample_identifier", "sample_data", "selection_method", "selected_by", "approved_by", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."sample_identifier", t."sample_data", t."selection_method", m4.old_id, m5.old_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."sample_selections"', '"keyshift_build_1"."sample_selections"', ARRAY['sample_id', 'cycle_id', 'report_id', 'sample_identifier', 'sample_data', 'selection_method', 'selected_by', 'approved_by', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."sample_identifier", t."sample_data", t."selection_method", m4.old_id, m5.old_id, t."created_at"
 FROM ONLY "public"."sample_selections" t
 LEFT JOIN "keyshift"."sample_selections_ids" m1 ON m1.new_id = t."sample_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."selected_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.sample_selections', '"public"."sample_selections"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'));
 ANALYZE "keyshift_build_1"."sample_selections";
@@ -567,8 +567,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selection
 -- public.rfi_requests
 SELECT keyshift.create_copy('"public"."rfi_requests"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."rfi_requests" ("rfi_id", "cycle_id", "report_id", "sample_id", "attribute_id", "data_owner_id", "requested_by", "question", "response", "due_date", "status", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, t."question", t."response", t."due_date", t."status", t."created_at"
+SELECT keyshift.fill_copy('"public"."rfi_requests"', '"keyshift_build_1"."rfi_requests"', ARRAY['rfi_id', 'cycle_id', 'report_id', 'sample_id', 'attribute_id', 'data_owner_id', 'requested_by', 'question', 'response', 'due_date', 'status', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, t."question", t."response", t."due_date", t."status", t."created_at"
 FROM ONLY "public"."rfi_requests" t
 LEFT JOIN "keyshift"."rfi_requests_ids" m1 ON m1.new_id = t."rfi_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -576,7 +576,7 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m4 ON m4.new_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."data_owner_id"
-LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."requested_by";
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."requested_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.rfi_requests', '"public"."rfi_requests"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
 ANALYZE "keyshift_build_1"."rfi_requests";
@@ -585,12 +585,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '
 -- public.user_roles
 SELECT keyshift.create_copy('"public"."user_roles"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."user_roles" ("user_id", "role_id", "assigned_by", "assigned_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."assigned_at"
+SELECT keyshift.fill_copy('"public"."user_roles"', '"keyshift_build_1"."user_roles"', ARRAY['user_id', 'role_id', 'assigned_by', 'assigned_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."assigned_at"
 FROM ONLY "public"."user_roles" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
 LEFT JOIN "keyshift"."roles_ids" m2 ON m2.new_id = t."role_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."assigned_by";
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."assigned_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.user_roles', '"public"."user_roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_roles"'), to_regclass('"keyshift_build_1"."user_roles"'));
 ANALYZE "keyshift_build_1"."user_roles";
@@ -599,14 +599,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"p
 -- public.workflow_phases
 SELECT keyshift.create_copy('"public"."workflow_phases"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."workflow_phases" ("phase_id", "cycle_id", "report_id", "phase_name", "status", "planned_start_date", "planned_end_date", "actual_start_date", "actual_end_date", "started_by", "completed_by", "notes", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.old_id, m5.old_id, t."notes", t."created_at"
+SELECT keyshift.fill_copy('"public"."workflow_phases"', '"keyshift_build_1"."workflow_phases"', ARRAY['phase_id', 'cycle_id', 'report_id', 'phase_name', 'status', 'planned_start_date', 'planned_end_date', 'actual_start_date', 'actual_end_date', 'started_by', 'completed_by', 'notes', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.old_id, m5.old_id, t."notes", t."created_at"
 FROM ONLY "public"."workflow_phases" t
 LEFT JOIN "keyshift"."workflow_phases_ids" m1 ON m1.new_id = t."phase_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."started_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."completed_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."completed_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.workflow_phases', '"public"."workflow_phases"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'));
 ANALYZE "keyshift_build_1"."workflow_phases";
@@ -615,8 +615,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases'
 -- public.cycle_report_planning_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_planning_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."cycle_report_planning_attributes" ("id", "cycle_id", "report_id", "attribute_id", "phase_id", "information_security_classification", "is_scoped", "approved_by", "approved_at", "created_by", "updated_by", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."information_security_classification", t."is_scoped", m6.old_id, t."approved_at", m7.old_id, m8.old_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."cycle_report_planning_attributes"', '"keyshift_build_1"."cycle_report_planning_attributes"', ARRAY['id', 'cycle_id', 'report_id', 'attribute_id', 'phase_id', 'information_security_classification', 'is_scoped', 'approved_by', 'approved_at', 'created_by', 'updated_by', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."information_security_classification", t."is_scoped", m6.old_id, t."approved_at", m7.old_id, m8.old_id, t."created_at"
 FROM ONLY "public"."cycle_report_planning_attributes" t
 LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -625,7 +625,7 @@ LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m5 ON m5.new_id = t."phase_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."approved_by"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'));
 ANALYZE "keyshift_build_1"."cycle_report_planning_attributes";
@@ -634,14 +634,14 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_pla
 -- public.cycle_report_scoping_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_scoping_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."cycle_report_scoping_attributes" ("id", "planning_attribute_id", "cycle_id", "report_id", "version", "is_in_scope", "tester_rationale", "decision", "decided_by", "decided_at", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.old_id, t."decided_at", t."created_at"
+SELECT keyshift.fill_copy('"public"."cycle_report_scoping_attributes"', '"keyshift_build_1"."cycle_report_scoping_attributes"', ARRAY['id', 'planning_attribute_id', 'cycle_id', 'report_id', 'version', 'is_in_scope', 'tester_rationale', 'decision', 'decided_by', 'decided_at', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.old_id, t."decided_at", t."created_at"
 FROM ONLY "public"."cycle_report_scoping_attributes" t
 LEFT JOIN "keyshift"."cycle_report_scoping_attributes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m2 ON m2.new_id = t."planning_attribute_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."decided_by";
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."decided_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
 ANALYZE "keyshift_build_1"."cycle_report_scoping_attributes";
@@ -650,8 +650,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_sco
 -- public.test_executions
 SELECT keyshift.create_copy('"public"."test_executions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."test_executions" ("execution_id", "cycle_id", "report_id", "phase_id", "sample_id", "attribute_id", "result", "expected_value", "actual_value", "executed_by", "executed_at", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."result", t."expected_value", t."actual_value", m7.old_id, t."executed_at", t."created_at"
+SELECT keyshift.fill_copy('"public"."test_executions"', '"keyshift_build_1"."test_executions"', ARRAY['execution_id', 'cycle_id', 'report_id', 'phase_id', 'sample_id', 'attribute_id', 'result', 'expected_value', 'actual_value', 'executed_by', 'executed_at', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."result", t."expected_value", t."actual_value", m7.old_id, t."executed_at", t."created_at"
 FROM ONLY "public"."test_executions" t
 LEFT JOIN "keyshift"."test_executions_ids" m1 ON m1.new_id = t."execution_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -659,7 +659,7 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m4 ON m4.new_id = t."phase_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m5 ON m5.new_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m6 ON m6.new_id = t."attribute_id"
-LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."executed_by";
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."executed_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.test_executions', '"public"."test_executions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
 ANALYZE "keyshift_build_1"."test_executions";
@@ -668,8 +668,8 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions'
 -- public.observations
 SELECT keyshift.create_copy('"public"."observations"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."observations" ("observation_id", "cycle_id", "report_id", "test_execution_id", "attribute_id", "title", "description", "severity", "status", "assigned_to", "created_by", "updated_by", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."title", t."description", t."severity", t."status", m6.old_id, m7.old_id, m8.old_id, t."created_at"
+SELECT keyshift.fill_copy('"public"."observations"', '"keyshift_build_1"."observations"', ARRAY['observation_id', 'cycle_id', 'report_id', 'test_execution_id', 'attribute_id', 'title', 'description', 'severity', 'status', 'assigned_to', 'created_by', 'updated_by', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."title", t."description", t."severity", t."status", m6.old_id, m7.old_id, m8.old_id, t."created_at"
 FROM ONLY "public"."observations" t
 LEFT JOIN "keyshift"."observations_ids" m1 ON m1.new_id = t."observation_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
@@ -678,7 +678,7 @@ LEFT JOIN "keyshift"."test_executions_ids" m4 ON m4.new_id = t."test_execution_i
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."assigned_to"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by";
+LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.observations', '"public"."observations"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
 ANALYZE "keyshift_build_1"."observations";

@@ -218,10 +218,10 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."users" ("id", "email", "display_name", "password_hash", "is_active", "timezone", "created_at", "updated_at")
-SELECT m1.old_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
+SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'email', 'display_name', 'password_hash', 'is_active', 'timezone', 'created_at', 'updated_at']::name[],
+'SELECT m1.old_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id";
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -230,11 +230,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 -- public.journals
 SELECT keyshift.create_copy('"public"."journals"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."journals" ("id", "user_id", "title", "body", "mood", "is_private", "created_at", "updated_at", "deleted_at")
-SELECT m1.old_id, m2.old_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
+SELECT keyshift.fill_copy('"public"."journals"', '"keyshift_build_1"."journals"', ARRAY['id', 'user_id', 'title', 'body', 'mood', 'is_private', 'created_at', 'updated_at', 'deleted_at']::name[],
+'SELECT m1.old_id, m2.old_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
 FROM ONLY "public"."journals" t
 LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.journals', '"public"."journals"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journals"'), to_regclass('"keyshift_build_1"."journals"'));
 ANALYZE "keyshift_build_1"."journals";
@@ -243,12 +243,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"pub
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."audit_logs" ("id", "user_id", "action", "entity_type", "entity_id", "details", "ip_address", "created_at")
-SELECT m1.old_id, m2.old_id, t."action", t."entity_type", CASE WHEN t."entity_type"::text = 'journal' THEN m3.old_id END, t."details", t."ip_address", t."created_at"
+SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['id', 'user_id', 'action', 'entity_type', 'entity_id', 'details', 'ip_address', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, t."action", t."entity_type", CASE WHEN t."entity_type"::text = ''journal'' THEN m3.old_id END, t."details", t."ip_address", t."created_at"
 FROM ONLY "public"."audit_logs" t
 LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
-LEFT JOIN "keyshift"."journals_ids" m3 ON t."entity_type"::text = 'journal' AND m3.new_id = t."entity_id";
+LEFT JOIN "keyshift"."journals_ids" m3 ON t."entity_type"::text = ''journal'' AND m3.new_id = t."entity_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
 ANALYZE "keyshift_build_1"."audit_logs";
@@ -257,12 +257,12 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 -- public.reminders
 SELECT keyshift.create_copy('"public"."reminders"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."reminders" ("id", "user_id", "journal_id", "remind_at", "message", "is_sent", "created_at")
-SELECT m1.old_id, m2.old_id, m3.old_id, t."remind_at", t."message", t."is_sent", t."created_at"
+SELECT keyshift.fill_copy('"public"."reminders"', '"keyshift_build_1"."reminders"', ARRAY['id', 'user_id', 'journal_id', 'remind_at', 'message', 'is_sent', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, m3.old_id, t."remind_at", t."message", t."is_sent", t."created_at"
 FROM ONLY "public"."reminders" t
 LEFT JOIN "keyshift"."reminders_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
-LEFT JOIN "keyshift"."journals_ids" m3 ON m3.new_id = t."journal_id";
+LEFT JOIN "keyshift"."journals_ids" m3 ON m3.new_id = t."journal_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.reminders', '"public"."reminders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reminders"'), to_regclass('"keyshift_build_1"."reminders"'));
 ANALYZE "keyshift_build_1"."reminders";
@@ -271,11 +271,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reminders', '"pu
 -- public.tags
 SELECT keyshift.create_copy('"public"."tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."tags" ("id", "user_id", "name", "color", "created_at")
-SELECT m1.old_id, m2.old_id, t."name", t."color", t."created_at"
+SELECT keyshift.fill_copy('"public"."tags"', '"keyshift_build_1"."tags"', ARRAY['id', 'user_id', 'name', 'color', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, t."name", t."color", t."created_at"
 FROM ONLY "public"."tags" t
 LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.tags', '"public"."tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'));
 ANALYZE "keyshift_build_1"."tags";
@@ -284,11 +284,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"
 -- public.journal_tags
 SELECT keyshift.create_copy('"public"."journal_tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."journal_tags" ("journal_id", "tag_id", "tagged_at")
-SELECT m1.old_id, m2.old_id, t."tagged_at"
+SELECT keyshift.fill_copy('"public"."journal_tags"', '"keyshift_build_1"."journal_tags"', ARRAY['journal_id', 'tag_id', 'tagged_at']::name[],
+'SELECT m1.old_id, m2.old_id, t."tagged_at"
 FROM ONLY "public"."journal_tags" t
 LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."journal_id"
-LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id";
+LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.journal_tags', '"public"."journal_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journal_tags"'), to_regclass('"keyshift_build_1"."journal_tags"'));
 ANALYZE "keyshift_build_1"."journal_tags";
@@ -297,11 +297,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '
 -- public.secret_tags
 SELECT keyshift.create_copy('"public"."secret_tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."secret_tags" ("id", "tag_id", "hint", "encrypted_label", "created_at")
-SELECT m1.old_id, m2.old_id, t."hint", t."encrypted_label", t."created_at"
+SELECT keyshift.fill_copy('"public"."secret_tags"', '"keyshift_build_1"."secret_tags"', ARRAY['id', 'tag_id', 'hint', 'encrypted_label', 'created_at']::name[],
+'SELECT m1.old_id, m2.old_id, t."hint", t."encrypted_label", t."created_at"
 FROM ONLY "public"."secret_tags" t
 LEFT JOIN "keyshift"."secret_tags_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id";
+LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.secret_tags', '"public"."secret_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."secret_tags"'), to_regclass('"keyshift_build_1"."secret_tags"'));
 ANALYZE "keyshift_build_1"."secret_tags";
@@ -310,11 +310,11 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"
 -- public.user_sessions
 SELECT keyshift.create_copy('"public"."user_sessions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-INSERT INTO "keyshift_build_1"."user_sessions" ("id", "user_id", "token_hash", "user_agent", "created_at", "expires_at", "revoked_at")
-SELECT m1.old_id, m2.old_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
+SELECT keyshift.fill_copy('"public"."user_sessions"', '"keyshift_build_1"."user_sessions"', ARRAY['id', 'user_id', 'token_hash', 'user_agent', 'created_at', 'expires_at', 'revoked_at']::name[],
+'SELECT m1.old_id, m2.old_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
 FROM ONLY "public"."user_sessions" t
 LEFT JOIN "keyshift"."user_sessions_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id";
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.user_sessions', '"public"."user_sessions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_sessions"'), to_regclass('"keyshift_build_1"."user_sessions"'));
 ANALYZE "keyshift_build_1"."user_sessions";
