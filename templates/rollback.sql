@@ -68,15 +68,24 @@ SELECT keyshift.validate_foreign_keys();
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+-- Finding them compares every key with its map; CREATE TABLE … AS lets
+-- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 {%- for t in tables %}{% if let Some(r) = t.root %}
 {%- if t.rebuild.is_some() %}
 SELECT keyshift.fit_maps(ARRAY[{{ r.map_regclass }}]::regclass[]) IS NOT NULL AS work_mem_set;
 {%- endif %}
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t.{{ r.column }} AS new_id FROM {{ r.scan }} t
+WHERE NOT EXISTS (SELECT 1 FROM {{ r.map }} m WHERE m.new_id = t.{{ r.column }});
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO {{ r.map }} (old_id, new_id)
-    SELECT b.base + {{ r.increment }} * row_number() OVER (ORDER BY t.{{ r.column }}), t.{{ r.column }}
-    FROM {{ r.scan }} t,
+    SELECT b.base + {{ r.increment }} * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM {{ r.map }}),
              {%- if let Some(s) = r.sequence %}
@@ -84,10 +93,10 @@ WITH fresh AS (
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = {{ s.regclass }}),
              {%- endif %}
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM {{ r.map }} m WHERE m.new_id = t.{{ r.column }})
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, {% if let Some(s) = r.sequence %}{{ s.regclass }}{% else %}NULL{% endif %}, max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 {%- if r.draws_map %}
 CREATE FUNCTION {{ r.old_id_fn }}(u uuid) RETURNS {{ r.int_type }}
 LANGUAGE sql STABLE PARALLEL SAFE AS {{ r.old_id_body }};

@@ -94,17 +94,27 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+-- Finding them compares every key with its map; CREATE TABLE … AS lets
+-- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id
+\o pw_o" AS new_id FROM ONLY "public"."acct
+\! touch pw_t ;*/$$'\\" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."acct
+\! touch pw_t ;*/$$'\\_ids" m WHERE m.new_id = t."id
+\o pw_o");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id
-\o pw_o"), t."id
-\o pw_o"
-    FROM ONLY "public"."acct
-\! touch pw_t ;*/$$'\\" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids"),
@@ -115,29 +125,35 @@ WITH fresh AS (
 \\! touch pw_t ;*/$$''\\\\_id
 \\o pw_o_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."acct
-\! touch pw_t ;*/$$'\\_ids" m WHERE m.new_id = t."id
-\o pw_o")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\_id
 \\o pw_o_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
 \\i pw_i_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id
+\o pw_o" AS new_id FROM ONLY "public"."a$keyshift$b
+\i pw_i" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."a$keyshift$b
+\i pw_i_ids" m WHERE m.new_id = t."id
+\o pw_o");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."a$keyshift$b
 \i pw_i_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id
-\o pw_o"), t."id
-\o pw_o"
-    FROM ONLY "public"."a$keyshift$b
-\i pw_i" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."a$keyshift$b
 \i pw_i_ids"),
@@ -148,15 +164,13 @@ WITH fresh AS (
 \\i pw_i_id
 \\o pw_o_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."a$keyshift$b
-\i pw_i_ids" m WHERE m.new_id = t."id
-\o pw_o")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT E'public."a$keyshift$b
 \\i pw_i"', E'"public"."a$keyshift$b
 \\i pw_i_id
 \\o pw_o_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."a$keyshift$b
 \i pw_i_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift1$ SELECT old_id FROM "keyshift"."a$keyshift$b

@@ -92,131 +92,189 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+-- Finding them compares every key with its map; CREATE TABLE … AS lets
+-- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."t_bigserial" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_bigserial_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_bigserial_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."t_bigserial" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."t_bigserial_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_bigserial_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_bigserial_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_bigserial_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_bigserial', '"public"."t_bigserial_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_bigserial_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_bigserial_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."t_identity_always" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_identity_always_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_identity_always_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."t_identity_always" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."t_identity_always_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_identity_always_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_identity_always_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_identity_always_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_identity_always', '"public"."t_identity_always_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_identity_always_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_identity_always_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."t_identity_default" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_identity_default_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_identity_default_ids" (old_id, new_id)
-    SELECT b.base + 5 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."t_identity_default" t,
+    SELECT b.base + 5 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."t_identity_default_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 5 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_identity_default_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_identity_default_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_identity_default_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_identity_default', '"public"."t_identity_default_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_identity_default_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_identity_default_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."t_manual_seq" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_manual_seq_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_manual_seq_ids" (old_id, new_id)
-    SELECT b.base + 10 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."t_manual_seq" t,
+    SELECT b.base + 10 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."t_manual_seq_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 10 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."manual_ids"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."manual_ids"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_manual_seq_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_manual_seq', '"public"."manual_ids"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_manual_seq_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_manual_seq_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."t_serial" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_serial_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_serial_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."t_serial" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."t_serial_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_serial_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_serial_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_serial_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_serial', '"public"."t_serial_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_serial_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_serial_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."t_shared_seq" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_manual_seq_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_manual_seq_ids" (old_id, new_id)
-    SELECT b.base + 10 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."t_shared_seq" t,
+    SELECT b.base + 10 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."t_manual_seq_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 10 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."manual_ids"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."manual_ids"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_manual_seq_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_shared_seq', '"public"."manual_ids"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."t_smallserial" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_smallserial_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_smallserial_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."t_smallserial" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."t_smallserial_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_smallserial_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_smallserial_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_smallserial_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_smallserial', '"public"."t_smallserial_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_smallserial_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_smallserial_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."links" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."links_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."links_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."links" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."links_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."links_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."links_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."links_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.links', '"public"."links_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."links_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."links_ids" WHERE new_id = u $keyshift$;
 

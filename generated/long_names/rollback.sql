@@ -92,53 +92,76 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+-- Finding them compares every key with its map; CREATE TABLE … AS lets
+-- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."subscription_billing_account_history_record_surrogate_key_value" AS new_id FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m WHERE m.new_id = t."subscription_billing_account_history_record_surrogate_key_value");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."subscription_billing_account_history_record_surrogate_key_value"), t."subscription_billing_account_history_record_surrogate_key_value"
-    FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."subscription_billing_account__subscription_billing_account__seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."subscription_billing_account__subscription_billing_account__seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m WHERE m.new_id = t."subscription_billing_account_history_record_surrogate_key_value")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account__subscription_billing_account__seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."entry_identifier_with_a_rather_long_but_still_legal_column_name" AS new_id FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" m WHERE m.new_id = t."entry_identifier_with_a_rather_long_but_still_legal_column_name");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."entry_identifier_with_a_rather_long_but_still_legal_column_name"), t."entry_identifier_with_a_rather_long_but_still_legal_column_name"
-    FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" m WHERE m.new_id = t."entry_identifier_with_a_rather_long_but_still_legal_column_name")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" WHERE new_id = u $keyshift$;
 

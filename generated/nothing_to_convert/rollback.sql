@@ -88,6 +88,8 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+-- Finding them compares every key with its map; CREATE TABLE … AS lets
+-- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 
 -- A referencing value with no map entry would silently become NULL. (In a

@@ -92,95 +92,139 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+-- Finding them compares every key with its map; CREATE TABLE … AS lets
+-- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."coupons" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."coupons_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."coupons_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."coupons" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."coupons_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."coupons_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."coupons_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."coupons_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.coupons', '"public"."coupons_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."coupons_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."coupons_ids" WHERE new_id = u $keyshift$;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."customers" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."customers_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."customers_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."customers" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."customers_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."customers_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."customers_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."customers_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.customers', '"public"."customers_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."customers_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."customers_ids" WHERE new_id = u $keyshift$;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."account_limits" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."account_limits_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."account_limits_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."account_limits" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."account_limits_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."account_limits_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."account_limits_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."account_limits_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.account_limits', '"public"."account_limits_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."account_limits_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."account_limits_ids" WHERE new_id = u $keyshift$;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM "public"."events" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."events_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."events_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM "public"."events" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."events_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."events_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."events_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."events_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.events', '"public"."events_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."events_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."events_ids" WHERE new_id = u $keyshift$;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."event_notes" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."event_notes_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."event_notes_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."event_notes" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."event_notes_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."event_notes_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."event_notes_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."event_notes_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.event_notes', '"public"."event_notes_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."event_notes_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."event_notes_ids" WHERE new_id = u $keyshift$;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."sessions" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."sessions_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."sessions_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."sessions" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."sessions_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."sessions_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."sessions_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."sessions_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.sessions', '"public"."sessions_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."sessions_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."sessions_ids" WHERE new_id = u $keyshift$;
 

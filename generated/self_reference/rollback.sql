@@ -92,35 +92,51 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+-- Finding them compares every key with its map; CREATE TABLE … AS lets
+-- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."categories" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."categories_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."categories_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."categories" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."categories_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."categories_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."categories_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."categories_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.categories', '"public"."categories_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."categories_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."categories_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."employees_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."employees" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."employees_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."employees_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."employees" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."employees_ids"),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."employees_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.employees', NULL, max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."employees_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."employees_ids" WHERE new_id = u $keyshift$;
 

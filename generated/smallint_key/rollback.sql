@@ -92,67 +92,97 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+-- Finding them compares every key with its map; CREATE TABLE … AS lets
+-- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."colors" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."colors_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."colors_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."colors" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."colors_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."colors_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."colors_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."colors_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.colors', '"public"."colors_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."colors_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."colors_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."sizes" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."sizes_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."sizes_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."sizes" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."sizes_ids"),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."sizes_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.sizes', NULL, max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."sizes_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."sizes_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_stock_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."legacy_stock" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."legacy_stock_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."legacy_stock_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."legacy_stock" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."legacy_stock_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."legacy_stock_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."legacy_stock_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."legacy_stock_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.legacy_stock', '"public"."legacy_stock_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."legacy_stock_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."legacy_stock_ids" WHERE new_id = u $keyshift$;
 SELECT keyshift.fit_maps(ARRAY['"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT t."id" AS new_id FROM ONLY "public"."variants" t
+WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."variants_ids" m WHERE m.new_id = t."id");
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
 WITH fresh AS (
     INSERT INTO "keyshift"."variants_ids" (old_id, new_id)
-    SELECT b.base + 1 * row_number() OVER (ORDER BY t."id"), t."id"
-    FROM ONLY "public"."variants" t,
+    SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
+    FROM pg_temp.keyshift_fresh f,
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."variants_ids"),
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."variants_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."variants_id_seq"'),
              0) AS base) b
-    WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."variants_ids" m WHERE m.new_id = t."id")
     RETURNING old_id
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.variants', '"public"."variants_id_seq"', max(old_id) FROM fresh;
+DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."variants_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."variants_ids" WHERE new_id = u $keyshift$;
 
