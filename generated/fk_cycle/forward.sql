@@ -447,10 +447,11 @@ $keyshift$;
 -- on two cores (README, "Maintenance mode"). So where the empty copy holds
 -- nothing that cannot be laid on a new table afterwards (no generated or
 -- identity column, no storage or compression other than the type's, no
--- index left on it), the rows go into a new table under the copy's name;
--- the copy's defaults, NOT NULLs and CHECK constraints (checked in one
--- scan), comments and attributes follow, the two tables must then describe
--- alike (keyshift.shape), and the empty copy is dropped. Otherwise the rows
+-- index of a constraint left on it), the rows go into a new table under
+-- the copy's name; the copy's defaults, NOT NULLs and CHECK constraints
+-- (checked in one scan), comments and attributes follow, the two tables
+-- must then describe alike (keyshift.shape), the empty copy is dropped,
+-- and the expression and partial indexes it held are built on the rows. Otherwise the rows
 -- go into the copy itself. Returns which way it took, and why, for psql to
 -- print.
 CREATE FUNCTION keyshift.fill_copy(src regclass, dest regclass, columns name[], query text) RETURNS text
@@ -469,6 +470,13 @@ DECLARE
     probe regclass;
     same boolean;
     why text;
+    x record;
+    k integer;
+    idx_names name[] := '{}';
+    idx_unique boolean[] := '{}';
+    idx_tails text[] := '{}';
+    idx_spaces name[] := '{}';
+    idx_notes text[] := '{}';
 BEGIN
     SELECT * INTO c FROM pg_class WHERE oid = dest;
     SELECT CASE WHEN a.attgenerated <> '' THEN format('generated column %I', a.attname)
@@ -478,8 +486,25 @@ BEGIN
     WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped
       AND (a.attgenerated <> '' OR a.attidentity <> '' OR a.attstorage <> ty.typstorage OR a.attcompression <> '')
     ORDER BY a.attnum LIMIT 1;
-    why := coalesce(why, (SELECT format('index %I, built as rows arrive', x.relname) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
-                          WHERE i.indrelid = dest ORDER BY x.relname LIMIT 1));
+    -- The indexes left on the empty copy (expression and partial ones)
+    -- are built after the rows on this path, from their definitions.
+    FOR x IN SELECT i.indexrelid, r.relname, i.indisunique, keyshift.index_definition_tail(i.indexrelid) AS tail,
+                    (SELECT spcname FROM pg_tablespace WHERE oid = r.reltablespace) AS space,
+                    obj_description(i.indexrelid, 'pg_class') AS note,
+                    EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = i.indexrelid) AS constrained
+             FROM pg_index i JOIN pg_class r ON r.oid = i.indexrelid WHERE i.indrelid = dest ORDER BY i.indexrelid LOOP
+        IF x.constrained THEN
+            why := coalesce(why, format('index %I of a constraint, built as rows arrive', x.relname));
+        ELSIF x.tail IS NULL THEN
+            why := coalesce(why, format('index %I, which does not print as expected', x.relname));
+        ELSE
+            idx_names := idx_names || x.relname;
+            idx_unique := idx_unique || x.indisunique;
+            idx_tails := idx_tails || x.tail;
+            idx_spaces := idx_spaces || x.space;
+            idx_notes := idx_notes || x.note;
+        END IF;
+    END LOOP;
     IF why IS NULL AND columns IS DISTINCT FROM ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = dest AND attnum > 0 AND NOT attisdropped ORDER BY attnum) THEN
         why := 'columns the copy does not have';
     END IF;
@@ -496,19 +521,27 @@ BEGIN
                       WHERE a.attrelid = dest AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum);
     checks := ARRAY(SELECT format('ADD CONSTRAINT %I %s', conname, pg_get_constraintdef(oid))
                     FROM pg_constraint WHERE conrelid = dest AND contype = 'c' ORDER BY oid);
-    IF cardinality(defaults || checks) > 0 THEN
+    IF cardinality(defaults || checks) > 0 OR cardinality(idx_names) > 0 THEN
         EXECUTE format('CREATE TEMPORARY TABLE %I (LIKE %s) ON COMMIT DROP', 'keyshift_probe_' || src::oid, dest);
         probe := ('pg_temp.' || quote_ident('keyshift_probe_' || src::oid))::regclass;
         BEGIN
-            EXECUTE 'ALTER TABLE ' || probe || ' ' || array_to_string(defaults || checks, ', ');
+            IF cardinality(defaults || checks) > 0 THEN
+                EXECUTE 'ALTER TABLE ' || probe || ' ' || array_to_string(defaults || checks, ', ');
+            END IF;
             same := keyshift.expressions(probe) = keyshift.expressions(dest);
+            FOR k IN 1 .. cardinality(idx_names) LOOP
+                EXECUTE format('CREATE %sINDEX %I ON %s USING %s', CASE WHEN idx_unique[k] THEN 'UNIQUE ' ELSE '' END,
+                               'keyshift_probe_' || src::oid || '_' || k, probe, idx_tails[k]);
+                same := same AND keyshift.index_definition_tail(('pg_temp.' || quote_ident('keyshift_probe_' || src::oid || '_' || k))::regclass)
+                                 = idx_tails[k];
+            END LOOP;
         EXCEPTION WHEN OTHERS THEN
             same := false;
         END;
         EXECUTE format('DROP TABLE %s', probe);
         IF NOT same THEN
             EXECUTE format('INSERT INTO %s (%s) %s', dest, names, query);
-            RETURN 'INSERT ... SELECT, in one process (a default or CHECK constraint that does not read back as it prints)';
+            RETURN 'INSERT ... SELECT, in one process (a default, CHECK constraint or index that does not read back as it prints)';
         END IF;
     END IF;
     target := format('%I.%I', (SELECT nspname FROM pg_namespace WHERE oid = c.relnamespace), c.relname);
@@ -558,6 +591,14 @@ BEGIN
                   HINT = 'The transaction rolls back as a whole, so nothing has changed.';
     END IF;
     EXECUTE format('DROP TABLE %s', dest);
+    -- Under the names the dropped copy's indexes held.
+    FOR k IN 1 .. cardinality(idx_names) LOOP
+        PERFORM keyshift.run(src, ARRAY[
+            format('SET LOCAL default_tablespace = %L', coalesce(idx_spaces[k], '')),
+            format('CREATE %sINDEX %I ON %s USING %s', CASE WHEN idx_unique[k] THEN 'UNIQUE ' ELSE '' END, idx_names[k], target, idx_tails[k]),
+            format('COMMENT ON INDEX %s IS %L', (SELECT quote_ident(n.nspname) FROM pg_namespace n WHERE n.oid = c.relnamespace) || '.' || quote_ident(idx_names[k]), idx_notes[k]),
+            'SET LOCAL default_tablespace = '''''::text]);
+    END LOOP;
     RETURN 'CREATE TABLE ... AS, on parallel workers where the server gives them';
 END
 $keyshift$;
@@ -571,6 +612,19 @@ LANGUAGE sql STABLE AS $keyshift$
          WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
         (SELECT string_agg(format('constraint %s %s', quote_ident(conname), pg_get_constraintdef(oid)), E'\n' ORDER BY conname)
          FROM pg_constraint WHERE conrelid = rel AND contype = 'c'))
+$keyshift$;
+
+-- An index's definition after `USING `: its method, keys, options and
+-- predicate, without its name or table; NULL if it does not start as
+-- expected. The table is named as pg_get_indexdef names it, qualified
+-- where the search path does not find it, as a regclass prints.
+CREATE FUNCTION keyshift.index_definition_tail(idx regclass) RETURNS text
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT CASE WHEN left(d.def, length(d.head)) = d.head THEN substr(d.def, length(d.head) + 1) END
+    FROM (SELECT pg_get_indexdef(i.indexrelid) AS def,
+                 format('CREATE %sINDEX %I ON %s USING ', CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,
+                        r.relname, i.indrelid::regclass) AS head
+          FROM pg_index i JOIN pg_class r ON r.oid = i.indexrelid WHERE i.indexrelid = idx) AS d
 $keyshift$;
 
 -- What fill_copy compares: a table as pg_dump shows it, apart from its name
