@@ -334,6 +334,20 @@ BEGIN
 END
 $keyshift$;
 
+-- What a table is created with besides its columns, as CREATE TABLE
+-- takes it after them: access method, storage options (its TOAST table's
+-- too) and tablespace.
+CREATE FUNCTION keyshift.table_clauses(rel regclass) RETURNS text
+LANGUAGE sql STABLE AS $keyshift$
+    SELECT format(' USING %I', (SELECT amname FROM pg_am WHERE oid = c.relam))
+        || coalesce(' WITH (' || array_to_string(nullif(
+               coalesce(c.reloptions, '{}')
+               || coalesce((SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) AS o WHERE t.oid = c.reltoastrelid), '{}'),
+               '{}'), ', ') || ')', '')
+        || CASE WHEN c.reltablespace <> 0 THEN format(' TABLESPACE %I', (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)) ELSE '' END
+    FROM pg_class c WHERE c.oid = rel
+$keyshift$;
+
 -- What a copy takes from its original beyond the columns' types, defaults
 -- and constraints: per-column statistics targets, options and grants, and
 -- the table's owner, grants, comment and row security.
@@ -392,19 +406,13 @@ DECLARE
     stmts text[] := '{}';
     renames text[] := '{}';
     a record;
-    opts text[];
 BEGIN
     PERFORM keyshift.check_copyable(src);
     SELECT * INTO c FROM pg_class WHERE oid = src;
     dest := quote_ident(dest_schema) || '.' || quote_ident(c.relname);
-    opts := coalesce(c.reloptions, '{}')
-         || coalesce((SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) AS o WHERE t.oid = c.reltoastrelid), '{}');
     PERFORM keyshift.run(src, ARRAY[format(
-        'CREATE %sTABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS INCLUDING INDEXES) USING %I%s%s',
-        CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, dest, src,
-        (SELECT amname FROM pg_am WHERE oid = c.relam),
-        CASE WHEN cardinality(opts) > 0 THEN ' WITH (' || array_to_string(opts, ', ') || ')' ELSE '' END,
-        CASE WHEN c.reltablespace <> 0 THEN format(' TABLESPACE %I', (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)) ELSE '' END)]);
+        'CREATE %sTABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS INCLUDING INDEXES)%s',
+        CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, dest, src, keyshift.table_clauses(src))]);
     -- LIKE creates the indexes in the original's index order (by OID);
     -- each pair must have the same shape, or the copy is refused.
     FOR a IN SELECT o.indexrelid AS src_index, n.indexrelid AS dest_index, ox.relname AS src_name, nx.relname AS dest_name,
@@ -468,7 +476,6 @@ LANGUAGE plpgsql AS $keyshift$
 DECLARE
     c pg_class;
     target text;
-    opts text[];
     shape_before text;
     shape_after text;
     setup_cost text := current_setting('parallel_setup_cost');
@@ -556,18 +563,13 @@ BEGIN
     target := format('%I.%I', (SELECT nspname FROM pg_namespace WHERE oid = c.relnamespace), c.relname);
     shape_before := keyshift.shape(dest);
     EXECUTE format('ALTER TABLE %s RENAME TO %I', dest, 'keyshift_shape_' || src::oid);
-    opts := coalesce(c.reloptions, '{}')
-         || coalesce((SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) AS o WHERE t.oid = c.reltoastrelid), '{}');
     -- Workers cost little next to a table's rows; with the default costs
     -- the planner would keep the copy in one process. A converted column
     -- is cast to the copy's type: the maps hold bigint old ids, and the
     -- column may be an integer.
     PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true);
-    EXECUTE format('CREATE %sTABLE %s USING %I%s%s AS SELECT %s FROM (%s) AS q (%s)',
-        CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, target,
-        (SELECT amname FROM pg_am WHERE oid = c.relam),
-        CASE WHEN cardinality(opts) > 0 THEN ' WITH (' || array_to_string(opts, ', ') || ')' ELSE '' END,
-        CASE WHEN c.reltablespace <> 0 THEN format(' TABLESPACE %I', (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)) ELSE '' END,
+    EXECUTE format('CREATE %sTABLE %s%s AS SELECT %s FROM (%s) AS q (%s)',
+        CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, target, keyshift.table_clauses(src),
         (SELECT string_agg(CASE WHEN a.attname IN (SELECT k.column_name FROM keyshift.rebuilt_column k WHERE to_regclass(k.table_name) = src)
                                 THEN format('q.%I::%s AS %I', a.attname, format_type(a.atttypid, a.atttypmod), a.attname)
                                 ELSE format('q.%I', a.attname) END, ', ' ORDER BY a.attnum)
@@ -667,7 +669,6 @@ DECLARE
     r record;
     stmts text[] := '{}';
     nsp text := (SELECT quote_ident(n.nspname) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = dest);
-    prefix text;
 BEGIN
     FOR r IN SELECT con.oid, con.conname, con.contype, con.conindid, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
              LEFT JOIN pg_index i ON i.indexrelid = con.conindid
@@ -681,19 +682,18 @@ BEGIN
                            FROM pg_description JOIN pg_class x ON x.oid = objoid
                            WHERE classoid = 'pg_class'::regclass AND objoid = r.conindid AND r.contype <> 'c');
     END LOOP;
-    FOR r IN SELECT i.indexrelid, x.relname, x.reltablespace, i.indisunique, pg_get_indexdef(i.indexrelid) AS def
+    FOR r IN SELECT i.indexrelid, x.relname, x.reltablespace, i.indisunique, pg_get_indexdef(i.indexrelid) AS def,
+                    keyshift.index_definition_tail(i.indexrelid) AS tail
              FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
              WHERE i.indrelid = src AND i.indexprs IS NULL AND i.indpred IS NULL
                AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = src)
              ORDER BY i.indexrelid LOOP
-        prefix := format('CREATE %sINDEX %I ON %s USING ', CASE WHEN r.indisunique THEN 'UNIQUE ' ELSE '' END, r.relname, keyshift.qualified(src));
-        IF left(r.def, length(prefix)) <> prefix THEN
+        IF r.tail IS NULL THEN
             RAISE EXCEPTION 'keyshift: index % of % does not print as expected: %', r.relname, src, r.def;
         END IF;
         -- pg_get_indexdef leaves the tablespace out, as pg_dump does.
         stmts := stmts || format('SET LOCAL default_tablespace = %L', coalesce((SELECT spcname FROM pg_tablespace WHERE oid = r.reltablespace), ''))
-                       || (format('CREATE %sINDEX %I ON %s USING ', CASE WHEN r.indisunique THEN 'UNIQUE ' ELSE '' END, r.relname, dest)
-                           || substr(r.def, length(prefix) + 1))
+                       || format('CREATE %sINDEX %I ON %s USING %s', CASE WHEN r.indisunique THEN 'UNIQUE ' ELSE '' END, r.relname, dest, r.tail)
                        || (SELECT array_agg(format('COMMENT ON INDEX %s.%I IS %L', nsp, r.relname, description))
                            FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid = r.indexrelid);
     END LOOP;
