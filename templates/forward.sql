@@ -178,14 +178,14 @@ ALTER TABLE {{ t.quoted }} ALTER COLUMN {{ r.column }} DROP IDENTITY;
 {%- if !t.translations.is_empty() %}
 SELECT keyshift.swap_translated(to_regclass({{ t.regclass }}), true, true);
 {%- endif %}
-{%- if !t.altered.is_empty() %}
+{%- if !t.altered().is_empty() %}
 ALTER TABLE {{ t.quoted }}
-{%- for c in t.altered %}
+{%- for c in t.altered() %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
     {% endif %}ALTER COLUMN {{ c.quoted }} TYPE uuid USING {{ c.forward_using }}{% if c.is_root && !uuid.v7 %},
     ALTER COLUMN {{ c.quoted }} SET DEFAULT gen_random_uuid(){% endif %}{% if !loop.last %},{% else %};{% endif %}
 {%- endfor %}
-{%- for c in t.altered %}{% if c.is_root && uuid.v7 %}
+{%- for c in t.altered() %}{% if c.is_root && uuid.v7 %}
 SELECT keyshift.set_new_row_default({{ t.regclass }}, {{ c.display_literal }});
 {%- endif %}{% endfor %}
 SELECT pg_temp.keyshift_progress('rewrote', {{ t.literal }}, {{ t.regclass }});
@@ -196,7 +196,7 @@ SELECT keyshift.swap_translated(to_regclass({{ t.regclass }}), true, false);
 {%- for f in t.orphan_fixes %}
 {{ f }};
 {%- endfor %}
-{%- for c in t.altered %}{% if let Some(d) = c.default %}
+{%- for c in t.altered() %}{% if let Some(d) = c.default %}
 {{ "Keep the default pointing at the same parent row: {} DEFAULT {}."|format(c.display, d)|comment }}
 SELECT keyshift.set_uuid_default({{ t.regclass }}, {{ c.display_literal }}, keyshift.default_uuid({{ c.root_literal }}, {{ d }}, {{ c.sentinel }}));
 {%- endif %}{% endfor %}

@@ -172,9 +172,9 @@ ALTER TABLE {{ s.quoted }}
 {%- if !t.translations.is_empty() %}
 SELECT keyshift.swap_translated(to_regclass({{ t.regclass }}), false, true);
 {%- endif %}
-{%- if !t.altered.is_empty() %}
+{%- if !t.altered().is_empty() %}
 ALTER TABLE {{ t.quoted }}
-{%- for c in t.altered %}
+{%- for c in t.altered() %}
     {% if c.is_root || c.default.is_some() %}ALTER COLUMN {{ c.quoted }} DROP DEFAULT,
     {% endif %}ALTER COLUMN {{ c.quoted }} TYPE {{ c.int_type_sql }} USING {{ c.rollback_using }}
     {%- if let Some(d) = c.default %},

@@ -836,7 +836,7 @@ fn plan_md<'a>(
     let twice: Vec<String> = common
         .tables
         .iter()
-        .filter(|t| !t.altered.is_empty() && !t.altered_through.is_empty())
+        .filter(|t| !t.altered().is_empty() && !t.altered_through.is_empty())
         .map(|t| super::markdown::code(&t.display))
         .collect();
     let rewrites = if twice.is_empty() {

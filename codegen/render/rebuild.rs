@@ -40,8 +40,8 @@ pub struct RebuildView {
     /// `ARRAY['id', 'email']::name[]`: the columns the bundle was made for,
     /// in order; forward refuses a table whose columns differ.
     pub columns: String,
-    /// Statements recording each converted column in `keyshift.rebuilt_column`.
-    pub record_columns: Vec<String>,
+    /// The converted columns forward records in `keyshift.rebuilt_column`.
+    pub record_columns: Vec<RecordedColumn>,
     /// `ARRAY['"keyshift"."users_ids"']::regclass[]`: the maps the fill joins.
     pub maps: String,
     /// `SELECT keyshift.fill_copy(…)`, which fills the uuid copy.
@@ -62,6 +62,20 @@ pub fn schema_numbers(plan: &Plan) -> BTreeMap<&str, usize> {
         *n = i + 1;
     }
     numbers
+}
+
+/// A converted column of a rebuilt table, recorded by forward with its
+/// integer type, its default as the server prints it, and the default its
+/// uuid copy gets. The statement's fixed text is in the template: written
+/// out per column it was a tenth of codegen's memory at 10,000 tables.
+pub struct RecordedColumn {
+    /// `'user_id'`.
+    pub literal: String,
+    /// `'bigint'`, or the domain's name, as a literal.
+    pub int_type: String,
+    /// Whether it is the table's own key, whose copy gets new rows'
+    /// default (`UuidView::new_row_default`); the others get none.
+    pub is_root: bool,
 }
 
 /// The keyshift schemas, in the order of [`schema_numbers`].
@@ -112,25 +126,16 @@ pub fn rebuild(
         record_columns: t
             .columns
             .iter()
-            .map(|c| {
-                let is_root = t.root.as_ref().is_some_and(|r| r.column == c.name);
-                let uuid_default = if is_root {
-                    super::uuid::new_row_default(plan, "a.attrelid")
-                } else {
-                    "NULL".to_string()
-                };
-                record_column(
-                    &regclass,
-                    &c.name,
-                    &super::view::int_type_sql(c),
-                    &uuid_default,
-                )
+            .map(|c| RecordedColumn {
+                literal: quote_literal(&c.name),
+                int_type: quote_literal(&super::view::int_type_sql(c)),
+                is_root: t.root.as_ref().is_some_and(|r| r.column == c.name),
             })
-            .chain(
-                t.polymorphic
-                    .iter()
-                    .map(|p| record_column(&regclass, &p.name, p.int_kind.sql_name(), "NULL")),
-            )
+            .chain(t.polymorphic.iter().map(|p| RecordedColumn {
+                literal: quote_literal(&p.name),
+                int_type: quote_literal(p.int_kind.sql_name()),
+                is_root: false,
+            }))
             .collect(),
         maps: {
             let mut maps: Vec<String> = t
@@ -152,17 +157,6 @@ pub fn rebuild(
         fill_rollback: fill_call(plan, t, &in_build, ("new_id", "old_id")),
         copy: in_build.quoted(),
     }
-}
-
-/// The statement recording converted column `name` of `regclass` in
-/// `keyshift.rebuilt_column`: its integer type, its default as the server
-/// prints it, and the default a uuid copy gets (`uuid_default`, SQL).
-fn record_column(regclass: &str, name: &str, int_type: &str, uuid_default: &str) -> String {
-    let col = quote_literal(name);
-    let int_type = quote_literal(int_type);
-    format!(
-        "INSERT INTO keyshift.rebuilt_column SELECT {regclass}, {col}, {int_type}, pg_get_expr(d.adbin, d.adrelid), {uuid_default} FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass({regclass}) AND a.attname = {col}"
-    )
 }
 
 /// `INSERT INTO copy (…) SELECT … FROM ONLY table t LEFT JOIN map …`:

@@ -20,6 +20,9 @@ pub struct UuidView {
     /// an id up in its root's map (the maps hold times no hash can know);
     /// a stub for version 4, whose templates do not use it.
     pub uuid_for_body: String,
+    /// The default a rebuilt key's copy gets for new rows, as SQL over the
+    /// relation `a.attrelid` (`keyshift.rebuilt_column`).
+    pub new_row_default: String,
 }
 
 /// A schema that gets `keyshift_uuidv7()`.
@@ -74,6 +77,7 @@ pub fn view(plan: &Plan) -> UuidView {
         } else {
             format!(" SELECT CASE $1{cases} END ")
         }),
+        new_row_default: new_row_default(plan, "a.attrelid"),
     }
 }
 
