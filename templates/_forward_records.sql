@@ -50,8 +50,14 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-{%- for f in foreign_keys %}
-INSERT INTO keyshift.foreign_key SELECT {{ f.table_regclass }}, conname, pg_get_constraintdef(oid), oid, {{ f.rebuilt }} FROM pg_constraint WHERE conrelid = to_regclass({{ f.table_regclass }}) AND conname = {{ f.name_literal }};
+{%- for batch in foreign_keys.chunks(RECORD_BATCH) %}
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+{%- for f in batch %}
+    ({{ f.table_regclass }}, {{ f.name_literal }}, {{ f.rebuilt }}){% if !loop.last %},{% endif %}
+{%- endfor %}) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 {%- endfor %}
 SELECT pg_temp.keyshift_assert(count(*) = {{ foreign_keys.len() }}, format('expected {{ foreign_keys.len() }} foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 

@@ -4,7 +4,7 @@ use super::bundle::{Bundle, Sink};
 use super::declared::{self, CandidateView, DeclaredView, PolymorphicView};
 use super::jobs::Jobs;
 use super::orphan::OrphanView;
-use super::rebuild::RebuildSchemaView;
+use super::rebuild::{RECORD_BATCH, RebuildSchemaView, RecordedColumn};
 use super::surrogate::{self, SurrogateView};
 use super::uuid::UuidView;
 use super::view::{self, ColumnView, DependentObjectView, ForeignKeyView, TableView};
@@ -178,6 +178,14 @@ struct Forward<'a> {
     constant_draws: Vec<String>,
     /// The rows fixed ids name, read from each map once.
     fixed_id_reads: Vec<String>,
+}
+
+impl Forward<'_> {
+    /// The rows of `keyshift.rebuilt_column`, in statements of at most
+    /// [`RECORD_BATCH`] rows (`_forward_swap.sql`).
+    fn recorded_column_batches(&self) -> Vec<Vec<(&str, &RecordedColumn)>> {
+        super::rebuild::recorded_column_batches(self.tables)
+    }
 }
 
 #[derive(Template)]

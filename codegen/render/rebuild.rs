@@ -64,6 +64,27 @@ pub fn schema_numbers(plan: &Plan) -> BTreeMap<&str, usize> {
     numbers
 }
 
+/// The most rows one statement of forward's records lists (its converted
+/// columns in `keyshift.rebuilt_column`, its foreign keys in
+/// `keyshift.foreign_key`): one statement over a `VALUES` list instead of
+/// one per row, which at 10,000 tables was a third of forward.sql and
+/// 40,000 statements for the server to plan, bounded so that no statement
+/// grows with the schema.
+pub const RECORD_BATCH: usize = 1000;
+
+/// Every rebuilt table's converted columns, as `(the table's regclass
+/// literal, the column)`, in table order, in batches of [`RECORD_BATCH`].
+pub fn recorded_column_batches(
+    tables: &[super::view::TableView],
+) -> Vec<Vec<(&str, &RecordedColumn)>> {
+    let rows: Vec<(&str, &RecordedColumn)> = tables
+        .iter()
+        .filter_map(|t| t.rebuild.as_ref().map(|b| (t, b)))
+        .flat_map(|(t, b)| b.record_columns.iter().map(|c| (t.regclass.as_str(), c)))
+        .collect();
+    rows.chunks(RECORD_BATCH).map(<[_]>::to_vec).collect()
+}
+
 /// A converted column of a rebuilt table, recorded by forward with its
 /// integer type, its default as the server prints it, and the default its
 /// uuid copy gets. The statement's fixed text is in the template: written

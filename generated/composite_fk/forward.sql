@@ -192,11 +192,15 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."project_members"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."project_members"') AND conname = 'project_members_member_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."project_members"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."project_members"') AND conname = 'project_members_project_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."assignments"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."assignments"') AND conname = 'assignments_member_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."time_entries"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."time_entries"') AND conname = 'time_entries_approver_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."time_entries"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."time_entries"') AND conname = 'time_entries_project_id_member_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."project_members"', 'project_members_member_id_fkey', true),
+    ('"public"."project_members"', 'project_members_project_id_fkey', true),
+    ('"public"."assignments"', 'assignments_member_fkey', true),
+    ('"public"."time_entries"', 'time_entries_approver_fkey', true),
+    ('"public"."time_entries"', 'time_entries_project_id_member_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 5, format('expected 5 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -850,25 +854,30 @@ INSERT INTO keyshift.swap VALUES
     (5, '"public"."time_entries"', 'public', 'time_entries', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."members"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['member_id', 'handle']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.members'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."members"', 'member_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."members"') AND a.attname = 'member_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."projects"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['project_id', 'code', 'title']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.projects'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'project_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."projects"') AND a.attname = 'project_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."project_members"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['member_id', 'project_id', 'role', 'joined_on']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.project_members'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."project_members"', 'member_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."project_members"') AND a.attname = 'member_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."project_members"', 'project_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."project_members"') AND a.attname = 'project_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."assignments"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'task', 'proj_ref', 'who_ref', 'due_on']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.assignments'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."assignments"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."assignments"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."assignments"', 'proj_ref', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."assignments"') AND a.attname = 'proj_ref';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."assignments"', 'who_ref', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."assignments"') AND a.attname = 'who_ref';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."time_entries"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['entry_id', 'project_id', 'member_id', 'approver_id', 'minutes', 'note']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.time_entries'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."time_entries"', 'entry_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."time_entries"') AND a.attname = 'entry_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."time_entries"', 'project_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."time_entries"') AND a.attname = 'project_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."time_entries"', 'member_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."time_entries"') AND a.attname = 'member_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."time_entries"', 'approver_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."time_entries"') AND a.attname = 'approver_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."members"', 'member_id', 'integer', true),
+    ('"public"."projects"', 'project_id', 'integer', true),
+    ('"public"."project_members"', 'member_id', 'integer', false),
+    ('"public"."project_members"', 'project_id', 'integer', false),
+    ('"public"."assignments"', 'id', 'integer', true),
+    ('"public"."assignments"', 'proj_ref', 'integer', false),
+    ('"public"."assignments"', 'who_ref', 'integer', false),
+    ('"public"."time_entries"', 'entry_id', 'bigint', true),
+    ('"public"."time_entries"', 'project_id', 'integer', false),
+    ('"public"."time_entries"', 'member_id', 'integer', false),
+    ('"public"."time_entries"', 'approver_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

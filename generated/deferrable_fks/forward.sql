@@ -182,12 +182,16 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."books"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."books"') AND conname = 'books_author_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."books"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."books"') AND conname = 'books_editor_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."books"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."books"') AND conname = 'books_sequel_of_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."book_authors"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."book_authors"') AND conname = 'book_authors_author_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."book_authors"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."book_authors"') AND conname = 'book_authors_book_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."royalties"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."royalties"') AND conname = 'royalties_book_author_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."books"', 'books_author_id_fkey', true),
+    ('"public"."books"', 'books_editor_fkey', true),
+    ('"public"."books"', 'books_sequel_of_fkey', true),
+    ('"public"."book_authors"', 'book_authors_author_id_fkey', true),
+    ('"public"."book_authors"', 'book_authors_book_id_fkey', true),
+    ('"public"."royalties"', 'royalties_book_author_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 6, format('expected 6 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -840,22 +844,27 @@ INSERT INTO keyshift.swap VALUES
     (4, '"public"."royalties"', 'public', 'royalties', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."authors"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.authors'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."authors"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."authors"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."books"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'title', 'author_id', 'editor_id', 'sequel_of']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.books'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."books"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."books"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."books"', 'author_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."books"') AND a.attname = 'author_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."books"', 'editor_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."books"') AND a.attname = 'editor_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."books"', 'sequel_of', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."books"') AND a.attname = 'sequel_of';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."book_authors"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['book_id', 'author_id', 'position']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.book_authors'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."book_authors"', 'book_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."book_authors"') AND a.attname = 'book_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."book_authors"', 'author_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."book_authors"') AND a.attname = 'author_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."royalties"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'book_id', 'author_id', 'amount', 'note']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.royalties'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."royalties"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."royalties"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."royalties"', 'book_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."royalties"') AND a.attname = 'book_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."royalties"', 'author_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."royalties"') AND a.attname = 'author_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."authors"', 'id', 'integer', true),
+    ('"public"."books"', 'id', 'integer', true),
+    ('"public"."books"', 'author_id', 'integer', false),
+    ('"public"."books"', 'editor_id', 'integer', false),
+    ('"public"."books"', 'sequel_of', 'integer', false),
+    ('"public"."book_authors"', 'book_id', 'integer', false),
+    ('"public"."book_authors"', 'author_id', 'integer', false),
+    ('"public"."royalties"', 'id', 'bigint', true),
+    ('"public"."royalties"', 'book_id', 'integer', false),
+    ('"public"."royalties"', 'author_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

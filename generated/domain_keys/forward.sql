@@ -180,9 +180,13 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."accounts"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = 'accounts_region_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."projects"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."projects"') AND conname = 'projects_backup_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."projects"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."projects"') AND conname = 'projects_owner_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."accounts"', 'accounts_region_id_fkey', true),
+    ('"public"."projects"', 'projects_backup_fkey', true),
+    ('"public"."projects"', 'projects_owner_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 3, format('expected 3 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -836,16 +840,21 @@ INSERT INTO keyshift.swap VALUES
     (3, '"public"."projects"', 'public', 'projects', 'keyshift_build_2', 'keyshift_before_2', 'keyshift_replaced_2');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"geo"."regions"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'geo.regions'));
-INSERT INTO keyshift.rebuilt_column SELECT '"geo"."regions"', 'id', '"geo"."Região"', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"geo"."regions"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'region_id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.accounts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."accounts"', 'id', '"public"."account_id"', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."accounts"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."accounts"', 'region_id', '"geo"."Região"', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."accounts"') AND a.attname = 'region_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."projects"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'owner_id', 'backup', 'title']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.projects'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."projects"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'owner_id', '"public"."owner_ref"', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."projects"') AND a.attname = 'owner_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'backup', '"public"."account_id"', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."projects"') AND a.attname = 'backup';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"geo"."regions"', 'id', '"geo"."Região"', true),
+    ('"public"."accounts"', 'id', '"public"."account_id"', true),
+    ('"public"."accounts"', 'region_id', '"geo"."Região"', false),
+    ('"public"."projects"', 'id', 'integer', true),
+    ('"public"."projects"', 'owner_id', '"public"."owner_ref"', false),
+    ('"public"."projects"', 'backup', '"public"."account_id"', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

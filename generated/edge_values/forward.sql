@@ -203,11 +203,15 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."ledger"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."ledger"') AND conname = 'ledger_account_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."archived_entries"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."archived_entries"') AND conname = 'archived_entries_ledger_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."scratch"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."scratch"') AND conname = 'scratch_account_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."transfers"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."transfers"') AND conname = 'transfers_from_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."transfers"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."transfers"') AND conname = 'transfers_reviewer_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."ledger"', 'ledger_account_fkey', true),
+    ('"public"."archived_entries"', 'archived_entries_ledger_id_fkey', true),
+    ('"public"."scratch"', 'scratch_account_id_fkey', true),
+    ('"public"."transfers"', 'transfers_from_id_fkey', true),
+    ('"public"."transfers"', 'transfers_reviewer_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 5, format('expected 5 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -861,24 +865,29 @@ INSERT INTO keyshift.swap VALUES
     (5, '"public"."transfers"', 'public', 'transfers', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'region', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.accounts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."accounts"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."accounts"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."ledger"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'region', 'account_id', 'amount']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.ledger'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."ledger"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."ledger"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."ledger"', 'account_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."ledger"') AND a.attname = 'account_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."archived_entries"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'ledger_id', 'archived']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.archived_entries'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."archived_entries"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."archived_entries"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."archived_entries"', 'ledger_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."archived_entries"') AND a.attname = 'ledger_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."scratch"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'account_id', 'note']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.scratch'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."scratch"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."scratch"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."scratch"', 'account_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."scratch"') AND a.attname = 'account_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."transfers"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'from_id', 'reviewer_id']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.transfers'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."transfers"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."transfers"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."transfers"', 'from_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."transfers"') AND a.attname = 'from_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."transfers"', 'reviewer_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."transfers"') AND a.attname = 'reviewer_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."accounts"', 'id', 'integer', true),
+    ('"public"."ledger"', 'id', 'bigint', true),
+    ('"public"."ledger"', 'account_id', 'integer', false),
+    ('"public"."archived_entries"', 'id', 'integer', true),
+    ('"public"."archived_entries"', 'ledger_id', 'bigint', false),
+    ('"public"."scratch"', 'id', 'integer', true),
+    ('"public"."scratch"', 'account_id', 'integer', false),
+    ('"public"."transfers"', 'id', 'integer', true),
+    ('"public"."transfers"', 'from_id', 'integer', false),
+    ('"public"."transfers"', 'reviewer_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

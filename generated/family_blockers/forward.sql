@@ -206,10 +206,14 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."ledger"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."ledger"') AND conname = 'ledger_customer_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."owned"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."owned"') AND conname = 'owned_owner_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."readings"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."readings"') AND conname = 'readings_customer_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."shards"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."shards"') AND conname = 'shards_customer_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."ledger"', 'ledger_customer_id_fkey', false),
+    ('"public"."owned"', 'owned_owner_id_fkey', false),
+    ('"public"."readings"', 'readings_customer_id_fkey', false),
+    ('"public"."shards"', 'shards_customer_id_fkey', false)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 4, format('expected 4 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.

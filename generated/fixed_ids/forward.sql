@@ -193,10 +193,14 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."categories"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."categories"') AND conname = 'categories_parent_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."tickets"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."tickets"') AND conname = 'tickets_assignee_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."tickets"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."tickets"') AND conname = 'tickets_kind_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."tickets"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."tickets"') AND conname = 'tickets_reporter_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."categories"', 'categories_parent_id_fkey', true),
+    ('"public"."tickets"', 'tickets_assignee_id_fkey', true),
+    ('"public"."tickets"', 'tickets_kind_id_fkey', true),
+    ('"public"."tickets"', 'tickets_reporter_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 4, format('expected 4 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -1230,20 +1234,25 @@ INSERT INTO keyshift.swap VALUES
     (4, '"public"."tickets"', 'public', 'tickets', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."categories"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'parent_id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.categories'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."categories"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."categories"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."categories"', 'parent_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."categories"') AND a.attname = 'parent_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."ticket_kinds"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.ticket_kinds'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."ticket_kinds"', 'id', 'smallint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."ticket_kinds"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name', 'is_system']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."users"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."tickets"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'kind_id', 'reporter_id', 'assignee_id', 'priority', 'title']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.tickets'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tickets"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tickets"', 'kind_id', 'smallint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'kind_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tickets"', 'reporter_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'reporter_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tickets"', 'assignee_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'assignee_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."categories"', 'id', 'integer', true),
+    ('"public"."categories"', 'parent_id', 'integer', false),
+    ('"public"."ticket_kinds"', 'id', 'smallint', true),
+    ('"public"."users"', 'id', 'integer', true),
+    ('"public"."tickets"', 'id', 'bigint', true),
+    ('"public"."tickets"', 'kind_id', 'smallint', false),
+    ('"public"."tickets"', 'reporter_id', 'integer', false),
+    ('"public"."tickets"', 'assignee_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

@@ -206,16 +206,20 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."children"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."children"') AND conname = 'children_cascade_parent_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."children"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."children"') AND conname = 'children_mixed_parent_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."children"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."children"') AND conname = 'children_no_action_parent_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."children"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."children"') AND conname = 'children_restrict_parent_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."children"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."children"') AND conname = 'children_set_default_parent_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."children"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."children"') AND conname = 'children_set_null_parent_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."memberships"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."memberships"') AND conname = 'memberships_group_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."memberships"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."memberships"') AND conname = 'memberships_parent_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."membership_audit"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."membership_audit"') AND conname = 'membership_audit_membership_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."membership_notes"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."membership_notes"') AND conname = 'membership_notes_membership_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."children"', 'children_cascade_parent_id_fkey', false),
+    ('"public"."children"', 'children_mixed_parent_id_fkey', false),
+    ('"public"."children"', 'children_no_action_parent_id_fkey', false),
+    ('"public"."children"', 'children_restrict_parent_id_fkey', false),
+    ('"public"."children"', 'children_set_default_parent_id_fkey', false),
+    ('"public"."children"', 'children_set_null_parent_id_fkey', false),
+    ('"public"."memberships"', 'memberships_group_id_fkey', false),
+    ('"public"."memberships"', 'memberships_parent_id_fkey', false),
+    ('"public"."membership_audit"', 'membership_audit_membership_fkey', false),
+    ('"public"."membership_notes"', 'membership_notes_membership_fkey', false)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 10, format('expected 10 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.

@@ -182,10 +182,14 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."staff"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."staff"') AND conname = 'staff_store_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."stores"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."stores"') AND conname = 'stores_manager_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."sales"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."sales"') AND conname = 'sales_staff_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."sales"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."sales"') AND conname = 'sales_store_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."staff"', 'staff_store_id_fkey', true),
+    ('"public"."stores"', 'stores_manager_id_fkey', true),
+    ('"public"."sales"', 'sales_staff_id_fkey', true),
+    ('"public"."sales"', 'sales_store_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 4, format('expected 4 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -837,17 +841,22 @@ INSERT INTO keyshift.swap VALUES
     (3, '"public"."sales"', 'public', 'sales', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."staff"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'store_id', 'name', 'email']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.staff'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."staff"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."staff"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."staff"', 'store_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."staff"') AND a.attname = 'store_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."stores"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name', 'manager_id', 'opened_on']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.stores'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."stores"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."stores"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."stores"', 'manager_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."stores"') AND a.attname = 'manager_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."sales"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'store_id', 'staff_id', 'amount', 'sold_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.sales'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sales"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sales"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sales"', 'store_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sales"') AND a.attname = 'store_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sales"', 'staff_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sales"') AND a.attname = 'staff_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."staff"', 'id', 'integer', true),
+    ('"public"."staff"', 'store_id', 'integer', false),
+    ('"public"."stores"', 'id', 'integer', true),
+    ('"public"."stores"', 'manager_id', 'integer', false),
+    ('"public"."sales"', 'id', 'bigint', true),
+    ('"public"."sales"', 'store_id', 'integer', false),
+    ('"public"."sales"', 'staff_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

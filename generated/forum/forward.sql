@@ -872,28 +872,33 @@ INSERT INTO keyshift.swap VALUES
     (5, '"public"."post_likes"', 'public', 'post_likes', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."categories"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'parent_category_id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.categories'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."categories"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."categories"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."categories"', 'parent_category_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."categories"') AND a.attname = 'parent_category_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'username', 'external_id']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."users"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."posts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'topic_id', 'user_id', 'reply_to_post_id', 'body']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.posts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."posts"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."posts"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."posts"', 'topic_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."posts"') AND a.attname = 'topic_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."posts"', 'user_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."posts"') AND a.attname = 'user_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."posts"', 'reply_to_post_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."posts"') AND a.attname = 'reply_to_post_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."topics"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'category_id', 'user_id', 'last_post_id', 'title']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.topics'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."topics"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."topics"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."topics"', 'category_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."topics"') AND a.attname = 'category_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."topics"', 'user_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."topics"') AND a.attname = 'user_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."topics"', 'last_post_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."topics"') AND a.attname = 'last_post_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."post_likes"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'post_id', 'user_id']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.post_likes'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."post_likes"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."post_likes"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."post_likes"', 'post_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."post_likes"') AND a.attname = 'post_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."post_likes"', 'user_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."post_likes"') AND a.attname = 'user_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."categories"', 'id', 'integer', true),
+    ('"public"."categories"', 'parent_category_id', 'integer', false),
+    ('"public"."users"', 'id', 'bigint', true),
+    ('"public"."posts"', 'id', 'bigint', true),
+    ('"public"."posts"', 'topic_id', 'bigint', false),
+    ('"public"."posts"', 'user_id', 'bigint', false),
+    ('"public"."posts"', 'reply_to_post_id', 'bigint', false),
+    ('"public"."topics"', 'id', 'bigint', true),
+    ('"public"."topics"', 'category_id', 'integer', false),
+    ('"public"."topics"', 'user_id', 'bigint', false),
+    ('"public"."topics"', 'last_post_id', 'bigint', false),
+    ('"public"."post_likes"', 'id', 'bigint', true),
+    ('"public"."post_likes"', 'post_id', 'bigint', false),
+    ('"public"."post_likes"', 'user_id', 'bigint', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

@@ -205,10 +205,13 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT E'"public"."a$keyshift$b
-\\i pw_i"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass(E'"public"."a$keyshift$b
-\\i pw_i"') AND conname = E'fk
-\\! touch pw_fkname */';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    (E'"public"."a$keyshift$b
+\\i pw_i"', E'fk
+\\! touch pw_fkname */', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 1, format('expected 1 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -1097,27 +1100,26 @@ SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attr
 \\o pw_o', 'note']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"'));
-INSERT INTO keyshift.rebuilt_column SELECT E'"public"."acct
-\\! touch pw_t ;*/$$''\\\\"', E'id
-\\o pw_o', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass(E'"public"."acct
-\\! touch pw_t ;*/$$''\\\\"') AND a.attname = E'id
-\\o pw_o';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(E'"public"."a$keyshift$b
 \\i pw_i"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY[E'id
 \\o pw_o', E'acct
 \\! touch pw_fk', 'note']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', E'public."a$keyshift$b
 \\i pw_i"'));
-INSERT INTO keyshift.rebuilt_column SELECT E'"public"."a$keyshift$b
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    (E'"public"."acct
+\\! touch pw_t ;*/$$''\\\\"', E'id
+\\o pw_o', 'bigint', true),
+    (E'"public"."a$keyshift$b
 \\i pw_i"', E'id
-\\o pw_o', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass(E'"public"."a$keyshift$b
-\\i pw_i"') AND a.attname = E'id
-\\o pw_o';
-INSERT INTO keyshift.rebuilt_column SELECT E'"public"."a$keyshift$b
+\\o pw_o', 'integer', true),
+    (E'"public"."a$keyshift$b
 \\i pw_i"', E'acct
-\\! touch pw_fk', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass(E'"public"."a$keyshift$b
-\\i pw_i"') AND a.attname = E'acct
-\\! touch pw_fk';
+\\! touch pw_fk', 'bigint', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

@@ -223,13 +223,17 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."links"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."links"') AND conname = 'links_always_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."links"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."links"') AND conname = 'links_bigserial_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."links"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."links"') AND conname = 'links_default_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."links"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."links"') AND conname = 'links_manual_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."links"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."links"') AND conname = 'links_serial_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."links"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."links"') AND conname = 'links_shared_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."links"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."links"') AND conname = 'links_smallserial_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."links"', 'links_always_id_fkey', true),
+    ('"public"."links"', 'links_bigserial_id_fkey', true),
+    ('"public"."links"', 'links_default_id_fkey', true),
+    ('"public"."links"', 'links_manual_id_fkey', true),
+    ('"public"."links"', 'links_serial_id_fkey', true),
+    ('"public"."links"', 'links_shared_id_fkey', true),
+    ('"public"."links"', 'links_smallserial_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 7, format('expected 7 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -886,35 +890,40 @@ INSERT INTO keyshift.swap VALUES
     (8, '"public"."links"', 'public', 'links', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."t_bigserial"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.t_bigserial'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."t_bigserial"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."t_bigserial"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."t_identity_always"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.t_identity_always'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."t_identity_always"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."t_identity_always"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."t_identity_default"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.t_identity_default'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."t_identity_default"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."t_identity_default"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."t_manual_seq"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.t_manual_seq'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."t_manual_seq"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."t_manual_seq"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."t_serial"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.t_serial'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."t_serial"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."t_serial"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."t_shared_seq"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.t_shared_seq'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."t_shared_seq"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."t_shared_seq"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."t_smallserial"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.t_smallserial'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."t_smallserial"', 'id', 'smallint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."t_smallserial"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."links"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'note', 'serial_id', 'bigserial_id', 'smallserial_id', 'always_id', 'default_id', 'manual_id', 'shared_id']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.links'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'serial_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'serial_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'bigserial_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'bigserial_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'smallserial_id', 'smallint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'smallserial_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'always_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'always_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'default_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'default_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'manual_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'manual_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."links"', 'shared_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."links"') AND a.attname = 'shared_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."t_bigserial"', 'id', 'bigint', true),
+    ('"public"."t_identity_always"', 'id', 'integer', true),
+    ('"public"."t_identity_default"', 'id', 'bigint', true),
+    ('"public"."t_manual_seq"', 'id', 'integer', true),
+    ('"public"."t_serial"', 'id', 'integer', true),
+    ('"public"."t_shared_seq"', 'id', 'integer', true),
+    ('"public"."t_smallserial"', 'id', 'smallint', true),
+    ('"public"."links"', 'id', 'integer', true),
+    ('"public"."links"', 'serial_id', 'integer', false),
+    ('"public"."links"', 'bigserial_id', 'bigint', false),
+    ('"public"."links"', 'smallserial_id', 'smallint', false),
+    ('"public"."links"', 'always_id', 'integer', false),
+    ('"public"."links"', 'default_id', 'bigint', false),
+    ('"public"."links"', 'manual_id', 'integer', false),
+    ('"public"."links"', 'shared_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

@@ -192,13 +192,17 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."albums"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."albums"') AND conname = 'albums_owner_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."live_videos"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."live_videos"') AND conname = 'live_videos_host_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."media"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."media"') AND conname = 'media_owner_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."media_views"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."media_views"') AND conname = 'media_views_viewer_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."photos"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."photos"') AND conname = 'photos_album_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."photos"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."photos"') AND conname = 'photos_owner_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."photo_tags"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."photo_tags"') AND conname = 'photo_tags_photo_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."albums"', 'albums_owner_id_fkey', false),
+    ('"public"."live_videos"', 'live_videos_host_id_fkey', false),
+    ('"public"."media"', 'media_owner_id_fkey', false),
+    ('"public"."media_views"', 'media_views_viewer_id_fkey', false),
+    ('"public"."photos"', 'photos_album_id_fkey', false),
+    ('"public"."photos"', 'photos_owner_id_fkey', false),
+    ('"public"."photo_tags"', 'photo_tags_photo_id_fkey', false)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 7, format('expected 7 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.

@@ -160,9 +160,13 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."page_views"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."page_views"') AND conname = 'page_views_user_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."referrals"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."referrals"') AND conname = 'referrals_referred_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."referrals"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."referrals"') AND conname = 'referrals_referrer_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."page_views"', 'page_views_user_id_fkey', true),
+    ('"public"."referrals"', 'referrals_referred_id_fkey', true),
+    ('"public"."referrals"', 'referrals_referrer_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 3, format('expected 3 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -814,14 +818,19 @@ INSERT INTO keyshift.swap VALUES
     (3, '"public"."referrals"', 'public', 'referrals', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'login']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."users"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."page_views"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['user_id', 'path', 'viewed_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.page_views'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."page_views"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."page_views"') AND a.attname = 'user_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."referrals"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['referrer_id', 'referred_id', 'code']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.referrals'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."referrals"', 'referrer_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."referrals"') AND a.attname = 'referrer_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."referrals"', 'referred_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."referrals"') AND a.attname = 'referred_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."users"', 'id', 'integer', true),
+    ('"public"."page_views"', 'user_id', 'integer', false),
+    ('"public"."referrals"', 'referrer_id', 'integer', false),
+    ('"public"."referrals"', 'referred_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

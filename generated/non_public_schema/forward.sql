@@ -215,12 +215,16 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"app"."events"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"app"."events"') AND conname = 'events_account_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"billing"."invoices"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"billing"."invoices"') AND conname = 'invoices_account_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"billing"."events"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"billing"."events"') AND conname = 'events_account_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"billing"."events"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"billing"."events"') AND conname = 'events_invoice_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."notes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."notes"') AND conname = 'notes_account_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."notes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."notes"') AND conname = 'notes_invoice_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"app"."events"', 'events_account_id_fkey', true),
+    ('"billing"."invoices"', 'invoices_account_id_fkey', true),
+    ('"billing"."events"', 'events_account_id_fkey', true),
+    ('"billing"."events"', 'events_invoice_id_fkey', true),
+    ('"public"."notes"', 'notes_account_id_fkey', true),
+    ('"public"."notes"', 'notes_invoice_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 6, format('expected 6 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -879,28 +883,33 @@ INSERT INTO keyshift.swap VALUES
     (6, '"public"."notes"', 'public', 'notes', 'keyshift_build_3', 'keyshift_before_3', 'keyshift_replaced_3');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"app"."accounts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'app.accounts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"app"."accounts"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"app"."accounts"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"app"."events"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'account_id', 'kind', 'payload']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'app.events'));
-INSERT INTO keyshift.rebuilt_column SELECT '"app"."events"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"app"."events"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"app"."events"', 'account_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"app"."events"') AND a.attname = 'account_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"billing"."invoices"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'account_id', 'number', 'total']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'billing.invoices'));
-INSERT INTO keyshift.rebuilt_column SELECT '"billing"."invoices"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"billing"."invoices"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"billing"."invoices"', 'account_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"billing"."invoices"') AND a.attname = 'account_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"billing"."events"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'invoice_id', 'account_id', 'kind']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'billing.events'));
-INSERT INTO keyshift.rebuilt_column SELECT '"billing"."events"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"billing"."events"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"billing"."events"', 'invoice_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"billing"."events"') AND a.attname = 'invoice_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"billing"."events"', 'account_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"billing"."events"') AND a.attname = 'account_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.accounts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."accounts"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."accounts"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."notes"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'invoice_id', 'account_id', 'body']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.notes'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'invoice_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'invoice_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'account_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'account_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"app"."accounts"', 'id', 'integer', true),
+    ('"app"."events"', 'id', 'bigint', true),
+    ('"app"."events"', 'account_id', 'integer', false),
+    ('"billing"."invoices"', 'id', 'integer', true),
+    ('"billing"."invoices"', 'account_id', 'integer', false),
+    ('"billing"."events"', 'id', 'integer', true),
+    ('"billing"."events"', 'invoice_id', 'integer', false),
+    ('"billing"."events"', 'account_id', 'integer', false),
+    ('"public"."accounts"', 'id', 'integer', true),
+    ('"public"."notes"', 'id', 'integer', true),
+    ('"public"."notes"', 'invoice_id', 'integer', false),
+    ('"public"."notes"', 'account_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

@@ -149,10 +149,14 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."customers"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."customers"') AND conname = 'customers_referred_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."orders"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."orders"') AND conname = 'orders_customer_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."order_lines"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."order_lines"') AND conname = 'order_lines_order_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."refunds"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."refunds"') AND conname = 'refunds_order_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."customers"', 'customers_referred_by_fkey', true),
+    ('"public"."orders"', 'orders_customer_id_fkey', true),
+    ('"public"."order_lines"', 'order_lines_order_id_fkey', true),
+    ('"public"."refunds"', 'refunds_order_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 4, format('expected 4 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -1016,19 +1020,24 @@ INSERT INTO keyshift.swap VALUES
     (4, '"public"."refunds"', 'public', 'refunds', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."customers"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'email', 'referred_by', 'updated_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.customers'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."customers"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."customers"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."customers"', 'referred_by', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."customers"') AND a.attname = 'referred_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."orders"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'customer_id', 'currency', 'total_cents', 'placed_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.orders'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."orders"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."orders"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."orders"', 'customer_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."orders"') AND a.attname = 'customer_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."order_lines"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['order_id', 'line_no', 'sku', 'quantity']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.order_lines'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."order_lines"', 'order_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."order_lines"') AND a.attname = 'order_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."refunds"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'order_id', 'cents']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.refunds'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."refunds"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."refunds"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."refunds"', 'order_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."refunds"') AND a.attname = 'order_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."customers"', 'id', 'bigint', true),
+    ('"public"."customers"', 'referred_by', 'bigint', false),
+    ('"public"."orders"', 'id', 'integer', true),
+    ('"public"."orders"', 'customer_id', 'bigint', false),
+    ('"public"."order_lines"', 'order_id', 'integer', false),
+    ('"public"."refunds"', 'id', 'bigint', true),
+    ('"public"."refunds"', 'order_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- Online mode. From expand on, a trigger on each original writes the
 -- primary key of every row inserted, updated or deleted into that table's

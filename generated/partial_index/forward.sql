@@ -193,11 +193,15 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."projects"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."projects"') AND conname = 'projects_owner_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."tickets"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."tickets"') AND conname = 'tickets_assignee_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."tickets"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."tickets"') AND conname = 'tickets_project_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."tickets"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."tickets"') AND conname = 'tickets_reporter_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."user_emails"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."user_emails"') AND conname = 'user_emails_user_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."projects"', 'projects_owner_id_fkey', true),
+    ('"public"."tickets"', 'tickets_assignee_id_fkey', true),
+    ('"public"."tickets"', 'tickets_project_id_fkey', true),
+    ('"public"."tickets"', 'tickets_reporter_id_fkey', true),
+    ('"public"."user_emails"', 'user_emails_user_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 5, format('expected 5 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -850,21 +854,26 @@ INSERT INTO keyshift.swap VALUES
     (4, '"public"."user_emails"', 'public', 'user_emails', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'handle']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."users"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."projects"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name', 'owner_id']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.projects'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."projects"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."projects"', 'owner_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."projects"') AND a.attname = 'owner_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."tickets"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'project_id', 'reporter_id', 'assignee_id', 'title', 'status', 'priority', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.tickets'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tickets"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tickets"', 'project_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'project_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tickets"', 'reporter_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'reporter_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tickets"', 'assignee_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tickets"') AND a.attname = 'assignee_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."user_emails"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'user_id', 'email', 'is_primary']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.user_emails'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_emails"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_emails"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_emails"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_emails"') AND a.attname = 'user_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."users"', 'id', 'integer', true),
+    ('"public"."projects"', 'id', 'integer', true),
+    ('"public"."projects"', 'owner_id', 'integer', false),
+    ('"public"."tickets"', 'id', 'bigint', true),
+    ('"public"."tickets"', 'project_id', 'integer', false),
+    ('"public"."tickets"', 'reporter_id', 'integer', false),
+    ('"public"."tickets"', 'assignee_id', 'integer', false),
+    ('"public"."user_emails"', 'id', 'integer', true),
+    ('"public"."user_emails"', 'user_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

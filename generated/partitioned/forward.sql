@@ -202,14 +202,18 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."accounts"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."accounts"') AND conname = 'accounts_customer_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."account_limits"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."account_limits"') AND conname = 'account_limits_customer_id_region_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."events"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."events"') AND conname = 'events_customer_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."event_notes"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."event_notes"') AND conname = 'event_notes_event_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."orders"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."orders"') AND conname = 'orders_customer_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."orders_2024"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."orders_2024"') AND conname = 'orders_2024_coupon_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."orders_2025"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."orders_2025"') AND conname = 'orders_2025_coupon_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."sessions"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."sessions"') AND conname = 'sessions_customer_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."accounts"', 'accounts_customer_id_fkey', false),
+    ('"public"."account_limits"', 'account_limits_customer_id_region_fkey', false),
+    ('"public"."events"', 'events_customer_id_fkey', false),
+    ('"public"."event_notes"', 'event_notes_event_id_fkey', false),
+    ('"public"."orders"', 'orders_customer_id_fkey', false),
+    ('"public"."orders_2024"', 'orders_2024_coupon_id_fkey', false),
+    ('"public"."orders_2025"', 'orders_2025_coupon_id_fkey', false),
+    ('"public"."sessions"', 'sessions_customer_id_fkey', false)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 8, format('expected 8 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.

@@ -236,14 +236,18 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."user"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."user"') AND conname = 'FK_User_UserAccount';
-INSERT INTO keyshift.foreign_key SELECT '"public"."order"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."order"') AND conname = 'order_user_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."café"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."café"') AND conname = 'café_order_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."Ünïcödé"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."Ünïcödé"') AND conname = 'Ünïcödé_caféClé_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."weird""name"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."weird""name"') AND conname = 'weird"name_owner''s id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."weird""name"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."weird""name"') AND conname = 'weird"name_ref.id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."weird""name"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."weird""name"') AND conname = 'weird"name_user id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."Bob''s Table"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."Bob''s Table"') AND conname = 'Bob''s Table_weird"ref_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."user"', 'FK_User_UserAccount', true),
+    ('"public"."order"', 'order_user_fkey', true),
+    ('"public"."café"', 'café_order_fkey', true),
+    ('"public"."Ünïcödé"', 'Ünïcödé_caféClé_fkey', true),
+    ('"public"."weird""name"', 'weird"name_owner''s id_fkey', true),
+    ('"public"."weird""name"', 'weird"name_ref.id_fkey', true),
+    ('"public"."weird""name"', 'weird"name_user id_fkey', true),
+    ('"public"."Bob''s Table"', 'Bob''s Table_weird"ref_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 8, format('expected 8 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -900,36 +904,41 @@ INSERT INTO keyshift.swap VALUES
     (8, '"public"."Bob''s Table"', 'public', 'Bob''s Table', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."UserAccounts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['userId', 'Email', 'select']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public."UserAccounts"'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."UserAccounts"', 'userId', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."UserAccounts"') AND a.attname = 'userId';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."user"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'UserAccountId', 'select']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.user'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user"', 'UserAccountId', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user"') AND a.attname = 'UserAccountId';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."order"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['order', 'user', 'from', 'Order Total']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.order'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."order"', 'order', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."order"') AND a.attname = 'order';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."order"', 'user', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."order"') AND a.attname = 'user';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."café"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['clé', 'nom', 'order']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public."café"'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."café"', 'clé', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."café"') AND a.attname = 'clé';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."café"', 'order', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."café"') AND a.attname = 'order';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."useraccounts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['userid', 'email']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.useraccounts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."useraccounts"', 'userid', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."useraccounts"') AND a.attname = 'userid';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."Ünïcödé"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['ïd', 'caféClé', 'ñame']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public."Ünïcödé"'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."Ünïcödé"', 'ïd', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."Ünïcödé"') AND a.attname = 'ïd';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."Ünïcödé"', 'caféClé', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."Ünïcödé"') AND a.attname = 'caféClé';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."weird""name"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id"x', 'ref.id', 'user id', 'owner''s id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public."weird""name"'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."weird""name"', 'id"x', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."weird""name"') AND a.attname = 'id"x';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."weird""name"', 'ref.id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."weird""name"') AND a.attname = 'ref.id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."weird""name"', 'user id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."weird""name"') AND a.attname = 'user id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."weird""name"', 'owner''s id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."weird""name"') AND a.attname = 'owner''s id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."Bob''s Table"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'weird"ref', 'Price$', 'note']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public."Bob''s Table"'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."Bob''s Table"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."Bob''s Table"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."Bob''s Table"', 'weird"ref', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."Bob''s Table"') AND a.attname = 'weird"ref';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."UserAccounts"', 'userId', 'integer', true),
+    ('"public"."user"', 'id', 'integer', true),
+    ('"public"."user"', 'UserAccountId', 'integer', false),
+    ('"public"."order"', 'order', 'bigint', true),
+    ('"public"."order"', 'user', 'integer', false),
+    ('"public"."café"', 'clé', 'integer', true),
+    ('"public"."café"', 'order', 'bigint', false),
+    ('"public"."useraccounts"', 'userid', 'integer', true),
+    ('"public"."Ünïcödé"', 'ïd', 'integer', true),
+    ('"public"."Ünïcödé"', 'caféClé', 'integer', false),
+    ('"public"."weird""name"', 'id"x', 'integer', true),
+    ('"public"."weird""name"', 'ref.id', 'integer', false),
+    ('"public"."weird""name"', 'user id', 'integer', false),
+    ('"public"."weird""name"', 'owner''s id', 'integer', false),
+    ('"public"."Bob''s Table"', 'id', 'integer', true),
+    ('"public"."Bob''s Table"', 'weird"ref', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

@@ -234,8 +234,12 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."comments"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."comments"') AND conname = 'comments_user_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."taggings"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."taggings"') AND conname = 'taggings_tag_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."comments"', 'comments_user_id_fkey', true),
+    ('"public"."taggings"', 'taggings_tag_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 2, format('expected 2 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -905,31 +909,36 @@ INSERT INTO keyshift.swap VALUES
     (7, '"public"."taggings"', 'public', 'taggings', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."page_views"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'post_id', 'viewed_on']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.page_views'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."page_views"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."page_views"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."tags"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.tags'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tags"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tags"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'email', 'legacy_id']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."users"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."posts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'author_id', 'title']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.posts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."posts"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."posts"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."posts"', 'author_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."posts"') AND a.attname = 'author_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."comments"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'post_id', 'user_id', 'body']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.comments'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."comments"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."comments"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."comments"', 'post_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."comments"') AND a.attname = 'post_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."comments"', 'user_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."comments"') AND a.attname = 'user_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."notifications"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'subject_type', 'subject_id', 'message']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.notifications'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."notifications"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notifications"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."notifications"', 'subject_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notifications"') AND a.attname = 'subject_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."taggings"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'tag_id', 'taggable_type', 'taggable_id', 'note']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.taggings'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."taggings"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."taggings"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."taggings"', 'tag_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."taggings"') AND a.attname = 'tag_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."taggings"', 'taggable_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."taggings"') AND a.attname = 'taggable_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."page_views"', 'id', 'bigint', true),
+    ('"public"."tags"', 'id', 'integer', true),
+    ('"public"."users"', 'id', 'bigint', true),
+    ('"public"."posts"', 'id', 'bigint', true),
+    ('"public"."posts"', 'author_id', 'bigint', false),
+    ('"public"."comments"', 'id', 'bigint', true),
+    ('"public"."comments"', 'post_id', 'bigint', false),
+    ('"public"."comments"', 'user_id', 'bigint', false),
+    ('"public"."notifications"', 'id', 'bigint', true),
+    ('"public"."notifications"', 'subject_id', 'bigint', false),
+    ('"public"."taggings"', 'id', 'bigint', true),
+    ('"public"."taggings"', 'tag_id', 'integer', false),
+    ('"public"."taggings"', 'taggable_id', 'bigint', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

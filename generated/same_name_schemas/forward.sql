@@ -204,8 +204,12 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"north"."posts"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"north"."posts"') AND conname = 'posts_user_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"south"."posts"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"south"."posts"') AND conname = 'posts_user_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"north"."posts"', 'posts_user_id_fkey', true),
+    ('"south"."posts"', 'posts_user_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 2, format('expected 2 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -1078,21 +1082,26 @@ INSERT INTO keyshift.swap VALUES
     (5, '"south"."posts"', 'south', 'posts', 'keyshift_build_2', 'keyshift_before_2', 'keyshift_replaced_2');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"north"."labels"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'north.labels'));
-INSERT INTO keyshift.rebuilt_column SELECT '"north"."labels"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"north"."labels"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"north"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'north.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"north"."users"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"north"."users"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"north"."posts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'user_id', 'title']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'north.posts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"north"."posts"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"north"."posts"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"north"."posts"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"north"."posts"') AND a.attname = 'user_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"south"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'handle']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'south.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"south"."users"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"south"."users"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"south"."posts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'user_id', 'body']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'south.posts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"south"."posts"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"south"."posts"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"south"."posts"', 'user_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"south"."posts"') AND a.attname = 'user_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"north"."labels"', 'id', 'integer', true),
+    ('"north"."users"', 'id', 'integer', true),
+    ('"north"."posts"', 'id', 'integer', true),
+    ('"north"."posts"', 'user_id', 'integer', false),
+    ('"south"."users"', 'id', 'bigint', true),
+    ('"south"."posts"', 'id', 'bigint', true),
+    ('"south"."posts"', 'user_id', 'bigint', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

@@ -192,11 +192,15 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."invoices"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."invoices"') AND conname = 'invoices_customer_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."organizations"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."organizations"') AND conname = 'organizations_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."ledger_entries"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."ledger_entries"') AND conname = 'ledger_entries_customer';
-INSERT INTO keyshift.foreign_key SELECT '"public"."ledger_entries"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."ledger_entries"') AND conname = 'ledger_entries_employee';
-INSERT INTO keyshift.foreign_key SELECT '"public"."ledger_entries"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."ledger_entries"') AND conname = 'ledger_entries_vendor';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."invoices"', 'invoices_customer_id_fkey', true),
+    ('"public"."organizations"', 'organizations_id_fkey', true),
+    ('"public"."ledger_entries"', 'ledger_entries_customer', true),
+    ('"public"."ledger_entries"', 'ledger_entries_employee', true),
+    ('"public"."ledger_entries"', 'ledger_entries_vendor', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 5, format('expected 5 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -852,27 +856,32 @@ INSERT INTO keyshift.swap VALUES
     (7, '"public"."ledger_entries"', 'public', 'ledger_entries', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."customers"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.customers'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."customers"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."customers"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."employees"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.employees'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."employees"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."employees"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."invoices"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'customer_id', 'total']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.invoices'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."invoices"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."invoices"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."invoices"', 'customer_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."invoices"') AND a.attname = 'customer_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."parties"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'kind']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.parties'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."parties"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."parties"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."organizations"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'legal_name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.organizations'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."organizations"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."organizations"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."vendors"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.vendors'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."vendors"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."vendors"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."ledger_entries"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'ref_key', 'amount']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.ledger_entries'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."ledger_entries"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."ledger_entries"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."ledger_entries"', 'ref_key', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."ledger_entries"') AND a.attname = 'ref_key';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."customers"', 'id', 'bigint', true),
+    ('"public"."employees"', 'id', 'bigint', true),
+    ('"public"."invoices"', 'id', 'integer', true),
+    ('"public"."invoices"', 'customer_id', 'bigint', false),
+    ('"public"."parties"', 'id', 'integer', true),
+    ('"public"."organizations"', 'id', 'integer', true),
+    ('"public"."vendors"', 'id', 'bigint', true),
+    ('"public"."ledger_entries"', 'id', 'integer', true),
+    ('"public"."ledger_entries"', 'ref_key', 'bigint', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

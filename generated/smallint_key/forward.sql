@@ -192,10 +192,14 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."legacy_stock"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."legacy_stock"') AND conname = 'legacy_stock_color_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."legacy_stock"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."legacy_stock"') AND conname = 'legacy_stock_size_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."variants"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."variants"') AND conname = 'variants_color_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."variants"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."variants"') AND conname = 'variants_size_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."legacy_stock"', 'legacy_stock_color_id_fkey', true),
+    ('"public"."legacy_stock"', 'legacy_stock_size_id_fkey', true),
+    ('"public"."variants"', 'variants_color_id_fkey', true),
+    ('"public"."variants"', 'variants_size_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 4, format('expected 4 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -848,20 +852,25 @@ INSERT INTO keyshift.swap VALUES
     (4, '"public"."variants"', 'public', 'variants', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."colors"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name', 'hex']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.colors'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."colors"', 'id', 'smallint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."colors"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."sizes"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'label']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.sizes'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sizes"', 'id', 'smallint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sizes"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."legacy_stock"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'size_id', 'color_id', 'quantity']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.legacy_stock'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."legacy_stock"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."legacy_stock"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."legacy_stock"', 'size_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."legacy_stock"') AND a.attname = 'size_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."legacy_stock"', 'color_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."legacy_stock"') AND a.attname = 'color_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."variants"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'sku', 'size_id', 'color_id']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.variants'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."variants"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."variants"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."variants"', 'size_id', 'smallint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."variants"') AND a.attname = 'size_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."variants"', 'color_id', 'smallint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."variants"') AND a.attname = 'color_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."colors"', 'id', 'smallint', true),
+    ('"public"."sizes"', 'id', 'smallint', true),
+    ('"public"."legacy_stock"', 'id', 'bigint', true),
+    ('"public"."legacy_stock"', 'size_id', 'integer', false),
+    ('"public"."legacy_stock"', 'color_id', 'bigint', false),
+    ('"public"."variants"', 'id', 'integer', true),
+    ('"public"."variants"', 'size_id', 'smallint', false),
+    ('"public"."variants"', 'color_id', 'smallint', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

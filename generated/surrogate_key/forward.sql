@@ -178,11 +178,15 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."project_members"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."project_members"') AND conname = 'project_members_member_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."project_members"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."project_members"') AND conname = 'project_members_project_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."assignments"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."assignments"') AND conname = 'assignments_project_id_member_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."time_entries"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."time_entries"') AND conname = 'time_entries_approver_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."time_entries"', conname, pg_get_constraintdef(oid), oid, false FROM pg_constraint WHERE conrelid = to_regclass('"public"."time_entries"') AND conname = 'time_entries_worker_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."project_members"', 'project_members_member_id_fkey', false),
+    ('"public"."project_members"', 'project_members_project_id_fkey', false),
+    ('"public"."assignments"', 'assignments_project_id_member_id_fkey', false),
+    ('"public"."time_entries"', 'time_entries_approver_fkey', false),
+    ('"public"."time_entries"', 'time_entries_worker_fkey', false)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 5, format('expected 5 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.

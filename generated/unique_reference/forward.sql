@@ -193,8 +193,12 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."api_keys"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."api_keys"') AND conname = 'api_keys_product_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."prices"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."prices"') AND conname = 'prices_product_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."api_keys"', 'api_keys_product_id_fkey', true),
+    ('"public"."prices"', 'prices_product_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 2, format('expected 2 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -847,18 +851,23 @@ INSERT INTO keyshift.swap VALUES
     (4, '"public"."prices"', 'public', 'prices', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."products"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'legacy_code', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.products'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."products"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."products"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."api_keys"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'client_id', 'product_id', 'key_hash']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.api_keys'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."api_keys"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."api_keys"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."api_keys"', 'product_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."api_keys"') AND a.attname = 'product_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."legacy_orders"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'product_code', 'quantity', 'note']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.legacy_orders'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."legacy_orders"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."legacy_orders"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."prices"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'product_id', 'currency_code', 'amount']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.prices'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."prices"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."prices"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."prices"', 'product_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."prices"') AND a.attname = 'product_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."products"', 'id', 'integer', true),
+    ('"public"."api_keys"', 'id', 'bigint', true),
+    ('"public"."api_keys"', 'product_id', 'integer', false),
+    ('"public"."legacy_orders"', 'id', 'integer', true),
+    ('"public"."prices"', 'id', 'integer', true),
+    ('"public"."prices"', 'product_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

@@ -230,8 +230,12 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."notes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."notes"') AND conname = 'notes_account_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."notes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."notes"') AND conname = 'notes_label_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."notes"', 'notes_account_id_fkey', true),
+    ('"public"."notes"', 'notes_label_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 2, format('expected 2 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -883,15 +887,20 @@ INSERT INTO keyshift.swap VALUES
     (3, '"public"."notes"', 'public', 'notes', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."accounts"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'email', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.accounts'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."accounts"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), keyshift.new_row_default(a.attrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."accounts"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."labels"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'name']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.labels'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."labels"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), keyshift.new_row_default(a.attrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."labels"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."notes"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'account_id', 'label_id', 'written_at', 'body']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.notes'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), keyshift.new_row_default(a.attrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'account_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'account_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."notes"', 'label_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."notes"') AND a.attname = 'label_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN keyshift.new_row_default(a.attrelid) END
+FROM (VALUES
+    ('"public"."accounts"', 'id', 'integer', true),
+    ('"public"."labels"', 'id', 'bigint', true),
+    ('"public"."notes"', 'id', 'bigint', true),
+    ('"public"."notes"', 'account_id', 'integer', false),
+    ('"public"."notes"', 'label_id', 'bigint', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

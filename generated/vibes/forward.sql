@@ -234,15 +234,19 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."journals"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."journals"') AND conname = 'journals_user_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."audit_logs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."audit_logs"') AND conname = 'audit_logs_user_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."reminders"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."reminders"') AND conname = 'reminders_journal_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."reminders"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."reminders"') AND conname = 'reminders_user_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."tags"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."tags"') AND conname = 'tags_user_fk';
-INSERT INTO keyshift.foreign_key SELECT '"public"."journal_tags"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."journal_tags"') AND conname = 'journal_tags_journal_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."journal_tags"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."journal_tags"') AND conname = 'journal_tags_tag_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."secret_tags"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."secret_tags"') AND conname = 'secret_tags_tag_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."user_sessions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."user_sessions"') AND conname = 'user_sessions_user_id_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."journals"', 'journals_user_id_fkey', true),
+    ('"public"."audit_logs"', 'audit_logs_user_id_fkey', true),
+    ('"public"."reminders"', 'reminders_journal_id_fkey', true),
+    ('"public"."reminders"', 'reminders_user_id_fkey', true),
+    ('"public"."tags"', 'tags_user_fk', true),
+    ('"public"."journal_tags"', 'journal_tags_journal_id_fkey', true),
+    ('"public"."journal_tags"', 'journal_tags_tag_id_fkey', true),
+    ('"public"."secret_tags"', 'secret_tags_tag_id_fkey', true),
+    ('"public"."user_sessions"', 'user_sessions_user_id_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 9, format('expected 9 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -907,37 +911,42 @@ INSERT INTO keyshift.swap VALUES
     (8, '"public"."user_sessions"', 'public', 'user_sessions', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'email', 'display_name', 'password_hash', 'is_active', 'timezone', 'created_at', 'updated_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."users"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."journals"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'user_id', 'title', 'body', 'mood', 'is_private', 'created_at', 'updated_at', 'deleted_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.journals'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."journals"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."journals"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."journals"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."journals"') AND a.attname = 'user_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."audit_logs"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'user_id', 'action', 'entity_type', 'entity_id', 'details', 'ip_address', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.audit_logs'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."audit_logs"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."audit_logs"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'user_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."audit_logs"', 'entity_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'entity_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."reminders"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'user_id', 'journal_id', 'remind_at', 'message', 'is_sent', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.reminders'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."reminders"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."reminders"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."reminders"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."reminders"') AND a.attname = 'user_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."reminders"', 'journal_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."reminders"') AND a.attname = 'journal_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."tags"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'user_id', 'name', 'color', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.tags'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tags"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tags"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."tags"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."tags"') AND a.attname = 'user_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."journal_tags"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['journal_id', 'tag_id', 'tagged_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.journal_tags'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."journal_tags"', 'journal_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."journal_tags"') AND a.attname = 'journal_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."journal_tags"', 'tag_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."journal_tags"') AND a.attname = 'tag_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."secret_tags"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'tag_id', 'hint', 'encrypted_label', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.secret_tags'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."secret_tags"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."secret_tags"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."secret_tags"', 'tag_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."secret_tags"') AND a.attname = 'tag_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."user_sessions"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'user_id', 'token_hash', 'user_agent', 'created_at', 'expires_at', 'revoked_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.user_sessions'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_sessions"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_sessions"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_sessions"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_sessions"') AND a.attname = 'user_id';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."users"', 'id', 'integer', true),
+    ('"public"."journals"', 'id', 'bigint', true),
+    ('"public"."journals"', 'user_id', 'integer', false),
+    ('"public"."audit_logs"', 'id', 'bigint', true),
+    ('"public"."audit_logs"', 'user_id', 'integer', false),
+    ('"public"."audit_logs"', 'entity_id', 'bigint', false),
+    ('"public"."reminders"', 'id', 'integer', true),
+    ('"public"."reminders"', 'user_id', 'integer', false),
+    ('"public"."reminders"', 'journal_id', 'bigint', false),
+    ('"public"."tags"', 'id', 'integer', true),
+    ('"public"."tags"', 'user_id', 'integer', false),
+    ('"public"."journal_tags"', 'journal_id', 'bigint', false),
+    ('"public"."journal_tags"', 'tag_id', 'integer', false),
+    ('"public"."secret_tags"', 'id', 'integer', true),
+    ('"public"."secret_tags"', 'tag_id', 'integer', false),
+    ('"public"."user_sessions"', 'id', 'bigint', true),
+    ('"public"."user_sessions"', 'user_id', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

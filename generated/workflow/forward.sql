@@ -335,71 +335,75 @@ $keyshift$;
 -- A rebuilt table's keys are not dropped: its copy gets them from the live
 -- catalog. They are recorded all the same, to be checked at the end.
 CREATE TABLE keyshift.foreign_key (table_name text NOT NULL, name text NOT NULL, definition text NOT NULL, creation_order oid NOT NULL, rebuilt boolean NOT NULL, PRIMARY KEY (table_name, name));
-INSERT INTO keyshift.foreign_key SELECT '"public"."lobs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."lobs"') AND conname = 'lobs_created_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."lobs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."lobs"') AND conname = 'lobs_parent_lob_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."lobs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."lobs"') AND conname = 'lobs_updated_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."users"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."users"') AND conname = 'users_lob_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."reports"') AND conname = 'reports_created_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."reports"') AND conname = 'reports_lob_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."reports"') AND conname = 'reports_report_owner_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."reports"') AND conname = 'reports_updated_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."report_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."report_attributes"') AND conname = 'report_attributes_created_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."report_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."report_attributes"') AND conname = 'report_attributes_master_attribute_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."report_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."report_attributes"') AND conname = 'report_attributes_report_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."role_permissions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."role_permissions"') AND conname = 'role_permissions_granted_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."role_permissions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."role_permissions"') AND conname = 'role_permissions_permission_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."role_permissions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."role_permissions"') AND conname = 'role_permissions_role_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."test_cycles"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."test_cycles"') AND conname = 'test_cycles_created_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."test_cycles"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."test_cycles"') AND conname = 'test_cycles_test_manager_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."test_cycles"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."test_cycles"') AND conname = 'test_cycles_updated_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_reports"') AND conname = 'cycle_reports_created_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_reports"') AND conname = 'cycle_reports_cycle_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_reports"') AND conname = 'cycle_reports_report_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_reports"') AND conname = 'cycle_reports_tester_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_reports"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_reports"') AND conname = 'cycle_reports_updated_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."audit_logs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."audit_logs"') AND conname = 'audit_logs_cycle_report_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."audit_logs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."audit_logs"') AND conname = 'audit_logs_user_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."data_profiling_rules"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."data_profiling_rules"') AND conname = 'data_profiling_rules_attribute_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."data_profiling_rules"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."data_profiling_rules"') AND conname = 'data_profiling_rules_created_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."data_profiling_rules"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."data_profiling_rules"') AND conname = 'data_profiling_rules_cycle_report_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."data_profiling_rules"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."data_profiling_rules"') AND conname = 'data_profiling_rules_updated_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."llm_audit_logs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."llm_audit_logs"') AND conname = 'llm_audit_logs_cycle_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."llm_audit_logs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."llm_audit_logs"') AND conname = 'llm_audit_logs_executed_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."llm_audit_logs"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."llm_audit_logs"') AND conname = 'llm_audit_logs_report_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."sample_selections"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."sample_selections"') AND conname = 'sample_selections_approved_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."sample_selections"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."sample_selections"') AND conname = 'sample_selections_cycle_id_report_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."sample_selections"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."sample_selections"') AND conname = 'sample_selections_selected_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."rfi_requests"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."rfi_requests"') AND conname = 'rfi_requests_attribute_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."rfi_requests"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."rfi_requests"') AND conname = 'rfi_requests_cycle_report_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."rfi_requests"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."rfi_requests"') AND conname = 'rfi_requests_data_owner_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."rfi_requests"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."rfi_requests"') AND conname = 'rfi_requests_requested_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."rfi_requests"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."rfi_requests"') AND conname = 'rfi_requests_sample_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."user_roles"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."user_roles"') AND conname = 'user_roles_assigned_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."user_roles"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."user_roles"') AND conname = 'user_roles_role_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."user_roles"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."user_roles"') AND conname = 'user_roles_user_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."workflow_phases"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."workflow_phases"') AND conname = 'workflow_phases_completed_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."workflow_phases"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."workflow_phases"') AND conname = 'workflow_phases_cycle_report_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."workflow_phases"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."workflow_phases"') AND conname = 'workflow_phases_started_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_planning_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND conname = 'cycle_report_planning_attributes_approved_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_planning_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND conname = 'cycle_report_planning_attributes_attribute_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_planning_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND conname = 'cycle_report_planning_attributes_created_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_planning_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND conname = 'cycle_report_planning_attributes_cycle_id_report_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_planning_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND conname = 'cycle_report_planning_attributes_phase_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_planning_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND conname = 'cycle_report_planning_attributes_updated_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_scoping_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND conname = 'cycle_report_scoping_attributes_decided_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_scoping_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND conname = 'cycle_report_scoping_attributes_planning_attribute_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."cycle_report_scoping_attributes"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND conname = 'scoping_attributes_cycle_report_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."test_executions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."test_executions"') AND conname = 'test_executions_attribute_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."test_executions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."test_executions"') AND conname = 'test_executions_cycle_report_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."test_executions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."test_executions"') AND conname = 'test_executions_executed_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."test_executions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."test_executions"') AND conname = 'test_executions_phase_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."test_executions"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."test_executions"') AND conname = 'test_executions_sample_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."observations"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."observations"') AND conname = 'observations_assigned_to_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."observations"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."observations"') AND conname = 'observations_attribute_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."observations"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."observations"') AND conname = 'observations_created_by_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."observations"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."observations"') AND conname = 'observations_cycle_report_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."observations"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."observations"') AND conname = 'observations_test_execution_id_fkey';
-INSERT INTO keyshift.foreign_key SELECT '"public"."observations"', conname, pg_get_constraintdef(oid), oid, true FROM pg_constraint WHERE conrelid = to_regclass('"public"."observations"') AND conname = 'observations_updated_by_fkey';
+INSERT INTO keyshift.foreign_key
+SELECT f.table_name, c.conname, pg_get_constraintdef(c.oid), c.oid, f.rebuilt
+FROM (VALUES
+    ('"public"."lobs"', 'lobs_created_by_fkey', true),
+    ('"public"."lobs"', 'lobs_parent_lob_id_fkey', true),
+    ('"public"."lobs"', 'lobs_updated_by_fkey', true),
+    ('"public"."users"', 'users_lob_id_fkey', true),
+    ('"public"."reports"', 'reports_created_by_fkey', true),
+    ('"public"."reports"', 'reports_lob_id_fkey', true),
+    ('"public"."reports"', 'reports_report_owner_id_fkey', true),
+    ('"public"."reports"', 'reports_updated_by_fkey', true),
+    ('"public"."report_attributes"', 'report_attributes_created_by_fkey', true),
+    ('"public"."report_attributes"', 'report_attributes_master_attribute_id_fkey', true),
+    ('"public"."report_attributes"', 'report_attributes_report_id_fkey', true),
+    ('"public"."role_permissions"', 'role_permissions_granted_by_fkey', true),
+    ('"public"."role_permissions"', 'role_permissions_permission_id_fkey', true),
+    ('"public"."role_permissions"', 'role_permissions_role_id_fkey', true),
+    ('"public"."test_cycles"', 'test_cycles_created_by_fkey', true),
+    ('"public"."test_cycles"', 'test_cycles_test_manager_id_fkey', true),
+    ('"public"."test_cycles"', 'test_cycles_updated_by_fkey', true),
+    ('"public"."cycle_reports"', 'cycle_reports_created_by_fkey', true),
+    ('"public"."cycle_reports"', 'cycle_reports_cycle_id_fkey', true),
+    ('"public"."cycle_reports"', 'cycle_reports_report_id_fkey', true),
+    ('"public"."cycle_reports"', 'cycle_reports_tester_id_fkey', true),
+    ('"public"."cycle_reports"', 'cycle_reports_updated_by_fkey', true),
+    ('"public"."audit_logs"', 'audit_logs_cycle_report_fkey', true),
+    ('"public"."audit_logs"', 'audit_logs_user_id_fkey', true),
+    ('"public"."data_profiling_rules"', 'data_profiling_rules_attribute_id_fkey', true),
+    ('"public"."data_profiling_rules"', 'data_profiling_rules_created_by_fkey', true),
+    ('"public"."data_profiling_rules"', 'data_profiling_rules_cycle_report_fkey', true),
+    ('"public"."data_profiling_rules"', 'data_profiling_rules_updated_by_fkey', true),
+    ('"public"."llm_audit_logs"', 'llm_audit_logs_cycle_id_fkey', true),
+    ('"public"."llm_audit_logs"', 'llm_audit_logs_executed_by_fkey', true),
+    ('"public"."llm_audit_logs"', 'llm_audit_logs_report_id_fkey', true),
+    ('"public"."sample_selections"', 'sample_selections_approved_by_fkey', true),
+    ('"public"."sample_selections"', 'sample_selections_cycle_id_report_id_fkey', true),
+    ('"public"."sample_selections"', 'sample_selections_selected_by_fkey', true),
+    ('"public"."rfi_requests"', 'rfi_requests_attribute_id_fkey', true),
+    ('"public"."rfi_requests"', 'rfi_requests_cycle_report_fkey', true),
+    ('"public"."rfi_requests"', 'rfi_requests_data_owner_id_fkey', true),
+    ('"public"."rfi_requests"', 'rfi_requests_requested_by_fkey', true),
+    ('"public"."rfi_requests"', 'rfi_requests_sample_id_fkey', true),
+    ('"public"."user_roles"', 'user_roles_assigned_by_fkey', true),
+    ('"public"."user_roles"', 'user_roles_role_id_fkey', true),
+    ('"public"."user_roles"', 'user_roles_user_id_fkey', true),
+    ('"public"."workflow_phases"', 'workflow_phases_completed_by_fkey', true),
+    ('"public"."workflow_phases"', 'workflow_phases_cycle_report_fkey', true),
+    ('"public"."workflow_phases"', 'workflow_phases_started_by_fkey', true),
+    ('"public"."cycle_report_planning_attributes"', 'cycle_report_planning_attributes_approved_by_fkey', true),
+    ('"public"."cycle_report_planning_attributes"', 'cycle_report_planning_attributes_attribute_id_fkey', true),
+    ('"public"."cycle_report_planning_attributes"', 'cycle_report_planning_attributes_created_by_fkey', true),
+    ('"public"."cycle_report_planning_attributes"', 'cycle_report_planning_attributes_cycle_id_report_id_fkey', true),
+    ('"public"."cycle_report_planning_attributes"', 'cycle_report_planning_attributes_phase_id_fkey', true),
+    ('"public"."cycle_report_planning_attributes"', 'cycle_report_planning_attributes_updated_by_fkey', true),
+    ('"public"."cycle_report_scoping_attributes"', 'cycle_report_scoping_attributes_decided_by_fkey', true),
+    ('"public"."cycle_report_scoping_attributes"', 'cycle_report_scoping_attributes_planning_attribute_id_fkey', true),
+    ('"public"."cycle_report_scoping_attributes"', 'scoping_attributes_cycle_report_fkey', true),
+    ('"public"."test_executions"', 'test_executions_attribute_id_fkey', true),
+    ('"public"."test_executions"', 'test_executions_cycle_report_fkey', true),
+    ('"public"."test_executions"', 'test_executions_executed_by_fkey', true),
+    ('"public"."test_executions"', 'test_executions_phase_id_fkey', true),
+    ('"public"."test_executions"', 'test_executions_sample_id_fkey', true),
+    ('"public"."observations"', 'observations_assigned_to_fkey', true),
+    ('"public"."observations"', 'observations_attribute_id_fkey', true),
+    ('"public"."observations"', 'observations_created_by_fkey', true),
+    ('"public"."observations"', 'observations_cycle_report_fkey', true),
+    ('"public"."observations"', 'observations_test_execution_id_fkey', true),
+    ('"public"."observations"', 'observations_updated_by_fkey', true)) AS f (table_name, name, rebuilt)
+JOIN pg_constraint c ON c.conrelid = to_regclass(f.table_name) AND c.conname = f.name;
 SELECT pg_temp.keyshift_assert(count(*) = 65, format('expected 65 foreign keys to recreate, found %s; run preflight.sql', count(*))) FROM keyshift.foreign_key;
 
 -- Used by this file and by rollback.sql.
@@ -1068,135 +1072,140 @@ INSERT INTO keyshift.swap VALUES
     (20, '"public"."observations"', 'public', 'observations', 'keyshift_build_1', 'keyshift_before_1', 'keyshift_replaced_1');
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."lobs"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['lob_id', 'lob_name', 'parent_lob_id', 'description', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.lobs'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."lobs"', 'lob_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."lobs"') AND a.attname = 'lob_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."lobs"', 'parent_lob_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."lobs"') AND a.attname = 'parent_lob_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."lobs"', 'created_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."lobs"') AND a.attname = 'created_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."lobs"', 'updated_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."lobs"') AND a.attname = 'updated_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."users"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['user_id', 'email', 'first_name', 'last_name', 'phone', 'lob_id', 'is_active', 'created_at', 'updated_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.users'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."users"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'user_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."users"', 'lob_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."users"') AND a.attname = 'lob_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."permissions"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['permission_id', 'resource', 'action', 'description']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.permissions'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."permissions"', 'permission_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."permissions"') AND a.attname = 'permission_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."reports"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['report_id', 'report_name', 'lob_id', 'report_owner_id', 'regulation', 'frequency', 'is_active', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.reports'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."reports"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."reports"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."reports"', 'lob_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."reports"') AND a.attname = 'lob_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."reports"', 'report_owner_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."reports"') AND a.attname = 'report_owner_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."reports"', 'created_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."reports"') AND a.attname = 'created_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."reports"', 'updated_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."reports"') AND a.attname = 'updated_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."report_attributes"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['attribute_id', 'report_id', 'attribute_name', 'data_type', 'description', 'is_primary_key', 'is_cde', 'version_number', 'master_attribute_id', 'created_by', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.report_attributes'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."report_attributes"', 'attribute_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."report_attributes"') AND a.attname = 'attribute_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."report_attributes"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."report_attributes"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."report_attributes"', 'master_attribute_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."report_attributes"') AND a.attname = 'master_attribute_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."report_attributes"', 'created_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."report_attributes"') AND a.attname = 'created_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."roles"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['role_id', 'role_name', 'description', 'is_system', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.roles'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."roles"', 'role_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."roles"') AND a.attname = 'role_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."role_permissions"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['role_id', 'permission_id', 'granted_by', 'granted_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.role_permissions'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."role_permissions"', 'role_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."role_permissions"') AND a.attname = 'role_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."role_permissions"', 'permission_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."role_permissions"') AND a.attname = 'permission_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."role_permissions"', 'granted_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."role_permissions"') AND a.attname = 'granted_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."test_cycles"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['cycle_id', 'cycle_name', 'description', 'start_date', 'end_date', 'status', 'test_manager_id', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.test_cycles'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_cycles"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_cycles"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_cycles"', 'test_manager_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_cycles"') AND a.attname = 'test_manager_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_cycles"', 'created_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_cycles"') AND a.attname = 'created_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_cycles"', 'updated_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_cycles"') AND a.attname = 'updated_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."cycle_reports"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['cycle_id', 'report_id', 'tester_id', 'status', 'started_at', 'completed_at', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.cycle_reports'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_reports"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_reports"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_reports"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_reports"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_reports"', 'tester_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_reports"') AND a.attname = 'tester_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_reports"', 'created_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_reports"') AND a.attname = 'created_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_reports"', 'updated_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_reports"') AND a.attname = 'updated_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."audit_logs"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['audit_id', 'user_id', 'action', 'table_name', 'record_id', 'cycle_id', 'report_id', 'old_values', 'new_values', 'ip_address', 'timestamp']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.audit_logs'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."audit_logs"', 'audit_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'audit_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."audit_logs"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'user_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."audit_logs"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."audit_logs"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."audit_logs"') AND a.attname = 'report_id';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."data_profiling_rules"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['rule_id', 'cycle_id', 'report_id', 'attribute_id', 'rule_name', 'rule_type', 'rule_logic', 'severity', 'is_executable', 'created_by', 'updated_by', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.data_profiling_rules'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."data_profiling_rules"', 'rule_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."data_profiling_rules"') AND a.attname = 'rule_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."data_profiling_rules"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."data_profiling_rules"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."data_profiling_rules"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."data_profiling_rules"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."data_profiling_rules"', 'attribute_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."data_profiling_rules"') AND a.attname = 'attribute_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."data_profiling_rules"', 'created_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."data_profiling_rules"') AND a.attname = 'created_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."data_profiling_rules"', 'updated_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."data_profiling_rules"') AND a.attname = 'updated_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."llm_audit_logs"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['log_id', 'cycle_id', 'report_id', 'llm_provider', 'model_name', 'prompt_template', 'request_payload', 'response_payload', 'token_usage', 'execution_time_ms', 'executed_by', 'executed_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.llm_audit_logs'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."llm_audit_logs"', 'log_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."llm_audit_logs"') AND a.attname = 'log_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."llm_audit_logs"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."llm_audit_logs"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."llm_audit_logs"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."llm_audit_logs"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."llm_audit_logs"', 'executed_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."llm_audit_logs"') AND a.attname = 'executed_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."sample_selections"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['sample_id', 'cycle_id', 'report_id', 'sample_identifier', 'sample_data', 'selection_method', 'selected_by', 'approved_by', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.sample_selections'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sample_selections"', 'sample_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sample_selections"') AND a.attname = 'sample_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sample_selections"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sample_selections"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sample_selections"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sample_selections"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sample_selections"', 'selected_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sample_selections"') AND a.attname = 'selected_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."sample_selections"', 'approved_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."sample_selections"') AND a.attname = 'approved_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."rfi_requests"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['rfi_id', 'cycle_id', 'report_id', 'sample_id', 'attribute_id', 'data_owner_id', 'requested_by', 'question', 'response', 'due_date', 'status', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.rfi_requests'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."rfi_requests"', 'rfi_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'rfi_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."rfi_requests"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."rfi_requests"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."rfi_requests"', 'sample_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'sample_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."rfi_requests"', 'attribute_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'attribute_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."rfi_requests"', 'data_owner_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'data_owner_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."rfi_requests"', 'requested_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."rfi_requests"') AND a.attname = 'requested_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."user_roles"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['user_id', 'role_id', 'assigned_by', 'assigned_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.user_roles'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_roles"', 'user_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_roles"') AND a.attname = 'user_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_roles"', 'role_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_roles"') AND a.attname = 'role_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."user_roles"', 'assigned_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."user_roles"') AND a.attname = 'assigned_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."workflow_phases"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['phase_id', 'cycle_id', 'report_id', 'phase_name', 'status', 'planned_start_date', 'planned_end_date', 'actual_start_date', 'actual_end_date', 'started_by', 'completed_by', 'notes', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.workflow_phases'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."workflow_phases"', 'phase_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."workflow_phases"') AND a.attname = 'phase_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."workflow_phases"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."workflow_phases"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."workflow_phases"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."workflow_phases"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."workflow_phases"', 'started_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."workflow_phases"') AND a.attname = 'started_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."workflow_phases"', 'completed_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."workflow_phases"') AND a.attname = 'completed_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'cycle_id', 'report_id', 'attribute_id', 'phase_id', 'information_security_classification', 'is_scoped', 'approved_by', 'approved_at', 'created_by', 'updated_by', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.cycle_report_planning_attributes'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_planning_attributes"', 'id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_planning_attributes"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_planning_attributes"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_planning_attributes"', 'attribute_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'attribute_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_planning_attributes"', 'phase_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'phase_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_planning_attributes"', 'approved_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'approved_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_planning_attributes"', 'created_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'created_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_planning_attributes"', 'updated_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_planning_attributes"') AND a.attname = 'updated_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['id', 'planning_attribute_id', 'cycle_id', 'report_id', 'version', 'is_in_scope', 'tester_rationale', 'decision', 'decided_by', 'decided_at', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.cycle_report_scoping_attributes'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_scoping_attributes"', 'id', 'bigint', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND a.attname = 'id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_scoping_attributes"', 'planning_attribute_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND a.attname = 'planning_attribute_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_scoping_attributes"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_scoping_attributes"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."cycle_report_scoping_attributes"', 'decided_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."cycle_report_scoping_attributes"') AND a.attname = 'decided_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."test_executions"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['execution_id', 'cycle_id', 'report_id', 'phase_id', 'sample_id', 'attribute_id', 'result', 'expected_value', 'actual_value', 'executed_by', 'executed_at', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.test_executions'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_executions"', 'execution_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'execution_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_executions"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_executions"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_executions"', 'phase_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'phase_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_executions"', 'sample_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'sample_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_executions"', 'attribute_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'attribute_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."test_executions"', 'executed_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."test_executions"') AND a.attname = 'executed_by';
 SELECT pg_temp.keyshift_assert(ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('"public"."observations"') AND attnum > 0 AND NOT attisdropped ORDER BY attnum) = ARRAY['observation_id', 'cycle_id', 'report_id', 'test_execution_id', 'attribute_id', 'title', 'description', 'severity', 'status', 'assigned_to', 'created_by', 'updated_by', 'created_at']::name[],
        format('the columns of %s are not those this bundle was made for; generate it again', 'public.observations'));
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'observation_id', 'integer', pg_get_expr(d.adbin, d.adrelid), 'gen_random_uuid()' FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'observation_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'cycle_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'cycle_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'report_id', 'bigint', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'report_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'test_execution_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'test_execution_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'attribute_id', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'attribute_id';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'assigned_to', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'assigned_to';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'created_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'created_by';
-INSERT INTO keyshift.rebuilt_column SELECT '"public"."observations"', 'updated_by', 'integer', pg_get_expr(d.adbin, d.adrelid), NULL FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = to_regclass('"public"."observations"') AND a.attname = 'updated_by';
+INSERT INTO keyshift.rebuilt_column
+SELECT c.table_name, c.column_name, c.int_type, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.is_key THEN 'gen_random_uuid()' END
+FROM (VALUES
+    ('"public"."lobs"', 'lob_id', 'integer', true),
+    ('"public"."lobs"', 'parent_lob_id', 'integer', false),
+    ('"public"."lobs"', 'created_by', 'integer', false),
+    ('"public"."lobs"', 'updated_by', 'integer', false),
+    ('"public"."users"', 'user_id', 'integer', true),
+    ('"public"."users"', 'lob_id', 'integer', false),
+    ('"public"."permissions"', 'permission_id', 'integer', true),
+    ('"public"."reports"', 'report_id', 'bigint', true),
+    ('"public"."reports"', 'lob_id', 'integer', false),
+    ('"public"."reports"', 'report_owner_id', 'integer', false),
+    ('"public"."reports"', 'created_by', 'integer', false),
+    ('"public"."reports"', 'updated_by', 'integer', false),
+    ('"public"."report_attributes"', 'attribute_id', 'integer', true),
+    ('"public"."report_attributes"', 'report_id', 'bigint', false),
+    ('"public"."report_attributes"', 'master_attribute_id', 'integer', false),
+    ('"public"."report_attributes"', 'created_by', 'integer', false),
+    ('"public"."roles"', 'role_id', 'integer', true),
+    ('"public"."role_permissions"', 'role_id', 'integer', false),
+    ('"public"."role_permissions"', 'permission_id', 'integer', false),
+    ('"public"."role_permissions"', 'granted_by', 'integer', false),
+    ('"public"."test_cycles"', 'cycle_id', 'integer', true),
+    ('"public"."test_cycles"', 'test_manager_id', 'integer', false),
+    ('"public"."test_cycles"', 'created_by', 'integer', false),
+    ('"public"."test_cycles"', 'updated_by', 'integer', false),
+    ('"public"."cycle_reports"', 'cycle_id', 'integer', false),
+    ('"public"."cycle_reports"', 'report_id', 'bigint', false),
+    ('"public"."cycle_reports"', 'tester_id', 'integer', false),
+    ('"public"."cycle_reports"', 'created_by', 'integer', false),
+    ('"public"."cycle_reports"', 'updated_by', 'integer', false),
+    ('"public"."audit_logs"', 'audit_id', 'bigint', true),
+    ('"public"."audit_logs"', 'user_id', 'integer', false),
+    ('"public"."audit_logs"', 'cycle_id', 'integer', false),
+    ('"public"."audit_logs"', 'report_id', 'bigint', false),
+    ('"public"."data_profiling_rules"', 'rule_id', 'integer', true),
+    ('"public"."data_profiling_rules"', 'cycle_id', 'integer', false),
+    ('"public"."data_profiling_rules"', 'report_id', 'bigint', false),
+    ('"public"."data_profiling_rules"', 'attribute_id', 'integer', false),
+    ('"public"."data_profiling_rules"', 'created_by', 'integer', false),
+    ('"public"."data_profiling_rules"', 'updated_by', 'integer', false),
+    ('"public"."llm_audit_logs"', 'log_id', 'bigint', true),
+    ('"public"."llm_audit_logs"', 'cycle_id', 'integer', false),
+    ('"public"."llm_audit_logs"', 'report_id', 'bigint', false),
+    ('"public"."llm_audit_logs"', 'executed_by', 'integer', false),
+    ('"public"."sample_selections"', 'sample_id', 'bigint', true),
+    ('"public"."sample_selections"', 'cycle_id', 'integer', false),
+    ('"public"."sample_selections"', 'report_id', 'bigint', false),
+    ('"public"."sample_selections"', 'selected_by', 'integer', false),
+    ('"public"."sample_selections"', 'approved_by', 'integer', false),
+    ('"public"."rfi_requests"', 'rfi_id', 'integer', true),
+    ('"public"."rfi_requests"', 'cycle_id', 'integer', false),
+    ('"public"."rfi_requests"', 'report_id', 'bigint', false),
+    ('"public"."rfi_requests"', 'sample_id', 'bigint', false),
+    ('"public"."rfi_requests"', 'attribute_id', 'integer', false),
+    ('"public"."rfi_requests"', 'data_owner_id', 'integer', false),
+    ('"public"."rfi_requests"', 'requested_by', 'integer', false),
+    ('"public"."user_roles"', 'user_id', 'integer', false),
+    ('"public"."user_roles"', 'role_id', 'integer', false),
+    ('"public"."user_roles"', 'assigned_by', 'integer', false),
+    ('"public"."workflow_phases"', 'phase_id', 'integer', true),
+    ('"public"."workflow_phases"', 'cycle_id', 'integer', false),
+    ('"public"."workflow_phases"', 'report_id', 'bigint', false),
+    ('"public"."workflow_phases"', 'started_by', 'integer', false),
+    ('"public"."workflow_phases"', 'completed_by', 'integer', false),
+    ('"public"."cycle_report_planning_attributes"', 'id', 'integer', true),
+    ('"public"."cycle_report_planning_attributes"', 'cycle_id', 'integer', false),
+    ('"public"."cycle_report_planning_attributes"', 'report_id', 'bigint', false),
+    ('"public"."cycle_report_planning_attributes"', 'attribute_id', 'integer', false),
+    ('"public"."cycle_report_planning_attributes"', 'phase_id', 'integer', false),
+    ('"public"."cycle_report_planning_attributes"', 'approved_by', 'integer', false),
+    ('"public"."cycle_report_planning_attributes"', 'created_by', 'integer', false),
+    ('"public"."cycle_report_planning_attributes"', 'updated_by', 'integer', false),
+    ('"public"."cycle_report_scoping_attributes"', 'id', 'bigint', true),
+    ('"public"."cycle_report_scoping_attributes"', 'planning_attribute_id', 'integer', false),
+    ('"public"."cycle_report_scoping_attributes"', 'cycle_id', 'integer', false),
+    ('"public"."cycle_report_scoping_attributes"', 'report_id', 'bigint', false),
+    ('"public"."cycle_report_scoping_attributes"', 'decided_by', 'integer', false),
+    ('"public"."test_executions"', 'execution_id', 'integer', true),
+    ('"public"."test_executions"', 'cycle_id', 'integer', false),
+    ('"public"."test_executions"', 'report_id', 'bigint', false),
+    ('"public"."test_executions"', 'phase_id', 'integer', false),
+    ('"public"."test_executions"', 'sample_id', 'bigint', false),
+    ('"public"."test_executions"', 'attribute_id', 'integer', false),
+    ('"public"."test_executions"', 'executed_by', 'integer', false),
+    ('"public"."observations"', 'observation_id', 'integer', true),
+    ('"public"."observations"', 'cycle_id', 'integer', false),
+    ('"public"."observations"', 'report_id', 'bigint', false),
+    ('"public"."observations"', 'test_execution_id', 'integer', false),
+    ('"public"."observations"', 'attribute_id', 'integer', false),
+    ('"public"."observations"', 'assigned_to', 'integer', false),
+    ('"public"."observations"', 'created_by', 'integer', false),
+    ('"public"."observations"', 'updated_by', 'integer', false)) AS c (table_name, column_name, int_type, is_key)
+JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_name) AND a.attname = c.column_name
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- The copies: rows written once with their new values, then the indexes
 -- and constraints built on the full data, and statistics (the first

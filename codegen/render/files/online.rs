@@ -9,6 +9,7 @@
 use super::{Common, Forward, buffered, filters};
 use crate::render::bundle::Sink;
 use crate::render::online::{self, OnlineTableView};
+use crate::render::rebuild::RECORD_BATCH;
 use askama::Template;
 use std::io;
 use std::ops::Deref;
