@@ -15,9 +15,10 @@ use std::process::ExitCode;
 /// Codegen makes and frees millions of small strings (names, quoted
 /// identifiers, SQL fragments); mimalloc does that in about two thirds of
 /// the time the system allocator takes (`cargo bench --bench codegen`).
-/// It is built without transparent huge pages (`no_thp` in Cargo.toml):
-/// they kept 20-25 MiB more resident at 10,000 tables and cost more time
-/// clearing pages than they saved.
+/// It is built not to ask the kernel for transparent huge pages (`no_thp`
+/// in Cargo.toml; a kernel set to `always` still gives them): they kept
+/// 20-25 MiB more resident at 10,000 tables and cost more time clearing
+/// pages than they saved.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
