@@ -34,8 +34,8 @@ FROM {{ expected_uuid_columns }} AS e (tbl, col, typ)
 LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(e.tbl) AND a.attname = e.col AND NOT a.attisdropped;
 {%- for t in tables %}{% if let Some(r) = t.root %}
 
-SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = {{ r.expected_default }} AND a.attidentity = '',
-       format('%s.%s should default to %s', {{ t.literal }}, {{ r.literal }}, {{ r.expected_default }}))
+SELECT pg_temp.keyshift_assert(pg_get_expr(d.adbin, d.adrelid) = {{ uuid.new_row_default }} AND a.attidentity = '',
+       format('%s.%s should default to %s', {{ t.literal }}, {{ r.literal }}, {{ uuid.new_row_default }}))
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = to_regclass({{ t.regclass }}) AND a.attname = {{ r.literal }};
 {%- endif %}{% endfor %}

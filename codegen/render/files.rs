@@ -197,6 +197,8 @@ struct VerifyForward<'a> {
     rows: bool,
     header: String,
     plan_hash: &'a str,
+    /// Its `new_row_default`: the default each rebuilt key should have.
+    uuid: &'a UuidView,
     tables: &'a [TableView],
     expected_uuid_columns: &'a str,
     surrogates: &'a [SurrogateView],
@@ -665,6 +667,7 @@ pub fn render_into(
                     "Read-only proof that forward.sql worked.",
                 ),
                 plan_hash: h,
+                uuid: &common.uuid,
                 tables,
                 expected_uuid_columns: &uuid_columns,
                 surrogates: &common.surrogates,

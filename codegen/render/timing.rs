@@ -135,12 +135,11 @@ mod tests {
     #[test]
     fn rates_sit_under_the_slowest_measurement() {
         let bytes = 1_152_204_800.0;
-        let slowest = |secs: f64, scale: f64| bytes * scale / secs;
-        let rebuilt_forward = slowest(108.8, 4.0).min(slowest(25.6, 1.0));
-        let rebuilt_rollback = slowest(83.5, 4.0).min(slowest(19.7, 1.0));
-        let verify = slowest(63.6, 4.0).min(slowest(14.6, 1.0));
-        let slowest = |s0: f64, ratio: f64, scale: f64| bytes * scale / (s0 * ratio);
-        let in_place_rollback = slowest(29.0, 14.9, 4.0);
+        let rate = |secs: f64, scale: f64| bytes * scale / secs;
+        let rebuilt_forward = rate(108.8, 4.0).min(rate(25.6, 1.0));
+        let rebuilt_rollback = rate(83.5, 4.0).min(rate(19.7, 1.0));
+        let verify = rate(63.6, 4.0).min(rate(14.6, 1.0));
+        let in_place_rollback = rate(29.0 * 14.9, 4.0);
         assert!(super::REBUILT_BYTES_PER_SEC * 1.3 <= rebuilt_forward.min(rebuilt_rollback));
         assert!(super::VERIFY_BYTES_PER_SEC * 1.3 <= verify);
         assert!(super::IN_PLACE_BYTES_PER_SEC * 1.3 <= in_place_rollback);

@@ -20,8 +20,10 @@ pub struct UuidView {
     /// an id up in its root's map (the maps hold times no hash can know);
     /// a stub for version 4, whose templates do not use it.
     pub uuid_for_body: String,
-    /// The default a rebuilt key's copy gets for new rows, as SQL over the
-    /// relation `a.attrelid` (`keyshift.rebuilt_column`).
+    /// The text of the default a converted key gets for new rows, as SQL
+    /// over the relation `a.attrelid`: recorded by forward for each
+    /// rebuilt key (`keyshift.rebuilt_column`) and checked by
+    /// verify_forward.
     pub new_row_default: String,
 }
 

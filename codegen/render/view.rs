@@ -153,9 +153,6 @@ pub struct RootView {
     pub values_note: String,
     /// The `SELECT` that fills the map (`uuid::map_select`).
     pub map_select: String,
-    /// An expression for the text of the key's new default, over
-    /// `pg_attribute a` (`uuid::new_row_default`).
-    pub expected_default: String,
     /// `'a'`, `'d'` or `''`: `pg_attribute.attidentity` before forward.
     pub identity_code: String,
     /// `"keyshift"."users_ids_old_id"`.
@@ -425,7 +422,6 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                     r,
                     &super::id_space::map_source(plan, r, &scan),
                 ),
-                expected_default: super::uuid::new_row_default(plan, "a.attrelid"),
                 source_note: match &r.source {
                     KeySource::None => "It had no default; rollback hands rows written after forward ids above the highest old id.".to_string(),
                     KeySource::Default { expression } => format!("Its default {} is recorded by forward as the server prints it, restored from that record by rollback, and compared by verify_rollback.", code(expression)),
