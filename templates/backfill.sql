@@ -1,10 +1,15 @@
 {{ header }}
 -- Online mode, after expand.sql: fills the id maps and the copies from the
 -- live tables in batches of about {{ batch_rows }} rows, each its own
--- transaction, then builds the copies' indexes. The application goes on
--- reading and writing: this file takes no lock on its tables that a write
--- waits for. Interrupted (a kill, a crash, Ctrl-C), it loses at most the
--- batch it was writing: run it again and it resumes there.
+-- transaction, then replays the rows written meanwhile and builds the
+-- copies' indexes. The application goes on reading and writing: this file
+-- takes no lock on its tables that a write waits for.
+-- Run it in several sessions at once to use several cores, for example
+--   for i in 1 2; do psql -X -v ON_ERROR_STOP=1 -f backfill.sql & done; wait
+-- Each session takes the next batch no other session holds, and returns
+-- when every batch is done. Interrupted (a kill, a crash, Ctrl-C), a
+-- session loses at most the batch it was writing, which goes back to the
+-- others; run the file again and it resumes.
 -- To go back: abort.sql.
 
 {% include "_assert.sql" %}

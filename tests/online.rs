@@ -7,7 +7,8 @@
 //!   kept by rollback, contract. A case online mode refuses must be
 //!   refused by preflight, naming each table and why.
 //! - A writer that inserts parents with children, updates and deletes, on
-//!   both converted tables, through every phase including cutover: no
+//!   both converted tables, through every phase including cutover (the
+//!   backfill in two sessions at once, as plan.json's `concurrent` allows): no
 //!   statement fails, and at the end every row it wrote or left is there
 //!   exactly once, pointing at the parent it was written with; after
 //!   rollback still so, and the schema dump is as before. The writer's
@@ -254,10 +255,24 @@ fn online_phases_under_a_concurrent_writer() {
     // Let the writer get going, so every phase starts with writes in flight.
     std::thread::sleep(Duration::from_millis(300));
     let mut phases = Vec::new();
+    let concurrent = matrix::online::concurrent(&bundle);
     for file in matrix::online::sequence(&bundle) {
         let started = Instant::now();
-        db.psql_file(&bundle.join(&file), Some(&bundle))
-            .unwrap_or_else(|e| panic!("{file} failed under the writer: {e}"));
+        if concurrent.contains(&file) {
+            let sessions = matrix::online::SESSIONS;
+            for (i, ran) in db
+                .psql_file_sessions(&bundle.join(&file), Some(&bundle), sessions)
+                .into_iter()
+                .enumerate()
+            {
+                ran.unwrap_or_else(|e| {
+                    panic!("{file} failed under the writer in session {i} of {sessions}: {e}")
+                });
+            }
+        } else {
+            db.psql_file(&bundle.join(&file), Some(&bundle))
+                .unwrap_or_else(|e| panic!("{file} failed under the writer: {e}"));
+        }
         eprintln!(
             "online under a writer: {file} took {:.2} s",
             started.elapsed().as_secs_f64()

@@ -10,6 +10,8 @@
 //!   k-th batch, for every k, by a test trigger on its progress table; the
 //!   application then writes (the case's `writes.sql`, through integer
 //!   keys), backfill.sql runs again and resumes.
+//! - backfill.sql in two sessions at once, one killed in its k-th batch:
+//!   the other takes that batch back and finishes the backfill alone.
 //! - the server stopped immediately in the middle of a backfill batch
 //!   (a server of this test's own), restarted, and backfill.sql run again.
 //!
@@ -248,8 +250,8 @@ fn phases_killed_after_their_statements() {
     );
 }
 
-/// Makes the k-th update of backfill's progress (each batch writes one, in
-/// its own transaction) end the session before that batch commits; or, with
+/// Makes the k-th update of backfill's queue (each batch marks its row done,
+/// in its own transaction) end the session before that batch commits; or, with
 /// `sleep`, sleep there until the test stops the server.
 fn arm(db: &Database, k: usize, sleep: bool) {
     let act = if sleep {
@@ -266,7 +268,7 @@ fn arm(db: &Database, k: usize, sleep: bool) {
              END IF;
              RETURN NEW;
          END $$;
-         CREATE TRIGGER test_kill BEFORE UPDATE ON keyshift.online_table
+         CREATE TRIGGER test_kill BEFORE UPDATE ON keyshift.online_batch
              FOR EACH ROW EXECUTE FUNCTION public.test_kill();"
     ))
     .expect("arm the kill");
@@ -274,7 +276,7 @@ fn arm(db: &Database, k: usize, sleep: bool) {
 
 fn disarm(db: &Database) {
     db.psql_sql(
-        "DROP TRIGGER test_kill ON keyshift.online_table;
+        "DROP TRIGGER test_kill ON keyshift.online_batch;
          DROP FUNCTION public.test_kill();
          DROP SEQUENCE public.test_kill_counter;",
     )
@@ -376,6 +378,76 @@ fn backfill_killed_in_each_batch_resumes() {
     }
 }
 
+/// backfill.sql in two sessions at once, one of them killed in the k-th
+/// batch either finishes (k = 1, 3, 7, … until the backfill has fewer
+/// batches): the other session must take that batch back and finish every
+/// batch alone, so that the forward path goes on without a rerun, and
+/// rollback ends exactly where the database started.
+#[test]
+fn backfill_in_two_sessions_finishes_when_one_is_killed() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let case = case();
+    let work = tempfile::tempdir().expect("temp dir");
+    let bundle = bundle(&case, work.path());
+    let loaded = matrix::load(server, &case, work.path());
+    let start = Exact::of(&loaded);
+    let expanded = server.copy_database("online_expanded", &loaded);
+    for file in ["preflight.sql", "expand.sql"] {
+        run(&expanded, &bundle, file);
+    }
+    let backfill = small_batches(&bundle, 100);
+    let mut k = 1;
+    let mut killed = Vec::new();
+    loop {
+        let db = server.copy_database("online_sessions_fault", &expanded);
+        arm(&db, k, false);
+        let outcomes = db.psql_file_sessions(&bundle.join(&backfill), Some(&bundle), 2);
+        disarm(&db);
+        let lost = outcomes
+            .iter()
+            .filter(|o| matches!(o, Err(e) if e.code == Some(2)))
+            .count();
+        for outcome in &outcomes {
+            if let Err(e) = outcome
+                && e.code != Some(2)
+            {
+                panic!("backfill in two sessions, one killed in batch {k}, failed otherwise: {e}");
+            }
+        }
+        match lost {
+            0 => break,
+            1 => {}
+            _ => panic!("both sessions lost in batch {k}: {outcomes:?}"),
+        }
+        let survivor = outcomes
+            .iter()
+            .find_map(|o| o.as_ref().ok())
+            .expect("one session finished");
+        assert!(
+            survivor.contains("every batch is done"),
+            "the surviving session did not finish the backfill (batch {k}):\n{survivor}"
+        );
+        finish_and_roll_back(
+            &db,
+            &bundle,
+            Some("backfill.sql"),
+            &start,
+            &format!("backfill in two sessions, one killed in batch {k}, the other finishing"),
+        );
+        killed.push(k);
+        k = 2 * k + 1;
+    }
+    assert!(
+        killed.len() >= 4,
+        "the backfill ran fewer than 15 batches; the test needs more"
+    );
+    eprintln!(
+        "online faults: backfill.sql in two sessions, one killed in batch {killed:?}: the other finished each time"
+    );
+}
+
 #[test]
 fn backfill_survives_an_immediate_stop() {
     if support::server_or_skip().is_none() {
@@ -465,7 +537,7 @@ fn map_batches_that_collide_run_again() {
         "CREATE SEQUENCE public.test_collisions;
          CREATE FUNCTION public.test_collide() RETURNS trigger LANGUAGE plpgsql AS $$
          BEGIN
-             IF NEW.mapped_to IS DISTINCT FROM OLD.mapped_to AND OLD.mapped_to IS NOT NULL THEN
+             IF NEW.step = 1 AND NEW.done AND NOT OLD.done THEN
                  CASE nextval('public.test_collisions')
                      WHEN 1 THEN RAISE unique_violation USING MESSAGE = 'test: a key mapped meanwhile';
                      WHEN 2 THEN RAISE serialization_failure USING MESSAGE = 'test: a key mapped meanwhile';
@@ -474,7 +546,7 @@ fn map_batches_that_collide_run_again() {
              END IF;
              RETURN NEW;
          END $$;
-         CREATE TRIGGER test_collide BEFORE UPDATE ON keyshift.online_table
+         CREATE TRIGGER test_collide BEFORE UPDATE ON keyshift.online_batch
              FOR EACH ROW EXECUTE FUNCTION public.test_collide();",
     )
     .expect("arm the collisions");
@@ -486,7 +558,7 @@ fn map_batches_that_collide_run_again() {
         "the map batches did not run again after the collisions: {raised:?}"
     );
     db.psql_sql(
-        "DROP TRIGGER test_collide ON keyshift.online_table;
+        "DROP TRIGGER test_collide ON keyshift.online_batch;
          DROP FUNCTION public.test_collide();
          DROP SEQUENCE public.test_collisions;",
     )

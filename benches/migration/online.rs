@@ -133,24 +133,51 @@ impl OnlineFigures {
     }
 }
 
-/// The stages of plan.json's `"sequence"`, each with its files from `"run"`.
-fn sequence(bundle: &Bundle) -> Vec<Vec<String>> {
+/// A stage of plan.json's `"sequence"`: its files from `"run"`, and
+/// whether `"concurrent"` lets several sessions run them at once.
+struct Stage {
+    files: Vec<String>,
+    concurrent: bool,
+}
+
+/// The stages of plan.json's `"sequence"`.
+fn sequence(bundle: &Bundle) -> Vec<Stage> {
     let text = std::fs::read_to_string(bundle.path().join("plan.json")).expect("plan.json");
     let json: serde_json::Value = serde_json::from_str(&text).expect("plan.json is JSON");
+    let concurrent = json["concurrent"]
+        .as_array()
+        .expect("plan.json has a concurrent list");
     json["sequence"]
         .as_array()
         .expect("an online plan.json has a sequence")
         .iter()
         .map(|stage| {
-            let stage = stage.as_str().expect("a stage name");
-            json["run"][stage]
-                .as_array()
-                .unwrap_or_else(|| panic!("stage {stage} has no files in run"))
-                .iter()
-                .map(|f| f.as_str().expect("a file name").to_owned())
-                .collect()
+            let name = stage.as_str().expect("a stage name");
+            Stage {
+                files: json["run"][name]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("stage {name} has no files in run"))
+                    .iter()
+                    .map(|f| f.as_str().expect("a file name").to_owned())
+                    .collect(),
+                concurrent: concurrent.contains(stage),
+            }
         })
         .collect()
+}
+
+/// Sessions for a stage plan.json lists as `"concurrent"`:
+/// `KEYSHIFT_BENCH_SESSIONS`, else one per core, as PLAN.md advises.
+pub fn sessions() -> usize {
+    match std::env::var("KEYSHIFT_BENCH_SESSIONS") {
+        Ok(n) => n
+            .trim()
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| panic!("KEYSHIFT_BENCH_SESSIONS: `{n}` is not a positive count")),
+        Err(_) => thread::available_parallelism().map_or(1, usize::from),
+    }
 }
 
 /// One size's online round.
@@ -206,7 +233,10 @@ impl Round<'_, '_> {
         let writing = Running::start(self.db.url(), Writer::default(), self.users);
         let ran: Vec<Ran> = sequence(self.bundle)
             .into_iter()
-            .map(|files| self.phase(&files, &mut problems))
+            .map(|stage| {
+                let sessions = if stage.concurrent { sessions() } else { 1 };
+                self.phase(&stage.files, sessions, &mut problems)
+            })
             .collect();
         let writer = writing.stop();
         let phases = split(ran, &writer.log);
@@ -232,7 +262,7 @@ impl Round<'_, '_> {
         self.monitor.checkpoint();
         let log_from = writer.log.len();
         let writing = Running::start(self.db.url(), writer, self.users);
-        let ran = self.phase(&["rollback.sql".to_owned()], &mut problems);
+        let ran = self.phase(&["rollback.sql".to_owned()], 1, &mut problems);
         let writer = writing.stop();
         let rollback = split(vec![ran], writer.since(log_from))
             .pop()
@@ -260,17 +290,33 @@ impl Round<'_, '_> {
     }
 
     /// Runs one stage's files under the reader and the lock sampler (the
-    /// writer is already running). A file that fails is a finding, and is
-    /// run once more, as the bundle says a rerun resumes; a second failure
-    /// ends the bench, since no later phase can run.
-    fn phase(&mut self, files: &[String], problems: &mut Vec<String>) -> Ran {
-        let name = files.join("+");
+    /// writer is already running), each file in `sessions` sessions at
+    /// once. A file that fails is a finding, and is run once more, as the
+    /// bundle says a rerun resumes; a second failure ends the bench, since
+    /// no later phase can run.
+    fn phase(&mut self, files: &[String], sessions: usize, problems: &mut Vec<String>) -> Ran {
+        let name = if sessions > 1 {
+            format!("{} ({sessions} sessions)", files.join("+"))
+        } else {
+            files.join("+")
+        };
         let observers = Observers::start(&self.db.url(), Watch::ReadsOnly);
         let wal_before = self.monitor.wal_position();
         let started = Instant::now();
         let mut progress = Vec::new();
         for file in files {
-            match self.bundle.run_reporting(self.db, file) {
+            let (bundle, db) = (self.bundle, self.db);
+            let outcome = thread::scope(|scope| {
+                let running: Vec<_> = (0..sessions)
+                    .map(|_| scope.spawn(|| bundle.run_reporting(db, file)))
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|r| r.join().expect("a session's thread"))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|lines| lines.concat())
+            });
+            match outcome {
                 Ok(lines) => progress.extend(lines),
                 Err(e) => {
                     // WORKAROUND, not a fix: cutover.sql refuses a replay

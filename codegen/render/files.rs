@@ -46,6 +46,12 @@ const STAGES: [(&str, &str); 9] = [
 /// measures, and its results must be dropped before a rollback.
 const SEQUENCE: [&str; 3] = ["preflight", "forward", "verify_forward"];
 
+/// The stages whose file may run in several sessions at once, one core
+/// each, every session returning when the stage is done: `plan.json`'s
+/// `concurrent`. None in maintenance mode, whose forward is one
+/// transaction.
+const CONCURRENT: [&str; 0] = [];
+
 /// Files run beside a stage, in a second session, rather than as one:
 /// `plan.json` publishes them as its `alongside` object.
 const ALONGSIDE: [(&str, &str); 1] = [("monitor", "monitor.sql")];
@@ -488,6 +494,9 @@ struct PlanJson<'a> {
     /// The stages of the forward path, preflight through verify, in the
     /// order they run: a runner follows it without knowing their names.
     sequence: Vec<&'static str>,
+    /// The stages a runner may start in several sessions at once to use
+    /// more cores; one session is always enough.
+    concurrent: Vec<&'static str>,
     alongside: BTreeMap<&'static str, Vec<&'static str>>,
     plan: &'a Plan,
 }
@@ -1115,9 +1124,22 @@ fn commands(mode: Mode, maps: bool) -> Vec<String> {
         Mode::Maintenance => "forward",
         Mode::Online => "backfill",
     };
+    let concurrent = match mode {
+        Mode::Maintenance => &CONCURRENT[..],
+        Mode::Online => &online::CONCURRENT[..],
+    };
     let mut commands = Vec::new();
     for stage in sequence(mode) {
-        let command = run_command(file_of(mode, stage));
+        let command = if concurrent.contains(stage) {
+            // Two sessions, as an example; the next file refuses to run
+            // until every batch is done, so `wait`'s status is not needed.
+            format!(
+                "for i in 1 2; do {} & done; wait",
+                run_command(file_of(mode, stage))
+            )
+        } else {
+            run_command(file_of(mode, stage))
+        };
         commands.push(if *stage == watched {
             format!("{command}   # meanwhile, in a second terminal: psql -X -f monitor.sql")
         } else {
@@ -1166,6 +1188,10 @@ fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result
         run,
         run_order: stages.iter().map(|(stage, _)| *stage).collect(),
         sequence: sequence(plan.mode).to_vec(),
+        concurrent: match plan.mode {
+            Mode::Maintenance => CONCURRENT.to_vec(),
+            Mode::Online => online::CONCURRENT.to_vec(),
+        },
         alongside: ALONGSIDE
             .iter()
             .map(|(what, file)| (*what, vec![*file]))

@@ -1071,13 +1071,37 @@ CREATE TABLE keyshift.online_table (
     -- A catch-up round: claim the logged keys, delete the copy's rows with
     -- them, copy the original's rows with them, clear the claim.
     catch_up text[] NOT NULL,
-    map_end bigint,
-    mapped_to bigint,
-    copy_end bigint,
-    copied_to bigint,
-    rows_per_block bigint,
+    -- Set by the backfill batch that built the copy's indexes: from then
+    -- on the copy only changes by replay.
     indexed boolean NOT NULL DEFAULT false
 );
+
+-- The backfill's work, cut into batches by the first session that runs
+-- backfill.sql. Each batch is one row, done or not. A session claims the
+-- first batch of the lowest unfinished step that no other session holds
+-- (FOR UPDATE SKIP LOCKED), does it and marks it done in the same
+-- transaction, so a batch is done exactly once and a killed session's
+-- batch goes back to the queue with its row lock. The steps run in order
+-- because a step starts only once every batch of the steps before it is
+-- done; sessions with nothing to claim wait for that.
+--   1 map: the keys in (lo, hi] of the table's own key get their uuids;
+--   2 analyze map: the copies' batches join the maps by index, and the
+--     planner must know how big they have become;
+--   3 copy: the rows in blocks [lo, hi) are copied, every map complete;
+--   4 replay: one catch-up round (position 0): the copies then hold one
+--     moment's rows, which satisfy the unique indexes built next;
+--   5 index: the copy's indexes, built once on the full data.
+CREATE TABLE keyshift.online_batch (
+    step integer NOT NULL CHECK (step BETWEEN 1 AND 5),
+    position integer NOT NULL,
+    lo bigint NOT NULL,
+    hi bigint NOT NULL,
+    done boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (step, position, lo)
+);
+-- Each claim reads the first batch not done: without this index, a
+-- scan of the whole queue per batch.
+CREATE INDEX online_batch_to_do ON keyshift.online_batch (step, position, lo) WHERE NOT done;
 
 CREATE FUNCTION keyshift.refuse_truncate() RETURNS trigger
 LANGUAGE plpgsql AS $keyshift$
@@ -1169,65 +1193,151 @@ BEGIN
 END
 $keyshift$;
 
--- The backfill, in batches of about batch_rows rows that each commit.
--- First every map, by ranges of the key (a row written since expand got
--- its uuid from the trigger), so that every row a copy reads finds its
--- parents' uuids; then every copy, by ranges of blocks (a row that moves
--- to another block is logged, and replayed by catch-up); then one
--- catch-up round, and the copies' indexes, built once on the full data.
+-- Cuts the backfill into batches of about batch_rows rows, unless a
+-- session did already. Two sessions that start together both try; the
+-- primary key lets one plan through and the other gives way.
 SELECT pg_temp.keyshift_execute($procedure$
-CREATE PROCEDURE keyshift.backfill(batch_rows bigint)
+CREATE PROCEDURE keyshift.plan_backfill(batch_rows bigint)
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     o record;
     lo bigint;
     hi bigint;
-    step bigint;
+    blocks bigint;
+    rows_per_block bigint;
+    per_batch bigint;
+    estimate numeric;
+    edges bigint[];
+BEGIN
+    IF EXISTS (SELECT FROM keyshift.online_batch) THEN
+        RETURN;
+    END IF;
+    BEGIN
+        INSERT INTO keyshift.online_batch (step, position, lo, hi) VALUES (4, 0, 0, 0);
+        FOR o IN SELECT * FROM keyshift.online_table ORDER BY position LOOP
+            -- A key written since expand got its uuid from the capture
+            -- trigger; the batches cover the keys that were there before.
+            IF o.fill_map IS NOT NULL THEN
+                EXECUTE format('SELECT min(t.%1$I)::bigint - 1, max(t.%1$I)::bigint FROM ONLY %2$s t', o.key_column, to_regclass(o.live)) INTO lo, hi;
+                SELECT greatest(c.reltuples, 0) INTO estimate FROM pg_class c WHERE c.oid = to_regclass(o.live);
+                IF hi IS NULL THEN
+                    -- Empty: every key will come from the capture trigger.
+                    NULL;
+                ELSIF hi::numeric - lo <= 2 * estimate + batch_rows THEN
+                    -- Dense keys (serial ones): ranges of batch_rows values.
+                    INSERT INTO keyshift.online_batch (step, position, lo, hi)
+                    SELECT 1, o.position, b, least(b + batch_rows, hi) FROM generate_series(lo, hi - 1, batch_rows) AS b;
+                ELSE
+                    -- Sparse keys (wide gaps, ids spread over the type's
+                    -- range, or no statistics yet): ranges of batch_rows
+                    -- rows, cut at keys read once in order. Ranges of
+                    -- values would be mostly empty batches.
+                    EXECUTE format('SELECT array_agg(s.k ORDER BY s.k) FROM (SELECT t.%1$I::bigint AS k, row_number() OVER (ORDER BY t.%1$I) AS n FROM ONLY %2$s t) s WHERE mod(s.n, $1) = 0',
+                                   o.key_column, to_regclass(o.live))
+                    INTO edges USING batch_rows;
+                    edges := lo || coalesce(edges, '{}') || hi;
+                    INSERT INTO keyshift.online_batch (step, position, lo, hi)
+                    SELECT 1, o.position, edges[i], edges[i + 1] FROM generate_subscripts(edges, 1) AS i
+                    WHERE i < cardinality(edges) AND edges[i] < edges[i + 1];
+                END IF;
+                INSERT INTO keyshift.online_batch (step, position, lo, hi) VALUES (2, o.position, 0, 0);
+            END IF;
+            -- A row in a block past today's end was written since expand:
+            -- it is logged, and replayed.
+            SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint,
+                   CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN ceil(c.reltuples / c.relpages)::bigint ELSE 100 END
+            INTO blocks, rows_per_block
+            FROM pg_class c WHERE c.oid = to_regclass(o.live);
+            per_batch := greatest(1, batch_rows / greatest(rows_per_block, 1));
+            INSERT INTO keyshift.online_batch (step, position, lo, hi)
+            SELECT 3, o.position, b, least(b + per_batch, blocks) FROM generate_series(0, blocks - 1, per_batch) AS b;
+            INSERT INTO keyshift.online_batch (step, position, lo, hi) VALUES (5, o.position, 0, 0);
+        END LOOP;
+    EXCEPTION WHEN unique_violation OR serialization_failure THEN
+        RAISE INFO 'keyshift: another session has cut the backfill into batches';
+    END;
+END
+$keyshift$
+$procedure$);
+
+-- The backfill, in batches that each commit, taken from
+-- keyshift.online_batch. Any number of sessions may run it at once, each
+-- on a core of its own; each returns when every batch is done. The maps
+-- are filled by ranges of the key (a row written since expand got its
+-- uuid from the trigger), so that every row a copy reads finds its
+-- parents' uuids; the copies by ranges of blocks (a row that moves to
+-- another block is logged, and replayed by catch-up).
+SELECT pg_temp.keyshift_execute($procedure$
+CREATE PROCEDURE keyshift.backfill(batch_rows bigint)
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    b record;
+    o record;
+    n bigint;
     bounds bigint[];
     narrow boolean;
+    claimed boolean;
+    again boolean;
+    idle boolean := false;
+    ran bigint := 0;
 BEGIN
-    FOR o IN SELECT * FROM keyshift.online_table WHERE fill_map IS NOT NULL ORDER BY position LOOP
-        IF o.map_end IS NULL THEN
-            EXECUTE format('SELECT min(t.%1$I)::bigint - 1, max(t.%1$I)::bigint FROM ONLY %2$s t', o.key_column, to_regclass(o.live)) INTO lo, hi;
-            o.mapped_to := coalesce(lo, 0);
-            o.map_end := coalesce(hi, 0);
-            UPDATE keyshift.online_table SET mapped_to = o.mapped_to, map_end = o.map_end WHERE position = o.position;
+    CALL keyshift.plan_backfill(batch_rows);
+    COMMIT;
+    LOOP
+        claimed := false;
+        again := false;
+        BEGIN
+            SELECT q.* INTO b FROM keyshift.online_batch q
+            WHERE NOT q.done AND q.step = (SELECT min(r.step) FROM keyshift.online_batch r WHERE NOT r.done)
+            ORDER BY q.position, q.lo
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED;
+            claimed := FOUND;
+        EXCEPTION WHEN serialization_failure THEN
+            -- Another session finished this batch after this
+            -- transaction's snapshot: claim again in a new one.
+            again := true;
+        END;
+        IF again THEN
             COMMIT;
+            CONTINUE;
         END IF;
-        WHILE o.mapped_to < o.map_end LOOP
-            hi := least(o.mapped_to + batch_rows, o.map_end);
+        IF NOT claimed THEN
+            IF NOT EXISTS (SELECT FROM keyshift.online_batch WHERE NOT done) THEN
+                RAISE INFO 'keyshift: every batch is done; this session ran % of them', ran;
+                EXIT;
+            END IF;
+            -- Other sessions hold the last batches of a step; the next
+            -- step waits for them (or for their batches to come back, if
+            -- a session is killed).
+            COMMIT;
+            IF NOT idle THEN
+                RAISE INFO 'keyshift: waiting for other sessions to finish their batches';
+                idle := true;
+            END IF;
+            PERFORM pg_sleep(0.05);
+            COMMIT;
+            CONTINUE;
+        END IF;
+        idle := false;
+        SELECT t.* INTO o FROM keyshift.online_table t WHERE t.position = b.position;
+        CASE b.step
+        WHEN 1 THEN
             BEGIN
-                EXECUTE o.fill_map USING o.mapped_to, hi;
-                UPDATE keyshift.online_table SET mapped_to = hi WHERE position = o.position;
-                o.mapped_to := hi;
+                EXECUTE o.fill_map USING b.lo, b.hi;
+                UPDATE keyshift.online_batch SET done = true WHERE (step, position, lo) = (b.step, b.position, b.lo);
             EXCEPTION WHEN unique_violation OR serialization_failure THEN
                 -- The capture trigger mapped a key of this batch after its
                 -- snapshot was taken: the batch runs again, in a
                 -- transaction that sees that key.
-                RAISE INFO 'keyshift: keys of % in (%, %] were mapped meanwhile; mapping them again', o.live, o.mapped_to, hi;
+                RAISE INFO 'keyshift: keys of % in (%, %] were mapped meanwhile; mapping them again', o.live, b.lo, b.hi;
             END;
-            COMMIT;
-        END LOOP;
-        -- The copies' batches join the maps by index: the planner must
-        -- know how big they have become.
-        EXECUTE format('ANALYZE %s', to_regclass(o.map));
-        COMMIT;
-        RAISE INFO 'keyshift: mapped %', o.live;
-    END LOOP;
-    FOR o IN SELECT * FROM keyshift.online_table ORDER BY position LOOP
-        IF o.copy_end IS NULL THEN
-            SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint,
-                   CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN ceil(c.reltuples / c.relpages)::bigint ELSE 100 END
-            INTO o.copy_end, o.rows_per_block
-            FROM pg_class c WHERE c.oid = to_regclass(o.live);
-            o.copied_to := 0;
-            UPDATE keyshift.online_table SET copied_to = 0, copy_end = o.copy_end, rows_per_block = o.rows_per_block WHERE position = o.position;
-            COMMIT;
-        END IF;
-        step := greatest(1, batch_rows / greatest(o.rows_per_block, 1));
-        WHILE o.copied_to < o.copy_end LOOP
-            hi := least(o.copied_to + step, o.copy_end);
-            EXECUTE o.bounds INTO bounds USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid;
+        WHEN 2 THEN
+            EXECUTE format('ANALYZE %s', to_regclass(o.map));
+            UPDATE keyshift.online_batch SET done = true WHERE (step, position, lo) = (b.step, b.position, b.lo);
+            RAISE INFO 'keyshift: mapped %', o.live;
+        WHEN 3 THEN
+            EXECUTE o.bounds INTO bounds USING format('(%s,0)', b.lo)::tid, format('(%s,0)', b.hi)::tid;
             -- Where every value range of the batch spans at most a few
             -- batches (keys that follow the order rows were written in, as
             -- serial keys and recent parents do), the planner may hash that
@@ -1237,26 +1347,23 @@ BEGIN
             narrow := NOT EXISTS (SELECT FROM generate_subscripts(bounds, 1) AS i
                                   WHERE i % 2 = 1 AND bounds[i + 1]::numeric - bounds[i] > 4 * batch_rows);
             PERFORM set_config('enable_hashjoin', narrow::text, true), set_config('enable_mergejoin', narrow::text, true);
-            EXECUTE o.fill_copy USING format('(%s,0)', o.copied_to)::tid, format('(%s,0)', hi)::tid, bounds;
-            UPDATE keyshift.online_table SET copied_to = hi WHERE position = o.position;
-            COMMIT;
-            o.copied_to := hi;
-        END LOOP;
-        RAISE INFO 'keyshift: copied %', o.live;
-    END LOOP;
-    IF EXISTS (SELECT 1 FROM keyshift.online_table WHERE NOT indexed) THEN
-        -- Without indexes this round reads each copy once, by hash joins;
-        -- afterwards the copies hold one moment's rows, which satisfy
-        -- every unique index built on them below.
-        RAISE INFO 'keyshift: replayed % changed rows', keyshift.catch_up_round();
+            EXECUTE o.fill_copy USING format('(%s,0)', b.lo)::tid, format('(%s,0)', b.hi)::tid, bounds;
+            UPDATE keyshift.online_batch SET done = true WHERE (step, position, lo) = (b.step, b.position, b.lo);
+        WHEN 4 THEN
+            -- Without indexes this round reads each copy once, by hash
+            -- joins.
+            n := keyshift.catch_up_round();
+            UPDATE keyshift.online_batch SET done = true WHERE (step, position, lo) = (b.step, b.position, b.lo);
+            RAISE INFO 'keyshift: copied every table; replayed % changed rows', n;
+        WHEN 5 THEN
+            PERFORM keyshift.copy_indexes(to_regclass(o.live), to_regclass(o.copy));
+            EXECUTE format('ANALYZE %s', to_regclass(o.copy));
+            UPDATE keyshift.online_table SET indexed = true WHERE position = o.position;
+            UPDATE keyshift.online_batch SET done = true WHERE (step, position, lo) = (b.step, b.position, b.lo);
+            RAISE INFO 'keyshift: indexed the copy of %', o.live;
+        END CASE;
         COMMIT;
-    END IF;
-    FOR o IN SELECT * FROM keyshift.online_table WHERE NOT indexed ORDER BY position LOOP
-        PERFORM keyshift.copy_indexes(to_regclass(o.live), to_regclass(o.copy));
-        EXECUTE format('ANALYZE %s', to_regclass(o.copy));
-        UPDATE keyshift.online_table SET indexed = true WHERE position = o.position;
-        COMMIT;
-        RAISE INFO 'keyshift: indexed the copy of %', o.live;
+        ran := ran + 1;
     END LOOP;
 END
 $keyshift$

@@ -137,6 +137,26 @@ impl<'s> Database<'s> {
         run_checked(self.file_command(path, cwd), None)
     }
 
+    /// The file run by `sessions` psql processes at once, as a runner runs
+    /// a stage plan.json lists as `concurrent`; each one's result, in the
+    /// order they were started.
+    pub fn psql_file_sessions(
+        &self,
+        path: &Path,
+        cwd: Option<&Path>,
+        sessions: usize,
+    ) -> Vec<Result<String, PsqlError>> {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = (0..sessions)
+                .map(|_| scope.spawn(|| self.psql_file_stderr(path, cwd)))
+                .collect();
+            running
+                .into_iter()
+                .map(|r| r.join().expect("a psql session's thread"))
+                .collect()
+        })
+    }
+
     /// Like [`Database::psql_file`], but returns what psql wrote to stderr
     /// (notices, INFO lines), for tests of what a user watching psql sees.
     pub fn psql_file_stderr(&self, path: &Path, cwd: Option<&Path>) -> Result<String, PsqlError> {

@@ -46,6 +46,10 @@ pub(super) const SEQUENCE: [&str; 8] = [
     "verify_forward",
 ];
 
+/// The stages whose file may run in several sessions at once, each
+/// session returning when the whole stage is done (see `super::CONCURRENT`).
+pub(super) const CONCURRENT: [&str; 1] = ["backfill"];
+
 /// Rows per backfill batch: each batch is one transaction, short enough
 /// that an interruption loses little and vacuum is never held back long.
 pub(super) const BATCH_ROWS: u32 = 50_000;
