@@ -92,6 +92,9 @@ FROM keyshift.translated t;
 {%- if rows %}
 {%- for t in tables %}
 
+{% if let Some(maps) = t.old_row_maps -%}
+SELECT keyshift.fit_maps({{ maps }}) IS NOT NULL AS work_mem_set;
+{% endif -%}
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', {{ t.literal }}, d.row_count, now.n))
 {%- if let Some(b) = t.rebuild %}

@@ -19,6 +19,9 @@ SELECT pg_temp.keyshift_assert(coalesce(bool_and(indexed), true), 'backfill.sql 
 SELECT keyshift.catch_up_round() IS NOT NULL AS caught_up;
 {%- for t in tables %}{% if let Some(b) = t.rebuild %}
 
+{% if let Some(maps) = t.old_row_maps -%}
+SELECT keyshift.fit_maps({{ maps }}) IS NOT NULL AS work_mem_set;
+{% endif -%}
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', {{ t.literal }}, o.n, c.n))
 FROM (SELECT count(*), coalesce(sum({{ t.row_hash }}), 0) FROM ONLY {{ t.quoted }} t) AS o (n, h),

@@ -40,6 +40,9 @@ pub struct TableView {
     pub old_row_hash: String,
     /// The `LEFT JOIN`s `old_row_hash` needs.
     pub old_row_joins: Vec<String>,
+    /// `ARRAY['"keyshift"."users_ids"']::regclass[]`: the maps those joins
+    /// read, for `keyshift.fit_maps`; `None` when they read none.
+    pub old_row_maps: Option<String>,
     /// Altered in place: the `UPDATE`s, run right after the table's
     /// `ALTER`, that give the orphans forward recorded NULL or the
     /// sentinel (`orphan.rs`).
@@ -317,6 +320,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
     columns.sort_by_key(|c| position(c));
     let translations = super::constants::for_table(plan, &t.table);
     let mut joins = Vec::new();
+    let mut maps: Vec<String> = Vec::new();
     let parts: Vec<String> = t
         .all_columns
         .iter()
@@ -333,6 +337,7 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                         "LEFT JOIN {map} {alias} ON {when}{alias}.new_id = t.{}",
                         c.quoted
                     ));
+                    maps.push(quote_literal(map));
                     cases.push((condition, format!("{alias}.old_id")));
                 }
                 let old = match cases.as_slice() {
@@ -509,6 +514,11 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
         row_hash: row_hash(t, "t"),
         old_row_hash: row_hash(t, &format!("ROW({})", parts.join(", "))),
         old_row_joins: joins,
+        old_row_maps: (!maps.is_empty()).then(|| {
+            maps.sort();
+            maps.dedup();
+            format!("ARRAY[{}]::regclass[]", maps.join(", "))
+        }),
         orphan_fixes: super::orphan::fixes(plan, t),
         // Polymorphic columns are not in `t.columns`; they are altered here.
         altered_at: columns

@@ -74,6 +74,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.members', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."members" t) AS d (row_count, row_hash),
@@ -81,6 +82,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."members" t
       LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.projects', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."projects" t) AS d (row_count, row_hash),
@@ -88,6 +90,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."projects" t
       LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.project_members', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."project_members" t) AS d (row_count, row_hash),
@@ -96,6 +99,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id"
       LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.assignments', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."assignments" t) AS d (row_count, row_hash),
@@ -105,6 +109,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."proj_ref"
       LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."who_ref") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"', '"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.time_entries', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."time_entries" t) AS d (row_count, row_hash),

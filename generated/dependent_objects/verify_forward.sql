@@ -79,6 +79,7 @@ FROM (VALUES
     (11, 'policy', '"public"."posts"', 'posts_insert_own', false)
 ) AS k (pos, kind, rel, name, replaced);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.users', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."users" t) AS d (row_count, row_hash),
@@ -86,6 +87,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."users" t
       LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.posts', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."posts" t) AS d (row_count, row_hash),

@@ -64,6 +64,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'geo.regions', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_1"."regions" t) AS d (row_count, row_hash),
@@ -71,6 +72,7 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
       FROM ONLY "geo"."regions" t
       LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_2"."accounts" t) AS d (row_count, row_hash),
@@ -79,6 +81,7 @@ FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY 
       LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."geo_regions_ids" m2 ON m2.new_id = t."region_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.projects', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) FROM ONLY "keyshift_before_2"."projects" t) AS d (row_count, row_hash),

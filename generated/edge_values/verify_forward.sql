@@ -78,6 +78,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."accounts" t) AS d (row_count, row_hash),
@@ -85,6 +86,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."accounts" t
       LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."ledger" t) AS d (row_count, row_hash),
@@ -93,6 +95,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.archived_entries', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."archived_entries" t) AS d (row_count, row_hash),
@@ -101,6 +104,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."archived_entries_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.scratch', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."scratch" t) AS d (row_count, row_hash),
@@ -109,6 +113,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."scratch_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.transfers', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."transfers" t) AS d (row_count, row_hash),

@@ -90,6 +90,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.customers', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -98,6 +99,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.customers';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."devices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.devices', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -106,6 +108,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."devices_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.devices';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."devices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.phones', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -114,6 +117,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."devices_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.phones';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -123,6 +127,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.ledger';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger_0', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -132,6 +137,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.ledger_0';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger_1', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -141,6 +147,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.ledger_1';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -149,6 +156,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.notes';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.pinned_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -157,6 +165,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.pinned_notes';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.owned', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -165,6 +174,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.owned';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.owned_tagged', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -173,6 +183,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.owned_tagged';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -181,6 +192,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings_high', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -189,6 +201,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings_high';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings_low', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -197,6 +210,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings_low';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -205,6 +219,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards_even', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -213,6 +228,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards_even';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards_odd', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -221,6 +237,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards_odd';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tagged', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -229,6 +246,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.tagged';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."tasks_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tasks', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -237,6 +255,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."tasks_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.tasks';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."tasks_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.archived_tasks', d.row_count, now.n))
 FROM keyshift.row_digest d,

@@ -85,6 +85,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."groups_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.groups', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -93,6 +94,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."groups_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.groups';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.parents', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -101,6 +103,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."parents_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.parents';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."children_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.children', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -115,6 +118,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."parents_ids" m7 ON m7.new_id = t."mixed_parent_id") AS now (n, h)
 WHERE d.table_name = 'public.children';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.memberships', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -124,6 +128,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."groups_ids" m2 ON m2.new_id = t."group_id") AS now (n, h)
 WHERE d.table_name = 'public.memberships';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."membership_audit_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.membership_audit', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -134,6 +139,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."groups_ids" m3 ON m3.new_id = t."group_id") AS now (n, h)
 WHERE d.table_name = 'public.membership_audit';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."membership_notes_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.membership_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,

@@ -65,6 +65,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.staff', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."staff" t) AS d (row_count, row_hash),
@@ -73,6 +74,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."staff_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.stores', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."stores" t) AS d (row_count, row_hash),
@@ -81,6 +83,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."stores_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."staff_ids" m2 ON m2.new_id = t."manager_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."sales_ids"', '"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.sales', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."sales" t) AS d (row_count, row_hash),

@@ -66,6 +66,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.users', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -74,6 +75,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.users';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.posts', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -86,6 +88,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN keyshift.orphan o5 ON o5.table_name = 'public.posts' AND o5.column_name = 'editor_id' AND o5.new_key = ARRAY[t."id"::text] AND t."editor_id" = '00000000-0000-0000-0000-000000000000'::uuid) AS now (n, h)
 WHERE d.table_name = 'public.posts';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."posts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.bookmarks', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -95,6 +98,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN keyshift.orphan o2 ON o2.table_name = 'public.bookmarks' AND o2.column_name = 'post_id' AND o2.new_key = ARRAY[t."code"::text] AND t."post_id" IS NULL) AS now (n, h)
 WHERE d.table_name = 'public.bookmarks';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."comments_ids"', '"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.comments', d.row_count, now.n))
 FROM keyshift.row_digest d,

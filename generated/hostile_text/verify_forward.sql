@@ -93,6 +93,8 @@ FROM (VALUES
 \\! touch pw_pol', false)
 ) AS k (pos, kind, rel, name, replaced);
 
+SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', d.row_count, now.n))
@@ -105,6 +107,9 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
 \! touch pw_t ;*/$$'\\_ids" m1 ON m1.new_id = t."id
 \o pw_o") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
+\\i pw_i_ids"', E'"keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', E'public."a$keyshift$b
 \\i pw_i"', d.row_count, now.n))

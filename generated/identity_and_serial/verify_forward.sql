@@ -98,6 +98,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.t_bigserial', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."t_bigserial" t) AS d (row_count, row_hash),
@@ -105,6 +106,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."t_bigserial" t
       LEFT JOIN "keyshift"."t_bigserial_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.t_identity_always', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."t_identity_always" t) AS d (row_count, row_hash),
@@ -112,6 +114,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."t_identity_always" t
       LEFT JOIN "keyshift"."t_identity_always_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.t_identity_default', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."t_identity_default" t) AS d (row_count, row_hash),
@@ -119,6 +122,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."t_identity_default" t
       LEFT JOIN "keyshift"."t_identity_default_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.t_manual_seq', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."t_manual_seq" t) AS d (row_count, row_hash),
@@ -126,6 +130,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."t_manual_seq" t
       LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.t_serial', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."t_serial" t) AS d (row_count, row_hash),
@@ -133,6 +138,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."t_serial" t
       LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.t_shared_seq', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."t_shared_seq" t) AS d (row_count, row_hash),
@@ -140,6 +146,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."t_shared_seq" t
       LEFT JOIN "keyshift"."t_manual_seq_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.t_smallserial', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."t_smallserial" t) AS d (row_count, row_hash),
@@ -147,6 +154,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."t_smallserial" t
       LEFT JOIN "keyshift"."t_smallserial_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.links', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."links" t) AS d (row_count, row_hash),

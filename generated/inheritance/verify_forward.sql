@@ -84,6 +84,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -92,6 +93,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.accounts';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."albums_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.albums', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -101,6 +103,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.albums';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.media', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -110,6 +113,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.media';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.drafts', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -119,6 +123,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.drafts';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.imports', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -128,6 +133,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.imports';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.live_videos', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -138,6 +144,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."host_id") AS now (n, h)
 WHERE d.table_name = 'public.live_videos';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."albums_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.photos', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -148,6 +155,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."albums_ids" m3 ON m3.new_id = t."album_id") AS now (n, h)
 WHERE d.table_name = 'public.photos';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.videos', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -157,6 +165,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.videos';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.media_views', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -166,6 +175,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."viewer_id") AS now (n, h)
 WHERE d.table_name = 'public.media_views';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."media_ids"', '"keyshift"."photo_tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.photo_tags', d.row_count, now.n))
 FROM keyshift.row_digest d,

@@ -66,6 +66,7 @@ FROM (VALUES
     (5, 'policy', '"public"."tenants"', 'tenant_isolation', false)
 ) AS k (pos, kind, rel, name, replaced);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."tenants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tenants', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."tenants" t) AS d (row_count, row_hash),

@@ -65,6 +65,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.subscription_billing_account_history_records_for_annual_reviews', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."subscription_billing_account_history_records_for_annual_reviews" t) AS d (row_count, row_hash),
@@ -72,6 +73,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
       LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."order_line_items_with_delivery_addresses_and_package_größe"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."order_line_items_with_delivery_addresses_and_package_größe" t) AS d (row_count, row_hash),
@@ -80,6 +82,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_surrogate_key_value") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.payment_reconciliation_entries_referencing_billing_history_rows', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."payment_reconciliation_entries_referencing_billing_history_rows" t) AS d (row_count, row_hash),

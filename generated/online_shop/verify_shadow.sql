@@ -30,6 +30,7 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = 'ddcf49c
 SELECT pg_temp.keyshift_assert(coalesce(bool_and(indexed), true), 'backfill.sql has not finished; run it (again) first') FROM keyshift.online_table;
 SELECT keyshift.catch_up_round() IS NOT NULL AS caught_up;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.customers', o.n, c.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."customers" t) AS o (n, h),
@@ -38,6 +39,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "p
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."referred_by") AS c (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.orders', o.n, c.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."orders" t) AS o (n, h),
@@ -46,6 +48,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "p
       LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS c (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.order_lines', o.n, c.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."order_lines" t) AS o (n, h),
@@ -53,6 +56,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "p
       FROM ONLY "keyshift_build_1"."order_lines" t
       LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."order_id") AS c (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."orders_ids"', '"keyshift"."refunds_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.refunds', o.n, c.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."refunds" t) AS o (n, h),

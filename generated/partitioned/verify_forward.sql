@@ -100,6 +100,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.coupons', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -108,6 +109,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.coupons';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.customers', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -116,6 +118,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.customers';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -124,6 +127,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_eu', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -132,6 +136,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_eu';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -140,6 +145,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us_ca', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -148,6 +154,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us_ca';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us_us', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -156,6 +163,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us_us';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."account_limits_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.account_limits', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -165,6 +173,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.account_limits';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -174,6 +183,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.events';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events_2024', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -183,6 +193,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.events_2024';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events_rest', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -192,6 +203,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.events_rest';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."event_notes_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.event_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -201,6 +213,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."events_ids" m2 ON m2.new_id = t."event_id") AS now (n, h)
 WHERE d.table_name = 'public.event_notes';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -210,6 +223,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
 WHERE d.table_name = 'public.orders';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_2024', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -219,6 +233,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
 WHERE d.table_name = 'public.orders_2024';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_2025', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -228,6 +243,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
 WHERE d.table_name = 'public.orders_2025';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_default', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -237,6 +253,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
 WHERE d.table_name = 'public.orders_default';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."sessions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.sessions', d.row_count, now.n))
 FROM keyshift.row_digest d,

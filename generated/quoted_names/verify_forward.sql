@@ -99,6 +99,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."UserAccounts"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."UserAccounts" t) AS d (row_count, row_hash),
@@ -106,6 +107,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."UserAccounts" t
       LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.user', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."user" t) AS d (row_count, row_hash),
@@ -114,6 +116,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.order', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."order" t) AS d (row_count, row_hash),
@@ -122,6 +125,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"
       LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."café"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."café" t) AS d (row_count, row_hash),
@@ -130,6 +134,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."clé"
       LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.useraccounts', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."useraccounts" t) AS d (row_count, row_hash),
@@ -137,6 +142,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."useraccounts" t
       LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."Ünïcödé"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."Ünïcödé" t) AS d (row_count, row_hash),
@@ -145,6 +151,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ïd"
       LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."weird""name"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."weird""name" t) AS d (row_count, row_hash),
@@ -155,6 +162,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."user_ids" m3 ON m3.new_id = t."user id"
       LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner's id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."Bob''s Table"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."Bob's Table" t) AS d (row_count, row_hash),

@@ -107,6 +107,7 @@ SELECT pg_temp.keyshift_assert(
               AND c.confrelid = to_regclass('"public"."project_members"') AND a.attname = 'time_entries_worker_fkey_id' AND p.attname = 'id'),
     format('foreign key %s on %s should reference %s (%s) through %s', 'time_entries_worker_fkey', 'public.time_entries', 'public.project_members', 'id', 'time_entries_worker_fkey_id'));
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.members', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -115,6 +116,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.members';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.projects', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -123,6 +125,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.projects';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.project_members', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -132,6 +135,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."members_ids" m2 ON m2.new_id = t."member_id") AS now (n, h)
 WHERE d.table_name = 'public.project_members';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.assignments', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -142,6 +146,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."member_id") AS now (n, h)
 WHERE d.table_name = 'public.assignments';
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"', '"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.time_entries', d.row_count, now.n))
 FROM keyshift.row_digest d,

@@ -69,6 +69,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.products', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."products" t) AS d (row_count, row_hash),
@@ -76,6 +77,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."products" t
       LEFT JOIN "keyshift"."products_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."api_keys_ids"', '"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.api_keys', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."api_keys" t) AS d (row_count, row_hash),
@@ -84,6 +86,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."api_keys_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."products_ids" m2 ON m2.new_id = t."product_id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.legacy_orders', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."legacy_orders" t) AS d (row_count, row_hash),
@@ -91,6 +94,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."legacy_orders" t
       LEFT JOIN "keyshift"."legacy_orders_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
+SELECT keyshift.fit_maps(ARRAY['"keyshift"."prices_ids"', '"keyshift"."products_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.prices', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."prices" t) AS d (row_count, row_hash),
