@@ -346,6 +346,27 @@ END
 $keyshift$
 $procedure$);
 
+-- Gives a copy its table's autovacuum settings back (expand.sql turned
+-- autovacuum off on the copies): whatever the table's reloptions say, or
+-- the server's defaults.
+CREATE FUNCTION keyshift.autovacuum_as(src regclass, dest regclass) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    own text := (SELECT o.option_value FROM pg_class c, pg_options_to_table(c.reloptions) o
+                 WHERE c.oid = src AND o.option_name = 'autovacuum_enabled');
+    toast text := (SELECT o.option_value FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid, pg_options_to_table(t.reloptions) o
+                   WHERE c.oid = src AND o.option_name = 'autovacuum_enabled');
+BEGIN
+    EXECUTE format('ALTER TABLE %s RESET (autovacuum_enabled, toast.autovacuum_enabled)', dest);
+    IF own IS NOT NULL THEN
+        EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = %s)', dest, quote_literal(own));
+    END IF;
+    IF toast IS NOT NULL THEN
+        EXECUTE format('ALTER TABLE %s SET (toast.autovacuum_enabled = %s)', dest, quote_literal(toast));
+    END IF;
+END
+$keyshift$;
+
 -- The foreign keys cutover creates NOT VALID on the copies (those of the
 -- originals that were valid), for validate.sql.
 CREATE TABLE keyshift.to_validate (table_name text NOT NULL, name name NOT NULL, PRIMARY KEY (table_name, name));

@@ -60,6 +60,7 @@ UPDATE keyshift.sequence_state SET (last_value, is_called) = (SELECT last_value,
 SELECT keyshift.drop_dependents();
 {%- endif %}
 {%- for t in tables %}{% if let Some(b) = t.rebuild %}
+SELECT keyshift.autovacuum_as(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
 SELECT keyshift.copy_foreign_keys(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}), false);
 {%- endif %}{% endfor %}
 

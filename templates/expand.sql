@@ -47,9 +47,15 @@ COMMENT ON TABLE {{ r.map }} IS {{ r.comment }};
 {%- endfor %}
 {%- endfor %}
 
--- The copies, empty: backfill.sql fills them.
+-- The copies, empty: backfill.sql fills them. Without autovacuum until
+-- cutover.sql gives them their tables' settings: a vacuum of a copy
+-- that backfill has just filled runs for minutes, and the locks
+-- backfill's index builds and cutover's swap take on the copy would
+-- wait for it (a second, deadlock_timeout, before autovacuum gives way;
+-- under cutover's locks the application waits that second too).
 {%- for t in tables %}{% if let Some(b) = t.rebuild %}
 SELECT keyshift.create_copy({{ t.regclass }}, {{ b.build_schema_literal }}, true) IS NOT NULL AS created;
+ALTER TABLE {{ b.copy }} SET (autovacuum_enabled = false, toast.autovacuum_enabled = false);
 {%- endif %}{% endfor %}
 
 {%- if !online.is_empty() %}

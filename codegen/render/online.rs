@@ -149,12 +149,19 @@ fn table(plan: &Plan, t: &TablePlan, v: &TableView, position: usize) -> OnlineTa
     };
     OnlineTableView {
         setup: vec![
+            // Every write to the table inserts here, and the rounds delete:
+            // a vacuum that truncated the emptied end would hold ACCESS
+            // EXCLUSIVE on a table the application's writes must reach.
             format!(
-                "CREATE TABLE {log} AS SELECT {} FROM ONLY {} t LIMIT 0",
+                "CREATE TABLE {log} WITH (vacuum_truncate = false) AS SELECT {} FROM ONLY {} t LIMIT 0",
                 list("t."),
                 t.table.quoted()
             ),
-            format!("CREATE TABLE {claim} (LIKE {log})"),
+            // Emptied by TRUNCATE and analyzed by each round itself: an
+            // autovacuum there would only make the round's ANALYZE and
+            // TRUNCATE wait for it, under cutover's locks for a second
+            // (deadlock_timeout, after which autovacuum gives way).
+            format!("CREATE TABLE {claim} (LIKE {log}) WITH (autovacuum_enabled = false)"),
             // SECURITY DEFINER: the application's role writes the log and
             // the maps through it without any grant on schema keyshift.
             format!(

@@ -100,9 +100,13 @@ UPDATE keyshift.sequence_state SET (last_value, is_called) = (SELECT last_value,
 UPDATE keyshift.sequence_state SET (last_value, is_called) = (SELECT last_value, is_called FROM "public"."refunds_id_seq") WHERE sequence_name = '"public"."refunds_id_seq"';
 
 SELECT keyshift.drop_dependents();
+SELECT keyshift.autovacuum_as(to_regclass('"public"."customers"'), to_regclass('"keyshift_build_1"."customers"'));
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."customers"'), to_regclass('"keyshift_build_1"."customers"'), false);
+SELECT keyshift.autovacuum_as(to_regclass('"public"."orders"'), to_regclass('"keyshift_build_1"."orders"'));
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."orders"'), to_regclass('"keyshift_build_1"."orders"'), false);
+SELECT keyshift.autovacuum_as(to_regclass('"public"."order_lines"'), to_regclass('"keyshift_build_1"."order_lines"'));
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."order_lines"'), to_regclass('"keyshift_build_1"."order_lines"'), false);
+SELECT keyshift.autovacuum_as(to_regclass('"public"."refunds"'), to_regclass('"keyshift_build_1"."refunds"'));
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."refunds"'), to_regclass('"keyshift_build_1"."refunds"'), false);
 
 -- The swap: catalog changes only. The originals stay, in schema

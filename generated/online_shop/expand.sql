@@ -1391,6 +1391,27 @@ END
 $keyshift$
 $procedure$);
 
+-- Gives a copy its table's autovacuum settings back (expand.sql turned
+-- autovacuum off on the copies): whatever the table's reloptions say, or
+-- the server's defaults.
+CREATE FUNCTION keyshift.autovacuum_as(src regclass, dest regclass) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    own text := (SELECT o.option_value FROM pg_class c, pg_options_to_table(c.reloptions) o
+                 WHERE c.oid = src AND o.option_name = 'autovacuum_enabled');
+    toast text := (SELECT o.option_value FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid, pg_options_to_table(t.reloptions) o
+                   WHERE c.oid = src AND o.option_name = 'autovacuum_enabled');
+BEGIN
+    EXECUTE format('ALTER TABLE %s RESET (autovacuum_enabled, toast.autovacuum_enabled)', dest);
+    IF own IS NOT NULL THEN
+        EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = %s)', dest, quote_literal(own));
+    END IF;
+    IF toast IS NOT NULL THEN
+        EXECUTE format('ALTER TABLE %s SET (toast.autovacuum_enabled = %s)', dest, quote_literal(toast));
+    END IF;
+END
+$keyshift$;
+
 -- The foreign keys cutover creates NOT VALID on the copies (those of the
 -- originals that were valid), for validate.sql.
 CREATE TABLE keyshift.to_validate (table_name text NOT NULL, name name NOT NULL, PRIMARY KEY (table_name, name));
@@ -1408,8 +1429,8 @@ BEGIN
     END LOOP;
 END
 $keyshift$;
-CREATE TABLE "keyshift"."log_1" AS SELECT t."id" FROM ONLY "public"."customers" t LIMIT 0;
-CREATE TABLE "keyshift"."claim_1" (LIKE "keyshift"."log_1");
+CREATE TABLE "keyshift"."log_1" WITH (vacuum_truncate = false) AS SELECT t."id" FROM ONLY "public"."customers" t LIMIT 0;
+CREATE TABLE "keyshift"."claim_1" (LIKE "keyshift"."log_1") WITH (autovacuum_enabled = false);
 CREATE FUNCTION "keyshift"."capture_1"() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $keyshift$
 BEGIN
@@ -1436,8 +1457,8 @@ FROM ONLY "public"."customers" t
 JOIN "keyshift"."claim_1" k ON t."id" = k."id"
 LEFT JOIN "keyshift"."customers_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."customers_ids" m2 ON m2.old_id = t."referred_by"', 'TRUNCATE "keyshift"."claim_1"']);
-CREATE TABLE "keyshift"."log_2" AS SELECT t."id" FROM ONLY "public"."orders" t LIMIT 0;
-CREATE TABLE "keyshift"."claim_2" (LIKE "keyshift"."log_2");
+CREATE TABLE "keyshift"."log_2" WITH (vacuum_truncate = false) AS SELECT t."id" FROM ONLY "public"."orders" t LIMIT 0;
+CREATE TABLE "keyshift"."claim_2" (LIKE "keyshift"."log_2") WITH (autovacuum_enabled = false);
 CREATE FUNCTION "keyshift"."capture_2"() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $keyshift$
 BEGIN
@@ -1464,8 +1485,8 @@ FROM ONLY "public"."orders" t
 JOIN "keyshift"."claim_2" k ON t."id" = k."id"
 LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."customers_ids" m2 ON m2.old_id = t."customer_id"', 'TRUNCATE "keyshift"."claim_2"']);
-CREATE TABLE "keyshift"."log_3" AS SELECT t."order_id", t."line_no" FROM ONLY "public"."order_lines" t LIMIT 0;
-CREATE TABLE "keyshift"."claim_3" (LIKE "keyshift"."log_3");
+CREATE TABLE "keyshift"."log_3" WITH (vacuum_truncate = false) AS SELECT t."order_id", t."line_no" FROM ONLY "public"."order_lines" t LIMIT 0;
+CREATE TABLE "keyshift"."claim_3" (LIKE "keyshift"."log_3") WITH (autovacuum_enabled = false);
 CREATE FUNCTION "keyshift"."capture_3"() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $keyshift$
 BEGIN
@@ -1487,8 +1508,8 @@ SELECT m1.new_id, t."line_no", t."sku", t."quantity"
 FROM ONLY "public"."order_lines" t
 JOIN "keyshift"."claim_3" k ON t."order_id" = k."order_id" AND t."line_no" = k."line_no"
 LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."order_id"', 'TRUNCATE "keyshift"."claim_3"']);
-CREATE TABLE "keyshift"."log_4" AS SELECT t."id" FROM ONLY "public"."refunds" t LIMIT 0;
-CREATE TABLE "keyshift"."claim_4" (LIKE "keyshift"."log_4");
+CREATE TABLE "keyshift"."log_4" WITH (vacuum_truncate = false) AS SELECT t."id" FROM ONLY "public"."refunds" t LIMIT 0;
+CREATE TABLE "keyshift"."claim_4" (LIKE "keyshift"."log_4") WITH (autovacuum_enabled = false);
 CREATE FUNCTION "keyshift"."capture_4"() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $keyshift$
 BEGIN
@@ -1516,11 +1537,20 @@ JOIN "keyshift"."claim_4" k ON t."id" = k."id"
 LEFT JOIN "keyshift"."refunds_ids" m1 ON m1.old_id = t."id"
 LEFT JOIN "keyshift"."orders_ids" m2 ON m2.old_id = t."order_id"', 'TRUNCATE "keyshift"."claim_4"']);
 
--- The copies, empty: backfill.sql fills them.
+-- The copies, empty: backfill.sql fills them. Without autovacuum until
+-- cutover.sql gives them their tables' settings: a vacuum of a copy
+-- that backfill has just filled runs for minutes, and the locks
+-- backfill's index builds and cutover's swap take on the copy would
+-- wait for it (a second, deadlock_timeout, before autovacuum gives way;
+-- under cutover's locks the application waits that second too).
 SELECT keyshift.create_copy('"public"."customers"', 'keyshift_build_1', true) IS NOT NULL AS created;
+ALTER TABLE "keyshift_build_1"."customers" SET (autovacuum_enabled = false, toast.autovacuum_enabled = false);
 SELECT keyshift.create_copy('"public"."orders"', 'keyshift_build_1', true) IS NOT NULL AS created;
+ALTER TABLE "keyshift_build_1"."orders" SET (autovacuum_enabled = false, toast.autovacuum_enabled = false);
 SELECT keyshift.create_copy('"public"."order_lines"', 'keyshift_build_1', true) IS NOT NULL AS created;
+ALTER TABLE "keyshift_build_1"."order_lines" SET (autovacuum_enabled = false, toast.autovacuum_enabled = false);
 SELECT keyshift.create_copy('"public"."refunds"', 'keyshift_build_1', true) IS NOT NULL AS created;
+ALTER TABLE "keyshift_build_1"."refunds" SET (autovacuum_enabled = false, toast.autovacuum_enabled = false);
 
 -- Change capture, last: writes to these tables wait only from here to COMMIT.
 SELECT keyshift.lock_briefly(ARRAY['"public"."customers"', '"public"."orders"', '"public"."order_lines"', '"public"."refunds"']::regclass[], 'SHARE ROW EXCLUSIVE');

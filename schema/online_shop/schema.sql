@@ -3,7 +3,9 @@
 -- records it, the copy is found through the map), a self-reference, a
 -- foreign key to a table that keeps its key, a view and a trigger
 -- recreated at cutover, a NOT VALID foreign key that stays NOT VALID,
--- and a CHECK constraint.
+-- a CHECK constraint, and a table with autovacuum settings of its own,
+-- which its copy gets back at cutover (it runs without autovacuum until
+-- then).
 
 CREATE TABLE currencies (
     code text PRIMARY KEY,
@@ -32,7 +34,7 @@ CREATE TABLE order_lines (
     sku text NOT NULL,
     quantity integer NOT NULL DEFAULT 1,
     PRIMARY KEY (order_id, line_no)
-);
+) WITH (fillfactor = 90, autovacuum_enabled = false, toast.autovacuum_enabled = true);
 
 CREATE TABLE refunds (
     id bigserial PRIMARY KEY,
