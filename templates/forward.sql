@@ -10,6 +10,7 @@
 -- a table altered in place holds ACCESS EXCLUSIVE from its ALTER on.
 
 {% include "_assert.sql" %}
+{% include "_fit_maps.sql" %}
 {% include "_progress.sql" %}
 {%- if !polymorphic.is_empty() %}
 
@@ -140,7 +141,7 @@ SELECT pg_temp.keyshift_progress('recorded the orphans of declared references', 
 
 {{ t.display|comment }}
 SELECT keyshift.create_copy({{ t.regclass }}, {{ b.build_schema_literal }}, true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
 {{ b.fill_forward }};
 SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
 SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));

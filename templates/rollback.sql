@@ -11,6 +11,7 @@
 -- ACCESS EXCLUSIVE from its ALTER on.
 
 {% include "_assert.sql" %}
+{% include "_fit_maps.sql" %}
 {% include "_progress.sql" %}
 
 BEGIN;
@@ -73,7 +74,7 @@ SELECT keyshift.validate_foreign_keys();
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 {%- for t in tables %}{% if let Some(r) = t.root %}
 {%- if t.rebuild.is_some() %}
-SELECT keyshift.fit_maps(ARRAY[{{ r.map_regclass }}]::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY[{{ r.map_regclass }}]::regclass[]) IS NOT NULL AS work_mem_set;
 {%- endif %}
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
@@ -130,7 +131,7 @@ CREATE SCHEMA {{ s.replaced }};
 
 {{ t.display|comment }}
 SELECT keyshift.create_copy({{ t.regclass }}, {{ b.build_schema_literal }}, false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
 {{ b.fill_rollback }};
 SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
 SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));

@@ -21,6 +21,7 @@
 {%- endif %}
 
 {% include "_assert.sql" %}
+{% include "_fit_maps.sql" %}
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -93,7 +94,7 @@ FROM keyshift.translated t;
 {%- for t in tables %}
 
 {% if let Some(maps) = t.old_row_maps -%}
-SELECT keyshift.fit_maps({{ maps }}) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps({{ maps }}) IS NOT NULL AS work_mem_set;
 {% endif -%}
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', {{ t.literal }}, d.row_count, now.n))

@@ -8,6 +8,7 @@
 -- parent id points at the same parent row. Reads every row of both once.
 
 {% include "_assert.sql" %}
+{% include "_fit_maps.sql" %}
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -20,7 +21,7 @@ SELECT keyshift.catch_up_round() IS NOT NULL AS caught_up;
 {%- for t in tables %}{% if let Some(b) = t.rebuild %}
 
 {% if let Some(maps) = t.old_row_maps -%}
-SELECT keyshift.fit_maps({{ maps }}) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps({{ maps }}) IS NOT NULL AS work_mem_set;
 {% endif -%}
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', {{ t.literal }}, o.n, c.n))

@@ -41,7 +41,7 @@ pub struct TableView {
     /// The `LEFT JOIN`s `old_row_hash` needs.
     pub old_row_joins: Vec<String>,
     /// `ARRAY['"keyshift"."users_ids"']::regclass[]`: the maps those joins
-    /// read, for `keyshift.fit_maps`; `None` when they read none.
+    /// read, for `pg_temp.keyshift_fit_maps`; `None` when they read none.
     pub old_row_maps: Option<String>,
     /// Altered in place: the `UPDATE`s, run right after the table's
     /// `ALTER`, that give the orphans forward recorded NULL or the

@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -292,22 +309,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -890,7 +891,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- public.members
 SELECT keyshift.create_copy('"public"."members"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."members"', '"keyshift_build_1"."members"', ARRAY['member_id', 'handle']::name[],
 'SELECT m1.new_id, t."handle"
 FROM ONLY "public"."members" t
@@ -902,7 +903,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.members', '"publ
 
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."projects"', '"keyshift_build_1"."projects"', ARRAY['project_id', 'code', 'title']::name[],
 'SELECT m1.new_id, t."code", t."title"
 FROM ONLY "public"."projects" t
@@ -914,7 +915,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"pub
 
 -- public.project_members
 SELECT keyshift.create_copy('"public"."project_members"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."project_members"', '"keyshift_build_1"."project_members"', ARRAY['member_id', 'project_id', 'role', 'joined_on']::name[],
 'SELECT m1.new_id, m2.new_id, t."role", t."joined_on"
 FROM ONLY "public"."project_members" t
@@ -927,7 +928,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.project_members'
 
 -- public.assignments
 SELECT keyshift.create_copy('"public"."assignments"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."assignments"', '"keyshift_build_1"."assignments"', ARRAY['id', 'task', 'proj_ref', 'who_ref', 'due_on']::name[],
 'SELECT m1.new_id, t."task", m2.new_id, m3.new_id, t."due_on"
 FROM ONLY "public"."assignments" t
@@ -941,7 +942,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.assignments', '"
 
 -- public.time_entries
 SELECT keyshift.create_copy('"public"."time_entries"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"', '"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"', '"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."time_entries"', '"keyshift_build_1"."time_entries"', ARRAY['entry_id', 'project_id', 'member_id', 'approver_id', 'minutes', 'note']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."minutes", t."note"
 FROM ONLY "public"."time_entries" t

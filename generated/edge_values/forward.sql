@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -303,22 +320,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -900,7 +901,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'region', 'label']::name[],
 'SELECT m1.new_id, t."region", t."label"
 FROM ONLY "public"."accounts" t
@@ -912,7 +913,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 
 -- public.ledger
 SELECT keyshift.create_copy('"public"."ledger"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."ledger"', '"keyshift_build_1"."ledger"', ARRAY['id', 'region', 'account_id', 'amount']::name[],
 'SELECT m1.new_id, t."region", m2.new_id, t."amount"
 FROM ONLY "public"."ledger" t
@@ -925,7 +926,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"publi
 
 -- public.archived_entries
 SELECT keyshift.create_copy('"public"."archived_entries"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."archived_entries"', '"keyshift_build_1"."archived_entries"', ARRAY['id', 'ledger_id', 'archived']::name[],
 'SELECT m1.new_id, m2.new_id, t."archived"
 FROM ONLY "public"."archived_entries" t
@@ -938,7 +939,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries
 
 -- public.scratch
 SELECT keyshift.create_copy('"public"."scratch"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."scratch"', '"keyshift_build_1"."scratch"', ARRAY['id', 'account_id', 'note']::name[],
 'SELECT m1.new_id, m2.new_id, t."note"
 FROM ONLY "public"."scratch" t
@@ -951,7 +952,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.scratch', '"publ
 
 -- public.transfers
 SELECT keyshift.create_copy('"public"."transfers"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."transfers"', '"keyshift_build_1"."transfers"', ARRAY['id', 'from_id', 'reviewer_id']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id
 FROM ONLY "public"."transfers" t

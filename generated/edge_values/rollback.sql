@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -116,7 +133,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.accounts', NULL, max(old_id) FROM 
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."accounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."accounts_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -139,7 +156,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.ledger', '"public"."ledger_id_seq"
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."ledger_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."ledger_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."archived_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."archived_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -162,7 +179,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.archived_entries', '"public"."arch
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."archived_entries_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."archived_entries_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -185,7 +202,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.scratch', '"public"."scratch_id_se
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."scratch_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."scratch_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -220,7 +237,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'region', 'label']::name[],
 'SELECT m1.old_id, t."region", t."label"
 FROM ONLY "public"."accounts" t
@@ -232,7 +249,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 
 -- public.ledger
 SELECT keyshift.create_copy('"public"."ledger"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."ledger"', '"keyshift_build_1"."ledger"', ARRAY['id', 'region', 'account_id', 'amount']::name[],
 'SELECT m1.old_id, t."region", m2.old_id, t."amount"
 FROM ONLY "public"."ledger" t
@@ -245,7 +262,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"publi
 
 -- public.archived_entries
 SELECT keyshift.create_copy('"public"."archived_entries"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."archived_entries"', '"keyshift_build_1"."archived_entries"', ARRAY['id', 'ledger_id', 'archived']::name[],
 'SELECT m1.old_id, m2.old_id, t."archived"
 FROM ONLY "public"."archived_entries" t
@@ -258,7 +275,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries
 
 -- public.scratch
 SELECT keyshift.create_copy('"public"."scratch"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."scratch"', '"keyshift_build_1"."scratch"', ARRAY['id', 'account_id', 'note']::name[],
 'SELECT m1.old_id, m2.old_id, t."note"
 FROM ONLY "public"."scratch" t
@@ -271,7 +288,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.scratch', '"publ
 
 -- public.transfers
 SELECT keyshift.create_copy('"public"."transfers"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."transfers"', '"keyshift_build_1"."transfers"', ARRAY['id', 'from_id', 'reviewer_id']::name[],
 'SELECT m1.old_id, m2.old_id, m3.old_id
 FROM ONLY "public"."transfers" t

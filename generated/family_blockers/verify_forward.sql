@@ -25,6 +25,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -90,7 +107,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.customers', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -99,7 +116,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.customers';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."devices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."devices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.devices', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -108,7 +125,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."devices_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.devices';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."devices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."devices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.phones', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -117,7 +134,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."devices_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.phones';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -127,7 +144,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.ledger';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger_0', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -137,7 +154,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.ledger_0';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.ledger_1', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -147,7 +164,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.ledger_1';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -156,7 +173,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.notes';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.pinned_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -165,7 +182,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.pinned_notes';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.owned', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -174,7 +191,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.owned';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.owned_tagged', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -183,7 +200,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.owned_tagged';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -192,7 +209,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings_high', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -201,7 +218,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings_high';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.readings_low', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -210,7 +227,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.readings_low';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -219,7 +236,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards_even', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -228,7 +245,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards_even';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.shards_odd', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -237,7 +254,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.shards_odd';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tagged', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -246,7 +263,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.tagged';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."tasks_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tasks_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tasks', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -255,7 +272,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."tasks_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.tasks';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."tasks_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tasks_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.archived_tasks', d.row_count, now.n))
 FROM keyshift.row_digest d,

@@ -25,6 +25,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -85,7 +102,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."groups_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."groups_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.groups', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -94,7 +111,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."groups_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.groups';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.parents', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -103,7 +120,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."parents_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.parents';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."children_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."children_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.children', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -118,7 +135,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."parents_ids" m7 ON m7.new_id = t."mixed_parent_id") AS now (n, h)
 WHERE d.table_name = 'public.children';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.memberships', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -128,7 +145,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."groups_ids" m2 ON m2.new_id = t."group_id") AS now (n, h)
 WHERE d.table_name = 'public.memberships';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."membership_audit_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."membership_audit_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.membership_audit', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -139,7 +156,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."groups_ids" m3 ON m3.new_id = t."group_id") AS now (n, h)
 WHERE d.table_name = 'public.membership_audit';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."membership_notes_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."groups_ids"', '"keyshift"."membership_notes_ids"', '"keyshift"."parents_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.membership_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,

@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -97,7 +114,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."acct
+SELECT pg_temp.keyshift_fit_maps(ARRAY[E'"keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
@@ -136,7 +153,7 @@ CREATE FUNCTION "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
+SELECT pg_temp.keyshift_fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
 \\i pw_i_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
@@ -189,7 +206,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 -- \! touch pw_t ;*/$$'\\"
 SELECT keyshift.create_copy(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."acct
+SELECT pg_temp.keyshift_fit_maps(ARRAY[E'"keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"keyshift_build_1"."acct
@@ -217,7 +234,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', E'public."acct
 -- \i pw_i"
 SELECT keyshift.create_copy(E'"public"."a$keyshift$b
 \\i pw_i"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
+SELECT pg_temp.keyshift_fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
 \\i pw_i_ids"', E'"keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy(E'"public"."a$keyshift$b

@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -325,22 +342,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -936,7 +937,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- public.t_bigserial
 SELECT keyshift.create_copy('"public"."t_bigserial"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_bigserial"', '"keyshift_build_1"."t_bigserial"', ARRAY['id', 'label']::name[],
 'SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_bigserial" t
@@ -948,7 +949,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"
 
 -- public.t_identity_always
 SELECT keyshift.create_copy('"public"."t_identity_always"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_identity_always"', '"keyshift_build_1"."t_identity_always"', ARRAY['id', 'label']::name[],
 'SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_identity_always" t
@@ -960,7 +961,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_alway
 
 -- public.t_identity_default
 SELECT keyshift.create_copy('"public"."t_identity_default"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_identity_default"', '"keyshift_build_1"."t_identity_default"', ARRAY['id', 'label']::name[],
 'SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_identity_default" t
@@ -972,7 +973,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_defau
 
 -- public.t_manual_seq
 SELECT keyshift.create_copy('"public"."t_manual_seq"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_manual_seq"', '"keyshift_build_1"."t_manual_seq"', ARRAY['id', 'label']::name[],
 'SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_manual_seq" t
@@ -984,7 +985,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '
 
 -- public.t_serial
 SELECT keyshift.create_copy('"public"."t_serial"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_serial"', '"keyshift_build_1"."t_serial"', ARRAY['id', 'label']::name[],
 'SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_serial" t
@@ -996,7 +997,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_serial', '"pub
 
 -- public.t_shared_seq
 SELECT keyshift.create_copy('"public"."t_shared_seq"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_shared_seq"', '"keyshift_build_1"."t_shared_seq"', ARRAY['id', 'label']::name[],
 'SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_shared_seq" t
@@ -1008,7 +1009,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '
 
 -- public.t_smallserial
 SELECT keyshift.create_copy('"public"."t_smallserial"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_smallserial"', '"keyshift_build_1"."t_smallserial"', ARRAY['id', 'label']::name[],
 'SELECT m1.new_id, t."label"
 FROM ONLY "public"."t_smallserial" t
@@ -1020,7 +1021,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', 
 
 -- public.links
 SELECT keyshift.create_copy('"public"."links"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."links"', '"keyshift_build_1"."links"', ARRAY['id', 'note', 'serial_id', 'bigserial_id', 'smallserial_id', 'always_id', 'default_id', 'manual_id', 'shared_id']::name[],
 'SELECT m1.new_id, t."note", m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, m7.new_id, m8.new_id
 FROM ONLY "public"."links" t

@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -118,7 +135,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.t_bigserial', '"public"."t_bigseri
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_bigserial_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_bigserial_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -141,7 +158,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.t_identity_always', '"public"."t_i
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_identity_always_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_identity_always_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -164,7 +181,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.t_identity_default', '"public"."t_
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_identity_default_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_identity_default_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -187,7 +204,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.t_manual_seq', '"public"."manual_i
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_manual_seq_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_manual_seq_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -210,7 +227,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.t_serial', '"public"."t_serial_id_
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_serial_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_serial_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -231,7 +248,7 @@ WITH fresh AS (
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_shared_seq', '"public"."manual_ids"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -254,7 +271,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.t_smallserial', '"public"."t_small
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_smallserial_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_smallserial_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."links_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -289,7 +306,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.t_bigserial
 SELECT keyshift.create_copy('"public"."t_bigserial"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_bigserial"', '"keyshift_build_1"."t_bigserial"', ARRAY['id', 'label']::name[],
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_bigserial" t
@@ -301,7 +318,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"
 
 -- public.t_identity_always
 SELECT keyshift.create_copy('"public"."t_identity_always"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_identity_always"', '"keyshift_build_1"."t_identity_always"', ARRAY['id', 'label']::name[],
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_always" t
@@ -313,7 +330,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_alway
 
 -- public.t_identity_default
 SELECT keyshift.create_copy('"public"."t_identity_default"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_identity_default"', '"keyshift_build_1"."t_identity_default"', ARRAY['id', 'label']::name[],
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_default" t
@@ -325,7 +342,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_defau
 
 -- public.t_manual_seq
 SELECT keyshift.create_copy('"public"."t_manual_seq"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_manual_seq"', '"keyshift_build_1"."t_manual_seq"', ARRAY['id', 'label']::name[],
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_manual_seq" t
@@ -337,7 +354,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '
 
 -- public.t_serial
 SELECT keyshift.create_copy('"public"."t_serial"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_serial"', '"keyshift_build_1"."t_serial"', ARRAY['id', 'label']::name[],
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_serial" t
@@ -349,7 +366,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_serial', '"pub
 
 -- public.t_shared_seq
 SELECT keyshift.create_copy('"public"."t_shared_seq"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_shared_seq"', '"keyshift_build_1"."t_shared_seq"', ARRAY['id', 'label']::name[],
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_shared_seq" t
@@ -361,7 +378,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '
 
 -- public.t_smallserial
 SELECT keyshift.create_copy('"public"."t_smallserial"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_smallserial"', '"keyshift_build_1"."t_smallserial"', ARRAY['id', 'label']::name[],
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_smallserial" t
@@ -373,7 +390,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', 
 
 -- public.links
 SELECT keyshift.create_copy('"public"."links"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."links"', '"keyshift_build_1"."links"', ARRAY['id', 'note', 'serial_id', 'bigserial_id', 'smallserial_id', 'always_id', 'default_id', 'manual_id', 'shared_id']::name[],
 'SELECT m1.old_id, t."note", m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, m8.old_id
 FROM ONLY "public"."links" t

@@ -25,6 +25,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -84,7 +101,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -93,7 +110,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.accounts';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."albums_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."albums_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.albums', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -103,7 +120,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.albums';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.media', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -113,7 +130,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.media';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.drafts', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -123,7 +140,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.drafts';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.imports', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -133,7 +150,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.imports';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.live_videos', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -144,7 +161,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."host_id") AS now (n, h)
 WHERE d.table_name = 'public.live_videos';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."albums_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."albums_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.photos', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -155,7 +172,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."albums_ids" m3 ON m3.new_id = t."album_id") AS now (n, h)
 WHERE d.table_name = 'public.photos';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.videos', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -165,7 +182,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id") AS now (n, h)
 WHERE d.table_name = 'public.videos';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."media_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.media_views', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -175,7 +192,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."viewer_id") AS now (n, h)
 WHERE d.table_name = 'public.media_views';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."media_ids"', '"keyshift"."photo_tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."media_ids"', '"keyshift"."photo_tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.photo_tags', d.row_count, now.n))
 FROM keyshift.row_digest d,

@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -281,22 +298,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -869,7 +870,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- public.subscription_billing_account_history_records_for_annual_reviews
 SELECT keyshift.create_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"', ARRAY['subscription_billing_account_history_record_surrogate_key_value', 'review_label', 'reviewed_at']::name[],
 'SELECT m1.new_id, t."review_label", t."reviewed_at"
 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
@@ -881,7 +882,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_bil
 
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
 SELECT keyshift.create_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"', ARRAY['id', 'subscription_billing_account_history_record_surrogate_key_value', 'größe_label']::name[],
 'SELECT m1.new_id, m2.new_id, t."größe_label"
 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
@@ -894,7 +895,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_item
 
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
 SELECT keyshift.create_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"', ARRAY['entry_identifier_with_a_rather_long_but_still_legal_column_name', 'subscription_billing_account_history_record_reference_primary', 'subscription_billing_account_history_record_reference_secondary', 'order_line_items_package_größe_ref', 'memo']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."memo"
 FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t

@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -118,7 +135,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.subscription_billing_account_histo
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -141,7 +158,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public."order_line_items_with_delivery_ad
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -176,7 +193,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.subscription_billing_account_history_records_for_annual_reviews
 SELECT keyshift.create_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"', ARRAY['subscription_billing_account_history_record_surrogate_key_value', 'review_label', 'reviewed_at']::name[],
 'SELECT m1.old_id, t."review_label", t."reviewed_at"
 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
@@ -188,7 +205,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_bil
 
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
 SELECT keyshift.create_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"', ARRAY['id', 'subscription_billing_account_history_record_surrogate_key_value', 'größe_label']::name[],
 'SELECT m1.old_id, m2.old_id, t."größe_label"
 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
@@ -201,7 +218,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_item
 
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
 SELECT keyshift.create_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"', ARRAY['entry_identifier_with_a_rather_long_but_still_legal_column_name', 'subscription_billing_account_history_record_reference_primary', 'subscription_billing_account_history_record_reference_secondary', 'order_line_items_package_größe_ref', 'memo']::name[],
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."memo"
 FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t

@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -316,22 +333,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -922,7 +923,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- app.accounts
 SELECT keyshift.create_copy('"app"."accounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"app"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'name', 'created_at']::name[],
 'SELECT m1.new_id, t."name", t."created_at"
 FROM ONLY "app"."accounts" t
@@ -934,7 +935,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.accounts', '"app"."
 
 -- app.events
 SELECT keyshift.create_copy('"app"."events"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"app"."events"', '"keyshift_build_1"."events"', ARRAY['id', 'account_id', 'kind', 'payload']::name[],
 'SELECT m1.new_id, m2.new_id, t."kind", t."payload"
 FROM ONLY "app"."events" t
@@ -947,7 +948,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.events', '"app"."ev
 
 -- billing.invoices
 SELECT keyshift.create_copy('"billing"."invoices"', 'keyshift_build_2', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"billing"."invoices"', '"keyshift_build_2"."invoices"', ARRAY['id', 'account_id', 'number', 'total']::name[],
 'SELECT m1.new_id, m2.new_id, t."number", t."total"
 FROM ONLY "billing"."invoices" t
@@ -960,7 +961,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.invoices', '"bi
 
 -- billing.events
 SELECT keyshift.create_copy('"billing"."events"', 'keyshift_build_2', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_events_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_events_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"billing"."events"', '"keyshift_build_2"."events"', ARRAY['id', 'invoice_id', 'account_id', 'kind']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."kind"
 FROM ONLY "billing"."events" t
@@ -974,7 +975,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.events', '"bill
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_3', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_3"."accounts"', ARRAY['id', 'name']::name[],
 'SELECT m1.new_id, t."name"
 FROM ONLY "public"."accounts" t
@@ -986,7 +987,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 
 -- public.notes
 SELECT keyshift.create_copy('"public"."notes"', 'keyshift_build_3', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."billing_invoices_ids"', '"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."billing_invoices_ids"', '"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."notes"', '"keyshift_build_3"."notes"', ARRAY['id', 'invoice_id', 'account_id', 'body']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."body"
 FROM ONLY "public"."notes" t

@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1', 'ke
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -118,7 +135,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'app.accounts', '"app"."accounts_id_seq"',
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."app_accounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."app_accounts_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -141,7 +158,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'app.events', '"app"."events_id_seq"', max
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."app_events_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."app_events_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -164,7 +181,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'billing.invoices', '"billing"."invoices_i
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."billing_invoices_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."billing_invoices_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."billing_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."billing_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -187,7 +204,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'billing.events', '"billing"."events_id_se
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."billing_events_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."billing_events_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -210,7 +227,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.accounts', '"public"."accounts_id_
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."accounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."accounts_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -249,7 +266,7 @@ CREATE SCHEMA "keyshift_replaced_3";
 
 -- app.accounts
 SELECT keyshift.create_copy('"app"."accounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"app"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'name', 'created_at']::name[],
 'SELECT m1.old_id, t."name", t."created_at"
 FROM ONLY "app"."accounts" t
@@ -261,7 +278,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.accounts', '"app"."
 
 -- app.events
 SELECT keyshift.create_copy('"app"."events"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"app"."events"', '"keyshift_build_1"."events"', ARRAY['id', 'account_id', 'kind', 'payload']::name[],
 'SELECT m1.old_id, m2.old_id, t."kind", t."payload"
 FROM ONLY "app"."events" t
@@ -274,7 +291,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.events', '"app"."ev
 
 -- billing.invoices
 SELECT keyshift.create_copy('"billing"."invoices"', 'keyshift_build_2', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"billing"."invoices"', '"keyshift_build_2"."invoices"', ARRAY['id', 'account_id', 'number', 'total']::name[],
 'SELECT m1.old_id, m2.old_id, t."number", t."total"
 FROM ONLY "billing"."invoices" t
@@ -287,7 +304,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.invoices', '"bi
 
 -- billing.events
 SELECT keyshift.create_copy('"billing"."events"', 'keyshift_build_2', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_events_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_events_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"billing"."events"', '"keyshift_build_2"."events"', ARRAY['id', 'invoice_id', 'account_id', 'kind']::name[],
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."kind"
 FROM ONLY "billing"."events" t
@@ -301,7 +318,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.events', '"bill
 
 -- public.accounts
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_3', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_3"."accounts"', ARRAY['id', 'name']::name[],
 'SELECT m1.old_id, t."name"
 FROM ONLY "public"."accounts" t
@@ -313,7 +330,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 
 -- public.notes
 SELECT keyshift.create_copy('"public"."notes"', 'keyshift_build_3', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."billing_invoices_ids"', '"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."billing_invoices_ids"', '"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."notes"', '"keyshift_build_3"."notes"', ARRAY['id', 'invoice_id', 'account_id', 'body']::name[],
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."body"
 FROM ONLY "public"."notes" t

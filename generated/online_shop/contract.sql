@@ -40,7 +40,7 @@ DROP TABLE keyshift.dependent;
 DROP TABLE keyshift.row_digest, keyshift.sequence_state, keyshift.foreign_key;
 DROP FUNCTION keyshift.grants(text, name, aclitem[]), keyshift.qualified(regclass), keyshift.run(regclass, text[]),
     keyshift.check_copyable(regclass), keyshift.create_copy(regclass, name, boolean), keyshift.copy_indexes(regclass, regclass),
-    keyshift.copy_foreign_keys(regclass, regclass, boolean), keyshift.swap_tables(text), keyshift.fit_maps(regclass[]),
+    keyshift.copy_foreign_keys(regclass, regclass, boolean), keyshift.swap_tables(text),
     keyshift.dress(regclass, text), keyshift.fill_copy(regclass, regclass, name[], text), keyshift.expressions(regclass),
     keyshift.shape(regclass), keyshift.index_definition_tail(regclass), keyshift.table_clauses(regclass);
 DROP TABLE keyshift.swap, keyshift.rebuilt_column;

@@ -20,6 +20,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -30,7 +47,7 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = 'ddcf49c
 SELECT pg_temp.keyshift_assert(coalesce(bool_and(indexed), true), 'backfill.sql has not finished; run it (again) first') FROM keyshift.online_table;
 SELECT keyshift.catch_up_round() IS NOT NULL AS caught_up;
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.customers', o.n, c.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."customers" t) AS o (n, h),
@@ -39,7 +56,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "p
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."referred_by") AS c (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.orders', o.n, c.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."orders" t) AS o (n, h),
@@ -48,7 +65,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "p
       LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS c (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."orders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.order_lines', o.n, c.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."order_lines" t) AS o (n, h),
@@ -56,7 +73,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "p
       FROM ONLY "keyshift_build_1"."order_lines" t
       LEFT JOIN "keyshift"."orders_ids" m1 ON m1.new_id = t."order_id") AS c (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."orders_ids"', '"keyshift"."refunds_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."orders_ids"', '"keyshift"."refunds_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(o.n = c.n AND o.h = c.h,
        format('the copy of %s, translated back through the id maps, differs from the table (%s rows, %s in the copy)', 'public.refunds', o.n, c.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "public"."refunds" t) AS o (n, h),

@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -118,7 +135,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_id_seq"',
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -141,7 +158,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.projects', '"public"."projects_id_
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."projects_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."projects_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."tickets_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tickets_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -164,7 +181,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.tickets', '"public"."tickets_id_se
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."tickets_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."tickets_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_emails_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_emails_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -199,7 +216,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'handle']::name[],
 'SELECT m1.old_id, t."handle"
 FROM ONLY "public"."users" t
@@ -211,7 +228,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.projects
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."projects"', '"keyshift_build_1"."projects"', ARRAY['id', 'name', 'owner_id']::name[],
 'SELECT m1.old_id, t."name", m2.old_id
 FROM ONLY "public"."projects" t
@@ -224,7 +241,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.projects', '"pub
 
 -- public.tickets
 SELECT keyshift.create_copy('"public"."tickets"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."tickets_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."projects_ids"', '"keyshift"."tickets_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."tickets"', '"keyshift_build_1"."tickets"', ARRAY['id', 'project_id', 'reporter_id', 'assignee_id', 'title', 'status', 'priority', 'created_at']::name[],
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."status", t."priority", t."created_at"
 FROM ONLY "public"."tickets" t
@@ -239,7 +256,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tickets', '"publ
 
 -- public.user_emails
 SELECT keyshift.create_copy('"public"."user_emails"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_emails_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_emails_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."user_emails"', '"keyshift_build_1"."user_emails"', ARRAY['id', 'user_id', 'email', 'is_primary']::name[],
 'SELECT m1.old_id, m2.old_id, t."email", t."is_primary"
 FROM ONLY "public"."user_emails" t

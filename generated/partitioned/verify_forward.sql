@@ -25,6 +25,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -100,7 +117,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."coupons_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.coupons', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -109,7 +126,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.coupons';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.customers', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -118,7 +135,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."id") AS now (n, h)
 WHERE d.table_name = 'public.customers';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -127,7 +144,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_eu', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -136,7 +153,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_eu';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -145,7 +162,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us_ca', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -154,7 +171,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us_ca';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.accounts_us_us', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -163,7 +180,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m1 ON m1.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.accounts_us_us';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."account_limits_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."account_limits_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.account_limits', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -173,7 +190,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.account_limits';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -183,7 +200,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.events';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events_2024', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -193,7 +210,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.events_2024';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.events_rest', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -203,7 +220,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."customers_ids" m2 ON m2.new_id = t."customer_id") AS now (n, h)
 WHERE d.table_name = 'public.events_rest';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."event_notes_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."event_notes_ids"', '"keyshift"."events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.event_notes', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -213,7 +230,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."events_ids" m2 ON m2.new_id = t."event_id") AS now (n, h)
 WHERE d.table_name = 'public.event_notes';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -223,7 +240,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
 WHERE d.table_name = 'public.orders';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_2024', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -233,7 +250,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
 WHERE d.table_name = 'public.orders_2024';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_2025', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -243,7 +260,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
 WHERE d.table_name = 'public.orders_2025';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."coupons_ids"', '"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.orders_default', d.row_count, now.n))
 FROM keyshift.row_digest d,
@@ -253,7 +270,7 @@ FROM keyshift.row_digest d,
       LEFT JOIN "keyshift"."coupons_ids" m2 ON m2.new_id = t."coupon_id") AS now (n, h)
 WHERE d.table_name = 'public.orders_default';
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."sessions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."sessions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.sessions', d.row_count, now.n))
 FROM keyshift.row_digest d,

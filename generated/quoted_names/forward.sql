@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -339,22 +356,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -951,7 +952,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- public."UserAccounts"
 SELECT keyshift.create_copy('"public"."UserAccounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."UserAccounts"', '"keyshift_build_1"."UserAccounts"', ARRAY['userId', 'Email', 'select']::name[],
 'SELECT m1.new_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
@@ -963,7 +964,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"',
 
 -- public.user
 SELECT keyshift.create_copy('"public"."user"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."user"', '"keyshift_build_1"."user"', ARRAY['id', 'UserAccountId', 'select']::name[],
 'SELECT m1.new_id, m2.new_id, t."select"
 FROM ONLY "public"."user" t
@@ -976,7 +977,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"
 
 -- public.order
 SELECT keyshift.create_copy('"public"."order"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."order"', '"keyshift_build_1"."order"', ARRAY['order', 'user', 'from', 'Order Total']::name[],
 'SELECT m1.new_id, m2.new_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
@@ -989,7 +990,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public
 
 -- public."café"
 SELECT keyshift.create_copy('"public"."café"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."café"', '"keyshift_build_1"."café"', ARRAY['clé', 'nom', 'order']::name[],
 'SELECT m1.new_id, t."nom", m2.new_id
 FROM ONLY "public"."café" t
@@ -1002,7 +1003,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"publ
 
 -- public.useraccounts
 SELECT keyshift.create_copy('"public"."useraccounts"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."useraccounts"', '"keyshift_build_1"."useraccounts"', ARRAY['userid', 'email']::name[],
 'SELECT m1.new_id, t."email"
 FROM ONLY "public"."useraccounts" t
@@ -1014,7 +1015,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '
 
 -- public."Ünïcödé"
 SELECT keyshift.create_copy('"public"."Ünïcödé"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."Ünïcödé"', '"keyshift_build_1"."Ünïcödé"', ARRAY['ïd', 'caféClé', 'ñame']::name[],
 'SELECT m1.new_id, m2.new_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
@@ -1027,7 +1028,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', 
 
 -- public."weird""name"
 SELECT keyshift.create_copy('"public"."weird""name"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."weird""name"', '"keyshift_build_1"."weird""name"', ARRAY['id"x', 'ref.id', 'user id', 'owner''s id', 'label']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."label"
 FROM ONLY "public"."weird""name" t
@@ -1042,7 +1043,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', 
 
 -- public."Bob's Table"
 SELECT keyshift.create_copy('"public"."Bob''s Table"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."Bob''s Table"', '"keyshift_build_1"."Bob''s Table"', ARRAY['id', 'weird"ref', 'Price$', 'note']::name[],
 'SELECT m1.new_id, m2.new_id, t."Price$", t."note"
 FROM ONLY "public"."Bob''s Table" t

@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -118,7 +135,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public."UserAccounts"', '"public"."UserAc
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."UserAccounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."UserAccounts_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -139,7 +156,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.user', NULL, max(old_id) FROM fres
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."user_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."user_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -162,7 +179,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.order', '"public"."order_order_seq
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."order_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."order_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -185,7 +202,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public."café"', '"public"."café_clé_se
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."café_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."café_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -208,7 +225,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.useraccounts', '"public"."useracco
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."useraccounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."useraccounts_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -231,7 +248,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public."Ünïcödé"', '"public"."Ünïc�
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."Ünïcödé_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."Ünïcödé_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -254,7 +271,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public."weird""name"', '"public"."weird""
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."weird""name_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."weird""name_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -289,7 +306,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public."UserAccounts"
 SELECT keyshift.create_copy('"public"."UserAccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."UserAccounts"', '"keyshift_build_1"."UserAccounts"', ARRAY['userId', 'Email', 'select']::name[],
 'SELECT m1.old_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
@@ -301,7 +318,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"',
 
 -- public.user
 SELECT keyshift.create_copy('"public"."user"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."user"', '"keyshift_build_1"."user"', ARRAY['id', 'UserAccountId', 'select']::name[],
 'SELECT m1.old_id, m2.old_id, t."select"
 FROM ONLY "public"."user" t
@@ -314,7 +331,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"
 
 -- public.order
 SELECT keyshift.create_copy('"public"."order"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."order"', '"keyshift_build_1"."order"', ARRAY['order', 'user', 'from', 'Order Total']::name[],
 'SELECT m1.old_id, m2.old_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
@@ -327,7 +344,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public
 
 -- public."café"
 SELECT keyshift.create_copy('"public"."café"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."café"', '"keyshift_build_1"."café"', ARRAY['clé', 'nom', 'order']::name[],
 'SELECT m1.old_id, t."nom", m2.old_id
 FROM ONLY "public"."café" t
@@ -340,7 +357,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"publ
 
 -- public.useraccounts
 SELECT keyshift.create_copy('"public"."useraccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."useraccounts"', '"keyshift_build_1"."useraccounts"', ARRAY['userid', 'email']::name[],
 'SELECT m1.old_id, t."email"
 FROM ONLY "public"."useraccounts" t
@@ -352,7 +369,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '
 
 -- public."Ünïcödé"
 SELECT keyshift.create_copy('"public"."Ünïcödé"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."Ünïcödé"', '"keyshift_build_1"."Ünïcödé"', ARRAY['ïd', 'caféClé', 'ñame']::name[],
 'SELECT m1.old_id, m2.old_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
@@ -365,7 +382,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', 
 
 -- public."weird""name"
 SELECT keyshift.create_copy('"public"."weird""name"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."weird""name"', '"keyshift_build_1"."weird""name"', ARRAY['id"x', 'ref.id', 'user id', 'owner''s id', 'label']::name[],
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."label"
 FROM ONLY "public"."weird""name" t
@@ -380,7 +397,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', 
 
 -- public."Bob's Table"
 SELECT keyshift.create_copy('"public"."Bob''s Table"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."Bob''s Table"', '"keyshift_build_1"."Bob''s Table"', ARRAY['id', 'weird"ref', 'Price$', 'note']::name[],
 'SELECT m1.old_id, m2.old_id, t."Price$", t."note"
 FROM ONLY "public"."Bob''s Table" t

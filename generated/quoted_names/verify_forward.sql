@@ -25,6 +25,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -99,7 +116,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."UserAccounts"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."UserAccounts" t) AS d (row_count, row_hash),
@@ -107,7 +124,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."UserAccounts" t
       LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.user', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."user" t) AS d (row_count, row_hash),
@@ -116,7 +133,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.order', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."order" t) AS d (row_count, row_hash),
@@ -125,7 +142,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"
       LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."café"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."café" t) AS d (row_count, row_hash),
@@ -134,7 +151,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."clé"
       LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.useraccounts', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."useraccounts" t) AS d (row_count, row_hash),
@@ -142,7 +159,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."useraccounts" t
       LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."Ünïcödé"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."Ünïcödé" t) AS d (row_count, row_hash),
@@ -151,7 +168,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ïd"
       LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."weird""name"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."weird""name" t) AS d (row_count, row_hash),
@@ -162,7 +179,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."user_ids" m3 ON m3.new_id = t."user id"
       LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner's id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public."Bob''s Table"', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."Bob's Table" t) AS d (row_count, row_hash),

@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -518,22 +535,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -1114,7 +1115,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- north.labels
 SELECT keyshift.create_copy('"north"."labels"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"north"."labels"', '"keyshift_build_1"."labels"', ARRAY['id', 'label']::name[],
 'SELECT m1.new_id, t."label"
 FROM ONLY "north"."labels" t
@@ -1126,7 +1127,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.labels', '"north"
 
 -- north.users
 SELECT keyshift.create_copy('"north"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"north"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'name']::name[],
 'SELECT m1.new_id, t."name"
 FROM ONLY "north"."users" t
@@ -1138,7 +1139,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.users', '"north".
 
 -- north.posts
 SELECT keyshift.create_copy('"north"."posts"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."north_posts_ids"', '"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_posts_ids"', '"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"north"."posts"', '"keyshift_build_1"."posts"', ARRAY['id', 'user_id', 'title']::name[],
 'SELECT m1.new_id, m2.new_id, t."title"
 FROM ONLY "north"."posts" t
@@ -1151,7 +1152,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.posts', '"north".
 
 -- south.users
 SELECT keyshift.create_copy('"south"."users"', 'keyshift_build_2', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"south"."users"', '"keyshift_build_2"."users"', ARRAY['id', 'handle']::name[],
 'SELECT m1.new_id, t."handle"
 FROM ONLY "south"."users" t
@@ -1163,7 +1164,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.users', '"south".
 
 -- south.posts
 SELECT keyshift.create_copy('"south"."posts"', 'keyshift_build_2', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."south_posts_ids"', '"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."south_posts_ids"', '"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"south"."posts"', '"keyshift_build_2"."posts"', ARRAY['id', 'user_id', 'body']::name[],
 'SELECT m1.new_id, m2.new_id, t."body"
 FROM ONLY "south"."posts" t

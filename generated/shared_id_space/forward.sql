@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -292,22 +309,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -894,7 +895,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- public.customers
 SELECT keyshift.create_copy('"public"."customers"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."customers"', '"keyshift_build_1"."customers"', ARRAY['id', 'name']::name[],
 'SELECT m1.new_id, t."name"
 FROM ONLY "public"."customers" t
@@ -906,7 +907,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.customers', '"pu
 
 -- public.employees
 SELECT keyshift.create_copy('"public"."employees"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."employees"', '"keyshift_build_1"."employees"', ARRAY['id', 'name']::name[],
 'SELECT m1.new_id, t."name"
 FROM ONLY "public"."employees" t
@@ -918,7 +919,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.employees', '"pu
 
 -- public.invoices
 SELECT keyshift.create_copy('"public"."invoices"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."invoices"', '"keyshift_build_1"."invoices"', ARRAY['id', 'customer_id', 'total']::name[],
 'SELECT m1.new_id, m2.new_id, t."total"
 FROM ONLY "public"."invoices" t
@@ -931,7 +932,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.invoices', '"pub
 
 -- public.parties
 SELECT keyshift.create_copy('"public"."parties"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."parties"', '"keyshift_build_1"."parties"', ARRAY['id', 'kind']::name[],
 'SELECT m1.new_id, t."kind"
 FROM ONLY "public"."parties" t
@@ -943,7 +944,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.parties', '"publ
 
 -- public.organizations
 SELECT keyshift.create_copy('"public"."organizations"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."organizations"', '"keyshift_build_1"."organizations"', ARRAY['id', 'legal_name']::name[],
 'SELECT m1.new_id, t."legal_name"
 FROM ONLY "public"."organizations" t
@@ -955,7 +956,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.organizations', 
 
 -- public.vendors
 SELECT keyshift.create_copy('"public"."vendors"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."vendors"', '"keyshift_build_1"."vendors"', ARRAY['id', 'name']::name[],
 'SELECT m1.new_id, t."name"
 FROM ONLY "public"."vendors" t
@@ -967,7 +968,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.vendors', '"publ
 
 -- public.ledger_entries
 SELECT keyshift.create_copy('"public"."ledger_entries"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."ledger_entries"', '"keyshift_build_1"."ledger_entries"', ARRAY['id', 'ref_key', 'amount']::name[],
 'SELECT m1.new_id, m2.new_id, t."amount"
 FROM ONLY "public"."ledger_entries" t

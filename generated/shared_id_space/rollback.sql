@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -118,7 +135,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.customers', '"public"."entity_id_s
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."customers_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."customers_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -139,7 +156,7 @@ WITH fresh AS (
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.employees', '"public"."entity_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -162,7 +179,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.invoices', '"public"."invoices_id_
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."invoices_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."invoices_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -185,7 +202,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.parties', '"public"."parties_id_se
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."parties_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."parties_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -206,7 +223,7 @@ WITH fresh AS (
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.organizations', '"public"."parties_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -227,7 +244,7 @@ WITH fresh AS (
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.vendors', '"public"."entity_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."ledger_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."ledger_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -262,7 +279,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.customers
 SELECT keyshift.create_copy('"public"."customers"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."customers"', '"keyshift_build_1"."customers"', ARRAY['id', 'name']::name[],
 'SELECT m1.old_id, t."name"
 FROM ONLY "public"."customers" t
@@ -274,7 +291,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.customers', '"pu
 
 -- public.employees
 SELECT keyshift.create_copy('"public"."employees"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."employees"', '"keyshift_build_1"."employees"', ARRAY['id', 'name']::name[],
 'SELECT m1.old_id, t."name"
 FROM ONLY "public"."employees" t
@@ -286,7 +303,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.employees', '"pu
 
 -- public.invoices
 SELECT keyshift.create_copy('"public"."invoices"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."invoices"', '"keyshift_build_1"."invoices"', ARRAY['id', 'customer_id', 'total']::name[],
 'SELECT m1.old_id, m2.old_id, t."total"
 FROM ONLY "public"."invoices" t
@@ -299,7 +316,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.invoices', '"pub
 
 -- public.parties
 SELECT keyshift.create_copy('"public"."parties"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."parties"', '"keyshift_build_1"."parties"', ARRAY['id', 'kind']::name[],
 'SELECT m1.old_id, t."kind"
 FROM ONLY "public"."parties" t
@@ -311,7 +328,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.parties', '"publ
 
 -- public.organizations
 SELECT keyshift.create_copy('"public"."organizations"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."parties_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."organizations"', '"keyshift_build_1"."organizations"', ARRAY['id', 'legal_name']::name[],
 'SELECT m1.old_id, t."legal_name"
 FROM ONLY "public"."organizations" t
@@ -323,7 +340,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.organizations', 
 
 -- public.vendors
 SELECT keyshift.create_copy('"public"."vendors"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."vendors"', '"keyshift_build_1"."vendors"', ARRAY['id', 'name']::name[],
 'SELECT m1.old_id, t."name"
 FROM ONLY "public"."vendors" t
@@ -335,7 +352,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.vendors', '"publ
 
 -- public.ledger_entries
 SELECT keyshift.create_copy('"public"."ledger_entries"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."customers_ids"', '"keyshift"."ledger_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."ledger_entries"', '"keyshift_build_1"."ledger_entries"', ARRAY['id', 'ref_key', 'amount']::name[],
 'SELECT m1.old_id, m2.old_id, t."amount"
 FROM ONLY "public"."ledger_entries" t

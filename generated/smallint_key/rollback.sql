@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -118,7 +135,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.colors', '"public"."colors_id_seq"
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."colors_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."colors_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -139,7 +156,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.sizes', NULL, max(old_id) FROM fre
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."sizes_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."sizes_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."legacy_stock_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."legacy_stock_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -162,7 +179,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.legacy_stock', '"public"."legacy_s
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."legacy_stock_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."legacy_stock_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -197,7 +214,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.colors
 SELECT keyshift.create_copy('"public"."colors"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."colors_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."colors"', '"keyshift_build_1"."colors"', ARRAY['id', 'name', 'hex']::name[],
 'SELECT m1.old_id, t."name", t."hex"
 FROM ONLY "public"."colors" t
@@ -209,7 +226,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.colors', '"publi
 
 -- public.sizes
 SELECT keyshift.create_copy('"public"."sizes"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."sizes"', '"keyshift_build_1"."sizes"', ARRAY['id', 'label']::name[],
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."sizes" t
@@ -221,7 +238,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sizes', '"public
 
 -- public.legacy_stock
 SELECT keyshift.create_copy('"public"."legacy_stock"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."legacy_stock_ids"', '"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."legacy_stock_ids"', '"keyshift"."sizes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."legacy_stock"', '"keyshift_build_1"."legacy_stock"', ARRAY['id', 'size_id', 'color_id', 'quantity']::name[],
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."quantity"
 FROM ONLY "public"."legacy_stock" t
@@ -235,7 +252,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.legacy_stock', '
 
 -- public.variants
 SELECT keyshift.create_copy('"public"."variants"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."sizes_ids"', '"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."colors_ids"', '"keyshift"."sizes_ids"', '"keyshift"."variants_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."variants"', '"keyshift_build_1"."variants"', ARRAY['id', 'sku', 'size_id', 'color_id']::name[],
 'SELECT m1.old_id, t."sku", m2.old_id, m3.old_id
 FROM ONLY "public"."variants" t

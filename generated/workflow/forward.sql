@@ -22,6 +22,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -495,22 +512,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -1218,7 +1219,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- public.lobs
 SELECT keyshift.create_copy('"public"."lobs"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."lobs"', '"keyshift_build_1"."lobs"', ARRAY['lob_id', 'lob_name', 'parent_lob_id', 'description', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
 'SELECT m1.new_id, t."lob_name", m2.new_id, t."description", m3.new_id, m4.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."lobs" t
@@ -1233,7 +1234,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['user_id', 'email', 'first_name', 'last_name', 'phone', 'lob_id', 'is_active', 'created_at', 'updated_at']::name[],
 'SELECT m1.new_id, t."email", t."first_name", t."last_name", t."phone", m2.new_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
@@ -1246,7 +1247,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.permissions
 SELECT keyshift.create_copy('"public"."permissions"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."permissions"', '"keyshift_build_1"."permissions"', ARRAY['permission_id', 'resource', 'action', 'description']::name[],
 'SELECT m1.new_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
@@ -1258,7 +1259,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"
 
 -- public.reports
 SELECT keyshift.create_copy('"public"."reports"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."reports"', '"keyshift_build_1"."reports"', ARRAY['report_id', 'report_name', 'lob_id', 'report_owner_id', 'regulation', 'frequency', 'is_active', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
 'SELECT m1.new_id, t."report_name", m2.new_id, m3.new_id, t."regulation", t."frequency", t."is_active", m4.new_id, m5.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."reports" t
@@ -1274,7 +1275,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"publ
 
 -- public.report_attributes
 SELECT keyshift.create_copy('"public"."report_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."report_attributes"', '"keyshift_build_1"."report_attributes"', ARRAY['attribute_id', 'report_id', 'attribute_name', 'data_type', 'description', 'is_primary_key', 'is_cde', 'version_number', 'master_attribute_id', 'created_by', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.new_id, m4.new_id, t."created_at"
 FROM ONLY "public"."report_attributes" t
@@ -1289,7 +1290,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attribute
 
 -- public.roles
 SELECT keyshift.create_copy('"public"."roles"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."roles"', '"keyshift_build_1"."roles"', ARRAY['role_id', 'role_name', 'description', 'is_system', 'created_at']::name[],
 'SELECT m1.new_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
@@ -1301,7 +1302,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public
 
 -- public.role_permissions
 SELECT keyshift.create_copy('"public"."role_permissions"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."role_permissions"', '"keyshift_build_1"."role_permissions"', ARRAY['role_id', 'permission_id', 'granted_by', 'granted_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."granted_at"
 FROM ONLY "public"."role_permissions" t
@@ -1315,7 +1316,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions
 
 -- public.test_cycles
 SELECT keyshift.create_copy('"public"."test_cycles"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."test_cycles"', '"keyshift_build_1"."test_cycles"', ARRAY['cycle_id', 'cycle_name', 'description', 'start_date', 'end_date', 'status', 'test_manager_id', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
 'SELECT m1.new_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.new_id, m3.new_id, m4.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."test_cycles" t
@@ -1330,7 +1331,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_cycles', '"
 
 -- public.cycle_reports
 SELECT keyshift.create_copy('"public"."cycle_reports"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."cycle_reports"', '"keyshift_build_1"."cycle_reports"', ARRAY['cycle_id', 'report_id', 'tester_id', 'status', 'started_at', 'completed_at', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."status", t."started_at", t."completed_at", m4.new_id, m5.new_id, t."created_at", t."updated_at"
 FROM ONLY "public"."cycle_reports" t
@@ -1346,7 +1347,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', 
 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['audit_id', 'user_id', 'action', 'table_name', 'record_id', 'cycle_id', 'report_id', 'old_values', 'new_values', 'ip_address', 'timestamp']::name[],
 'SELECT m1.new_id, m2.new_id, t."action", t."table_name", t."record_id", m3.new_id, m4.new_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
 FROM ONLY "public"."audit_logs" t
@@ -1361,7 +1362,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 
 -- public.data_profiling_rules
 SELECT keyshift.create_copy('"public"."data_profiling_rules"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."data_profiling_rules"', '"keyshift_build_1"."data_profiling_rules"', ARRAY['rule_id', 'cycle_id', 'report_id', 'attribute_id', 'rule_name', 'rule_type', 'rule_logic', 'severity', 'is_executable', 'created_by', 'updated_by', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.new_id, m6.new_id, t."created_at"
 FROM ONLY "public"."data_profiling_rules" t
@@ -1378,7 +1379,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_r
 
 -- public.llm_audit_logs
 SELECT keyshift.create_copy('"public"."llm_audit_logs"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."llm_audit_logs"', '"keyshift_build_1"."llm_audit_logs"', ARRAY['log_id', 'cycle_id', 'report_id', 'llm_provider', 'model_name', 'prompt_template', 'request_payload', 'response_payload', 'token_usage', 'execution_time_ms', 'executed_by', 'executed_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.new_id, t."executed_at"
 FROM ONLY "public"."llm_audit_logs" t
@@ -1393,7 +1394,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs',
 
 -- public.sample_selections
 SELECT keyshift.create_copy('"public"."sample_selections"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."sample_selections"', '"keyshift_build_1"."sample_selections"', ARRAY['sample_id', 'cycle_id', 'report_id', 'sample_identifier', 'sample_data', 'selection_method', 'selected_by', 'approved_by', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."sample_identifier", t."sample_data", t."selection_method", m4.new_id, m5.new_id, t."created_at"
 FROM ONLY "public"."sample_selections" t
@@ -1409,7 +1410,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selection
 
 -- public.rfi_requests
 SELECT keyshift.create_copy('"public"."rfi_requests"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."rfi_requests"', '"keyshift_build_1"."rfi_requests"', ARRAY['rfi_id', 'cycle_id', 'report_id', 'sample_id', 'attribute_id', 'data_owner_id', 'requested_by', 'question', 'response', 'due_date', 'status', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, m7.new_id, t."question", t."response", t."due_date", t."status", t."created_at"
 FROM ONLY "public"."rfi_requests" t
@@ -1427,7 +1428,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '
 
 -- public.user_roles
 SELECT keyshift.create_copy('"public"."user_roles"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."user_roles"', '"keyshift_build_1"."user_roles"', ARRAY['user_id', 'role_id', 'assigned_by', 'assigned_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."assigned_at"
 FROM ONLY "public"."user_roles" t
@@ -1441,7 +1442,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"p
 
 -- public.workflow_phases
 SELECT keyshift.create_copy('"public"."workflow_phases"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."workflow_phases"', '"keyshift_build_1"."workflow_phases"', ARRAY['phase_id', 'cycle_id', 'report_id', 'phase_name', 'status', 'planned_start_date', 'planned_end_date', 'actual_start_date', 'actual_end_date', 'started_by', 'completed_by', 'notes', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.new_id, m5.new_id, t."notes", t."created_at"
 FROM ONLY "public"."workflow_phases" t
@@ -1457,7 +1458,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases'
 
 -- public.cycle_report_planning_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_planning_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."cycle_report_planning_attributes"', '"keyshift_build_1"."cycle_report_planning_attributes"', ARRAY['id', 'cycle_id', 'report_id', 'attribute_id', 'phase_id', 'information_security_classification', 'is_scoped', 'approved_by', 'approved_at', 'created_by', 'updated_by', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."information_security_classification", t."is_scoped", m6.new_id, t."approved_at", m7.new_id, m8.new_id, t."created_at"
 FROM ONLY "public"."cycle_report_planning_attributes" t
@@ -1476,7 +1477,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_pla
 
 -- public.cycle_report_scoping_attributes
 SELECT keyshift.create_copy('"public"."cycle_report_scoping_attributes"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."cycle_report_scoping_attributes"', '"keyshift_build_1"."cycle_report_scoping_attributes"', ARRAY['id', 'planning_attribute_id', 'cycle_id', 'report_id', 'version', 'is_in_scope', 'tester_rationale', 'decision', 'decided_by', 'decided_at', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.new_id, t."decided_at", t."created_at"
 FROM ONLY "public"."cycle_report_scoping_attributes" t
@@ -1492,7 +1493,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_sco
 
 -- public.test_executions
 SELECT keyshift.create_copy('"public"."test_executions"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."test_executions"', '"keyshift_build_1"."test_executions"', ARRAY['execution_id', 'cycle_id', 'report_id', 'phase_id', 'sample_id', 'attribute_id', 'result', 'expected_value', 'actual_value', 'executed_by', 'executed_at', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, m6.new_id, t."result", t."expected_value", t."actual_value", m7.new_id, t."executed_at", t."created_at"
 FROM ONLY "public"."test_executions" t
@@ -1510,7 +1511,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions'
 
 -- public.observations
 SELECT keyshift.create_copy('"public"."observations"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."observations"', '"keyshift_build_1"."observations"', ARRAY['observation_id', 'cycle_id', 'report_id', 'test_execution_id', 'attribute_id', 'title', 'description', 'severity', 'status', 'assigned_to', 'created_by', 'updated_by', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, m4.new_id, m5.new_id, t."title", t."description", t."severity", t."status", m6.new_id, m7.new_id, m8.new_id, t."created_at"
 FROM ONLY "public"."observations" t

@@ -25,6 +25,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL search_path = pg_catalog, pg_temp;
@@ -219,7 +236,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.lobs', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."lobs" t) AS d (row_count, row_hash),
@@ -230,7 +247,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
       LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.users', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."users" t) AS d (row_count, row_hash),
@@ -239,7 +256,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
       LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.permissions', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."permissions" t) AS d (row_count, row_hash),
@@ -247,7 +264,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."permissions" t
       LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.reports', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."reports" t) AS d (row_count, row_hash),
@@ -259,7 +276,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
       LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.report_attributes', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."report_attributes" t) AS d (row_count, row_hash),
@@ -270,7 +287,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.new_id = t."master_attribute_id"
       LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.roles', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."roles" t) AS d (row_count, row_hash),
@@ -278,7 +295,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."roles" t
       LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."permissions_ids"', '"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.role_permissions', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."role_permissions" t) AS d (row_count, row_hash),
@@ -288,7 +305,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."permissions_ids" m2 ON m2.new_id = t."permission_id"
       LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."granted_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.test_cycles', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."test_cycles" t) AS d (row_count, row_hash),
@@ -299,7 +316,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
       LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.cycle_reports', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_reports" t) AS d (row_count, row_hash),
@@ -311,7 +328,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
       LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.audit_logs', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."audit_logs" t) AS d (row_count, row_hash),
@@ -322,7 +339,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.new_id = t."cycle_id"
       LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.data_profiling_rules', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."data_profiling_rules" t) AS d (row_count, row_hash),
@@ -335,7 +352,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."created_by"
       LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."updated_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.llm_audit_logs', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."llm_audit_logs" t) AS d (row_count, row_hash),
@@ -346,7 +363,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
       LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."executed_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.sample_selections', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."sample_selections" t) AS d (row_count, row_hash),
@@ -358,7 +375,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."selected_by"
       LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.rfi_requests', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."rfi_requests" t) AS d (row_count, row_hash),
@@ -372,7 +389,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."data_owner_id"
       LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."requested_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."roles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.user_roles', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."user_roles" t) AS d (row_count, row_hash),
@@ -382,7 +399,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."roles_ids" m2 ON m2.new_id = t."role_id"
       LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."assigned_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.workflow_phases', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."workflow_phases" t) AS d (row_count, row_hash),
@@ -394,7 +411,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."started_by"
       LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."completed_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.cycle_report_planning_attributes', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_report_planning_attributes" t) AS d (row_count, row_hash),
@@ -409,7 +426,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
       LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.cycle_report_scoping_attributes', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."cycle_report_scoping_attributes" t) AS d (row_count, row_hash),
@@ -421,7 +438,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"
       LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."decided_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.test_executions', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."test_executions" t) AS d (row_count, row_hash),
@@ -435,7 +452,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."report_attributes_ids" m6 ON m6.new_id = t."attribute_id"
       LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."executed_by") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.observations', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."observations" t) AS d (row_count, row_hash),

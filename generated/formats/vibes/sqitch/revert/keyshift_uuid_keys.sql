@@ -23,6 +23,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -95,7 +112,7 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -118,7 +135,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_id_seq"',
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -141,7 +158,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.journals', '"public"."journals_id_
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."journals_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."journals_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -164,7 +181,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.audit_logs', '"public"."audit_logs
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."audit_logs_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."audit_logs_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."reminders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reminders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -187,7 +204,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.reminders', '"public"."reminders_i
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."reminders_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."reminders_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -210,7 +227,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.tags', '"public"."tags_id_seq"', m
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."tags_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."tags_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."secret_tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -233,7 +250,7 @@ INSERT INTO keyshift.fresh_ids SELECT 'public.secret_tags', '"public"."secret_ta
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."secret_tags_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."secret_tags_ids" WHERE new_id = u $keyshift$;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_sessions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
@@ -268,7 +285,7 @@ CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'email', 'display_name', 'password_hash', 'is_active', 'timezone', 'created_at', 'updated_at']::name[],
 'SELECT m1.old_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
@@ -280,7 +297,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.journals
 SELECT keyshift.create_copy('"public"."journals"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."journals"', '"keyshift_build_1"."journals"', ARRAY['id', 'user_id', 'title', 'body', 'mood', 'is_private', 'created_at', 'updated_at', 'deleted_at']::name[],
 'SELECT m1.old_id, m2.old_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
 FROM ONLY "public"."journals" t
@@ -293,7 +310,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"pub
 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['id', 'user_id', 'action', 'entity_type', 'entity_id', 'details', 'ip_address', 'created_at']::name[],
 'SELECT m1.old_id, m2.old_id, t."action", t."entity_type", CASE WHEN t."entity_type"::text = ''journal'' THEN m3.old_id END, t."details", t."ip_address", t."created_at"
 FROM ONLY "public"."audit_logs" t
@@ -307,7 +324,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 
 -- public.reminders
 SELECT keyshift.create_copy('"public"."reminders"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."reminders"', '"keyshift_build_1"."reminders"', ARRAY['id', 'user_id', 'journal_id', 'remind_at', 'message', 'is_sent', 'created_at']::name[],
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."remind_at", t."message", t."is_sent", t."created_at"
 FROM ONLY "public"."reminders" t
@@ -321,7 +338,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reminders', '"pu
 
 -- public.tags
 SELECT keyshift.create_copy('"public"."tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."tags"', '"keyshift_build_1"."tags"', ARRAY['id', 'user_id', 'name', 'color', 'created_at']::name[],
 'SELECT m1.old_id, m2.old_id, t."name", t."color", t."created_at"
 FROM ONLY "public"."tags" t
@@ -334,7 +351,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"
 
 -- public.journal_tags
 SELECT keyshift.create_copy('"public"."journal_tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."journal_tags"', '"keyshift_build_1"."journal_tags"', ARRAY['journal_id', 'tag_id', 'tagged_at']::name[],
 'SELECT m1.old_id, m2.old_id, t."tagged_at"
 FROM ONLY "public"."journal_tags" t
@@ -347,7 +364,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '
 
 -- public.secret_tags
 SELECT keyshift.create_copy('"public"."secret_tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."secret_tags"', '"keyshift_build_1"."secret_tags"', ARRAY['id', 'tag_id', 'hint', 'encrypted_label', 'created_at']::name[],
 'SELECT m1.old_id, m2.old_id, t."hint", t."encrypted_label", t."created_at"
 FROM ONLY "public"."secret_tags" t
@@ -360,7 +377,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"
 
 -- public.user_sessions
 SELECT keyshift.create_copy('"public"."user_sessions"', 'keyshift_build_1', false) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."user_sessions"', '"keyshift_build_1"."user_sessions"', ARRAY['id', 'user_id', 'token_hash', 'user_agent', 'created_at', 'expires_at', 'revoked_at']::name[],
 'SELECT m1.old_id, m2.old_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
 FROM ONLY "public"."user_sessions" t

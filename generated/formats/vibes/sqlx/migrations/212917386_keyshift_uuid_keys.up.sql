@@ -441,6 +441,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 -- Progress for whoever watches psql: after each long step an INFO line
 -- (shown whatever client_min_messages says) names the step and its table
 -- with the table's row estimate, the step's time and the time so far.
@@ -765,22 +782,6 @@ BEGIN
         END;
     END LOOP;
 END
-$keyshift$;
-
--- Raises work_mem, for this transaction only, until the maps a copy (or a
--- comparison) joins fit in memory together: then the planner hashes the
--- maps and reads the table once, where it would otherwise hash the
--- (wider) table or spill both to disk. The hash is allowed at most the
--- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
--- of rows) are hashed in batches on disk, slower, rather than in memory
--- the server may not have. Never lowers work_mem. Returns the setting.
-CREATE FUNCTION keyshift.fit_maps(maps regclass[]) RETURNS text
-LANGUAGE sql AS $keyshift$
-    SELECT set_config('work_mem',
-        greatest(pg_size_bytes(current_setting('work_mem')),
-                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
-                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
-                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
 $keyshift$;
 
 -- Refuses what a copy cannot carry, naming it.
@@ -1378,7 +1379,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum;
 
 -- public.users
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'email', 'display_name', 'password_hash', 'is_active', 'timezone', 'created_at', 'updated_at']::name[],
 'SELECT m1.new_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
@@ -1390,7 +1391,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 
 -- public.journals
 SELECT keyshift.create_copy('"public"."journals"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."journals"', '"keyshift_build_1"."journals"', ARRAY['id', 'user_id', 'title', 'body', 'mood', 'is_private', 'created_at', 'updated_at', 'deleted_at']::name[],
 'SELECT m1.new_id, m2.new_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
 FROM ONLY "public"."journals" t
@@ -1403,7 +1404,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"pub
 
 -- public.audit_logs
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['id', 'user_id', 'action', 'entity_type', 'entity_id', 'details', 'ip_address', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, t."action", t."entity_type", CASE WHEN t."entity_type"::text = ''journal'' THEN m3.new_id END, t."details", t."ip_address", t."created_at"
 FROM ONLY "public"."audit_logs" t
@@ -1417,7 +1418,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 
 -- public.reminders
 SELECT keyshift.create_copy('"public"."reminders"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."reminders"', '"keyshift_build_1"."reminders"', ARRAY['id', 'user_id', 'journal_id', 'remind_at', 'message', 'is_sent', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, m3.new_id, t."remind_at", t."message", t."is_sent", t."created_at"
 FROM ONLY "public"."reminders" t
@@ -1431,7 +1432,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reminders', '"pu
 
 -- public.tags
 SELECT keyshift.create_copy('"public"."tags"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."tags"', '"keyshift_build_1"."tags"', ARRAY['id', 'user_id', 'name', 'color', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, t."name", t."color", t."created_at"
 FROM ONLY "public"."tags" t
@@ -1444,7 +1445,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"
 
 -- public.journal_tags
 SELECT keyshift.create_copy('"public"."journal_tags"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."journal_tags"', '"keyshift_build_1"."journal_tags"', ARRAY['journal_id', 'tag_id', 'tagged_at']::name[],
 'SELECT m1.new_id, m2.new_id, t."tagged_at"
 FROM ONLY "public"."journal_tags" t
@@ -1457,7 +1458,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '
 
 -- public.secret_tags
 SELECT keyshift.create_copy('"public"."secret_tags"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."secret_tags"', '"keyshift_build_1"."secret_tags"', ARRAY['id', 'tag_id', 'hint', 'encrypted_label', 'created_at']::name[],
 'SELECT m1.new_id, m2.new_id, t."hint", t."encrypted_label", t."created_at"
 FROM ONLY "public"."secret_tags" t
@@ -1470,7 +1471,7 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"
 
 -- public.user_sessions
 SELECT keyshift.create_copy('"public"."user_sessions"', 'keyshift_build_1', true) IS NOT NULL AS created;
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."user_sessions"', '"keyshift_build_1"."user_sessions"', ARRAY['id', 'user_id', 'token_hash', 'user_agent', 'created_at', 'expires_at', 'revoked_at']::name[],
 'SELECT m1.new_id, m2.new_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
 FROM ONLY "public"."user_sessions" t
@@ -1545,6 +1546,23 @@ BEGIN
     END IF;
 END
 $keyshift$;
+-- Raises work_mem, for this transaction only, until the maps a copy (or a
+-- comparison) joins fit in memory together: then the planner hashes the
+-- maps and reads the table once, where it would otherwise hash the
+-- (wider) table or spill both to disk. The hash is allowed at most the
+-- larger of 2 GB and maintenance_work_mem: bigger maps (tens of millions
+-- of rows) are hashed in batches on disk, slower, rather than in memory
+-- the server may not have. Never lowers work_mem. Returns the setting.
+-- Session-local, as keyshift_assert is: a file that reads the maps may
+-- run where forward created none of keyshift's functions.
+CREATE OR REPLACE FUNCTION pg_temp.keyshift_fit_maps(maps regclass[]) RETURNS text
+LANGUAGE sql AS $keyshift$
+    SELECT set_config('work_mem',
+        greatest(pg_size_bytes(current_setting('work_mem')),
+                 ceil(least((SELECT sum(pg_relation_size(m)) FROM unnest(maps) AS m) * 1.25,
+                            greatest(pg_size_bytes('2GB'), pg_size_bytes(current_setting('maintenance_work_mem'))))
+                      / current_setting('hash_mem_multiplier')::float8))::bigint / 1024 + 1 || 'kB', true)
+$keyshift$;
 
 -- keyshift: ends the implicit transaction the helpers above ran in.
 COMMIT;
@@ -1617,7 +1635,7 @@ SELECT pg_temp.keyshift_assert(c.convalidated IS NOT NULL AND pg_get_constraintd
 FROM keyshift.foreign_key k
 LEFT JOIN pg_constraint c ON c.conrelid = to_regclass(k.table_name) AND c.conname = k.name;
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.users', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."users" t) AS d (row_count, row_hash),
@@ -1625,7 +1643,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       FROM ONLY "public"."users" t
       LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.journals', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."journals" t) AS d (row_count, row_hash),
@@ -1634,7 +1652,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.audit_logs', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."audit_logs" t) AS d (row_count, row_hash),
@@ -1644,7 +1662,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
       LEFT JOIN "keyshift"."journals_ids" m3 ON t."entity_type"::text = 'journal' AND m3.new_id = t."entity_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.reminders', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."reminders" t) AS d (row_count, row_hash),
@@ -1654,7 +1672,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
       LEFT JOIN "keyshift"."journals_ids" m3 ON m3.new_id = t."journal_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.tags', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."tags" t) AS d (row_count, row_hash),
@@ -1663,7 +1681,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.journal_tags', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."journal_tags" t) AS d (row_count, row_hash),
@@ -1672,7 +1690,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."journal_id"
       LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.secret_tags', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."secret_tags" t) AS d (row_count, row_hash),
@@ -1681,7 +1699,7 @@ FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "k
       LEFT JOIN "keyshift"."secret_tags_ids" m1 ON m1.new_id = t."id"
       LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id") AS now (n, h);
 
-SELECT keyshift.fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
+SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT pg_temp.keyshift_assert(d.row_count = now.n AND d.row_hash = now.h,
        format('rows of %s, translated back through the id maps, differ from before forward (%s rows then, %s now)', 'public.user_sessions', d.row_count, now.n))
 FROM (SELECT count(*), coalesce(sum(hash_record_extended(t, 0)), 0) FROM ONLY "keyshift_before_1"."user_sessions" t) AS d (row_count, row_hash),
