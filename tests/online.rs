@@ -258,21 +258,8 @@ fn online_phases_under_a_concurrent_writer() {
     let concurrent = matrix::online::concurrent(&bundle);
     for file in matrix::online::sequence(&bundle) {
         let started = Instant::now();
-        if concurrent.contains(&file) {
-            let sessions = matrix::online::SESSIONS;
-            for (i, ran) in db
-                .psql_file_sessions(&bundle.join(&file), Some(&bundle), sessions)
-                .into_iter()
-                .enumerate()
-            {
-                ran.unwrap_or_else(|e| {
-                    panic!("{file} failed under the writer in session {i} of {sessions}: {e}")
-                });
-            }
-        } else {
-            db.psql_file(&bundle.join(&file), Some(&bundle))
-                .unwrap_or_else(|e| panic!("{file} failed under the writer: {e}"));
-        }
+        matrix::online::run_file(&db, &bundle, &file, &concurrent)
+            .unwrap_or_else(|e| panic!("{file} failed under the writer: {e}"));
         eprintln!(
             "online under a writer: {file} took {:.2} s",
             started.elapsed().as_secs_f64()

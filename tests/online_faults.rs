@@ -53,6 +53,42 @@ fn bundle(case: &Case, work: &Path) -> PathBuf {
     dir
 }
 
+/// The case loaded on a server, its bundle written beside it, and the
+/// state it started in.
+struct Loaded<'s> {
+    case: Case,
+    bundle: PathBuf,
+    db: Database<'s>,
+    start: Exact,
+    _work: tempfile::TempDir,
+}
+
+impl<'s> Loaded<'s> {
+    fn on(server: &'s Server) -> Loaded<'s> {
+        let case = case();
+        let work = tempfile::tempdir().expect("temp dir");
+        let bundle = bundle(&case, work.path());
+        let db = matrix::load(server, &case, work.path());
+        let start = Exact::of(&db);
+        Loaded {
+            case,
+            bundle,
+            db,
+            start,
+            _work: work,
+        }
+    }
+
+    /// A copy of the loaded database after preflight.sql and expand.sql.
+    fn expanded(&self, server: &'s Server, prefix: &str) -> Database<'s> {
+        let db = server.copy_database(prefix, &self.db);
+        for file in ["preflight.sql", "expand.sql"] {
+            run(&db, &self.bundle, file);
+        }
+        db
+    }
+}
+
 fn run(db: &Database, bundle: &Path, file: &str) {
     db.psql_file(&bundle.join(file), Some(bundle))
         .unwrap_or_else(|e| panic!("{file} failed on {}: {e}", db.name()));
@@ -181,71 +217,68 @@ fn phases_killed_after_their_statements() {
     let Some(server) = support::server_or_skip() else {
         return;
     };
-    let case = case();
-    let work = tempfile::tempdir().expect("temp dir");
-    let bundle = bundle(&case, work.path());
-    let loaded = matrix::load(server, &case, work.path());
-    let start = Exact::of(&loaded);
+    let setup = Loaded::on(server);
+    let (bundle, loaded, start) = (&setup.bundle, &setup.db, &setup.start);
 
     kill_file(
         server,
-        &bundle,
-        &loaded,
+        bundle,
+        loaded,
         "expand.sql",
         stride(8),
-        &start,
+        start,
         false,
     );
 
-    let backfilled = server.copy_database("online_backfilled", &loaded);
+    let backfilled = server.copy_database("online_backfilled", loaded);
     for file in ["preflight.sql", "expand.sql", "backfill.sql"] {
-        run(&backfilled, &bundle, file);
+        run(&backfilled, bundle, file);
     }
     kill_file(
         server,
-        &bundle,
+        bundle,
         &backfilled,
         "abort.sql",
         stride(3),
-        &start,
+        start,
         true,
     );
 
     kill_file(
         server,
-        &bundle,
+        bundle,
         &backfilled,
         "verify_shadow.sql",
         stride(3),
-        &start,
+        start,
         false,
     );
 
     let verified = server.copy_database("online_verified", &backfilled);
-    run(&verified, &bundle, "verify_shadow.sql");
-    kill_file(server, &bundle, &verified, "catch_up.sql", 1, &start, false);
+    run(&verified, bundle, "verify_shadow.sql");
+    kill_file(server, bundle, &verified, "catch_up.sql", 1, start, false);
 
     let caught_up = server.copy_database("online_caught_up", &verified);
-    run(&caught_up, &bundle, "catch_up.sql");
+    run(&caught_up, bundle, "catch_up.sql");
     kill_file(
         server,
-        &bundle,
+        bundle,
         &caught_up,
         "cutover.sql",
         stride(3),
-        &start,
+        start,
         false,
     );
 
     let cut_over = server.copy_database("online_cut_over", &caught_up);
-    run(&cut_over, &bundle, "cutover.sql");
+    run(&cut_over, bundle, "cutover.sql");
     kill_file(
         server,
-        &bundle,
+        bundle,
         &cut_over,
         "validate.sql",
         stride(3),
-        &start,
+        start,
         false,
     );
 }
@@ -305,24 +338,22 @@ fn backfill_killed_in_each_batch_resumes() {
     let Some(server) = support::server_or_skip() else {
         return;
     };
-    let case = case();
-    let work = tempfile::tempdir().expect("temp dir");
-    let bundle = bundle(&case, work.path());
-    let loaded = matrix::load(server, &case, work.path());
-    let start = Exact::of(&loaded);
-    let (writes, _) = case.writes.clone().expect("online_shop has writes.sql");
+    let loaded = Loaded::on(server);
+    let (bundle, start) = (&loaded.bundle, &loaded.start);
+    let (writes, _) = loaded
+        .case
+        .writes
+        .clone()
+        .expect("online_shop has writes.sql");
     // The state to end in: the same writes, without any migration.
-    let reference = server.copy_database("online_reference", &loaded);
+    let reference = server.copy_database("online_reference", &loaded.db);
     reference
         .psql_file(&writes, writes.parent())
         .expect("writes without a migration");
     let expected = Exact::of(&reference);
 
-    let expanded = server.copy_database("online_expanded", &loaded);
-    for file in ["preflight.sql", "expand.sql"] {
-        run(&expanded, &bundle, file);
-    }
-    let backfill = small_batches(&bundle, 100);
+    let expanded = loaded.expanded(server, "online_expanded");
+    let backfill = small_batches(bundle, 100);
     let mut k = 1;
     let mut killed = 0;
     loop {
@@ -333,7 +364,7 @@ fn backfill_killed_in_each_batch_resumes() {
         }
         let db = server.copy_database("online_batch_fault", &expanded);
         arm(&db, k, false);
-        let outcome = db.psql_file(&bundle.join(&backfill), Some(&bundle));
+        let outcome = db.psql_file(&bundle.join(&backfill), Some(bundle));
         disarm(&db);
         match outcome {
             Ok(_) => break,
@@ -342,10 +373,10 @@ fn backfill_killed_in_each_batch_resumes() {
         }
         db.psql_file(&writes, writes.parent())
             .unwrap_or_else(|e| panic!("writes after the kill in batch {k} failed: {e}"));
-        run(&db, &bundle, &backfill);
+        run(&db, bundle, &backfill);
         finish_and_roll_back(
             &db,
-            &bundle,
+            bundle,
             Some("backfill.sql"),
             &expected,
             &format!("backfill killed in batch {k}, resumed"),
@@ -366,14 +397,11 @@ fn backfill_killed_in_each_batch_resumes() {
     // abort after a kill in the middle of the backfill.
     let db = server.copy_database("online_batch_abort", &expanded);
     arm(&db, k / 2, false);
-    assert!(
-        db.psql_file(&bundle.join(&backfill), Some(&bundle))
-            .is_err()
-    );
+    assert!(db.psql_file(&bundle.join(&backfill), Some(bundle)).is_err());
     disarm(&db);
-    run(&db, &bundle, "abort.sql");
-    run(&db, &bundle, "verify_rollback.sql");
-    if let Err(e) = Exact::of(&db).compare(&start, "abort after a killed backfill") {
+    run(&db, bundle, "abort.sql");
+    run(&db, bundle, "verify_rollback.sql");
+    if let Err(e) = Exact::of(&db).compare(start, "abort after a killed backfill") {
         panic!("{e}");
     }
 }
@@ -388,22 +416,16 @@ fn backfill_in_two_sessions_finishes_when_one_is_killed() {
     let Some(server) = support::server_or_skip() else {
         return;
     };
-    let case = case();
-    let work = tempfile::tempdir().expect("temp dir");
-    let bundle = bundle(&case, work.path());
-    let loaded = matrix::load(server, &case, work.path());
-    let start = Exact::of(&loaded);
-    let expanded = server.copy_database("online_expanded", &loaded);
-    for file in ["preflight.sql", "expand.sql"] {
-        run(&expanded, &bundle, file);
-    }
-    let backfill = small_batches(&bundle, 100);
+    let loaded = Loaded::on(server);
+    let (bundle, start) = (&loaded.bundle, &loaded.start);
+    let expanded = loaded.expanded(server, "online_expanded");
+    let backfill = small_batches(bundle, 100);
     let mut k = 1;
     let mut killed = Vec::new();
     loop {
         let db = server.copy_database("online_sessions_fault", &expanded);
         arm(&db, k, false);
-        let outcomes = db.psql_file_sessions(&bundle.join(&backfill), Some(&bundle), 2);
+        let outcomes = db.psql_file_sessions(&bundle.join(&backfill), Some(bundle), 2);
         disarm(&db);
         let lost = outcomes
             .iter()
@@ -431,9 +453,9 @@ fn backfill_in_two_sessions_finishes_when_one_is_killed() {
         );
         finish_and_roll_back(
             &db,
-            &bundle,
+            bundle,
             Some("backfill.sql"),
-            &start,
+            start,
             &format!("backfill in two sessions, one killed in batch {k}, the other finishing"),
         );
         killed.push(k);
@@ -466,20 +488,14 @@ fn backfill_survives_an_immediate_stop() {
             return;
         }
     };
-    let case = case();
-    let work = tempfile::tempdir().expect("temp dir");
-    let bundle = bundle(&case, work.path());
-    let loaded = matrix::load(&server, &case, work.path());
-    let start = Exact::of(&loaded);
-    let db = server.copy_database("online_stop", &loaded);
-    for file in ["preflight.sql", "expand.sql"] {
-        run(&db, &bundle, file);
-    }
-    let backfill = small_batches(&bundle, 100);
+    let loaded = Loaded::on(&server);
+    let (bundle, start) = (&loaded.bundle, &loaded.start);
+    let db = loaded.expanded(&server, "online_stop");
+    let backfill = small_batches(bundle, 100);
     arm(&db, 8, true);
     db.psql_sql("CHECKPOINT").expect("checkpoint");
     let mut child = db
-        .file_command(&bundle.join(&backfill), Some(&bundle))
+        .file_command(&bundle.join(&backfill), Some(bundle))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -501,12 +517,12 @@ fn backfill_survives_an_immediate_stop() {
         .expect("immediate stop and start");
     let _ = child.wait();
     disarm(&db);
-    run(&db, &bundle, &backfill);
+    run(&db, bundle, &backfill);
     finish_and_roll_back(
         &db,
-        &bundle,
+        bundle,
         Some("backfill.sql"),
-        &start,
+        start,
         "backfill stopped by an immediate stop, resumed",
     );
     eprintln!("online faults: backfill.sql resumed after an immediate stop in its 8th batch");
@@ -524,15 +540,9 @@ fn map_batches_that_collide_run_again() {
     let Some(server) = support::server_or_skip() else {
         return;
     };
-    let case = case();
-    let work = tempfile::tempdir().expect("temp dir");
-    let bundle = bundle(&case, work.path());
-    let loaded = matrix::load(server, &case, work.path());
-    let expected = Exact::of(&loaded);
-    let db = server.copy_database("online_map_collision", &loaded);
-    for file in ["preflight.sql", "expand.sql"] {
-        run(&db, &bundle, file);
-    }
+    let loaded = Loaded::on(server);
+    let (bundle, expected) = (&loaded.bundle, &loaded.start);
+    let db = loaded.expanded(server, "online_map_collision");
     db.psql_sql(
         "CREATE SEQUENCE public.test_collisions;
          CREATE FUNCTION public.test_collide() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -550,8 +560,8 @@ fn map_batches_that_collide_run_again() {
              FOR EACH ROW EXECUTE FUNCTION public.test_collide();",
     )
     .expect("arm the collisions");
-    let backfill = small_batches(&bundle, 100);
-    run(&db, &bundle, &backfill);
+    let backfill = small_batches(bundle, 100);
+    run(&db, bundle, &backfill);
     let raised = db.query_rows("SELECT last_value FROM public.test_collisions;");
     assert!(
         raised.iter().any(|w| w.parse::<i64>().is_ok_and(|n| n > 2)),
@@ -565,9 +575,9 @@ fn map_batches_that_collide_run_again() {
     .expect("disarm the collisions");
     finish_and_roll_back(
         &db,
-        &bundle,
+        bundle,
         Some("backfill.sql"),
-        &expected,
+        expected,
         "map batches that collided, run again",
     );
 }

@@ -1107,6 +1107,14 @@ fn sequence(mode: Mode) -> &'static [&'static str] {
     }
 }
 
+/// The stages of `mode` that may run in several sessions at once.
+fn concurrent(mode: Mode) -> &'static [&'static str] {
+    match mode {
+        Mode::Maintenance => &CONCURRENT,
+        Mode::Online => &online::CONCURRENT,
+    }
+}
+
 /// The file of `stage` in `mode`.
 fn file_of(mode: Mode, stage: &str) -> &'static str {
     stages(mode)
@@ -1124,13 +1132,9 @@ fn commands(mode: Mode, maps: bool) -> Vec<String> {
         Mode::Maintenance => "forward",
         Mode::Online => "backfill",
     };
-    let concurrent = match mode {
-        Mode::Maintenance => &CONCURRENT[..],
-        Mode::Online => &online::CONCURRENT[..],
-    };
     let mut commands = Vec::new();
     for stage in sequence(mode) {
-        let command = if concurrent.contains(stage) {
+        let command = if concurrent(mode).contains(stage) {
             // Two sessions, as an example; the next file refuses to run
             // until every batch is done, so `wait`'s status is not needed.
             format!(
@@ -1188,10 +1192,7 @@ fn plan_json(plan: &Plan, common: &Common, w: &mut impl io::Write) -> io::Result
         run,
         run_order: stages.iter().map(|(stage, _)| *stage).collect(),
         sequence: sequence(plan.mode).to_vec(),
-        concurrent: match plan.mode {
-            Mode::Maintenance => CONCURRENT.to_vec(),
-            Mode::Online => online::CONCURRENT.to_vec(),
-        },
+        concurrent: concurrent(plan.mode).to_vec(),
         alongside: ALONGSIDE
             .iter()
             .map(|(what, file)| (*what, vec![*file]))

@@ -8,10 +8,10 @@
 
 use super::{
     Case, assert_blockers_said, assert_id_lookups, assert_no_meta_command_ran, assert_same,
-    assert_same_schema, can_dump, load, read_ddl, run_analyze, run_bundle_file, run_monitor,
-    run_pipeline, schema_state,
+    assert_same_schema, can_dump, load, read_ddl, run_analyze, run_monitor, run_pipeline,
+    schema_state,
 };
-use crate::support::Server;
+use crate::support::{Database, Server};
 use keyshift::plan::Mode;
 use std::path::Path;
 
@@ -24,12 +24,22 @@ pub fn online(case: &Case) -> Case {
 
 /// The stages of the forward path, as plan.json publishes them.
 pub fn sequence(bundle: &Path) -> Vec<String> {
+    stage_files(bundle, "sequence")
+}
+
+/// The files of the stages plan.json lists as `concurrent`.
+pub fn concurrent(bundle: &Path) -> Vec<String> {
+    stage_files(bundle, "concurrent")
+}
+
+/// The file of each stage plan.json's list `key` names, from its `run`.
+fn stage_files(bundle: &Path, key: &str) -> Vec<String> {
     let text = std::fs::read_to_string(bundle.join("plan.json")).expect("plan.json");
     let json: serde_json::Value = serde_json::from_str(&text).expect("plan.json is JSON");
     let run = &json["run"];
-    json["sequence"]
+    json[key]
         .as_array()
-        .expect("plan.json has a sequence")
+        .unwrap_or_else(|| panic!("plan.json has no list {key}"))
         .iter()
         .map(|s| {
             let stage = s.as_str().expect("a stage name");
@@ -41,27 +51,32 @@ pub fn sequence(bundle: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The files of the stages plan.json lists as `concurrent`.
-pub fn concurrent(bundle: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(bundle.join("plan.json")).expect("plan.json");
-    let json: serde_json::Value = serde_json::from_str(&text).expect("plan.json is JSON");
-    json["concurrent"]
-        .as_array()
-        .expect("plan.json has a concurrent list")
-        .iter()
-        .map(|s| {
-            let stage = s.as_str().expect("a stage name");
-            json["run"][stage][0]
-                .as_str()
-                .unwrap_or_else(|| panic!("stage {stage} has no file in run"))
-                .to_string()
-        })
-        .collect()
-}
-
 /// Sessions a test gives each `concurrent` stage: two, as on the
 /// machines CI runs on, so that the batches are shared.
 pub const SESSIONS: usize = 2;
+
+/// Runs `file` of the bundle, in `SESSIONS` sessions at once when it is
+/// one of `concurrent`; the first failure, naming its session.
+pub fn run_file(
+    db: &Database,
+    bundle: &Path,
+    file: &str,
+    concurrent: &[String],
+) -> Result<(), String> {
+    if !concurrent.iter().any(|c| c == file) {
+        return db
+            .psql_file(&bundle.join(file), Some(bundle))
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+    }
+    db.psql_file_sessions(&bundle.join(file), Some(bundle), SESSIONS)
+        .into_iter()
+        .enumerate()
+        .try_for_each(|(i, ran)| {
+            ran.map(|_| ())
+                .map_err(|e| format!("in session {i} of {SESSIONS}: {e}"))
+        })
+}
 
 /// Forward path (from plan.json's sequence) through cutover, rollback
 /// before validate.sql: identical schema and data. Expand, backfill, abort: identical again. Forward path, the
@@ -115,21 +130,8 @@ pub fn online_round_trip(server: &Server, case: &Case) {
     let concurrent = concurrent(&bundle);
     let run_all = |files: &[&str]| {
         for f in files {
-            if concurrent.iter().any(|c| c == f) {
-                for (i, ran) in db
-                    .psql_file_sessions(&bundle.join(f), Some(&bundle), SESSIONS)
-                    .into_iter()
-                    .enumerate()
-                {
-                    if let Err(e) = ran {
-                        panic!(
-                            "{f} failed in session {i} of {SESSIONS} on {}:\n{e}",
-                            db.name()
-                        );
-                    }
-                }
-            } else {
-                run_bundle_file(&db, &bundle, f);
+            if let Err(e) = run_file(&db, &bundle, f, &concurrent) {
+                panic!("{f} failed on {}:\n{e}", db.name());
             }
         }
     };
