@@ -4,8 +4,10 @@
 -- transaction, then replays the rows written meanwhile and builds the
 -- copies' indexes. The application goes on reading and writing: this file
 -- takes no lock on its tables that a write waits for.
--- Run it in several sessions at once to use several cores, for example
---   for i in 1 2; do psql -X -v ON_ERROR_STOP=1 -f backfill.sql & done; wait
+-- Each session uses one core. Run it in as many sessions at once as the
+-- server has cores to spare, leaving the application at least one; with
+-- four cores, for example:
+--   for i in 1 2 3; do psql -X -v ON_ERROR_STOP=1 -f backfill.sql & done; wait
 -- Each session takes the next batch no other session holds, and returns
 -- when every batch is done. Interrupted (a kill, a crash, Ctrl-C), a
 -- session loses at most the batch it was writing, which goes back to the
@@ -16,6 +18,7 @@
 
 SET search_path = pg_catalog, pg_temp;
 SET jit = off;
+{% include "_one_process.sql" %}
 -- Each batch and each catch-up round sees one snapshot of every table.
 SET default_transaction_isolation = 'repeatable read';
 SELECT pg_temp.keyshift_assert(to_regclass('keyshift.online_table') IS NOT NULL, 'expand.sql of plan {{ plan_hash }} has not run on this database');

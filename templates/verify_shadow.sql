@@ -9,6 +9,7 @@
 
 {% include "_assert.sql" %}
 {% include "_fit_maps.sql" %}
+{% include "_one_process.sql" %}
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 SET LOCAL search_path = pg_catalog, pg_temp;

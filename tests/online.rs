@@ -14,6 +14,9 @@
 //!   rollback still so, and the schema dump is as before. The writer's
 //!   longest wait is printed (the bench measures it at scale; no test
 //!   asserts a time).
+//! - The files that do the long work of the phases run in one process per
+//!   session (`each_long_phase_runs_in_one_process`): what a server
+//!   can spare for the migration is the number of sessions.
 
 mod matrix;
 mod support;
@@ -355,4 +358,40 @@ fn rows_applied_as_a_replica_are_captured() {
         db.query_rows("SELECT count(*) FROM users WHERE name = 'u1 replicated'"),
         ["1"]
     );
+}
+
+/// Parallel workers beside the application can fill every core, and then
+/// each of its statements may wait for one (on the two-core machines the
+/// bench runs on, 100 ms for a `SELECT 1`). So every file that reads whole
+/// tables outside cutover's locks turns them off before its first
+/// statement that reads one, and a session costs one core. No server can
+/// show that no worker started before PostgreSQL 18, so this reads the
+/// files.
+#[test]
+fn each_long_phase_runs_in_one_process() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let (_, output) = online_bundle(work.path());
+    for file in [
+        "backfill.sql",
+        "verify_shadow.sql",
+        "catch_up.sql",
+        "cutover.sql",
+    ] {
+        let sql = output.bundle.get(file).expect("the file is in the bundle");
+        let first_work = ["\nBEGIN;", "\nBEGIN TRANSACTION", "\nCALL keyshift."]
+            .iter()
+            .filter_map(|s| sql.find(s))
+            .min()
+            .unwrap_or_else(|| panic!("{file} starts no transaction and calls no procedure"));
+        for setting in [
+            "\nSET max_parallel_workers_per_gather = 0;\n",
+            "\nSET max_parallel_maintenance_workers = 0;\n",
+        ] {
+            let at = sql.find(setting);
+            assert!(
+                at.is_some_and(|at| at < first_work),
+                "{file} must turn parallel workers off before it starts: {setting:?}"
+            );
+        }
+    }
 }

@@ -30,8 +30,8 @@
 //!   its phase, failed statements, ACCESS EXCLUSIVE stretches, the size
 //!   afterwards and whether the writer's rows survived rollback
 //!   (`online_report.rs`). The stages plan.json lists as `concurrent`
-//!   (the backfill) run in one session per core, or
-//!   `KEYSHIFT_BENCH_SESSIONS`. `KEYSHIFT_BENCH_ONLINE=0` skips it.
+//!   (the backfill) run in one session per core but one, as PLAN.md
+//!   advises, or `KEYSHIFT_BENCH_SESSIONS`. `KEYSHIFT_BENCH_ONLINE=0` skips it.
 //!
 //! It assumes nothing about the SQL inside the bundle: only that
 //! forward.sql, verify_forward.sql and rollback.sql run in that order with

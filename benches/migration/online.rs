@@ -167,7 +167,9 @@ fn sequence(bundle: &Bundle) -> Vec<Stage> {
 }
 
 /// Sessions for a stage plan.json lists as `"concurrent"`:
-/// `KEYSHIFT_BENCH_SESSIONS`, else one per core, as PLAN.md advises.
+/// `KEYSHIFT_BENCH_SESSIONS`, else one per core but one, which PLAN.md
+/// advises: each session takes a core, and the application (the writer)
+/// keeps one.
 pub fn sessions() -> usize {
     match std::env::var("KEYSHIFT_BENCH_SESSIONS") {
         Ok(n) => n
@@ -176,7 +178,9 @@ pub fn sessions() -> usize {
             .ok()
             .filter(|&n| n > 0)
             .unwrap_or_else(|| panic!("KEYSHIFT_BENCH_SESSIONS: `{n}` is not a positive count")),
-        Err(_) => thread::available_parallelism().map_or(1, usize::from),
+        Err(_) => {
+            thread::available_parallelism().map_or(1, |n| usize::from(n).saturating_sub(1).max(1))
+        }
     }
 }
 

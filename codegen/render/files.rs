@@ -47,7 +47,8 @@ const STAGES: [(&str, &str); 9] = [
 const SEQUENCE: [&str; 3] = ["preflight", "forward", "verify_forward"];
 
 /// The stages whose file may run in several sessions at once, one core
-/// each, every session returning when the stage is done: `plan.json`'s
+/// (one process: the file turns parallel workers off) each, every session
+/// returning when the stage is done: `plan.json`'s
 /// `concurrent`. None in maintenance mode, whose forward is one
 /// transaction.
 const CONCURRENT: [&str; 0] = [];
@@ -1135,10 +1136,14 @@ fn commands(mode: Mode, maps: bool) -> Vec<String> {
     let mut commands = Vec::new();
     for stage in sequence(mode) {
         let command = if concurrent(mode).contains(stage) {
-            // Two sessions, as an example; the next file refuses to run
-            // until every batch is done, so `wait`'s status is not needed.
+            // The next file refuses to run until every batch is done, so
+            // `wait`'s status is not needed.
+            commands.push(format!(
+                "SESSIONS=1   # {} sessions, one core each: as many as the server can spare, leaving the application at least one",
+                file_of(mode, stage)
+            ));
             format!(
-                "for i in 1 2; do {} & done; wait",
+                "for i in $(seq $SESSIONS); do {} & done; wait",
                 run_command(file_of(mode, stage))
             )
         } else {

@@ -55,6 +55,13 @@ END
 $keyshift$;
 
 SET search_path = pg_catalog, pg_temp;
+-- One process per session: no parallel workers, for queries or index
+-- builds. This file shares the server's cores with the application, so it
+-- takes as many as sessions run it, and no more. Parallel workers beside
+-- the application's own processes can fill every core, and then each of
+-- the application's statements may wait for one.
+SET max_parallel_workers_per_gather = 0;
+SET max_parallel_maintenance_workers = 0;
 SELECT pg_temp.keyshift_assert(to_regclass('keyshift.online_table') IS NOT NULL, 'expand.sql of plan ddcf49cdf3f7b5e1 has not run on this database');
 SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = 'ddcf49cdf3f7b5e1' FROM keyshift.state),
        (SELECT format('keyshift.state says stage %s of plan %s; cutover.sql of plan ddcf49cdf3f7b5e1 runs once, after expand.sql', stage, plan_hash) FROM keyshift.state));
