@@ -73,12 +73,15 @@ $keyshift$;
 -- Takes the locks in short attempts: a lock request queues every later
 -- request on its table behind it, so a long wait would stall the
 -- application's writes. Each attempt gives up after 20 ms and the next
--- follows after a short random pause.
+-- follows after a short random pause. While attempts fail it says, every
+-- two seconds or so, which session has held a lock on the tables longest:
+-- that is what to end, or wait for.
 CREATE FUNCTION keyshift.lock_briefly(tables regclass[], mode text) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     previous text := current_setting('lock_timeout');
     tried integer := 0;
+    holder text;
 BEGIN
     PERFORM set_config('lock_timeout', '20ms', true);
     LOOP
@@ -87,6 +90,16 @@ BEGIN
             EXIT;
         EXCEPTION WHEN lock_not_available THEN
             tried := tried + 1;
+            IF tried % 20 = 1 THEN
+                SELECT format('pid %s (%s), in a transaction for %s s, holds %s on %s: %s', a.pid, a.backend_type,
+                              round(extract(epoch FROM clock_timestamp() - a.xact_start)::numeric, 1), l.mode, l.relation::regclass,
+                              left(regexp_replace(a.query, '\s+', ' ', 'g'), 120))
+                INTO holder
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.granted AND l.locktype = 'relation' AND l.relation = ANY (tables) AND l.pid <> pg_backend_pid()
+                ORDER BY a.xact_start NULLS LAST LIMIT 1;
+                RAISE INFO 'keyshift: % on % not granted at attempt %; %', mode, tables, tried, coalesce(holder, 'the holder has gone');
+            END IF;
             IF tried >= 1500 THEN
                 RAISE EXCEPTION 'keyshift: could not take % on % in % attempts of 20 ms; nothing has changed', mode, tables, tried
                     USING HINT = 'A long transaction holds one of these tables; run the file again when it has ended.';
@@ -94,6 +107,9 @@ BEGIN
             PERFORM pg_sleep(0.05 + random() * 0.1);
         END;
     END LOOP;
+    IF tried > 0 THEN
+        RAISE INFO 'keyshift: % on % granted at attempt %', mode, tables, tried + 1;
+    END IF;
     PERFORM set_config('lock_timeout', previous, true);
 END
 $keyshift$;

@@ -29,6 +29,7 @@ BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL jit = off;
+SELECT pg_temp.keyshift_progress('cutover transaction started', NULL, NULL);
 -- The checks again, inside the transaction that acts on them.
 SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
        (SELECT format('keyshift.state says stage %s of plan %s; cutover.sql of plan {{ plan_hash }} runs once, after expand.sql', stage, plan_hash) FROM keyshift.state));

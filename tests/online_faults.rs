@@ -14,6 +14,9 @@
 //!   the other takes that batch back and finishes the backfill alone.
 //! - the server stopped immediately in the middle of a backfill batch
 //!   (a server of this test's own), restarted, and backfill.sql run again.
+//! - cutover.sql while another transaction holds a converted table: it
+//!   keeps trying in short attempts, names that transaction, and goes on
+//!   once it ends.
 //!
 //! After each, the rest of the forward path runs (verify_shadow proves the
 //! copies equal the tables; verify_forward the structure), then
@@ -579,5 +582,66 @@ fn map_batches_that_collide_run_again() {
         Some("backfill.sql"),
         expected,
         "map batches that collided, run again",
+    );
+}
+
+/// A transaction that reads a converted table holds it against cutover's
+/// ACCESS EXCLUSIVE. Cutover must not queue the application behind one long
+/// wait: it tries in attempts of 20 ms, says who holds the table, and takes
+/// the lock at the first attempt after that transaction ends.
+#[test]
+fn cutover_waits_for_a_reader_in_short_attempts_and_names_it() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let loaded = Loaded::on(server);
+    let bundle = &loaded.bundle;
+    let db = loaded.expanded(server, "online_cutover_waits");
+    for file in ["backfill.sql", "verify_shadow.sql", "catch_up.sql"] {
+        run(&db, bundle, file);
+    }
+    let table = db
+        .query_rows("SELECT live FROM keyshift.online_table ORDER BY position LIMIT 1")
+        .remove(0);
+    // As `regclass` prints it with keyshift's search path: the case's
+    // names need no quotes.
+    let printed = table.replace('"', "");
+    let mut holder = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+    let holder_pid: i32 = holder
+        .query_one("SELECT pg_backend_pid()", &[])
+        .expect("pid")
+        .get(0);
+    holder
+        .batch_execute(&format!("BEGIN; SELECT 1 FROM {table} LIMIT 1"))
+        .expect("the reader's transaction");
+    let stderr = std::thread::scope(|scope| {
+        let cutover =
+            scope.spawn(|| db.psql_file_stderr(&bundle.join("cutover.sql"), Some(bundle)));
+        // Long enough for several attempts (each 20 ms, then a pause of
+        // 50-150 ms).
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        assert!(
+            !cutover.is_finished(),
+            "cutover.sql ended while the reader held {table}"
+        );
+        holder.batch_execute("COMMIT").expect("the reader commits");
+        cutover.join().expect("cutover's thread")
+    })
+    .unwrap_or_else(|e| panic!("cutover.sql failed after the reader committed: {e}"));
+    let named = format!("not granted at attempt 1; pid {holder_pid} (client backend)");
+    assert!(
+        stderr.contains(&named) && stderr.contains(&format!("holds AccessShareLock on {printed}")),
+        "cutover.sql did not name the reader holding {table} ({named}):\n{stderr}"
+    );
+    assert!(
+        stderr.contains("ACCESS EXCLUSIVE on") && stderr.contains("granted at attempt"),
+        "cutover.sql did not report the attempt that took the lock:\n{stderr}"
+    );
+    finish_and_roll_back(
+        &db,
+        bundle,
+        Some("cutover.sql"),
+        &loaded.start,
+        "cutover.sql after waiting for a reader",
     );
 }

@@ -74,6 +74,7 @@ BEGIN;
 SET LOCAL lock_timeout = '10s';
 SET LOCAL search_path = pg_catalog, pg_temp;
 SET LOCAL jit = off;
+SELECT pg_temp.keyshift_progress('cutover transaction started', NULL, NULL);
 -- The checks again, inside the transaction that acts on them.
 SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = 'ddcf49cdf3f7b5e1' FROM keyshift.state),
        (SELECT format('keyshift.state says stage %s of plan %s; cutover.sql of plan ddcf49cdf3f7b5e1 runs once, after expand.sql', stage, plan_hash) FROM keyshift.state));
