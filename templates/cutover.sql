@@ -1,7 +1,10 @@
 {{ header }}
 -- Online mode, the switch to uuid keys. First catch-up rounds, each its
--- own transaction, until little is left to replay; then one short
--- transaction. It takes ACCESS EXCLUSIVE on the converted tables in
+-- own transaction, until little is left to replay; then attempts of 20 ms
+-- at the lock below, outside any transaction that changes anything, with
+-- a catch-up round after each that fails (an autovacuum of a converted
+-- table that holds them off is cancelled, as PostgreSQL itself would;
+-- any other holder is named); then one short transaction. It takes ACCESS EXCLUSIVE on the converted tables in
 -- attempts of 20 ms (so a waiting lock never queues the application for
 -- long), replays the last changed rows, stops the capture, and swaps the
 -- copies in as forward.sql does; their foreign keys are created NOT VALID
@@ -23,6 +26,9 @@ SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = '{{ plan
 SELECT pg_temp.keyshift_assert(coalesce(bool_and(indexed), true), 'backfill.sql has not finished; run it (again) first') FROM keyshift.online_table;
 SET default_transaction_isolation = 'repeatable read';
 CALL keyshift.catch_up({{ catch_up_enough }}, 100);
+{%- if !online.is_empty() %}
+CALL keyshift.await_lock(ARRAY[{{ online_regclasses }}]::regclass[], 'ACCESS EXCLUSIVE');
+{%- endif %}
 RESET default_transaction_isolation;
 
 BEGIN;

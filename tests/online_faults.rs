@@ -16,7 +16,8 @@
 //!   (a server of this test's own), restarted, and backfill.sql run again.
 //! - cutover.sql while another transaction holds a converted table: it
 //!   keeps trying in short attempts, names that transaction, and goes on
-//!   once it ends.
+//!   once it ends; while an autovacuum holds one (a server of this test's
+//!   own, with a short `autovacuum_naptime`): it cancels the vacuum.
 //!
 //! After each, the rest of the forward path runs (verify_shadow proves the
 //! copies equal the tables; verify_forward the structure), then
@@ -587,8 +588,8 @@ fn map_batches_that_collide_run_again() {
 
 /// A transaction that reads a converted table holds it against cutover's
 /// ACCESS EXCLUSIVE. Cutover must not queue the application behind one long
-/// wait: it tries in attempts of 20 ms, says who holds the table, and takes
-/// the lock at the first attempt after that transaction ends.
+/// wait: it tries in attempts of 20 ms outside its transaction, says who
+/// holds the table, and goes on once that transaction ends.
 #[test]
 fn cutover_waits_for_a_reader_in_short_attempts_and_names_it() {
     let Some(server) = support::server_or_skip() else {
@@ -634,7 +635,7 @@ fn cutover_waits_for_a_reader_in_short_attempts_and_names_it() {
         "cutover.sql did not name the reader holding {table} ({named}):\n{stderr}"
     );
     assert!(
-        stderr.contains("ACCESS EXCLUSIVE on") && stderr.contains("granted at attempt"),
+        stderr.contains("ACCESS EXCLUSIVE on") && stderr.contains("can be taken, after"),
         "cutover.sql did not report the attempt that took the lock:\n{stderr}"
     );
     finish_and_roll_back(
@@ -644,4 +645,73 @@ fn cutover_waits_for_a_reader_in_short_attempts_and_names_it() {
         &loaded.start,
         "cutover.sql after waiting for a reader",
     );
+}
+
+/// An autovacuum of a converted table holds a lock that cutover's attempts
+/// wait for, and PostgreSQL only cancels it for a request that has waited
+/// `deadlock_timeout`, which 20 ms attempts never do. Cutover must cancel it
+/// itself and go on. The vacuum is made slow (a cost limit of 1, a delay of
+/// 100 ms) so that it is still running when cutover starts.
+#[test]
+fn cutover_cancels_an_autovacuum_that_holds_a_table() {
+    if support::server_or_skip().is_none() {
+        return;
+    }
+    // A server of this test's own: autovacuum must start within seconds.
+    let spec = ServerSpec::from_env().map(|mut spec| {
+        spec.extra_conf.push("autovacuum_naptime = 1".to_owned());
+        spec
+    });
+    let server = match spec.and_then(Server::start) {
+        Ok(server) => server,
+        Err(why) => {
+            support::skip_or_panic::<()>(Missing::Server, &why);
+            return;
+        }
+    };
+    let loaded = Loaded::on(&server);
+    let bundle = &loaded.bundle;
+    let db = loaded.expanded(&server, "online_autovacuum");
+    for file in ["backfill.sql", "verify_shadow.sql", "catch_up.sql"] {
+        run(&db, bundle, file);
+    }
+    let row = db.query_rows(
+        "SELECT live || '|' || copy || '|' || quote_ident(key_column) FROM keyshift.online_table ORDER BY position LIMIT 1",
+    );
+    let [table, copy, key] = row[0].split('|').collect::<Vec<_>>()[..] else {
+        panic!("a table, its copy and its key: {row:?}");
+    };
+    // The same settings on the copy, so that the swapped-in table keeps
+    // what the original has.
+    let slow = "autovacuum_vacuum_threshold = 0, autovacuum_vacuum_scale_factor = 0, \
+                autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1";
+    db.psql_sql(&format!(
+        "ALTER TABLE {table} SET ({slow}); ALTER TABLE {copy} SET ({slow});\n\
+         UPDATE {table} SET {key} = {key};"
+    ))
+    .expect("a slow autovacuum's settings, and dead rows for it");
+    let watch = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = '{}' AND query LIKE '%VACUUM%'",
+        db.name()
+    );
+    let started = std::time::Instant::now();
+    while db.query_rows(&watch) != ["1"] {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "no autovacuum started on {table}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let stderr = db
+        .psql_file_stderr(&bundle.join("cutover.sql"), Some(bundle))
+        .unwrap_or_else(|e| panic!("cutover.sql failed beside an autovacuum: {e}"));
+    assert!(
+        stderr.contains("keyshift: cancelled autovacuum: VACUUM"),
+        "cutover.sql did not cancel the autovacuum of {table}:\n{stderr}"
+    );
+    for file in rest_of_path(bundle, Some("cutover.sql")) {
+        run(&db, bundle, &file);
+    }
+    run(&db, bundle, "rollback.sql");
+    run(&db, bundle, "verify_rollback.sql");
 }

@@ -1099,18 +1099,58 @@ BEGIN
 END
 $keyshift$;
 
+-- After a lock attempt on tables failed: cancels an autovacuum of one of
+-- them, and says which session has held a lock on them longest, which is
+-- what to end or wait for. PostgreSQL cancels an autovacuum that blocks a
+-- lock request for deadlock_timeout (1 s by default); attempts of 20 ms
+-- never wait that long, so without this a vacuum of a big table would hold
+-- the attempts off for all its run. It is cancelled the way PostgreSQL
+-- would, and runs again later. One that prevents transaction ID
+-- wraparound is left alone, as PostgreSQL leaves it. Cancelling needs a
+-- superuser (or, on some servers, pg_signal_backend or
+-- pg_signal_autovacuum_worker); without that the attempts wait for it.
+CREATE FUNCTION keyshift.lock_not_granted(tables regclass[], mode text, tried integer) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    vacuum record;
+    holder text;
+BEGIN
+    FOR vacuum IN SELECT DISTINCT a.pid, a.query
+                  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                  WHERE l.granted AND l.locktype = 'relation' AND l.relation = ANY (tables)
+                    AND a.backend_type = 'autovacuum worker' AND a.query NOT LIKE '%to prevent wraparound%' LOOP
+        BEGIN
+            IF pg_cancel_backend(vacuum.pid) THEN
+                RAISE INFO 'keyshift: cancelled % (pid %), which held a lock % waits for; it runs again later', vacuum.query, vacuum.pid, mode;
+            END IF;
+        EXCEPTION WHEN insufficient_privilege THEN
+            IF tried % 20 = 1 THEN
+                RAISE INFO 'keyshift: % (pid %) holds a lock % waits for, and this role may not cancel it: %', vacuum.query, vacuum.pid, mode, SQLERRM;
+            END IF;
+        END;
+    END LOOP;
+    IF tried % 20 = 1 THEN
+        SELECT format('pid %s (%s), in a transaction for %s s, holds %s on %s: %s', a.pid, a.backend_type,
+                      round(extract(epoch FROM clock_timestamp() - a.xact_start)::numeric, 1), l.mode, l.relation::regclass,
+                      left(regexp_replace(a.query, '\s+', ' ', 'g'), 120))
+        INTO holder
+        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.granted AND l.locktype = 'relation' AND l.relation = ANY (tables) AND l.pid <> pg_backend_pid()
+        ORDER BY a.xact_start NULLS LAST LIMIT 1;
+        RAISE INFO 'keyshift: % on % not granted at attempt %; %', mode, tables, tried, coalesce(holder, 'the holder has gone');
+    END IF;
+END
+$keyshift$;
+
 -- Takes the locks in short attempts: a lock request queues every later
 -- request on its table behind it, so a long wait would stall the
 -- application's writes. Each attempt gives up after 20 ms and the next
--- follows after a short random pause. While attempts fail it says, every
--- two seconds or so, which session has held a lock on the tables longest:
--- that is what to end, or wait for.
+-- follows after a short random pause.
 CREATE FUNCTION keyshift.lock_briefly(tables regclass[], mode text) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     previous text := current_setting('lock_timeout');
     tried integer := 0;
-    holder text;
 BEGIN
     PERFORM set_config('lock_timeout', '20ms', true);
     LOOP
@@ -1119,20 +1159,11 @@ BEGIN
             EXIT;
         EXCEPTION WHEN lock_not_available THEN
             tried := tried + 1;
-            IF tried % 20 = 1 THEN
-                SELECT format('pid %s (%s), in a transaction for %s s, holds %s on %s: %s', a.pid, a.backend_type,
-                              round(extract(epoch FROM clock_timestamp() - a.xact_start)::numeric, 1), l.mode, l.relation::regclass,
-                              left(regexp_replace(a.query, '\s+', ' ', 'g'), 120))
-                INTO holder
-                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.granted AND l.locktype = 'relation' AND l.relation = ANY (tables) AND l.pid <> pg_backend_pid()
-                ORDER BY a.xact_start NULLS LAST LIMIT 1;
-                RAISE INFO 'keyshift: % on % not granted at attempt %; %', mode, tables, tried, coalesce(holder, 'the holder has gone');
-            END IF;
             IF tried >= 1500 THEN
                 RAISE EXCEPTION 'keyshift: could not take % on % in % attempts of 20 ms; nothing has changed', mode, tables, tried
                     USING HINT = 'A long transaction holds one of these tables; run the file again when it has ended.';
             END IF;
+            PERFORM keyshift.lock_not_granted(tables, mode, tried);
             PERFORM pg_sleep(0.05 + random() * 0.1);
         END;
     END LOOP;
@@ -1387,6 +1418,45 @@ BEGIN
         RAISE INFO 'keyshift: catch-up round % replayed % changed rows', i, n;
         EXIT WHEN n <= enough;
     END LOOP;
+END
+$keyshift$
+$procedure$);
+
+-- Waits, outside cutover's transaction, until the tables can be locked:
+-- each attempt takes the lock for 20 ms at most and, granted, lets it go at
+-- once. Between attempts that fail it replays what was written meanwhile,
+-- so that however long another session holds the tables, the backlog
+-- cutover replays under its lock stays that of a moment.
+SELECT pg_temp.keyshift_execute($procedure$
+CREATE PROCEDURE keyshift.await_lock(tables regclass[], mode text)
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    tried integer := 0;
+    granted boolean;
+BEGIN
+    LOOP
+        PERFORM set_config('lock_timeout', '20ms', true);
+        BEGIN
+            EXECUTE format('LOCK TABLE %s IN %s MODE', array_to_string(tables, ', '), mode);
+            granted := true;
+        EXCEPTION WHEN lock_not_available THEN
+            granted := false;
+        END;
+        COMMIT;
+        EXIT WHEN granted;
+        tried := tried + 1;
+        IF tried >= 1500 THEN
+            RAISE EXCEPTION 'keyshift: could not take % on % in % attempts of 20 ms; nothing has changed', mode, tables, tried
+                USING HINT = 'A long transaction holds one of these tables; run the file again when it has ended.';
+        END IF;
+        PERFORM keyshift.lock_not_granted(tables, mode, tried);
+        PERFORM keyshift.catch_up_round();
+        COMMIT;
+        PERFORM pg_sleep(0.05 + random() * 0.1);
+    END LOOP;
+    IF tried > 0 THEN
+        RAISE INFO 'keyshift: % on % can be taken, after % attempts', mode, tables, tried + 1;
+    END IF;
 END
 $keyshift$
 $procedure$);
