@@ -19,7 +19,7 @@ CREATE TABLE keyshift.online_table (
     -- The table's own key column and its map, when it has one.
     key_column name,
     map text,
-    -- Fills the map for keys in ($1, $2].
+    -- Fills the map for the keys from $1 to $2, both included.
     fill_map text,
     -- Fills the copy from the blocks in [$1, $2), each map join reading
     -- the slice of its map between the bounds in $3.
@@ -43,7 +43,8 @@ CREATE TABLE keyshift.online_table (
 -- batch goes back to the queue with its row lock. The steps run in order
 -- because a step starts only once every batch of the steps before it is
 -- done; sessions with nothing to claim wait for that.
---   1 map: the keys in (lo, hi] of the table's own key get their uuids;
+--   1 map: the keys from lo to hi (both included) of the table's own key
+--     get their uuids;
 --   2 analyze map: the copies' batches join the maps by index, and the
 --     planner must know how big they have become;
 --   3 copy: the rows in blocks [lo, hi) are copied, every map complete;
@@ -224,27 +225,32 @@ BEGIN
             -- A key written since expand got its uuid from the capture
             -- trigger; the batches cover the keys that were there before.
             IF o.fill_map IS NOT NULL THEN
-                EXECUTE format('SELECT min(t.%1$I)::bigint - 1, max(t.%1$I)::bigint FROM ONLY %2$s t', o.key_column, to_regclass(o.live)) INTO lo, hi;
+                -- Both ends are included, and the arithmetic is numeric:
+                -- keys may start at bigint's least value (a sequence with
+                -- that MINVALUE doubles its range) or reach its greatest.
+                EXECUTE format('SELECT min(t.%1$I)::bigint, max(t.%1$I)::bigint FROM ONLY %2$s t', o.key_column, to_regclass(o.live)) INTO lo, hi;
                 SELECT greatest(c.reltuples, 0) INTO estimate FROM pg_class c WHERE c.oid = to_regclass(o.live);
                 IF hi IS NULL THEN
                     -- Empty: every key will come from the capture trigger.
                     NULL;
-                ELSIF hi::numeric - lo <= 2 * estimate + batch_rows THEN
+                ELSIF hi::numeric - lo < 2 * estimate + batch_rows THEN
                     -- Dense keys (serial ones): ranges of batch_rows values.
                     INSERT INTO keyshift.online_batch (step, position, lo, hi)
-                    SELECT 1, o.position, b, least(b + batch_rows, hi) FROM generate_series(lo, hi - 1, batch_rows) AS b;
+                    SELECT 1, o.position, b, least(b::numeric + batch_rows - 1, hi)::bigint FROM generate_series(lo, hi, batch_rows) AS b;
                 ELSE
                     -- Sparse keys (wide gaps, ids spread over the type's
                     -- range, or no statistics yet): ranges of batch_rows
                     -- rows, cut at keys read once in order. Ranges of
-                    -- values would be mostly empty batches.
+                    -- values would be mostly empty batches. Each batch
+                    -- ends at one of those keys and the next starts just
+                    -- after it.
                     EXECUTE format('SELECT array_agg(s.k ORDER BY s.k) FROM (SELECT t.%1$I::bigint AS k, row_number() OVER (ORDER BY t.%1$I) AS n FROM ONLY %2$s t) s WHERE mod(s.n, $1) = 0',
                                    o.key_column, to_regclass(o.live))
                     INTO edges USING batch_rows;
-                    edges := lo || coalesce(edges, '{}') || hi;
+                    edges := coalesce(edges, '{}') || hi;
                     INSERT INTO keyshift.online_batch (step, position, lo, hi)
-                    SELECT 1, o.position, edges[i], edges[i + 1] FROM generate_subscripts(edges, 1) AS i
-                    WHERE i < cardinality(edges) AND edges[i] < edges[i + 1];
+                    SELECT 1, o.position, CASE WHEN i = 1 THEN lo ELSE edges[i - 1] + 1 END, edges[i] FROM generate_subscripts(edges, 1) AS i
+                    WHERE i = 1 OR edges[i - 1] < edges[i];
                 END IF;
                 INSERT INTO keyshift.online_batch (step, position, lo, hi) VALUES (2, o.position, 0, 0);
             END IF;
@@ -336,7 +342,7 @@ BEGIN
                 -- The capture trigger mapped a key of this batch after its
                 -- snapshot was taken: the batch runs again, in a
                 -- transaction that sees that key.
-                RAISE INFO 'keyshift: keys of % in (%, %] were mapped meanwhile; mapping them again', o.live, b.lo, b.hi;
+                RAISE INFO 'keyshift: keys of % from % to % were mapped meanwhile; mapping them again', o.live, b.lo, b.hi;
             END;
         WHEN 2 THEN
             EXECUTE format('ANALYZE %s', to_regclass(o.map));

@@ -395,3 +395,79 @@ fn each_long_phase_runs_in_one_process() {
         }
     }
 }
+
+/// Keys at both ends of bigint's range. A sequence may start at bigint's
+/// least value to double its range, and application-chosen keys may reach
+/// its greatest: backfill's key ranges must neither step below the least
+/// value nor past the greatest, for dense keys (ranges of values) and
+/// sparse ones (ranges cut at keys). Batches of two rows, so that each
+/// table has several, the last one short; then the rest of the forward
+/// path proves the copies, and rollback gives every row back.
+#[test]
+fn keys_at_both_ends_of_bigint_are_batched() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    const ENDS: &str = "
+CREATE TABLE low (id bigserial PRIMARY KEY, note text NOT NULL);
+CREATE TABLE high (id bigint PRIMARY KEY, low_id bigint NOT NULL REFERENCES low, note text NOT NULL);
+CREATE TABLE spread (id bigint PRIMARY KEY, high_id bigint REFERENCES high);
+INSERT INTO low (id, note) SELECT -9223372036854775808 + i, 'low ' || i FROM generate_series(0, 4) AS i;
+INSERT INTO high (id, low_id, note) SELECT 9223372036854775807 - i, -9223372036854775808 + i, 'high ' || i FROM generate_series(0, 4) AS i;
+INSERT INTO spread VALUES (-9223372036854775808, NULL), (0, 9223372036854775807), (9223372036854775807, 9223372036854775803);
+ANALYZE;
+";
+    let work = tempfile::tempdir().expect("temp dir");
+    let ddl = work.path().join("schema.sql");
+    std::fs::write(&ddl, ENDS).expect("write schema");
+    let options = keyshift::plan::Options {
+        mode: Some(keyshift::plan::Mode::Online),
+        ..Default::default()
+    };
+    let output = keyshift::pipeline::run_configured("schema.sql", ENDS, &options, None)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let bundle = work.path().join("bundle");
+    output.bundle.write_to(&bundle).expect("write bundle");
+    let db = server.create_database("online_bigint_ends");
+    db.psql_file(&ddl, None).expect("load");
+    let before = (db.dump_schema(), db.data_snapshot());
+    for file in ["preflight.sql", "expand.sql"] {
+        db.psql_file(&bundle.join(file), Some(&bundle))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    db.psql_sql("CALL keyshift.backfill(2)")
+        .unwrap_or_else(|e| panic!("backfill in batches of two: {e}"));
+    assert_eq!(
+        db.query_rows(
+            "SELECT position || ': ' || string_agg(lo || '..' || hi, ' ' ORDER BY lo) FROM keyshift.online_batch WHERE step = 1 GROUP BY position ORDER BY position"
+        ),
+        [
+            "1: -9223372036854775808..-9223372036854775807 -9223372036854775806..-9223372036854775805 -9223372036854775804..-9223372036854775804",
+            "2: 9223372036854775803..9223372036854775804 9223372036854775805..9223372036854775806 9223372036854775807..9223372036854775807",
+            "3: -9223372036854775808..0 1..9223372036854775807",
+        ],
+        "dense keys in ranges of two values, sparse ones cut at every second key"
+    );
+    for file in [
+        "verify_shadow.sql",
+        "cutover.sql",
+        "validate.sql",
+        "verify_forward.sql",
+    ] {
+        db.psql_file(&bundle.join(file), Some(&bundle))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    assert_eq!(
+        db.query_rows("SELECT count(*) FROM high h JOIN low l ON l.id = h.low_id AND substr(l.note, 5) = substr(h.note, 6)"),
+        ["5"],
+        "every row of high still points at its row of low, through uuids"
+    );
+    for file in ["rollback.sql", "verify_rollback.sql"] {
+        db.psql_file(&bundle.join(file), Some(&bundle))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    assert!(
+        before == (db.dump_schema(), db.data_snapshot()),
+        "rollback gives back the schema and every row, keys at bigint's ends included"
+    );
+}

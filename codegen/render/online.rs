@@ -85,7 +85,7 @@ fn table(plan: &Plan, t: &TablePlan, v: &TableView, position: usize) -> OnlineTa
         let column = quote_ident(&r.column);
         let map = keyshift(&r.map_table);
         format!(
-            "INSERT INTO {map} (old_id, new_id) SELECT t.{column}, gen_random_uuid() FROM ONLY {} t WHERE t.{column} > $1 AND t.{column} <= $2 AND NOT EXISTS (SELECT FROM {map} m WHERE m.old_id = t.{column} AND m.old_id > $1 AND m.old_id <= $2)",
+            "INSERT INTO {map} (old_id, new_id) SELECT t.{column}, gen_random_uuid() FROM ONLY {} t WHERE t.{column} BETWEEN $1 AND $2 AND NOT EXISTS (SELECT FROM {map} m WHERE m.old_id = t.{column} AND m.old_id BETWEEN $1 AND $2)",
             t.table.quoted()
         )
     });

@@ -1048,7 +1048,7 @@ CREATE TABLE keyshift.online_table (
     -- The table's own key column and its map, when it has one.
     key_column name,
     map text,
-    -- Fills the map for keys in ($1, $2].
+    -- Fills the map for the keys from $1 to $2, both included.
     fill_map text,
     -- Fills the copy from the blocks in [$1, $2), each map join reading
     -- the slice of its map between the bounds in $3.
@@ -1072,7 +1072,8 @@ CREATE TABLE keyshift.online_table (
 -- batch goes back to the queue with its row lock. The steps run in order
 -- because a step starts only once every batch of the steps before it is
 -- done; sessions with nothing to claim wait for that.
---   1 map: the keys in (lo, hi] of the table's own key get their uuids;
+--   1 map: the keys from lo to hi (both included) of the table's own key
+--     get their uuids;
 --   2 analyze map: the copies' batches join the maps by index, and the
 --     planner must know how big they have become;
 --   3 copy: the rows in blocks [lo, hi) are copied, every map complete;
@@ -1253,27 +1254,32 @@ BEGIN
             -- A key written since expand got its uuid from the capture
             -- trigger; the batches cover the keys that were there before.
             IF o.fill_map IS NOT NULL THEN
-                EXECUTE format('SELECT min(t.%1$I)::bigint - 1, max(t.%1$I)::bigint FROM ONLY %2$s t', o.key_column, to_regclass(o.live)) INTO lo, hi;
+                -- Both ends are included, and the arithmetic is numeric:
+                -- keys may start at bigint's least value (a sequence with
+                -- that MINVALUE doubles its range) or reach its greatest.
+                EXECUTE format('SELECT min(t.%1$I)::bigint, max(t.%1$I)::bigint FROM ONLY %2$s t', o.key_column, to_regclass(o.live)) INTO lo, hi;
                 SELECT greatest(c.reltuples, 0) INTO estimate FROM pg_class c WHERE c.oid = to_regclass(o.live);
                 IF hi IS NULL THEN
                     -- Empty: every key will come from the capture trigger.
                     NULL;
-                ELSIF hi::numeric - lo <= 2 * estimate + batch_rows THEN
+                ELSIF hi::numeric - lo < 2 * estimate + batch_rows THEN
                     -- Dense keys (serial ones): ranges of batch_rows values.
                     INSERT INTO keyshift.online_batch (step, position, lo, hi)
-                    SELECT 1, o.position, b, least(b + batch_rows, hi) FROM generate_series(lo, hi - 1, batch_rows) AS b;
+                    SELECT 1, o.position, b, least(b::numeric + batch_rows - 1, hi)::bigint FROM generate_series(lo, hi, batch_rows) AS b;
                 ELSE
                     -- Sparse keys (wide gaps, ids spread over the type's
                     -- range, or no statistics yet): ranges of batch_rows
                     -- rows, cut at keys read once in order. Ranges of
-                    -- values would be mostly empty batches.
+                    -- values would be mostly empty batches. Each batch
+                    -- ends at one of those keys and the next starts just
+                    -- after it.
                     EXECUTE format('SELECT array_agg(s.k ORDER BY s.k) FROM (SELECT t.%1$I::bigint AS k, row_number() OVER (ORDER BY t.%1$I) AS n FROM ONLY %2$s t) s WHERE mod(s.n, $1) = 0',
                                    o.key_column, to_regclass(o.live))
                     INTO edges USING batch_rows;
-                    edges := lo || coalesce(edges, '{}') || hi;
+                    edges := coalesce(edges, '{}') || hi;
                     INSERT INTO keyshift.online_batch (step, position, lo, hi)
-                    SELECT 1, o.position, edges[i], edges[i + 1] FROM generate_subscripts(edges, 1) AS i
-                    WHERE i < cardinality(edges) AND edges[i] < edges[i + 1];
+                    SELECT 1, o.position, CASE WHEN i = 1 THEN lo ELSE edges[i - 1] + 1 END, edges[i] FROM generate_subscripts(edges, 1) AS i
+                    WHERE i = 1 OR edges[i - 1] < edges[i];
                 END IF;
                 INSERT INTO keyshift.online_batch (step, position, lo, hi) VALUES (2, o.position, 0, 0);
             END IF;
@@ -1365,7 +1371,7 @@ BEGIN
                 -- The capture trigger mapped a key of this batch after its
                 -- snapshot was taken: the batch runs again, in a
                 -- transaction that sees that key.
-                RAISE INFO 'keyshift: keys of % in (%, %] were mapped meanwhile; mapping them again', o.live, b.lo, b.hi;
+                RAISE INFO 'keyshift: keys of % from % to % were mapped meanwhile; mapping them again', o.live, b.lo, b.hi;
             END;
         WHEN 2 THEN
             EXECUTE format('ANALYZE %s', to_regclass(o.map));
@@ -1516,7 +1522,7 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (1, '"public"."customers"', '"keyshift_build_1"."customers"', 'id', '"keyshift"."customers_ids"', 'INSERT INTO "keyshift"."customers_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."customers" t WHERE t."id" > $1 AND t."id" <= $2 AND NOT EXISTS (SELECT FROM "keyshift"."customers_ids" m WHERE m.old_id = t."id" AND m.old_id > $1 AND m.old_id <= $2)', 'INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (1, '"public"."customers"', '"keyshift_build_1"."customers"', 'id', '"keyshift"."customers_ids"', 'INSERT INTO "keyshift"."customers_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."customers" t WHERE t."id" BETWEEN $1 AND $2 AND NOT EXISTS (SELECT FROM "keyshift"."customers_ids" m WHERE m.old_id = t."id" AND m.old_id BETWEEN $1 AND $2)', 'INSERT INTO "keyshift_build_1"."customers" ("id", "email", "referred_by", "updated_at")
 SELECT m1.new_id, t."email", m2.new_id, t."updated_at"
 FROM ONLY "public"."customers" t
 LEFT JOIN "keyshift"."customers_ids" m1 ON m1.old_id = t."id" AND m1.old_id BETWEEN $3[1] AND $3[2]
@@ -1544,7 +1550,7 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (2, '"public"."orders"', '"keyshift_build_1"."orders"', 'id', '"keyshift"."orders_ids"', 'INSERT INTO "keyshift"."orders_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."orders" t WHERE t."id" > $1 AND t."id" <= $2 AND NOT EXISTS (SELECT FROM "keyshift"."orders_ids" m WHERE m.old_id = t."id" AND m.old_id > $1 AND m.old_id <= $2)', 'INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (2, '"public"."orders"', '"keyshift_build_1"."orders"', 'id', '"keyshift"."orders_ids"', 'INSERT INTO "keyshift"."orders_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."orders" t WHERE t."id" BETWEEN $1 AND $2 AND NOT EXISTS (SELECT FROM "keyshift"."orders_ids" m WHERE m.old_id = t."id" AND m.old_id BETWEEN $1 AND $2)', 'INSERT INTO "keyshift_build_1"."orders" ("id", "customer_id", "currency", "total_cents", "placed_at")
 SELECT m1.new_id, m2.new_id, t."currency", t."total_cents", t."placed_at"
 FROM ONLY "public"."orders" t
 LEFT JOIN "keyshift"."orders_ids" m1 ON m1.old_id = t."id" AND m1.old_id BETWEEN $3[1] AND $3[2]
@@ -1595,7 +1601,7 @@ BEGIN
     RETURN NULL;
 END
 $keyshift$;
-INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (4, '"public"."refunds"', '"keyshift_build_1"."refunds"', 'id', '"keyshift"."refunds_ids"', 'INSERT INTO "keyshift"."refunds_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."refunds" t WHERE t."id" > $1 AND t."id" <= $2 AND NOT EXISTS (SELECT FROM "keyshift"."refunds_ids" m WHERE m.old_id = t."id" AND m.old_id > $1 AND m.old_id <= $2)', 'INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
+INSERT INTO keyshift.online_table (position, live, copy, key_column, map, fill_map, fill_copy, bounds, catch_up) VALUES (4, '"public"."refunds"', '"keyshift_build_1"."refunds"', 'id', '"keyshift"."refunds_ids"', 'INSERT INTO "keyshift"."refunds_ids" (old_id, new_id) SELECT t."id", gen_random_uuid() FROM ONLY "public"."refunds" t WHERE t."id" BETWEEN $1 AND $2 AND NOT EXISTS (SELECT FROM "keyshift"."refunds_ids" m WHERE m.old_id = t."id" AND m.old_id BETWEEN $1 AND $2)', 'INSERT INTO "keyshift_build_1"."refunds" ("id", "order_id", "cents")
 SELECT m1.new_id, m2.new_id, t."cents"
 FROM ONLY "public"."refunds" t
 LEFT JOIN "keyshift"."refunds_ids" m1 ON m1.old_id = t."id" AND m1.old_id BETWEEN $3[1] AND $3[2]

@@ -1,5 +1,7 @@
 -- edge_values: key values and shapes that tidy schemas never have.
 --   * accounts uses zero and negative ids, supplied by the application;
+--   * ledger's bigserial key holds bigint's least value too, as a
+--     sequence started at its MINVALUE hands out;
 --   * ledger references accounts with a composite key that mixes a text
 --     column (which stays) with the converted id, through a UNIQUE
 --     constraint rather than the primary key;
