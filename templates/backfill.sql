@@ -6,8 +6,8 @@
 -- takes no lock on its tables that a write waits for.
 -- Each session uses one core. Run it in as many sessions at once as the
 -- server has cores to spare, leaving the application at least one; with
--- four cores, for example:
---   for i in 1 2 3; do psql -X -v ON_ERROR_STOP=1 -f backfill.sql & done; wait
+-- four cores, for example (xargs fails if any session fails):
+--   seq 3 | xargs -P 3 -I{} psql -X -v ON_ERROR_STOP=1 -f backfill.sql
 -- Each session takes the next batch no other session holds, and returns
 -- when every batch is done. Interrupted (a kill, a crash, Ctrl-C), a
 -- session loses at most the batch it was writing, which goes back to the

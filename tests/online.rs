@@ -471,3 +471,58 @@ ANALYZE;
         "rollback gives back the schema and every row, keys at bigint's ends included"
     );
 }
+
+/// PLAN.md's runbook runs backfill.sql in `$SESSIONS` sessions at once; the
+/// line must start each of them and fail when any fails, so that a script
+/// run with `set -e` stops there. Run by bash with a `psql` that only
+/// records that it ran and, the second time, fails.
+#[test]
+fn runbook_sessions_line_fails_when_a_session_fails() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let (_, output) = online_bundle(work.path());
+    let plan = output.bundle.get("PLAN.md").expect("PLAN.md");
+    let line = plan
+        .lines()
+        .find(|l| {
+            l.contains("backfill.sql") && l.contains("$SESSIONS") && !l.starts_with("SESSIONS=")
+        })
+        .expect("the runbook runs backfill.sql in $SESSIONS sessions");
+    let bin = work.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin dir");
+    let psql = bin.join("psql");
+    std::fs::write(
+        &psql,
+        "#!/bin/sh\nmkdir \"$RUNS/$$\"\nif [ -n \"$FAIL_SECOND\" ] && ! mkdir \"$RUNS/first\" 2>/dev/null; then exit 3; fi\nexit 0\n",
+    )
+    .expect("write psql");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&psql, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    for (fail, sessions) in [(false, 3), (true, 2)] {
+        let runs = tempfile::tempdir().expect("runs dir");
+        let status = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("SESSIONS={sessions}\n{line}"))
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("RUNS", runs.path())
+            .env("FAIL_SECOND", if fail { "1" } else { "" })
+            .status()
+            .expect("run bash");
+        let ran = std::fs::read_dir(runs.path())
+            .expect("read runs")
+            .filter(|e| e.as_ref().is_ok_and(|e| e.file_name() != "first"))
+            .count();
+        assert_eq!(ran, sessions, "{line}: one psql per session");
+        assert_eq!(
+            status.success(),
+            !fail,
+            "{line}: exit status {status} with a failing session: {fail}"
+        );
+    }
+}

@@ -1136,14 +1136,15 @@ fn commands(mode: Mode, maps: bool) -> Vec<String> {
     let mut commands = Vec::new();
     for stage in sequence(mode) {
         let command = if concurrent(mode).contains(stage) {
-            // The next file refuses to run until every batch is done, so
-            // `wait`'s status is not needed.
+            // xargs runs the sessions at once and exits non-zero when any
+            // of them failed (`wait` alone would not say); the next file
+            // refuses to run until every batch is done anyway.
             commands.push(format!(
                 "SESSIONS=1   # {} sessions, one core each: as many as the server can spare, leaving the application at least one",
                 file_of(mode, stage)
             ));
             format!(
-                "for i in $(seq $SESSIONS); do {} & done; wait",
+                "seq \"$SESSIONS\" | xargs -P \"$SESSIONS\" -I{{}} {}",
                 run_command(file_of(mode, stage))
             )
         } else {
