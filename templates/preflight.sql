@@ -5,6 +5,10 @@
 -- fails if there was any.
 
 {% include "_assert.sql" %}
+{%- if online %}
+
+{% include "_one_process.sql" %}
+{%- endif %}
 
 CREATE TEMPORARY TABLE keyshift_problems (problem text NOT NULL);
 

@@ -8,6 +8,8 @@
 
 {% include "_assert.sql" %}
 
+{% include "_one_process.sql" %}
+
 BEGIN;
 SET LOCAL lock_timeout = '{{ lock_timeout }}';
 SET LOCAL search_path = pg_catalog, pg_temp;

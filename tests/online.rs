@@ -14,9 +14,9 @@
 //!   rollback still so, and the schema dump is as before. The writer's
 //!   longest wait is printed (the bench measures it at scale; no test
 //!   asserts a time).
-//! - The files that do the long work of the phases run in one process per
-//!   session (`each_long_phase_runs_in_one_process`): what a server
-//!   can spare for the migration is the number of sessions.
+//! - The files that read whole tables beside the application run in one
+//!   process per session (`each_long_phase_runs_in_one_process`): what a
+//!   server can spare for the migration is the number of sessions.
 
 mod matrix;
 mod support;
@@ -372,17 +372,24 @@ fn each_long_phase_runs_in_one_process() {
     let work = tempfile::tempdir().expect("temp dir");
     let (_, output) = online_bundle(work.path());
     for file in [
+        "preflight.sql",
         "backfill.sql",
         "verify_shadow.sql",
         "catch_up.sql",
         "cutover.sql",
+        "validate.sql",
     ] {
         let sql = output.bundle.get(file).expect("the file is in the bundle");
-        let first_work = ["\nBEGIN;", "\nBEGIN TRANSACTION", "\nCALL keyshift."]
-            .iter()
-            .filter_map(|s| sql.find(s))
-            .min()
-            .unwrap_or_else(|| panic!("{file} starts no transaction and calls no procedure"));
+        let first_work = [
+            "\nBEGIN;",
+            "\nBEGIN TRANSACTION",
+            "\nCALL keyshift.",
+            "\nCREATE TEMPORARY TABLE",
+        ]
+        .iter()
+        .filter_map(|s| sql.find(s))
+        .min()
+        .unwrap_or_else(|| panic!("{file} starts no transaction and calls no procedure"));
         for setting in [
             "\nSET max_parallel_workers_per_gather = 0;\n",
             "\nSET max_parallel_maintenance_workers = 0;\n",

@@ -146,6 +146,9 @@ struct Preflight<'a> {
     constants: &'a [super::constants::ConstantView],
     /// Rows of `keyshift_translated_policy`.
     translated_policies: Vec<String>,
+    /// Online mode: the application runs beside it, so it keeps to one
+    /// process (`_one_process.sql`).
+    online: bool,
 }
 
 #[derive(Template)]
@@ -618,6 +621,7 @@ pub fn render_into(
                 has_translations: translation_count > 0,
                 constants,
                 translated_policies: super::constants::preflight_policies(plan),
+                online,
             }
             .write_into(w)
         })
