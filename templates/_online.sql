@@ -317,6 +317,7 @@ BEGIN
         IF NOT claimed THEN
             IF NOT EXISTS (SELECT FROM keyshift.online_batch WHERE NOT done) THEN
                 RAISE INFO 'keyshift: every batch is done; this session ran % of them', ran;
+                PERFORM set_config('application_name', format('keyshift backfill: done, %s batches here', ran), false);
                 EXIT;
             END IF;
             -- Other sessions hold the last batches of a step; the next
@@ -333,6 +334,13 @@ BEGIN
         END IF;
         idle := false;
         SELECT t.* INTO o FROM keyshift.online_table t WHERE t.position = b.position;
+        -- monitor.sql shows each session's application_name: which batch
+        -- of which step and table it is on, of how many.
+        PERFORM set_config('application_name', left(format('keyshift backfill: %s %s/%s, %s',
+                    (ARRAY['map', 'analyze map', 'copy', 'replay', 'index'])[b.step],
+                    (SELECT count(*) FROM keyshift.online_batch q WHERE q.step = b.step AND q.position = b.position AND (q.lo < b.lo OR q.done)) + 1,
+                    (SELECT count(*) FROM keyshift.online_batch q WHERE q.step = b.step AND q.position = b.position),
+                    CASE WHEN b.step = 4 THEN 'every table' ELSE o.live END), 63), false);
         CASE b.step
         WHEN 1 THEN
             BEGIN

@@ -442,7 +442,9 @@ ANALYZE;
         db.psql_file(&bundle.join(file), Some(&bundle))
             .unwrap_or_else(|e| panic!("{file}: {e}"));
     }
-    db.psql_sql("CALL keyshift.backfill(2)")
+    // backfill.sql's own search path: the procedure compares index
+    // definitions as pg_get_indexdef prints them under it.
+    db.psql_sql("SET search_path = pg_catalog, pg_temp; CALL keyshift.backfill(2)")
         .unwrap_or_else(|e| panic!("backfill in batches of two: {e}"));
     assert_eq!(
         db.query_rows(
@@ -531,5 +533,75 @@ fn runbook_sessions_line_fails_when_a_session_fails() {
             !fail,
             "{line}: exit status {status} with a failing session: {fail}"
         );
+    }
+}
+
+/// monitor.sql reads only statistics views, so a backfill session says in
+/// its `application_name` which batch of which step it is on, of how many.
+/// A second session holds the users map's first batch, so the session under
+/// test does every other map batch and then waits, showing the last one it
+/// did: the twelfth of twelve journals map batches (60,000 dense keys in
+/// batches of 5,000).
+#[test]
+fn monitor_shows_the_batch_each_backfill_session_is_on() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let work = tempfile::tempdir().expect("temp dir");
+    let (ddl, output) = online_bundle(work.path());
+    let bundle = work.path().join("bundle");
+    output.bundle.write_to(&bundle).expect("write bundle");
+    let db = server.create_database("online_backfill_progress");
+    db.psql_file(&ddl, None).expect("load");
+    for file in ["preflight.sql", "expand.sql"] {
+        db.psql_file(&bundle.join(file), Some(&bundle))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    db.psql_sql("CALL keyshift.plan_backfill(5000)")
+        .expect("cut the backfill into batches");
+    let mut holder = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+    holder
+        .batch_execute(
+            "BEGIN; SELECT FROM keyshift.online_batch WHERE step = 1 AND position = 1 ORDER BY lo LIMIT 1 FOR UPDATE",
+        )
+        .expect("hold the first map batch");
+    let mut watcher = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
+    let expected = r#"keyshift backfill: map 12/12, "public"."journals""#;
+    let shown = std::thread::scope(|scope| {
+        let backfill = scope.spawn(|| {
+            db.psql_sql("SET search_path = pg_catalog, pg_temp; CALL keyshift.backfill(5000)")
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut shown = Vec::new();
+        while Instant::now() < deadline && !backfill.is_finished() {
+            shown = watcher
+                .query(
+                    "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'keyshift backfill:%'",
+                    &[],
+                )
+                .expect("read pg_stat_activity")
+                .iter()
+                .map(|r| r.get::<_, String>(0))
+                .collect::<Vec<_>>();
+            if shown == [expected] {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        holder.batch_execute("COMMIT").expect("let the batch go");
+        backfill
+            .join()
+            .expect("backfill's thread")
+            .unwrap_or_else(|e| panic!("backfill failed: {e}"));
+        shown
+    });
+    assert_eq!(
+        shown,
+        [expected],
+        "what monitor.sql shows of the waiting session"
+    );
+    for file in ["verify_shadow.sql", "abort.sql", "verify_rollback.sql"] {
+        db.psql_file(&bundle.join(file), Some(&bundle))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
     }
 }

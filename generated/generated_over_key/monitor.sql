@@ -14,9 +14,11 @@ SET lock_timeout = '1s';
 SET statement_timeout = '10s';
 SET search_path = pg_catalog, pg_temp;
 
--- The bundle's session: the last progress line of forward.sql or rollback.sql
--- (`pg_temp.keyshift_progress` copies it into application_name), what it waits
--- for, and the statement it runs now.
+-- The bundle's sessions: the last progress line of forward.sql or
+-- rollback.sql (`pg_temp.keyshift_progress` copies it into
+-- application_name), or the batch each backfill.sql session of online mode
+-- is on, of how many in its step; what each waits for, and the statement it
+-- runs now.
 SELECT a.pid,
        a.application_name AS last_progress,
        a.state,
