@@ -71,13 +71,14 @@ BEGIN
 END
 $keyshift$;
 
--- After a lock attempt on tables failed: cancels an autovacuum of one of
--- them, and says which session has held a lock on them longest, which is
--- what to end or wait for. PostgreSQL cancels an autovacuum that blocks a
--- lock request for deadlock_timeout (1 s by default); attempts of 20 ms
--- never wait that long, so without this a vacuum of a big table would hold
--- the attempts off for all its run. It is cancelled the way PostgreSQL
--- would, and runs again later. One that prevents transaction ID
+-- After the tried-th lock attempt on tables failed: gives up after 1500,
+-- else cancels an autovacuum of one of them, and says which session has
+-- held a lock on them longest, which is what to end or wait for.
+-- PostgreSQL cancels an autovacuum that blocks a lock request for
+-- deadlock_timeout (1 s by default); attempts of 20 ms never wait that
+-- long, so without this a vacuum of a big table would hold the attempts
+-- off for all its run. It is cancelled the way PostgreSQL would, and runs
+-- again later. One that prevents transaction ID
 -- wraparound is left alone, as PostgreSQL leaves it. Cancelling needs a
 -- superuser (or, on some servers, pg_signal_backend or
 -- pg_signal_autovacuum_worker); without that the attempts wait for it.
@@ -87,6 +88,10 @@ DECLARE
     vacuum record;
     holder text;
 BEGIN
+    IF tried >= 1500 THEN
+        RAISE EXCEPTION 'keyshift: could not take % on % in % attempts of 20 ms; nothing has changed', mode, tables, tried
+            USING HINT = 'A long transaction holds one of these tables; run the file again when it has ended.';
+    END IF;
     FOR vacuum IN SELECT DISTINCT a.pid, a.query
                   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                   WHERE l.granted AND l.locktype = 'relation' AND l.relation = ANY (tables)
@@ -114,35 +119,34 @@ BEGIN
 END
 $keyshift$;
 
--- Takes the locks in short attempts: a lock request queues every later
--- request on its table behind it, so a long wait would stall the
--- application's writes. Each attempt gives up after 20 ms and the next
--- follows after a short random pause.
+-- One lock attempt: a lock request queues every later request on its
+-- table behind it, so a long wait would stall the application's writes.
+-- It gives up after 20 ms; granted, the lock is held until the
+-- transaction ends.
+CREATE FUNCTION keyshift.try_lock(tables regclass[], mode text) RETURNS boolean
+LANGUAGE plpgsql SET lock_timeout = '20ms' AS $keyshift$
+BEGIN
+    EXECUTE format('LOCK TABLE %s IN %s MODE', array_to_string(tables, ', '), mode);
+    RETURN true;
+EXCEPTION WHEN lock_not_available THEN
+    RETURN false;
+END
+$keyshift$;
+
+-- Takes the locks in short attempts, each after a short random pause.
 CREATE FUNCTION keyshift.lock_briefly(tables regclass[], mode text) RETURNS void
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
-    previous text := current_setting('lock_timeout');
     tried integer := 0;
 BEGIN
-    PERFORM set_config('lock_timeout', '20ms', true);
-    LOOP
-        BEGIN
-            EXECUTE format('LOCK TABLE %s IN %s MODE', array_to_string(tables, ', '), mode);
-            EXIT;
-        EXCEPTION WHEN lock_not_available THEN
-            tried := tried + 1;
-            IF tried >= 1500 THEN
-                RAISE EXCEPTION 'keyshift: could not take % on % in % attempts of 20 ms; nothing has changed', mode, tables, tried
-                    USING HINT = 'A long transaction holds one of these tables; run the file again when it has ended.';
-            END IF;
-            PERFORM keyshift.lock_not_granted(tables, mode, tried);
-            PERFORM pg_sleep(0.05 + random() * 0.1);
-        END;
+    WHILE NOT keyshift.try_lock(tables, mode) LOOP
+        tried := tried + 1;
+        PERFORM keyshift.lock_not_granted(tables, mode, tried);
+        PERFORM pg_sleep(0.05 + random() * 0.1);
     END LOOP;
     IF tried > 0 THEN
         RAISE INFO 'keyshift: % on % granted at attempt %', mode, tables, tried + 1;
     END IF;
-    PERFORM set_config('lock_timeout', previous, true);
 END
 $keyshift$;
 
@@ -420,20 +424,10 @@ DECLARE
     granted boolean;
 BEGIN
     LOOP
-        PERFORM set_config('lock_timeout', '20ms', true);
-        BEGIN
-            EXECUTE format('LOCK TABLE %s IN %s MODE', array_to_string(tables, ', '), mode);
-            granted := true;
-        EXCEPTION WHEN lock_not_available THEN
-            granted := false;
-        END;
+        granted := keyshift.try_lock(tables, mode);
         COMMIT;
         EXIT WHEN granted;
         tried := tried + 1;
-        IF tried >= 1500 THEN
-            RAISE EXCEPTION 'keyshift: could not take % on % in % attempts of 20 ms; nothing has changed', mode, tables, tried
-                USING HINT = 'A long transaction holds one of these tables; run the file again when it has ended.';
-        END IF;
         PERFORM keyshift.lock_not_granted(tables, mode, tried);
         PERFORM keyshift.catch_up_round();
         COMMIT;
