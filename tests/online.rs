@@ -220,15 +220,47 @@ fn assert_matches(db: &support::Database, ledger: &Ledger, when: &str) {
 
 /// [`SCHEMA`] written into `work`, and its online bundle.
 fn online_bundle(work: &std::path::Path) -> (std::path::PathBuf, keyshift::pipeline::Output) {
+    online_bundle_of(work, SCHEMA)
+}
+
+/// `schema` written into `work`, and its online bundle.
+fn online_bundle_of(
+    work: &std::path::Path,
+    schema: &str,
+) -> (std::path::PathBuf, keyshift::pipeline::Output) {
     let ddl = work.join("schema.sql");
-    std::fs::write(&ddl, SCHEMA).expect("write schema");
+    std::fs::write(&ddl, schema).expect("write schema");
     let options = keyshift::plan::Options {
         mode: Some(keyshift::plan::Mode::Online),
         ..Default::default()
     };
-    let output = keyshift::pipeline::run_configured("schema.sql", SCHEMA, &options, None)
+    let output = keyshift::pipeline::run_configured("schema.sql", schema, &options, None)
         .unwrap_or_else(|e| panic!("{e:?}"));
     (ddl, output)
+}
+
+/// A database named after `name` holding `schema` and its rows, and the
+/// directory its online bundle was written to (under `work`).
+fn loaded<'s>(
+    server: &'s support::Server,
+    work: &std::path::Path,
+    schema: &str,
+    name: &str,
+) -> (support::Database<'s>, std::path::PathBuf) {
+    let (ddl, output) = online_bundle_of(work, schema);
+    let bundle = work.join("bundle");
+    output.bundle.write_to(&bundle).expect("write bundle");
+    let db = server.create_database(name);
+    db.psql_file(&ddl, None).expect("load");
+    (db, bundle)
+}
+
+/// Runs each of `files` of `bundle`, in order, failing on the first error.
+fn run_files(db: &support::Database, bundle: &std::path::Path, files: &[&str]) {
+    for file in files {
+        db.psql_file(&bundle.join(file), Some(bundle))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
 }
 
 #[test]
@@ -318,15 +350,12 @@ fn rows_applied_as_a_replica_are_captured() {
         return;
     };
     let work = tempfile::tempdir().expect("temp dir");
-    let (ddl, output) = online_bundle(work.path());
-    let bundle = work.path().join("bundle");
-    output.bundle.write_to(&bundle).expect("write bundle");
-    let db = server.create_database("online_replica");
-    db.psql_file(&ddl, None).expect("load");
-    for file in ["preflight.sql", "expand.sql", "backfill.sql"] {
-        db.psql_file(&bundle.join(file), Some(&bundle))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
+    let (db, bundle) = loaded(server, work.path(), SCHEMA, "online_replica");
+    run_files(
+        &db,
+        &bundle,
+        &["preflight.sql", "expand.sql", "backfill.sql"],
+    );
     db.psql_sql(
         "SET session_replication_role = replica;
          INSERT INTO users (name) VALUES ('replicated');
@@ -340,16 +369,17 @@ fn rows_applied_as_a_replica_are_captured() {
         ["t"],
         "the replica's writes were logged"
     );
-    for file in [
-        "catch_up.sql",
-        "verify_shadow.sql",
-        "cutover.sql",
-        "validate.sql",
-        "verify_forward.sql",
-    ] {
-        db.psql_file(&bundle.join(file), Some(&bundle))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
+    run_files(
+        &db,
+        &bundle,
+        &[
+            "catch_up.sql",
+            "verify_shadow.sql",
+            "cutover.sql",
+            "validate.sql",
+            "verify_forward.sql",
+        ],
+    );
     assert_eq!(
         db.query_rows("SELECT u.name FROM journals j JOIN users u ON u.id = j.user_id WHERE j.body = 'replicated journal'"),
         ["replicated"]
@@ -425,23 +455,9 @@ INSERT INTO spread VALUES (-9223372036854775808, NULL), (0, 9223372036854775807)
 ANALYZE;
 ";
     let work = tempfile::tempdir().expect("temp dir");
-    let ddl = work.path().join("schema.sql");
-    std::fs::write(&ddl, ENDS).expect("write schema");
-    let options = keyshift::plan::Options {
-        mode: Some(keyshift::plan::Mode::Online),
-        ..Default::default()
-    };
-    let output = keyshift::pipeline::run_configured("schema.sql", ENDS, &options, None)
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    let bundle = work.path().join("bundle");
-    output.bundle.write_to(&bundle).expect("write bundle");
-    let db = server.create_database("online_bigint_ends");
-    db.psql_file(&ddl, None).expect("load");
+    let (db, bundle) = loaded(server, work.path(), ENDS, "online_bigint_ends");
     let before = (db.dump_schema(), db.data_snapshot());
-    for file in ["preflight.sql", "expand.sql"] {
-        db.psql_file(&bundle.join(file), Some(&bundle))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
+    run_files(&db, &bundle, &["preflight.sql", "expand.sql"]);
     // backfill.sql's own search path: the procedure compares index
     // definitions as pg_get_indexdef prints them under it.
     db.psql_sql("SET search_path = pg_catalog, pg_temp; CALL keyshift.backfill(2)")
@@ -457,24 +473,22 @@ ANALYZE;
         ],
         "dense keys in ranges of two values, sparse ones cut at every second key"
     );
-    for file in [
-        "verify_shadow.sql",
-        "cutover.sql",
-        "validate.sql",
-        "verify_forward.sql",
-    ] {
-        db.psql_file(&bundle.join(file), Some(&bundle))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
+    run_files(
+        &db,
+        &bundle,
+        &[
+            "verify_shadow.sql",
+            "cutover.sql",
+            "validate.sql",
+            "verify_forward.sql",
+        ],
+    );
     assert_eq!(
         db.query_rows("SELECT count(*) FROM high h JOIN low l ON l.id = h.low_id AND substr(l.note, 5) = substr(h.note, 6)"),
         ["5"],
         "every row of high still points at its row of low, through uuids"
     );
-    for file in ["rollback.sql", "verify_rollback.sql"] {
-        db.psql_file(&bundle.join(file), Some(&bundle))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
+    run_files(&db, &bundle, &["rollback.sql", "verify_rollback.sql"]);
     assert!(
         before == (db.dump_schema(), db.data_snapshot()),
         "rollback gives back the schema and every row, keys at bigint's ends included"
@@ -548,15 +562,8 @@ fn monitor_shows_the_batch_each_backfill_session_is_on() {
         return;
     };
     let work = tempfile::tempdir().expect("temp dir");
-    let (ddl, output) = online_bundle(work.path());
-    let bundle = work.path().join("bundle");
-    output.bundle.write_to(&bundle).expect("write bundle");
-    let db = server.create_database("online_backfill_progress");
-    db.psql_file(&ddl, None).expect("load");
-    for file in ["preflight.sql", "expand.sql"] {
-        db.psql_file(&bundle.join(file), Some(&bundle))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
+    let (db, bundle) = loaded(server, work.path(), SCHEMA, "online_backfill_progress");
+    run_files(&db, &bundle, &["preflight.sql", "expand.sql"]);
     db.psql_sql("CALL keyshift.plan_backfill(5000)")
         .expect("cut the backfill into batches");
     let mut holder = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
@@ -600,8 +607,9 @@ fn monitor_shows_the_batch_each_backfill_session_is_on() {
         [expected],
         "what monitor.sql shows of the waiting session"
     );
-    for file in ["verify_shadow.sql", "abort.sql", "verify_rollback.sql"] {
-        db.psql_file(&bundle.join(file), Some(&bundle))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
+    run_files(
+        &db,
+        &bundle,
+        &["verify_shadow.sql", "abort.sql", "verify_rollback.sql"],
+    );
 }

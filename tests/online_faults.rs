@@ -474,23 +474,30 @@ fn backfill_in_two_sessions_finishes_when_one_is_killed() {
     );
 }
 
-#[test]
-fn backfill_survives_an_immediate_stop() {
-    if support::server_or_skip().is_none() {
-        return;
-    }
-    // A server of this test's own: the stop would end every other test's
-    // sessions. COMMITs psql saw complete must survive it.
+/// A server started for one test, with `setting` added to the usual
+/// configuration; `None` (after the usual skip message, or a panic under
+/// CI) where no server can run.
+fn own_server(setting: &str) -> Option<Server> {
+    support::server_or_skip()?;
     let spec = ServerSpec::from_env().map(|mut spec| {
-        spec.extra_conf.push("synchronous_commit = on".to_owned());
+        spec.extra_conf.push(setting.to_owned());
         spec
     });
-    let server = match spec.and_then(Server::start) {
-        Ok(server) => server,
+    match spec.and_then(Server::start) {
+        Ok(server) => Some(server),
         Err(why) => {
             support::skip_or_panic::<()>(Missing::Server, &why);
-            return;
+            None
         }
+    }
+}
+
+#[test]
+fn backfill_survives_an_immediate_stop() {
+    // A server of this test's own: the stop would end every other test's
+    // sessions. COMMITs psql saw complete must survive it.
+    let Some(server) = own_server("synchronous_commit = on") else {
+        return;
     };
     let loaded = Loaded::on(&server);
     let (bundle, start) = (&loaded.bundle, &loaded.start);
@@ -654,20 +661,9 @@ fn cutover_waits_for_a_reader_in_short_attempts_and_names_it() {
 /// 100 ms) so that it is still running when cutover starts.
 #[test]
 fn cutover_cancels_an_autovacuum_that_holds_a_table() {
-    if support::server_or_skip().is_none() {
-        return;
-    }
     // A server of this test's own: autovacuum must start within seconds.
-    let spec = ServerSpec::from_env().map(|mut spec| {
-        spec.extra_conf.push("autovacuum_naptime = 1".to_owned());
-        spec
-    });
-    let server = match spec.and_then(Server::start) {
-        Ok(server) => server,
-        Err(why) => {
-            support::skip_or_panic::<()>(Missing::Server, &why);
-            return;
-        }
+    let Some(server) = own_server("autovacuum_naptime = 1") else {
+        return;
     };
     let loaded = Loaded::on(&server);
     let bundle = &loaded.bundle;
