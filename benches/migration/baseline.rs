@@ -71,3 +71,27 @@ pub fn run(db: &Database) -> Copy {
         index_mismatches,
     }
 }
+
+/// The uuids alone: one `gen_random_uuid()` for every row of each converted
+/// table (each has a key of its own), in one process, nothing written.
+/// Any engine that gives every existing row a random uuid spends at least
+/// this much CPU; forward.sql can spread it over the cores, online mode's
+/// backfill draws in the one session PLAN.md advises on two cores. Set
+/// against S0, it shows how much of a ratio is the draw itself.
+pub fn uuid_draw(db: &Database) -> std::time::Duration {
+    let mut client =
+        postgres::Client::connect(&db.url(), postgres::NoTls).expect("bench connects for the draw");
+    client
+        .batch_execute("SET max_parallel_workers_per_gather = 0; SET jit = off")
+        .expect("one process for the draw");
+    let started = std::time::Instant::now();
+    for table in crate::probe::TABLES {
+        client
+            .query_one(
+                &format!("SELECT count(gen_random_uuid()) FROM ONLY {table}"),
+                &[],
+            )
+            .unwrap_or_else(|e| panic!("drawing a uuid per row of {table}: {e}"));
+    }
+    started.elapsed()
+}

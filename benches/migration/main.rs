@@ -7,6 +7,9 @@
 //! - **S0**, the physical limit: a `CREATE TABLE … AS` copy of both
 //!   converted tables plus rebuilding the indexes they have
 //!   (`baseline.rs`);
+//! - the **uuid draw**: one `gen_random_uuid()` per row of both tables in
+//!   one process, nothing written, the CPU any engine that gives every row
+//!   a random uuid spends at least (`baseline::uuid_draw`);
 //! - **forward.sql**, **verify_forward.sql** and **rollback.sql** of the
 //!   bundle keyshift generates now: time and WAL bytes, each as a ratio to
 //!   S0's;
@@ -27,7 +30,8 @@
 //!   while an application-like writer inserts, updates and deletes through
 //!   every phase including cutover (`online.rs`, `online_writer.rs`): each
 //!   phase's time as a ratio to the same S0, the writer's longest stall and
-//!   its phase, failed statements, ACCESS EXCLUSIVE stretches, the size
+//!   its phase, what the server showed while that statement ran
+//!   (`stall_watch.rs`), failed statements, ACCESS EXCLUSIVE stretches, the size
 //!   afterwards and whether the writer's rows survived rollback
 //!   (`online_report.rs`). The stages plan.json lists as `concurrent`
 //!   (the backfill) run in one session per core but one, as PLAN.md
@@ -75,6 +79,7 @@ mod online_report;
 mod online_writer;
 mod probe;
 mod report;
+mod stall_watch;
 
 use keyshift::catalog::QualifiedName;
 use keyshift::plan::{Mode, Options, UuidVersion};
@@ -271,6 +276,8 @@ fn bench_size(
         problems: Vec::new(),
     };
     let (s0, forward, rollback, copy_bytes) = bench.rounds();
+    let uuid_draw = baseline::uuid_draw(&db);
+    eprintln!("uuid draw: {uuid_draw:.2?}");
     let online = online_bundle.map(|online_bundle| {
         let figures = online::Round {
             db: &db,
@@ -285,6 +292,7 @@ fn bench_size(
             runs,
             s0: &s0,
             copy_bytes,
+            uuid_draw,
         };
         online_report::print_table(&baseline, &figures);
         figures
@@ -302,6 +310,7 @@ fn bench_size(
         forward,
         verify,
         rollback,
+        uuid_draw,
         copy_bytes,
         forward_bytes: after.tables_bytes,
         converted_copy_bytes: after.copy_bytes,

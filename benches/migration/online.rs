@@ -17,6 +17,7 @@
 use crate::observe::{Observed, Observers, Watch};
 use crate::online_writer::{self, Statement, Writer};
 use crate::probe::Monitor;
+use crate::stall_watch::{self, StallWatch};
 use crate::support::Database;
 use crate::{Bundle, baseline, load_average};
 use postgres::{Client, NoTls};
@@ -43,6 +44,8 @@ pub struct WriterFigures {
     /// The longest single statement, and how far into the phase it began.
     pub longest: Duration,
     pub longest_at: Duration,
+    /// When the longest statement began.
+    pub longest_started: Option<Instant>,
 }
 
 impl WriterFigures {
@@ -54,6 +57,7 @@ impl WriterFigures {
             if s.took > figures.longest {
                 figures.longest = s.took;
                 figures.longest_at = s.started.saturating_duration_since(phase_start);
+                figures.longest_started = Some(s.started);
             }
         }
         figures
@@ -98,6 +102,9 @@ pub struct OnlineFigures {
     pub writer_failed: u64,
     pub writer_live_rows: u64,
     pub writer_failures: Vec<String>,
+    /// What the server showed while the writer's longest statement on the
+    /// forward path ran (`stall_watch.rs`).
+    pub stall_circumstances: String,
     /// Findings that did not stop the round.
     pub problems: Vec<String>,
 }
@@ -234,6 +241,7 @@ impl Round<'_, '_> {
         let mut client = Client::connect(&self.db.url(), NoTls).expect("bench connects");
         self.monitor.checkpoint();
         let database_before = self.monitor.database_bytes();
+        let watch = StallWatch::start(&self.db.url());
         let writing = Running::start(self.db.url(), Writer::default(), self.users);
         let ran: Vec<Ran> = sequence(self.bundle)
             .into_iter()
@@ -243,7 +251,16 @@ impl Round<'_, '_> {
             })
             .collect();
         let writer = writing.stop();
+        let samples = watch.finish();
         let phases = split(ran, &writer.log);
+        let stall_circumstances = phases
+            .iter()
+            .max_by_key(|p| p.writer.longest)
+            .and_then(|p| p.writer.longest_started.map(|at| (at, p.writer.longest)))
+            .map_or_else(
+                || "the writer ran no statement".to_owned(),
+                |(at, took)| stall_watch::describe(&samples, at, took),
+            );
         problems.extend(online_writer::check_rows(
             &mut client,
             &writer,
@@ -289,6 +306,7 @@ impl Round<'_, '_> {
             writer_failed: failed,
             writer_live_rows: writer.live_users(),
             writer_failures: writer.failures,
+            stall_circumstances,
             problems,
         }
     }

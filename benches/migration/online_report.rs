@@ -111,6 +111,8 @@ pub struct Baseline<'a> {
     pub s0: &'a Step,
     /// S0's copies of the integer tables.
     pub copy_bytes: u64,
+    /// One `gen_random_uuid()` per row, in one process.
+    pub uuid_draw: Duration,
 }
 
 /// The online table for one size, printed as soon as the round ends (a
@@ -197,13 +199,15 @@ fn notes(r: &Baseline, o: &OnlineFigures) -> Vec<String> {
             o.writer_rate()
         ),
         format!(
-            "goal total ≤ {GOAL_RATIO}× S0: {ratio:.2}× ({}); slowest phase {}",
+            "goal total ≤ {GOAL_RATIO}× S0: {ratio:.2}× ({}); slowest phase {}; drawing the \
+             uuids alone takes {:.2}× S0 in one process",
             goal(ratio <= GOAL_RATIO),
             slowest.map_or("-".to_owned(), |p| format!(
                 "{} {:.2}× S0",
                 p.name,
                 p.elapsed.as_secs_f64() / s0
             )),
+            r.uuid_draw.as_secs_f64() / s0,
         ),
         format!(
             "goal writer's longest stall ≤ {}: {} in {stall_in}, {:.2} s into it ({})",
@@ -211,6 +215,10 @@ fn notes(r: &Baseline, o: &OnlineFigures) -> Vec<String> {
             ms(stall),
             stall_at.as_secs_f64(),
             goal(stall <= GOAL_STALL)
+        ),
+        format!(
+            "the writer's longest statement, as the server showed it: {}",
+            o.stall_circumstances
         ),
         format!(
             "goal no writer statement fails: {} of {} failed, forward path and rollback ({})",

@@ -153,6 +153,12 @@ impl Writer {
 pub fn run_until(url: &str, mut writer: Writer, users: u64, stop: &AtomicBool) -> Writer {
     let mut client =
         Client::connect(url, NoTls).unwrap_or_else(|e| panic!("writer cannot connect: {e}"));
+    client
+        .simple_query(&format!(
+            "SET application_name = '{}'",
+            crate::stall_watch::WRITER_NAME
+        ))
+        .unwrap_or_else(|e| panic!("writer cannot name itself: {e}"));
     while !stop.load(Ordering::Relaxed) {
         writer.round(&mut client, users);
     }

@@ -82,6 +82,9 @@ pub struct SizeResult {
     pub forward: Step,
     pub verify: Step,
     pub rollback: Step,
+    /// One `gen_random_uuid()` per row of both tables, one process
+    /// (`baseline::uuid_draw`), once.
+    pub uuid_draw: std::time::Duration,
     /// S0's copies with their indexes.
     pub copy_bytes: u64,
     /// `users` and `journals` with their indexes after forward.
@@ -207,6 +210,13 @@ fn notes(r: &SizeResult) -> Vec<String> {
             gap.unwrap_or_default().as_millis()
         ),
         format!(
+            "uuid draw: one gen_random_uuid() per row of users and journals, in one process, \
+             nothing written: {:.2} s = {:.2}× S0 (once; the least CPU any engine that gives \
+             every row a random uuid spends, before it writes a byte)",
+            r.uuid_draw.as_secs_f64(),
+            r.uuid_draw.as_secs_f64() / r.s0.time().as_secs_f64()
+        ),
+        format!(
             "size after forward: {:.1} MiB = {:.2}× a fresh copy (S0's: {:.1} MiB), \
              {:.2}× a fresh copy of the converted tables ({:.1} MiB: uuid keys are wider); \
              the database grew by {:.1} MiB (id maps, anything else forward keeps)",
@@ -305,7 +315,7 @@ fn summary_of(r: &SizeResult) -> String {
     let problems = !r.problems.is_empty() || !observer_problems(r).is_empty();
     format!(
         "{}/{}: forward {:.2}× S0, rollback {:.2}×, verify_forward {:.2}×; \
-         reads waited {:.1} s / {:.1} s (forward / rollback), writes {} / {}; \
+         uuid draw alone {:.2}×; reads waited {:.1} s / {:.1} s (forward / rollback), writes {} / {}; \
          WAL {:.2}× / {:.2}×; size {:.2}×; users key after inserts v4 {:.1} MiB ({:.0}%), \
          v7 {:.1} MiB ({:.0}%), v7 forward {:.2}×; load up to {}{}",
         short(r.users),
@@ -313,6 +323,7 @@ fn summary_of(r: &SizeResult) -> String {
         r.ratio(&r.forward),
         r.ratio(&r.rollback),
         r.ratio(&r.verify),
+        r.uuid_draw.as_secs_f64() / r.s0.time().as_secs_f64(),
         r.forward.reads_waited().as_secs_f64(),
         r.rollback.reads_waited().as_secs_f64(),
         writes(&r.forward),
