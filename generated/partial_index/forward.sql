@@ -411,7 +411,7 @@ $keyshift$;
 -- so rows are checked as they arrive; LIKE would make a NOT VALID one
 -- valid, so it goes and comes back NOT VALID after the rows.
 CREATE FUNCTION keyshift.create_copy(src regclass, dest_schema name, to_uuid boolean) RETURNS regclass
-LANGUAGE plpgsql AS $keyshift$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
     c pg_class;
     dest text;
@@ -484,7 +484,7 @@ $keyshift$;
 -- go into the copy itself. Returns which way it took, and why, for psql to
 -- print.
 CREATE FUNCTION keyshift.fill_copy(src regclass, dest regclass, columns name[], query text) RETURNS text
-LANGUAGE plpgsql AS $keyshift$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
     c pg_class;
     target text;
@@ -628,7 +628,7 @@ $keyshift$;
 
 -- A table's defaults and CHECK constraints as the server prints them.
 CREATE FUNCTION keyshift.expressions(rel regclass) RETURNS text
-LANGUAGE sql STABLE AS $keyshift$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
     SELECT concat_ws(E'\n',
         (SELECT string_agg(format('default of %s: %s', quote_ident(a.attname), pg_get_expr(d.adbin, d.adrelid)), E'\n' ORDER BY a.attnum)
          FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -640,9 +640,13 @@ $keyshift$;
 -- An index's definition after `USING `: its method, keys, options and
 -- predicate, without its name or table; NULL if it does not start as
 -- expected. The table is named as pg_get_indexdef names it, qualified
--- where the search path does not find it, as a regclass prints.
+-- where the search path does not find it, as a regclass prints. This and
+-- the other functions that compare or replay catalog text as the server
+-- prints it carry their own search path, the one every file sets: called
+-- from a session whose path holds a user schema (`CALL keyshift.backfill`
+-- typed by hand), they would print names unqualified and refuse the copy.
 CREATE FUNCTION keyshift.index_definition_tail(idx regclass) RETURNS text
-LANGUAGE sql STABLE AS $keyshift$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
     SELECT CASE WHEN left(d.def, length(d.head)) = d.head THEN substr(d.def, length(d.head) + 1) END
     FROM (SELECT pg_get_indexdef(i.indexrelid) AS def,
                  format('CREATE %sINDEX %I ON %s USING ', CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,
@@ -653,7 +657,7 @@ $keyshift$;
 -- What fill_copy compares: a table as pg_dump shows it, apart from its name
 -- and indexes.
 CREATE FUNCTION keyshift.shape(rel regclass) RETURNS text
-LANGUAGE sql STABLE AS $keyshift$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
     SELECT concat_ws(E'\n',
         (SELECT format('persistence %s, access method %s, options %s, tablespace %s, owner %s, grants %s, row security %s %s, type %s, comment %L',
                        relpersistence, relam, reloptions, reltablespace, relowner, relacl, relrowsecurity, relforcerowsecurity, reloftype,
@@ -676,7 +680,7 @@ $keyshift$;
 -- on the full data under their real names, the NOT VALID checks, their
 -- comments, the index the table is clustered on and its replica identity.
 CREATE FUNCTION keyshift.copy_indexes(src regclass, dest regclass) RETURNS void
-LANGUAGE plpgsql AS $keyshift$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
     r record;
     stmts text[] := '{}';
@@ -732,7 +736,7 @@ $keyshift$;
 -- Online mode's cutover creates them NOT VALID (no scan under its locks)
 -- and validate.sql validates them afterwards, with writes going on.
 CREATE FUNCTION keyshift.copy_foreign_keys(src regclass, dest regclass, validate boolean) RETURNS void
-LANGUAGE plpgsql AS $keyshift$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $keyshift$
 DECLARE
     r record;
     stmts text[] := '{}';
@@ -744,8 +748,9 @@ BEGIN
                      FROM unnest(con.conkey) WITH ORDINALITY AS k (num, ord)
                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num) AS cols
              FROM pg_constraint con WHERE con.conrelid = src AND con.contype = 'f' ORDER BY con.oid LOOP
-        -- The definition names the parent qualified (this file's search_path
-        -- holds no user schema); the copy's names the parent's copy instead.
+        -- The definition names the parent qualified (this function's
+        -- search_path holds no user schema); the copy's names the parent's
+        -- copy instead.
         head := format('FOREIGN KEY (%s) REFERENCES %s(', r.cols, keyshift.qualified(r.confrelid));
         IF left(r.def, length(head)) <> head THEN
             RAISE EXCEPTION 'keyshift: foreign key % of % does not print as expected: %', r.conname, src, r.def;
