@@ -58,6 +58,12 @@ SELECT keyshift.catch_up_round() AS replayed;
 {%- endfor %}
 {%- endfor %}
 
+-- With the triggers gone the maps are complete: autovacuum may visit
+-- them again (expand.sql turned it off while backfill.sql filled them).
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if r.draws_map %}
+ALTER TABLE {{ r.map }} RESET (autovacuum_enabled);
+{%- endif %}{% endif %}{% endfor %}
+
 -- Rows written since expand took ids from the sequences: rollback.sql
 -- must restore the positions they have now.
 {%- for s in sequences %}

@@ -478,16 +478,24 @@ ANALYZE;
         ],
         "dense keys in ranges of two values, sparse ones cut at every second key"
     );
-    run_files(
-        &db,
-        &bundle,
-        &[
-            "verify_shadow.sql",
-            "cutover.sql",
-            "validate.sql",
-            "verify_forward.sql",
+    // Autovacuum stays off a map while backfill fills it, and comes back
+    // at cutover.
+    let map_options = "SELECT string_agg(c.relname || ' ' || coalesce(array_to_string(c.reloptions, ','), 'defaults'), '; ' ORDER BY c.relname) \
+                       FROM keyshift.id_map m JOIN pg_class c ON c.oid = to_regclass(m.map)";
+    assert_eq!(
+        db.query_rows(map_options),
+        [
+            "high_ids autovacuum_enabled=false; low_ids autovacuum_enabled=false; spread_ids autovacuum_enabled=false"
         ],
+        "the maps while backfill fills them"
     );
+    run_files(&db, &bundle, &["verify_shadow.sql", "cutover.sql"]);
+    assert_eq!(
+        db.query_rows(map_options),
+        ["high_ids defaults; low_ids defaults; spread_ids defaults"],
+        "the maps after cutover"
+    );
+    run_files(&db, &bundle, &["validate.sql", "verify_forward.sql"]);
     assert_eq!(
         db.query_rows("SELECT count(*) FROM high h JOIN low l ON l.id = h.low_id AND substr(l.note, 5) = substr(h.note, 6)"),
         ["5"],
@@ -580,9 +588,7 @@ fn monitor_shows_the_batch_each_backfill_session_is_on() {
     let mut watcher = postgres::Client::connect(&db.url(), postgres::NoTls).expect("connect");
     let expected = r#"keyshift backfill: map 12/12, "public"."journals""#;
     let shown = std::thread::scope(|scope| {
-        let backfill = scope.spawn(|| {
-            db.psql_sql("CALL keyshift.backfill(5000)")
-        });
+        let backfill = scope.spawn(|| db.psql_sql("CALL keyshift.backfill(5000)"));
         let deadline = Instant::now() + Duration::from_secs(60);
         let mut shown = Vec::new();
         while Instant::now() < deadline && !backfill.is_finished() {

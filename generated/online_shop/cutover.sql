@@ -105,6 +105,12 @@ DROP TRIGGER keyshift_no_truncate ON "public"."order_lines";
 DROP TRIGGER keyshift_capture ON "public"."refunds";
 DROP TRIGGER keyshift_no_truncate ON "public"."refunds";
 
+-- With the triggers gone the maps are complete: autovacuum may visit
+-- them again (expand.sql turned it off while backfill.sql filled them).
+ALTER TABLE "keyshift"."customers_ids" RESET (autovacuum_enabled);
+ALTER TABLE "keyshift"."orders_ids" RESET (autovacuum_enabled);
+ALTER TABLE "keyshift"."refunds_ids" RESET (autovacuum_enabled);
+
 -- Rows written since expand took ids from the sequences: rollback.sql
 -- must restore the positions they have now.
 UPDATE keyshift.sequence_state SET (last_value, is_called) = (SELECT last_value, is_called FROM "public"."customers_id_seq") WHERE sequence_name = '"public"."customers_id_seq"';

@@ -95,14 +95,19 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."refunds_id_seq"', last_val
 
 -- One map per table whose own key gets new UUIDs: old id → new uuid,
 -- empty until backfill.sql fills it. Its primary key lets the capture
--- trigger and the backfill add the same id without a duplicate.
-CREATE TABLE "keyshift"."customers_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."customers" t LIMIT 0;
+-- trigger and the backfill add the same id without a duplicate. Without
+-- autovacuum until cutover.sql: while backfill fills a map, autovacuum
+-- would go over it again and again (it counts the inserts), and its
+-- writes, beside backfill's, made the application's own writes of
+-- evicted pages wait (the bench caught one at 119 ms). Backfill analyzes
+-- each map itself.
+CREATE TABLE "keyshift"."customers_ids" WITH (autovacuum_enabled = false) AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."customers" t LIMIT 0;
 ALTER TABLE "keyshift"."customers_ids" ADD PRIMARY KEY (old_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."customers_ids" IS 'keyshift: old public.customers.id values (old_id) and the uuids that replaced them (new_id)';
-CREATE TABLE "keyshift"."orders_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."orders" t LIMIT 0;
+CREATE TABLE "keyshift"."orders_ids" WITH (autovacuum_enabled = false) AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."orders" t LIMIT 0;
 ALTER TABLE "keyshift"."orders_ids" ADD PRIMARY KEY (old_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."orders_ids" IS 'keyshift: old public.orders.id values (old_id) and the uuids that replaced them (new_id)';
-CREATE TABLE "keyshift"."refunds_ids" AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."refunds" t LIMIT 0;
+CREATE TABLE "keyshift"."refunds_ids" WITH (autovacuum_enabled = false) AS SELECT t."id" AS old_id, gen_random_uuid() AS new_id FROM ONLY "public"."refunds" t LIMIT 0;
 ALTER TABLE "keyshift"."refunds_ids" ADD PRIMARY KEY (old_id), ALTER COLUMN new_id SET NOT NULL;
 COMMENT ON TABLE "keyshift"."refunds_ids" IS 'keyshift: old public.refunds.id values (old_id) and the uuids that replaced them (new_id)';
 
