@@ -58,12 +58,6 @@ SELECT keyshift.catch_up_round() AS replayed;
 {%- endfor %}
 {%- endfor %}
 
--- With the triggers gone the maps are complete: autovacuum may visit
--- them again (expand.sql turned it off while backfill.sql filled them).
-{%- for t in tables %}{% if let Some(r) = t.root %}{% if r.draws_map %}
-ALTER TABLE {{ r.map }} RESET (autovacuum_enabled);
-{%- endif %}{% endif %}{% endfor %}
-
 -- Rows written since expand took ids from the sequences: rollback.sql
 -- must restore the positions they have now.
 {%- for s in sequences %}
@@ -96,4 +90,12 @@ UPDATE keyshift.state SET stage = 'forward';
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 
 COMMIT;
+
+-- The capture triggers are gone, so the maps are complete: autovacuum may
+-- visit them again (expand.sql turned it off while backfill.sql filled
+-- them). After COMMIT, so that nothing more waits under the swap's locks;
+-- if this is lost, autovacuum only goes on skipping the maps.
+{%- for t in tables %}{% if let Some(r) = t.root %}{% if r.draws_map %}
+ALTER TABLE {{ r.map }} RESET (autovacuum_enabled);
+{%- endif %}{% endif %}{% endfor %}
 SELECT 'cutover: ok; next: validate.sql' AS keyshift;

@@ -105,12 +105,6 @@ DROP TRIGGER keyshift_no_truncate ON "public"."order_lines";
 DROP TRIGGER keyshift_capture ON "public"."refunds";
 DROP TRIGGER keyshift_no_truncate ON "public"."refunds";
 
--- With the triggers gone the maps are complete: autovacuum may visit
--- them again (expand.sql turned it off while backfill.sql filled them).
-ALTER TABLE "keyshift"."customers_ids" RESET (autovacuum_enabled);
-ALTER TABLE "keyshift"."orders_ids" RESET (autovacuum_enabled);
-ALTER TABLE "keyshift"."refunds_ids" RESET (autovacuum_enabled);
-
 -- Rows written since expand took ids from the sequences: rollback.sql
 -- must restore the positions they have now.
 UPDATE keyshift.sequence_state SET (last_value, is_called) = (SELECT last_value, is_called FROM "public"."customers_id_seq") WHERE sequence_name = '"public"."customers_id_seq"';
@@ -138,4 +132,12 @@ UPDATE keyshift.state SET stage = 'forward';
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 
 COMMIT;
+
+-- The capture triggers are gone, so the maps are complete: autovacuum may
+-- visit them again (expand.sql turned it off while backfill.sql filled
+-- them). After COMMIT, so that nothing more waits under the swap's locks;
+-- if this is lost, autovacuum only goes on skipping the maps.
+ALTER TABLE "keyshift"."customers_ids" RESET (autovacuum_enabled);
+ALTER TABLE "keyshift"."orders_ids" RESET (autovacuum_enabled);
+ALTER TABLE "keyshift"."refunds_ids" RESET (autovacuum_enabled);
 SELECT 'cutover: ok; next: validate.sql' AS keyshift;
