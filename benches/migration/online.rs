@@ -124,10 +124,7 @@ impl OnlineFigures {
 
     /// The writer's longest statement on the forward path, and its phase.
     pub fn longest_stall(&self) -> (Duration, &str) {
-        self.phases
-            .iter()
-            .max_by_key(|p| p.writer.longest)
-            .map_or((Duration::ZERO, "-"), |p| (p.writer.longest, &p.name))
+        stalled_most(&self.phases).map_or((Duration::ZERO, "-"), |p| (p.writer.longest, &p.name))
     }
 
     /// The longest ACCESS EXCLUSIVE stretch on the forward path, and its phase.
@@ -139,6 +136,11 @@ impl OnlineFigures {
                 (p.observed.lock.longest, &p.name)
             })
     }
+}
+
+/// The phase in which the writer's longest statement started.
+fn stalled_most(phases: &[Phase]) -> Option<&Phase> {
+    phases.iter().max_by_key(|p| p.writer.longest)
 }
 
 /// A stage of plan.json's `"sequence"`: its files from `"run"`, and
@@ -262,9 +264,7 @@ impl Round<'_, '_> {
         let writer = writing.stop();
         let samples = watch.finish();
         let phases = split(ran, &writer.log);
-        let stall_circumstances = phases
-            .iter()
-            .max_by_key(|p| p.writer.longest)
+        let stall_circumstances = stalled_most(&phases)
             .and_then(|p| p.writer.longest_started.map(|at| (at, p.writer.longest)))
             .map_or_else(
                 || "the writer ran no statement".to_owned(),
