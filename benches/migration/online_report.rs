@@ -122,9 +122,10 @@ pub fn print_table(r: &Baseline, o: &OnlineFigures) {
     println!();
     println!(
         "-- online (--mode online), {} users, {} journals, a writer through every phase \
-         including cutover --",
+         including cutover; {} --",
         thousands(r.users),
-        thousands(r.journals)
+        thousands(r.journals),
+        crate::durability::describe()
     );
     println!(
         "{}",
@@ -270,7 +271,11 @@ pub fn print_summary(results: &[SizeResult]) {
         .filter_map(|r| r.online.as_ref().map(|o| summary_of(r, o)))
         .collect();
     if !parts.is_empty() {
-        println!("online summary: {}", parts.join(" | "));
+        println!(
+            "online summary ({}): {}",
+            crate::durability::describe(),
+            parts.join(" | ")
+        );
     }
 }
 

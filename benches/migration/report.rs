@@ -131,10 +131,11 @@ impl SizeResult {
 pub fn print_table(r: &SizeResult, server_version: &str) {
     println!();
     println!(
-        "== {} users, {} journals (PostgreSQL {server_version}, {} cores) ==",
+        "== {} users, {} journals (PostgreSQL {server_version}, {} cores; {}) ==",
         thousands(r.users),
         thousands(r.journals),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
+        crate::durability::describe(),
     );
     println!(
         "{}",
@@ -302,7 +303,11 @@ fn writes(step: &Step) -> String {
 pub fn print_summary(results: &[SizeResult]) {
     let parts: Vec<String> = results.iter().map(summary_of).collect();
     println!();
-    println!("summary: {}", parts.join(" | "));
+    println!(
+        "summary ({}): {}",
+        crate::durability::describe(),
+        parts.join(" | ")
+    );
 }
 
 /// One size's part of the summary line.
