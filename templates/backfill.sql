@@ -19,6 +19,7 @@
 SET search_path = pg_catalog, pg_temp;
 SET jit = off;
 {% include "_one_process.sql" %}
+{% include "_paced_writes.sql" %}
 -- Each batch and each catch-up round sees one snapshot of every table.
 SET default_transaction_isolation = 'repeatable read';
 SELECT pg_temp.keyshift_assert(to_regclass('keyshift.online_table') IS NOT NULL, 'expand.sql of plan {{ plan_hash }} has not run on this database');

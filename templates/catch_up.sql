@@ -11,6 +11,7 @@
 SET search_path = pg_catalog, pg_temp;
 SET jit = off;
 {% include "_one_process.sql" %}
+{% include "_paced_writes.sql" %}
 -- A round at REPEATABLE READ leaves every copy equal to its table as the
 -- round's snapshot saw it.
 SET default_transaction_isolation = 'repeatable read';

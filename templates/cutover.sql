@@ -20,6 +20,7 @@
 
 SET search_path = pg_catalog, pg_temp;
 {% include "_one_process.sql" %}
+{% include "_paced_writes.sql" %}
 SELECT pg_temp.keyshift_assert(to_regclass('keyshift.online_table') IS NOT NULL, 'expand.sql of plan {{ plan_hash }} has not run on this database');
 SELECT pg_temp.keyshift_assert((SELECT stage = 'expand' AND plan_hash = '{{ plan_hash }}' FROM keyshift.state),
        (SELECT format('keyshift.state says stage %s of plan %s; cutover.sql of plan {{ plan_hash }} runs once, after expand.sql', stage, plan_hash) FROM keyshift.state));

@@ -10,6 +10,7 @@
 {% include "_assert.sql" %}
 {% include "_fit_maps.sql" %}
 {% include "_one_process.sql" %}
+{% include "_paced_writes.sql" %}
 
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 SET LOCAL search_path = pg_catalog, pg_temp;

@@ -29,6 +29,14 @@ SET jit = off;
 -- the application's statements may wait for one.
 SET max_parallel_workers_per_gather = 0;
 SET max_parallel_maintenance_workers = 0;
+-- Paced writes: every 256kB of table and index pages this session writes
+-- out of shared buffers, it asks the kernel to start writing them to
+-- disk (as the checkpointer does by default), instead of leaving them
+-- dirty until a checkpoint's fsync, or the kernel's own threshold, sends
+-- them to the disk all at once. The application's commits wait for WAL
+-- to reach that disk, and behind such a burst they wait for all of it.
+-- PostgreSQL skips this, like every flush, on a server with fsync off.
+SET backend_flush_after = '256kB';
 -- A round at REPEATABLE READ leaves every copy equal to its table as the
 -- round's snapshot saw it.
 SET default_transaction_isolation = 'repeatable read';
