@@ -37,32 +37,24 @@ pub fn durable() -> bool {
 
 /// Turns the three settings on for the whole server when asked to, and
 /// waits until a new session sees them. The server is the bench's own and
-/// goes away with it, so `ALTER SYSTEM` changes nothing else.
+/// goes away with it, so `ALTER SYSTEM` changes nothing else; the
+/// database it is sent from is dropped at once.
 pub fn apply(server: &Server) {
     if !durable() {
         return;
     }
-    let run = |sql: &str| {
-        let out = server
-            .psql("postgres")
-            .args(["-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
-            .output()
-            .expect("psql runs");
-        assert!(
-            out.status.success(),
-            "`{sql}` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
-    for setting in ["fsync", "full_page_writes", "synchronous_commit"] {
-        run(&format!("ALTER SYSTEM SET {setting} = on"));
-    }
-    run("SELECT pg_reload_conf()");
+    let db = server.create_database("settings");
+    db.psql_sql(
+        "ALTER SYSTEM SET fsync = on;
+         ALTER SYSTEM SET full_page_writes = on;
+         ALTER SYSTEM SET synchronous_commit = on;
+         SELECT pg_reload_conf();",
+    )
+    .expect("ALTER SYSTEM on the bench's server");
     let shown = "SELECT string_agg(setting, ',' ORDER BY name) FROM pg_settings \
                  WHERE name IN ('fsync', 'full_page_writes', 'synchronous_commit')";
     for _ in 0..100 {
-        if run(shown) == "on,on,on" {
+        if db.query_rows(shown) == ["on,on,on"] {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
