@@ -2,8 +2,12 @@
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;
 COMMENT ON SCHEMA keyshift IS 'keyshift migration state for plan {{ plan_hash }}';
-CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL);
-INSERT INTO keyshift.state VALUES ('{{ plan_hash }}', '{{ stage }}');
+-- forward_xid: the transaction forward.sql ran in. Every row it wrote
+-- carries that id as its xmin, so rollback.sql searches only the rows
+-- written since for keys the maps lack. Online mode's rows come from many
+-- transactions, and it records none.
+CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL, forward_xid bigint);
+INSERT INTO keyshift.state VALUES ('{{ plan_hash }}', '{{ stage }}', {% if stage == "forward" %}txid_current(){% else %}NULL{% endif %});
 
 {%- if uuid.v7 %}
 {% include "_uuid_v7.sql" %}

@@ -213,6 +213,18 @@ SELECT keyshift.swap_tables('kept');
 {%- for s in rebuild_schemas %}
 DROP SCHEMA {{ s.build }};
 {%- endfor %}
+-- rollback.sql takes the rows nobody wrote after forward back from the
+-- originals, so nothing may write them until contract drops them.
+CREATE FUNCTION keyshift.refuse_write() RETURNS trigger
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    RAISE EXCEPTION 'keyshift: %.% is the original forward.sql kept for rollback.sql and verify_forward.sql; it must not change', TG_TABLE_SCHEMA, TG_TABLE_NAME;
+END
+$keyshift$;
+{%- for t in tables %}{% if let Some(b) = t.rebuild %}
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON {{ b.before }}
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+{%- endif %}{% endfor %}
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 {%- endif %}
 

@@ -69,10 +69,25 @@ SELECT keyshift.validate_foreign_keys();
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
+{%- if online %}
 -- Finding them compares every key with its map; CREATE TABLE … AS lets
 -- parallel workers do that, where an INSERT would run it in one process.
+{%- else %}
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
+{%- endif %}
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 {%- for t in tables %}{% if let Some(r) = t.root %}
+{%- if online %}
 {%- if t.rebuild.is_some() %}
 SELECT pg_temp.keyshift_fit_maps(ARRAY[{{ r.map_regclass }}]::regclass[]) IS NOT NULL AS work_mem_set;
 {%- endif %}
@@ -83,6 +98,24 @@ SELECT t.{{ r.column }} AS new_id FROM {{ r.scan }} t
 WHERE NOT EXISTS (SELECT 1 FROM {{ r.map }} m WHERE m.new_id = t.{{ r.column }});
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+{%- else %}
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
+SELECT t.{{ r.column }} AS new_id FROM {{ r.scan }} t
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
+SET LOCAL parallel_setup_cost TO DEFAULT;
+SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT {{ t.literal }}, m.old_id, m.new_id, false FROM {{ r.map }} m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = {{ t.literal }};
+DROP TABLE pg_temp.keyshift_written;
+{%- endif %}
 WITH fresh AS (
     INSERT INTO {{ r.map }} (old_id, new_id)
     SELECT b.base + {{ r.increment }} * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -94,8 +127,10 @@ WITH fresh AS (
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = {{ s.regclass }}),
              {%- endif %}
              0) AS base) b
-    RETURNING old_id
-)
+    RETURNING old_id{% if !online %}, new_id{% endif %}
+){% if !online %}, recorded AS (
+    INSERT INTO keyshift.written SELECT {{ t.literal }}, old_id, new_id, true FROM fresh
+){% endif %}
 INSERT INTO keyshift.fresh_ids SELECT {{ t.literal }}, {% if let Some(s) = r.sequence %}{{ s.regclass }}{% else %}NULL{% endif %}, max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 {%- if r.draws_map %}
@@ -103,6 +138,9 @@ CREATE FUNCTION {{ r.old_id_fn }}(u uuid) RETURNS {{ r.int_type }}
 LANGUAGE sql STABLE PARALLEL SAFE AS {{ r.old_id_body }};
 {%- endif %}
 {%- endif %}{% endfor %}
+{%- if !online %}
+ANALYZE keyshift.written;
+{%- endif %}
 {%- if !surrogates.is_empty() %}
 
 -- Surrogate keys: the application may have written only the new uuid
@@ -123,6 +161,40 @@ FROM ({{ c.unmapped }}) AS o (n);
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+{%- if !online %}
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
+{%- endif %}
 {%- for s in rebuild_schemas %}
 CREATE SCHEMA {{ s.build }};
 CREATE SCHEMA {{ s.replaced }};
@@ -132,7 +204,7 @@ CREATE SCHEMA {{ s.replaced }};
 {{ t.display|comment }}
 SELECT keyshift.create_copy({{ t.regclass }}, {{ b.build_schema_literal }}, false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps({{ b.maps }}) IS NOT NULL AS work_mem_set;
-{{ b.fill_rollback }};
+{% if online %}{{ b.fill_rollback }}{% else if let Some(k) = b.fill_rollback_kept %}{{ k }}{% else %}{{ b.fill_rollback }}{% endif %};
 SELECT pg_temp.keyshift_progress('copied', {{ t.literal }}, {{ t.regclass }});
 SELECT keyshift.copy_indexes(to_regclass({{ t.regclass }}), to_regclass({{ b.copy_regclass }}));
 ANALYZE {{ b.copy }};

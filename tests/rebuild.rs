@@ -386,3 +386,130 @@ fn each_copy_says_how_its_rows_were_written() {
     db.psql_sql("DROP OWNED BY keyshift_copy_reader; DROP ROLE keyshift_copy_reader;")
         .expect("drop role");
 }
+
+/// Rollback looks for rows written after forward (they have no old id yet)
+/// only among the rows whose xmin is not forward's transaction: every row
+/// forward wrote carries it, frozen or not. Where no row forward wrote was
+/// deleted since, the integer copy takes the others back from the original
+/// forward kept, and only the written ones through the maps; where one
+/// was, every row goes through the maps. Whatever forward's recorded
+/// transaction says (the true one; none; one from the future, as after a
+/// restore elsewhere; one too old to tell apart from later ones), rollback
+/// must give the same rows and the same ids, the last three by the full
+/// translation. The writes give the new rows fixed uuids, so the fresh ids
+/// (handed out in uuid order) are the same in every database.
+#[test]
+fn rollback_finds_rows_written_after_forward_by_their_xmin() {
+    let Some(server) = support::server_or_skip() else {
+        return;
+    };
+    let dir = bundle(SCHEMA, &Options::default());
+    let writes = "
+        INSERT INTO users (id, email) VALUES
+            ('00000000-0000-4000-8000-00000000000b', 'fresh-b@example.com'),
+            ('00000000-0000-4000-8000-00000000000a', 'fresh-a@example.com');
+        INSERT INTO posts (id, user_id, title) VALUES
+            ('00000000-0000-4000-8000-0000000000c1', '00000000-0000-4000-8000-00000000000b', 'fresh post');
+        UPDATE users SET email = 'renamed@example.com' WHERE email = 'u7@example.com';
+        UPDATE posts SET user_id = (SELECT id FROM users WHERE email = 'fresh-a@example.com') WHERE title = 'post 12';
+        WITH gone AS (DELETE FROM posts WHERE title = 'post 10' RETURNING *)
+        INSERT INTO posts SELECT * FROM gone;
+    ";
+    let delete = "DELETE FROM posts WHERE title = 'post 11';";
+    let tampers = [
+        ("recorded", ""),
+        ("unknown", "UPDATE keyshift.state SET forward_xid = NULL;"),
+        (
+            "future",
+            "UPDATE keyshift.state SET forward_xid = txid_current() + 1000;",
+        ),
+        (
+            "too_old",
+            "UPDATE keyshift.state SET forward_xid = forward_xid - 3000000000;",
+        ),
+    ];
+    for (deleted, extra) in [("no_delete", ""), ("a_delete", delete)] {
+        let mut first: Option<String> = None;
+        for (label, tamper) in tampers {
+            let label = format!("{deleted}_{label}");
+            let db = server.create_database(&format!("fresh_rows_{label}"));
+            db.psql_sql(SCHEMA).expect("schema");
+            run(&db, dir.path(), "forward.sql").expect("forward");
+            assert_eq!(
+                db.query_rows(
+                    "SELECT count(*) FILTER (WHERE r.xmin::text::bigint = s.forward_xid % 4294967296) || ' of ' || count(*)
+                     FROM (SELECT xmin FROM users UNION ALL SELECT xmin FROM posts) r, keyshift.state s"
+                ),
+                ["1200 of 1200"],
+                "{label}: forward records the transaction that wrote every row"
+            );
+            assert!(
+                db.psql_sql("UPDATE keyshift_before_1.users SET email = email;")
+                    .is_err_and(|e| e.to_string().contains("must not change")),
+                "{label}: an original forward kept can be written"
+            );
+            db.psql_sql("VACUUM (FREEZE) users, posts;")
+                .expect("freeze");
+            db.psql_sql(&format!("{writes}{extra}{tamper}"))
+                .expect("writes");
+            let said = db
+                .psql_file_stderr(&dir.path().join("rollback.sql"), Some(dir.path()))
+                .expect("rollback");
+            run(&db, dir.path(), "verify_rollback.sql").expect("verify_rollback");
+            let posts_from_original = if extra.is_empty() {
+                "public.posts: 998 rows as forward wrote them come back from the original, 3 written since go through the maps"
+            } else {
+                "public.posts: every row goes through the maps (1 rows of the original were deleted since forward)"
+            };
+            let expected: &[&str] = if tamper.is_empty() {
+                &[
+                    "public.users: 199 rows as forward wrote them come back from the original, 3 written since go through the maps",
+                    posts_from_original,
+                ]
+            } else {
+                &[
+                    "public.users: every row goes through the maps (forward's transaction cannot be told from later ones)",
+                    "public.posts: every row goes through the maps (forward's transaction cannot be told from later ones)",
+                ]
+            };
+            for line in expected {
+                assert!(
+                    said.contains(&format!("INFO:  keyshift: {line}")),
+                    "{label}: rollback did not say {line:?}:\n{said}"
+                );
+            }
+            assert_eq!(
+                db.query_rows(
+                    "SELECT u.email || ' ' || u.id || ': ' || coalesce(string_agg(p.id || ' ' || p.title, ', ' ORDER BY p.id), '-')
+                     FROM users u LEFT JOIN posts p ON p.user_id = u.id
+                     WHERE u.id > 200 OR u.email = 'renamed@example.com' GROUP BY u.id, u.email ORDER BY u.id"
+                ),
+                [
+                    "renamed@example.com 7: 6 post 6, 206 post 206, 406 post 406, 606 post 606, 806 post 806",
+                    "fresh-a@example.com 201: 12 post 12",
+                    "fresh-b@example.com 202: 1001 fresh post",
+                ],
+                "{label}: rows written after forward get fresh ids in uuid order, the others theirs"
+            );
+            assert_eq!(
+                db.query_rows(
+                    "SELECT string_agg(id || ' ' || title || ' of ' || user_id, ', ' ORDER BY id) FROM posts WHERE id IN (10, 11)"
+                ),
+                [if extra.is_empty() {
+                    "10 post 10 of 11, 11 post 11 of 12"
+                } else {
+                    "10 post 10 of 11"
+                }],
+                "{label}: a row deleted and written again under its uuid gets its old id back"
+            );
+            let snapshot = db.data_snapshot();
+            match &first {
+                None => first = Some(snapshot),
+                Some(expected) => assert_eq!(
+                    &snapshot, expected,
+                    "{label}: rollback gives other rows than with forward's transaction recorded"
+                ),
+            }
+        }
+    }
+}

@@ -48,6 +48,11 @@ pub struct RebuildView {
     pub fill_forward: String,
     /// `SELECT keyshift.fill_copy(…)`, which fills the integer copy.
     pub fill_rollback: String,
+    /// The same for maintenance mode's rollback of a table whose key has a
+    /// map of its own: the query is chosen when rollback runs
+    /// (`pg_temp.keyshift_rows_source`), either [`kept_rows`]' or
+    /// `fill_rollback`'s.
+    pub fill_rollback_kept: Option<String>,
 }
 
 /// Numbers the user schemas that hold rebuilt tables, in name order.
@@ -176,6 +181,14 @@ pub fn rebuild(
         },
         fill_forward: fill_call(plan, t, &in_build, ("old_id", "new_id")),
         fill_rollback: fill_call(plan, t, &in_build, ("new_id", "old_id")),
+        fill_rollback_kept: t
+            .root
+            .as_ref()
+            .filter(|r| r.draws_map() && r.id_space.is_none() && r.members.is_empty())
+            .map(|r| {
+                let before = QualifiedName::new(format!("keyshift_before_{n}"), &t.table.name);
+                kept_fill_call(plan, t, &in_build, &before, &r.column)
+            }),
         copy: in_build.quoted(),
     }
 }
@@ -255,6 +268,66 @@ fn fill_call(plan: &Plan, t: &TablePlan, copy: &QualifiedName, from_to: (&str, &
     )
 }
 
+/// rollback's fill of a table whose key has a map of its own, which
+/// `pg_temp.keyshift_rows_source` points at [`kept_rows`] or at the query
+/// of `fill_rollback` when rollback runs.
+fn kept_fill_call(
+    plan: &Plan,
+    t: &TablePlan,
+    copy: &QualifiedName,
+    before: &QualifiedName,
+    key: &str,
+) -> String {
+    let FillParts { query, .. } = fill_parts(plan, t, ("new_id", "old_id"), "", false);
+    let mut names = String::new();
+    for name in filled_columns(t) {
+        if !names.is_empty() {
+            names.push_str(", ");
+        }
+        names.push_str(&quote_literal(name));
+    }
+    let table = quote_literal(&t.table.quoted());
+    format!(
+        "SELECT keyshift.fill_copy({table}, {}, ARRAY[{names}]::name[],\npg_temp.keyshift_rows_source({table}, {}, {},\n{},\n{})) AS written_by",
+        quote_literal(&copy.quoted()),
+        quote_literal(&before.quoted()),
+        quote_literal(&t.table.display()),
+        quote_literal(&kept_rows(plan, t, before, key)),
+        quote_literal(&query)
+    )
+}
+
+/// The rows of rollback's integer copy when every row forward copied is
+/// still in the table: those forward wrote and nobody wrote since, from the
+/// original forward kept (`before`), as they were before forward, and
+/// those written since (`keyshift.written`), through the maps.
+fn kept_rows(plan: &Plan, t: &TablePlan, before: &QualifiedName, key: &str) -> String {
+    let label = quote_literal(&t.table.display());
+    let quoted_key = quote_ident(key);
+    let mut select = String::new();
+    for name in filled_columns(t) {
+        if !select.is_empty() {
+            select.push_str(", ");
+        }
+        select.push_str("o.");
+        select.push_str(&quote_ident(name));
+    }
+    let FillParts { query, .. } = fill_parts_keyed(
+        plan,
+        t,
+        ("new_id", "old_id"),
+        &format!(
+            "\nJOIN keyshift.written w ON w.table_name = {label} AND w.new_id = t.{quoted_key}"
+        ),
+        false,
+        Some((key, "w.old_id")),
+    );
+    format!(
+        "SELECT {select}\nFROM ONLY {} o\nWHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = {label} AND w.old_id = o.{quoted_key})\nUNION ALL\n{query}",
+        before.quoted()
+    )
+}
+
 /// The columns a fill writes: all but the generated ones, which the server
 /// computes, in table order.
 fn filled_columns(t: &TablePlan) -> impl Iterator<Item = &String> {
@@ -277,6 +350,19 @@ fn fill_parts(
     rows: &str,
     bounded: bool,
 ) -> FillParts {
+    fill_parts_keyed(plan, t, (from, to), rows, bounded, None)
+}
+
+/// [`fill_parts`], with `key_from` (column, expression) giving one
+/// converted column its value from `rows` instead of a map join.
+fn fill_parts_keyed(
+    plan: &Plan,
+    t: &TablePlan,
+    (from, to): (&str, &str),
+    rows: &str,
+    bounded: bool,
+    key_from: Option<(&str, &str)>,
+) -> FillParts {
     let mut columns = String::new();
     let mut mapped = 0;
     let mut select = String::new();
@@ -289,6 +375,10 @@ fn fill_parts(
             select.push_str(", ");
         }
         columns.push_str(&quoted);
+        if let Some((_, value)) = key_from.filter(|(key, _)| *key == name.as_str()) {
+            select.push_str(value);
+            continue;
+        }
         match t.columns.iter().find(|c| &c.name == name) {
             Some(c) => {
                 aliases += 1;

@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."member_id" AS new_id FROM ONLY "public"."members" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."members_ids" m WHERE m.new_id = t."member_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.members', m.old_id, m.new_id, false FROM "keyshift"."members_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.members';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."members_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -127,20 +144,30 @@ WITH fresh AS (
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."members_ids"),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.members', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.members', NULL, max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."members_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."members_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."project_id" AS new_id FROM ONLY "public"."projects" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."projects_ids" m WHERE m.new_id = t."project_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.projects', m.old_id, m.new_id, false FROM "keyshift"."projects_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.projects';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."projects_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -150,20 +177,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."projects_project_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."projects_project_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.projects', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.projects', '"public"."projects_project_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."projects_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."projects_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."assignments_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."assignments" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."assignments_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.assignments', m.old_id, m.new_id, false FROM "keyshift"."assignments_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.assignments';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."assignments_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -173,20 +210,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."assignments_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."assignments_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.assignments', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.assignments', '"public"."assignments_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."assignments_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."assignments_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."entry_id" AS new_id FROM ONLY "public"."time_entries" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."time_entries_ids" m WHERE m.new_id = t."entry_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.time_entries', m.old_id, m.new_id, false FROM "keyshift"."time_entries_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.time_entries';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."time_entries_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -196,12 +243,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."time_entries_entry_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."time_entries_entry_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.time_entries', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.time_entries', '"public"."time_entries_entry_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."time_entries_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."time_entries_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -209,6 +259,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -216,9 +298,17 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."members"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."members_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."members"', '"keyshift_build_1"."members"', ARRAY['member_id', 'handle']::name[],
+pg_temp.keyshift_rows_source('"public"."members"', '"keyshift_before_1"."members"', 'public.members',
+'SELECT o."member_id", o."handle"
+FROM ONLY "keyshift_before_1"."members" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.members'' AND w.old_id = o."member_id")
+UNION ALL
+SELECT w.old_id, t."handle"
+FROM ONLY "public"."members" t
+JOIN keyshift.written w ON w.table_name = ''public.members'' AND w.new_id = t."member_id"',
 'SELECT m1.old_id, t."handle"
 FROM ONLY "public"."members" t
-LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id"') AS written_by;
+LEFT JOIN "keyshift"."members_ids" m1 ON m1.new_id = t."member_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.members', '"public"."members"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."members"'), to_regclass('"keyshift_build_1"."members"'));
 ANALYZE "keyshift_build_1"."members";
@@ -228,9 +318,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.members', '"publ
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."projects"', '"keyshift_build_1"."projects"', ARRAY['project_id', 'code', 'title']::name[],
+pg_temp.keyshift_rows_source('"public"."projects"', '"keyshift_before_1"."projects"', 'public.projects',
+'SELECT o."project_id", o."code", o."title"
+FROM ONLY "keyshift_before_1"."projects" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.projects'' AND w.old_id = o."project_id")
+UNION ALL
+SELECT w.old_id, t."code", t."title"
+FROM ONLY "public"."projects" t
+JOIN keyshift.written w ON w.table_name = ''public.projects'' AND w.new_id = t."project_id"',
 'SELECT m1.old_id, t."code", t."title"
 FROM ONLY "public"."projects" t
-LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id"') AS written_by;
+LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_1"."projects"'));
 ANALYZE "keyshift_build_1"."projects";
@@ -253,11 +351,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.project_members'
 SELECT keyshift.create_copy('"public"."assignments"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."assignments_ids"', '"keyshift"."members_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."assignments"', '"keyshift_build_1"."assignments"', ARRAY['id', 'task', 'proj_ref', 'who_ref', 'due_on']::name[],
+pg_temp.keyshift_rows_source('"public"."assignments"', '"keyshift_before_1"."assignments"', 'public.assignments',
+'SELECT o."id", o."task", o."proj_ref", o."who_ref", o."due_on"
+FROM ONLY "keyshift_before_1"."assignments" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.assignments'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."task", m1.old_id, m2.old_id, t."due_on"
+FROM ONLY "public"."assignments" t
+JOIN keyshift.written w ON w.table_name = ''public.assignments'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."proj_ref"
+LEFT JOIN "keyshift"."members_ids" m2 ON m2.new_id = t."who_ref"',
 'SELECT m1.old_id, t."task", m2.old_id, m3.old_id, t."due_on"
 FROM ONLY "public"."assignments" t
 LEFT JOIN "keyshift"."assignments_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."proj_ref"
-LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."who_ref"') AS written_by;
+LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."who_ref"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.assignments', '"public"."assignments"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."assignments"'), to_regclass('"keyshift_build_1"."assignments"'));
 ANALYZE "keyshift_build_1"."assignments";
@@ -267,12 +375,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.assignments', '"
 SELECT keyshift.create_copy('"public"."time_entries"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."members_ids"', '"keyshift"."projects_ids"', '"keyshift"."time_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."time_entries"', '"keyshift_build_1"."time_entries"', ARRAY['entry_id', 'project_id', 'member_id', 'approver_id', 'minutes', 'note']::name[],
+pg_temp.keyshift_rows_source('"public"."time_entries"', '"keyshift_before_1"."time_entries"', 'public.time_entries',
+'SELECT o."entry_id", o."project_id", o."member_id", o."approver_id", o."minutes", o."note"
+FROM ONLY "keyshift_before_1"."time_entries" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.time_entries'' AND w.old_id = o."entry_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."minutes", t."note"
+FROM ONLY "public"."time_entries" t
+JOIN keyshift.written w ON w.table_name = ''public.time_entries'' AND w.new_id = t."entry_id"
+LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."project_id"
+LEFT JOIN "keyshift"."members_ids" m2 ON m2.new_id = t."member_id"
+LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."approver_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."minutes", t."note"
 FROM ONLY "public"."time_entries" t
 LEFT JOIN "keyshift"."time_entries_ids" m1 ON m1.new_id = t."entry_id"
 LEFT JOIN "keyshift"."projects_ids" m2 ON m2.new_id = t."project_id"
 LEFT JOIN "keyshift"."members_ids" m3 ON m3.new_id = t."member_id"
-LEFT JOIN "keyshift"."members_ids" m4 ON m4.new_id = t."approver_id"') AS written_by;
+LEFT JOIN "keyshift"."members_ids" m4 ON m4.new_id = t."approver_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.time_entries', '"public"."time_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."time_entries"'), to_regclass('"keyshift_build_1"."time_entries"'));
 ANALYZE "keyshift_build_1"."time_entries";

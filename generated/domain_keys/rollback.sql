@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1', 'ke
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "geo"."regions" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."geo_regions_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'geo.regions', m.old_id, m.new_id, false FROM "keyshift"."geo_regions_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'geo.regions';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."geo_regions_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -127,20 +144,30 @@ WITH fresh AS (
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."geo_regions_ids"),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'geo.regions', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'geo.regions', NULL, max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."geo_regions_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."geo_regions_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."accounts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."accounts_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.accounts', m.old_id, m.new_id, false FROM "keyshift"."accounts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.accounts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."accounts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -148,20 +175,30 @@ WITH fresh AS (
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."accounts_ids"),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.accounts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.accounts', NULL, max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."accounts_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."accounts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."projects" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."projects_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.projects', m.old_id, m.new_id, false FROM "keyshift"."projects_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.projects';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."projects_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -171,12 +208,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."projects_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."projects_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.projects', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.projects', '"public"."projects_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."projects_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."projects_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -184,6 +224,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."p
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 CREATE SCHEMA "keyshift_build_2";
@@ -193,9 +265,17 @@ CREATE SCHEMA "keyshift_replaced_2";
 SELECT keyshift.create_copy('"geo"."regions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"geo"."regions"', '"keyshift_build_1"."regions"', ARRAY['id', 'name']::name[],
+pg_temp.keyshift_rows_source('"geo"."regions"', '"keyshift_before_1"."regions"', 'geo.regions',
+'SELECT o."id", o."name"
+FROM ONLY "keyshift_before_1"."regions" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''geo.regions'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."name"
+FROM ONLY "geo"."regions" t
+JOIN keyshift.written w ON w.table_name = ''geo.regions'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."name"
 FROM ONLY "geo"."regions" t
-LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'geo.regions', '"geo"."regions"');
 SELECT keyshift.copy_indexes(to_regclass('"geo"."regions"'), to_regclass('"keyshift_build_1"."regions"'));
 ANALYZE "keyshift_build_1"."regions";
@@ -205,10 +285,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'geo.regions', '"geo"."r
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."geo_regions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_2"."accounts"', ARRAY['id', 'region_id', 'name']::name[],
+pg_temp.keyshift_rows_source('"public"."accounts"', '"keyshift_before_2"."accounts"', 'public.accounts',
+'SELECT o."id", o."region_id", o."name"
+FROM ONLY "keyshift_before_2"."accounts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.accounts'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."name"
+FROM ONLY "public"."accounts" t
+JOIN keyshift.written w ON w.table_name = ''public.accounts'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."geo_regions_ids" m1 ON m1.new_id = t."region_id"',
 'SELECT m1.old_id, m2.old_id, t."name"
 FROM ONLY "public"."accounts" t
 LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."geo_regions_ids" m2 ON m2.new_id = t."region_id"') AS written_by;
+LEFT JOIN "keyshift"."geo_regions_ids" m2 ON m2.new_id = t."region_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_2"."accounts"'));
 ANALYZE "keyshift_build_2"."accounts";
@@ -218,11 +307,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 SELECT keyshift.create_copy('"public"."projects"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."projects_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."projects"', '"keyshift_build_2"."projects"', ARRAY['id', 'owner_id', 'backup', 'title']::name[],
+pg_temp.keyshift_rows_source('"public"."projects"', '"keyshift_before_2"."projects"', 'public.projects',
+'SELECT o."id", o."owner_id", o."backup", o."title"
+FROM ONLY "keyshift_before_2"."projects" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.projects'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."title"
+FROM ONLY "public"."projects" t
+JOIN keyshift.written w ON w.table_name = ''public.projects'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."owner_id"
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."backup"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."title"
 FROM ONLY "public"."projects" t
 LEFT JOIN "keyshift"."projects_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."owner_id"
-LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."backup"') AS written_by;
+LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."backup"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.projects', '"public"."projects"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."projects"'), to_regclass('"keyshift_build_2"."projects"'));
 ANALYZE "keyshift_build_2"."projects";

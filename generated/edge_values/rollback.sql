@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."accounts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."accounts_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.accounts', m.old_id, m.new_id, false FROM "keyshift"."accounts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.accounts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."accounts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -127,20 +144,30 @@ WITH fresh AS (
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."accounts_ids"),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.accounts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.accounts', NULL, max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."accounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."accounts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."ledger" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."ledger_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.ledger', m.old_id, m.new_id, false FROM "keyshift"."ledger_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.ledger';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."ledger_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -150,20 +177,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."ledger_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."ledger_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.ledger', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.ledger', '"public"."ledger_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."ledger_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."ledger_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."archived_entries_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."archived_entries" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."archived_entries_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.archived_entries', m.old_id, m.new_id, false FROM "keyshift"."archived_entries_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.archived_entries';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."archived_entries_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -173,20 +210,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."archived_entries_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."archived_entries_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.archived_entries', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.archived_entries', '"public"."archived_entries_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."archived_entries_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."archived_entries_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."scratch" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."scratch_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.scratch', m.old_id, m.new_id, false FROM "keyshift"."scratch_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.scratch';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."scratch_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -196,20 +243,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."scratch_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."scratch_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.scratch', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.scratch', '"public"."scratch_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."scratch_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."scratch_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."transfers" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."transfers_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.transfers', m.old_id, m.new_id, false FROM "keyshift"."transfers_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.transfers';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."transfers_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -219,12 +276,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."transfers_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."transfers_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.transfers', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.transfers', '"public"."transfers_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."transfers_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."transfers_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -232,6 +292,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -239,9 +331,17 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'region', 'label']::name[],
+pg_temp.keyshift_rows_source('"public"."accounts"', '"keyshift_before_1"."accounts"', 'public.accounts',
+'SELECT o."id", o."region", o."label"
+FROM ONLY "keyshift_before_1"."accounts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.accounts'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."region", t."label"
+FROM ONLY "public"."accounts" t
+JOIN keyshift.written w ON w.table_name = ''public.accounts'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."region", t."label"
 FROM ONLY "public"."accounts" t
-LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
 ANALYZE "keyshift_build_1"."accounts";
@@ -251,10 +351,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 SELECT keyshift.create_copy('"public"."ledger"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."ledger"', '"keyshift_build_1"."ledger"', ARRAY['id', 'region', 'account_id', 'amount']::name[],
+pg_temp.keyshift_rows_source('"public"."ledger"', '"keyshift_before_1"."ledger"', 'public.ledger',
+'SELECT o."id", o."region", o."account_id", o."amount"
+FROM ONLY "keyshift_before_1"."ledger" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.ledger'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."region", m1.old_id, t."amount"
+FROM ONLY "public"."ledger" t
+JOIN keyshift.written w ON w.table_name = ''public.ledger'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."account_id"',
 'SELECT m1.old_id, t."region", m2.old_id, t."amount"
 FROM ONLY "public"."ledger" t
 LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"') AS written_by;
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.ledger', '"public"."ledger"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."ledger"'), to_regclass('"keyshift_build_1"."ledger"'));
 ANALYZE "keyshift_build_1"."ledger";
@@ -264,10 +373,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.ledger', '"publi
 SELECT keyshift.create_copy('"public"."archived_entries"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."archived_entries_ids"', '"keyshift"."ledger_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."archived_entries"', '"keyshift_build_1"."archived_entries"', ARRAY['id', 'ledger_id', 'archived']::name[],
+pg_temp.keyshift_rows_source('"public"."archived_entries"', '"keyshift_before_1"."archived_entries"', 'public.archived_entries',
+'SELECT o."id", o."ledger_id", o."archived"
+FROM ONLY "keyshift_before_1"."archived_entries" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.archived_entries'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."archived"
+FROM ONLY "public"."archived_entries" t
+JOIN keyshift.written w ON w.table_name = ''public.archived_entries'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."ledger_ids" m1 ON m1.new_id = t."ledger_id"',
 'SELECT m1.old_id, m2.old_id, t."archived"
 FROM ONLY "public"."archived_entries" t
 LEFT JOIN "keyshift"."archived_entries_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id"') AS written_by;
+LEFT JOIN "keyshift"."ledger_ids" m2 ON m2.new_id = t."ledger_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.archived_entries', '"public"."archived_entries"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."archived_entries"'), to_regclass('"keyshift_build_1"."archived_entries"'));
 ANALYZE "keyshift_build_1"."archived_entries";
@@ -277,10 +395,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.archived_entries
 SELECT keyshift.create_copy('"public"."scratch"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."scratch_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."scratch"', '"keyshift_build_1"."scratch"', ARRAY['id', 'account_id', 'note']::name[],
+pg_temp.keyshift_rows_source('"public"."scratch"', '"keyshift_before_1"."scratch"', 'public.scratch',
+'SELECT o."id", o."account_id", o."note"
+FROM ONLY "keyshift_before_1"."scratch" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.scratch'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."note"
+FROM ONLY "public"."scratch" t
+JOIN keyshift.written w ON w.table_name = ''public.scratch'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."account_id"',
 'SELECT m1.old_id, m2.old_id, t."note"
 FROM ONLY "public"."scratch" t
 LEFT JOIN "keyshift"."scratch_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"') AS written_by;
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.scratch', '"public"."scratch"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."scratch"'), to_regclass('"keyshift_build_1"."scratch"'));
 ANALYZE "keyshift_build_1"."scratch";
@@ -290,11 +417,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.scratch', '"publ
 SELECT keyshift.create_copy('"public"."transfers"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."transfers_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."transfers"', '"keyshift_build_1"."transfers"', ARRAY['id', 'from_id', 'reviewer_id']::name[],
+pg_temp.keyshift_rows_source('"public"."transfers"', '"keyshift_before_1"."transfers"', 'public.transfers',
+'SELECT o."id", o."from_id", o."reviewer_id"
+FROM ONLY "keyshift_before_1"."transfers" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.transfers'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id
+FROM ONLY "public"."transfers" t
+JOIN keyshift.written w ON w.table_name = ''public.transfers'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."from_id"
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."reviewer_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id
 FROM ONLY "public"."transfers" t
 LEFT JOIN "keyshift"."transfers_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."from_id"
-LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."reviewer_id"') AS written_by;
+LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."reviewer_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.transfers', '"public"."transfers"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."transfers"'), to_regclass('"keyshift_build_1"."transfers"'));
 ANALYZE "keyshift_build_1"."transfers";

@@ -87,8 +87,12 @@ LOCK TABLE "public"."customers", "public"."devices", "public"."phones", "public"
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;
 COMMENT ON SCHEMA keyshift IS 'keyshift migration state for plan d519f21e8334f0e3';
-CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL);
-INSERT INTO keyshift.state VALUES ('d519f21e8334f0e3', 'forward');
+-- forward_xid: the transaction forward.sql ran in. Every row it wrote
+-- carries that id as its xmin, so rollback.sql searches only the rows
+-- written since for keys the maps lack. Online mode's rows come from many
+-- transactions, and it records none.
+CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL, forward_xid bigint);
+INSERT INTO keyshift.state VALUES ('d519f21e8334f0e3', 'forward', txid_current());
 
 -- New UUIDs are a keyed hash of (table, old id). The key is random, lives
 -- only in this transaction, and is never stored, so the UUIDs cannot be

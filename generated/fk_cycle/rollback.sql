@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."staff_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."staff" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."staff_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.staff', m.old_id, m.new_id, false FROM "keyshift"."staff_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.staff';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."staff_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."staff_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."staff_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.staff', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.staff', '"public"."staff_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."staff_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."staff_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."stores" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."stores_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.stores', m.old_id, m.new_id, false FROM "keyshift"."stores_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.stores';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."stores_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -152,20 +179,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."stores_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."stores_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.stores', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.stores', '"public"."stores_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."stores_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."stores_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."sales_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."sales" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."sales_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.sales', m.old_id, m.new_id, false FROM "keyshift"."sales_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.sales';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."sales_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -175,12 +212,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."sales_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."sales_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.sales', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.sales', '"public"."sales_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."sales_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."sales_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -188,6 +228,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."s
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -195,10 +267,19 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."staff"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."staff"', '"keyshift_build_1"."staff"', ARRAY['id', 'store_id', 'name', 'email']::name[],
+pg_temp.keyshift_rows_source('"public"."staff"', '"keyshift_before_1"."staff"', 'public.staff',
+'SELECT o."id", o."store_id", o."name", o."email"
+FROM ONLY "keyshift_before_1"."staff" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.staff'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."name", t."email"
+FROM ONLY "public"."staff" t
+JOIN keyshift.written w ON w.table_name = ''public.staff'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."stores_ids" m1 ON m1.new_id = t."store_id"',
 'SELECT m1.old_id, m2.old_id, t."name", t."email"
 FROM ONLY "public"."staff" t
 LEFT JOIN "keyshift"."staff_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id"') AS written_by;
+LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.staff', '"public"."staff"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."staff"'), to_regclass('"keyshift_build_1"."staff"'));
 ANALYZE "keyshift_build_1"."staff";
@@ -208,10 +289,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.staff', '"public
 SELECT keyshift.create_copy('"public"."stores"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."stores"', '"keyshift_build_1"."stores"', ARRAY['id', 'name', 'manager_id', 'opened_on']::name[],
+pg_temp.keyshift_rows_source('"public"."stores"', '"keyshift_before_1"."stores"', 'public.stores',
+'SELECT o."id", o."name", o."manager_id", o."opened_on"
+FROM ONLY "keyshift_before_1"."stores" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.stores'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."name", m1.old_id, t."opened_on"
+FROM ONLY "public"."stores" t
+JOIN keyshift.written w ON w.table_name = ''public.stores'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."staff_ids" m1 ON m1.new_id = t."manager_id"',
 'SELECT m1.old_id, t."name", m2.old_id, t."opened_on"
 FROM ONLY "public"."stores" t
 LEFT JOIN "keyshift"."stores_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."staff_ids" m2 ON m2.new_id = t."manager_id"') AS written_by;
+LEFT JOIN "keyshift"."staff_ids" m2 ON m2.new_id = t."manager_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.stores', '"public"."stores"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."stores"'), to_regclass('"keyshift_build_1"."stores"'));
 ANALYZE "keyshift_build_1"."stores";
@@ -221,11 +311,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.stores', '"publi
 SELECT keyshift.create_copy('"public"."sales"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."sales_ids"', '"keyshift"."staff_ids"', '"keyshift"."stores_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."sales"', '"keyshift_build_1"."sales"', ARRAY['id', 'store_id', 'staff_id', 'amount', 'sold_at']::name[],
+pg_temp.keyshift_rows_source('"public"."sales"', '"keyshift_before_1"."sales"', 'public.sales',
+'SELECT o."id", o."store_id", o."staff_id", o."amount", o."sold_at"
+FROM ONLY "keyshift_before_1"."sales" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.sales'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."amount", t."sold_at"
+FROM ONLY "public"."sales" t
+JOIN keyshift.written w ON w.table_name = ''public.sales'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."stores_ids" m1 ON m1.new_id = t."store_id"
+LEFT JOIN "keyshift"."staff_ids" m2 ON m2.new_id = t."staff_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."amount", t."sold_at"
 FROM ONLY "public"."sales" t
 LEFT JOIN "keyshift"."sales_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."stores_ids" m2 ON m2.new_id = t."store_id"
-LEFT JOIN "keyshift"."staff_ids" m3 ON m3.new_id = t."staff_id"') AS written_by;
+LEFT JOIN "keyshift"."staff_ids" m3 ON m3.new_id = t."staff_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.sales', '"public"."sales"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sales"'), to_regclass('"keyshift_build_1"."sales"'));
 ANALYZE "keyshift_build_1"."sales";

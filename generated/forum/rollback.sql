@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."categories" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."categories_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.categories', m.old_id, m.new_id, false FROM "keyshift"."categories_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.categories';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."categories_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."categories_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."categories_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.categories', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.categories', '"public"."categories_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."categories_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."categories_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."users" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."users_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.users', m.old_id, m.new_id, false FROM "keyshift"."users_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.users';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -152,20 +179,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."users_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."users_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.users', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."posts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."posts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."posts_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.posts', m.old_id, m.new_id, false FROM "keyshift"."posts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.posts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."posts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -175,20 +212,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."posts_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."posts_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.posts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.posts', '"public"."posts_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."posts_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."posts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."topics_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."topics" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."topics_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.topics', m.old_id, m.new_id, false FROM "keyshift"."topics_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.topics';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."topics_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -198,20 +245,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."topics_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."topics_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.topics', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.topics', '"public"."topics_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."topics_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."topics_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."post_likes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."post_likes" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."post_likes_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.post_likes', m.old_id, m.new_id, false FROM "keyshift"."post_likes_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.post_likes';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."post_likes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -221,12 +278,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."post_likes_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."post_likes_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.post_likes', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.post_likes', '"public"."post_likes_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."post_likes_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."post_likes_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -234,6 +294,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."p
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -241,10 +333,19 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."categories"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."categories_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."categories"', '"keyshift_build_1"."categories"', ARRAY['id', 'parent_category_id', 'name']::name[],
+pg_temp.keyshift_rows_source('"public"."categories"', '"keyshift_before_1"."categories"', 'public.categories',
+'SELECT o."id", o."parent_category_id", o."name"
+FROM ONLY "keyshift_before_1"."categories" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.categories'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."name"
+FROM ONLY "public"."categories" t
+JOIN keyshift.written w ON w.table_name = ''public.categories'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."parent_category_id"',
 'SELECT m1.old_id, m2.old_id, t."name"
 FROM ONLY "public"."categories" t
 LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_category_id"') AS written_by;
+LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."parent_category_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.categories', '"public"."categories"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."categories"'), to_regclass('"keyshift_build_1"."categories"'));
 ANALYZE "keyshift_build_1"."categories";
@@ -254,9 +355,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.categories', '"p
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'username', 'external_id']::name[],
+pg_temp.keyshift_rows_source('"public"."users"', '"keyshift_before_1"."users"', 'public.users',
+'SELECT o."id", o."username", o."external_id"
+FROM ONLY "keyshift_before_1"."users" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.users'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."username", t."external_id"
+FROM ONLY "public"."users" t
+JOIN keyshift.written w ON w.table_name = ''public.users'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."username", t."external_id"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -266,12 +375,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 SELECT keyshift.create_copy('"public"."posts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."topics_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."posts"', '"keyshift_build_1"."posts"', ARRAY['id', 'topic_id', 'user_id', 'reply_to_post_id', 'body']::name[],
+pg_temp.keyshift_rows_source('"public"."posts"', '"keyshift_before_1"."posts"', 'public.posts',
+'SELECT o."id", o."topic_id", o."user_id", o."reply_to_post_id", o."body"
+FROM ONLY "keyshift_before_1"."posts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.posts'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."body"
+FROM ONLY "public"."posts" t
+JOIN keyshift.written w ON w.table_name = ''public.posts'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."topics_ids" m1 ON m1.new_id = t."topic_id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
+LEFT JOIN "keyshift"."posts_ids" m3 ON m3.new_id = t."reply_to_post_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."body"
 FROM ONLY "public"."posts" t
 LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."topics_ids" m2 ON m2.new_id = t."topic_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"
-LEFT JOIN "keyshift"."posts_ids" m4 ON m4.new_id = t."reply_to_post_id"') AS written_by;
+LEFT JOIN "keyshift"."posts_ids" m4 ON m4.new_id = t."reply_to_post_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.posts', '"public"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 ANALYZE "keyshift_build_1"."posts";
@@ -281,12 +401,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.posts', '"public
 SELECT keyshift.create_copy('"public"."topics"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."categories_ids"', '"keyshift"."posts_ids"', '"keyshift"."topics_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."topics"', '"keyshift_build_1"."topics"', ARRAY['id', 'category_id', 'user_id', 'last_post_id', 'title']::name[],
+pg_temp.keyshift_rows_source('"public"."topics"', '"keyshift_before_1"."topics"', 'public.topics',
+'SELECT o."id", o."category_id", o."user_id", o."last_post_id", o."title"
+FROM ONLY "keyshift_before_1"."topics" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.topics'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."title"
+FROM ONLY "public"."topics" t
+JOIN keyshift.written w ON w.table_name = ''public.topics'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."categories_ids" m1 ON m1.new_id = t."category_id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
+LEFT JOIN "keyshift"."posts_ids" m3 ON m3.new_id = t."last_post_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title"
 FROM ONLY "public"."topics" t
 LEFT JOIN "keyshift"."topics_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."categories_ids" m2 ON m2.new_id = t."category_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"
-LEFT JOIN "keyshift"."posts_ids" m4 ON m4.new_id = t."last_post_id"') AS written_by;
+LEFT JOIN "keyshift"."posts_ids" m4 ON m4.new_id = t."last_post_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.topics', '"public"."topics"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."topics"'), to_regclass('"keyshift_build_1"."topics"'));
 ANALYZE "keyshift_build_1"."topics";
@@ -296,11 +427,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.topics', '"publi
 SELECT keyshift.create_copy('"public"."post_likes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."post_likes_ids"', '"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."post_likes"', '"keyshift_build_1"."post_likes"', ARRAY['id', 'post_id', 'user_id']::name[],
+pg_temp.keyshift_rows_source('"public"."post_likes"', '"keyshift_before_1"."post_likes"', 'public.post_likes',
+'SELECT o."id", o."post_id", o."user_id"
+FROM ONLY "keyshift_before_1"."post_likes" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.post_likes'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id
+FROM ONLY "public"."post_likes" t
+JOIN keyshift.written w ON w.table_name = ''public.post_likes'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."post_id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id
 FROM ONLY "public"."post_likes" t
 LEFT JOIN "keyshift"."post_likes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."posts_ids" m2 ON m2.new_id = t."post_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.post_likes', '"public"."post_likes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."post_likes"'), to_regclass('"keyshift_build_1"."post_likes"'));
 ANALYZE "keyshift_build_1"."post_likes";

@@ -111,22 +111,39 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY[E'"keyshift"."acct
-\\! touch pw_t ;*/$$''\\\\_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id
 \o pw_o" AS new_id FROM ONLY "public"."acct
 \! touch pw_t ;*/$$'\\" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."acct
-\! touch pw_t ;*/$$'\\_ids" m WHERE m.new_id = t."id
-\o pw_o");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT E'public."acct
+\\! touch pw_t ;*/$$''\\\\"', m.old_id, m.new_id, false FROM "keyshift"."acct
+\! touch pw_t ;*/$$'\\_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = E'public."acct
+\\! touch pw_t ;*/$$''\\\\"';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" (old_id, new_id)
@@ -142,7 +159,10 @@ WITH fresh AS (
 \\! touch pw_t ;*/$$''\\\\_id
 \\o pw_o_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT E'public."acct
+\\! touch pw_t ;*/$$''\\\\"', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"public"."acct
@@ -153,19 +173,27 @@ CREATE FUNCTION "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."acct
 \! touch pw_t ;*/$$'\\_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY[E'"keyshift"."a$keyshift$b
-\\i pw_i_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id
 \o pw_o" AS new_id FROM ONLY "public"."a$keyshift$b
 \i pw_i" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."a$keyshift$b
-\i pw_i_ids" m WHERE m.new_id = t."id
-\o pw_o");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT E'public."a$keyshift$b
+\\i pw_i"', m.old_id, m.new_id, false FROM "keyshift"."a$keyshift$b
+\i pw_i_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = E'public."a$keyshift$b
+\\i pw_i"';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."a$keyshift$b
 \i pw_i_ids" (old_id, new_id)
@@ -181,7 +209,10 @@ WITH fresh AS (
 \\i pw_i_id
 \\o pw_o_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT E'public."a$keyshift$b
+\\i pw_i"', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT E'public."a$keyshift$b
 \\i pw_i"', E'"public"."a$keyshift$b
@@ -192,6 +223,7 @@ CREATE FUNCTION "keyshift"."a$keyshift$b
 \i pw_i_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift1$ SELECT old_id FROM "keyshift"."a$keyshift$b
 \i pw_i_ids" WHERE new_id = u $keyshift1$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -199,6 +231,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift1$ SELECT old_id FROM "keyshift"."
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -212,12 +276,30 @@ SELECT keyshift.fill_copy(E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"keyshift_build_1"."acct
 \\! touch pw_t ;*/$$''\\\\"', ARRAY[E'id
 \\o pw_o', 'note']::name[],
+pg_temp.keyshift_rows_source(E'"public"."acct
+\\! touch pw_t ;*/$$''\\\\"', E'"keyshift_before_1"."acct
+\\! touch pw_t ;*/$$''\\\\"', E'public."acct
+\\! touch pw_t ;*/$$''\\\\"',
+E'SELECT o."id
+\\o pw_o", o."note"
+FROM ONLY "keyshift_before_1"."acct
+\\! touch pw_t ;*/$$''\\\\" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = E''public."acct
+\\\\! touch pw_t ;*/$$''''\\\\\\\\"'' AND w.old_id = o."id
+\\o pw_o")
+UNION ALL
+SELECT w.old_id, t."note"
+FROM ONLY "public"."acct
+\\! touch pw_t ;*/$$''\\\\" t
+JOIN keyshift.written w ON w.table_name = E''public."acct
+\\\\! touch pw_t ;*/$$''''\\\\\\\\"'' AND w.new_id = t."id
+\\o pw_o"',
 E'SELECT m1.old_id, t."note"
 FROM ONLY "public"."acct
 \\! touch pw_t ;*/$$''\\\\" t
 LEFT JOIN "keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids" m1 ON m1.new_id = t."id
-\\o pw_o"') AS written_by;
+\\o pw_o"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', E'public."acct
 \\! touch pw_t ;*/$$''\\\\"', E'"public"."acct
 \\! touch pw_t ;*/$$''\\\\"');
@@ -242,6 +324,28 @@ SELECT keyshift.fill_copy(E'"public"."a$keyshift$b
 \\i pw_i"', ARRAY[E'id
 \\o pw_o', E'acct
 \\! touch pw_fk', 'note']::name[],
+pg_temp.keyshift_rows_source(E'"public"."a$keyshift$b
+\\i pw_i"', E'"keyshift_before_1"."a$keyshift$b
+\\i pw_i"', E'public."a$keyshift$b
+\\i pw_i"',
+E'SELECT o."id
+\\o pw_o", o."acct
+\\! touch pw_fk", o."note"
+FROM ONLY "keyshift_before_1"."a$keyshift$b
+\\i pw_i" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = E''public."a$keyshift$b
+\\\\i pw_i"'' AND w.old_id = o."id
+\\o pw_o")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."note"
+FROM ONLY "public"."a$keyshift$b
+\\i pw_i" t
+JOIN keyshift.written w ON w.table_name = E''public."a$keyshift$b
+\\\\i pw_i"'' AND w.new_id = t."id
+\\o pw_o"
+LEFT JOIN "keyshift"."acct
+\\! touch pw_t ;*/$$''\\\\_ids" m1 ON m1.new_id = t."acct
+\\! touch pw_fk"',
 E'SELECT m1.old_id, m2.old_id, t."note"
 FROM ONLY "public"."a$keyshift$b
 \\i pw_i" t
@@ -250,7 +354,7 @@ LEFT JOIN "keyshift"."a$keyshift$b
 \\o pw_o"
 LEFT JOIN "keyshift"."acct
 \\! touch pw_t ;*/$$''\\\\_ids" m2 ON m2.new_id = t."acct
-\\! touch pw_fk"') AS written_by;
+\\! touch pw_fk"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', E'public."a$keyshift$b
 \\i pw_i"', E'"public"."a$keyshift$b
 \\i pw_i"');

@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."t_bigserial" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_bigserial_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.t_bigserial', m.old_id, m.new_id, false FROM "keyshift"."t_bigserial_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.t_bigserial';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_bigserial_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_bigserial_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_bigserial_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.t_bigserial', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_bigserial', '"public"."t_bigserial_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_bigserial_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_bigserial_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."t_identity_always" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_identity_always_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.t_identity_always', m.old_id, m.new_id, false FROM "keyshift"."t_identity_always_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.t_identity_always';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_identity_always_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -152,20 +179,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_identity_always_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_identity_always_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.t_identity_always', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_identity_always', '"public"."t_identity_always_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_identity_always_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_identity_always_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."t_identity_default" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_identity_default_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.t_identity_default', m.old_id, m.new_id, false FROM "keyshift"."t_identity_default_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.t_identity_default';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_identity_default_ids" (old_id, new_id)
     SELECT b.base + 5 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -175,20 +212,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 5 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_identity_default_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_identity_default_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.t_identity_default', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_identity_default', '"public"."t_identity_default_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_identity_default_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_identity_default_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."t_manual_seq" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_manual_seq_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.t_manual_seq', m.old_id, m.new_id, false FROM "keyshift"."t_manual_seq_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.t_manual_seq';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_manual_seq_ids" (old_id, new_id)
     SELECT b.base + 10 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -198,20 +245,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 10 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."manual_ids"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."manual_ids"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.t_manual_seq', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_manual_seq', '"public"."manual_ids"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_manual_seq_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_manual_seq_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."t_serial" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_serial_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.t_serial', m.old_id, m.new_id, false FROM "keyshift"."t_serial_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.t_serial';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_serial_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -221,20 +278,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_serial_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_serial_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.t_serial', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_serial', '"public"."t_serial_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_serial_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_serial_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_manual_seq_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."t_shared_seq" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_manual_seq_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.t_shared_seq', m.old_id, m.new_id, false FROM "keyshift"."t_manual_seq_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.t_shared_seq';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_manual_seq_ids" (old_id, new_id)
     SELECT b.base + 10 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -244,18 +311,28 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 10 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."manual_ids"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."manual_ids"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.t_shared_seq', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_shared_seq', '"public"."manual_ids"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."t_smallserial" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."t_smallserial_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.t_smallserial', m.old_id, m.new_id, false FROM "keyshift"."t_smallserial_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.t_smallserial';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."t_smallserial_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -265,20 +342,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."t_smallserial_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."t_smallserial_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.t_smallserial', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.t_smallserial', '"public"."t_smallserial_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."t_smallserial_ids_old_id"(u uuid) RETURNS smallint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t_smallserial_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."links_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."links" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."links_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.links', m.old_id, m.new_id, false FROM "keyshift"."links_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.links';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."links_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -288,12 +375,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."links_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."links_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.links', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.links', '"public"."links_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."links_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."links_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -301,6 +391,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."l
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -308,9 +430,17 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."t_bigserial"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_bigserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_bigserial"', '"keyshift_build_1"."t_bigserial"', ARRAY['id', 'label']::name[],
+pg_temp.keyshift_rows_source('"public"."t_bigserial"', '"keyshift_before_1"."t_bigserial"', 'public.t_bigserial',
+'SELECT o."id", o."label"
+FROM ONLY "keyshift_before_1"."t_bigserial" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.t_bigserial'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."label"
+FROM ONLY "public"."t_bigserial" t
+JOIN keyshift.written w ON w.table_name = ''public.t_bigserial'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_bigserial" t
-LEFT JOIN "keyshift"."t_bigserial_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."t_bigserial_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_bigserial', '"public"."t_bigserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_bigserial"'), to_regclass('"keyshift_build_1"."t_bigserial"'));
 ANALYZE "keyshift_build_1"."t_bigserial";
@@ -320,9 +450,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_bigserial', '"
 SELECT keyshift.create_copy('"public"."t_identity_always"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_always_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_identity_always"', '"keyshift_build_1"."t_identity_always"', ARRAY['id', 'label']::name[],
+pg_temp.keyshift_rows_source('"public"."t_identity_always"', '"keyshift_before_1"."t_identity_always"', 'public.t_identity_always',
+'SELECT o."id", o."label"
+FROM ONLY "keyshift_before_1"."t_identity_always" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.t_identity_always'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."label"
+FROM ONLY "public"."t_identity_always" t
+JOIN keyshift.written w ON w.table_name = ''public.t_identity_always'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_always" t
-LEFT JOIN "keyshift"."t_identity_always_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."t_identity_always_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_always', '"public"."t_identity_always"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_always"'), to_regclass('"keyshift_build_1"."t_identity_always"'));
 ANALYZE "keyshift_build_1"."t_identity_always";
@@ -332,9 +470,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_identity_alway
 SELECT keyshift.create_copy('"public"."t_identity_default"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_identity_default_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_identity_default"', '"keyshift_build_1"."t_identity_default"', ARRAY['id', 'label']::name[],
+pg_temp.keyshift_rows_source('"public"."t_identity_default"', '"keyshift_before_1"."t_identity_default"', 'public.t_identity_default',
+'SELECT o."id", o."label"
+FROM ONLY "keyshift_before_1"."t_identity_default" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.t_identity_default'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."label"
+FROM ONLY "public"."t_identity_default" t
+JOIN keyshift.written w ON w.table_name = ''public.t_identity_default'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_identity_default" t
-LEFT JOIN "keyshift"."t_identity_default_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."t_identity_default_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_identity_default', '"public"."t_identity_default"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_identity_default"'), to_regclass('"keyshift_build_1"."t_identity_default"'));
 ANALYZE "keyshift_build_1"."t_identity_default";
@@ -356,9 +502,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_manual_seq', '
 SELECT keyshift.create_copy('"public"."t_serial"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_serial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_serial"', '"keyshift_build_1"."t_serial"', ARRAY['id', 'label']::name[],
+pg_temp.keyshift_rows_source('"public"."t_serial"', '"keyshift_before_1"."t_serial"', 'public.t_serial',
+'SELECT o."id", o."label"
+FROM ONLY "keyshift_before_1"."t_serial" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.t_serial'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."label"
+FROM ONLY "public"."t_serial" t
+JOIN keyshift.written w ON w.table_name = ''public.t_serial'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_serial" t
-LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_serial', '"public"."t_serial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_serial"'), to_regclass('"keyshift_build_1"."t_serial"'));
 ANALYZE "keyshift_build_1"."t_serial";
@@ -380,9 +534,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_shared_seq', '
 SELECT keyshift.create_copy('"public"."t_smallserial"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."t_smallserial"', '"keyshift_build_1"."t_smallserial"', ARRAY['id', 'label']::name[],
+pg_temp.keyshift_rows_source('"public"."t_smallserial"', '"keyshift_before_1"."t_smallserial"', 'public.t_smallserial',
+'SELECT o."id", o."label"
+FROM ONLY "keyshift_before_1"."t_smallserial" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.t_smallserial'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."label"
+FROM ONLY "public"."t_smallserial" t
+JOIN keyshift.written w ON w.table_name = ''public.t_smallserial'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."label"
 FROM ONLY "public"."t_smallserial" t
-LEFT JOIN "keyshift"."t_smallserial_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."t_smallserial_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.t_smallserial', '"public"."t_smallserial"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."t_smallserial"'), to_regclass('"keyshift_build_1"."t_smallserial"'));
 ANALYZE "keyshift_build_1"."t_smallserial";
@@ -392,6 +554,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.t_smallserial', 
 SELECT keyshift.create_copy('"public"."links"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."links_ids"', '"keyshift"."t_bigserial_ids"', '"keyshift"."t_identity_always_ids"', '"keyshift"."t_identity_default_ids"', '"keyshift"."t_manual_seq_ids"', '"keyshift"."t_serial_ids"', '"keyshift"."t_smallserial_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."links"', '"keyshift_build_1"."links"', ARRAY['id', 'note', 'serial_id', 'bigserial_id', 'smallserial_id', 'always_id', 'default_id', 'manual_id', 'shared_id']::name[],
+pg_temp.keyshift_rows_source('"public"."links"', '"keyshift_before_1"."links"', 'public.links',
+'SELECT o."id", o."note", o."serial_id", o."bigserial_id", o."smallserial_id", o."always_id", o."default_id", o."manual_id", o."shared_id"
+FROM ONLY "keyshift_before_1"."links" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.links'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."note", m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id
+FROM ONLY "public"."links" t
+JOIN keyshift.written w ON w.table_name = ''public.links'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."t_serial_ids" m1 ON m1.new_id = t."serial_id"
+LEFT JOIN "keyshift"."t_bigserial_ids" m2 ON m2.new_id = t."bigserial_id"
+LEFT JOIN "keyshift"."t_smallserial_ids" m3 ON m3.new_id = t."smallserial_id"
+LEFT JOIN "keyshift"."t_identity_always_ids" m4 ON m4.new_id = t."always_id"
+LEFT JOIN "keyshift"."t_identity_default_ids" m5 ON m5.new_id = t."default_id"
+LEFT JOIN "keyshift"."t_manual_seq_ids" m6 ON m6.new_id = t."manual_id"
+LEFT JOIN "keyshift"."t_manual_seq_ids" m7 ON m7.new_id = t."shared_id"',
 'SELECT m1.old_id, t."note", m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, m8.old_id
 FROM ONLY "public"."links" t
 LEFT JOIN "keyshift"."links_ids" m1 ON m1.new_id = t."id"
@@ -401,7 +578,7 @@ LEFT JOIN "keyshift"."t_smallserial_ids" m4 ON m4.new_id = t."smallserial_id"
 LEFT JOIN "keyshift"."t_identity_always_ids" m5 ON m5.new_id = t."always_id"
 LEFT JOIN "keyshift"."t_identity_default_ids" m6 ON m6.new_id = t."default_id"
 LEFT JOIN "keyshift"."t_manual_seq_ids" m7 ON m7.new_id = t."manual_id"
-LEFT JOIN "keyshift"."t_manual_seq_ids" m8 ON m8.new_id = t."shared_id"') AS written_by;
+LEFT JOIN "keyshift"."t_manual_seq_ids" m8 ON m8.new_id = t."shared_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.links', '"public"."links"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."links"'), to_regclass('"keyshift_build_1"."links"'));
 ANALYZE "keyshift_build_1"."links";

@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."subscription_billing_account_history_record_surrogate_key_value" AS new_id FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m WHERE m.new_id = t."subscription_billing_account_history_record_surrogate_key_value");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.subscription_billing_account_history_records_for_annual_reviews', m.old_id, m.new_id, false FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.subscription_billing_account_history_records_for_annual_reviews';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."subscription_billing_account__subscription_billing_account__seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."subscription_billing_account__subscription_billing_account__seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.subscription_billing_account_history_records_for_annual_reviews', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account__subscription_billing_account__seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public."order_line_items_with_delivery_addresses_and_package_größe"', m.old_id, m.new_id, false FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public."order_line_items_with_delivery_addresses_and_package_größe"';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -152,20 +179,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public."order_line_items_with_delivery_addresses_and_package_größe"', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_gr_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."entry_identifier_with_a_rather_long_but_still_legal_column_name" AS new_id FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" m WHERE m.new_id = t."entry_identifier_with_a_rather_long_but_still_legal_column_name");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.payment_reconciliation_entries_referencing_billing_history_rows', m.old_id, m.new_id, false FROM "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.payment_reconciliation_entries_referencing_billing_history_rows';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -175,12 +212,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.payment_reconciliation_entries_referencing_billing_history_rows', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entrie_entry_identifier_with_a_rathe_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -188,6 +228,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."p
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -195,9 +267,17 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"', ARRAY['subscription_billing_account_history_record_surrogate_key_value', 'review_label', 'reviewed_at']::name[],
+pg_temp.keyshift_rows_source('"public"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift_before_1"."subscription_billing_account_history_records_for_annual_reviews"', 'public.subscription_billing_account_history_records_for_annual_reviews',
+'SELECT o."subscription_billing_account_history_record_surrogate_key_value", o."review_label", o."reviewed_at"
+FROM ONLY "keyshift_before_1"."subscription_billing_account_history_records_for_annual_reviews" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.subscription_billing_account_history_records_for_annual_reviews'' AND w.old_id = o."subscription_billing_account_history_record_surrogate_key_value")
+UNION ALL
+SELECT w.old_id, t."review_label", t."reviewed_at"
+FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
+JOIN keyshift.written w ON w.table_name = ''public.subscription_billing_account_history_records_for_annual_reviews'' AND w.new_id = t."subscription_billing_account_history_record_surrogate_key_value"',
 'SELECT m1.old_id, t."review_label", t."reviewed_at"
 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
-LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value"') AS written_by;
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'));
 ANALYZE "keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews";
@@ -207,10 +287,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_bil
 SELECT keyshift.create_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"', ARRAY['id', 'subscription_billing_account_history_record_surrogate_key_value', 'größe_label']::name[],
+pg_temp.keyshift_rows_source('"public"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift_before_1"."order_line_items_with_delivery_addresses_and_package_größe"', 'public."order_line_items_with_delivery_addresses_and_package_größe"',
+'SELECT o."id", o."subscription_billing_account_history_record_surrogate_key_value", o."größe_label"
+FROM ONLY "keyshift_before_1"."order_line_items_with_delivery_addresses_and_package_größe" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."order_line_items_with_delivery_addresses_and_package_größe"'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."größe_label"
+FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
+JOIN keyshift.written w ON w.table_name = ''public."order_line_items_with_delivery_addresses_and_package_größe"'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value"',
 'SELECT m1.old_id, m2.old_id, t."größe_label"
 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
 LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_surrogate_key_value"') AS written_by;
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_surrogate_key_value"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'));
 ANALYZE "keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe";
@@ -220,12 +309,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_item
 SELECT keyshift.create_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"', ARRAY['entry_identifier_with_a_rather_long_but_still_legal_column_name', 'subscription_billing_account_history_record_reference_primary', 'subscription_billing_account_history_record_reference_secondary', 'order_line_items_package_größe_ref', 'memo']::name[],
+pg_temp.keyshift_rows_source('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift_before_1"."payment_reconciliation_entries_referencing_billing_history_rows"', 'public.payment_reconciliation_entries_referencing_billing_history_rows',
+'SELECT o."entry_identifier_with_a_rather_long_but_still_legal_column_name", o."subscription_billing_account_history_record_reference_primary", o."subscription_billing_account_history_record_reference_secondary", o."order_line_items_package_größe_ref", o."memo"
+FROM ONLY "keyshift_before_1"."payment_reconciliation_entries_referencing_billing_history_rows" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.payment_reconciliation_entries_referencing_billing_history_rows'' AND w.old_id = o."entry_identifier_with_a_rather_long_but_still_legal_column_name")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."memo"
+FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t
+JOIN keyshift.written w ON w.table_name = ''public.payment_reconciliation_entries_referencing_billing_history_rows'' AND w.new_id = t."entry_identifier_with_a_rather_long_but_still_legal_column_name"
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_reference_primary"
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_reference_secondary"
+LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m3 ON m3.new_id = t."order_line_items_package_größe_ref"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."memo"
 FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t
 LEFT JOIN "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" m1 ON m1.new_id = t."entry_identifier_with_a_rather_long_but_still_legal_column_name"
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_reference_primary"
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m3 ON m3.new_id = t."subscription_billing_account_history_record_reference_secondary"
-LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m4 ON m4.new_id = t."order_line_items_package_größe_ref"') AS written_by;
+LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m4 ON m4.new_id = t."order_line_items_package_größe_ref"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'));
 ANALYZE "keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows";

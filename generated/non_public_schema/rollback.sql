@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1', 'ke
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "app"."accounts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."app_accounts_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'app.accounts', m.old_id, m.new_id, false FROM "keyshift"."app_accounts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'app.accounts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."app_accounts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"app"."accounts_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"app"."accounts_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'app.accounts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'app.accounts', '"app"."accounts_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."app_accounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."app_accounts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "app"."events" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."app_events_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'app.events', m.old_id, m.new_id, false FROM "keyshift"."app_events_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'app.events';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."app_events_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -152,20 +179,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"app"."events_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"app"."events_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'app.events', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'app.events', '"app"."events_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."app_events_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."app_events_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "billing"."invoices" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."billing_invoices_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'billing.invoices', m.old_id, m.new_id, false FROM "keyshift"."billing_invoices_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'billing.invoices';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."billing_invoices_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -175,20 +212,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"billing"."invoices_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"billing"."invoices_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'billing.invoices', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'billing.invoices', '"billing"."invoices_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."billing_invoices_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."billing_invoices_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."billing_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "billing"."events" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."billing_events_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'billing.events', m.old_id, m.new_id, false FROM "keyshift"."billing_events_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'billing.events';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."billing_events_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -198,20 +245,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"billing"."events_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"billing"."events_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'billing.events', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'billing.events', '"billing"."events_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."billing_events_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."billing_events_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."accounts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."accounts_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.accounts', m.old_id, m.new_id, false FROM "keyshift"."accounts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.accounts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."accounts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -221,20 +278,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."accounts_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."accounts_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.accounts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.accounts', '"public"."accounts_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."accounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."accounts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."notes" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."notes_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.notes', m.old_id, m.new_id, false FROM "keyshift"."notes_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.notes';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."notes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -244,12 +311,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."notes_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."notes_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.notes', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.notes', '"public"."notes_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."notes_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."notes_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -257,6 +327,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."n
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 CREATE SCHEMA "keyshift_build_2";
@@ -268,9 +370,17 @@ CREATE SCHEMA "keyshift_replaced_3";
 SELECT keyshift.create_copy('"app"."accounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"app"."accounts"', '"keyshift_build_1"."accounts"', ARRAY['id', 'name', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"app"."accounts"', '"keyshift_before_1"."accounts"', 'app.accounts',
+'SELECT o."id", o."name", o."created_at"
+FROM ONLY "keyshift_before_1"."accounts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''app.accounts'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."name", t."created_at"
+FROM ONLY "app"."accounts" t
+JOIN keyshift.written w ON w.table_name = ''app.accounts'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."name", t."created_at"
 FROM ONLY "app"."accounts" t
-LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'app.accounts', '"app"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."accounts"'), to_regclass('"keyshift_build_1"."accounts"'));
 ANALYZE "keyshift_build_1"."accounts";
@@ -280,10 +390,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.accounts', '"app"."
 SELECT keyshift.create_copy('"app"."events"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."app_events_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"app"."events"', '"keyshift_build_1"."events"', ARRAY['id', 'account_id', 'kind', 'payload']::name[],
+pg_temp.keyshift_rows_source('"app"."events"', '"keyshift_before_1"."events"', 'app.events',
+'SELECT o."id", o."account_id", o."kind", o."payload"
+FROM ONLY "keyshift_before_1"."events" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''app.events'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."kind", t."payload"
+FROM ONLY "app"."events" t
+JOIN keyshift.written w ON w.table_name = ''app.events'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."account_id"',
 'SELECT m1.old_id, m2.old_id, t."kind", t."payload"
 FROM ONLY "app"."events" t
 LEFT JOIN "keyshift"."app_events_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id"') AS written_by;
+LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'app.events', '"app"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"app"."events"'), to_regclass('"keyshift_build_1"."events"'));
 ANALYZE "keyshift_build_1"."events";
@@ -293,10 +412,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'app.events', '"app"."ev
 SELECT keyshift.create_copy('"billing"."invoices"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"billing"."invoices"', '"keyshift_build_2"."invoices"', ARRAY['id', 'account_id', 'number', 'total']::name[],
+pg_temp.keyshift_rows_source('"billing"."invoices"', '"keyshift_before_2"."invoices"', 'billing.invoices',
+'SELECT o."id", o."account_id", o."number", o."total"
+FROM ONLY "keyshift_before_2"."invoices" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''billing.invoices'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."number", t."total"
+FROM ONLY "billing"."invoices" t
+JOIN keyshift.written w ON w.table_name = ''billing.invoices'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."app_accounts_ids" m1 ON m1.new_id = t."account_id"',
 'SELECT m1.old_id, m2.old_id, t."number", t."total"
 FROM ONLY "billing"."invoices" t
 LEFT JOIN "keyshift"."billing_invoices_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id"') AS written_by;
+LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'billing.invoices', '"billing"."invoices"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."invoices"'), to_regclass('"keyshift_build_2"."invoices"'));
 ANALYZE "keyshift_build_2"."invoices";
@@ -306,11 +434,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.invoices', '"bi
 SELECT keyshift.create_copy('"billing"."events"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."app_accounts_ids"', '"keyshift"."billing_events_ids"', '"keyshift"."billing_invoices_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"billing"."events"', '"keyshift_build_2"."events"', ARRAY['id', 'invoice_id', 'account_id', 'kind']::name[],
+pg_temp.keyshift_rows_source('"billing"."events"', '"keyshift_before_2"."events"', 'billing.events',
+'SELECT o."id", o."invoice_id", o."account_id", o."kind"
+FROM ONLY "keyshift_before_2"."events" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''billing.events'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."kind"
+FROM ONLY "billing"."events" t
+JOIN keyshift.written w ON w.table_name = ''billing.events'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."billing_invoices_ids" m1 ON m1.new_id = t."invoice_id"
+LEFT JOIN "keyshift"."app_accounts_ids" m2 ON m2.new_id = t."account_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."kind"
 FROM ONLY "billing"."events" t
 LEFT JOIN "keyshift"."billing_events_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
-LEFT JOIN "keyshift"."app_accounts_ids" m3 ON m3.new_id = t."account_id"') AS written_by;
+LEFT JOIN "keyshift"."app_accounts_ids" m3 ON m3.new_id = t."account_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'billing.events', '"billing"."events"');
 SELECT keyshift.copy_indexes(to_regclass('"billing"."events"'), to_regclass('"keyshift_build_2"."events"'));
 ANALYZE "keyshift_build_2"."events";
@@ -320,9 +458,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'billing.events', '"bill
 SELECT keyshift.create_copy('"public"."accounts"', 'keyshift_build_3', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."accounts"', '"keyshift_build_3"."accounts"', ARRAY['id', 'name']::name[],
+pg_temp.keyshift_rows_source('"public"."accounts"', '"keyshift_before_3"."accounts"', 'public.accounts',
+'SELECT o."id", o."name"
+FROM ONLY "keyshift_before_3"."accounts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.accounts'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."name"
+FROM ONLY "public"."accounts" t
+JOIN keyshift.written w ON w.table_name = ''public.accounts'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."name"
 FROM ONLY "public"."accounts" t
-LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."accounts_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.accounts', '"public"."accounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."accounts"'), to_regclass('"keyshift_build_3"."accounts"'));
 ANALYZE "keyshift_build_3"."accounts";
@@ -332,11 +478,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.accounts', '"pub
 SELECT keyshift.create_copy('"public"."notes"', 'keyshift_build_3', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."accounts_ids"', '"keyshift"."billing_invoices_ids"', '"keyshift"."notes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."notes"', '"keyshift_build_3"."notes"', ARRAY['id', 'invoice_id', 'account_id', 'body']::name[],
+pg_temp.keyshift_rows_source('"public"."notes"', '"keyshift_before_3"."notes"', 'public.notes',
+'SELECT o."id", o."invoice_id", o."account_id", o."body"
+FROM ONLY "keyshift_before_3"."notes" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.notes'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."body"
+FROM ONLY "public"."notes" t
+JOIN keyshift.written w ON w.table_name = ''public.notes'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."billing_invoices_ids" m1 ON m1.new_id = t."invoice_id"
+LEFT JOIN "keyshift"."accounts_ids" m2 ON m2.new_id = t."account_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."body"
 FROM ONLY "public"."notes" t
 LEFT JOIN "keyshift"."notes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."billing_invoices_ids" m2 ON m2.new_id = t."invoice_id"
-LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."account_id"') AS written_by;
+LEFT JOIN "keyshift"."accounts_ids" m3 ON m3.new_id = t."account_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.notes', '"public"."notes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notes"'), to_regclass('"keyshift_build_3"."notes"'));
 ANALYZE "keyshift_build_3"."notes";

@@ -83,8 +83,12 @@ SELECT pg_temp.keyshift_progress('forward started', NULL, NULL);
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;
 COMMENT ON SCHEMA keyshift IS 'keyshift migration state for plan 123cdb011d835b1d';
-CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL);
-INSERT INTO keyshift.state VALUES ('123cdb011d835b1d', 'forward');
+-- forward_xid: the transaction forward.sql ran in. Every row it wrote
+-- carries that id as its xmin, so rollback.sql searches only the rows
+-- written since for keys the maps lack. Online mode's rows come from many
+-- transactions, and it records none.
+CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL, forward_xid bigint);
+INSERT INTO keyshift.state VALUES ('123cdb011d835b1d', 'forward', txid_current());
 
 -- New UUIDs are a keyed hash of (table, old id). The key is random, lives
 -- only in this transaction, and is never stored, so the UUIDs cannot be

@@ -105,9 +105,19 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it

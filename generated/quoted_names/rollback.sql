@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."userId" AS new_id FROM ONLY "public"."UserAccounts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."UserAccounts_ids" m WHERE m.new_id = t."userId");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public."UserAccounts"', m.old_id, m.new_id, false FROM "keyshift"."UserAccounts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public."UserAccounts"';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."UserAccounts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."UserAccounts_userId_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."UserAccounts_userId_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public."UserAccounts"', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public."UserAccounts"', '"public"."UserAccounts_userId_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."UserAccounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."UserAccounts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."user" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."user_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.user', m.old_id, m.new_id, false FROM "keyshift"."user_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.user';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."user_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -150,20 +177,30 @@ WITH fresh AS (
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."user_ids"),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.user', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.user', NULL, max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."user_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."user_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."order" AS new_id FROM ONLY "public"."order" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."order_ids" m WHERE m.new_id = t."order");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.order', m.old_id, m.new_id, false FROM "keyshift"."order_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.order';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."order_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -173,20 +210,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."order_order_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."order_order_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.order', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.order', '"public"."order_order_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."order_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."order_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."clé" AS new_id FROM ONLY "public"."café" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."café_ids" m WHERE m.new_id = t."clé");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public."café"', m.old_id, m.new_id, false FROM "keyshift"."café_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public."café"';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."café_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -196,20 +243,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."café_clé_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."café_clé_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public."café"', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public."café"', '"public"."café_clé_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."café_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."café_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."userid" AS new_id FROM ONLY "public"."useraccounts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."useraccounts_ids" m WHERE m.new_id = t."userid");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.useraccounts', m.old_id, m.new_id, false FROM "keyshift"."useraccounts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.useraccounts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."useraccounts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -219,20 +276,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."useraccounts_userid_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."useraccounts_userid_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.useraccounts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.useraccounts', '"public"."useraccounts_userid_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."useraccounts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."useraccounts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."ïd" AS new_id FROM ONLY "public"."Ünïcödé" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."Ünïcödé_ids" m WHERE m.new_id = t."ïd");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public."Ünïcödé"', m.old_id, m.new_id, false FROM "keyshift"."Ünïcödé_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public."Ünïcödé"';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."Ünïcödé_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -242,20 +309,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."Ünïcödé_ïd_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."Ünïcödé_ïd_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public."Ünïcödé"', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public."Ünïcödé"', '"public"."Ünïcödé_ïd_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."Ünïcödé_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."Ünïcödé_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id""x" AS new_id FROM ONLY "public"."weird""name" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."weird""name_ids" m WHERE m.new_id = t."id""x");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public."weird""name"', m.old_id, m.new_id, false FROM "keyshift"."weird""name_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public."weird""name"';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."weird""name_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -265,20 +342,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."weird""name_id""x_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."weird""name_id""x_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public."weird""name"', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public."weird""name"', '"public"."weird""name_id""x_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."weird""name_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."weird""name_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."Bob's Table" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."Bob's Table_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public."Bob''s Table"', m.old_id, m.new_id, false FROM "keyshift"."Bob's Table_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public."Bob''s Table"';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."Bob's Table_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -288,12 +375,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."Bob''s Table_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."Bob''s Table_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public."Bob''s Table"', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public."Bob''s Table"', '"public"."Bob''s Table_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."Bob's Table_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."Bob's Table_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -301,6 +391,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."B
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -308,9 +430,17 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."UserAccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."UserAccounts"', '"keyshift_build_1"."UserAccounts"', ARRAY['userId', 'Email', 'select']::name[],
+pg_temp.keyshift_rows_source('"public"."UserAccounts"', '"keyshift_before_1"."UserAccounts"', 'public."UserAccounts"',
+'SELECT o."userId", o."Email", o."select"
+FROM ONLY "keyshift_before_1"."UserAccounts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."UserAccounts"'' AND w.old_id = o."userId")
+UNION ALL
+SELECT w.old_id, t."Email", t."select"
+FROM ONLY "public"."UserAccounts" t
+JOIN keyshift.written w ON w.table_name = ''public."UserAccounts"'' AND w.new_id = t."userId"',
 'SELECT m1.old_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
-LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId"') AS written_by;
+LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."UserAccounts"', '"public"."UserAccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'));
 ANALYZE "keyshift_build_1"."UserAccounts";
@@ -320,10 +450,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"',
 SELECT keyshift.create_copy('"public"."user"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."user"', '"keyshift_build_1"."user"', ARRAY['id', 'UserAccountId', 'select']::name[],
+pg_temp.keyshift_rows_source('"public"."user"', '"keyshift_before_1"."user"', 'public.user',
+'SELECT o."id", o."UserAccountId", o."select"
+FROM ONLY "keyshift_before_1"."user" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.user'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."select"
+FROM ONLY "public"."user" t
+JOIN keyshift.written w ON w.table_name = ''public.user'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."UserAccountId"',
 'SELECT m1.old_id, m2.old_id, t."select"
 FROM ONLY "public"."user" t
 LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId"') AS written_by;
+LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.user', '"public"."user"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'));
 ANALYZE "keyshift_build_1"."user";
@@ -333,10 +472,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"
 SELECT keyshift.create_copy('"public"."order"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."order"', '"keyshift_build_1"."order"', ARRAY['order', 'user', 'from', 'Order Total']::name[],
+pg_temp.keyshift_rows_source('"public"."order"', '"keyshift_before_1"."order"', 'public.order',
+'SELECT o."order", o."user", o."from", o."Order Total"
+FROM ONLY "keyshift_before_1"."order" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.order'' AND w.old_id = o."order")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."from", t."Order Total"
+FROM ONLY "public"."order" t
+JOIN keyshift.written w ON w.table_name = ''public.order'' AND w.new_id = t."order"
+LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."user"',
 'SELECT m1.old_id, m2.old_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
 LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"
-LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user"') AS written_by;
+LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.order', '"public"."order"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'));
 ANALYZE "keyshift_build_1"."order";
@@ -346,10 +494,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public
 SELECT keyshift.create_copy('"public"."café"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."café"', '"keyshift_build_1"."café"', ARRAY['clé', 'nom', 'order']::name[],
+pg_temp.keyshift_rows_source('"public"."café"', '"keyshift_before_1"."café"', 'public."café"',
+'SELECT o."clé", o."nom", o."order"
+FROM ONLY "keyshift_before_1"."café" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."café"'' AND w.old_id = o."clé")
+UNION ALL
+SELECT w.old_id, t."nom", m1.old_id
+FROM ONLY "public"."café" t
+JOIN keyshift.written w ON w.table_name = ''public."café"'' AND w.new_id = t."clé"
+LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"',
 'SELECT m1.old_id, t."nom", m2.old_id
 FROM ONLY "public"."café" t
 LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."clé"
-LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order"') AS written_by;
+LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."café"', '"public"."café"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'));
 ANALYZE "keyshift_build_1"."café";
@@ -359,9 +516,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"publ
 SELECT keyshift.create_copy('"public"."useraccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."useraccounts"', '"keyshift_build_1"."useraccounts"', ARRAY['userid', 'email']::name[],
+pg_temp.keyshift_rows_source('"public"."useraccounts"', '"keyshift_before_1"."useraccounts"', 'public.useraccounts',
+'SELECT o."userid", o."email"
+FROM ONLY "keyshift_before_1"."useraccounts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.useraccounts'' AND w.old_id = o."userid")
+UNION ALL
+SELECT w.old_id, t."email"
+FROM ONLY "public"."useraccounts" t
+JOIN keyshift.written w ON w.table_name = ''public.useraccounts'' AND w.new_id = t."userid"',
 'SELECT m1.old_id, t."email"
 FROM ONLY "public"."useraccounts" t
-LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid"') AS written_by;
+LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.useraccounts', '"public"."useraccounts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'));
 ANALYZE "keyshift_build_1"."useraccounts";
@@ -371,10 +536,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '
 SELECT keyshift.create_copy('"public"."Ünïcödé"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."Ünïcödé"', '"keyshift_build_1"."Ünïcödé"', ARRAY['ïd', 'caféClé', 'ñame']::name[],
+pg_temp.keyshift_rows_source('"public"."Ünïcödé"', '"keyshift_before_1"."Ünïcödé"', 'public."Ünïcödé"',
+'SELECT o."ïd", o."caféClé", o."ñame"
+FROM ONLY "keyshift_before_1"."Ünïcödé" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."Ünïcödé"'' AND w.old_id = o."ïd")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."ñame"
+FROM ONLY "public"."Ünïcödé" t
+JOIN keyshift.written w ON w.table_name = ''public."Ünïcödé"'' AND w.new_id = t."ïd"
+LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."caféClé"',
 'SELECT m1.old_id, m2.old_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
 LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ïd"
-LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé"') AS written_by;
+LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."Ünïcödé"', '"public"."Ünïcödé"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'));
 ANALYZE "keyshift_build_1"."Ünïcödé";
@@ -384,12 +558,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', 
 SELECT keyshift.create_copy('"public"."weird""name"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."weird""name"', '"keyshift_build_1"."weird""name"', ARRAY['id"x', 'ref.id', 'user id', 'owner''s id', 'label']::name[],
+pg_temp.keyshift_rows_source('"public"."weird""name"', '"keyshift_before_1"."weird""name"', 'public."weird""name"',
+'SELECT o."id""x", o."ref.id", o."user id", o."owner''s id", o."label"
+FROM ONLY "keyshift_before_1"."weird""name" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."weird""name"'' AND w.old_id = o."id""x")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."label"
+FROM ONLY "public"."weird""name" t
+JOIN keyshift.written w ON w.table_name = ''public."weird""name"'' AND w.new_id = t."id""x"
+LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ref.id"
+LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user id"
+LEFT JOIN "keyshift"."UserAccounts_ids" m3 ON m3.new_id = t."owner''s id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."label"
 FROM ONLY "public"."weird""name" t
 LEFT JOIN "keyshift"."weird""name_ids" m1 ON m1.new_id = t."id""x"
 LEFT JOIN "keyshift"."Ünïcödé_ids" m2 ON m2.new_id = t."ref.id"
 LEFT JOIN "keyshift"."user_ids" m3 ON m3.new_id = t."user id"
-LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner''s id"') AS written_by;
+LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner''s id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."weird""name"', '"public"."weird""name"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."weird""name"'), to_regclass('"keyshift_build_1"."weird""name"'));
 ANALYZE "keyshift_build_1"."weird""name";
@@ -399,10 +584,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', 
 SELECT keyshift.create_copy('"public"."Bob''s Table"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."Bob''s Table"', '"keyshift_build_1"."Bob''s Table"', ARRAY['id', 'weird"ref', 'Price$', 'note']::name[],
+pg_temp.keyshift_rows_source('"public"."Bob''s Table"', '"keyshift_before_1"."Bob''s Table"', 'public."Bob''s Table"',
+'SELECT o."id", o."weird""ref", o."Price$", o."note"
+FROM ONLY "keyshift_before_1"."Bob''s Table" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."Bob''''s Table"'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."Price$", t."note"
+FROM ONLY "public"."Bob''s Table" t
+JOIN keyshift.written w ON w.table_name = ''public."Bob''''s Table"'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."weird""name_ids" m1 ON m1.new_id = t."weird""ref"',
 'SELECT m1.old_id, m2.old_id, t."Price$", t."note"
 FROM ONLY "public"."Bob''s Table" t
 LEFT JOIN "keyshift"."Bob''s Table_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.new_id = t."weird""ref"') AS written_by;
+LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.new_id = t."weird""ref"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public."Bob''s Table"', '"public"."Bob''s Table"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'));
 ANALYZE "keyshift_build_1"."Bob's Table";

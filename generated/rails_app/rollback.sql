@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."page_views_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."page_views" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."page_views_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.page_views', m.old_id, m.new_id, false FROM "keyshift"."page_views_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.page_views';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."page_views_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."page_views_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."page_views_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.page_views', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.page_views', '"public"."page_views_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."page_views_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."page_views_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."tags" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."tags_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.tags', m.old_id, m.new_id, false FROM "keyshift"."tags_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.tags';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."tags_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -152,20 +179,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."tags_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."tags_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.tags', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.tags', '"public"."tags_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."tags_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."tags_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."users" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."users_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.users', m.old_id, m.new_id, false FROM "keyshift"."users_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.users';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -175,20 +212,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."users_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."users_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.users', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."posts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."posts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."posts_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.posts', m.old_id, m.new_id, false FROM "keyshift"."posts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.posts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."posts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -198,20 +245,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."posts_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."posts_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.posts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.posts', '"public"."posts_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."posts_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."posts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."comments_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."comments" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."comments_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.comments', m.old_id, m.new_id, false FROM "keyshift"."comments_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.comments';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."comments_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -221,20 +278,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."comments_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."comments_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.comments', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.comments', '"public"."comments_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."comments_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."comments_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."notifications_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."notifications" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."notifications_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.notifications', m.old_id, m.new_id, false FROM "keyshift"."notifications_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.notifications';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."notifications_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -244,20 +311,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."notifications_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."notifications_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.notifications', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.notifications', '"public"."notifications_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."notifications_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."notifications_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."taggings_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."taggings" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."taggings_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.taggings', m.old_id, m.new_id, false FROM "keyshift"."taggings_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.taggings';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."taggings_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -267,12 +344,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."taggings_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."taggings_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.taggings', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.taggings', '"public"."taggings_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."taggings_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."taggings_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -280,6 +360,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."t
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -287,9 +399,17 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."page_views"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."page_views_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."page_views"', '"keyshift_build_1"."page_views"', ARRAY['id', 'post_id', 'viewed_on']::name[],
+pg_temp.keyshift_rows_source('"public"."page_views"', '"keyshift_before_1"."page_views"', 'public.page_views',
+'SELECT o."id", o."post_id", o."viewed_on"
+FROM ONLY "keyshift_before_1"."page_views" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.page_views'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."post_id", t."viewed_on"
+FROM ONLY "public"."page_views" t
+JOIN keyshift.written w ON w.table_name = ''public.page_views'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."post_id", t."viewed_on"
 FROM ONLY "public"."page_views" t
-LEFT JOIN "keyshift"."page_views_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."page_views_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.page_views', '"public"."page_views"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."page_views"'), to_regclass('"keyshift_build_1"."page_views"'));
 ANALYZE "keyshift_build_1"."page_views";
@@ -299,9 +419,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.page_views', '"p
 SELECT keyshift.create_copy('"public"."tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."tags"', '"keyshift_build_1"."tags"', ARRAY['id', 'name']::name[],
+pg_temp.keyshift_rows_source('"public"."tags"', '"keyshift_before_1"."tags"', 'public.tags',
+'SELECT o."id", o."name"
+FROM ONLY "keyshift_before_1"."tags" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.tags'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."name"
+FROM ONLY "public"."tags" t
+JOIN keyshift.written w ON w.table_name = ''public.tags'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."name"
 FROM ONLY "public"."tags" t
-LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.tags', '"public"."tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'));
 ANALYZE "keyshift_build_1"."tags";
@@ -311,9 +439,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.tags', '"public"
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'email', 'legacy_id']::name[],
+pg_temp.keyshift_rows_source('"public"."users"', '"keyshift_before_1"."users"', 'public.users',
+'SELECT o."id", o."email", o."legacy_id"
+FROM ONLY "keyshift_before_1"."users" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.users'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."email", t."legacy_id"
+FROM ONLY "public"."users" t
+JOIN keyshift.written w ON w.table_name = ''public.users'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."email", t."legacy_id"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -323,10 +459,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 SELECT keyshift.create_copy('"public"."posts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."posts"', '"keyshift_build_1"."posts"', ARRAY['id', 'author_id', 'title']::name[],
+pg_temp.keyshift_rows_source('"public"."posts"', '"keyshift_before_1"."posts"', 'public.posts',
+'SELECT o."id", o."author_id", o."title"
+FROM ONLY "keyshift_before_1"."posts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.posts'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."title"
+FROM ONLY "public"."posts" t
+JOIN keyshift.written w ON w.table_name = ''public.posts'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."author_id"',
 'SELECT m1.old_id, m2.old_id, t."title"
 FROM ONLY "public"."posts" t
 LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."author_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.posts', '"public"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 ANALYZE "keyshift_build_1"."posts";
@@ -336,11 +481,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.posts', '"public
 SELECT keyshift.create_copy('"public"."comments"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."comments_ids"', '"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."comments"', '"keyshift_build_1"."comments"', ARRAY['id', 'post_id', 'user_id', 'body']::name[],
+pg_temp.keyshift_rows_source('"public"."comments"', '"keyshift_before_1"."comments"', 'public.comments',
+'SELECT o."id", o."post_id", o."user_id", o."body"
+FROM ONLY "keyshift_before_1"."comments" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.comments'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."body"
+FROM ONLY "public"."comments" t
+JOIN keyshift.written w ON w.table_name = ''public.comments'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."posts_ids" m1 ON m1.new_id = t."post_id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."body"
 FROM ONLY "public"."comments" t
 LEFT JOIN "keyshift"."comments_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."posts_ids" m2 ON m2.new_id = t."post_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."user_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.comments', '"public"."comments"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."comments"'), to_regclass('"keyshift_build_1"."comments"'));
 ANALYZE "keyshift_build_1"."comments";
@@ -350,11 +505,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.comments', '"pub
 SELECT keyshift.create_copy('"public"."notifications"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."notifications_ids"', '"keyshift"."posts_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."notifications"', '"keyshift_build_1"."notifications"', ARRAY['id', 'subject_type', 'subject_id', 'message']::name[],
+pg_temp.keyshift_rows_source('"public"."notifications"', '"keyshift_before_1"."notifications"', 'public.notifications',
+'SELECT o."id", o."subject_type", o."subject_id", o."message"
+FROM ONLY "keyshift_before_1"."notifications" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.notifications'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."subject_type", CASE WHEN t."subject_type"::text = ''Post'' THEN m1.old_id WHEN t."subject_type"::text = ''User'' THEN m2.old_id END, t."message"
+FROM ONLY "public"."notifications" t
+JOIN keyshift.written w ON w.table_name = ''public.notifications'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."posts_ids" m1 ON t."subject_type"::text = ''Post'' AND m1.new_id = t."subject_id"
+LEFT JOIN "keyshift"."users_ids" m2 ON t."subject_type"::text = ''User'' AND m2.new_id = t."subject_id"',
 'SELECT m1.old_id, t."subject_type", CASE WHEN t."subject_type"::text = ''Post'' THEN m2.old_id WHEN t."subject_type"::text = ''User'' THEN m3.old_id END, t."message"
 FROM ONLY "public"."notifications" t
 LEFT JOIN "keyshift"."notifications_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."posts_ids" m2 ON t."subject_type"::text = ''Post'' AND m2.new_id = t."subject_id"
-LEFT JOIN "keyshift"."users_ids" m3 ON t."subject_type"::text = ''User'' AND m3.new_id = t."subject_id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m3 ON t."subject_type"::text = ''User'' AND m3.new_id = t."subject_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.notifications', '"public"."notifications"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."notifications"'), to_regclass('"keyshift_build_1"."notifications"'));
 ANALYZE "keyshift_build_1"."notifications";
@@ -364,12 +529,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.notifications', 
 SELECT keyshift.create_copy('"public"."taggings"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."posts_ids"', '"keyshift"."taggings_ids"', '"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."taggings"', '"keyshift_build_1"."taggings"', ARRAY['id', 'tag_id', 'taggable_type', 'taggable_id', 'note']::name[],
+pg_temp.keyshift_rows_source('"public"."taggings"', '"keyshift_before_1"."taggings"', 'public.taggings',
+'SELECT o."id", o."tag_id", o."taggable_type", o."taggable_id", o."note"
+FROM ONLY "keyshift_before_1"."taggings" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.taggings'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."taggable_type", CASE WHEN t."taggable_type"::text = ''Post'' THEN m2.old_id WHEN t."taggable_type"::text = ''User'' THEN m3.old_id END, t."note"
+FROM ONLY "public"."taggings" t
+JOIN keyshift.written w ON w.table_name = ''public.taggings'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."tag_id"
+LEFT JOIN "keyshift"."posts_ids" m2 ON t."taggable_type"::text = ''Post'' AND m2.new_id = t."taggable_id"
+LEFT JOIN "keyshift"."users_ids" m3 ON t."taggable_type"::text = ''User'' AND m3.new_id = t."taggable_id"',
 'SELECT m1.old_id, m2.old_id, t."taggable_type", CASE WHEN t."taggable_type"::text = ''Post'' THEN m3.old_id WHEN t."taggable_type"::text = ''User'' THEN m4.old_id END, t."note"
 FROM ONLY "public"."taggings" t
 LEFT JOIN "keyshift"."taggings_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id"
 LEFT JOIN "keyshift"."posts_ids" m3 ON t."taggable_type"::text = ''Post'' AND m3.new_id = t."taggable_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON t."taggable_type"::text = ''User'' AND m4.new_id = t."taggable_id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m4 ON t."taggable_type"::text = ''User'' AND m4.new_id = t."taggable_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.taggings', '"public"."taggings"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."taggings"'), to_regclass('"keyshift_build_1"."taggings"'));
 ANALYZE "keyshift_build_1"."taggings";

@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1', 'ke
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "north"."labels" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."north_labels_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'north.labels', m.old_id, m.new_id, false FROM "keyshift"."north_labels_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'north.labels';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."north_labels_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"north"."labels_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"north"."labels_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'north.labels', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'north.labels', '"north"."labels_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."north_labels_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."north_labels_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "north"."users" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."north_users_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'north.users', m.old_id, m.new_id, false FROM "keyshift"."north_users_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'north.users';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."north_users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -152,20 +179,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"north"."users_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"north"."users_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'north.users', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'north.users', '"north"."users_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."north_users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."north_users_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_posts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "north"."posts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."north_posts_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'north.posts', m.old_id, m.new_id, false FROM "keyshift"."north_posts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'north.posts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."north_posts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -175,20 +212,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"north"."posts_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"north"."posts_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'north.posts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'north.posts', '"north"."posts_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."north_posts_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."north_posts_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "south"."users" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."south_users_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'south.users', m.old_id, m.new_id, false FROM "keyshift"."south_users_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'south.users';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."south_users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -198,20 +245,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"south"."users_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"south"."users_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'south.users', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'south.users', '"south"."users_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."south_users_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."south_users_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."south_posts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "south"."posts" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."south_posts_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'south.posts', m.old_id, m.new_id, false FROM "keyshift"."south_posts_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'south.posts';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."south_posts_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -221,12 +278,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"south"."posts_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"south"."posts_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'south.posts', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'south.posts', '"south"."posts_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."south_posts_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."south_posts_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -234,6 +294,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."s
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 CREATE SCHEMA "keyshift_build_2";
@@ -243,9 +335,17 @@ CREATE SCHEMA "keyshift_replaced_2";
 SELECT keyshift.create_copy('"north"."labels"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_labels_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"north"."labels"', '"keyshift_build_1"."labels"', ARRAY['id', 'label']::name[],
+pg_temp.keyshift_rows_source('"north"."labels"', '"keyshift_before_1"."labels"', 'north.labels',
+'SELECT o."id", o."label"
+FROM ONLY "keyshift_before_1"."labels" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''north.labels'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."label"
+FROM ONLY "north"."labels" t
+JOIN keyshift.written w ON w.table_name = ''north.labels'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."label"
 FROM ONLY "north"."labels" t
-LEFT JOIN "keyshift"."north_labels_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."north_labels_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'north.labels', '"north"."labels"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."labels"'), to_regclass('"keyshift_build_1"."labels"'));
 ANALYZE "keyshift_build_1"."labels";
@@ -255,9 +355,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.labels', '"north"
 SELECT keyshift.create_copy('"north"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"north"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'name']::name[],
+pg_temp.keyshift_rows_source('"north"."users"', '"keyshift_before_1"."users"', 'north.users',
+'SELECT o."id", o."name"
+FROM ONLY "keyshift_before_1"."users" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''north.users'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."name"
+FROM ONLY "north"."users" t
+JOIN keyshift.written w ON w.table_name = ''north.users'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."name"
 FROM ONLY "north"."users" t
-LEFT JOIN "keyshift"."north_users_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."north_users_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'north.users', '"north"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -267,10 +375,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.users', '"north".
 SELECT keyshift.create_copy('"north"."posts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."north_posts_ids"', '"keyshift"."north_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"north"."posts"', '"keyshift_build_1"."posts"', ARRAY['id', 'user_id', 'title']::name[],
+pg_temp.keyshift_rows_source('"north"."posts"', '"keyshift_before_1"."posts"', 'north.posts',
+'SELECT o."id", o."user_id", o."title"
+FROM ONLY "keyshift_before_1"."posts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''north.posts'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."title"
+FROM ONLY "north"."posts" t
+JOIN keyshift.written w ON w.table_name = ''north.posts'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."north_users_ids" m1 ON m1.new_id = t."user_id"',
 'SELECT m1.old_id, m2.old_id, t."title"
 FROM ONLY "north"."posts" t
 LEFT JOIN "keyshift"."north_posts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."north_users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
+LEFT JOIN "keyshift"."north_users_ids" m2 ON m2.new_id = t."user_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'north.posts', '"north"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"north"."posts"'), to_regclass('"keyshift_build_1"."posts"'));
 ANALYZE "keyshift_build_1"."posts";
@@ -280,9 +397,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'north.posts', '"north".
 SELECT keyshift.create_copy('"south"."users"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"south"."users"', '"keyshift_build_2"."users"', ARRAY['id', 'handle']::name[],
+pg_temp.keyshift_rows_source('"south"."users"', '"keyshift_before_2"."users"', 'south.users',
+'SELECT o."id", o."handle"
+FROM ONLY "keyshift_before_2"."users" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''south.users'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."handle"
+FROM ONLY "south"."users" t
+JOIN keyshift.written w ON w.table_name = ''south.users'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."handle"
 FROM ONLY "south"."users" t
-LEFT JOIN "keyshift"."south_users_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."south_users_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'south.users', '"south"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."users"'), to_regclass('"keyshift_build_2"."users"'));
 ANALYZE "keyshift_build_2"."users";
@@ -292,10 +417,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'south.users', '"south".
 SELECT keyshift.create_copy('"south"."posts"', 'keyshift_build_2', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."south_posts_ids"', '"keyshift"."south_users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"south"."posts"', '"keyshift_build_2"."posts"', ARRAY['id', 'user_id', 'body']::name[],
+pg_temp.keyshift_rows_source('"south"."posts"', '"keyshift_before_2"."posts"', 'south.posts',
+'SELECT o."id", o."user_id", o."body"
+FROM ONLY "keyshift_before_2"."posts" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''south.posts'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."body"
+FROM ONLY "south"."posts" t
+JOIN keyshift.written w ON w.table_name = ''south.posts'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."south_users_ids" m1 ON m1.new_id = t."user_id"',
 'SELECT m1.old_id, m2.old_id, t."body"
 FROM ONLY "south"."posts" t
 LEFT JOIN "keyshift"."south_posts_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."south_users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
+LEFT JOIN "keyshift"."south_users_ids" m2 ON m2.new_id = t."user_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'south.posts', '"south"."posts"');
 SELECT keyshift.copy_indexes(to_regclass('"south"."posts"'), to_regclass('"keyshift_build_2"."posts"'));
 ANALYZE "keyshift_build_2"."posts";

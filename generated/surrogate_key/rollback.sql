@@ -109,16 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."members" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."members_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.members', m.old_id, m.new_id, false FROM "keyshift"."members_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.members';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."members_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -128,7 +146,9 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."members_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."members_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.members', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.members', '"public"."members_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
@@ -136,11 +156,20 @@ CREATE FUNCTION "keyshift"."members_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."members_ids" WHERE new_id = u $keyshift$;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."projects" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."projects_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.projects', m.old_id, m.new_id, false FROM "keyshift"."projects_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.projects';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."projects_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -150,7 +179,9 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."projects_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."projects_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.projects', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.projects', '"public"."projects_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
@@ -158,11 +189,20 @@ CREATE FUNCTION "keyshift"."projects_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."projects_ids" WHERE new_id = u $keyshift$;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."assignments" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."assignments_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.assignments', m.old_id, m.new_id, false FROM "keyshift"."assignments_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.assignments';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."assignments_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -172,7 +212,9 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."assignments_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."assignments_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.assignments', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.assignments', '"public"."assignments_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
@@ -180,11 +222,20 @@ CREATE FUNCTION "keyshift"."assignments_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."assignments_ids" WHERE new_id = u $keyshift$;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."time_entries" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."time_entries_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.time_entries', m.old_id, m.new_id, false FROM "keyshift"."time_entries_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.time_entries';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."time_entries_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -194,12 +245,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."time_entries_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."time_entries_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.time_entries', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.time_entries', '"public"."time_entries_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."time_entries_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."time_entries_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- Surrogate keys: the application may have written only the new uuid
 -- column of a repointed key; the old columns follow it again.

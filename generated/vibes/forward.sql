@@ -95,8 +95,12 @@ LOCK TABLE "public"."users", "public"."journals", "public"."audit_logs", "public
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;
 COMMENT ON SCHEMA keyshift IS 'keyshift migration state for plan 0cb0dc8a523218e7';
-CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL);
-INSERT INTO keyshift.state VALUES ('0cb0dc8a523218e7', 'forward');
+-- forward_xid: the transaction forward.sql ran in. Every row it wrote
+-- carries that id as its xmin, so rollback.sql searches only the rows
+-- written since for keys the maps lack. Online mode's rows come from many
+-- transactions, and it records none.
+CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL, forward_xid bigint);
+INSERT INTO keyshift.state VALUES ('0cb0dc8a523218e7', 'forward', txid_current());
 
 -- New UUIDs are a keyed hash of (table, old id). The key is random, lives
 -- only in this transaction, and is never stored, so the UUIDs cannot be
@@ -1082,6 +1086,30 @@ SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NUL
 -- keyshift_before_*, until contract.sql.
 SELECT keyshift.swap_tables('kept');
 DROP SCHEMA "keyshift_build_1";
+-- rollback.sql takes the rows nobody wrote after forward back from the
+-- originals, so nothing may write them until contract drops them.
+CREATE FUNCTION keyshift.refuse_write() RETURNS trigger
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    RAISE EXCEPTION 'keyshift: %.% is the original forward.sql kept for rollback.sql and verify_forward.sql; it must not change', TG_TABLE_SCHEMA, TG_TABLE_NAME;
+END
+$keyshift$;
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."users"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."journals"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."audit_logs"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."reminders"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."tags"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."journal_tags"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."secret_tags"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."user_sessions"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 
 -- Recreate the foreign keys exactly as they were, in their original order

@@ -109,17 +109,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."lob_id" AS new_id FROM ONLY "public"."lobs" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."lobs_ids" m WHERE m.new_id = t."lob_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.lobs', m.old_id, m.new_id, false FROM "keyshift"."lobs_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.lobs';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."lobs_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -129,20 +146,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."lobs_lob_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."lobs_lob_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.lobs', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.lobs', '"public"."lobs_lob_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."lobs_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."lobs_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."user_id" AS new_id FROM ONLY "public"."users" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."users_ids" m WHERE m.new_id = t."user_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.users', m.old_id, m.new_id, false FROM "keyshift"."users_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.users';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -152,20 +179,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."users_user_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."users_user_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.users', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_user_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."permission_id" AS new_id FROM ONLY "public"."permissions" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."permissions_ids" m WHERE m.new_id = t."permission_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.permissions', m.old_id, m.new_id, false FROM "keyshift"."permissions_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.permissions';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."permissions_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -175,20 +212,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."permissions_permission_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."permissions_permission_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.permissions', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.permissions', '"public"."permissions_permission_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."permissions_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."permissions_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."report_id" AS new_id FROM ONLY "public"."reports" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."reports_ids" m WHERE m.new_id = t."report_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.reports', m.old_id, m.new_id, false FROM "keyshift"."reports_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.reports';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."reports_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -196,20 +243,30 @@ WITH fresh AS (
          (SELECT greatest(
              (SELECT max(old_id) FROM "keyshift"."reports_ids"),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.reports', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.reports', NULL, max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."reports_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."reports_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."attribute_id" AS new_id FROM ONLY "public"."report_attributes" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."report_attributes_ids" m WHERE m.new_id = t."attribute_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.report_attributes', m.old_id, m.new_id, false FROM "keyshift"."report_attributes_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.report_attributes';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."report_attributes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -219,20 +276,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."report_attributes_attribute_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."report_attributes_attribute_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.report_attributes', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.report_attributes', '"public"."report_attributes_attribute_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."report_attributes_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."report_attributes_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."role_id" AS new_id FROM ONLY "public"."roles" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."roles_ids" m WHERE m.new_id = t."role_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.roles', m.old_id, m.new_id, false FROM "keyshift"."roles_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.roles';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."roles_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -242,20 +309,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."roles_role_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."roles_role_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.roles', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.roles', '"public"."roles_role_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."roles_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."roles_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."test_cycles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."cycle_id" AS new_id FROM ONLY "public"."test_cycles" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."test_cycles_ids" m WHERE m.new_id = t."cycle_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.test_cycles', m.old_id, m.new_id, false FROM "keyshift"."test_cycles_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.test_cycles';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."test_cycles_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -265,20 +342,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."test_cycles_cycle_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."test_cycles_cycle_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.test_cycles', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.test_cycles', '"public"."test_cycles_cycle_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."test_cycles_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."test_cycles_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."audit_id" AS new_id FROM ONLY "public"."audit_logs" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."audit_logs_ids" m WHERE m.new_id = t."audit_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.audit_logs', m.old_id, m.new_id, false FROM "keyshift"."audit_logs_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.audit_logs';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."audit_logs_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -288,20 +375,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."audit_logs_audit_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."audit_logs_audit_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.audit_logs', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.audit_logs', '"public"."audit_logs_audit_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."audit_logs_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."audit_logs_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."rule_id" AS new_id FROM ONLY "public"."data_profiling_rules" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."data_profiling_rules_ids" m WHERE m.new_id = t."rule_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.data_profiling_rules', m.old_id, m.new_id, false FROM "keyshift"."data_profiling_rules_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.data_profiling_rules';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."data_profiling_rules_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -311,20 +408,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."data_profiling_rules_rule_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."data_profiling_rules_rule_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.data_profiling_rules', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.data_profiling_rules', '"public"."data_profiling_rules_rule_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."data_profiling_rules_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."data_profiling_rules_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."log_id" AS new_id FROM ONLY "public"."llm_audit_logs" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."llm_audit_logs_ids" m WHERE m.new_id = t."log_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.llm_audit_logs', m.old_id, m.new_id, false FROM "keyshift"."llm_audit_logs_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.llm_audit_logs';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."llm_audit_logs_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -334,20 +441,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."llm_audit_logs_log_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."llm_audit_logs_log_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.llm_audit_logs', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.llm_audit_logs', '"public"."llm_audit_logs_log_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."llm_audit_logs_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."llm_audit_logs_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."sample_selections_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."sample_id" AS new_id FROM ONLY "public"."sample_selections" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."sample_selections_ids" m WHERE m.new_id = t."sample_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.sample_selections', m.old_id, m.new_id, false FROM "keyshift"."sample_selections_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.sample_selections';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."sample_selections_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -357,20 +474,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."sample_selections_sample_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."sample_selections_sample_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.sample_selections', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.sample_selections', '"public"."sample_selections_sample_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."sample_selections_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."sample_selections_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."rfi_requests_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."rfi_id" AS new_id FROM ONLY "public"."rfi_requests" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."rfi_requests_ids" m WHERE m.new_id = t."rfi_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.rfi_requests', m.old_id, m.new_id, false FROM "keyshift"."rfi_requests_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.rfi_requests';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."rfi_requests_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -380,20 +507,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."rfi_requests_rfi_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."rfi_requests_rfi_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.rfi_requests', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.rfi_requests', '"public"."rfi_requests_rfi_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."rfi_requests_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."rfi_requests_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."phase_id" AS new_id FROM ONLY "public"."workflow_phases" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."workflow_phases_ids" m WHERE m.new_id = t."phase_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.workflow_phases', m.old_id, m.new_id, false FROM "keyshift"."workflow_phases_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.workflow_phases';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."workflow_phases_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -403,20 +540,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."workflow_phases_phase_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."workflow_phases_phase_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.workflow_phases', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.workflow_phases', '"public"."workflow_phases_phase_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."workflow_phases_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."workflow_phases_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."cycle_report_planning_attributes" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."cycle_report_planning_attributes_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.cycle_report_planning_attributes', m.old_id, m.new_id, false FROM "keyshift"."cycle_report_planning_attributes_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.cycle_report_planning_attributes';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."cycle_report_planning_attributes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -426,20 +573,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."cycle_report_planning_attributes_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."cycle_report_planning_attributes_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.cycle_report_planning_attributes', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."cycle_report_planning_attributes_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."cycle_report_planning_attributes_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_scoping_attributes_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."cycle_report_scoping_attributes" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."cycle_report_scoping_attributes_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.cycle_report_scoping_attributes', m.old_id, m.new_id, false FROM "keyshift"."cycle_report_scoping_attributes_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.cycle_report_scoping_attributes';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."cycle_report_scoping_attributes_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -449,20 +606,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."cycle_report_scoping_attributes_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."cycle_report_scoping_attributes_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.cycle_report_scoping_attributes', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."cycle_report_scoping_attributes_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."cycle_report_scoping_attributes_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."test_executions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."execution_id" AS new_id FROM ONLY "public"."test_executions" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."test_executions_ids" m WHERE m.new_id = t."execution_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.test_executions', m.old_id, m.new_id, false FROM "keyshift"."test_executions_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.test_executions';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."test_executions_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -472,20 +639,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."test_executions_execution_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."test_executions_execution_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.test_executions', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.test_executions', '"public"."test_executions_execution_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."test_executions_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."test_executions_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."observations_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."observation_id" AS new_id FROM ONLY "public"."observations" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."observations_ids" m WHERE m.new_id = t."observation_id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.observations', m.old_id, m.new_id, false FROM "keyshift"."observations_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.observations';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."observations_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -495,12 +672,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."observations_observation_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."observations_observation_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.observations', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.observations', '"public"."observations_observation_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."observations_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."observations_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -508,6 +688,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."o
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -515,12 +727,23 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."lobs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."lobs"', '"keyshift_build_1"."lobs"', ARRAY['lob_id', 'lob_name', 'parent_lob_id', 'description', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+pg_temp.keyshift_rows_source('"public"."lobs"', '"keyshift_before_1"."lobs"', 'public.lobs',
+'SELECT o."lob_id", o."lob_name", o."parent_lob_id", o."description", o."created_by", o."updated_by", o."created_at", o."updated_at"
+FROM ONLY "keyshift_before_1"."lobs" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.lobs'' AND w.old_id = o."lob_id")
+UNION ALL
+SELECT w.old_id, t."lob_name", m1.old_id, t."description", m2.old_id, m3.old_id, t."created_at", t."updated_at"
+FROM ONLY "public"."lobs" t
+JOIN keyshift.written w ON w.table_name = ''public.lobs'' AND w.new_id = t."lob_id"
+LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."parent_lob_id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."created_by"
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."updated_by"',
 'SELECT m1.old_id, t."lob_name", m2.old_id, t."description", m3.old_id, m4.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."lobs" t
 LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."lob_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."parent_lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.lobs', '"public"."lobs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'));
 ANALYZE "keyshift_build_1"."lobs";
@@ -530,10 +753,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['user_id', 'email', 'first_name', 'last_name', 'phone', 'lob_id', 'is_active', 'created_at', 'updated_at']::name[],
+pg_temp.keyshift_rows_source('"public"."users"', '"keyshift_before_1"."users"', 'public.users',
+'SELECT o."user_id", o."email", o."first_name", o."last_name", o."phone", o."lob_id", o."is_active", o."created_at", o."updated_at"
+FROM ONLY "keyshift_before_1"."users" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.users'' AND w.old_id = o."user_id")
+UNION ALL
+SELECT w.old_id, t."email", t."first_name", t."last_name", t."phone", m1.old_id, t."is_active", t."created_at", t."updated_at"
+FROM ONLY "public"."users" t
+JOIN keyshift.written w ON w.table_name = ''public.users'' AND w.new_id = t."user_id"
+LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."lob_id"',
 'SELECT m1.old_id, t."email", t."first_name", t."last_name", t."phone", m2.old_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
-LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"') AS written_by;
+LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -543,9 +775,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 SELECT keyshift.create_copy('"public"."permissions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."permissions"', '"keyshift_build_1"."permissions"', ARRAY['permission_id', 'resource', 'action', 'description']::name[],
+pg_temp.keyshift_rows_source('"public"."permissions"', '"keyshift_before_1"."permissions"', 'public.permissions',
+'SELECT o."permission_id", o."resource", o."action", o."description"
+FROM ONLY "keyshift_before_1"."permissions" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.permissions'' AND w.old_id = o."permission_id")
+UNION ALL
+SELECT w.old_id, t."resource", t."action", t."description"
+FROM ONLY "public"."permissions" t
+JOIN keyshift.written w ON w.table_name = ''public.permissions'' AND w.new_id = t."permission_id"',
 'SELECT m1.old_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
-LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id"') AS written_by;
+LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.permissions', '"public"."permissions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
 ANALYZE "keyshift_build_1"."permissions";
@@ -555,13 +795,25 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"
 SELECT keyshift.create_copy('"public"."reports"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."reports"', '"keyshift_build_1"."reports"', ARRAY['report_id', 'report_name', 'lob_id', 'report_owner_id', 'regulation', 'frequency', 'is_active', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+pg_temp.keyshift_rows_source('"public"."reports"', '"keyshift_before_1"."reports"', 'public.reports',
+'SELECT o."report_id", o."report_name", o."lob_id", o."report_owner_id", o."regulation", o."frequency", o."is_active", o."created_by", o."updated_by", o."created_at", o."updated_at"
+FROM ONLY "keyshift_before_1"."reports" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.reports'' AND w.old_id = o."report_id")
+UNION ALL
+SELECT w.old_id, t."report_name", m1.old_id, m2.old_id, t."regulation", t."frequency", t."is_active", m3.old_id, m4.old_id, t."created_at", t."updated_at"
+FROM ONLY "public"."reports" t
+JOIN keyshift.written w ON w.table_name = ''public.reports'' AND w.new_id = t."report_id"
+LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."lob_id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."report_owner_id"
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"',
 'SELECT m1.old_id, t."report_name", m2.old_id, m3.old_id, t."regulation", t."frequency", t."is_active", m4.old_id, m5.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."reports" t
 LEFT JOIN "keyshift"."reports_ids" m1 ON m1.new_id = t."report_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."report_owner_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.reports', '"public"."reports"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'));
 ANALYZE "keyshift_build_1"."reports";
@@ -571,12 +823,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"publ
 SELECT keyshift.create_copy('"public"."report_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."report_attributes"', '"keyshift_build_1"."report_attributes"', ARRAY['attribute_id', 'report_id', 'attribute_name', 'data_type', 'description', 'is_primary_key', 'is_cde', 'version_number', 'master_attribute_id', 'created_by', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."report_attributes"', '"keyshift_before_1"."report_attributes"', 'public.report_attributes',
+'SELECT o."attribute_id", o."report_id", o."attribute_name", o."data_type", o."description", o."is_primary_key", o."is_cde", o."version_number", o."master_attribute_id", o."created_by", o."created_at"
+FROM ONLY "keyshift_before_1"."report_attributes" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.report_attributes'' AND w.old_id = o."attribute_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m2.old_id, m3.old_id, t."created_at"
+FROM ONLY "public"."report_attributes" t
+JOIN keyshift.written w ON w.table_name = ''public.report_attributes'' AND w.new_id = t."attribute_id"
+LEFT JOIN "keyshift"."reports_ids" m1 ON m1.new_id = t."report_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m2 ON m2.new_id = t."master_attribute_id"
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"',
 'SELECT m1.old_id, m2.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m3.old_id, m4.old_id, t."created_at"
 FROM ONLY "public"."report_attributes" t
 LEFT JOIN "keyshift"."report_attributes_ids" m1 ON m1.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.new_id = t."master_attribute_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.report_attributes', '"public"."report_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'));
 ANALYZE "keyshift_build_1"."report_attributes";
@@ -586,9 +849,17 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attribute
 SELECT keyshift.create_copy('"public"."roles"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."roles"', '"keyshift_build_1"."roles"', ARRAY['role_id', 'role_name', 'description', 'is_system', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."roles"', '"keyshift_before_1"."roles"', 'public.roles',
+'SELECT o."role_id", o."role_name", o."description", o."is_system", o."created_at"
+FROM ONLY "keyshift_before_1"."roles" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.roles'' AND w.old_id = o."role_id")
+UNION ALL
+SELECT w.old_id, t."role_name", t."description", t."is_system", t."created_at"
+FROM ONLY "public"."roles" t
+JOIN keyshift.written w ON w.table_name = ''public.roles'' AND w.new_id = t."role_id"',
 'SELECT m1.old_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
-LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id"') AS written_by;
+LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.roles', '"public"."roles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
 ANALYZE "keyshift_build_1"."roles";
@@ -612,12 +883,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions
 SELECT keyshift.create_copy('"public"."test_cycles"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."test_cycles"', '"keyshift_build_1"."test_cycles"', ARRAY['cycle_id', 'cycle_name', 'description', 'start_date', 'end_date', 'status', 'test_manager_id', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
+pg_temp.keyshift_rows_source('"public"."test_cycles"', '"keyshift_before_1"."test_cycles"', 'public.test_cycles',
+'SELECT o."cycle_id", o."cycle_name", o."description", o."start_date", o."end_date", o."status", o."test_manager_id", o."created_by", o."updated_by", o."created_at", o."updated_at"
+FROM ONLY "keyshift_before_1"."test_cycles" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.test_cycles'' AND w.old_id = o."cycle_id")
+UNION ALL
+SELECT w.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m1.old_id, m2.old_id, m3.old_id, t."created_at", t."updated_at"
+FROM ONLY "public"."test_cycles" t
+JOIN keyshift.written w ON w.table_name = ''public.test_cycles'' AND w.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."test_manager_id"
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."created_by"
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."updated_by"',
 'SELECT m1.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m2.old_id, m3.old_id, m4.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."test_cycles" t
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."test_manager_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.test_cycles', '"public"."test_cycles"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'));
 ANALYZE "keyshift_build_1"."test_cycles";
@@ -643,12 +925,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', 
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['audit_id', 'user_id', 'action', 'table_name', 'record_id', 'cycle_id', 'report_id', 'old_values', 'new_values', 'ip_address', 'timestamp']::name[],
+pg_temp.keyshift_rows_source('"public"."audit_logs"', '"keyshift_before_1"."audit_logs"', 'public.audit_logs',
+'SELECT o."audit_id", o."user_id", o."action", o."table_name", o."record_id", o."cycle_id", o."report_id", o."old_values", o."new_values", o."ip_address", o."timestamp"
+FROM ONLY "keyshift_before_1"."audit_logs" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.audit_logs'' AND w.old_id = o."audit_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."action", t."table_name", t."record_id", m2.old_id, m3.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
+FROM ONLY "public"."audit_logs" t
+JOIN keyshift.written w ON w.table_name = ''public.audit_logs'' AND w.new_id = t."audit_id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"',
 'SELECT m1.old_id, m2.old_id, t."action", t."table_name", t."record_id", m3.old_id, m4.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
 FROM ONLY "public"."audit_logs" t
 LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."audit_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.new_id = t."cycle_id"
-LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"') AS written_by;
+LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
 ANALYZE "keyshift_build_1"."audit_logs";
@@ -658,6 +951,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 SELECT keyshift.create_copy('"public"."data_profiling_rules"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."data_profiling_rules"', '"keyshift_build_1"."data_profiling_rules"', ARRAY['rule_id', 'cycle_id', 'report_id', 'attribute_id', 'rule_name', 'rule_type', 'rule_logic', 'severity', 'is_executable', 'created_by', 'updated_by', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."data_profiling_rules"', '"keyshift_before_1"."data_profiling_rules"', 'public.data_profiling_rules',
+'SELECT o."rule_id", o."cycle_id", o."report_id", o."attribute_id", o."rule_name", o."rule_type", o."rule_logic", o."severity", o."is_executable", o."created_by", o."updated_by", o."created_at"
+FROM ONLY "keyshift_before_1"."data_profiling_rules" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.data_profiling_rules'' AND w.old_id = o."rule_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m4.old_id, m5.old_id, t."created_at"
+FROM ONLY "public"."data_profiling_rules" t
+JOIN keyshift.written w ON w.table_name = ''public.data_profiling_rules'' AND w.new_id = t."rule_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.new_id = t."attribute_id"
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m5.old_id, m6.old_id, t."created_at"
 FROM ONLY "public"."data_profiling_rules" t
 LEFT JOIN "keyshift"."data_profiling_rules_ids" m1 ON m1.new_id = t."rule_id"
@@ -665,7 +971,7 @@ LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."updated_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."updated_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'));
 ANALYZE "keyshift_build_1"."data_profiling_rules";
@@ -675,12 +981,23 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_r
 SELECT keyshift.create_copy('"public"."llm_audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."llm_audit_logs"', '"keyshift_build_1"."llm_audit_logs"', ARRAY['log_id', 'cycle_id', 'report_id', 'llm_provider', 'model_name', 'prompt_template', 'request_payload', 'response_payload', 'token_usage', 'execution_time_ms', 'executed_by', 'executed_at']::name[],
+pg_temp.keyshift_rows_source('"public"."llm_audit_logs"', '"keyshift_before_1"."llm_audit_logs"', 'public.llm_audit_logs',
+'SELECT o."log_id", o."cycle_id", o."report_id", o."llm_provider", o."model_name", o."prompt_template", o."request_payload", o."response_payload", o."token_usage", o."execution_time_ms", o."executed_by", o."executed_at"
+FROM ONLY "keyshift_before_1"."llm_audit_logs" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.llm_audit_logs'' AND w.old_id = o."log_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m3.old_id, t."executed_at"
+FROM ONLY "public"."llm_audit_logs" t
+JOIN keyshift.written w ON w.table_name = ''public.llm_audit_logs'' AND w.new_id = t."log_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."executed_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m4.old_id, t."executed_at"
 FROM ONLY "public"."llm_audit_logs" t
 LEFT JOIN "keyshift"."llm_audit_logs_ids" m1 ON m1.new_id = t."log_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."executed_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."executed_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
 ANALYZE "keyshift_build_1"."llm_audit_logs";
@@ -690,13 +1007,25 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs',
 SELECT keyshift.create_copy('"public"."sample_selections"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."sample_selections"', '"keyshift_build_1"."sample_selections"', ARRAY['sample_id', 'cycle_id', 'report_id', 'sample_identifier', 'sample_data', 'selection_method', 'selected_by', 'approved_by', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."sample_selections"', '"keyshift_before_1"."sample_selections"', 'public.sample_selections',
+'SELECT o."sample_id", o."cycle_id", o."report_id", o."sample_identifier", o."sample_data", o."selection_method", o."selected_by", o."approved_by", o."created_at"
+FROM ONLY "keyshift_before_1"."sample_selections" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.sample_selections'' AND w.old_id = o."sample_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."sample_identifier", t."sample_data", t."selection_method", m3.old_id, m4.old_id, t."created_at"
+FROM ONLY "public"."sample_selections" t
+JOIN keyshift.written w ON w.table_name = ''public.sample_selections'' AND w.new_id = t."sample_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."selected_by"
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."approved_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."sample_identifier", t."sample_data", t."selection_method", m4.old_id, m5.old_id, t."created_at"
 FROM ONLY "public"."sample_selections" t
 LEFT JOIN "keyshift"."sample_selections_ids" m1 ON m1.new_id = t."sample_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."selected_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.sample_selections', '"public"."sample_selections"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'));
 ANALYZE "keyshift_build_1"."sample_selections";
@@ -706,6 +1035,20 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selection
 SELECT keyshift.create_copy('"public"."rfi_requests"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."rfi_requests"', '"keyshift_build_1"."rfi_requests"', ARRAY['rfi_id', 'cycle_id', 'report_id', 'sample_id', 'attribute_id', 'data_owner_id', 'requested_by', 'question', 'response', 'due_date', 'status', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."rfi_requests"', '"keyshift_before_1"."rfi_requests"', 'public.rfi_requests',
+'SELECT o."rfi_id", o."cycle_id", o."report_id", o."sample_id", o."attribute_id", o."data_owner_id", o."requested_by", o."question", o."response", o."due_date", o."status", o."created_at"
+FROM ONLY "keyshift_before_1"."rfi_requests" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.rfi_requests'' AND w.old_id = o."rfi_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."question", t."response", t."due_date", t."status", t."created_at"
+FROM ONLY "public"."rfi_requests" t
+JOIN keyshift.written w ON w.table_name = ''public.rfi_requests'' AND w.new_id = t."rfi_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
+LEFT JOIN "keyshift"."sample_selections_ids" m3 ON m3.new_id = t."sample_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.new_id = t."attribute_id"
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."data_owner_id"
+LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."requested_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, m7.old_id, t."question", t."response", t."due_date", t."status", t."created_at"
 FROM ONLY "public"."rfi_requests" t
 LEFT JOIN "keyshift"."rfi_requests_ids" m1 ON m1.new_id = t."rfi_id"
@@ -714,7 +1057,7 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m4 ON m4.new_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."data_owner_id"
-LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."requested_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."requested_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.rfi_requests', '"public"."rfi_requests"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
 ANALYZE "keyshift_build_1"."rfi_requests";
@@ -738,13 +1081,25 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"p
 SELECT keyshift.create_copy('"public"."workflow_phases"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."workflow_phases"', '"keyshift_build_1"."workflow_phases"', ARRAY['phase_id', 'cycle_id', 'report_id', 'phase_name', 'status', 'planned_start_date', 'planned_end_date', 'actual_start_date', 'actual_end_date', 'started_by', 'completed_by', 'notes', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."workflow_phases"', '"keyshift_before_1"."workflow_phases"', 'public.workflow_phases',
+'SELECT o."phase_id", o."cycle_id", o."report_id", o."phase_name", o."status", o."planned_start_date", o."planned_end_date", o."actual_start_date", o."actual_end_date", o."started_by", o."completed_by", o."notes", o."created_at"
+FROM ONLY "keyshift_before_1"."workflow_phases" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.workflow_phases'' AND w.old_id = o."phase_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m3.old_id, m4.old_id, t."notes", t."created_at"
+FROM ONLY "public"."workflow_phases" t
+JOIN keyshift.written w ON w.table_name = ''public.workflow_phases'' AND w.new_id = t."phase_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
+LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."started_by"
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."completed_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m4.old_id, m5.old_id, t."notes", t."created_at"
 FROM ONLY "public"."workflow_phases" t
 LEFT JOIN "keyshift"."workflow_phases_ids" m1 ON m1.new_id = t."phase_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."started_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."completed_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."completed_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.workflow_phases', '"public"."workflow_phases"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'));
 ANALYZE "keyshift_build_1"."workflow_phases";
@@ -754,6 +1109,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases'
 SELECT keyshift.create_copy('"public"."cycle_report_planning_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."cycle_report_planning_attributes"', '"keyshift_build_1"."cycle_report_planning_attributes"', ARRAY['id', 'cycle_id', 'report_id', 'attribute_id', 'phase_id', 'information_security_classification', 'is_scoped', 'approved_by', 'approved_at', 'created_by', 'updated_by', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."cycle_report_planning_attributes"', '"keyshift_before_1"."cycle_report_planning_attributes"', 'public.cycle_report_planning_attributes',
+'SELECT o."id", o."cycle_id", o."report_id", o."attribute_id", o."phase_id", o."information_security_classification", o."is_scoped", o."approved_by", o."approved_at", o."created_by", o."updated_by", o."created_at"
+FROM ONLY "keyshift_before_1"."cycle_report_planning_attributes" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.cycle_report_planning_attributes'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."information_security_classification", t."is_scoped", m5.old_id, t."approved_at", m6.old_id, m7.old_id, t."created_at"
+FROM ONLY "public"."cycle_report_planning_attributes" t
+JOIN keyshift.written w ON w.table_name = ''public.cycle_report_planning_attributes'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.new_id = t."attribute_id"
+LEFT JOIN "keyshift"."workflow_phases_ids" m4 ON m4.new_id = t."phase_id"
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by"
+LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."created_by"
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."updated_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."information_security_classification", t."is_scoped", m6.old_id, t."approved_at", m7.old_id, m8.old_id, t."created_at"
 FROM ONLY "public"."cycle_report_planning_attributes" t
 LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m1 ON m1.new_id = t."id"
@@ -763,7 +1133,7 @@ LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m5 ON m5.new_id = t."phase_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."approved_by"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'));
 ANALYZE "keyshift_build_1"."cycle_report_planning_attributes";
@@ -773,13 +1143,25 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_pla
 SELECT keyshift.create_copy('"public"."cycle_report_scoping_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."cycle_report_scoping_attributes"', '"keyshift_build_1"."cycle_report_scoping_attributes"', ARRAY['id', 'planning_attribute_id', 'cycle_id', 'report_id', 'version', 'is_in_scope', 'tester_rationale', 'decision', 'decided_by', 'decided_at', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."cycle_report_scoping_attributes"', '"keyshift_before_1"."cycle_report_scoping_attributes"', 'public.cycle_report_scoping_attributes',
+'SELECT o."id", o."planning_attribute_id", o."cycle_id", o."report_id", o."version", o."is_in_scope", o."tester_rationale", o."decision", o."decided_by", o."decided_at", o."created_at"
+FROM ONLY "keyshift_before_1"."cycle_report_scoping_attributes" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.cycle_report_scoping_attributes'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m4.old_id, t."decided_at", t."created_at"
+FROM ONLY "public"."cycle_report_scoping_attributes" t
+JOIN keyshift.written w ON w.table_name = ''public.cycle_report_scoping_attributes'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m1 ON m1.new_id = t."planning_attribute_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."decided_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m5.old_id, t."decided_at", t."created_at"
 FROM ONLY "public"."cycle_report_scoping_attributes" t
 LEFT JOIN "keyshift"."cycle_report_scoping_attributes_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m2 ON m2.new_id = t."planning_attribute_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."decided_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."decided_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
 ANALYZE "keyshift_build_1"."cycle_report_scoping_attributes";
@@ -789,6 +1171,20 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_sco
 SELECT keyshift.create_copy('"public"."test_executions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."test_executions"', '"keyshift_build_1"."test_executions"', ARRAY['execution_id', 'cycle_id', 'report_id', 'phase_id', 'sample_id', 'attribute_id', 'result', 'expected_value', 'actual_value', 'executed_by', 'executed_at', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."test_executions"', '"keyshift_before_1"."test_executions"', 'public.test_executions',
+'SELECT o."execution_id", o."cycle_id", o."report_id", o."phase_id", o."sample_id", o."attribute_id", o."result", o."expected_value", o."actual_value", o."executed_by", o."executed_at", o."created_at"
+FROM ONLY "keyshift_before_1"."test_executions" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.test_executions'' AND w.old_id = o."execution_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."result", t."expected_value", t."actual_value", m6.old_id, t."executed_at", t."created_at"
+FROM ONLY "public"."test_executions" t
+JOIN keyshift.written w ON w.table_name = ''public.test_executions'' AND w.new_id = t."execution_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
+LEFT JOIN "keyshift"."workflow_phases_ids" m3 ON m3.new_id = t."phase_id"
+LEFT JOIN "keyshift"."sample_selections_ids" m4 ON m4.new_id = t."sample_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.new_id = t."attribute_id"
+LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."executed_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."result", t."expected_value", t."actual_value", m7.old_id, t."executed_at", t."created_at"
 FROM ONLY "public"."test_executions" t
 LEFT JOIN "keyshift"."test_executions_ids" m1 ON m1.new_id = t."execution_id"
@@ -797,7 +1193,7 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m4 ON m4.new_id = t."phase_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m5 ON m5.new_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m6 ON m6.new_id = t."attribute_id"
-LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."executed_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."executed_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.test_executions', '"public"."test_executions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
 ANALYZE "keyshift_build_1"."test_executions";
@@ -807,6 +1203,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions'
 SELECT keyshift.create_copy('"public"."observations"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."observations"', '"keyshift_build_1"."observations"', ARRAY['observation_id', 'cycle_id', 'report_id', 'test_execution_id', 'attribute_id', 'title', 'description', 'severity', 'status', 'assigned_to', 'created_by', 'updated_by', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."observations"', '"keyshift_before_1"."observations"', 'public.observations',
+'SELECT o."observation_id", o."cycle_id", o."report_id", o."test_execution_id", o."attribute_id", o."title", o."description", o."severity", o."status", o."assigned_to", o."created_by", o."updated_by", o."created_at"
+FROM ONLY "keyshift_before_1"."observations" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.observations'' AND w.old_id = o."observation_id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."description", t."severity", t."status", m5.old_id, m6.old_id, m7.old_id, t."created_at"
+FROM ONLY "public"."observations" t
+JOIN keyshift.written w ON w.table_name = ''public.observations'' AND w.new_id = t."observation_id"
+LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
+LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
+LEFT JOIN "keyshift"."test_executions_ids" m3 ON m3.new_id = t."test_execution_id"
+LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.new_id = t."attribute_id"
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."assigned_to"
+LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."created_by"
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."updated_by"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."title", t."description", t."severity", t."status", m6.old_id, m7.old_id, m8.old_id, t."created_at"
 FROM ONLY "public"."observations" t
 LEFT JOIN "keyshift"."observations_ids" m1 ON m1.new_id = t."observation_id"
@@ -816,7 +1227,7 @@ LEFT JOIN "keyshift"."test_executions_ids" m4 ON m4.new_id = t."test_execution_i
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."assigned_to"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.observations', '"public"."observations"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
 ANALYZE "keyshift_build_1"."observations";

@@ -111,10 +111,26 @@ pub fn normalized(db: &Database, known: &BTreeSet<String>) -> String {
     let mut rows: Vec<String> = db
         .query_rows(ROWS_SQL)
         .iter()
-        .map(|line| mask(line, &labels, known))
+        .map(|line| mask(&mask_forward_xid(line), &labels, known))
         .collect();
     rows.sort();
     format!("{dump}\n-- rows --\n{}\n", rows.join("\n"))
+}
+
+/// `keyshift.state`'s row with the transaction id forward recorded (its
+/// third field) as `<forward's transaction>`: like forward's uuids, it
+/// differs from run to run.
+fn mask_forward_xid(line: &str) -> String {
+    match line
+        .strip_prefix("keyshift.state \"(")
+        .and_then(|row| row.strip_suffix(")\""))
+        .and_then(|row| row.rsplit_once(','))
+    {
+        Some((head, xid)) if !xid.is_empty() && xid.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("keyshift.state \"({head},<forward's transaction>)\"")
+        }
+        _ => line.to_owned(),
+    }
 }
 
 /// uuid → `map#old id`, from every `keyshift` id map there is.
@@ -188,6 +204,20 @@ fn uuid_spans(text: &str) -> Vec<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forward_xid_is_masked() {
+        assert_eq!(
+            mask_forward_xid(r#"keyshift.state "(078d0b68c043c5d8,forward,843)""#),
+            r#"keyshift.state "(078d0b68c043c5d8,forward,<forward's transaction>)""#
+        );
+        for kept in [
+            r#"keyshift.state "(078d0b68c043c5d8,expand,)""#,
+            r#"keyshift.swap "(1,x,843)""#,
+        ] {
+            assert_eq!(mask_forward_xid(kept), kept);
+        }
+    }
 
     #[test]
     fn uuids_are_found_and_masked() {

@@ -514,8 +514,12 @@ LOCK TABLE "public"."users", "public"."journals", "public"."audit_logs", "public
 -- contract.sql keeps only the old-id → uuid maps.
 CREATE SCHEMA keyshift;
 COMMENT ON SCHEMA keyshift IS 'keyshift migration state for plan 0cb0dc8a523218e7';
-CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL);
-INSERT INTO keyshift.state VALUES ('0cb0dc8a523218e7', 'forward');
+-- forward_xid: the transaction forward.sql ran in. Every row it wrote
+-- carries that id as its xmin, so rollback.sql searches only the rows
+-- written since for keys the maps lack. Online mode's rows come from many
+-- transactions, and it records none.
+CREATE TABLE keyshift.state (plan_hash text NOT NULL, stage text NOT NULL, forward_xid bigint);
+INSERT INTO keyshift.state VALUES ('0cb0dc8a523218e7', 'forward', txid_current());
 
 -- New UUIDs are a keyed hash of (table, old id). The key is random, lives
 -- only in this transaction, and is never stored, so the UUIDs cannot be
@@ -1501,6 +1505,30 @@ SELECT pg_temp.keyshift_progress('validated the foreign keys of the copies', NUL
 -- keyshift_before_*, until contract.sql.
 SELECT keyshift.swap_tables('kept');
 DROP SCHEMA "keyshift_build_1";
+-- rollback.sql takes the rows nobody wrote after forward back from the
+-- originals, so nothing may write them until contract drops them.
+CREATE FUNCTION keyshift.refuse_write() RETURNS trigger
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    RAISE EXCEPTION 'keyshift: %.% is the original forward.sql kept for rollback.sql and verify_forward.sql; it must not change', TG_TABLE_SCHEMA, TG_TABLE_NAME;
+END
+$keyshift$;
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."users"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."journals"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."audit_logs"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."reminders"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."tags"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."journal_tags"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."secret_tags"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
+CREATE TRIGGER keyshift_kept BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "keyshift_before_1"."user_sessions"
+    FOR EACH STATEMENT EXECUTE FUNCTION keyshift.refuse_write();
 SELECT pg_temp.keyshift_progress('swapped the copies in', NULL, NULL);
 
 -- Recreate the foreign keys exactly as they were, in their original order
@@ -1826,17 +1854,34 @@ SELECT pg_temp.keyshift_lock_for_drop(ARRAY['keyshift', 'keyshift_before_1']);
 
 -- Fresh integer ids for rows written after forward, in uuid order, above
 -- every id the key's sequence (shared or not) or the map has handed out.
--- Finding them compares every key with its map; CREATE TABLE … AS lets
--- parallel workers do that, where an INSERT would run it in one process.
+-- Every row forward.sql wrote carries its transaction id as xmin (freezing
+-- keeps it), so only the rows written since, far fewer as a rule, are
+-- looked up in the map: a scan by parallel workers instead of hashing a
+-- map as big as the table. Where forward's id cannot be told apart from
+-- later ones (2^31 transactions on, or none recorded), every row is.
+SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 4294967296)::text FROM keyshift.state
+    WHERE txid_current() - forward_xid BETWEEN 1 AND 2147483647), ''), true) IS NOT NULL AS forward_xmin_known;
+-- The rows written since, per table, with their integer ids: those forward
+-- wrote (updated since) keep theirs, fresh ones get new ones. The integer
+-- copies below take every other row from the originals forward kept.
+CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."users" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."users_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.users', m.old_id, m.new_id, false FROM "keyshift"."users_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.users';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."users_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -1846,20 +1891,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."users_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."users_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.users', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.users', '"public"."users_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."users_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."users_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."journals" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."journals_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.journals', m.old_id, m.new_id, false FROM "keyshift"."journals_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.journals';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."journals_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -1869,20 +1924,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."journals_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."journals_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.journals', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.journals', '"public"."journals_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."journals_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."journals_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."audit_logs" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."audit_logs_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.audit_logs', m.old_id, m.new_id, false FROM "keyshift"."audit_logs_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.audit_logs';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."audit_logs_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -1892,20 +1957,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."audit_logs_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."audit_logs_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.audit_logs', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.audit_logs', '"public"."audit_logs_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."audit_logs_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."audit_logs_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reminders_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."reminders" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."reminders_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.reminders', m.old_id, m.new_id, false FROM "keyshift"."reminders_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.reminders';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."reminders_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -1915,20 +1990,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."reminders_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."reminders_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.reminders', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.reminders', '"public"."reminders_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."reminders_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."reminders_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."tags" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."tags_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.tags', m.old_id, m.new_id, false FROM "keyshift"."tags_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.tags';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."tags_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -1938,20 +2023,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."tags_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."tags_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.tags', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.tags', '"public"."tags_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."tags_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."tags_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."secret_tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."secret_tags" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."secret_tags_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.secret_tags', m.old_id, m.new_id, false FROM "keyshift"."secret_tags_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.secret_tags';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."secret_tags_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -1961,20 +2056,30 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."secret_tags_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."secret_tags_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.secret_tags', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.secret_tags', '"public"."secret_tags_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."secret_tags_ids_old_id"(u uuid) RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."secret_tags_ids" WHERE new_id = u $keyshift$;
-SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_sessions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
-CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+CREATE TEMPORARY TABLE keyshift_written ON COMMIT DROP AS
 SELECT t."id" AS new_id FROM ONLY "public"."user_sessions" t
-WHERE NOT EXISTS (SELECT 1 FROM "keyshift"."user_sessions_ids" m WHERE m.new_id = t."id");
+WHERE (t.xmin = (SELECT nullif(current_setting('keyshift.forward_xmin'), '')::xid)) IS NOT TRUE;
 SET LOCAL parallel_setup_cost TO DEFAULT;
 SET LOCAL parallel_tuple_cost TO DEFAULT;
+ANALYZE pg_temp.keyshift_written;
+-- The map is read only where rows were written, and hashes them, not itself.
+INSERT INTO keyshift.written
+SELECT 'public.user_sessions', m.old_id, m.new_id, false FROM "keyshift"."user_sessions_ids" m WHERE m.new_id IN (SELECT new_id FROM pg_temp.keyshift_written);
+CREATE TEMPORARY TABLE keyshift_fresh ON COMMIT DROP AS
+SELECT new_id FROM pg_temp.keyshift_written
+EXCEPT
+SELECT new_id FROM keyshift.written WHERE table_name = 'public.user_sessions';
+DROP TABLE pg_temp.keyshift_written;
 WITH fresh AS (
     INSERT INTO "keyshift"."user_sessions_ids" (old_id, new_id)
     SELECT b.base + 1 * row_number() OVER (ORDER BY f.new_id), f.new_id
@@ -1984,12 +2089,15 @@ WITH fresh AS (
              (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM keyshift.sequence_state WHERE sequence_name = '"public"."user_sessions_id_seq"'),
              (SELECT max(max_id) FROM keyshift.fresh_ids WHERE sequence_name = '"public"."user_sessions_id_seq"'),
              0) AS base) b
-    RETURNING old_id
+    RETURNING old_id, new_id
+), recorded AS (
+    INSERT INTO keyshift.written SELECT 'public.user_sessions', old_id, new_id, true FROM fresh
 )
 INSERT INTO keyshift.fresh_ids SELECT 'public.user_sessions', '"public"."user_sessions_id_seq"', max(old_id) FROM fresh;
 DROP TABLE pg_temp.keyshift_fresh;
 CREATE FUNCTION "keyshift"."user_sessions_ids_old_id"(u uuid) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."user_sessions_ids" WHERE new_id = u $keyshift$;
+ANALYZE keyshift.written;
 
 -- A referencing value with no map entry would silently become NULL. (In a
 -- rebuilt table every such column is a foreign key, so every value it
@@ -1997,6 +2105,38 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $keyshift$ SELECT old_id FROM "keyshift"."u
 
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
+
+-- Where a copy whose key has a map of its own takes its rows from. Every
+-- row forward wrote that nobody wrote since (its xmin is forward's
+-- transaction) is the row forward copied from the original, translated;
+-- when those and the rows keyshift.written holds account for every row of
+-- the original (none was deleted since), the first come back from the
+-- original as they were, with no map to join, and only the written ones go
+-- through the maps. Otherwise every row does. forward.sql's trigger
+-- keeps the originals from being written. Says which way, for psql.
+CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+LANGUAGE plpgsql AS $keyshift$
+DECLARE
+    forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    kept_rows bigint;
+    unchanged bigint;
+    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
+    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+BEGIN
+    IF forward_xmin IS NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
+        RETURN translated;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+    IF kept_rows = unchanged + rewritten THEN
+        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
+        RETURN from_kept;
+    END IF;
+    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
+    RETURN translated;
+END
+$keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
@@ -2004,9 +2144,17 @@ CREATE SCHEMA "keyshift_replaced_1";
 SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['id', 'email', 'display_name', 'password_hash', 'is_active', 'timezone', 'created_at', 'updated_at']::name[],
+pg_temp.keyshift_rows_source('"public"."users"', '"keyshift_before_1"."users"', 'public.users',
+'SELECT o."id", o."email", o."display_name", o."password_hash", o."is_active", o."timezone", o."created_at", o."updated_at"
+FROM ONLY "keyshift_before_1"."users" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.users'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
+FROM ONLY "public"."users" t
+JOIN keyshift.written w ON w.table_name = ''public.users'' AND w.new_id = t."id"',
 'SELECT m1.old_id, t."email", t."display_name", t."password_hash", t."is_active", t."timezone", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
-LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
 ANALYZE "keyshift_build_1"."users";
@@ -2016,10 +2164,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public
 SELECT keyshift.create_copy('"public"."journals"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."journals"', '"keyshift_build_1"."journals"', ARRAY['id', 'user_id', 'title', 'body', 'mood', 'is_private', 'created_at', 'updated_at', 'deleted_at']::name[],
+pg_temp.keyshift_rows_source('"public"."journals"', '"keyshift_before_1"."journals"', 'public.journals',
+'SELECT o."id", o."user_id", o."title", o."body", o."mood", o."is_private", o."created_at", o."updated_at", o."deleted_at"
+FROM ONLY "keyshift_before_1"."journals" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.journals'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
+FROM ONLY "public"."journals" t
+JOIN keyshift.written w ON w.table_name = ''public.journals'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"',
 'SELECT m1.old_id, m2.old_id, t."title", t."body", t."mood", t."is_private", t."created_at", t."updated_at", t."deleted_at"
 FROM ONLY "public"."journals" t
 LEFT JOIN "keyshift"."journals_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.journals', '"public"."journals"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."journals"'), to_regclass('"keyshift_build_1"."journals"'));
 ANALYZE "keyshift_build_1"."journals";
@@ -2029,11 +2186,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journals', '"pub
 SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."journals_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['id', 'user_id', 'action', 'entity_type', 'entity_id', 'details', 'ip_address', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."audit_logs"', '"keyshift_before_1"."audit_logs"', 'public.audit_logs',
+'SELECT o."id", o."user_id", o."action", o."entity_type", o."entity_id", o."details", o."ip_address", o."created_at"
+FROM ONLY "keyshift_before_1"."audit_logs" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.audit_logs'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."action", t."entity_type", CASE WHEN t."entity_type"::text = ''journal'' THEN m2.old_id END, t."details", t."ip_address", t."created_at"
+FROM ONLY "public"."audit_logs" t
+JOIN keyshift.written w ON w.table_name = ''public.audit_logs'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
+LEFT JOIN "keyshift"."journals_ids" m2 ON t."entity_type"::text = ''journal'' AND m2.new_id = t."entity_id"',
 'SELECT m1.old_id, m2.old_id, t."action", t."entity_type", CASE WHEN t."entity_type"::text = ''journal'' THEN m3.old_id END, t."details", t."ip_address", t."created_at"
 FROM ONLY "public"."audit_logs" t
 LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
-LEFT JOIN "keyshift"."journals_ids" m3 ON t."entity_type"::text = ''journal'' AND m3.new_id = t."entity_id"') AS written_by;
+LEFT JOIN "keyshift"."journals_ids" m3 ON t."entity_type"::text = ''journal'' AND m3.new_id = t."entity_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
 ANALYZE "keyshift_build_1"."audit_logs";
@@ -2043,11 +2210,21 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"p
 SELECT keyshift.create_copy('"public"."reminders"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."journals_ids"', '"keyshift"."reminders_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."reminders"', '"keyshift_build_1"."reminders"', ARRAY['id', 'user_id', 'journal_id', 'remind_at', 'message', 'is_sent', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."reminders"', '"keyshift_before_1"."reminders"', 'public.reminders',
+'SELECT o."id", o."user_id", o."journal_id", o."remind_at", o."message", o."is_sent", o."created_at"
+FROM ONLY "keyshift_before_1"."reminders" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.reminders'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, m2.old_id, t."remind_at", t."message", t."is_sent", t."created_at"
+FROM ONLY "public"."reminders" t
+JOIN keyshift.written w ON w.table_name = ''public.reminders'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
+LEFT JOIN "keyshift"."journals_ids" m2 ON m2.new_id = t."journal_id"',
 'SELECT m1.old_id, m2.old_id, m3.old_id, t."remind_at", t."message", t."is_sent", t."created_at"
 FROM ONLY "public"."reminders" t
 LEFT JOIN "keyshift"."reminders_ids" m1 ON m1.new_id = t."id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
-LEFT JOIN "keyshift"."journals_ids" m3 ON m3.new_id = t."journal_id"') AS written_by;
+LEFT JOIN "keyshift"."journals_ids" m3 ON m3.new_id = t."journal_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.reminders', '"public"."reminders"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."reminders"'), to_regclass('"keyshift_build_1"."reminders"'));
 ANALYZE "keyshift_build_1"."reminders";
@@ -2057,10 +2234,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reminders', '"pu
 SELECT keyshift.create_copy('"public"."tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."tags_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."tags"', '"keyshift_build_1"."tags"', ARRAY['id', 'user_id', 'name', 'color', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."tags"', '"keyshift_before_1"."tags"', 'public.tags',
+'SELECT o."id", o."user_id", o."name", o."color", o."created_at"
+FROM ONLY "keyshift_before_1"."tags" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.tags'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."name", t."color", t."created_at"
+FROM ONLY "public"."tags" t
+JOIN keyshift.written w ON w.table_name = ''public.tags'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"',
 'SELECT m1.old_id, m2.old_id, t."name", t."color", t."created_at"
 FROM ONLY "public"."tags" t
 LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.tags', '"public"."tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."tags"'), to_regclass('"keyshift_build_1"."tags"'));
 ANALYZE "keyshift_build_1"."tags";
@@ -2083,10 +2269,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.journal_tags', '
 SELECT keyshift.create_copy('"public"."secret_tags"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."secret_tags_ids"', '"keyshift"."tags_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."secret_tags"', '"keyshift_build_1"."secret_tags"', ARRAY['id', 'tag_id', 'hint', 'encrypted_label', 'created_at']::name[],
+pg_temp.keyshift_rows_source('"public"."secret_tags"', '"keyshift_before_1"."secret_tags"', 'public.secret_tags',
+'SELECT o."id", o."tag_id", o."hint", o."encrypted_label", o."created_at"
+FROM ONLY "keyshift_before_1"."secret_tags" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.secret_tags'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."hint", t."encrypted_label", t."created_at"
+FROM ONLY "public"."secret_tags" t
+JOIN keyshift.written w ON w.table_name = ''public.secret_tags'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."tags_ids" m1 ON m1.new_id = t."tag_id"',
 'SELECT m1.old_id, m2.old_id, t."hint", t."encrypted_label", t."created_at"
 FROM ONLY "public"."secret_tags" t
 LEFT JOIN "keyshift"."secret_tags_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id"') AS written_by;
+LEFT JOIN "keyshift"."tags_ids" m2 ON m2.new_id = t."tag_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.secret_tags', '"public"."secret_tags"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."secret_tags"'), to_regclass('"keyshift_build_1"."secret_tags"'));
 ANALYZE "keyshift_build_1"."secret_tags";
@@ -2096,10 +2291,19 @@ SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.secret_tags', '"
 SELECT keyshift.create_copy('"public"."user_sessions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."user_sessions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
 SELECT keyshift.fill_copy('"public"."user_sessions"', '"keyshift_build_1"."user_sessions"', ARRAY['id', 'user_id', 'token_hash', 'user_agent', 'created_at', 'expires_at', 'revoked_at']::name[],
+pg_temp.keyshift_rows_source('"public"."user_sessions"', '"keyshift_before_1"."user_sessions"', 'public.user_sessions',
+'SELECT o."id", o."user_id", o."token_hash", o."user_agent", o."created_at", o."expires_at", o."revoked_at"
+FROM ONLY "keyshift_before_1"."user_sessions" o
+WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.user_sessions'' AND w.old_id = o."id")
+UNION ALL
+SELECT w.old_id, m1.old_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
+FROM ONLY "public"."user_sessions" t
+JOIN keyshift.written w ON w.table_name = ''public.user_sessions'' AND w.new_id = t."id"
+LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"',
 'SELECT m1.old_id, m2.old_id, t."token_hash", t."user_agent", t."created_at", t."expires_at", t."revoked_at"
 FROM ONLY "public"."user_sessions" t
 LEFT JOIN "keyshift"."user_sessions_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"') AS written_by;
+LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"')) AS written_by;
 SELECT pg_temp.keyshift_progress('copied', 'public.user_sessions', '"public"."user_sessions"');
 SELECT keyshift.copy_indexes(to_regclass('"public"."user_sessions"'), to_regclass('"keyshift_build_1"."user_sessions"'));
 ANALYZE "keyshift_build_1"."user_sessions";
