@@ -253,13 +253,7 @@ pub(super) fn fill_with(
 /// from the schema reaches the file outside quotes.
 fn fill_call(plan: &Plan, t: &TablePlan, copy: &QualifiedName, from_to: (&str, &str)) -> String {
     let FillParts { query, .. } = fill_parts(plan, t, from_to, "", false);
-    let mut names = String::new();
-    for name in filled_columns(t) {
-        if !names.is_empty() {
-            names.push_str(", ");
-        }
-        names.push_str(&quote_literal(name));
-    }
+    let names = filled_names(t);
     format!(
         "SELECT keyshift.fill_copy({}, {}, ARRAY[{names}]::name[],\n{}) AS written_by",
         quote_literal(&t.table.quoted()),
@@ -279,13 +273,7 @@ fn kept_fill_call(
     key: &str,
 ) -> String {
     let FillParts { query, .. } = fill_parts(plan, t, ("new_id", "old_id"), "", false);
-    let mut names = String::new();
-    for name in filled_columns(t) {
-        if !names.is_empty() {
-            names.push_str(", ");
-        }
-        names.push_str(&quote_literal(name));
-    }
+    let names = filled_names(t);
     let table = quote_literal(&t.table.quoted());
     format!(
         "SELECT keyshift.fill_copy({table}, {}, ARRAY[{names}]::name[],\npg_temp.keyshift_rows_source({table}, {}, {},\n{},\n{})) AS written_by",
@@ -326,6 +314,19 @@ fn kept_rows(plan: &Plan, t: &TablePlan, before: &QualifiedName, key: &str) -> S
         "SELECT {select}\nFROM ONLY {} o\nWHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = {label} AND w.old_id = o.{quoted_key})\nUNION ALL\n{query}",
         before.quoted()
     )
+}
+
+/// [`filled_columns`] as quoted literals, comma-separated, for an
+/// `ARRAY[…]::name[]`.
+fn filled_names(t: &TablePlan) -> String {
+    let mut names = String::new();
+    for name in filled_columns(t) {
+        if !names.is_empty() {
+            names.push_str(", ");
+        }
+        names.push_str(&quote_literal(name));
+    }
+    names
 }
 
 /// The columns a fill writes: all but the generated ones, which the server
