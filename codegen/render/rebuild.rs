@@ -129,6 +129,7 @@ pub fn rebuild(
     let build = format!("keyshift_build_{n}");
     let regclass = quote_literal(&t.table.quoted());
     let in_build = QualifiedName::new(&build, &t.table.name);
+    let rollback_query = query_literal(plan, t, ("new_id", "old_id"));
     RebuildView {
         swap_row: format!(
             "({position}, {regclass}, {}, {}, {}, {}, {})",
@@ -179,18 +180,30 @@ pub fn rebuild(
             maps.dedup();
             format!("ARRAY[{}]::regclass[]", maps.join(", "))
         },
-        fill_forward: fill_call(plan, t, &in_build, ("old_id", "new_id")),
-        fill_rollback: fill_call(plan, t, &in_build, ("new_id", "old_id")),
+        fill_forward: fill_call(t, &in_build, &query_literal(plan, t, ("old_id", "new_id"))),
+        fill_rollback: fill_call(t, &in_build, &rollback_query),
         fill_rollback_kept: t
             .root
             .as_ref()
             .filter(|r| r.draws_map() && r.id_space.is_none() && r.members.is_empty())
             .map(|r| {
                 let before = QualifiedName::new(format!("keyshift_before_{n}"), &t.table.name);
-                kept_fill_call(plan, t, &in_build, &before, &r.column)
+                let source = format!(
+                    "pg_temp.keyshift_rows_source({}, {}, {},\n{},\n{rollback_query})",
+                    quote_literal(&t.table.quoted()),
+                    quote_literal(&before.quoted()),
+                    quote_literal(&t.table.display()),
+                    quote_literal(&kept_rows(plan, t, &before, &r.column)),
+                );
+                fill_call(t, &in_build, &source)
             }),
         copy: in_build.quoted(),
     }
+}
+
+/// [`fill_parts`]' query for all the rows of `t`, as a quoted literal.
+fn query_literal(plan: &Plan, t: &TablePlan, from_to: (&str, &str)) -> String {
+    quote_literal(&fill_parts(plan, t, from_to, "", false).query)
 }
 
 /// `INSERT INTO copy (…) SELECT … FROM ONLY table t LEFT JOIN map …`:
@@ -245,43 +258,21 @@ pub(super) fn fill_with(
     format!("INSERT INTO {} ({columns})\n{query}", copy.quoted())
 }
 
-/// `SELECT keyshift.fill_copy(table, copy, columns, query)` for all the rows
-/// of `t`: the function (`templates/_swap.sql`) writes them by
-/// `CREATE TABLE … AS`, which PostgreSQL runs on parallel workers, where
-/// the empty copy allows it, and by [`fill`]'s `INSERT … SELECT` otherwise.
-/// The column list and the query travel as quoted literals, so nothing read
-/// from the schema reaches the file outside quotes.
-fn fill_call(plan: &Plan, t: &TablePlan, copy: &QualifiedName, from_to: (&str, &str)) -> String {
-    let FillParts { query, .. } = fill_parts(plan, t, from_to, "", false);
-    let names = filled_names(t);
+/// `SELECT keyshift.fill_copy(table, copy, columns, query)`: the function
+/// (`templates/_swap.sql`) writes the rows `query` (an SQL expression giving
+/// the query's text) selects by `CREATE TABLE … AS`, which PostgreSQL runs
+/// on parallel workers, where the empty copy allows it, and by [`fill`]'s
+/// `INSERT … SELECT` otherwise. The column list and the query travel as
+/// quoted literals, so nothing read from the schema reaches the file
+/// outside quotes. For maintenance mode's rollback of a table whose key
+/// has a map of its own, `query` is `pg_temp.keyshift_rows_source(…)`,
+/// which picks [`kept_rows`] or the full query when rollback runs.
+fn fill_call(t: &TablePlan, copy: &QualifiedName, query: &str) -> String {
     format!(
-        "SELECT keyshift.fill_copy({}, {}, ARRAY[{names}]::name[],\n{}) AS written_by",
+        "SELECT keyshift.fill_copy({}, {}, ARRAY[{}]::name[],\n{query}) AS written_by",
         quote_literal(&t.table.quoted()),
         quote_literal(&copy.quoted()),
-        quote_literal(&query)
-    )
-}
-
-/// rollback's fill of a table whose key has a map of its own, which
-/// `pg_temp.keyshift_rows_source` points at [`kept_rows`] or at the query
-/// of `fill_rollback` when rollback runs.
-fn kept_fill_call(
-    plan: &Plan,
-    t: &TablePlan,
-    copy: &QualifiedName,
-    before: &QualifiedName,
-    key: &str,
-) -> String {
-    let FillParts { query, .. } = fill_parts(plan, t, ("new_id", "old_id"), "", false);
-    let names = filled_names(t);
-    let table = quote_literal(&t.table.quoted());
-    format!(
-        "SELECT keyshift.fill_copy({table}, {}, ARRAY[{names}]::name[],\npg_temp.keyshift_rows_source({table}, {}, {},\n{},\n{})) AS written_by",
-        quote_literal(&copy.quoted()),
-        quote_literal(&before.quoted()),
-        quote_literal(&t.table.display()),
-        quote_literal(&kept_rows(plan, t, before, key)),
-        quote_literal(&query)
+        filled_list(t, quote_literal)
     )
 }
 
@@ -292,14 +283,7 @@ fn kept_fill_call(
 fn kept_rows(plan: &Plan, t: &TablePlan, before: &QualifiedName, key: &str) -> String {
     let label = quote_literal(&t.table.display());
     let quoted_key = quote_ident(key);
-    let mut select = String::new();
-    for name in filled_columns(t) {
-        if !select.is_empty() {
-            select.push_str(", ");
-        }
-        select.push_str("o.");
-        select.push_str(&quote_ident(name));
-    }
+    let select = filled_list(t, |name| format!("o.{}", quote_ident(name)));
     let FillParts { query, .. } = fill_parts_keyed(
         plan,
         t,
@@ -316,17 +300,16 @@ fn kept_rows(plan: &Plan, t: &TablePlan, before: &QualifiedName, key: &str) -> S
     )
 }
 
-/// [`filled_columns`] as quoted literals, comma-separated, for an
-/// `ARRAY[…]::name[]`.
-fn filled_names(t: &TablePlan) -> String {
-    let mut names = String::new();
+/// [`filled_columns`], each written by `each`, comma-separated.
+fn filled_list(t: &TablePlan, each: impl Fn(&str) -> String) -> String {
+    let mut list = String::new();
     for name in filled_columns(t) {
-        if !names.is_empty() {
-            names.push_str(", ");
+        if !list.is_empty() {
+            list.push_str(", ");
         }
-        names.push_str(&quote_literal(name));
+        list.push_str(&each(name));
     }
-    names
+    list
 }
 
 /// The columns a fill writes: all but the generated ones, which the server

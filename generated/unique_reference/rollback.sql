@@ -276,9 +276,10 @@ DECLARE
     forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
     kept_rows bigint;
     unchanged bigint;
-    rewritten bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label AND NOT fresh);
-    written bigint := (SELECT count(*) FROM keyshift.written WHERE table_name = label);
+    rewritten bigint;
+    written bigint;
 BEGIN
+    SELECT count(*) FILTER (WHERE NOT fresh), count(*) INTO rewritten, written FROM keyshift.written WHERE table_name = label;
     IF forward_xmin IS NULL THEN
         RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
         RETURN translated;
