@@ -827,8 +827,8 @@ fn preflight_refuses_citus_distributed_and_reference_tables() {
 }
 
 /// A long forward or rollback tells whoever watches psql where it is: an
-/// INFO line per id map and per rewritten table, with its row estimate and
-/// the time so far.
+/// INFO line per id map and per rewritten or restored table, with its row
+/// estimate and the time so far.
 #[test]
 fn forward_and_rollback_report_progress() {
     let Some(server) = support::server_or_skip() else {
@@ -856,7 +856,9 @@ fn forward_and_rollback_report_progress() {
         .psql_file_stderr(&bundle.path().join("rollback.sql"), Some(bundle.path()))
         .expect("rollback");
     assert!(
-        rollback.contains("INFO:  keyshift: copied public.journals (about 5 rows): "),
+        rollback.contains(
+            "INFO:  keyshift: took back the original of public.journals (about 5 rows): "
+        ),
         "{rollback}"
     );
 }

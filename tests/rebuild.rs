@@ -292,8 +292,10 @@ fn rollback_waits_for_its_own_tables_before_locking_out_readers() {
 /// Each copy's rows go in by `CREATE TABLE … AS` (parallel workers) where
 /// the empty copy holds nothing that could not be laid on a new table
 /// afterwards, and by `INSERT … SELECT` otherwise; psql prints which, and
-/// why, per table (in the order forward copies them). Either way the round trip is exact: the schema dump and
-/// the data after rollback are those before forward. The fast path's
+/// why, per table (in the order forward copies them). Either way, and
+/// whether rollback copies every table back or brings back the originals
+/// forward kept, the round trip is exact: the schema dump and the data
+/// after rollback are those before forward. The fast path's
 /// tables carry what they must lay on afterwards: defaults, NOT NULLs,
 /// CHECKs, comments, statistics targets, column options and grants, and
 /// expression and partial indexes with their options and comments.
@@ -340,13 +342,33 @@ fn each_copy_says_how_its_rows_were_written() {
         INSERT INTO events (user_id, kind) SELECT 1 + g % 50, 'Kind' || g % 3 FROM generate_series(1, 80) g;
         INSERT INTO slots (user_id, label) SELECT 1 + g % 50, 'Slot ' || g FROM generate_series(1, 80) g;
     ";
-    let db = server.create_database("copy_ways");
-    db.psql_sql(schema).expect("schema");
+    for way in ["copied", "restored"] {
+        let db = server.create_database(&format!("copy_ways_{way}"));
+        if way == "restored" {
+            db.psql_sql(&schema.replace("CREATE ROLE keyshift_copy_reader;", ""))
+                .expect("schema");
+        } else {
+            db.psql_sql(schema).expect("schema");
+        }
+        copy_ways(&db, schema, way);
+        // The role is the cluster's: it goes once no database names it.
+        db.psql_sql(if way == "restored" {
+            "DROP OWNED BY keyshift_copy_reader; DROP ROLE keyshift_copy_reader;"
+        } else {
+            "DROP OWNED BY keyshift_copy_reader;"
+        })
+        .expect("drop the role's grants");
+    }
+}
+
+/// One round trip of [`each_copy_says_how_its_rows_were_written`]:
+/// rollback `copied` every table, or `restored` the originals forward kept.
+fn copy_ways(db: &Database, schema: &str, way: &str) {
     let before = db.dump_schema();
     let data = db.data_snapshot();
     let dir = bundle(schema, &Options::default());
-    run(&db, dir.path(), "preflight.sql").expect("preflight");
-    let out = run(&db, dir.path(), "forward.sql").expect("forward");
+    run(db, dir.path(), "preflight.sql").expect("preflight");
+    let out = run(db, dir.path(), "forward.sql").expect("forward");
     let ways: Vec<&str> = out
         .lines()
         .map(str::trim)
@@ -365,39 +387,51 @@ fn each_copy_says_how_its_rows_were_written() {
         ],
         "forward printed:\n{out}"
     );
-    run(&db, dir.path(), "verify_forward.sql").expect("verify_forward");
+    run(db, dir.path(), "verify_forward.sql").expect("verify_forward");
     let users = db
         .psql_sql("SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'users_plan_check'")
         .expect("users check");
     assert!(users.contains("'free'::text"), "{users}");
-    let out = run(&db, dir.path(), "rollback.sql").expect("rollback");
+    if way == "copied" {
+        // Every row through the maps, so every table is copied.
+        db.psql_sql("UPDATE keyshift.state SET forward_xid = NULL;")
+            .expect("forget forward's transaction");
+    }
+    let out = run(db, dir.path(), "rollback.sql").expect("rollback");
+    let restored = "the original forward kept, with the rows written since";
+    let (parallel_copies, restores) = if way == "copied" { (2, 0) } else { (0, 6) };
     assert_eq!(
-        out.lines().filter(|l| l.trim() == parallel).count(),
-        2,
+        (
+            out.lines().filter(|l| l.trim() == parallel).count(),
+            out.lines().filter(|l| l.trim() == restored).count()
+        ),
+        (parallel_copies, restores),
         "rollback printed:\n{out}"
     );
-    run(&db, dir.path(), "verify_rollback.sql").expect("verify_rollback");
+    run(db, dir.path(), "verify_rollback.sql").expect("verify_rollback");
     assert_eq!(
         db.dump_schema(),
         before,
         "the round trip changed the schema"
     );
     assert_eq!(db.data_snapshot(), data, "the round trip changed the data");
-    db.psql_sql("DROP OWNED BY keyshift_copy_reader; DROP ROLE keyshift_copy_reader;")
-        .expect("drop role");
 }
 
 /// Rollback looks for rows written after forward (they have no old id yet)
 /// only among the rows whose xmin is not forward's transaction: every row
 /// forward wrote carries it, frozen or not. Where no row forward wrote was
-/// deleted since, the integer copy takes the others back from the original
-/// forward kept, and only the written ones through the maps; where one
-/// was, every row goes through the maps. Whatever forward's recorded
+/// deleted since, the original forward kept comes back itself, with the
+/// written rows put in through the maps, unless the uuid table was changed
+/// after forward (then a copy, which carries the change, takes the
+/// unchanged rows from the original) or more rows were written than 10,000
+/// and a tenth of the table (a copy, the same way); where one was deleted,
+/// every row goes through the maps. Whatever forward's recorded
 /// transaction says (the true one; none; one from the future, as after a
 /// restore elsewhere; one too old to tell apart from later ones), rollback
 /// must give the same rows and the same ids, the last three by the full
-/// translation. The writes give the new rows fixed uuids, so the fresh ids
-/// (handed out in uuid order) are the same in every database.
+/// translation, and the schema as it was before forward. The writes give the new rows
+/// fixed uuids, so the fresh ids (handed out in uuid order) are the same
+/// in every database.
 #[test]
 fn rollback_finds_rows_written_after_forward_by_their_xmin() {
     let Some(server) = support::server_or_skip() else {
@@ -416,24 +450,82 @@ fn rollback_finds_rows_written_after_forward_by_their_xmin() {
         INSERT INTO posts SELECT * FROM gone;
     ";
     let delete = "DELETE FROM posts WHERE title = 'post 11';";
-    let tampers = [
-        ("recorded", ""),
-        ("unknown", "UPDATE keyshift.state SET forward_xid = NULL;"),
-        (
-            "future",
-            "UPDATE keyshift.state SET forward_xid = txid_current() + 1000;",
-        ),
-        (
-            "too_old",
-            "UPDATE keyshift.state SET forward_xid = forward_xid - 3000000000;",
-        ),
+    let unknown = "UPDATE keyshift.state SET forward_xid = NULL;";
+    let future = "UPDATE keyshift.state SET forward_xid = txid_current() + 1000;";
+    let too_old = "UPDATE keyshift.state SET forward_xid = forward_xid - 3000000000;";
+    let changed = "COMMENT ON COLUMN posts.title IS 'set after forward';";
+    // Past 10,000 rows and a tenth of the table; their uuids sort after
+    // every other new row's, which keep their fresh ids.
+    let many = "INSERT INTO posts (id, user_id, title)
+        SELECT ('f0000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, (SELECT id FROM users WHERE email = 'u1@example.com'), 'bulk ' || g
+        FROM generate_series(1, 10001) g;";
+    let users_back = "public.users: the original comes back: 199 rows as forward wrote them, 3 written since put in through the maps, 0 deleted since taken out";
+    let posts_back = "public.posts: the original comes back: 998 rows as forward wrote them, 3 written since put in through the maps, 0 deleted since taken out";
+    let unknown_said: &[&str] = &[
+        "public.users: every row goes through the maps (forward's transaction cannot be told from later ones)",
+        "public.posts: every row goes through the maps (forward's transaction cannot be told from later ones)",
     ];
-    for (deleted, extra) in [("no_delete", ""), ("a_delete", delete)] {
-        let mut first: Option<String> = None;
-        for (label, tamper) in tampers {
-            let label = format!("{deleted}_{label}");
+    let cases: [(&str, &str, &[&str]); 11] = [
+        ("recorded", "", &[users_back, posts_back]),
+        ("unknown", unknown, unknown_said),
+        ("future", future, unknown_said),
+        ("too_old", too_old, unknown_said),
+        (
+            "changed",
+            changed,
+            &[
+                users_back,
+                "public.posts: 998 rows as forward wrote them come back from the original, 3 written since go through the maps, 0 deleted since stay out (the original itself cannot come back: the uuid table differs from it in more than its converted columns)",
+            ],
+        ),
+        (
+            "many",
+            many,
+            &[
+                users_back,
+                "public.posts: 998 rows as forward wrote them come back from the original, 10004 written since go through the maps, 0 deleted since stay out (the original itself cannot come back: 10004 rows were written or deleted since, more than a tenth of it)",
+            ],
+        ),
+        (
+            "a_delete_recorded",
+            delete,
+            &[
+                users_back,
+                "public.posts: the original comes back: 997 rows as forward wrote them, 3 written since put in through the maps, 1 deleted since taken out",
+            ],
+        ),
+        (
+            "a_delete_changed",
+            "",
+            &[
+                users_back,
+                "public.posts: 997 rows as forward wrote them come back from the original, 3 written since go through the maps, 1 deleted since stay out (the original itself cannot come back: the uuid table differs from it in more than its converted columns)",
+            ],
+        ),
+        ("a_delete_unknown", "", unknown_said),
+        ("a_delete_future", "", unknown_said),
+        ("a_delete_too_old", "", unknown_said),
+    ];
+    // The rows after rollback, per kind of writes: those of "many" have
+    // its own.
+    let mut first: [Option<String>; 3] = [None, None, None];
+    for (label, extra, expected) in cases {
+        let deleted = label.starts_with("a_delete");
+        let group = match label {
+            "many" => 2,
+            _ => usize::from(deleted),
+        };
+        let extra = match label {
+            "a_delete_unknown" => format!("{delete}{unknown}"),
+            "a_delete_future" => format!("{delete}{future}"),
+            "a_delete_too_old" => format!("{delete}{too_old}"),
+            "a_delete_changed" => format!("{delete}{changed}"),
+            _ => extra.to_string(),
+        };
+        {
             let db = server.create_database(&format!("fresh_rows_{label}"));
             db.psql_sql(SCHEMA).expect("schema");
+            let schema_before = db.dump_schema();
             run(&db, dir.path(), "forward.sql").expect("forward");
             assert_eq!(
                 db.query_rows(
@@ -450,28 +542,11 @@ fn rollback_finds_rows_written_after_forward_by_their_xmin() {
             );
             db.psql_sql("VACUUM (FREEZE) users, posts;")
                 .expect("freeze");
-            db.psql_sql(&format!("{writes}{extra}{tamper}"))
-                .expect("writes");
+            db.psql_sql(&format!("{writes}{extra}")).expect("writes");
             let said = db
                 .psql_file_stderr(&dir.path().join("rollback.sql"), Some(dir.path()))
                 .expect("rollback");
             run(&db, dir.path(), "verify_rollback.sql").expect("verify_rollback");
-            let posts_from_original = if extra.is_empty() {
-                "public.posts: 998 rows as forward wrote them come back from the original, 3 written since go through the maps"
-            } else {
-                "public.posts: every row goes through the maps (1 rows of the original were deleted since forward)"
-            };
-            let expected: &[&str] = if tamper.is_empty() {
-                &[
-                    "public.users: 199 rows as forward wrote them come back from the original, 3 written since go through the maps",
-                    posts_from_original,
-                ]
-            } else {
-                &[
-                    "public.users: every row goes through the maps (forward's transaction cannot be told from later ones)",
-                    "public.posts: every row goes through the maps (forward's transaction cannot be told from later ones)",
-                ]
-            };
             for line in expected {
                 assert!(
                     said.contains(&format!("INFO:  keyshift: {line}")),
@@ -495,16 +570,30 @@ fn rollback_finds_rows_written_after_forward_by_their_xmin() {
                 db.query_rows(
                     "SELECT string_agg(id || ' ' || title || ' of ' || user_id, ', ' ORDER BY id) FROM posts WHERE id IN (10, 11)"
                 ),
-                [if extra.is_empty() {
-                    "10 post 10 of 11, 11 post 11 of 12"
-                } else {
+                [if deleted {
                     "10 post 10 of 11"
+                } else {
+                    "10 post 10 of 11, 11 post 11 of 12"
                 }],
                 "{label}: a row deleted and written again under its uuid gets its old id back"
             );
+            if label.ends_with("changed") {
+                assert_eq!(
+                    db.query_rows("SELECT col_description('posts'::regclass, 3)"),
+                    ["set after forward"],
+                    "{label}: the copy carries what changed after forward"
+                );
+                db.psql_sql("COMMENT ON COLUMN posts.title IS NULL;")
+                    .expect("the change undone");
+            }
+            assert_eq!(
+                db.dump_schema(),
+                schema_before,
+                "{label}: the round trip changed the schema"
+            );
             let snapshot = db.data_snapshot();
-            match &first {
-                None => first = Some(snapshot),
+            match &first[group] {
+                None => first[group] = Some(snapshot),
                 Some(expected) => assert_eq!(
                     &snapshot, expected,
                     "{label}: rollback gives other rows than with forward's transaction recorded"

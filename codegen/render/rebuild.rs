@@ -48,11 +48,12 @@ pub struct RebuildView {
     pub fill_forward: String,
     /// `SELECT keyshift.fill_copy(…)`, which fills the integer copy.
     pub fill_rollback: String,
-    /// The same for maintenance mode's rollback of a table whose key has a
-    /// map of its own: the query is chosen when rollback runs
-    /// (`pg_temp.keyshift_rows_source`), either [`kept_rows`]' or
-    /// `fill_rollback`'s.
-    pub fill_rollback_kept: Option<String>,
+    /// For maintenance mode's rollback of a table whose key has a map of
+    /// its own, `SELECT pg_temp.keyshift_rows_back(…)`: when rollback runs,
+    /// it brings back the original forward kept, or fills the integer copy
+    /// from it and [`written_rows`], or with `fill_rollback`'s query
+    /// (`templates/rollback.sql` says when each).
+    pub rows_back: Option<String>,
 }
 
 /// Numbers the user schemas that hold rebuilt tables, in name order.
@@ -182,20 +183,22 @@ pub fn rebuild(
         },
         fill_forward: fill_call(t, &in_build, &query_literal(plan, t, ("old_id", "new_id"))),
         fill_rollback: fill_call(t, &in_build, &rollback_query),
-        fill_rollback_kept: t
+        rows_back: t
             .root
             .as_ref()
             .filter(|r| r.draws_map() && r.id_space.is_none() && r.members.is_empty())
             .map(|r| {
-                let before = QualifiedName::new(format!("keyshift_before_{n}"), &t.table.name);
-                let source = format!(
-                    "pg_temp.keyshift_rows_source({}, {}, {},\n{},\n{rollback_query})",
+                format!(
+                    "SELECT pg_temp.keyshift_rows_back({}, {}, {}, {}, {},\nARRAY[{}]::name[], {},\n{},\n{rollback_query}) AS written_by",
                     quote_literal(&t.table.quoted()),
-                    quote_literal(&before.quoted()),
+                    quote_literal(&QualifiedName::new(format!("keyshift_before_{n}"), &t.table.name).quoted()),
+                    quote_literal(&super::view::keyshift(&r.map_table)),
+                    quote_literal(&build),
                     quote_literal(&t.table.display()),
-                    quote_literal(&kept_rows(plan, t, &before, &r.column)),
-                );
-                fill_call(t, &in_build, &source)
+                    filled_list(t, quote_literal),
+                    quote_literal(&r.column),
+                    quote_literal(&written_rows(plan, t, &r.column)),
+                )
             }),
         copy: in_build.quoted(),
     }
@@ -264,9 +267,7 @@ pub(super) fn fill_with(
 /// on parallel workers, where the empty copy allows it, and by [`fill`]'s
 /// `INSERT … SELECT` otherwise. The column list and the query travel as
 /// quoted literals, so nothing read from the schema reaches the file
-/// outside quotes. For maintenance mode's rollback of a table whose key
-/// has a map of its own, `query` is `pg_temp.keyshift_rows_source(…)`,
-/// which picks [`kept_rows`] or the full query when rollback runs.
+/// outside quotes.
 fn fill_call(t: &TablePlan, copy: &QualifiedName, query: &str) -> String {
     format!(
         "SELECT keyshift.fill_copy({}, {}, ARRAY[{}]::name[],\n{query}) AS written_by",
@@ -276,28 +277,24 @@ fn fill_call(t: &TablePlan, copy: &QualifiedName, query: &str) -> String {
     )
 }
 
-/// The rows of rollback's integer copy when every row forward copied is
-/// still in the table: those forward wrote and nobody wrote since, from the
-/// original forward kept (`before`), as they were before forward, and
-/// those written since (`keyshift.written`), through the maps.
-fn kept_rows(plan: &Plan, t: &TablePlan, before: &QualifiedName, key: &str) -> String {
-    let label = quote_literal(&t.table.display());
-    let quoted_key = quote_ident(key);
-    let select = filled_list(t, |name| format!("o.{}", quote_ident(name)));
+/// The rows rollback finds written since forward (`keyshift.written`),
+/// each with its integer key from that record and its other converted
+/// columns through the maps: what rollback writes into the original forward
+/// kept, or adds to the unchanged rows it copies from there.
+fn written_rows(plan: &Plan, t: &TablePlan, key: &str) -> String {
     let FillParts { query, .. } = fill_parts_keyed(
         plan,
         t,
         ("new_id", "old_id"),
         &format!(
-            "\nJOIN keyshift.written w ON w.table_name = {label} AND w.new_id = t.{quoted_key}"
+            "\nJOIN keyshift.written w ON w.table_name = {} AND w.new_id = t.{}",
+            quote_literal(&t.table.display()),
+            quote_ident(key)
         ),
         false,
         Some((key, "w.old_id")),
     );
-    format!(
-        "SELECT {select}\nFROM ONLY {} o\nWHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = {label} AND w.old_id = o.{quoted_key})\nUNION ALL\n{query}",
-        before.quoted()
-    )
+    query
 }
 
 /// [`filled_columns`], each written by `each`, comma-separated.

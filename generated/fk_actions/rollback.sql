@@ -5,10 +5,11 @@
 -- Puts every converted key back to its integer type, in one transaction.
 -- Rows that existed before forward get their old ids back from the maps;
 -- rows written since get fresh ids after the highest id ever handed out,
--- and every reference to them follows. Rebuilt tables are rebuilt again,
--- from their current rows, and swapped in; the others are altered back in
--- place. Afterwards pg_dump --schema-only matches the database before
--- forward byte for byte.
+-- and every reference to them follows. A rebuilt table gets back the
+-- original forward kept, with the rows written or deleted since put right
+-- in it, or else is rebuilt again from its current rows; either is swapped
+-- in. The others are altered back in place. Afterwards pg_dump
+-- --schema-only matches the database before forward byte for byte.
 -- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
 -- swap, then ACCESS EXCLUSIVE until COMMIT; a table altered in place holds
 -- ACCESS EXCLUSIVE from its ALTER on.
@@ -120,6 +121,8 @@ SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 42949
 -- wrote (updated since) keep theirs, fresh ones get new ones. The integer
 -- copies below take every other row from the originals forward kept.
 CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
+-- The ids of the original's rows deleted since, where rollback looks for them.
+CREATE TABLE keyshift.gone (table_name text NOT NULL, old_id bigint NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;

@@ -5,10 +5,11 @@
 -- Puts every converted key back to its integer type, in one transaction.
 -- Rows that existed before forward get their old ids back from the maps;
 -- rows written since get fresh ids after the highest id ever handed out,
--- and every reference to them follows. Rebuilt tables are rebuilt again,
--- from their current rows, and swapped in; the others are altered back in
--- place. Afterwards pg_dump --schema-only matches the database before
--- forward byte for byte.
+-- and every reference to them follows. A rebuilt table gets back the
+-- original forward kept, with the rows written or deleted since put right
+-- in it, or else is rebuilt again from its current rows; either is swapped
+-- in. The others are altered back in place. Afterwards pg_dump
+-- --schema-only matches the database before forward byte for byte.
 -- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
 -- swap, then ACCESS EXCLUSIVE until COMMIT; a table altered in place holds
 -- ACCESS EXCLUSIVE from its ALTER on.
@@ -120,6 +121,8 @@ SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 42949
 -- wrote (updated since) keep theirs, fresh ones get new ones. The integer
 -- copies below take every other row from the originals forward kept.
 CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
+-- The ids of the original's rows deleted since, where rollback looks for them.
+CREATE TABLE keyshift.gone (table_name text NOT NULL, old_id bigint NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
@@ -229,93 +232,224 @@ ANALYZE keyshift.written;
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
 
--- Where a copy whose key has a map of its own takes its rows from. Every
--- row forward wrote that nobody wrote since (its xmin is forward's
--- transaction) is the row forward copied from the original, translated;
--- when those and the rows keyshift.written holds account for every row of
--- the original (none was deleted since), the first come back from the
--- original as they were, with no map to join, and only the written ones go
--- through the maps. Otherwise every row does. forward.sql's trigger
--- keeps the originals from being written. Says which way, for psql.
-CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+-- Where a table whose key has a map of its own gets its integer rows.
+-- forward.sql kept the original (keyshift_before_N) and a trigger that
+-- refuses every write to it; every row forward wrote that nobody wrote
+-- since (its xmin is forward's transaction) is a row of that original,
+-- translated. The other rows of the original were either written since
+-- (keyshift.written holds them) or deleted since (their uuids are in the
+-- map and in no row, which one anti-join finds where a count says there
+-- are any). So:
+-- - The original itself comes back where nothing stands in the way: the
+--   rows deleted since are taken out of it, those written since replace
+--   their old versions in it, and it moves to where its copy would be
+--   built, indexes and all. Nothing is copied,
+--   no index is built. In the way: a definition that differs from the
+--   uuid table's in more than the converted columns' types and defaults
+--   (the table changed after forward, and only a copy of it carries
+--   that); anything on the original but its indexes, constraints and
+--   forward's trigger; row security this role is subject to; more rows
+--   written or deleted since than a tenth of the table (and 10,000, below which
+--   either way takes moments), where one copy with its indexes built once
+--   beats changing that many rows and leaves no dead rows behind.
+-- - Otherwise a copy takes the unchanged rows from the original as they
+--   were, with no map to join, and only the written ones go through the
+--   maps.
+-- Where forward's transaction cannot be told from later ones, every row
+-- goes through the maps. Says which way, for psql.
+CREATE TEMPORARY TABLE keyshift_restored (table_name text PRIMARY KEY) ON COMMIT DROP;
+CREATE FUNCTION pg_temp.keyshift_restored(label text) RETURNS boolean
+LANGUAGE sql STABLE AS $keyshift$ SELECT EXISTS (SELECT FROM pg_temp.keyshift_restored WHERE table_name = label) $keyshift$;
+
+-- A table as pg_dump shows it, apart from its name, foreign keys,
+-- triggers, rules and policies (rollback recreates those either way).
+-- With `recorded`, the converted columns of `tbl` read as forward
+-- recorded them before it changed them: integer type and default. Their
+-- identity and storage are left out: rollback gives a copy the identity
+-- back after the swap, and integers and uuids store alike.
+CREATE FUNCTION pg_temp.keyshift_definition(rel regclass, tbl regclass, recorded boolean) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+    SELECT concat_ws(E'\n',
+        (SELECT format('persistence %s, access method %s, options %s, toast options %s, tablespace %s, owner %s, grants %s, row security %s %s, type %s, replica identity %s, comment %L',
+                       c.relpersistence, c.relam, c.reloptions, (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid),
+                       c.reltablespace, c.relowner, c.relacl, c.relrowsecurity, c.relforcerowsecurity, c.reloftype, c.relreplident,
+                       obj_description(c.oid, 'pg_class'))
+         FROM pg_class c WHERE c.oid = rel),
+        (SELECT string_agg(CASE WHEN k.column_name IS NULL
+                                THEN format('column %I %s collate %s, not null %s, default %s, storage %s, compression %s, statistics %s, options %s, grants %s, generated %s, identity %s, comment %L',
+                                            a.attname, format_type(a.atttypid, a.atttypmod), a.attcollation, a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+                                            a.attstorage, a.attcompression, a.attstattarget, a.attoptions, a.attacl, a.attgenerated, a.attidentity,
+                                            col_description(rel, a.attnum))
+                                ELSE format('converted column %I %s, not null %s, default %s, statistics %s, options %s, grants %s, comment %L',
+                                            a.attname, CASE WHEN recorded THEN to_regtype(k.int_type)::oid ELSE a.atttypid END, a.attnotnull,
+                                            CASE WHEN recorded THEN k.int_default ELSE pg_get_expr(d.adbin, d.adrelid) END,
+                                            a.attstattarget, a.attoptions, a.attacl, col_description(rel, a.attnum)) END,
+                           E'\n' ORDER BY a.attnum)
+         FROM pg_attribute a
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         LEFT JOIN keyshift.rebuilt_column k ON to_regclass(k.table_name) = tbl AND k.column_name = a.attname
+         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
+        (SELECT string_agg(format('constraint %I %s, comment %L', conname, pg_get_constraintdef(oid), obj_description(oid, 'pg_constraint')),
+                           E'\n' ORDER BY conname)
+         FROM pg_constraint WHERE conrelid = rel AND contype <> 'f'),
+        (SELECT string_agg(format('index %I %s, unique %s, primary %s, clustered %s, replica identity %s, tablespace %s, statistics %s, comment %L',
+                                  x.relname, keyshift.index_definition_tail(i.indexrelid), i.indisunique, i.indisprimary, i.indisclustered,
+                                  i.indisreplident, x.reltablespace,
+                                  (SELECT array_agg(s.attstattarget ORDER BY s.attnum) FROM pg_attribute s WHERE s.attrelid = i.indexrelid),
+                                  obj_description(i.indexrelid, 'pg_class')),
+                           E'\n' ORDER BY x.relname)
+         FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = rel))
+$keyshift$;
+
+-- Why the original `kept` cannot come back in place of `tbl`'s copy, or
+-- NULL when it can.
+CREATE FUNCTION pg_temp.keyshift_cannot_restore(tbl regclass, kept regclass) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+    SELECT CASE
+        WHEN EXISTS (SELECT FROM pg_trigger WHERE tgrelid = kept AND NOT tgisinternal AND tgname <> 'keyshift_kept') THEN 'it has a trigger'
+        WHEN EXISTS (SELECT FROM pg_rewrite WHERE ev_class = kept) THEN 'it has a rule'
+        WHEN EXISTS (SELECT FROM pg_policy WHERE polrelid = kept) THEN 'it has a policy'
+        WHEN EXISTS (SELECT FROM pg_constraint WHERE contype = 'f' AND kept IN (conrelid, confrelid)) THEN 'a foreign key names it'
+        WHEN (SELECT relforcerowsecurity FROM pg_class WHERE oid = kept)
+             AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) THEN 'row security applies to this role'
+        WHEN pg_temp.keyshift_definition(kept, tbl, false) IS DISTINCT FROM pg_temp.keyshift_definition(tbl, tbl, true)
+            THEN 'the uuid table differs from it in more than its converted columns'
+    END
+$keyshift$;
+
+-- Fills `tbl`'s integer copy in schema `build`, or brings the original
+-- back there (see above). `map` is its key's map; `written_rows` selects
+-- the rows keyshift.written holds, translated, one column for each of
+-- `columns`; `translated` selects every row, translated.
+CREATE FUNCTION pg_temp.keyshift_rows_back(tbl regclass, kept regclass, map regclass, build name, label text, columns name[], key name,
+                                           written_rows text, translated text) RETURNS text
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    setup_cost text := current_setting('parallel_setup_cost');
+    tuple_cost text := current_setting('parallel_tuple_cost');
     kept_rows bigint;
     unchanged bigint;
     rewritten bigint;
     written bigint;
+    gone bigint := 0;
+    done bigint;
+    why text;
 BEGIN
     SELECT count(*) FILTER (WHERE NOT fresh), count(*) INTO rewritten, written FROM keyshift.written WHERE table_name = label;
     IF forward_xmin IS NULL THEN
-        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
-        RETURN translated;
+        why := 'forward''s transaction cannot be told from later ones';
+    ELSIF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = kept AND tgname = 'keyshift_kept' AND tgenabled <> 'D') THEN
+        why := 'the trigger that kept the original from being written is gone';
+    ELSE
+        EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+        EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+        -- Rows of the original that are neither unchanged nor written
+        -- since were deleted: their uuids are in the map and in no row.
+        -- One anti-join, on parallel workers where the server gives them.
+        gone := kept_rows - unchanged - rewritten;
+        IF gone > 0 THEN
+            PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true);
+            EXECUTE format('CREATE TEMPORARY TABLE keyshift_gone ON COMMIT DROP AS SELECT m.old_id FROM %s m WHERE NOT EXISTS (SELECT FROM ONLY %s t WHERE t.%I = m.new_id)',
+                           map, tbl, key);
+            PERFORM set_config('parallel_setup_cost', setup_cost, true), set_config('parallel_tuple_cost', tuple_cost, true);
+            INSERT INTO keyshift.gone SELECT label, old_id FROM pg_temp.keyshift_gone;
+            GET DIAGNOSTICS done = ROW_COUNT;
+            DROP TABLE pg_temp.keyshift_gone;
+            ANALYZE keyshift.gone;
+            IF done <> gone THEN
+                why := format('%s rows of the original are gone since forward, but the uuids of %s', gone, done);
+            END IF;
+        ELSIF gone < 0 THEN
+            why := format('the rows forward wrote and those written since are %s more than the original holds', -gone);
+        END IF;
     END IF;
-    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
-    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
-    IF kept_rows = unchanged + rewritten THEN
-        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
-        RETURN from_kept;
+    IF why IS NOT NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (%)', label, why;
+        RETURN keyshift.fill_copy(tbl, keyshift.create_copy(tbl, build, false), columns, translated);
     END IF;
-    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
-    RETURN translated;
+    why := CASE WHEN written + gone > greatest(10000, kept_rows / 10)
+                THEN format('%s rows were written or deleted since, more than a tenth of it', written + gone)
+                ELSE pg_temp.keyshift_cannot_restore(tbl, kept) END;
+    IF why IS NULL THEN
+        EXECUTE format('DROP TRIGGER keyshift_kept ON %s', kept);
+        EXECUTE format('DELETE FROM ONLY %s o WHERE o.%I IN (SELECT old_id FROM keyshift.written WHERE table_name = $1 AND NOT fresh
+                                                              UNION ALL SELECT old_id FROM keyshift.gone WHERE table_name = $1)', kept, key)
+            USING label;
+        GET DIAGNOSTICS done = ROW_COUNT;
+        PERFORM pg_temp.keyshift_assert(done = rewritten + gone,
+            format('%s: took %s rows out of the original, expected %s', label, done, rewritten + gone));
+        EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE %s', kept,
+                       (SELECT string_agg(quote_ident(c), ', ' ORDER BY k) FROM unnest(columns) WITH ORDINALITY AS u (c, k)), written_rows);
+        GET DIAGNOSTICS done = ROW_COUNT;
+        PERFORM pg_temp.keyshift_assert(done = written, format('%s: put %s rows into the original, expected %s', label, done, written));
+        -- A key's identity comes back after the swap, as a copy's does.
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY IF EXISTS', kept, key);
+        EXECUTE format('ALTER TABLE %s SET SCHEMA %I', kept, build);
+        INSERT INTO pg_temp.keyshift_restored VALUES (label);
+        RAISE INFO 'keyshift: %: the original comes back: % rows as forward wrote them, % written since put in through the maps, % deleted since taken out',
+            label, unchanged, written, gone;
+        RETURN 'the original forward kept, with the rows written since';
+    END IF;
+    RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps, % deleted since stay out (the original itself cannot come back: %)',
+        label, unchanged, written, gone, why;
+    RETURN keyshift.fill_copy(tbl, keyshift.create_copy(tbl, build, false), columns,
+        format('SELECT %s FROM ONLY %s o WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = %L AND w.old_id = o.%I)%s UNION ALL %s',
+               (SELECT string_agg('o.' || quote_ident(c), ', ' ORDER BY k) FROM unnest(columns) WITH ORDINALITY AS u (c, k)),
+               kept, label, key,
+               CASE WHEN gone > 0 THEN format(' AND NOT EXISTS (SELECT 1 FROM keyshift.gone g WHERE g.table_name = %L AND g.old_id = o.%I)', label, key) ELSE '' END,
+               written_rows));
+END
+$keyshift$;
+
+-- A copy's indexes (and then its statistics), built on its rows; an
+-- original that came back has both.
+CREATE FUNCTION pg_temp.keyshift_index_copy(tbl regclass, copy regclass, label text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    IF NOT pg_temp.keyshift_restored(label) THEN
+        PERFORM keyshift.copy_indexes(tbl, copy);
+        EXECUTE format('ANALYZE %s', copy);
+        PERFORM pg_temp.keyshift_progress('indexed the copy of', label, tbl::text);
+    END IF;
 END
 $keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.subscription_billing_account_history_records_for_annual_reviews
-SELECT keyshift.create_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"', ARRAY['subscription_billing_account_history_record_surrogate_key_value', 'review_label', 'reviewed_at']::name[],
-pg_temp.keyshift_rows_source('"public"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift_before_1"."subscription_billing_account_history_records_for_annual_reviews"', 'public.subscription_billing_account_history_records_for_annual_reviews',
-'SELECT o."subscription_billing_account_history_record_surrogate_key_value", o."review_label", o."reviewed_at"
-FROM ONLY "keyshift_before_1"."subscription_billing_account_history_records_for_annual_reviews" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.subscription_billing_account_history_records_for_annual_reviews'' AND w.old_id = o."subscription_billing_account_history_record_surrogate_key_value")
-UNION ALL
-SELECT w.old_id, t."review_label", t."reviewed_at"
+SELECT pg_temp.keyshift_rows_back('"public"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift_before_1"."subscription_billing_account_history_records_for_annual_reviews"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"', 'keyshift_build_1', 'public.subscription_billing_account_history_records_for_annual_reviews',
+ARRAY['subscription_billing_account_history_record_surrogate_key_value', 'review_label', 'reviewed_at']::name[], 'subscription_billing_account_history_record_surrogate_key_value',
+'SELECT w.old_id, t."review_label", t."reviewed_at"
 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
 JOIN keyshift.written w ON w.table_name = ''public.subscription_billing_account_history_records_for_annual_reviews'' AND w.new_id = t."subscription_billing_account_history_record_surrogate_key_value"',
 'SELECT m1.old_id, t."review_label", t."reviewed_at"
 FROM ONLY "public"."subscription_billing_account_history_records_for_annual_reviews" t
-LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'));
-ANALYZE "keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.subscription_billing_account_history_records_for_annual_reviews') THEN 'took back the original of' ELSE 'copied' END, 'public.subscription_billing_account_history_records_for_annual_reviews', '"public"."subscription_billing_account_history_records_for_annual_reviews"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'), 'public.subscription_billing_account_history_records_for_annual_reviews');
 
 -- public."order_line_items_with_delivery_addresses_and_package_größe"
-SELECT keyshift.create_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"', ARRAY['id', 'subscription_billing_account_history_record_surrogate_key_value', 'größe_label']::name[],
-pg_temp.keyshift_rows_source('"public"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift_before_1"."order_line_items_with_delivery_addresses_and_package_größe"', 'public."order_line_items_with_delivery_addresses_and_package_größe"',
-'SELECT o."id", o."subscription_billing_account_history_record_surrogate_key_value", o."größe_label"
-FROM ONLY "keyshift_before_1"."order_line_items_with_delivery_addresses_and_package_größe" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."order_line_items_with_delivery_addresses_and_package_größe"'' AND w.old_id = o."id")
-UNION ALL
-SELECT w.old_id, m1.old_id, t."größe_label"
+SELECT pg_temp.keyshift_rows_back('"public"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift_before_1"."order_line_items_with_delivery_addresses_and_package_größe"', '"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', 'keyshift_build_1', 'public."order_line_items_with_delivery_addresses_and_package_größe"',
+ARRAY['id', 'subscription_billing_account_history_record_surrogate_key_value', 'größe_label']::name[], 'id',
+'SELECT w.old_id, m1.old_id, t."größe_label"
 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
 JOIN keyshift.written w ON w.table_name = ''public."order_line_items_with_delivery_addresses_and_package_größe"'' AND w.new_id = t."id"
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_surrogate_key_value"',
 'SELECT m1.old_id, m2.old_id, t."größe_label"
 FROM ONLY "public"."order_line_items_with_delivery_addresses_and_package_größe" t
 LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_surrogate_key_value"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'));
-ANALYZE "keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
+LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_surrogate_key_value"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public."order_line_items_with_delivery_addresses_and_package_größe"') THEN 'took back the original of' ELSE 'copied' END, 'public."order_line_items_with_delivery_addresses_and_package_größe"', '"public"."order_line_items_with_delivery_addresses_and_package_größe"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'), 'public."order_line_items_with_delivery_addresses_and_package_größe"');
 
 -- public.payment_reconciliation_entries_referencing_billing_history_rows
-SELECT keyshift.create_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', '"keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"', ARRAY['entry_identifier_with_a_rather_long_but_still_legal_column_name', 'subscription_billing_account_history_record_reference_primary', 'subscription_billing_account_history_record_reference_secondary', 'order_line_items_package_größe_ref', 'memo']::name[],
-pg_temp.keyshift_rows_source('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift_before_1"."payment_reconciliation_entries_referencing_billing_history_rows"', 'public.payment_reconciliation_entries_referencing_billing_history_rows',
-'SELECT o."entry_identifier_with_a_rather_long_but_still_legal_column_name", o."subscription_billing_account_history_record_reference_primary", o."subscription_billing_account_history_record_reference_secondary", o."order_line_items_package_größe_ref", o."memo"
-FROM ONLY "keyshift_before_1"."payment_reconciliation_entries_referencing_billing_history_rows" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.payment_reconciliation_entries_referencing_billing_history_rows'' AND w.old_id = o."entry_identifier_with_a_rather_long_but_still_legal_column_name")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."memo"
+SELECT pg_temp.keyshift_rows_back('"public"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift_before_1"."payment_reconciliation_entries_referencing_billing_history_rows"', '"keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377"', 'keyshift_build_1', 'public.payment_reconciliation_entries_referencing_billing_history_rows',
+ARRAY['entry_identifier_with_a_rather_long_but_still_legal_column_name', 'subscription_billing_account_history_record_reference_primary', 'subscription_billing_account_history_record_reference_secondary', 'order_line_items_package_größe_ref', 'memo']::name[], 'entry_identifier_with_a_rather_long_but_still_legal_column_name',
+'SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."memo"
 FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_rows" t
 JOIN keyshift.written w ON w.table_name = ''public.payment_reconciliation_entries_referencing_billing_history_rows'' AND w.new_id = t."entry_identifier_with_a_rather_long_but_still_legal_column_name"
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m1 ON m1.new_id = t."subscription_billing_account_history_record_reference_primary"
@@ -326,11 +460,9 @@ FROM ONLY "public"."payment_reconciliation_entries_referencing_billing_history_r
 LEFT JOIN "keyshift"."payment_reconciliation_entries_referencing_billing_his_929c3377" m1 ON m1.new_id = t."entry_identifier_with_a_rather_long_but_still_legal_column_name"
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m2 ON m2.new_id = t."subscription_billing_account_history_record_reference_primary"
 LEFT JOIN "keyshift"."subscription_billing_account_history_records_for_annua_fd8caa07" m3 ON m3.new_id = t."subscription_billing_account_history_record_reference_secondary"
-LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m4 ON m4.new_id = t."order_line_items_package_größe_ref"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'));
-ANALYZE "keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
+LEFT JOIN "keyshift"."order_line_items_with_delivery_addresses_and_package_g_110ed662" m4 ON m4.new_id = t."order_line_items_package_größe_ref"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.payment_reconciliation_entries_referencing_billing_history_rows') THEN 'took back the original of' ELSE 'copied' END, 'public.payment_reconciliation_entries_referencing_billing_history_rows', '"public"."payment_reconciliation_entries_referencing_billing_history_rows"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."payment_reconciliation_entries_referencing_billing_history_rows"'), to_regclass('"keyshift_build_1"."payment_reconciliation_entries_referencing_billing_history_rows"'), 'public.payment_reconciliation_entries_referencing_billing_history_rows');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."subscription_billing_account_history_records_for_annual_reviews"'), to_regclass('"keyshift_build_1"."subscription_billing_account_history_records_for_annual_reviews"'), true);
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."order_line_items_with_delivery_addresses_and_package_größe"'), to_regclass('"keyshift_build_1"."order_line_items_with_delivery_addresses_and_package_größe"'), true);

@@ -5,10 +5,11 @@
 -- Puts every converted key back to its integer type, in one transaction.
 -- Rows that existed before forward get their old ids back from the maps;
 -- rows written since get fresh ids after the highest id ever handed out,
--- and every reference to them follows. Rebuilt tables are rebuilt again,
--- from their current rows, and swapped in; the others are altered back in
--- place. Afterwards pg_dump --schema-only matches the database before
--- forward byte for byte.
+-- and every reference to them follows. A rebuilt table gets back the
+-- original forward kept, with the rows written or deleted since put right
+-- in it, or else is rebuilt again from its current rows; either is swapped
+-- in. The others are altered back in place. Afterwards pg_dump
+-- --schema-only matches the database before forward byte for byte.
 -- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
 -- swap, then ACCESS EXCLUSIVE until COMMIT; a table altered in place holds
 -- ACCESS EXCLUSIVE from its ALTER on.

@@ -5,10 +5,11 @@
 -- Puts every converted key back to its integer type, in one transaction.
 -- Rows that existed before forward get their old ids back from the maps;
 -- rows written since get fresh ids after the highest id ever handed out,
--- and every reference to them follows. Rebuilt tables are rebuilt again,
--- from their current rows, and swapped in; the others are altered back in
--- place. Afterwards pg_dump --schema-only matches the database before
--- forward byte for byte.
+-- and every reference to them follows. A rebuilt table gets back the
+-- original forward kept, with the rows written or deleted since put right
+-- in it, or else is rebuilt again from its current rows; either is swapped
+-- in. The others are altered back in place. Afterwards pg_dump
+-- --schema-only matches the database before forward byte for byte.
 -- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
 -- swap, then ACCESS EXCLUSIVE until COMMIT; a table altered in place holds
 -- ACCESS EXCLUSIVE from its ALTER on.
@@ -120,6 +121,8 @@ SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 42949
 -- wrote (updated since) keep theirs, fresh ones get new ones. The integer
 -- copies below take every other row from the originals forward kept.
 CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
+-- The ids of the original's rows deleted since, where rollback looks for them.
+CREATE TABLE keyshift.gone (table_name text NOT NULL, old_id bigint NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
@@ -392,179 +395,282 @@ ANALYZE keyshift.written;
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
 
--- Where a copy whose key has a map of its own takes its rows from. Every
--- row forward wrote that nobody wrote since (its xmin is forward's
--- transaction) is the row forward copied from the original, translated;
--- when those and the rows keyshift.written holds account for every row of
--- the original (none was deleted since), the first come back from the
--- original as they were, with no map to join, and only the written ones go
--- through the maps. Otherwise every row does. forward.sql's trigger
--- keeps the originals from being written. Says which way, for psql.
-CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+-- Where a table whose key has a map of its own gets its integer rows.
+-- forward.sql kept the original (keyshift_before_N) and a trigger that
+-- refuses every write to it; every row forward wrote that nobody wrote
+-- since (its xmin is forward's transaction) is a row of that original,
+-- translated. The other rows of the original were either written since
+-- (keyshift.written holds them) or deleted since (their uuids are in the
+-- map and in no row, which one anti-join finds where a count says there
+-- are any). So:
+-- - The original itself comes back where nothing stands in the way: the
+--   rows deleted since are taken out of it, those written since replace
+--   their old versions in it, and it moves to where its copy would be
+--   built, indexes and all. Nothing is copied,
+--   no index is built. In the way: a definition that differs from the
+--   uuid table's in more than the converted columns' types and defaults
+--   (the table changed after forward, and only a copy of it carries
+--   that); anything on the original but its indexes, constraints and
+--   forward's trigger; row security this role is subject to; more rows
+--   written or deleted since than a tenth of the table (and 10,000, below which
+--   either way takes moments), where one copy with its indexes built once
+--   beats changing that many rows and leaves no dead rows behind.
+-- - Otherwise a copy takes the unchanged rows from the original as they
+--   were, with no map to join, and only the written ones go through the
+--   maps.
+-- Where forward's transaction cannot be told from later ones, every row
+-- goes through the maps. Says which way, for psql.
+CREATE TEMPORARY TABLE keyshift_restored (table_name text PRIMARY KEY) ON COMMIT DROP;
+CREATE FUNCTION pg_temp.keyshift_restored(label text) RETURNS boolean
+LANGUAGE sql STABLE AS $keyshift$ SELECT EXISTS (SELECT FROM pg_temp.keyshift_restored WHERE table_name = label) $keyshift$;
+
+-- A table as pg_dump shows it, apart from its name, foreign keys,
+-- triggers, rules and policies (rollback recreates those either way).
+-- With `recorded`, the converted columns of `tbl` read as forward
+-- recorded them before it changed them: integer type and default. Their
+-- identity and storage are left out: rollback gives a copy the identity
+-- back after the swap, and integers and uuids store alike.
+CREATE FUNCTION pg_temp.keyshift_definition(rel regclass, tbl regclass, recorded boolean) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+    SELECT concat_ws(E'\n',
+        (SELECT format('persistence %s, access method %s, options %s, toast options %s, tablespace %s, owner %s, grants %s, row security %s %s, type %s, replica identity %s, comment %L',
+                       c.relpersistence, c.relam, c.reloptions, (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid),
+                       c.reltablespace, c.relowner, c.relacl, c.relrowsecurity, c.relforcerowsecurity, c.reloftype, c.relreplident,
+                       obj_description(c.oid, 'pg_class'))
+         FROM pg_class c WHERE c.oid = rel),
+        (SELECT string_agg(CASE WHEN k.column_name IS NULL
+                                THEN format('column %I %s collate %s, not null %s, default %s, storage %s, compression %s, statistics %s, options %s, grants %s, generated %s, identity %s, comment %L',
+                                            a.attname, format_type(a.atttypid, a.atttypmod), a.attcollation, a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+                                            a.attstorage, a.attcompression, a.attstattarget, a.attoptions, a.attacl, a.attgenerated, a.attidentity,
+                                            col_description(rel, a.attnum))
+                                ELSE format('converted column %I %s, not null %s, default %s, statistics %s, options %s, grants %s, comment %L',
+                                            a.attname, CASE WHEN recorded THEN to_regtype(k.int_type)::oid ELSE a.atttypid END, a.attnotnull,
+                                            CASE WHEN recorded THEN k.int_default ELSE pg_get_expr(d.adbin, d.adrelid) END,
+                                            a.attstattarget, a.attoptions, a.attacl, col_description(rel, a.attnum)) END,
+                           E'\n' ORDER BY a.attnum)
+         FROM pg_attribute a
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         LEFT JOIN keyshift.rebuilt_column k ON to_regclass(k.table_name) = tbl AND k.column_name = a.attname
+         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
+        (SELECT string_agg(format('constraint %I %s, comment %L', conname, pg_get_constraintdef(oid), obj_description(oid, 'pg_constraint')),
+                           E'\n' ORDER BY conname)
+         FROM pg_constraint WHERE conrelid = rel AND contype <> 'f'),
+        (SELECT string_agg(format('index %I %s, unique %s, primary %s, clustered %s, replica identity %s, tablespace %s, statistics %s, comment %L',
+                                  x.relname, keyshift.index_definition_tail(i.indexrelid), i.indisunique, i.indisprimary, i.indisclustered,
+                                  i.indisreplident, x.reltablespace,
+                                  (SELECT array_agg(s.attstattarget ORDER BY s.attnum) FROM pg_attribute s WHERE s.attrelid = i.indexrelid),
+                                  obj_description(i.indexrelid, 'pg_class')),
+                           E'\n' ORDER BY x.relname)
+         FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = rel))
+$keyshift$;
+
+-- Why the original `kept` cannot come back in place of `tbl`'s copy, or
+-- NULL when it can.
+CREATE FUNCTION pg_temp.keyshift_cannot_restore(tbl regclass, kept regclass) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+    SELECT CASE
+        WHEN EXISTS (SELECT FROM pg_trigger WHERE tgrelid = kept AND NOT tgisinternal AND tgname <> 'keyshift_kept') THEN 'it has a trigger'
+        WHEN EXISTS (SELECT FROM pg_rewrite WHERE ev_class = kept) THEN 'it has a rule'
+        WHEN EXISTS (SELECT FROM pg_policy WHERE polrelid = kept) THEN 'it has a policy'
+        WHEN EXISTS (SELECT FROM pg_constraint WHERE contype = 'f' AND kept IN (conrelid, confrelid)) THEN 'a foreign key names it'
+        WHEN (SELECT relforcerowsecurity FROM pg_class WHERE oid = kept)
+             AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) THEN 'row security applies to this role'
+        WHEN pg_temp.keyshift_definition(kept, tbl, false) IS DISTINCT FROM pg_temp.keyshift_definition(tbl, tbl, true)
+            THEN 'the uuid table differs from it in more than its converted columns'
+    END
+$keyshift$;
+
+-- Fills `tbl`'s integer copy in schema `build`, or brings the original
+-- back there (see above). `map` is its key's map; `written_rows` selects
+-- the rows keyshift.written holds, translated, one column for each of
+-- `columns`; `translated` selects every row, translated.
+CREATE FUNCTION pg_temp.keyshift_rows_back(tbl regclass, kept regclass, map regclass, build name, label text, columns name[], key name,
+                                           written_rows text, translated text) RETURNS text
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    setup_cost text := current_setting('parallel_setup_cost');
+    tuple_cost text := current_setting('parallel_tuple_cost');
     kept_rows bigint;
     unchanged bigint;
     rewritten bigint;
     written bigint;
+    gone bigint := 0;
+    done bigint;
+    why text;
 BEGIN
     SELECT count(*) FILTER (WHERE NOT fresh), count(*) INTO rewritten, written FROM keyshift.written WHERE table_name = label;
     IF forward_xmin IS NULL THEN
-        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
-        RETURN translated;
+        why := 'forward''s transaction cannot be told from later ones';
+    ELSIF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = kept AND tgname = 'keyshift_kept' AND tgenabled <> 'D') THEN
+        why := 'the trigger that kept the original from being written is gone';
+    ELSE
+        EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+        EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+        -- Rows of the original that are neither unchanged nor written
+        -- since were deleted: their uuids are in the map and in no row.
+        -- One anti-join, on parallel workers where the server gives them.
+        gone := kept_rows - unchanged - rewritten;
+        IF gone > 0 THEN
+            PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true);
+            EXECUTE format('CREATE TEMPORARY TABLE keyshift_gone ON COMMIT DROP AS SELECT m.old_id FROM %s m WHERE NOT EXISTS (SELECT FROM ONLY %s t WHERE t.%I = m.new_id)',
+                           map, tbl, key);
+            PERFORM set_config('parallel_setup_cost', setup_cost, true), set_config('parallel_tuple_cost', tuple_cost, true);
+            INSERT INTO keyshift.gone SELECT label, old_id FROM pg_temp.keyshift_gone;
+            GET DIAGNOSTICS done = ROW_COUNT;
+            DROP TABLE pg_temp.keyshift_gone;
+            ANALYZE keyshift.gone;
+            IF done <> gone THEN
+                why := format('%s rows of the original are gone since forward, but the uuids of %s', gone, done);
+            END IF;
+        ELSIF gone < 0 THEN
+            why := format('the rows forward wrote and those written since are %s more than the original holds', -gone);
+        END IF;
     END IF;
-    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
-    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
-    IF kept_rows = unchanged + rewritten THEN
-        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
-        RETURN from_kept;
+    IF why IS NOT NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (%)', label, why;
+        RETURN keyshift.fill_copy(tbl, keyshift.create_copy(tbl, build, false), columns, translated);
     END IF;
-    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
-    RETURN translated;
+    why := CASE WHEN written + gone > greatest(10000, kept_rows / 10)
+                THEN format('%s rows were written or deleted since, more than a tenth of it', written + gone)
+                ELSE pg_temp.keyshift_cannot_restore(tbl, kept) END;
+    IF why IS NULL THEN
+        EXECUTE format('DROP TRIGGER keyshift_kept ON %s', kept);
+        EXECUTE format('DELETE FROM ONLY %s o WHERE o.%I IN (SELECT old_id FROM keyshift.written WHERE table_name = $1 AND NOT fresh
+                                                              UNION ALL SELECT old_id FROM keyshift.gone WHERE table_name = $1)', kept, key)
+            USING label;
+        GET DIAGNOSTICS done = ROW_COUNT;
+        PERFORM pg_temp.keyshift_assert(done = rewritten + gone,
+            format('%s: took %s rows out of the original, expected %s', label, done, rewritten + gone));
+        EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE %s', kept,
+                       (SELECT string_agg(quote_ident(c), ', ' ORDER BY k) FROM unnest(columns) WITH ORDINALITY AS u (c, k)), written_rows);
+        GET DIAGNOSTICS done = ROW_COUNT;
+        PERFORM pg_temp.keyshift_assert(done = written, format('%s: put %s rows into the original, expected %s', label, done, written));
+        -- A key's identity comes back after the swap, as a copy's does.
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY IF EXISTS', kept, key);
+        EXECUTE format('ALTER TABLE %s SET SCHEMA %I', kept, build);
+        INSERT INTO pg_temp.keyshift_restored VALUES (label);
+        RAISE INFO 'keyshift: %: the original comes back: % rows as forward wrote them, % written since put in through the maps, % deleted since taken out',
+            label, unchanged, written, gone;
+        RETURN 'the original forward kept, with the rows written since';
+    END IF;
+    RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps, % deleted since stay out (the original itself cannot come back: %)',
+        label, unchanged, written, gone, why;
+    RETURN keyshift.fill_copy(tbl, keyshift.create_copy(tbl, build, false), columns,
+        format('SELECT %s FROM ONLY %s o WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = %L AND w.old_id = o.%I)%s UNION ALL %s',
+               (SELECT string_agg('o.' || quote_ident(c), ', ' ORDER BY k) FROM unnest(columns) WITH ORDINALITY AS u (c, k)),
+               kept, label, key,
+               CASE WHEN gone > 0 THEN format(' AND NOT EXISTS (SELECT 1 FROM keyshift.gone g WHERE g.table_name = %L AND g.old_id = o.%I)', label, key) ELSE '' END,
+               written_rows));
+END
+$keyshift$;
+
+-- A copy's indexes (and then its statistics), built on its rows; an
+-- original that came back has both.
+CREATE FUNCTION pg_temp.keyshift_index_copy(tbl regclass, copy regclass, label text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    IF NOT pg_temp.keyshift_restored(label) THEN
+        PERFORM keyshift.copy_indexes(tbl, copy);
+        EXECUTE format('ANALYZE %s', copy);
+        PERFORM pg_temp.keyshift_progress('indexed the copy of', label, tbl::text);
+    END IF;
 END
 $keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
 -- public."UserAccounts"
-SELECT keyshift.create_copy('"public"."UserAccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."UserAccounts"', '"keyshift_build_1"."UserAccounts"', ARRAY['userId', 'Email', 'select']::name[],
-pg_temp.keyshift_rows_source('"public"."UserAccounts"', '"keyshift_before_1"."UserAccounts"', 'public."UserAccounts"',
-'SELECT o."userId", o."Email", o."select"
-FROM ONLY "keyshift_before_1"."UserAccounts" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."UserAccounts"'' AND w.old_id = o."userId")
-UNION ALL
-SELECT w.old_id, t."Email", t."select"
+SELECT pg_temp.keyshift_rows_back('"public"."UserAccounts"', '"keyshift_before_1"."UserAccounts"', '"keyshift"."UserAccounts_ids"', 'keyshift_build_1', 'public."UserAccounts"',
+ARRAY['userId', 'Email', 'select']::name[], 'userId',
+'SELECT w.old_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
 JOIN keyshift.written w ON w.table_name = ''public."UserAccounts"'' AND w.new_id = t."userId"',
 'SELECT m1.old_id, t."Email", t."select"
 FROM ONLY "public"."UserAccounts" t
-LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public."UserAccounts"', '"public"."UserAccounts"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'));
-ANALYZE "keyshift_build_1"."UserAccounts";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."UserAccounts"', '"public"."UserAccounts"');
+LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."userId"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public."UserAccounts"') THEN 'took back the original of' ELSE 'copied' END, 'public."UserAccounts"', '"public"."UserAccounts"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'), 'public."UserAccounts"');
 
 -- public.user
-SELECT keyshift.create_copy('"public"."user"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."user"', '"keyshift_build_1"."user"', ARRAY['id', 'UserAccountId', 'select']::name[],
-pg_temp.keyshift_rows_source('"public"."user"', '"keyshift_before_1"."user"', 'public.user',
-'SELECT o."id", o."UserAccountId", o."select"
-FROM ONLY "keyshift_before_1"."user" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.user'' AND w.old_id = o."id")
-UNION ALL
-SELECT w.old_id, m1.old_id, t."select"
+SELECT pg_temp.keyshift_rows_back('"public"."user"', '"keyshift_before_1"."user"', '"keyshift"."user_ids"', 'keyshift_build_1', 'public.user',
+ARRAY['id', 'UserAccountId', 'select']::name[], 'id',
+'SELECT w.old_id, m1.old_id, t."select"
 FROM ONLY "public"."user" t
 JOIN keyshift.written w ON w.table_name = ''public.user'' AND w.new_id = t."id"
 LEFT JOIN "keyshift"."UserAccounts_ids" m1 ON m1.new_id = t."UserAccountId"',
 'SELECT m1.old_id, m2.old_id, t."select"
 FROM ONLY "public"."user" t
 LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.user', '"public"."user"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'));
-ANALYZE "keyshift_build_1"."user";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user', '"public"."user"');
+LEFT JOIN "keyshift"."UserAccounts_ids" m2 ON m2.new_id = t."UserAccountId"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.user') THEN 'took back the original of' ELSE 'copied' END, 'public.user', '"public"."user"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'), 'public.user');
 
 -- public.order
-SELECT keyshift.create_copy('"public"."order"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."order_ids"', '"keyshift"."user_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."order"', '"keyshift_build_1"."order"', ARRAY['order', 'user', 'from', 'Order Total']::name[],
-pg_temp.keyshift_rows_source('"public"."order"', '"keyshift_before_1"."order"', 'public.order',
-'SELECT o."order", o."user", o."from", o."Order Total"
-FROM ONLY "keyshift_before_1"."order" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.order'' AND w.old_id = o."order")
-UNION ALL
-SELECT w.old_id, m1.old_id, t."from", t."Order Total"
+SELECT pg_temp.keyshift_rows_back('"public"."order"', '"keyshift_before_1"."order"', '"keyshift"."order_ids"', 'keyshift_build_1', 'public.order',
+ARRAY['order', 'user', 'from', 'Order Total']::name[], 'order',
+'SELECT w.old_id, m1.old_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
 JOIN keyshift.written w ON w.table_name = ''public.order'' AND w.new_id = t."order"
 LEFT JOIN "keyshift"."user_ids" m1 ON m1.new_id = t."user"',
 'SELECT m1.old_id, m2.old_id, t."from", t."Order Total"
 FROM ONLY "public"."order" t
 LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"
-LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.order', '"public"."order"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'));
-ANALYZE "keyshift_build_1"."order";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.order', '"public"."order"');
+LEFT JOIN "keyshift"."user_ids" m2 ON m2.new_id = t."user"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.order') THEN 'took back the original of' ELSE 'copied' END, 'public.order', '"public"."order"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."order"'), to_regclass('"keyshift_build_1"."order"'), 'public.order');
 
 -- public."café"
-SELECT keyshift.create_copy('"public"."café"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."order_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."café"', '"keyshift_build_1"."café"', ARRAY['clé', 'nom', 'order']::name[],
-pg_temp.keyshift_rows_source('"public"."café"', '"keyshift_before_1"."café"', 'public."café"',
-'SELECT o."clé", o."nom", o."order"
-FROM ONLY "keyshift_before_1"."café" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."café"'' AND w.old_id = o."clé")
-UNION ALL
-SELECT w.old_id, t."nom", m1.old_id
+SELECT pg_temp.keyshift_rows_back('"public"."café"', '"keyshift_before_1"."café"', '"keyshift"."café_ids"', 'keyshift_build_1', 'public."café"',
+ARRAY['clé', 'nom', 'order']::name[], 'clé',
+'SELECT w.old_id, t."nom", m1.old_id
 FROM ONLY "public"."café" t
 JOIN keyshift.written w ON w.table_name = ''public."café"'' AND w.new_id = t."clé"
 LEFT JOIN "keyshift"."order_ids" m1 ON m1.new_id = t."order"',
 'SELECT m1.old_id, t."nom", m2.old_id
 FROM ONLY "public"."café" t
 LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."clé"
-LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public."café"', '"public"."café"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'));
-ANALYZE "keyshift_build_1"."café";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."café"', '"public"."café"');
+LEFT JOIN "keyshift"."order_ids" m2 ON m2.new_id = t."order"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public."café"') THEN 'took back the original of' ELSE 'copied' END, 'public."café"', '"public"."café"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."café"'), to_regclass('"keyshift_build_1"."café"'), 'public."café"');
 
 -- public.useraccounts
-SELECT keyshift.create_copy('"public"."useraccounts"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."useraccounts_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."useraccounts"', '"keyshift_build_1"."useraccounts"', ARRAY['userid', 'email']::name[],
-pg_temp.keyshift_rows_source('"public"."useraccounts"', '"keyshift_before_1"."useraccounts"', 'public.useraccounts',
-'SELECT o."userid", o."email"
-FROM ONLY "keyshift_before_1"."useraccounts" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.useraccounts'' AND w.old_id = o."userid")
-UNION ALL
-SELECT w.old_id, t."email"
+SELECT pg_temp.keyshift_rows_back('"public"."useraccounts"', '"keyshift_before_1"."useraccounts"', '"keyshift"."useraccounts_ids"', 'keyshift_build_1', 'public.useraccounts',
+ARRAY['userid', 'email']::name[], 'userid',
+'SELECT w.old_id, t."email"
 FROM ONLY "public"."useraccounts" t
 JOIN keyshift.written w ON w.table_name = ''public.useraccounts'' AND w.new_id = t."userid"',
 'SELECT m1.old_id, t."email"
 FROM ONLY "public"."useraccounts" t
-LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.useraccounts', '"public"."useraccounts"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'));
-ANALYZE "keyshift_build_1"."useraccounts";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.useraccounts', '"public"."useraccounts"');
+LEFT JOIN "keyshift"."useraccounts_ids" m1 ON m1.new_id = t."userid"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.useraccounts') THEN 'took back the original of' ELSE 'copied' END, 'public.useraccounts', '"public"."useraccounts"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."useraccounts"'), to_regclass('"keyshift_build_1"."useraccounts"'), 'public.useraccounts');
 
 -- public."Ünïcödé"
-SELECT keyshift.create_copy('"public"."Ünïcödé"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."café_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."Ünïcödé"', '"keyshift_build_1"."Ünïcödé"', ARRAY['ïd', 'caféClé', 'ñame']::name[],
-pg_temp.keyshift_rows_source('"public"."Ünïcödé"', '"keyshift_before_1"."Ünïcödé"', 'public."Ünïcödé"',
-'SELECT o."ïd", o."caféClé", o."ñame"
-FROM ONLY "keyshift_before_1"."Ünïcödé" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."Ünïcödé"'' AND w.old_id = o."ïd")
-UNION ALL
-SELECT w.old_id, m1.old_id, t."ñame"
+SELECT pg_temp.keyshift_rows_back('"public"."Ünïcödé"', '"keyshift_before_1"."Ünïcödé"', '"keyshift"."Ünïcödé_ids"', 'keyshift_build_1', 'public."Ünïcödé"',
+ARRAY['ïd', 'caféClé', 'ñame']::name[], 'ïd',
+'SELECT w.old_id, m1.old_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
 JOIN keyshift.written w ON w.table_name = ''public."Ünïcödé"'' AND w.new_id = t."ïd"
 LEFT JOIN "keyshift"."café_ids" m1 ON m1.new_id = t."caféClé"',
 'SELECT m1.old_id, m2.old_id, t."ñame"
 FROM ONLY "public"."Ünïcödé" t
 LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ïd"
-LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public."Ünïcödé"', '"public"."Ünïcödé"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'));
-ANALYZE "keyshift_build_1"."Ünïcödé";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Ünïcödé"', '"public"."Ünïcödé"');
+LEFT JOIN "keyshift"."café_ids" m2 ON m2.new_id = t."caféClé"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public."Ünïcödé"') THEN 'took back the original of' ELSE 'copied' END, 'public."Ünïcödé"', '"public"."Ünïcödé"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."Ünïcödé"'), to_regclass('"keyshift_build_1"."Ünïcödé"'), 'public."Ünïcödé"');
 
 -- public."weird""name"
-SELECT keyshift.create_copy('"public"."weird""name"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."UserAccounts_ids"', '"keyshift"."user_ids"', '"keyshift"."weird""name_ids"', '"keyshift"."Ünïcödé_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."weird""name"', '"keyshift_build_1"."weird""name"', ARRAY['id"x', 'ref.id', 'user id', 'owner''s id', 'label']::name[],
-pg_temp.keyshift_rows_source('"public"."weird""name"', '"keyshift_before_1"."weird""name"', 'public."weird""name"',
-'SELECT o."id""x", o."ref.id", o."user id", o."owner''s id", o."label"
-FROM ONLY "keyshift_before_1"."weird""name" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."weird""name"'' AND w.old_id = o."id""x")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."label"
+SELECT pg_temp.keyshift_rows_back('"public"."weird""name"', '"keyshift_before_1"."weird""name"', '"keyshift"."weird""name_ids"', 'keyshift_build_1', 'public."weird""name"',
+ARRAY['id"x', 'ref.id', 'user id', 'owner''s id', 'label']::name[], 'id"x',
+'SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."label"
 FROM ONLY "public"."weird""name" t
 JOIN keyshift.written w ON w.table_name = ''public."weird""name"'' AND w.new_id = t."id""x"
 LEFT JOIN "keyshift"."Ünïcödé_ids" m1 ON m1.new_id = t."ref.id"
@@ -575,33 +681,24 @@ FROM ONLY "public"."weird""name" t
 LEFT JOIN "keyshift"."weird""name_ids" m1 ON m1.new_id = t."id""x"
 LEFT JOIN "keyshift"."Ünïcödé_ids" m2 ON m2.new_id = t."ref.id"
 LEFT JOIN "keyshift"."user_ids" m3 ON m3.new_id = t."user id"
-LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner''s id"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public."weird""name"', '"public"."weird""name"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."weird""name"'), to_regclass('"keyshift_build_1"."weird""name"'));
-ANALYZE "keyshift_build_1"."weird""name";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."weird""name"', '"public"."weird""name"');
+LEFT JOIN "keyshift"."UserAccounts_ids" m4 ON m4.new_id = t."owner''s id"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public."weird""name"') THEN 'took back the original of' ELSE 'copied' END, 'public."weird""name"', '"public"."weird""name"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."weird""name"'), to_regclass('"keyshift_build_1"."weird""name"'), 'public."weird""name"');
 
 -- public."Bob's Table"
-SELECT keyshift.create_copy('"public"."Bob''s Table"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."Bob''s Table_ids"', '"keyshift"."weird""name_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."Bob''s Table"', '"keyshift_build_1"."Bob''s Table"', ARRAY['id', 'weird"ref', 'Price$', 'note']::name[],
-pg_temp.keyshift_rows_source('"public"."Bob''s Table"', '"keyshift_before_1"."Bob''s Table"', 'public."Bob''s Table"',
-'SELECT o."id", o."weird""ref", o."Price$", o."note"
-FROM ONLY "keyshift_before_1"."Bob''s Table" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public."Bob''''s Table"'' AND w.old_id = o."id")
-UNION ALL
-SELECT w.old_id, m1.old_id, t."Price$", t."note"
+SELECT pg_temp.keyshift_rows_back('"public"."Bob''s Table"', '"keyshift_before_1"."Bob''s Table"', '"keyshift"."Bob''s Table_ids"', 'keyshift_build_1', 'public."Bob''s Table"',
+ARRAY['id', 'weird"ref', 'Price$', 'note']::name[], 'id',
+'SELECT w.old_id, m1.old_id, t."Price$", t."note"
 FROM ONLY "public"."Bob''s Table" t
 JOIN keyshift.written w ON w.table_name = ''public."Bob''''s Table"'' AND w.new_id = t."id"
 LEFT JOIN "keyshift"."weird""name_ids" m1 ON m1.new_id = t."weird""ref"',
 'SELECT m1.old_id, m2.old_id, t."Price$", t."note"
 FROM ONLY "public"."Bob''s Table" t
 LEFT JOIN "keyshift"."Bob''s Table_ids" m1 ON m1.new_id = t."id"
-LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.new_id = t."weird""ref"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public."Bob''s Table"', '"public"."Bob''s Table"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'));
-ANALYZE "keyshift_build_1"."Bob's Table";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public."Bob''s Table"', '"public"."Bob''s Table"');
+LEFT JOIN "keyshift"."weird""name_ids" m2 ON m2.new_id = t."weird""ref"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public."Bob''s Table"') THEN 'took back the original of' ELSE 'copied' END, 'public."Bob''s Table"', '"public"."Bob''s Table"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."Bob''s Table"'), to_regclass('"keyshift_build_1"."Bob''s Table"'), 'public."Bob''s Table"');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."UserAccounts"'), to_regclass('"keyshift_build_1"."UserAccounts"'), true);
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."user"'), to_regclass('"keyshift_build_1"."user"'), true);

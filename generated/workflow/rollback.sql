@@ -5,10 +5,11 @@
 -- Puts every converted key back to its integer type, in one transaction.
 -- Rows that existed before forward get their old ids back from the maps;
 -- rows written since get fresh ids after the highest id ever handed out,
--- and every reference to them follows. Rebuilt tables are rebuilt again,
--- from their current rows, and swapped in; the others are altered back in
--- place. Afterwards pg_dump --schema-only matches the database before
--- forward byte for byte.
+-- and every reference to them follows. A rebuilt table gets back the
+-- original forward kept, with the rows written or deleted since put right
+-- in it, or else is rebuilt again from its current rows; either is swapped
+-- in. The others are altered back in place. Afterwards pg_dump
+-- --schema-only matches the database before forward byte for byte.
 -- Locks: a rebuilt table holds SHARE (reads go on, writes wait) until the
 -- swap, then ACCESS EXCLUSIVE until COMMIT; a table altered in place holds
 -- ACCESS EXCLUSIVE from its ALTER on.
@@ -120,6 +121,8 @@ SELECT set_config('keyshift.forward_xmin', coalesce((SELECT (forward_xid % 42949
 -- wrote (updated since) keep theirs, fresh ones get new ones. The integer
 -- copies below take every other row from the originals forward kept.
 CREATE TABLE keyshift.written (table_name text NOT NULL, old_id bigint NOT NULL, new_id uuid NOT NULL, fresh boolean NOT NULL);
+-- The ids of the original's rows deleted since, where rollback looks for them.
+CREATE TABLE keyshift.gone (table_name text NOT NULL, old_id bigint NOT NULL);
 CREATE TABLE keyshift.fresh_ids (table_name text PRIMARY KEY, sequence_name text, max_id bigint);
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
@@ -689,51 +692,196 @@ ANALYZE keyshift.written;
 -- The integer copies: rows written once with their old ids, then the
 -- indexes and constraints, and statistics, then the foreign keys.
 
--- Where a copy whose key has a map of its own takes its rows from. Every
--- row forward wrote that nobody wrote since (its xmin is forward's
--- transaction) is the row forward copied from the original, translated;
--- when those and the rows keyshift.written holds account for every row of
--- the original (none was deleted since), the first come back from the
--- original as they were, with no map to join, and only the written ones go
--- through the maps. Otherwise every row does. forward.sql's trigger
--- keeps the originals from being written. Says which way, for psql.
-CREATE FUNCTION pg_temp.keyshift_rows_source(tbl regclass, kept regclass, label text, from_kept text, translated text) RETURNS text
+-- Where a table whose key has a map of its own gets its integer rows.
+-- forward.sql kept the original (keyshift_before_N) and a trigger that
+-- refuses every write to it; every row forward wrote that nobody wrote
+-- since (its xmin is forward's transaction) is a row of that original,
+-- translated. The other rows of the original were either written since
+-- (keyshift.written holds them) or deleted since (their uuids are in the
+-- map and in no row, which one anti-join finds where a count says there
+-- are any). So:
+-- - The original itself comes back where nothing stands in the way: the
+--   rows deleted since are taken out of it, those written since replace
+--   their old versions in it, and it moves to where its copy would be
+--   built, indexes and all. Nothing is copied,
+--   no index is built. In the way: a definition that differs from the
+--   uuid table's in more than the converted columns' types and defaults
+--   (the table changed after forward, and only a copy of it carries
+--   that); anything on the original but its indexes, constraints and
+--   forward's trigger; row security this role is subject to; more rows
+--   written or deleted since than a tenth of the table (and 10,000, below which
+--   either way takes moments), where one copy with its indexes built once
+--   beats changing that many rows and leaves no dead rows behind.
+-- - Otherwise a copy takes the unchanged rows from the original as they
+--   were, with no map to join, and only the written ones go through the
+--   maps.
+-- Where forward's transaction cannot be told from later ones, every row
+-- goes through the maps. Says which way, for psql.
+CREATE TEMPORARY TABLE keyshift_restored (table_name text PRIMARY KEY) ON COMMIT DROP;
+CREATE FUNCTION pg_temp.keyshift_restored(label text) RETURNS boolean
+LANGUAGE sql STABLE AS $keyshift$ SELECT EXISTS (SELECT FROM pg_temp.keyshift_restored WHERE table_name = label) $keyshift$;
+
+-- A table as pg_dump shows it, apart from its name, foreign keys,
+-- triggers, rules and policies (rollback recreates those either way).
+-- With `recorded`, the converted columns of `tbl` read as forward
+-- recorded them before it changed them: integer type and default. Their
+-- identity and storage are left out: rollback gives a copy the identity
+-- back after the swap, and integers and uuids store alike.
+CREATE FUNCTION pg_temp.keyshift_definition(rel regclass, tbl regclass, recorded boolean) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+    SELECT concat_ws(E'\n',
+        (SELECT format('persistence %s, access method %s, options %s, toast options %s, tablespace %s, owner %s, grants %s, row security %s %s, type %s, replica identity %s, comment %L',
+                       c.relpersistence, c.relam, c.reloptions, (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid),
+                       c.reltablespace, c.relowner, c.relacl, c.relrowsecurity, c.relforcerowsecurity, c.reloftype, c.relreplident,
+                       obj_description(c.oid, 'pg_class'))
+         FROM pg_class c WHERE c.oid = rel),
+        (SELECT string_agg(CASE WHEN k.column_name IS NULL
+                                THEN format('column %I %s collate %s, not null %s, default %s, storage %s, compression %s, statistics %s, options %s, grants %s, generated %s, identity %s, comment %L',
+                                            a.attname, format_type(a.atttypid, a.atttypmod), a.attcollation, a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+                                            a.attstorage, a.attcompression, a.attstattarget, a.attoptions, a.attacl, a.attgenerated, a.attidentity,
+                                            col_description(rel, a.attnum))
+                                ELSE format('converted column %I %s, not null %s, default %s, statistics %s, options %s, grants %s, comment %L',
+                                            a.attname, CASE WHEN recorded THEN to_regtype(k.int_type)::oid ELSE a.atttypid END, a.attnotnull,
+                                            CASE WHEN recorded THEN k.int_default ELSE pg_get_expr(d.adbin, d.adrelid) END,
+                                            a.attstattarget, a.attoptions, a.attacl, col_description(rel, a.attnum)) END,
+                           E'\n' ORDER BY a.attnum)
+         FROM pg_attribute a
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         LEFT JOIN keyshift.rebuilt_column k ON to_regclass(k.table_name) = tbl AND k.column_name = a.attname
+         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
+        (SELECT string_agg(format('constraint %I %s, comment %L', conname, pg_get_constraintdef(oid), obj_description(oid, 'pg_constraint')),
+                           E'\n' ORDER BY conname)
+         FROM pg_constraint WHERE conrelid = rel AND contype <> 'f'),
+        (SELECT string_agg(format('index %I %s, unique %s, primary %s, clustered %s, replica identity %s, tablespace %s, statistics %s, comment %L',
+                                  x.relname, keyshift.index_definition_tail(i.indexrelid), i.indisunique, i.indisprimary, i.indisclustered,
+                                  i.indisreplident, x.reltablespace,
+                                  (SELECT array_agg(s.attstattarget ORDER BY s.attnum) FROM pg_attribute s WHERE s.attrelid = i.indexrelid),
+                                  obj_description(i.indexrelid, 'pg_class')),
+                           E'\n' ORDER BY x.relname)
+         FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = rel))
+$keyshift$;
+
+-- Why the original `kept` cannot come back in place of `tbl`'s copy, or
+-- NULL when it can.
+CREATE FUNCTION pg_temp.keyshift_cannot_restore(tbl regclass, kept regclass) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $keyshift$
+    SELECT CASE
+        WHEN EXISTS (SELECT FROM pg_trigger WHERE tgrelid = kept AND NOT tgisinternal AND tgname <> 'keyshift_kept') THEN 'it has a trigger'
+        WHEN EXISTS (SELECT FROM pg_rewrite WHERE ev_class = kept) THEN 'it has a rule'
+        WHEN EXISTS (SELECT FROM pg_policy WHERE polrelid = kept) THEN 'it has a policy'
+        WHEN EXISTS (SELECT FROM pg_constraint WHERE contype = 'f' AND kept IN (conrelid, confrelid)) THEN 'a foreign key names it'
+        WHEN (SELECT relforcerowsecurity FROM pg_class WHERE oid = kept)
+             AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) THEN 'row security applies to this role'
+        WHEN pg_temp.keyshift_definition(kept, tbl, false) IS DISTINCT FROM pg_temp.keyshift_definition(tbl, tbl, true)
+            THEN 'the uuid table differs from it in more than its converted columns'
+    END
+$keyshift$;
+
+-- Fills `tbl`'s integer copy in schema `build`, or brings the original
+-- back there (see above). `map` is its key's map; `written_rows` selects
+-- the rows keyshift.written holds, translated, one column for each of
+-- `columns`; `translated` selects every row, translated.
+CREATE FUNCTION pg_temp.keyshift_rows_back(tbl regclass, kept regclass, map regclass, build name, label text, columns name[], key name,
+                                           written_rows text, translated text) RETURNS text
 LANGUAGE plpgsql AS $keyshift$
 DECLARE
     forward_xmin xid := nullif(current_setting('keyshift.forward_xmin'), '')::xid;
+    setup_cost text := current_setting('parallel_setup_cost');
+    tuple_cost text := current_setting('parallel_tuple_cost');
     kept_rows bigint;
     unchanged bigint;
     rewritten bigint;
     written bigint;
+    gone bigint := 0;
+    done bigint;
+    why text;
 BEGIN
     SELECT count(*) FILTER (WHERE NOT fresh), count(*) INTO rewritten, written FROM keyshift.written WHERE table_name = label;
     IF forward_xmin IS NULL THEN
-        RAISE INFO 'keyshift: %: every row goes through the maps (forward''s transaction cannot be told from later ones)', label;
-        RETURN translated;
+        why := 'forward''s transaction cannot be told from later ones';
+    ELSIF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = kept AND tgname = 'keyshift_kept' AND tgenabled <> 'D') THEN
+        why := 'the trigger that kept the original from being written is gone';
+    ELSE
+        EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
+        EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
+        -- Rows of the original that are neither unchanged nor written
+        -- since were deleted: their uuids are in the map and in no row.
+        -- One anti-join, on parallel workers where the server gives them.
+        gone := kept_rows - unchanged - rewritten;
+        IF gone > 0 THEN
+            PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true);
+            EXECUTE format('CREATE TEMPORARY TABLE keyshift_gone ON COMMIT DROP AS SELECT m.old_id FROM %s m WHERE NOT EXISTS (SELECT FROM ONLY %s t WHERE t.%I = m.new_id)',
+                           map, tbl, key);
+            PERFORM set_config('parallel_setup_cost', setup_cost, true), set_config('parallel_tuple_cost', tuple_cost, true);
+            INSERT INTO keyshift.gone SELECT label, old_id FROM pg_temp.keyshift_gone;
+            GET DIAGNOSTICS done = ROW_COUNT;
+            DROP TABLE pg_temp.keyshift_gone;
+            ANALYZE keyshift.gone;
+            IF done <> gone THEN
+                why := format('%s rows of the original are gone since forward, but the uuids of %s', gone, done);
+            END IF;
+        ELSIF gone < 0 THEN
+            why := format('the rows forward wrote and those written since are %s more than the original holds', -gone);
+        END IF;
     END IF;
-    EXECUTE format('SELECT count(*) FROM ONLY %s', kept) INTO kept_rows;
-    EXECUTE format('SELECT count(*) FROM ONLY %s t WHERE t.xmin = $1', tbl) INTO unchanged USING forward_xmin;
-    IF kept_rows = unchanged + rewritten THEN
-        RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps', label, unchanged, written;
-        RETURN from_kept;
+    IF why IS NOT NULL THEN
+        RAISE INFO 'keyshift: %: every row goes through the maps (%)', label, why;
+        RETURN keyshift.fill_copy(tbl, keyshift.create_copy(tbl, build, false), columns, translated);
     END IF;
-    RAISE INFO 'keyshift: %: every row goes through the maps (% rows of the original were deleted since forward)', label, kept_rows - unchanged - rewritten;
-    RETURN translated;
+    why := CASE WHEN written + gone > greatest(10000, kept_rows / 10)
+                THEN format('%s rows were written or deleted since, more than a tenth of it', written + gone)
+                ELSE pg_temp.keyshift_cannot_restore(tbl, kept) END;
+    IF why IS NULL THEN
+        EXECUTE format('DROP TRIGGER keyshift_kept ON %s', kept);
+        EXECUTE format('DELETE FROM ONLY %s o WHERE o.%I IN (SELECT old_id FROM keyshift.written WHERE table_name = $1 AND NOT fresh
+                                                              UNION ALL SELECT old_id FROM keyshift.gone WHERE table_name = $1)', kept, key)
+            USING label;
+        GET DIAGNOSTICS done = ROW_COUNT;
+        PERFORM pg_temp.keyshift_assert(done = rewritten + gone,
+            format('%s: took %s rows out of the original, expected %s', label, done, rewritten + gone));
+        EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE %s', kept,
+                       (SELECT string_agg(quote_ident(c), ', ' ORDER BY k) FROM unnest(columns) WITH ORDINALITY AS u (c, k)), written_rows);
+        GET DIAGNOSTICS done = ROW_COUNT;
+        PERFORM pg_temp.keyshift_assert(done = written, format('%s: put %s rows into the original, expected %s', label, done, written));
+        -- A key's identity comes back after the swap, as a copy's does.
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY IF EXISTS', kept, key);
+        EXECUTE format('ALTER TABLE %s SET SCHEMA %I', kept, build);
+        INSERT INTO pg_temp.keyshift_restored VALUES (label);
+        RAISE INFO 'keyshift: %: the original comes back: % rows as forward wrote them, % written since put in through the maps, % deleted since taken out',
+            label, unchanged, written, gone;
+        RETURN 'the original forward kept, with the rows written since';
+    END IF;
+    RAISE INFO 'keyshift: %: % rows as forward wrote them come back from the original, % written since go through the maps, % deleted since stay out (the original itself cannot come back: %)',
+        label, unchanged, written, gone, why;
+    RETURN keyshift.fill_copy(tbl, keyshift.create_copy(tbl, build, false), columns,
+        format('SELECT %s FROM ONLY %s o WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = %L AND w.old_id = o.%I)%s UNION ALL %s',
+               (SELECT string_agg('o.' || quote_ident(c), ', ' ORDER BY k) FROM unnest(columns) WITH ORDINALITY AS u (c, k)),
+               kept, label, key,
+               CASE WHEN gone > 0 THEN format(' AND NOT EXISTS (SELECT 1 FROM keyshift.gone g WHERE g.table_name = %L AND g.old_id = o.%I)', label, key) ELSE '' END,
+               written_rows));
+END
+$keyshift$;
+
+-- A copy's indexes (and then its statistics), built on its rows; an
+-- original that came back has both.
+CREATE FUNCTION pg_temp.keyshift_index_copy(tbl regclass, copy regclass, label text) RETURNS void
+LANGUAGE plpgsql AS $keyshift$
+BEGIN
+    IF NOT pg_temp.keyshift_restored(label) THEN
+        PERFORM keyshift.copy_indexes(tbl, copy);
+        EXECUTE format('ANALYZE %s', copy);
+        PERFORM pg_temp.keyshift_progress('indexed the copy of', label, tbl::text);
+    END IF;
 END
 $keyshift$;
 CREATE SCHEMA "keyshift_build_1";
 CREATE SCHEMA "keyshift_replaced_1";
 
 -- public.lobs
-SELECT keyshift.create_copy('"public"."lobs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."lobs"', '"keyshift_build_1"."lobs"', ARRAY['lob_id', 'lob_name', 'parent_lob_id', 'description', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
-pg_temp.keyshift_rows_source('"public"."lobs"', '"keyshift_before_1"."lobs"', 'public.lobs',
-'SELECT o."lob_id", o."lob_name", o."parent_lob_id", o."description", o."created_by", o."updated_by", o."created_at", o."updated_at"
-FROM ONLY "keyshift_before_1"."lobs" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.lobs'' AND w.old_id = o."lob_id")
-UNION ALL
-SELECT w.old_id, t."lob_name", m1.old_id, t."description", m2.old_id, m3.old_id, t."created_at", t."updated_at"
+SELECT pg_temp.keyshift_rows_back('"public"."lobs"', '"keyshift_before_1"."lobs"', '"keyshift"."lobs_ids"', 'keyshift_build_1', 'public.lobs',
+ARRAY['lob_id', 'lob_name', 'parent_lob_id', 'description', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[], 'lob_id',
+'SELECT w.old_id, t."lob_name", m1.old_id, t."description", m2.old_id, m3.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."lobs" t
 JOIN keyshift.written w ON w.table_name = ''public.lobs'' AND w.new_id = t."lob_id"
 LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."parent_lob_id"
@@ -744,64 +892,43 @@ FROM ONLY "public"."lobs" t
 LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."lob_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."parent_lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.lobs', '"public"."lobs"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'));
-ANALYZE "keyshift_build_1"."lobs";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.lobs', '"public"."lobs"');
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.lobs') THEN 'took back the original of' ELSE 'copied' END, 'public.lobs', '"public"."lobs"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'), 'public.lobs');
 
 -- public.users
-SELECT keyshift.create_copy('"public"."users"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."users"', '"keyshift_build_1"."users"', ARRAY['user_id', 'email', 'first_name', 'last_name', 'phone', 'lob_id', 'is_active', 'created_at', 'updated_at']::name[],
-pg_temp.keyshift_rows_source('"public"."users"', '"keyshift_before_1"."users"', 'public.users',
-'SELECT o."user_id", o."email", o."first_name", o."last_name", o."phone", o."lob_id", o."is_active", o."created_at", o."updated_at"
-FROM ONLY "keyshift_before_1"."users" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.users'' AND w.old_id = o."user_id")
-UNION ALL
-SELECT w.old_id, t."email", t."first_name", t."last_name", t."phone", m1.old_id, t."is_active", t."created_at", t."updated_at"
+SELECT pg_temp.keyshift_rows_back('"public"."users"', '"keyshift_before_1"."users"', '"keyshift"."users_ids"', 'keyshift_build_1', 'public.users',
+ARRAY['user_id', 'email', 'first_name', 'last_name', 'phone', 'lob_id', 'is_active', 'created_at', 'updated_at']::name[], 'user_id',
+'SELECT w.old_id, t."email", t."first_name", t."last_name", t."phone", m1.old_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
 JOIN keyshift.written w ON w.table_name = ''public.users'' AND w.new_id = t."user_id"
 LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."lob_id"',
 'SELECT m1.old_id, t."email", t."first_name", t."last_name", t."phone", m2.old_id, t."is_active", t."created_at", t."updated_at"
 FROM ONLY "public"."users" t
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
-LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.users', '"public"."users"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'));
-ANALYZE "keyshift_build_1"."users";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.users', '"public"."users"');
+LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.users') THEN 'took back the original of' ELSE 'copied' END, 'public.users', '"public"."users"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), 'public.users');
 
 -- public.permissions
-SELECT keyshift.create_copy('"public"."permissions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."permissions_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."permissions"', '"keyshift_build_1"."permissions"', ARRAY['permission_id', 'resource', 'action', 'description']::name[],
-pg_temp.keyshift_rows_source('"public"."permissions"', '"keyshift_before_1"."permissions"', 'public.permissions',
-'SELECT o."permission_id", o."resource", o."action", o."description"
-FROM ONLY "keyshift_before_1"."permissions" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.permissions'' AND w.old_id = o."permission_id")
-UNION ALL
-SELECT w.old_id, t."resource", t."action", t."description"
+SELECT pg_temp.keyshift_rows_back('"public"."permissions"', '"keyshift_before_1"."permissions"', '"keyshift"."permissions_ids"', 'keyshift_build_1', 'public.permissions',
+ARRAY['permission_id', 'resource', 'action', 'description']::name[], 'permission_id',
+'SELECT w.old_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
 JOIN keyshift.written w ON w.table_name = ''public.permissions'' AND w.new_id = t."permission_id"',
 'SELECT m1.old_id, t."resource", t."action", t."description"
 FROM ONLY "public"."permissions" t
-LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.permissions', '"public"."permissions"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'));
-ANALYZE "keyshift_build_1"."permissions";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.permissions', '"public"."permissions"');
+LEFT JOIN "keyshift"."permissions_ids" m1 ON m1.new_id = t."permission_id"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.permissions') THEN 'took back the original of' ELSE 'copied' END, 'public.permissions', '"public"."permissions"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."permissions"'), to_regclass('"keyshift_build_1"."permissions"'), 'public.permissions');
 
 -- public.reports
-SELECT keyshift.create_copy('"public"."reports"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."lobs_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."reports"', '"keyshift_build_1"."reports"', ARRAY['report_id', 'report_name', 'lob_id', 'report_owner_id', 'regulation', 'frequency', 'is_active', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
-pg_temp.keyshift_rows_source('"public"."reports"', '"keyshift_before_1"."reports"', 'public.reports',
-'SELECT o."report_id", o."report_name", o."lob_id", o."report_owner_id", o."regulation", o."frequency", o."is_active", o."created_by", o."updated_by", o."created_at", o."updated_at"
-FROM ONLY "keyshift_before_1"."reports" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.reports'' AND w.old_id = o."report_id")
-UNION ALL
-SELECT w.old_id, t."report_name", m1.old_id, m2.old_id, t."regulation", t."frequency", t."is_active", m3.old_id, m4.old_id, t."created_at", t."updated_at"
+SELECT pg_temp.keyshift_rows_back('"public"."reports"', '"keyshift_before_1"."reports"', '"keyshift"."reports_ids"', 'keyshift_build_1', 'public.reports',
+ARRAY['report_id', 'report_name', 'lob_id', 'report_owner_id', 'regulation', 'frequency', 'is_active', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[], 'report_id',
+'SELECT w.old_id, t."report_name", m1.old_id, m2.old_id, t."regulation", t."frequency", t."is_active", m3.old_id, m4.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."reports" t
 JOIN keyshift.written w ON w.table_name = ''public.reports'' AND w.new_id = t."report_id"
 LEFT JOIN "keyshift"."lobs_ids" m1 ON m1.new_id = t."lob_id"
@@ -814,22 +941,15 @@ LEFT JOIN "keyshift"."reports_ids" m1 ON m1.new_id = t."report_id"
 LEFT JOIN "keyshift"."lobs_ids" m2 ON m2.new_id = t."lob_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."report_owner_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.reports', '"public"."reports"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'));
-ANALYZE "keyshift_build_1"."reports";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.reports', '"public"."reports"');
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."updated_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.reports') THEN 'took back the original of' ELSE 'copied' END, 'public.reports', '"public"."reports"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."reports"'), to_regclass('"keyshift_build_1"."reports"'), 'public.reports');
 
 -- public.report_attributes
-SELECT keyshift.create_copy('"public"."report_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."report_attributes"', '"keyshift_build_1"."report_attributes"', ARRAY['attribute_id', 'report_id', 'attribute_name', 'data_type', 'description', 'is_primary_key', 'is_cde', 'version_number', 'master_attribute_id', 'created_by', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."report_attributes"', '"keyshift_before_1"."report_attributes"', 'public.report_attributes',
-'SELECT o."attribute_id", o."report_id", o."attribute_name", o."data_type", o."description", o."is_primary_key", o."is_cde", o."version_number", o."master_attribute_id", o."created_by", o."created_at"
-FROM ONLY "keyshift_before_1"."report_attributes" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.report_attributes'' AND w.old_id = o."attribute_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m2.old_id, m3.old_id, t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."report_attributes"', '"keyshift_before_1"."report_attributes"', '"keyshift"."report_attributes_ids"', 'keyshift_build_1', 'public.report_attributes',
+ARRAY['attribute_id', 'report_id', 'attribute_name', 'data_type', 'description', 'is_primary_key', 'is_cde', 'version_number', 'master_attribute_id', 'created_by', 'created_at']::name[], 'attribute_id',
+'SELECT w.old_id, m1.old_id, t."attribute_name", t."data_type", t."description", t."is_primary_key", t."is_cde", t."version_number", m2.old_id, m3.old_id, t."created_at"
 FROM ONLY "public"."report_attributes" t
 JOIN keyshift.written w ON w.table_name = ''public.report_attributes'' AND w.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."reports_ids" m1 ON m1.new_id = t."report_id"
@@ -840,31 +960,22 @@ FROM ONLY "public"."report_attributes" t
 LEFT JOIN "keyshift"."report_attributes_ids" m1 ON m1.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."reports_ids" m2 ON m2.new_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m3 ON m3.new_id = t."master_attribute_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.report_attributes', '"public"."report_attributes"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'));
-ANALYZE "keyshift_build_1"."report_attributes";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.report_attributes', '"public"."report_attributes"');
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."created_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.report_attributes') THEN 'took back the original of' ELSE 'copied' END, 'public.report_attributes', '"public"."report_attributes"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."report_attributes"'), to_regclass('"keyshift_build_1"."report_attributes"'), 'public.report_attributes');
 
 -- public.roles
-SELECT keyshift.create_copy('"public"."roles"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."roles_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."roles"', '"keyshift_build_1"."roles"', ARRAY['role_id', 'role_name', 'description', 'is_system', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."roles"', '"keyshift_before_1"."roles"', 'public.roles',
-'SELECT o."role_id", o."role_name", o."description", o."is_system", o."created_at"
-FROM ONLY "keyshift_before_1"."roles" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.roles'' AND w.old_id = o."role_id")
-UNION ALL
-SELECT w.old_id, t."role_name", t."description", t."is_system", t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."roles"', '"keyshift_before_1"."roles"', '"keyshift"."roles_ids"', 'keyshift_build_1', 'public.roles',
+ARRAY['role_id', 'role_name', 'description', 'is_system', 'created_at']::name[], 'role_id',
+'SELECT w.old_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
 JOIN keyshift.written w ON w.table_name = ''public.roles'' AND w.new_id = t."role_id"',
 'SELECT m1.old_id, t."role_name", t."description", t."is_system", t."created_at"
 FROM ONLY "public"."roles" t
-LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.roles', '"public"."roles"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'));
-ANALYZE "keyshift_build_1"."roles";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.roles', '"public"."roles"');
+LEFT JOIN "keyshift"."roles_ids" m1 ON m1.new_id = t."role_id"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.roles') THEN 'took back the original of' ELSE 'copied' END, 'public.roles', '"public"."roles"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."roles"'), to_regclass('"keyshift_build_1"."roles"'), 'public.roles');
 
 -- public.role_permissions
 SELECT keyshift.create_copy('"public"."role_permissions"', 'keyshift_build_1', false) IS NOT NULL AS created;
@@ -881,15 +992,10 @@ ANALYZE "keyshift_build_1"."role_permissions";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.role_permissions', '"public"."role_permissions"');
 
 -- public.test_cycles
-SELECT keyshift.create_copy('"public"."test_cycles"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."test_cycles"', '"keyshift_build_1"."test_cycles"', ARRAY['cycle_id', 'cycle_name', 'description', 'start_date', 'end_date', 'status', 'test_manager_id', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[],
-pg_temp.keyshift_rows_source('"public"."test_cycles"', '"keyshift_before_1"."test_cycles"', 'public.test_cycles',
-'SELECT o."cycle_id", o."cycle_name", o."description", o."start_date", o."end_date", o."status", o."test_manager_id", o."created_by", o."updated_by", o."created_at", o."updated_at"
-FROM ONLY "keyshift_before_1"."test_cycles" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.test_cycles'' AND w.old_id = o."cycle_id")
-UNION ALL
-SELECT w.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m1.old_id, m2.old_id, m3.old_id, t."created_at", t."updated_at"
+SELECT pg_temp.keyshift_rows_back('"public"."test_cycles"', '"keyshift_before_1"."test_cycles"', '"keyshift"."test_cycles_ids"', 'keyshift_build_1', 'public.test_cycles',
+ARRAY['cycle_id', 'cycle_name', 'description', 'start_date', 'end_date', 'status', 'test_manager_id', 'created_by', 'updated_by', 'created_at', 'updated_at']::name[], 'cycle_id',
+'SELECT w.old_id, t."cycle_name", t."description", t."start_date", t."end_date", t."status", m1.old_id, m2.old_id, m3.old_id, t."created_at", t."updated_at"
 FROM ONLY "public"."test_cycles" t
 JOIN keyshift.written w ON w.table_name = ''public.test_cycles'' AND w.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."test_manager_id"
@@ -900,11 +1006,9 @@ FROM ONLY "public"."test_cycles" t
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."test_manager_id"
 LEFT JOIN "keyshift"."users_ids" m3 ON m3.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.test_cycles', '"public"."test_cycles"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'));
-ANALYZE "keyshift_build_1"."test_cycles";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_cycles', '"public"."test_cycles"');
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."updated_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.test_cycles') THEN 'took back the original of' ELSE 'copied' END, 'public.test_cycles', '"public"."test_cycles"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."test_cycles"'), to_regclass('"keyshift_build_1"."test_cycles"'), 'public.test_cycles');
 
 -- public.cycle_reports
 SELECT keyshift.create_copy('"public"."cycle_reports"', 'keyshift_build_1', false) IS NOT NULL AS created;
@@ -923,15 +1027,10 @@ ANALYZE "keyshift_build_1"."cycle_reports";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_reports', '"public"."cycle_reports"');
 
 -- public.audit_logs
-SELECT keyshift.create_copy('"public"."audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."audit_logs"', '"keyshift_build_1"."audit_logs"', ARRAY['audit_id', 'user_id', 'action', 'table_name', 'record_id', 'cycle_id', 'report_id', 'old_values', 'new_values', 'ip_address', 'timestamp']::name[],
-pg_temp.keyshift_rows_source('"public"."audit_logs"', '"keyshift_before_1"."audit_logs"', 'public.audit_logs',
-'SELECT o."audit_id", o."user_id", o."action", o."table_name", o."record_id", o."cycle_id", o."report_id", o."old_values", o."new_values", o."ip_address", o."timestamp"
-FROM ONLY "keyshift_before_1"."audit_logs" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.audit_logs'' AND w.old_id = o."audit_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, t."action", t."table_name", t."record_id", m2.old_id, m3.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
+SELECT pg_temp.keyshift_rows_back('"public"."audit_logs"', '"keyshift_before_1"."audit_logs"', '"keyshift"."audit_logs_ids"', 'keyshift_build_1', 'public.audit_logs',
+ARRAY['audit_id', 'user_id', 'action', 'table_name', 'record_id', 'cycle_id', 'report_id', 'old_values', 'new_values', 'ip_address', 'timestamp']::name[], 'audit_id',
+'SELECT w.old_id, m1.old_id, t."action", t."table_name", t."record_id", m2.old_id, m3.old_id, t."old_values", t."new_values", t."ip_address", t."timestamp"
 FROM ONLY "public"."audit_logs" t
 JOIN keyshift.written w ON w.table_name = ''public.audit_logs'' AND w.new_id = t."audit_id"
 LEFT JOIN "keyshift"."users_ids" m1 ON m1.new_id = t."user_id"
@@ -942,22 +1041,15 @@ FROM ONLY "public"."audit_logs" t
 LEFT JOIN "keyshift"."audit_logs_ids" m1 ON m1.new_id = t."audit_id"
 LEFT JOIN "keyshift"."users_ids" m2 ON m2.new_id = t."user_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.new_id = t."cycle_id"
-LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.audit_logs', '"public"."audit_logs"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'));
-ANALYZE "keyshift_build_1"."audit_logs";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.audit_logs', '"public"."audit_logs"');
+LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.audit_logs') THEN 'took back the original of' ELSE 'copied' END, 'public.audit_logs', '"public"."audit_logs"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."audit_logs"'), to_regclass('"keyshift_build_1"."audit_logs"'), 'public.audit_logs');
 
 -- public.data_profiling_rules
-SELECT keyshift.create_copy('"public"."data_profiling_rules"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."data_profiling_rules_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."data_profiling_rules"', '"keyshift_build_1"."data_profiling_rules"', ARRAY['rule_id', 'cycle_id', 'report_id', 'attribute_id', 'rule_name', 'rule_type', 'rule_logic', 'severity', 'is_executable', 'created_by', 'updated_by', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."data_profiling_rules"', '"keyshift_before_1"."data_profiling_rules"', 'public.data_profiling_rules',
-'SELECT o."rule_id", o."cycle_id", o."report_id", o."attribute_id", o."rule_name", o."rule_type", o."rule_logic", o."severity", o."is_executable", o."created_by", o."updated_by", o."created_at"
-FROM ONLY "keyshift_before_1"."data_profiling_rules" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.data_profiling_rules'' AND w.old_id = o."rule_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m4.old_id, m5.old_id, t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."data_profiling_rules"', '"keyshift_before_1"."data_profiling_rules"', '"keyshift"."data_profiling_rules_ids"', 'keyshift_build_1', 'public.data_profiling_rules',
+ARRAY['rule_id', 'cycle_id', 'report_id', 'attribute_id', 'rule_name', 'rule_type', 'rule_logic', 'severity', 'is_executable', 'created_by', 'updated_by', 'created_at']::name[], 'rule_id',
+'SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."rule_name", t."rule_type", t."rule_logic", t."severity", t."is_executable", m4.old_id, m5.old_id, t."created_at"
 FROM ONLY "public"."data_profiling_rules" t
 JOIN keyshift.written w ON w.table_name = ''public.data_profiling_rules'' AND w.new_id = t."rule_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
@@ -972,22 +1064,15 @@ LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."updated_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'));
-ANALYZE "keyshift_build_1"."data_profiling_rules";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.data_profiling_rules', '"public"."data_profiling_rules"');
+LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."updated_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.data_profiling_rules') THEN 'took back the original of' ELSE 'copied' END, 'public.data_profiling_rules', '"public"."data_profiling_rules"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."data_profiling_rules"'), to_regclass('"keyshift_build_1"."data_profiling_rules"'), 'public.data_profiling_rules');
 
 -- public.llm_audit_logs
-SELECT keyshift.create_copy('"public"."llm_audit_logs"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."llm_audit_logs_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."llm_audit_logs"', '"keyshift_build_1"."llm_audit_logs"', ARRAY['log_id', 'cycle_id', 'report_id', 'llm_provider', 'model_name', 'prompt_template', 'request_payload', 'response_payload', 'token_usage', 'execution_time_ms', 'executed_by', 'executed_at']::name[],
-pg_temp.keyshift_rows_source('"public"."llm_audit_logs"', '"keyshift_before_1"."llm_audit_logs"', 'public.llm_audit_logs',
-'SELECT o."log_id", o."cycle_id", o."report_id", o."llm_provider", o."model_name", o."prompt_template", o."request_payload", o."response_payload", o."token_usage", o."execution_time_ms", o."executed_by", o."executed_at"
-FROM ONLY "keyshift_before_1"."llm_audit_logs" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.llm_audit_logs'' AND w.old_id = o."log_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m3.old_id, t."executed_at"
+SELECT pg_temp.keyshift_rows_back('"public"."llm_audit_logs"', '"keyshift_before_1"."llm_audit_logs"', '"keyshift"."llm_audit_logs_ids"', 'keyshift_build_1', 'public.llm_audit_logs',
+ARRAY['log_id', 'cycle_id', 'report_id', 'llm_provider', 'model_name', 'prompt_template', 'request_payload', 'response_payload', 'token_usage', 'execution_time_ms', 'executed_by', 'executed_at']::name[], 'log_id',
+'SELECT w.old_id, m1.old_id, m2.old_id, t."llm_provider", t."model_name", t."prompt_template", t."request_payload", t."response_payload", t."token_usage", t."execution_time_ms", m3.old_id, t."executed_at"
 FROM ONLY "public"."llm_audit_logs" t
 JOIN keyshift.written w ON w.table_name = ''public.llm_audit_logs'' AND w.new_id = t."log_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
@@ -998,22 +1083,15 @@ FROM ONLY "public"."llm_audit_logs" t
 LEFT JOIN "keyshift"."llm_audit_logs_ids" m1 ON m1.new_id = t."log_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
-LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."executed_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'));
-ANALYZE "keyshift_build_1"."llm_audit_logs";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.llm_audit_logs', '"public"."llm_audit_logs"');
+LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."executed_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.llm_audit_logs') THEN 'took back the original of' ELSE 'copied' END, 'public.llm_audit_logs', '"public"."llm_audit_logs"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."llm_audit_logs"'), to_regclass('"keyshift_build_1"."llm_audit_logs"'), 'public.llm_audit_logs');
 
 -- public.sample_selections
-SELECT keyshift.create_copy('"public"."sample_selections"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."sample_selections"', '"keyshift_build_1"."sample_selections"', ARRAY['sample_id', 'cycle_id', 'report_id', 'sample_identifier', 'sample_data', 'selection_method', 'selected_by', 'approved_by', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."sample_selections"', '"keyshift_before_1"."sample_selections"', 'public.sample_selections',
-'SELECT o."sample_id", o."cycle_id", o."report_id", o."sample_identifier", o."sample_data", o."selection_method", o."selected_by", o."approved_by", o."created_at"
-FROM ONLY "keyshift_before_1"."sample_selections" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.sample_selections'' AND w.old_id = o."sample_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, t."sample_identifier", t."sample_data", t."selection_method", m3.old_id, m4.old_id, t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."sample_selections"', '"keyshift_before_1"."sample_selections"', '"keyshift"."sample_selections_ids"', 'keyshift_build_1', 'public.sample_selections',
+ARRAY['sample_id', 'cycle_id', 'report_id', 'sample_identifier', 'sample_data', 'selection_method', 'selected_by', 'approved_by', 'created_at']::name[], 'sample_id',
+'SELECT w.old_id, m1.old_id, m2.old_id, t."sample_identifier", t."sample_data", t."selection_method", m3.old_id, m4.old_id, t."created_at"
 FROM ONLY "public"."sample_selections" t
 JOIN keyshift.written w ON w.table_name = ''public.sample_selections'' AND w.new_id = t."sample_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
@@ -1026,22 +1104,15 @@ LEFT JOIN "keyshift"."sample_selections_ids" m1 ON m1.new_id = t."sample_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."selected_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.sample_selections', '"public"."sample_selections"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'));
-ANALYZE "keyshift_build_1"."sample_selections";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.sample_selections', '"public"."sample_selections"');
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."approved_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.sample_selections') THEN 'took back the original of' ELSE 'copied' END, 'public.sample_selections', '"public"."sample_selections"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."sample_selections"'), to_regclass('"keyshift_build_1"."sample_selections"'), 'public.sample_selections');
 
 -- public.rfi_requests
-SELECT keyshift.create_copy('"public"."rfi_requests"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."rfi_requests_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."rfi_requests"', '"keyshift_build_1"."rfi_requests"', ARRAY['rfi_id', 'cycle_id', 'report_id', 'sample_id', 'attribute_id', 'data_owner_id', 'requested_by', 'question', 'response', 'due_date', 'status', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."rfi_requests"', '"keyshift_before_1"."rfi_requests"', 'public.rfi_requests',
-'SELECT o."rfi_id", o."cycle_id", o."report_id", o."sample_id", o."attribute_id", o."data_owner_id", o."requested_by", o."question", o."response", o."due_date", o."status", o."created_at"
-FROM ONLY "keyshift_before_1"."rfi_requests" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.rfi_requests'' AND w.old_id = o."rfi_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."question", t."response", t."due_date", t."status", t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."rfi_requests"', '"keyshift_before_1"."rfi_requests"', '"keyshift"."rfi_requests_ids"', 'keyshift_build_1', 'public.rfi_requests',
+ARRAY['rfi_id', 'cycle_id', 'report_id', 'sample_id', 'attribute_id', 'data_owner_id', 'requested_by', 'question', 'response', 'due_date', 'status', 'created_at']::name[], 'rfi_id',
+'SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, m6.old_id, t."question", t."response", t."due_date", t."status", t."created_at"
 FROM ONLY "public"."rfi_requests" t
 JOIN keyshift.written w ON w.table_name = ''public.rfi_requests'' AND w.new_id = t."rfi_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
@@ -1058,11 +1129,9 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m4 ON m4.new_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."data_owner_id"
-LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."requested_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.rfi_requests', '"public"."rfi_requests"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'));
-ANALYZE "keyshift_build_1"."rfi_requests";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.rfi_requests', '"public"."rfi_requests"');
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."requested_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.rfi_requests') THEN 'took back the original of' ELSE 'copied' END, 'public.rfi_requests', '"public"."rfi_requests"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."rfi_requests"'), to_regclass('"keyshift_build_1"."rfi_requests"'), 'public.rfi_requests');
 
 -- public.user_roles
 SELECT keyshift.create_copy('"public"."user_roles"', 'keyshift_build_1', false) IS NOT NULL AS created;
@@ -1079,15 +1148,10 @@ ANALYZE "keyshift_build_1"."user_roles";
 SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.user_roles', '"public"."user_roles"');
 
 -- public.workflow_phases
-SELECT keyshift.create_copy('"public"."workflow_phases"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."workflow_phases"', '"keyshift_build_1"."workflow_phases"', ARRAY['phase_id', 'cycle_id', 'report_id', 'phase_name', 'status', 'planned_start_date', 'planned_end_date', 'actual_start_date', 'actual_end_date', 'started_by', 'completed_by', 'notes', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."workflow_phases"', '"keyshift_before_1"."workflow_phases"', 'public.workflow_phases',
-'SELECT o."phase_id", o."cycle_id", o."report_id", o."phase_name", o."status", o."planned_start_date", o."planned_end_date", o."actual_start_date", o."actual_end_date", o."started_by", o."completed_by", o."notes", o."created_at"
-FROM ONLY "keyshift_before_1"."workflow_phases" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.workflow_phases'' AND w.old_id = o."phase_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m3.old_id, m4.old_id, t."notes", t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."workflow_phases"', '"keyshift_before_1"."workflow_phases"', '"keyshift"."workflow_phases_ids"', 'keyshift_build_1', 'public.workflow_phases',
+ARRAY['phase_id', 'cycle_id', 'report_id', 'phase_name', 'status', 'planned_start_date', 'planned_end_date', 'actual_start_date', 'actual_end_date', 'started_by', 'completed_by', 'notes', 'created_at']::name[], 'phase_id',
+'SELECT w.old_id, m1.old_id, m2.old_id, t."phase_name", t."status", t."planned_start_date", t."planned_end_date", t."actual_start_date", t."actual_end_date", m3.old_id, m4.old_id, t."notes", t."created_at"
 FROM ONLY "public"."workflow_phases" t
 JOIN keyshift.written w ON w.table_name = ''public.workflow_phases'' AND w.new_id = t."phase_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
@@ -1100,22 +1164,15 @@ LEFT JOIN "keyshift"."workflow_phases_ids" m1 ON m1.new_id = t."phase_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m2 ON m2.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."users_ids" m4 ON m4.new_id = t."started_by"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."completed_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.workflow_phases', '"public"."workflow_phases"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'));
-ANALYZE "keyshift_build_1"."workflow_phases";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.workflow_phases', '"public"."workflow_phases"');
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."completed_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.workflow_phases') THEN 'took back the original of' ELSE 'copied' END, 'public.workflow_phases', '"public"."workflow_phases"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."workflow_phases"'), to_regclass('"keyshift_build_1"."workflow_phases"'), 'public.workflow_phases');
 
 -- public.cycle_report_planning_attributes
-SELECT keyshift.create_copy('"public"."cycle_report_planning_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."cycle_report_planning_attributes"', '"keyshift_build_1"."cycle_report_planning_attributes"', ARRAY['id', 'cycle_id', 'report_id', 'attribute_id', 'phase_id', 'information_security_classification', 'is_scoped', 'approved_by', 'approved_at', 'created_by', 'updated_by', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."cycle_report_planning_attributes"', '"keyshift_before_1"."cycle_report_planning_attributes"', 'public.cycle_report_planning_attributes',
-'SELECT o."id", o."cycle_id", o."report_id", o."attribute_id", o."phase_id", o."information_security_classification", o."is_scoped", o."approved_by", o."approved_at", o."created_by", o."updated_by", o."created_at"
-FROM ONLY "keyshift_before_1"."cycle_report_planning_attributes" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.cycle_report_planning_attributes'' AND w.old_id = o."id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."information_security_classification", t."is_scoped", m5.old_id, t."approved_at", m6.old_id, m7.old_id, t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."cycle_report_planning_attributes"', '"keyshift_before_1"."cycle_report_planning_attributes"', '"keyshift"."cycle_report_planning_attributes_ids"', 'keyshift_build_1', 'public.cycle_report_planning_attributes',
+ARRAY['id', 'cycle_id', 'report_id', 'attribute_id', 'phase_id', 'information_security_classification', 'is_scoped', 'approved_by', 'approved_at', 'created_by', 'updated_by', 'created_at']::name[], 'id',
+'SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."information_security_classification", t."is_scoped", m5.old_id, t."approved_at", m6.old_id, m7.old_id, t."created_at"
 FROM ONLY "public"."cycle_report_planning_attributes" t
 JOIN keyshift.written w ON w.table_name = ''public.cycle_report_planning_attributes'' AND w.new_id = t."id"
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
@@ -1134,22 +1191,15 @@ LEFT JOIN "keyshift"."report_attributes_ids" m4 ON m4.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m5 ON m5.new_id = t."phase_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."approved_by"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'));
-ANALYZE "keyshift_build_1"."cycle_report_planning_attributes";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
+LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.cycle_report_planning_attributes') THEN 'took back the original of' ELSE 'copied' END, 'public.cycle_report_planning_attributes', '"public"."cycle_report_planning_attributes"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."cycle_report_planning_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_planning_attributes"'), 'public.cycle_report_planning_attributes');
 
 -- public.cycle_report_scoping_attributes
-SELECT keyshift.create_copy('"public"."cycle_report_scoping_attributes"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."cycle_report_planning_attributes_ids"', '"keyshift"."cycle_report_scoping_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."cycle_report_scoping_attributes"', '"keyshift_build_1"."cycle_report_scoping_attributes"', ARRAY['id', 'planning_attribute_id', 'cycle_id', 'report_id', 'version', 'is_in_scope', 'tester_rationale', 'decision', 'decided_by', 'decided_at', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."cycle_report_scoping_attributes"', '"keyshift_before_1"."cycle_report_scoping_attributes"', 'public.cycle_report_scoping_attributes',
-'SELECT o."id", o."planning_attribute_id", o."cycle_id", o."report_id", o."version", o."is_in_scope", o."tester_rationale", o."decision", o."decided_by", o."decided_at", o."created_at"
-FROM ONLY "keyshift_before_1"."cycle_report_scoping_attributes" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.cycle_report_scoping_attributes'' AND w.old_id = o."id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m4.old_id, t."decided_at", t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."cycle_report_scoping_attributes"', '"keyshift_before_1"."cycle_report_scoping_attributes"', '"keyshift"."cycle_report_scoping_attributes_ids"', 'keyshift_build_1', 'public.cycle_report_scoping_attributes',
+ARRAY['id', 'planning_attribute_id', 'cycle_id', 'report_id', 'version', 'is_in_scope', 'tester_rationale', 'decision', 'decided_by', 'decided_at', 'created_at']::name[], 'id',
+'SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, t."version", t."is_in_scope", t."tester_rationale", t."decision", m4.old_id, t."decided_at", t."created_at"
 FROM ONLY "public"."cycle_report_scoping_attributes" t
 JOIN keyshift.written w ON w.table_name = ''public.cycle_report_scoping_attributes'' AND w.new_id = t."id"
 LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m1 ON m1.new_id = t."planning_attribute_id"
@@ -1162,22 +1212,15 @@ LEFT JOIN "keyshift"."cycle_report_scoping_attributes_ids" m1 ON m1.new_id = t."
 LEFT JOIN "keyshift"."cycle_report_planning_attributes_ids" m2 ON m2.new_id = t."planning_attribute_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m3 ON m3.new_id = t."cycle_id"
 LEFT JOIN "keyshift"."reports_ids" m4 ON m4.new_id = t."report_id"
-LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."decided_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'));
-ANALYZE "keyshift_build_1"."cycle_report_scoping_attributes";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
+LEFT JOIN "keyshift"."users_ids" m5 ON m5.new_id = t."decided_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.cycle_report_scoping_attributes') THEN 'took back the original of' ELSE 'copied' END, 'public.cycle_report_scoping_attributes', '"public"."cycle_report_scoping_attributes"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."cycle_report_scoping_attributes"'), to_regclass('"keyshift_build_1"."cycle_report_scoping_attributes"'), 'public.cycle_report_scoping_attributes');
 
 -- public.test_executions
-SELECT keyshift.create_copy('"public"."test_executions"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."sample_selections_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"', '"keyshift"."workflow_phases_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."test_executions"', '"keyshift_build_1"."test_executions"', ARRAY['execution_id', 'cycle_id', 'report_id', 'phase_id', 'sample_id', 'attribute_id', 'result', 'expected_value', 'actual_value', 'executed_by', 'executed_at', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."test_executions"', '"keyshift_before_1"."test_executions"', 'public.test_executions',
-'SELECT o."execution_id", o."cycle_id", o."report_id", o."phase_id", o."sample_id", o."attribute_id", o."result", o."expected_value", o."actual_value", o."executed_by", o."executed_at", o."created_at"
-FROM ONLY "keyshift_before_1"."test_executions" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.test_executions'' AND w.old_id = o."execution_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."result", t."expected_value", t."actual_value", m6.old_id, t."executed_at", t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."test_executions"', '"keyshift_before_1"."test_executions"', '"keyshift"."test_executions_ids"', 'keyshift_build_1', 'public.test_executions',
+ARRAY['execution_id', 'cycle_id', 'report_id', 'phase_id', 'sample_id', 'attribute_id', 'result', 'expected_value', 'actual_value', 'executed_by', 'executed_at', 'created_at']::name[], 'execution_id',
+'SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, m5.old_id, t."result", t."expected_value", t."actual_value", m6.old_id, t."executed_at", t."created_at"
 FROM ONLY "public"."test_executions" t
 JOIN keyshift.written w ON w.table_name = ''public.test_executions'' AND w.new_id = t."execution_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
@@ -1194,22 +1237,15 @@ LEFT JOIN "keyshift"."reports_ids" m3 ON m3.new_id = t."report_id"
 LEFT JOIN "keyshift"."workflow_phases_ids" m4 ON m4.new_id = t."phase_id"
 LEFT JOIN "keyshift"."sample_selections_ids" m5 ON m5.new_id = t."sample_id"
 LEFT JOIN "keyshift"."report_attributes_ids" m6 ON m6.new_id = t."attribute_id"
-LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."executed_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.test_executions', '"public"."test_executions"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'));
-ANALYZE "keyshift_build_1"."test_executions";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.test_executions', '"public"."test_executions"');
+LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."executed_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.test_executions') THEN 'took back the original of' ELSE 'copied' END, 'public.test_executions', '"public"."test_executions"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."test_executions"'), to_regclass('"keyshift_build_1"."test_executions"'), 'public.test_executions');
 
 -- public.observations
-SELECT keyshift.create_copy('"public"."observations"', 'keyshift_build_1', false) IS NOT NULL AS created;
 SELECT pg_temp.keyshift_fit_maps(ARRAY['"keyshift"."observations_ids"', '"keyshift"."report_attributes_ids"', '"keyshift"."reports_ids"', '"keyshift"."test_cycles_ids"', '"keyshift"."test_executions_ids"', '"keyshift"."users_ids"']::regclass[]) IS NOT NULL AS work_mem_set;
-SELECT keyshift.fill_copy('"public"."observations"', '"keyshift_build_1"."observations"', ARRAY['observation_id', 'cycle_id', 'report_id', 'test_execution_id', 'attribute_id', 'title', 'description', 'severity', 'status', 'assigned_to', 'created_by', 'updated_by', 'created_at']::name[],
-pg_temp.keyshift_rows_source('"public"."observations"', '"keyshift_before_1"."observations"', 'public.observations',
-'SELECT o."observation_id", o."cycle_id", o."report_id", o."test_execution_id", o."attribute_id", o."title", o."description", o."severity", o."status", o."assigned_to", o."created_by", o."updated_by", o."created_at"
-FROM ONLY "keyshift_before_1"."observations" o
-WHERE NOT EXISTS (SELECT 1 FROM keyshift.written w WHERE w.table_name = ''public.observations'' AND w.old_id = o."observation_id")
-UNION ALL
-SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."description", t."severity", t."status", m5.old_id, m6.old_id, m7.old_id, t."created_at"
+SELECT pg_temp.keyshift_rows_back('"public"."observations"', '"keyshift_before_1"."observations"', '"keyshift"."observations_ids"', 'keyshift_build_1', 'public.observations',
+ARRAY['observation_id', 'cycle_id', 'report_id', 'test_execution_id', 'attribute_id', 'title', 'description', 'severity', 'status', 'assigned_to', 'created_by', 'updated_by', 'created_at']::name[], 'observation_id',
+'SELECT w.old_id, m1.old_id, m2.old_id, m3.old_id, m4.old_id, t."title", t."description", t."severity", t."status", m5.old_id, m6.old_id, m7.old_id, t."created_at"
 FROM ONLY "public"."observations" t
 JOIN keyshift.written w ON w.table_name = ''public.observations'' AND w.new_id = t."observation_id"
 LEFT JOIN "keyshift"."test_cycles_ids" m1 ON m1.new_id = t."cycle_id"
@@ -1228,11 +1264,9 @@ LEFT JOIN "keyshift"."test_executions_ids" m4 ON m4.new_id = t."test_execution_i
 LEFT JOIN "keyshift"."report_attributes_ids" m5 ON m5.new_id = t."attribute_id"
 LEFT JOIN "keyshift"."users_ids" m6 ON m6.new_id = t."assigned_to"
 LEFT JOIN "keyshift"."users_ids" m7 ON m7.new_id = t."created_by"
-LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"')) AS written_by;
-SELECT pg_temp.keyshift_progress('copied', 'public.observations', '"public"."observations"');
-SELECT keyshift.copy_indexes(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'));
-ANALYZE "keyshift_build_1"."observations";
-SELECT pg_temp.keyshift_progress('indexed the copy of', 'public.observations', '"public"."observations"');
+LEFT JOIN "keyshift"."users_ids" m8 ON m8.new_id = t."updated_by"') AS written_by;
+SELECT pg_temp.keyshift_progress(CASE WHEN pg_temp.keyshift_restored('public.observations') THEN 'took back the original of' ELSE 'copied' END, 'public.observations', '"public"."observations"');
+SELECT pg_temp.keyshift_index_copy(to_regclass('"public"."observations"'), to_regclass('"keyshift_build_1"."observations"'), 'public.observations');
 
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."lobs"'), to_regclass('"keyshift_build_1"."lobs"'), true);
 SELECT keyshift.copy_foreign_keys(to_regclass('"public"."users"'), to_regclass('"keyshift_build_1"."users"'), true);
