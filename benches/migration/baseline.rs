@@ -22,6 +22,14 @@ ALTER TABLE users_s0 ADD PRIMARY KEY (id);
 CREATE UNIQUE INDEX ON users_s0 (email);
 ALTER TABLE journals_s0 ADD PRIMARY KEY (id);
 CREATE INDEX ON journals_s0 (user_id);
+";
+
+/// Closes a copy's transaction: each table's indexes as one line (kind
+/// and definition, names left out), then the size of the copies, then
+/// the rollback that leaves the data as it was.
+fn close(suffix: &str) -> String {
+    format!(
+        "
 SELECT 'indexes', c.relname, string_agg(s.shape, '; ' ORDER BY s.shape)
 FROM pg_class c
 JOIN pg_index i ON i.indrelid = c.oid
@@ -29,11 +37,13 @@ CROSS JOIN LATERAL (SELECT concat_ws(' ',
     CASE WHEN i.indisprimary THEN 'PRIMARY KEY' WHEN i.indisunique THEN 'UNIQUE' END,
     substring(pg_get_indexdef(i.indexrelid) FROM ' USING (.*)$')) AS shape) s
 WHERE c.relnamespace = 'public'::regnamespace
-  AND c.relname IN ('users', 'journals', 'users_s0', 'journals_s0')
+  AND c.relname IN ('users', 'journals', 'users{suffix}', 'journals{suffix}')
 GROUP BY c.relname;
-SELECT 'bytes', '', pg_total_relation_size('users_s0') + pg_total_relation_size('journals_s0');
+SELECT 'bytes', '', pg_total_relation_size('users{suffix}') + pg_total_relation_size('journals{suffix}');
 ROLLBACK;
-";
+"
+    )
+}
 
 /// What one S0 run built.
 pub struct Copy {
@@ -46,28 +56,36 @@ pub struct Copy {
 
 /// Runs S0 once through psql, as the bundle's files are run.
 pub fn run(db: &Database) -> Copy {
+    copy_through(db, BASELINE, "_s0")
+}
+
+/// Runs `build` (a transaction left open, which makes `users{suffix}` and
+/// `journals{suffix}`) and then [`close`], and reads back what it built.
+/// The copies' index shapes are compared as text, so a uuid key's index
+/// differs from an integer key's only in nothing the shape shows.
+pub fn copy_through(db: &Database, build: &str, suffix: &str) -> Copy {
     let mut indexes = BTreeMap::new();
     let mut bytes = None;
-    for line in db.query_rows(BASELINE) {
+    for line in db.query_rows(&format!("{build}{}", close(suffix))) {
         match line.splitn(3, '|').collect::<Vec<_>>()[..] {
             ["indexes", table, shape] => {
                 indexes.insert(table.to_owned(), shape.to_owned());
             }
             ["bytes", _, n] => bytes = n.parse().ok(),
-            _ => panic!("unexpected S0 output: {line}"),
+            _ => panic!("unexpected output of the copy to *{suffix}: {line}"),
         }
     }
     let index_mismatches = crate::probe::TABLES
         .iter()
         .filter_map(|table| {
             let table_has = indexes.get(*table);
-            let copy_has = indexes.get(&format!("{table}_s0"));
+            let copy_has = indexes.get(&format!("{table}{suffix}"));
             (table_has != copy_has)
                 .then(|| format!("{table} has {table_has:?}, its copy {copy_has:?}"))
         })
         .collect();
     Copy {
-        bytes: bytes.expect("S0 reports the size of its copies"),
+        bytes: bytes.unwrap_or_else(|| panic!("the copy to *{suffix} reports its size")),
         index_mismatches,
     }
 }

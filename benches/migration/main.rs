@@ -7,6 +7,11 @@
 //! - **S0**, the physical limit: a `CREATE TABLE … AS` copy of both
 //!   converted tables plus rebuilding the indexes they have
 //!   (`baseline.rs`);
+//! - the **floor** of the engine's design, build and swap cut down to the
+//!   work no variant of it can skip (a map of `users` only, both copies,
+//!   their indexes, the foreign key), once with `journals`' own uuids
+//!   drawn inline and once keeping its integers (`reference.rs`): how far
+//!   below forward.sql this machine lets any such engine go;
 //! - the **uuid draw**: one `gen_random_uuid()` per row of both tables in
 //!   one process, nothing written, the CPU any engine that gives every row
 //!   a random uuid spends at least (`baseline::uuid_draw`);
@@ -55,9 +60,10 @@
 //!
 //! The order of the steps at each size:
 //!
-//! 1. S0, forward.sql and rollback.sql in rounds, one round per run, each
-//!    watched by the reader, the writer and the lock sampler (S0 too, so
-//!    every step runs under the same background load). After each, the
+//! 1. S0, the two floors, forward.sql and rollback.sql in rounds, one round
+//!    per run, each watched by the reader, the writer and the lock sampler
+//!    (S0 and the floors too, so every step runs under the same background
+//!    load). After each, the
 //!    writer's rows are counted: rows written during forward must survive
 //!    rollback. A file that fails while the writer runs is reported and run
 //!    again without it. verify_forward.sql does not run in these rounds:
@@ -81,6 +87,7 @@ mod online;
 mod online_report;
 mod online_writer;
 mod probe;
+mod reference;
 mod report;
 mod stall_watch;
 
@@ -88,6 +95,7 @@ use keyshift::catalog::QualifiedName;
 use keyshift::plan::{Mode, Options, UuidVersion};
 use observe::{Observers, Watch};
 use probe::Monitor;
+use reference::Draw;
 use report::{Sample, SizeResult, Step, V7Figures};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -279,7 +287,13 @@ fn bench_size(
         writes: WriterLedger::default(),
         problems: Vec::new(),
     };
-    let (s0, forward, rollback, copy_bytes) = bench.rounds();
+    let Rounds {
+        s0,
+        floors,
+        forward,
+        rollback,
+        copy_bytes,
+    } = bench.rounds();
     let uuid_draw = baseline::uuid_draw(&db);
     eprintln!("uuid draw: {uuid_draw:.2?}");
     let online = online_bundle.map(|online_bundle| {
@@ -311,6 +325,7 @@ fn bench_size(
         journals,
         runs,
         s0,
+        floors,
         forward,
         verify,
         rollback,
@@ -341,6 +356,16 @@ struct SizeBench<'a, 's> {
     problems: Vec<String>,
 }
 
+/// What the rounds measured.
+struct Rounds {
+    s0: Step,
+    floors: [(Draw, Step); 2],
+    forward: Step,
+    rollback: Step,
+    /// The size of S0's copies in the first round, on the data as loaded.
+    copy_bytes: u64,
+}
+
 /// The state forward leaves, measured on the unobserved extra run.
 struct AfterForward {
     elapsed: Duration,
@@ -352,22 +377,49 @@ struct AfterForward {
 }
 
 impl SizeBench<'_, '_> {
-    /// S0, forward.sql and rollback.sql, in that order once per run, each
-    /// under every observer. S0 runs in every round, not only first, so
-    /// that its fastest run comes from the same stretch of time (and load
-    /// on a shared machine) as the files'. Also returns the size of S0's
-    /// copies in the first round, on the data as loaded.
-    fn rounds(&mut self) -> (Step, Step, Step, u64) {
+    /// S0, the floors, forward.sql and rollback.sql, in that order once per
+    /// run, each under every observer. S0 and the floors run in every
+    /// round, not only first, so that their fastest runs come from the same
+    /// stretch of time (and load on a shared machine) as the files'.
+    fn rounds(&mut self) -> Rounds {
         let (mut s0, mut forward, mut rollback) = Default::default();
+        let mut floors = [Draw::Random, Draw::Nothing].map(|draw| (draw, Step::default()));
         let mut copy_bytes = None;
         for _ in 0..self.runs {
             let (sample, bytes) = self.s0_once();
             s0 = push(s0, sample);
             copy_bytes.get_or_insert(bytes);
+            for (draw, step) in &mut floors {
+                let sample = self.floor_once(*draw);
+                step.samples.push(sample);
+            }
             forward = push(forward, self.watched_file("forward.sql"));
             rollback = push(rollback, self.watched_file("rollback.sql"));
         }
-        (s0, forward, rollback, copy_bytes.expect("at least one run"))
+        Rounds {
+            s0,
+            floors,
+            forward,
+            rollback,
+            copy_bytes: copy_bytes.expect("at least one run"),
+        }
+    }
+
+    /// One run of a floor, which must rebuild the indexes S0 rebuilds.
+    fn floor_once(&mut self, draw: Draw) -> Sample {
+        let db = self.db;
+        let (sample, copy) = self.measure(Watch::ReadsAndWrites, draw.name(), || {
+            Ok(reference::run(db, draw))
+        });
+        let copy = copy.expect("floor");
+        assert!(
+            copy.index_mismatches.is_empty(),
+            "{} must rebuild every index of the tables, no fewer: {:?}",
+            draw.name(),
+            copy.index_mismatches
+        );
+        self.check_writer_rows(&sample, draw.name());
+        sample
     }
 
     /// One S0 run, and the size of its copies.

@@ -79,6 +79,9 @@ pub struct SizeResult {
     pub journals: u64,
     pub runs: usize,
     pub s0: Step,
+    /// Build and swap cut down to what no variant of it can skip
+    /// (`reference.rs`), with and without a uuid drawn for `journals`.
+    pub floors: [(crate::reference::Draw, Step); 2],
     pub forward: Step,
     pub verify: Step,
     pub rollback: Step,
@@ -117,9 +120,12 @@ impl SizeResult {
         step.wal() as f64 / self.s0.wal() as f64
     }
 
-    fn steps(&self) -> [(&'static str, &Step); 4] {
+    fn steps(&self) -> [(&'static str, &Step); 6] {
+        let [(random, random_step), (nothing, nothing_step)] = &self.floors;
         [
             ("S0 (copy + reindex)", &self.s0),
+            (random.name(), random_step),
+            (nothing.name(), nothing_step),
             ("forward.sql", &self.forward),
             ("verify_forward.sql", &self.verify),
             ("rollback.sql", &self.rollback),
@@ -210,6 +216,12 @@ fn notes(r: &SizeResult) -> Vec<String> {
             LOCK_PAUSE.as_millis(),
             gap.unwrap_or_default().as_millis()
         ),
+        "floors: build and swap cut down to what no variant of it skips, in one transaction \
+         that rolls back: SHARE on both tables, a map of users drawn with gen_random_uuid(), \
+         both copies with user_id joined to it, their indexes, the foreign key validated; no \
+         map of journals, nothing kept for rollback, no swap. v4 draws journals' uuids inline, \
+         in the copy's query; no draw keeps its integers"
+            .to_owned(),
         format!(
             "uuid draw: one gen_random_uuid() per row of users and journals, in one process, \
              nothing written: {:.2} s = {:.2}× S0 (once; the least CPU any engine that gives \
@@ -320,7 +332,7 @@ fn summary_of(r: &SizeResult) -> String {
     let problems = !r.problems.is_empty() || !observer_problems(r).is_empty();
     format!(
         "{}/{}: forward {:.2}× S0, rollback {:.2}×, verify_forward {:.2}×; \
-         uuid draw alone {:.2}×; reads waited {:.1} s / {:.1} s (forward / rollback), writes {} / {}; \
+         floors: build with v4 {:.2}×, without drawing {:.2}×; uuid draw alone {:.2}×; reads waited {:.1} s / {:.1} s (forward / rollback), writes {} / {}; \
          WAL {:.2}× / {:.2}×; size {:.2}×; users key after inserts v4 {:.1} MiB ({:.0}%), \
          v7 {:.1} MiB ({:.0}%), v7 forward {:.2}×; load up to {}{}",
         short(r.users),
@@ -328,6 +340,8 @@ fn summary_of(r: &SizeResult) -> String {
         r.ratio(&r.forward),
         r.ratio(&r.rollback),
         r.ratio(&r.verify),
+        r.ratio(&r.floors[0].1),
+        r.ratio(&r.floors[1].1),
         r.uuid_draw.as_secs_f64() / r.s0.time().as_secs_f64(),
         r.forward.reads_waited().as_secs_f64(),
         r.rollback.reads_waited().as_secs_f64(),
