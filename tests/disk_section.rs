@@ -74,15 +74,27 @@ fn totals_are_lower_bounds_while_a_table_is_unanalyzed() {
     );
 }
 
-/// 200 MB of rebuilt tables: 7 s at 30 MB/s, verify_forward 4 s at 50
-/// MB/s, and reads wait only for the swap; the same altered in place: 25 s
-/// at 8 MB/s, with reads waiting for all of it.
+/// 200 MB of rebuilt tables: forward 13 s at 15 MB/s, verify_forward 6 s
+/// at 35 MB/s, rollback 2 s at 100 MB/s where it brings the originals back
+/// and 13 s where it copies them, and reads wait only for the swap. Online
+/// mode's rollback always copies. The same altered in place: 25 s at
+/// 8 MB/s, with reads waiting for all of it.
 #[test]
 fn the_time_estimate_follows_the_engine() {
     let rows = [Some(1000), Some(5000)];
     let md = plan_md_sized(rows, 100_000_000, &Options::default());
     assert!(
-        md.contains("Estimated time: forward 7 s**, verify_forward 4 s, rollback 7 s."),
+        md.contains(
+            "Estimated time: forward 13 s**, verify_forward 6 s, rollback 2 s where it brings \
+             back the originals forward kept, 13 s where it copies them (it copies a table \
+             when more than 10,000 rows, and more than a tenth of it, were written or deleted \
+             since forward, when the table changed since, or when something was put on its \
+             original)."
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("15.0 MB for forward and rollback of rebuilt tables, 100.0 MB for a rollback that brings their originals back, 8.0 MB for tables altered in place and 35.0 MB for verify_forward, 1.3× or more below the slowest rates measured on 2 cores (21, 142, 11 and 51 MB/s; see README)"),
         "{md}"
     );
     assert!(
@@ -91,13 +103,24 @@ fn the_time_estimate_follows_the_engine() {
     );
     assert!(!md.contains("altered in place wait"), "{md}");
 
+    let online = Options {
+        mode: Some(keyshift::plan::Mode::Online),
+        ..Options::default()
+    };
+    let md = plan_md_sized(rows, 100_000_000, &online);
+    assert!(
+        md.contains("Estimated time: forward 13 s**, verify_forward 6 s, rollback 13 s."),
+        "{md}"
+    );
+    assert!(!md.contains("brings their originals back"), "{md}");
+
     let in_place = Options {
         in_place: true,
         ..Options::default()
     };
     let md = plan_md_sized(rows, 100_000_000, &in_place);
     assert!(
-        md.contains("Estimated time: forward 25 s**, verify_forward 4 s, rollback 25 s."),
+        md.contains("Estimated time: forward 25 s**, verify_forward 6 s, rollback 25 s."),
         "{md}"
     );
     assert!(

@@ -250,6 +250,14 @@ impl RootKey {
     pub fn draws_map(&self) -> bool {
         self.map_root.is_none()
     }
+
+    /// Whether rollback of a maintenance bundle may take back the original
+    /// forward kept of this key's table instead of copying it: the rows
+    /// written since forward go back through a map that holds this table's
+    /// ids and no other's, so what is not in it was inserted since.
+    pub fn original_can_come_back(&self) -> bool {
+        self.draws_map() && self.id_space.is_none() && self.members.is_empty()
+    }
 }
 
 /// How a root key got its values before the migration.

@@ -186,7 +186,7 @@ pub fn rebuild(
         rows_back: t
             .root
             .as_ref()
-            .filter(|r| r.draws_map() && r.id_space.is_none() && r.members.is_empty())
+            .filter(|r| r.original_can_come_back())
             .map(|r| {
                 format!(
                     "SELECT pg_temp.keyshift_rows_back({}, {}, {}, {}, {},\nARRAY[{}]::name[], {},\n{},\n{rollback_query}) AS written_by",
