@@ -469,10 +469,35 @@ fn own_defaults(
         .collect()
 }
 
+/// The tables the bundle itself creates in schema `keyshift`, which no map
+/// may be named as: a table `public.fresh` would otherwise get the map
+/// `keyshift.fresh_ids`, and rollback could not create its own table of
+/// that name. `tests/map_names.rs` checks the list against the templates.
+pub const KEYSHIFT_TABLES: &[&str] = &[
+    "column_default",
+    "dependent",
+    "foreign_key",
+    "fresh_ids",
+    "gone",
+    "id_map",
+    "online_batch",
+    "online_table",
+    "orphan",
+    "own_default",
+    "rebuilt_column",
+    "row_digest",
+    "sequence_state",
+    "state",
+    "swap",
+    "to_validate",
+    "translated",
+    "written",
+];
+
 /// Names each root's mapping table after its table, readable where it fits
 /// and unique within the `keyshift` schema.
 pub fn assign_map_tables(tables: &mut [TablePlan]) {
-    let mut taken = BTreeSet::new();
+    let mut taken: BTreeSet<String> = KEYSHIFT_TABLES.iter().map(|t| t.to_string()).collect();
     let mut by_name: Vec<usize> = (0..tables.len()).collect();
     by_name.sort_by(|&a, &b| tables[a].table.cmp(&tables[b].table));
     for i in by_name {

@@ -40,7 +40,7 @@ pub use declared::{
 pub use dependents::{DependentOnTable, DependentView};
 pub use id_space::IdSpace;
 pub use integer_uses::{ComparedWith, IntegerUse};
-pub use keys::ColumnRoots;
+pub use keys::{ColumnRoots, KEYSHIFT_TABLES};
 pub use online::Mode;
 pub use uuid::{UuidVersion, is_time_type};
 

@@ -10,3 +10,6 @@ SELECT setval(pg_get_serial_sequence('south.posts', 'id'), 2);
 
 INSERT INTO north.labels (id, label) VALUES (1, '@cat');
 SELECT setval(pg_get_serial_sequence('north.labels', 'id'), 1);
+
+INSERT INTO public.fresh (id, note) VALUES (1, 'first'), (2, 'second');
+SELECT setval(pg_get_serial_sequence('public.fresh', 'id'), 2);

@@ -4,6 +4,8 @@
 -- schema. Preflight once skipped every view test when two planned
 -- relations shared a name; it must test each view and policy over the
 -- uuid copies of the tables it reads, and the bundle must round-trip.
+-- public.fresh is named so that its map would be keyshift.fresh_ids, the
+-- table rollback records fresh ids in: its map must take another name.
 
 CREATE SCHEMA north;
 CREATE SCHEMA south;
@@ -61,3 +63,8 @@ CREATE TABLE north.labels (
 CREATE VIEW public.south_users_with_labels AS
     SELECT u.id AS user_id, u.handle, l.id AS label_id, l.label
     FROM south.users u JOIN north.labels l ON l.label = u.handle;
+
+CREATE TABLE public.fresh (
+    id     serial PRIMARY KEY,
+    note   text NOT NULL
+);

@@ -22,3 +22,9 @@ SELECT pg_temp.ks_assert(
 SELECT pg_temp.ks_assert(
     (SELECT array_agg(ARRAY[user_id, label_id]) FROM public.south_users_with_labels) = ARRAY[[1, 1]]::bigint[],
     'public.south_users_with_labels changed');
+SELECT pg_temp.ks_assert(
+    (SELECT count(*) = 1 FROM public.fresh WHERE note = 'written after forward' AND id NOT IN (1, 2)),
+    'the row written to public.fresh after forward is missing or has a seeded id');
+SELECT pg_temp.ks_assert(
+    (SELECT count(*) = 1 FROM public.fresh WHERE note = 'second, updated'),
+    'the update to public.fresh after forward is lost');
