@@ -59,10 +59,21 @@ LOCK TABLE {{ in_place_list }} IN ACCESS EXCLUSIVE MODE;
 -- cannot know; at zero parallel costs, workers draw the uuids of a big
 -- table's map while this session writes them (1.5x faster at 5M rows on
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
+{%- if uuid.v7 %}
+-- A version 7 key without a time column numbers its ids in order first,
+-- into the scratch table keyshift.v7_order: over a window function's rows
+-- this session would draw every uuid alone.
+{%- endif %}
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 {%- for t in tables %}{% if let Some(r) = t.root %}{% if r.draws_map %}
-CREATE TABLE {{ r.map }} AS {{ r.map_select }};
+{%- if let Some(order) = r.v7_order %}
+CREATE UNLOGGED TABLE keyshift.v7_order AS {{ order }};
+{%- endif %}
+CREATE TABLE {{ r.map }} AS {{ r.forward_fill }};
+{%- if r.v7_order.is_some() %}
+DROP TABLE keyshift.v7_order;
+{%- endif %}
 {%- if t.rebuild.is_some() && !r.shared_map %}
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the

@@ -491,6 +491,7 @@ pub const KEYSHIFT_TABLES: &[&str] = &[
     "swap",
     "to_validate",
     "translated",
+    "v7_order",
     "written",
 ];
 

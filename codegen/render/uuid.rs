@@ -103,8 +103,41 @@ pub fn map_select(plan: &Plan, t: &TablePlan, r: &RootKey, scan: &str) -> String
         // One millisecond per row, in old-id order, the last at the start
         // of forward: every existing key sorts before every new one.
         None => format!(
-            "SELECT s.old_id, keyshift.uuid_v7(n.first + s.rn * 1000) AS new_id\nFROM (SELECT t.{column} AS old_id, row_number() OVER (ORDER BY t.{column}) AS rn FROM {scan} t) s,\n     (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM {scan} c) n"
+            "SELECT s.old_id, keyshift.uuid_v7(s.us) AS new_id\nFROM ({}) s",
+            v7_times(r, scan)
         ),
+    }
+}
+
+/// Each old id with the time its version 7 uuid gets, one millisecond
+/// apart in old-id order (`old_id`, `us`), for a key without a time column.
+fn v7_times(r: &RootKey, scan: &str) -> String {
+    let column = quote_ident(&r.column);
+    format!(
+        "SELECT t.{column} AS old_id, n.first + row_number() OVER (ORDER BY t.{column}) * 1000 AS us\nFROM {scan} t, (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM {scan} c) n"
+    )
+}
+
+/// How forward.sql fills a root's map: the `SELECT` of its
+/// `CREATE TABLE … AS`, and for a version 7 key without a time column the
+/// `SELECT` that first numbers its ids into the scratch table
+/// `keyshift.v7_order`. Above a window function PostgreSQL draws every
+/// uuid in one process; from a plain table its parallel workers draw them
+/// (the bench's 5M-row map: 18–22 s instead of 29 s on two cores).
+pub fn forward_fill(
+    plan: &Plan,
+    t: &TablePlan,
+    r: &RootKey,
+    scan: &str,
+) -> (String, Option<String>) {
+    if plan.uuid == UuidVersion::V7 && r.uuid_time.is_none() {
+        (
+            "SELECT s.old_id, keyshift.uuid_v7(s.us) AS new_id FROM keyshift.v7_order s"
+                .to_string(),
+            Some(v7_times(r, scan)),
+        )
+    } else {
+        (map_select(plan, t, r, scan), None)
     }
 }
 

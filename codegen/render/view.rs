@@ -156,6 +156,10 @@ pub struct RootView {
     pub values_note: String,
     /// The `SELECT` that fills the map (`uuid::map_select`).
     pub map_select: String,
+    /// The `SELECT` forward.sql fills the map with, and the one that fills
+    /// `keyshift.v7_order` before it, if any (`uuid::forward_fill`).
+    pub forward_fill: String,
+    pub v7_order: Option<String>,
     /// `'a'`, `'d'` or `''`: `pg_attribute.attidentity` before forward.
     pub identity_code: String,
     /// `"keyshift"."users_ids_old_id"`.
@@ -396,6 +400,12 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
             } else {
                 t.table.quoted()
             };
+            let forward_fill = super::uuid::forward_fill(
+                plan,
+                t,
+                r,
+                &super::id_space::map_source(plan, r, &scan),
+            );
             RootView {
                 column: quote_ident(&r.column),
                 display: r.column.clone(),
@@ -427,6 +437,8 @@ fn table(plan: &Plan, t: &TablePlan, rebuild: Option<super::rebuild::RebuildView
                     r,
                     &super::id_space::map_source(plan, r, &scan),
                 ),
+                forward_fill: forward_fill.0,
+                v7_order: forward_fill.1,
                 source_note: match &r.source {
                     KeySource::None => "It had no default; rollback hands rows written after forward ids above the highest old id.".to_string(),
                     KeySource::Default { expression } => format!("Its default {} is recorded by forward as the server prints it, restored from that record by rollback, and compared by verify_rollback.", code(expression)),

@@ -168,6 +168,9 @@ INSERT INTO keyshift.sequence_state SELECT '"public"."notes_id_seq"', last_value
 -- cannot know; at zero parallel costs, workers draw the uuids of a big
 -- table's map while this session writes them (1.5x faster at 5M rows on
 -- two cores). Tables below min_parallel_table_scan_size stay serial.
+-- A version 7 key without a time column numbers its ids in order first,
+-- into the scratch table keyshift.v7_order: over a window function's rows
+-- this session would draw every uuid alone.
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 CREATE TABLE "keyshift"."accounts_ids" AS SELECT t."id" AS old_id, keyshift.uuid_v7(keyshift.v7_us(date_part('epoch', t."created_at"))) AS new_id FROM ONLY "public"."accounts" t;
@@ -179,9 +182,10 @@ ALTER TABLE "keyshift"."accounts_ids" ALTER COLUMN old_id SET NOT NULL, ALTER CO
 ANALYZE "keyshift"."accounts_ids";
 COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id values (old_id) and the uuids that replaced them (new_id)';
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
-CREATE TABLE "keyshift"."labels_ids" AS SELECT s.old_id, keyshift.uuid_v7(n.first + s.rn * 1000) AS new_id
-FROM (SELECT t."id" AS old_id, row_number() OVER (ORDER BY t."id") AS rn FROM ONLY "public"."labels" t) s,
-     (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM ONLY "public"."labels" c) n;
+CREATE UNLOGGED TABLE keyshift.v7_order AS SELECT t."id" AS old_id, n.first + row_number() OVER (ORDER BY t."id") * 1000 AS us
+FROM ONLY "public"."labels" t, (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM ONLY "public"."labels" c) n;
+CREATE TABLE "keyshift"."labels_ids" AS SELECT s.old_id, keyshift.uuid_v7(s.us) AS new_id FROM keyshift.v7_order s;
+DROP TABLE keyshift.v7_order;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
 -- planner see that the map, not the table, is the side to hash. (A map
