@@ -105,11 +105,13 @@ pub struct StageTimes {
     pub has_rebuilt: bool,
     /// Materialized views refilled after the swap, under its lock.
     pub refilled_views: usize,
-    /// The rates above, for the reader: `30 MB`, `8 MB`, `50 MB`.
+    /// The rates above, for the reader: `15.0 MB`, `100.0 MB`, `8.0 MB`,
+    /// `35.0 MB`.
     pub rebuilt_rate: String,
     pub restored_rate: String,
     /// The slowest rates measured, which those sit under: `21, 142, 11
-    /// and 54 MB/s`.
+    /// and 51 MB/s` (the restoring rollback's only where a table can come
+    /// back).
     pub measured_rates: String,
     pub in_place_rate: String,
     pub verify_rate: String,
@@ -149,12 +151,13 @@ pub fn stage_times(plan: &Plan) -> Option<StageTimes> {
     let others = rebuilt as f64 / REBUILT_BYTES_PER_SEC + in_place as f64 / IN_PLACE_BYTES_PER_SEC;
     let moving = others + restorable as f64 / REBUILT_BYTES_PER_SEC;
     let has_in_place = plan.tables.iter().any(|t| !t.conversion.is_rebuild());
+    let copying = bounded(moving);
     Some(StageTimes {
-        forward: bounded(moving),
-        rollback: bounded(moving),
+        forward: copying.clone(),
         rollback_restoring: (restorable > 0)
             .then(|| bounded(others + restorable as f64 / RESTORED_BYTES_PER_SEC))
-            .filter(|restoring| *restoring != bounded(moving)),
+            .filter(|restoring| *restoring != copying),
+        rollback: copying,
         verify_forward: bounded((restorable + rebuilt + in_place) as f64 / VERIFY_BYTES_PER_SEC),
         in_place_reads: has_in_place.then(|| bounded(moving)),
         has_rebuilt: plan.tables.iter().any(|t| t.conversion.is_rebuild()),

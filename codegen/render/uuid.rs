@@ -102,11 +102,14 @@ pub fn map_select(plan: &Plan, t: &TablePlan, r: &RootKey, scan: &str) -> String
         ),
         // One millisecond per row, in old-id order, the last at the start
         // of forward: every existing key sorts before every new one.
-        None => format!(
-            "SELECT s.old_id, keyshift.uuid_v7(s.us) AS new_id\nFROM ({}) s",
-            v7_times(r, scan)
-        ),
+        None => v7_draw(&format!("({})", v7_times(r, scan))),
     }
+}
+
+/// The map's rows drawn from `times`, a `FROM` item of old ids with their
+/// times (`v7_times`).
+fn v7_draw(times: &str) -> String {
+    format!("SELECT s.old_id, keyshift.uuid_v7(s.us) AS new_id\nFROM {times} s")
 }
 
 /// Each old id with the time its version 7 uuid gets, one millisecond
@@ -131,11 +134,7 @@ pub fn forward_fill(
     scan: &str,
 ) -> (String, Option<String>) {
     if plan.uuid == UuidVersion::V7 && r.uuid_time.is_none() {
-        (
-            "SELECT s.old_id, keyshift.uuid_v7(s.us) AS new_id FROM keyshift.v7_order s"
-                .to_string(),
-            Some(v7_times(r, scan)),
-        )
+        (v7_draw("keyshift.v7_order"), Some(v7_times(r, scan)))
     } else {
         (map_select(plan, t, r, scan), None)
     }

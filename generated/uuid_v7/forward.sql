@@ -184,7 +184,8 @@ COMMENT ON TABLE "keyshift"."accounts_ids" IS 'keyshift: old public.accounts.id 
 SELECT pg_temp.keyshift_progress('built the id map of', 'public.accounts', '"keyshift"."accounts_ids"');
 CREATE UNLOGGED TABLE keyshift.v7_order AS SELECT t."id" AS old_id, n.first + row_number() OVER (ORDER BY t."id") * 1000 AS us
 FROM ONLY "public"."labels" t, (SELECT keyshift.v7_us(NULL) - count(*) * 1000 AS first FROM ONLY "public"."labels" c) n;
-CREATE TABLE "keyshift"."labels_ids" AS SELECT s.old_id, keyshift.uuid_v7(s.us) AS new_id FROM keyshift.v7_order s;
+CREATE TABLE "keyshift"."labels_ids" AS SELECT s.old_id, keyshift.uuid_v7(s.us) AS new_id
+FROM keyshift.v7_order s;
 DROP TABLE keyshift.v7_order;
 -- No index: the copies join it whole, and the copies' keys prove both
 -- columns unique. contract.sql indexes the maps it keeps; ANALYZE lets the
